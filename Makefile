@@ -1,0 +1,86 @@
+# Tessera build. `make` builds the hypervisor, the host CLI and the guests;
+# `make run` runs the demo; `make test` runs every test. Both install missing
+# Debian packages first (scripts/deps.sh).
+
+CROSS ?= aarch64-linux-gnu-
+CC_T := $(CROSS)gcc
+OBJCOPY_T := $(CROSS)objcopy
+SIZE_T := $(CROSS)size
+HOSTCC ?= gcc
+B := build
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+# Target (EL2) flags: freestanding, no FP/SIMD use by the hypervisor (guest FP state
+# stays in the registers untouched), no unaligned accesses (safe before the MMU is on).
+TFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdlib -fno-builtin -march=armv8-a \
+	-mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-fno-stack-protector -fno-pic -fno-pie -fno-common -ffunction-sections -fdata-sections \
+	-Isrc/include -Isrc/arch/aarch64
+HFLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST -Isrc/include -Isrc/arch/aarch64
+SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=undefined
+
+HYP_C := $(wildcard src/lib/*.c src/core/*.c src/vdev/*.c src/arch/aarch64/*.c src/drivers/*.c)
+HYP_S := $(wildcard src/arch/aarch64/*.S)
+HYP_OBJ := $(patsubst %.c,$(B)/hyp/%.o,$(HYP_C)) $(patsubst %.S,$(B)/hyp/%.o,$(HYP_S))
+
+# Code shared by the host CLI and unit tests (same sources as the hypervisor).
+HOST_LIB_C := $(filter-out src/lib/string.c,$(wildcard src/lib/*.c)) \
+	$(wildcard src/core/config*.c src/core/image.c src/core/pack.c)
+# Unit tests additionally link the virtual devices and stage-2 builder with a fake arch.
+UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) $(wildcard src/arch/aarch64/stage2.c) \
+	tests/unit/fake_arch.c
+TOOL_C := $(wildcard tools/*.c)
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
+
+.PHONY: all hyp tools guests run test unit systest bench lint format deps clean
+all: hyp tools guests
+
+hyp: $(B)/tessera.elf
+tools: $(B)/tools/tessera
+
+$(B)/hyp/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC_T) $(TFLAGS) -MMD -c $< -o $@
+$(B)/hyp/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC_T) $(TFLAGS) -MMD -c $< -o $@
+
+$(B)/tessera.elf: $(HYP_OBJ) src/arch/aarch64/tessera.ld
+	$(CC_T) $(TFLAGS) -static -Wl,--build-id=none -Wl,--gc-sections -T src/arch/aarch64/tessera.ld \
+		-o $@ $(HYP_OBJ) -lgcc
+	$(SIZE_T) $@
+
+$(B)/tools/tessera: $(TOOL_C) $(HOST_LIB_C) $(wildcard src/include/*.h tools/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(TOOL_C) $(HOST_LIB_C)
+
+$(B)/unit/%: tests/unit/%.c $(UNIT_LIB_C) $(wildcard src/include/*.h tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_LIB_C)
+
+include guests/guests.mk
+
+deps:
+	@scripts/deps.sh
+
+run: deps all
+	$(B)/tools/tessera run configs/demo.dts
+
+unit: $(UNIT_TESTS)
+
+test: deps all unit
+	@tests/run_all.sh
+
+bench: deps all
+	@bench/run.sh
+
+lint:
+	@scripts/lint.sh
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(B)
+
+-include $(HYP_OBJ:.o=.d)

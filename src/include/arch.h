@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The small interface core/ and vdev/ use to reach the architecture. The
+ * AArch64 implementation is in src/arch/aarch64/; tests/unit/fake_arch.c
+ * implements it on the host so the same core and vdev code are unit-tested.
+ */
+#ifndef TESSERA_ARCH_H
+#define TESSERA_ARCH_H
+
+#include "types.h"
+
+/* Index of the physical CPU running this code (0 .. platform cpu_count-1). */
+u32 arch_cpu_current(void);
+/* Sends the hypervisor IPI to a physical CPU so it looks at its requests. */
+void arch_cpu_kick(u32 pcpu);
+
+/*
+ * GICv3 virtual CPU interface of the current physical CPU (ICH_*_EL2, GICv3
+ * arch spec 12.4). Only the CPU that runs a vCPU touches its list registers.
+ */
+u32 arch_gic_lr_count(void);
+u64 arch_gic_lr_read(u32 idx);
+void arch_gic_lr_write(u32 idx, u64 val);
+u32 arch_gic_elrsr(void); /* bit n set: LR n holds no interrupt */
+u32 arch_gic_eisr(void);  /* bit n set: LR n had an EOI maintenance event */
+u32 arch_gic_misr(void);
+u64 arch_gic_hcr_read(void);
+void arch_gic_hcr_write(u64 val);
+
+/* Physical distributor controls for interrupts passed through to a VM. */
+void arch_gic_irq_enable(u32 intid, bool enable);
+void arch_gic_irq_route(u32 intid, u32 pcpu);
+void arch_gic_irq_priority(u32 intid, u8 prio);
+void arch_gic_irq_deactivate(u32 intid);
+
+/* ICH_LR<n>_EL2 fields (GICv3 arch spec 12.4.6). */
+#define ICH_LR_VINTID_MASK 0xffffffffULL
+#define ICH_LR_PINTID_SHIFT 32
+#define ICH_LR_PINTID_MASK (0x3ffULL << 32)
+#define ICH_LR_EOI BIT(41)
+#define ICH_LR_PRIO_SHIFT 48
+#define ICH_LR_GROUP1 BIT(60)
+#define ICH_LR_HW BIT(61)
+#define ICH_LR_STATE_SHIFT 62
+#define ICH_LR_STATE_MASK (3ULL << 62)
+#define ICH_LR_PENDING (1ULL << 62)
+#define ICH_LR_ACTIVE (2ULL << 62)
+
+/* ICH_HCR_EL2 bits. */
+#define ICH_HCR_EN BIT(0)
+#define ICH_HCR_UIE BIT(1)
+#define ICH_HCR_LRENPIE BIT(2)
+#define ICH_HCR_NPIE BIT(3)
+#define ICH_HCR_EOICOUNT_SHIFT 27
+
+#endif

@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * System configuration: parses the config DTB (bindings in docs/CONFIG.md)
+ * into VM descriptors and validates them against the platform. The same code
+ * runs in `tessera check` on the host and at boot in the hypervisor, so a
+ * config that checks clean on the host is the one the hypervisor accepts.
+ */
+#ifndef TESSERA_CONFIG_H
+#define TESSERA_CONFIG_H
+
+#include "image.h"
+#include "types.h"
+
+#define CONFIG_MAX_VMS 8
+#define CONFIG_MAX_PCPUS 8
+#define CONFIG_MAX_VCPUS 8
+#define CONFIG_MAX_MEM 4
+#define CONFIG_MAX_DEVS 8
+#define CONFIG_MAX_DEV_IRQS 8
+#define CONFIG_MAX_RAM 4
+#define CONFIG_NAME_MAX 32
+#define CONFIG_PATH_MAX 120
+#define CONFIG_BOOTARGS_MAX 256
+#define CONFIG_COMPAT_MAX 64
+#define CONFIG_MAX_INTID 1019U
+
+/* What the board has: from the platform DTB at boot, from the config's /platform node (or
+ * QEMU virt defaults) in `tessera check`. */
+struct platform {
+	u32 cpu_count;
+	u64 cpu_mpidr[CONFIG_MAX_PCPUS];
+	u32 ram_count;
+	struct {
+		paddr_t base;
+		u64 size;
+	} ram[CONFIG_MAX_RAM];
+	/* Physical memory the hypervisor keeps: platform DTB, itself, the system image. */
+	paddr_t hyp_base;
+	paddr_t hyp_end;
+	/* Devices the hypervisor owns; no VM may be given them. */
+	paddr_t gicd_base, gicr_base, uart_base;
+	u64 gicd_size, gicr_size, uart_size;
+	u32 uart_intid;
+	u32 spi_limit; /* one past the highest SPI INTID the GIC implements */
+};
+
+/* Defaults matching `tessera run` (QEMU virt, -m 1G, -smp 4, GICv3). */
+void platform_default(struct platform *plat);
+
+struct mem_cfg {
+	paddr_t phys;
+	ipa_t ipa;
+	u64 size;
+};
+
+struct dev_cfg {
+	char name[CONFIG_NAME_MAX];
+	char compatible[CONFIG_COMPAT_MAX];
+	paddr_t base; /* mapped at the same guest-physical address */
+	u64 size;
+	u32 irq_count;
+	u32 irqs[CONFIG_MAX_DEV_IRQS]; /* GIC INTIDs, SPIs only (>= 32) */
+	int node;		       /* offset in the config DTB */
+};
+
+struct vm_cfg {
+	char name[CONFIG_NAME_MAX];
+	int node; /* offset in the config DTB, for later bindings and messages */
+	u32 vcpu_count;
+	u32 cpus[CONFIG_MAX_VCPUS]; /* physical CPU index for each vCPU */
+	u32 mem_count;
+	struct mem_cfg mem[CONFIG_MAX_MEM];
+	bool virt_layout; /* RAM laid out from guest-physical 0x4000_0000 */
+
+	char image[CONFIG_PATH_MAX];
+	enum image_format image_format;
+	bool has_load_addr, has_entry, has_dtb_addr, has_initrd_addr;
+	ipa_t load_addr, entry, dtb_addr, initrd_addr;
+	char initrd[CONFIG_PATH_MAX];
+	char bootargs[CONFIG_BOOTARGS_MAX];
+
+	u32 dev_count;
+	struct dev_cfg devs[CONFIG_MAX_DEVS];
+};
+
+struct config {
+	u32 vm_count;
+	struct vm_cfg vms[CONFIG_MAX_VMS];
+};
+
+/* One problem, located: node path, property (may be empty) and message. */
+struct config_error {
+	char node[96];
+	char prop[32];
+	char msg[160];
+};
+
+/* Parses and validates everything that does not need the images. 0 or -1 with *err set. */
+int config_parse(const void *dtb, size_t size, const struct platform *plat, struct config *cfg,
+		 struct config_error *err);
+
+/* Where a VM's pieces go, all guest-physical. */
+struct vm_layout {
+	struct image_info kernel;
+	ipa_t entry;
+	ipa_t initrd_ipa;
+	u64 initrd_size;
+	ipa_t dtb_ipa;
+	u64 dtb_max; /* bytes reserved for the generated DTB */
+};
+
+#define VM_DTB_MAX 0x10000ULL /* 64 KiB is ample for a generated guest DTB */
+
+/*
+ * Probes the VM's image (and initrd size, 0 if none) and decides the layout:
+ * every piece must fit in the VM's RAM without overlapping another. Shared by
+ * `tessera check` (reading files) and boot (reading the system image).
+ */
+int config_vm_layout(const struct vm_cfg *vm, const u8 *image, u64 image_size, u64 initrd_size,
+		     struct vm_layout *out, struct config_error *err);
+
+/* True if [ipa, ipa+size) lies entirely in the VM's RAM; *phys gets the host address. */
+bool config_vm_ipa_to_phys(const struct vm_cfg *vm, ipa_t ipa, u64 size, paddr_t *phys);
+
+/* "FILE: NODE: PROP: MSG" (PROP omitted when empty). */
+void config_format_error(char *buf, size_t size, const char *file, const struct config_error *err);
+
+#endif

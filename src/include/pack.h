@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * System image ("pack"): one blob holding the compiled config DTB and every
+ * guest image it names, made by `tessera pack`, loaded at LAYOUT_PACK_BASE.
+ * All integers little-endian. Entry 0 is the config DTB, named "config.dtb".
+ * Other entries are named by the exact string the config uses in its
+ * "image"/"initrd" property. Entry data start on 4 KiB boundaries.
+ */
+#ifndef TESSERA_PACK_H
+#define TESSERA_PACK_H
+
+#include "types.h"
+
+#define PACK_MAGIC "TESSPACK"
+#define PACK_VERSION 1U
+#define PACK_NAME_MAX 120
+#define PACK_MAX_ENTRIES 32
+#define PACK_ALIGN 4096U
+
+struct pack_header {
+	char magic[8];
+	u32 version;
+	u32 entry_count;
+	u64 total_size;	      /* whole pack in bytes */
+	char config_name[64]; /* the .dts file name, for error messages */
+};
+
+struct pack_entry {
+	char name[PACK_NAME_MAX]; /* NUL-terminated */
+	u32 reserved;
+	u64 offset; /* from the start of the pack */
+	u64 size;
+	u8 sha256[32];
+};
+
+/* Validates header and entry table against avail bytes; returns 0 or -1 (*why). */
+int pack_check(const void *pack, u64 avail, const char **why);
+/* Finds an entry by name in a checked pack; returns 0 or -1. */
+int pack_find(const void *pack, const char *name, const u8 **data, u64 *size);
+
+#endif

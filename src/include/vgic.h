@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulated GICv3 for one VM: distributor + one redistributor per vCPU (GICv3
+ * arch spec, IHI0069), delivered through the list registers of the physical
+ * CPU that runs each vCPU. The guest's CPU interface (ICC_* system registers)
+ * is the hardware virtual interface; only SGI generation (ICC_SGI1R_EL1) traps.
+ *
+ * Model: affinity routing always on (GICD_CTLR.ARE_NS = 1, DS = 1), no LPIs,
+ * every interrupt Group 1 (IGROUPR reads as one, writes ignored).
+ * Locking: one spinlock per VM (vgic.lock) protects all state of that VM; list
+ * registers are touched only by the physical CPU running the vCPU.
+ */
+#ifndef TESSERA_VGIC_H
+#define TESSERA_VGIC_H
+
+#include "spinlock.h"
+#include "types.h"
+
+#define VGIC_NR_PRIVATE 32
+#define VGIC_MAX_SPIS 256 /* INTIDs 32 .. 287 */
+#define VGIC_MAX_LRS 16
+#define VGIC_MAX_VCPUS 8
+
+/* Per-interrupt flags. */
+#define VGIC_IRQ_ENABLED 0x01
+#define VGIC_IRQ_PENDING 0x02 /* latched pending (edge, or set by ISPENDR/SGI) */
+#define VGIC_IRQ_LEVEL 0x04   /* input line high (level-sensitive sources) */
+#define VGIC_IRQ_ACTIVE 0x08
+#define VGIC_IRQ_EDGE 0x10 /* ICFGR: edge-triggered */
+#define VGIC_IRQ_HW 0x20   /* linked to the physical INTID of the same number */
+#define VGIC_IRQ_IN_LR 0x40
+
+#define VGIC_NO_LR 0xff
+
+struct vgic_irq {
+	u8 flags;
+	u8 prio;
+	u8 target; /* SPIs: vCPU index from GICD_IROUTER */
+	u8 lr;	   /* list register holding it, or VGIC_NO_LR */
+	u16 sgi_src; /* SGIs: bitmap of source vCPUs still to deliver */
+};
+
+struct vgic_cpu {
+	struct vgic_irq priv[VGIC_NR_PRIVATE];
+	u32 vcpu_id;
+	u32 pcpu; /* physical CPU that runs this vCPU */
+	u32 waker;
+	u32 ctlr;
+	bool dirty; /* state changed: LRs must be refilled before entering the guest */
+	u32 lr_intid[VGIC_MAX_LRS];
+};
+
+struct vgic {
+	spinlock_t lock;
+	u32 ctlr;
+	u32 vcpu_count;
+	struct vgic_cpu *cpus[VGIC_MAX_VCPUS];
+	struct vgic_irq spi[VGIC_MAX_SPIS];
+	u64 spi_route[VGIC_MAX_SPIS]; /* GICD_IROUTER as written */
+};
+
+/* Sets everything to its reset state (also used on VM restart). */
+void vgic_init(struct vgic *g, struct vgic_cpu *cpus, u32 vcpu_count, const u32 *pcpus);
+/* Marks an SPI as passed through (physical INTID == virtual INTID). */
+void vgic_assign_hw_spi(struct vgic *g, u32 intid);
+
+/* MMIO emulation; off is relative to the region base. Returns false on an access the
+ * guest may not make at all (the caller injects an external abort); unknown or
+ * wrong-width registers are RAZ/WI and return true. */
+bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u64 *val);
+bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u64 *val);
+/* Trapped write to ICC_SGI1R_EL1 by vCPU vcpu. */
+void vgic_sgi1r(struct vgic *g, u32 vcpu, u64 val);
+
+/* Device side: edge (pulse) or level input of an SPI or of a vCPU's PPI. */
+void vgic_raise(struct vgic *g, u32 vcpu, u32 intid);
+void vgic_set_level(struct vgic *g, u32 vcpu, u32 intid, bool level);
+/* A physical HW-linked interrupt arrived for this vCPU (timer PPI, pass-through SPI). */
+void vgic_hw_irq(struct vgic *g, u32 vcpu, u32 intid);
+
+/* On the vCPU's physical CPU: read back LRs after an exit, refill before entry. */
+void vgic_sync(struct vgic *g, u32 vcpu);
+void vgic_flush(struct vgic *g, u32 vcpu);
+/* Maintenance interrupt (INTID 25) on the vCPU's physical CPU. */
+void vgic_maintenance(struct vgic *g, u32 vcpu);
+/* Clears LRs and deactivates HW interrupts left active; on the vCPU's CPU (reset/stop). */
+void vgic_vcpu_quiesce(struct vgic *g, u32 vcpu);
+
+#endif

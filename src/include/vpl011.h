@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulated Arm PL011 UART (PrimeCell UART r1p5, DDI0183), one per VM, at
+ * GUEST_UART_BASE. TX bytes go to the console multiplexer; RX bytes come from
+ * it. The device does not know the GIC: after each access the caller reads
+ * vpl011_irq_level() and drives the VM's UART interrupt line.
+ */
+#ifndef TESSERA_VPL011_H
+#define TESSERA_VPL011_H
+
+#include "spinlock.h"
+#include "types.h"
+
+#define VPL011_FIFO 32
+
+struct vpl011 {
+	spinlock_t lock;
+	u32 vm_id;
+	u32 cr, lcr_h, ibrd, fbrd, ifls, imsc, ris, dmacr, ilpr;
+	u8 rx[VPL011_FIFO];
+	u32 rx_head, rx_count;
+	u64 tx_bytes, rx_bytes;
+};
+
+void vpl011_init(struct vpl011 *u, u32 vm_id);
+/* Returns false only for accesses that must abort (none today: unknown offsets are RAZ/WI). */
+bool vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val);
+/* Queues a received byte; returns false if the FIFO is full (byte dropped, as hardware). */
+bool vpl011_rx(struct vpl011 *u, u8 c);
+bool vpl011_irq_level(struct vpl011 *u);
+
+/* Provided by the console (core/console.c); a fake in unit tests. */
+void console_vm_putc(u32 vm_id, char c);
+
+#endif
