@@ -8,54 +8,54 @@
 #ifndef TESSERA_ABI_H
 #define TESSERA_ABI_H
 
-#define TESSERA_HC_BASE 0xC6000000U
-#define TESSERA_HC_VERSION 0xC6000000U	   /* -> x0 = (major << 16) | minor */
-#define TESSERA_HC_FEATURES 0xC6000001U	   /* x1 = function ID -> 0 or NOT_SUPPORTED */
-#define TESSERA_HC_VM_ID 0xC6000002U	   /* -> x0 = VM index, x1 = vCPU index, x2 = vCPU count */
+#define TESSERA_HC_BASE		  0xC6000000U
+#define TESSERA_HC_VERSION	  0xC6000000U /* -> x0 = (major << 16) | minor */
+#define TESSERA_HC_FEATURES	  0xC6000001U /* x1 = function ID -> 0 or NOT_SUPPORTED */
+#define TESSERA_HC_VM_ID	  0xC6000002U /* -> x0 = VM index, x1 = vCPU index, x2 = vCPU count */
 #define TESSERA_HC_CHANNEL_NOTIFY 0xC6000003U /* x1 = channel id */
-#define TESSERA_HC_HEARTBEAT 0xC6000004U   /* watchdog kick */
-#define TESSERA_HC_EXIT_STATUS 0xC6000005U /* x1 = reason, x2 = code: "why I stop" */
-#define TESSERA_HC_TRACE 0xC6000006U	   /* x1 = marker value, logged with a timestamp */
-#define TESSERA_HC_COUNT 7U
+#define TESSERA_HC_HEARTBEAT	  0xC6000004U /* watchdog kick */
+#define TESSERA_HC_EXIT_STATUS	  0xC6000005U /* x1 = reason, x2 = code: "why I stop" */
+#define TESSERA_HC_TRACE	  0xC6000006U /* x1 = marker value, logged with a timestamp */
+#define TESSERA_HC_COUNT	  7U
 
 #define TESSERA_ABI_MAJOR 1U
 #define TESSERA_ABI_MINOR 0U
 
 /* Return codes (SMCCC: negative values in x0). */
-#define TESSERA_OK 0
+#define TESSERA_OK	      0
 #define TESSERA_NOT_SUPPORTED (-1)
-#define TESSERA_INVALID (-2)
-#define TESSERA_DENIED (-3)
+#define TESSERA_INVALID	      (-2)
+#define TESSERA_DENIED	      (-3)
 
 /* Exit reasons for TESSERA_HC_EXIT_STATUS. */
-#define TESSERA_EXIT_NORMAL 0U
-#define TESSERA_EXIT_PANIC 1U
+#define TESSERA_EXIT_NORMAL	 0U
+#define TESSERA_EXIT_PANIC	 1U
 #define TESSERA_EXIT_TEST_FAILED 2U
 
 /* PSCI 1.1 (DEN0022) function IDs guests use. */
-#define PSCI_VERSION 0x84000000U
-#define PSCI_CPU_SUSPEND_64 0xC4000001U
-#define PSCI_CPU_OFF 0x84000002U
-#define PSCI_CPU_ON_64 0xC4000003U
-#define PSCI_CPU_ON_32 0x84000003U
-#define PSCI_AFFINITY_INFO_64 0xC4000004U
-#define PSCI_AFFINITY_INFO_32 0x84000004U
+#define PSCI_VERSION	       0x84000000U
+#define PSCI_CPU_SUSPEND_64    0xC4000001U
+#define PSCI_CPU_OFF	       0x84000002U
+#define PSCI_CPU_ON_64	       0xC4000003U
+#define PSCI_CPU_ON_32	       0x84000003U
+#define PSCI_AFFINITY_INFO_64  0xC4000004U
+#define PSCI_AFFINITY_INFO_32  0x84000004U
 #define PSCI_MIGRATE_INFO_TYPE 0x84000006U
-#define PSCI_SYSTEM_OFF 0x84000008U
-#define PSCI_SYSTEM_RESET 0x84000009U
-#define PSCI_FEATURES 0x8400000AU
+#define PSCI_SYSTEM_OFF	       0x84000008U
+#define PSCI_SYSTEM_RESET      0x84000009U
+#define PSCI_FEATURES	       0x8400000AU
 
-#define PSCI_RET_SUCCESS 0
-#define PSCI_RET_NOT_SUPPORTED (-1)
-#define PSCI_RET_INVALID_PARAMS (-2)
-#define PSCI_RET_DENIED (-3)
-#define PSCI_RET_ALREADY_ON (-4)
-#define PSCI_RET_ON_PENDING (-5)
+#define PSCI_RET_SUCCESS	  0
+#define PSCI_RET_NOT_SUPPORTED	  (-1)
+#define PSCI_RET_INVALID_PARAMS	  (-2)
+#define PSCI_RET_DENIED		  (-3)
+#define PSCI_RET_ALREADY_ON	  (-4)
+#define PSCI_RET_ON_PENDING	  (-5)
 #define PSCI_RET_INTERNAL_FAILURE (-6)
-#define PSCI_RET_INVALID_ADDRESS (-9)
+#define PSCI_RET_INVALID_ADDRESS  (-9)
 
 /* SMCCC architecture calls. */
-#define SMCCC_VERSION 0x80000000U
+#define SMCCC_VERSION	    0x80000000U
 #define SMCCC_ARCH_FEATURES 0x80000001U
 
 #endif

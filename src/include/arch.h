@@ -34,23 +34,23 @@ void arch_gic_irq_priority(u32 intid, u8 prio);
 void arch_gic_irq_deactivate(u32 intid);
 
 /* ICH_LR<n>_EL2 fields (GICv3 arch spec 12.4.6). */
-#define ICH_LR_VINTID_MASK 0xffffffffULL
+#define ICH_LR_VINTID_MASK  0xffffffffULL
 #define ICH_LR_PINTID_SHIFT 32
-#define ICH_LR_PINTID_MASK (0x3ffULL << 32)
-#define ICH_LR_EOI BIT(41)
-#define ICH_LR_PRIO_SHIFT 48
-#define ICH_LR_GROUP1 BIT(60)
-#define ICH_LR_HW BIT(61)
-#define ICH_LR_STATE_SHIFT 62
-#define ICH_LR_STATE_MASK (3ULL << 62)
-#define ICH_LR_PENDING (1ULL << 62)
-#define ICH_LR_ACTIVE (2ULL << 62)
+#define ICH_LR_PINTID_MASK  (0x3ffULL << 32)
+#define ICH_LR_EOI	    BIT(41)
+#define ICH_LR_PRIO_SHIFT   48
+#define ICH_LR_GROUP1	    BIT(60)
+#define ICH_LR_HW	    BIT(61)
+#define ICH_LR_STATE_SHIFT  62
+#define ICH_LR_STATE_MASK   (3ULL << 62)
+#define ICH_LR_PENDING	    (1ULL << 62)
+#define ICH_LR_ACTIVE	    (2ULL << 62)
 
 /* ICH_HCR_EL2 bits. */
-#define ICH_HCR_EN BIT(0)
-#define ICH_HCR_UIE BIT(1)
-#define ICH_HCR_LRENPIE BIT(2)
-#define ICH_HCR_NPIE BIT(3)
+#define ICH_HCR_EN	       BIT(0)
+#define ICH_HCR_UIE	       BIT(1)
+#define ICH_HCR_LRENPIE	       BIT(2)
+#define ICH_HCR_NPIE	       BIT(3)
 #define ICH_HCR_EOICOUNT_SHIFT 27
 
 #endif

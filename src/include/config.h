@@ -11,18 +11,18 @@
 #include "image.h"
 #include "types.h"
 
-#define CONFIG_MAX_VMS 8
-#define CONFIG_MAX_PCPUS 8
-#define CONFIG_MAX_VCPUS 8
-#define CONFIG_MAX_MEM 4
-#define CONFIG_MAX_DEVS 8
+#define CONFIG_MAX_VMS	    8
+#define CONFIG_MAX_PCPUS    8
+#define CONFIG_MAX_VCPUS    8
+#define CONFIG_MAX_MEM	    4
+#define CONFIG_MAX_DEVS	    8
 #define CONFIG_MAX_DEV_IRQS 8
-#define CONFIG_MAX_RAM 4
-#define CONFIG_NAME_MAX 32
-#define CONFIG_PATH_MAX 120
+#define CONFIG_MAX_RAM	    4
+#define CONFIG_NAME_MAX	    32
+#define CONFIG_PATH_MAX	    120
 #define CONFIG_BOOTARGS_MAX 256
-#define CONFIG_COMPAT_MAX 64
-#define CONFIG_MAX_INTID 1019U
+#define CONFIG_COMPAT_MAX   64
+#define CONFIG_MAX_INTID    1019U
 
 /* What the board has: from the platform DTB at boot, from the config's /platform node (or
  * QEMU virt defaults) in `tessera check`. */

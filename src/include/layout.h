@@ -11,28 +11,28 @@
 #ifndef TESSERA_LAYOUT_H
 #define TESSERA_LAYOUT_H
 
-#define LAYOUT_RAM_BASE 0x40000000ULL
+#define LAYOUT_RAM_BASE	    0x40000000ULL
 #define LAYOUT_PLATFORM_DTB 0x40000000ULL
-#define LAYOUT_HYP_BASE 0x40200000ULL
-#define LAYOUT_HYP_LIMIT 0x41000000ULL
-#define LAYOUT_PACK_BASE 0x41000000ULL
+#define LAYOUT_HYP_BASE	    0x40200000ULL
+#define LAYOUT_HYP_LIMIT    0x41000000ULL
+#define LAYOUT_PACK_BASE    0x41000000ULL
 
 /* What every guest sees (guest-physical), mirroring QEMU virt. */
-#define GUEST_GICD_BASE 0x08000000ULL
-#define GUEST_GICD_SIZE 0x10000ULL
-#define GUEST_GICR_BASE 0x080a0000ULL
-#define GUEST_GICR_STRIDE 0x20000ULL /* RD_base + SGI_base frames per vCPU */
-#define GUEST_UART_BASE 0x09000000ULL
-#define GUEST_UART_SIZE 0x1000ULL
-#define GUEST_UART_INTID 33U /* SPI 1 */
+#define GUEST_GICD_BASE	    0x08000000ULL
+#define GUEST_GICD_SIZE	    0x10000ULL
+#define GUEST_GICR_BASE	    0x080a0000ULL
+#define GUEST_GICR_STRIDE   0x20000ULL /* RD_base + SGI_base frames per vCPU */
+#define GUEST_UART_BASE	    0x09000000ULL
+#define GUEST_UART_SIZE	    0x1000ULL
+#define GUEST_UART_INTID    33U /* SPI 1 */
 #define GUEST_VIRT_RAM_BASE 0x40000000ULL
 /* Guest-physical window reserved for emulated devices; RAM may not overlap it. */
 #define GUEST_DEV_WINDOW_BASE 0x08000000ULL
 #define GUEST_DEV_WINDOW_SIZE 0x01100000ULL /* 0x0800_0000 .. 0x0910_0000 */
 
 /* Interrupt IDs (GICv3). */
-#define INTID_VTIMER 27U
-#define INTID_MAINT 25U
+#define INTID_VTIMER  27U
+#define INTID_MAINT   25U
 #define INTID_HYP_IPI 0U /* physical SGI used between hypervisor CPUs */
 
 #endif

@@ -31,7 +31,7 @@ size_t str_copy(char *dst, const char *src, size_t size);
  */
 int fmt_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int fmt_snprintf(char *buf, size_t size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static inline u32 be32_load(const void *p)
 {

@@ -11,11 +11,11 @@
 
 #include "types.h"
 
-#define PACK_MAGIC "TESSPACK"
-#define PACK_VERSION 1U
-#define PACK_NAME_MAX 120
+#define PACK_MAGIC	 "TESSPACK"
+#define PACK_VERSION	 1U
+#define PACK_NAME_MAX	 120
 #define PACK_MAX_ENTRIES 32
-#define PACK_ALIGN 4096U
+#define PACK_ALIGN	 4096U
 
 struct pack_header {
 	char magic[8];

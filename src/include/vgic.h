@@ -17,26 +17,26 @@
 #include "types.h"
 
 #define VGIC_NR_PRIVATE 32
-#define VGIC_MAX_SPIS 256 /* INTIDs 32 .. 287 */
-#define VGIC_MAX_LRS 16
-#define VGIC_MAX_VCPUS 8
+#define VGIC_MAX_SPIS	256 /* INTIDs 32 .. 287 */
+#define VGIC_MAX_LRS	16
+#define VGIC_MAX_VCPUS	8
 
 /* Per-interrupt flags. */
 #define VGIC_IRQ_ENABLED 0x01
 #define VGIC_IRQ_PENDING 0x02 /* latched pending (edge, or set by ISPENDR/SGI) */
-#define VGIC_IRQ_LEVEL 0x04   /* input line high (level-sensitive sources) */
-#define VGIC_IRQ_ACTIVE 0x08
-#define VGIC_IRQ_EDGE 0x10 /* ICFGR: edge-triggered */
-#define VGIC_IRQ_HW 0x20   /* linked to the physical INTID of the same number */
-#define VGIC_IRQ_IN_LR 0x40
+#define VGIC_IRQ_LEVEL	 0x04 /* input line high (level-sensitive sources) */
+#define VGIC_IRQ_ACTIVE	 0x08
+#define VGIC_IRQ_EDGE	 0x10 /* ICFGR: edge-triggered */
+#define VGIC_IRQ_HW	 0x20 /* linked to the physical INTID of the same number */
+#define VGIC_IRQ_IN_LR	 0x40
 
 #define VGIC_NO_LR 0xff
 
 struct vgic_irq {
 	u8 flags;
 	u8 prio;
-	u8 target; /* SPIs: vCPU index from GICD_IROUTER */
-	u8 lr;	   /* list register holding it, or VGIC_NO_LR */
+	u8 target;   /* SPIs: vCPU index from GICD_IROUTER */
+	u8 lr;	     /* list register holding it, or VGIC_NO_LR */
 	u16 sgi_src; /* SGIs: bitmap of source vCPUs still to deliver */
 };
 

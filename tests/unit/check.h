@@ -12,29 +12,29 @@
 
 static int check_failures;
 
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
+#define CHECK(cond)                                                                      \
+	do {                                                                             \
+		if (!(cond)) {                                                           \
 			printf("  check failed %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-			check_failures++;                                            \
-		}                                                                    \
+			check_failures++;                                                \
+		}                                                                        \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                                     \
-	do {                                                                               \
-		unsigned long long va_ = (unsigned long long)(a);                           \
-		unsigned long long vb_ = (unsigned long long)(b);                           \
-		if (va_ != vb_) {                                                          \
+#define CHECK_EQ(a, b)                                                                          \
+	do {                                                                                    \
+		unsigned long long va_ = (unsigned long long)(a);                               \
+		unsigned long long vb_ = (unsigned long long)(b);                               \
+		if (va_ != vb_) {                                                               \
 			printf("  check failed %s:%d: %s == %s (0x%llx != 0x%llx)\n", __FILE__, \
-			       __LINE__, #a, #b, va_, vb_);                                \
-			check_failures++;                                                  \
-		}                                                                          \
+			       __LINE__, #a, #b, va_, vb_);                                     \
+			check_failures++;                                                       \
+		}                                                                               \
 	} while (0)
 
-#define RUN(fn)                                                                         \
-	do {                                                                            \
-		int before_ = check_failures;                                           \
-		fn();                                                                   \
+#define RUN(fn)                                                                                    \
+	do {                                                                                       \
+		int before_ = check_failures;                                                      \
+		fn();                                                                              \
 		printf("%s: %s/%s\n", check_failures == before_ ? "PASS" : "FAIL", __FILE__, #fn); \
 	} while (0)
 
