@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* AArch64-only helpers shared by the files of src/arch/aarch64. */
+#ifndef TESSERA_ARCH_CPU_H
+#define TESSERA_ARCH_CPU_H
+
+#include "types.h"
+#include "vm.h"
+
+/* Host firmware PSCI (SMC conduit on QEMU virt with virtualization=on). */
+s64 fw_psci(u64 fid, u64 a1, u64 a2, u64 a3);
+
+void mmu_build(const struct platform *plat);
+void mmu_enable(void);
+
+/* Guest register file access with x31 = XZR. */
+static inline u64 vcpu_get_x(const struct vcpu *vc, u32 r)
+{
+	return r < 31 ? vc->regs.x[r] : 0;
+}
+
+static inline void vcpu_set_x(struct vcpu *vc, u32 r, u64 v)
+{
+	if (r < 31) {
+		vc->regs.x[r] = v;
+	}
+}
+
+/* Exception injection into the guest's EL1 (Arm ARM D1.10). */
+void inject_undef(struct vcpu *vc);
+void inject_dabt(struct vcpu *vc, u64 far, bool write);
+void inject_iabt(struct vcpu *vc, u64 far);
+
+/* Trapped system register access (EC 0x18); returns after emulating or injecting. */
+void sysreg_trap(struct vcpu *vc, u64 esr);
+
+/* Puts this CPU's EL1 state into its architectural reset values for a (re)started vCPU. */
+void arch_vcpu_el1_reset(struct vcpu *vc);
+void arch_vcpu_enter(struct vcpu *vc, u64 stack_top) __attribute__((noreturn));
+void arch_fp_reset(void);
+void arch_system_off(void) __attribute__((noreturn));
+void arch_irq_poll(void);
+
+#endif

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* Physical GICv3 driver used by the hypervisor (GICv3 arch spec IHI0069). */
+#ifndef TESSERA_GICV3_H
+#define TESSERA_GICV3_H
+
+#include "types.h"
+
+void gic_init(paddr_t gicd, paddr_t gicr, u64 gicr_size);
+/* Per CPU: finds and wakes its redistributor, sets up the CPU and virtual interfaces. */
+int gic_cpu_init(u32 cpu, u64 mpidr);
+/* Acknowledge (ICC_IAR1_EL1); returns 1023 when nothing is pending. */
+u32 gic_ack(void);
+/* Priority drop (EOImode = 1: deactivation is separate). */
+void gic_eoi(u32 intid);
+void gic_deactivate(u32 intid);
+void gic_set_cpu_mpidr(u32 cpu, u64 mpidr);
+u32 gic_spi_limit(void);
+void gic_irq_config_edge(u32 intid, bool edge);
+
+#endif

@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Trap handlers called from vectors.S with the guest's registers saved in
+ * the vCPU. Everything the guest controls (ESR syndrome, registers, fault
+ * addresses) is decoded and range-checked here, in one place per path.
+ */
+#include "arch_cpu.h"
+#include "abi.h"
+#include "console.h"
+#include "gicv3.h"
+#include "layout.h"
+#include "sysreg.h"
+#include "vgic.h"
+#include "vm.h"
+
+void trap_sync(struct vcpu *vc);
+void trap_irq(struct vcpu *vc);
+void trap_serror(struct vcpu *vc);
+void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far);
+
+/* Leaves the trap path: handles cross-CPU requests and refills list registers. */
+static void trap_exit(struct vcpu *vc)
+{
+	struct cpu *c = cpu_this();
+
+	if (__atomic_load_n(&c->requests, __ATOMIC_ACQUIRE)) {
+		sched_handle_requests(c);
+	}
+	if (vc->state != VCPU_RUNNING) {
+		sched_run(); /* vCPU stopped or turned off: this CPU goes idle */
+	}
+	vgic_flush(&vc->vm->vgic, vc->id);
+}
+
+static void data_abort(struct vcpu *vc, u64 esr)
+{
+	u64 iss = esr & 0x1ffffff;
+	u64 far = sysreg_read(far_el2);
+	u64 ipa = ((sysreg_read(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+	bool write = (iss & ISS_DABT_WNR) != 0;
+	u32 rt = ISS_DABT_SRT(iss);
+	u32 size = 1U << ISS_DABT_SAS(iss);
+	u64 val;
+
+	/* Without a valid syndrome (e.g. load/store pair, writeback) we cannot emulate:
+	 * behave as hardware would for an address with nothing behind it. */
+	if (!(iss & ISS_DABT_ISV) || (iss & ISS_DABT_S1PTW)) {
+		vc->vm->stats.aborts++;
+		inject_dabt(vc, far, write);
+		return;
+	}
+	val = write ? vcpu_get_x(vc, rt) : 0;
+	if (write && size < 8) {
+		val &= (1ULL << (size * 8)) - 1;
+	}
+	if (!vdev_mmio(vc, ipa, size, write, &val)) {
+		vc->vm->stats.aborts++;
+		vc->abort_count++;
+		if (vc->vm->stats.aborts <= 8) {
+			console_printf("VM %s: %s at 0x%llx (PC 0x%llx): external abort injected\n",
+				       vc->vm->cfg->name, write ? "write" : "read",
+				       (unsigned long long)ipa, (unsigned long long)vc->regs.elr);
+		}
+		inject_dabt(vc, far, write);
+		return;
+	}
+	vc->vm->stats.mmio++;
+	if (!write) {
+		if ((iss & ISS_DABT_SSE) && size < 8) {
+			u64 sign = 1ULL << (size * 8 - 1);
+			val = (val ^ sign) - sign;
+		}
+		if (!(iss & ISS_DABT_SF)) {
+			val &= 0xffffffffULL;
+		}
+		vcpu_set_x(vc, rt, val);
+	}
+	vc->regs.elr += 4;
+}
+
+void trap_sync(struct vcpu *vc)
+{
+	u64 esr = sysreg_read(esr_el2);
+
+	vc->trap_count++;
+	vgic_sync(&vc->vm->vgic, vc->id);
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+		hypercall_dispatch(vc, false);
+		break;
+	case EC_SMC64:
+		hypercall_dispatch(vc, true);
+		break;
+	case EC_DABT_LOW:
+		data_abort(vc, esr);
+		break;
+	case EC_IABT_LOW:
+		vc->vm->stats.aborts++;
+		inject_iabt(vc, sysreg_read(far_el2));
+		break;
+	case EC_SYSREG:
+		sysreg_trap(vc, esr);
+		break;
+	case EC_WFX:
+		vc->regs.elr += 4;
+		break;
+	default:
+		/* SVE, SME, pointer authentication, AArch32, ...: UNDEFINED for the guest. */
+		inject_undef(vc);
+		break;
+	}
+	trap_exit(vc);
+}
+
+/* Handles every pending physical interrupt on this CPU. */
+static void irq_dispatch(struct vcpu *vc)
+{
+	for (;;) {
+		u32 intid = gic_ack();
+
+		if (intid >= 1020) {
+			break;
+		}
+		cpu_this()->irq_count++;
+		if (intid == INTID_VTIMER && vc && vc->state == VCPU_RUNNING) {
+			/* HW-linked: the guest's EOI deactivates the physical interrupt. */
+			gic_eoi(intid);
+			vgic_hw_irq(&vc->vm->vgic, vc->id, intid);
+			continue;
+		}
+		if (intid >= 32 && vdev_hw_spi(intid)) {
+			gic_eoi(intid); /* pass-through: deactivated by the owning guest */
+			continue;
+		}
+		gic_eoi(intid);
+		gic_deactivate(intid);
+		if (intid == INTID_MAINT && vc) {
+			vgic_maintenance(&vc->vm->vgic, vc->id);
+		} else if (intid == system_platform.uart_intid) {
+			console_poll_input();
+		}
+		/* INTID_HYP_IPI: requests are looked at on the way out. */
+	}
+}
+
+void arch_irq_poll(void)
+{
+	struct vcpu *vc = cpu_this()->vcpu;
+
+	irq_dispatch(vc && vc->state == VCPU_RUNNING ? vc : NULL);
+}
+
+void trap_irq(struct vcpu *vc)
+{
+	vc->irq_count++;
+	vgic_sync(&vc->vm->vgic, vc->id);
+	irq_dispatch(vc);
+	trap_exit(vc);
+}
+
+void trap_serror(struct vcpu *vc)
+{
+	/* An asynchronous abort caused by this guest: report it back to the guest. */
+	vc->vm->stats.aborts++;
+	sysreg_write(hcr_el2, sysreg_read(hcr_el2) | HCR_VSE);
+	trap_exit(vc);
+}
+
+void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far)
+{
+	console_printf("PANIC: hypervisor exception kind %llu ESR 0x%llx ELR 0x%llx FAR 0x%llx\n",
+		       (unsigned long long)kind, (unsigned long long)esr, (unsigned long long)elr,
+		       (unsigned long long)far);
+	arch_system_off();
+}

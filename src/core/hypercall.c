@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * SMCCC 1.1 dispatch for guest HVC and trapped SMC (Arm DEN0028): the
+ * architecture calls, PSCI, and Tessera's own calls (abi.h, documented in
+ * docs/HYPERCALLS.md). One table-like switch; unknown IDs return
+ * NOT_SUPPORTED (-1) as SMCCC requires.
+ */
+#include "abi.h"
+#include "console.h"
+#include "vm.h"
+
+static s64 tessera_call(struct vcpu *vc, u32 fid)
+{
+	u64 *x = vc->regs.x;
+
+	switch (fid) {
+	case TESSERA_HC_VERSION:
+		return (TESSERA_ABI_MAJOR << 16) | TESSERA_ABI_MINOR;
+	case TESSERA_HC_FEATURES:
+		return (x[1] >= TESSERA_HC_BASE && x[1] < TESSERA_HC_BASE + TESSERA_HC_COUNT &&
+			x[1] != TESSERA_HC_CHANNEL_NOTIFY && x[1] != TESSERA_HC_HEARTBEAT)
+			       ? TESSERA_OK
+			       : TESSERA_NOT_SUPPORTED;
+	case TESSERA_HC_VM_ID:
+		x[1] = vc->id;
+		x[2] = vc->vm->vcpu_count;
+		return vc->vm->id;
+	case TESSERA_HC_EXIT_STATUS:
+		vc->vm->exit_reason = (u32)x[1];
+		vc->vm->exit_code = (u32)x[2];
+		return TESSERA_OK;
+	case TESSERA_HC_TRACE:
+		console_printf("trace: VM %s vCPU %u marker 0x%llx at %llu\n", vc->vm->cfg->name,
+			       vc->id, (unsigned long long)x[1],
+			       (unsigned long long)arch_counter());
+		return TESSERA_OK;
+	default:
+		return TESSERA_NOT_SUPPORTED;
+	}
+}
+
+void hypercall_dispatch(struct vcpu *vc, bool is_smc)
+{
+	u32 fid = (u32)vc->regs.x[0];
+
+	vc->vm->stats.hypercalls++;
+	if (is_smc) {
+		vc->regs.elr += 4; /* a trapped SMC returns to the next instruction */
+	}
+	if (fid == SMCCC_VERSION) {
+		vc->regs.x[0] = 0x10001;
+	} else if (fid == SMCCC_ARCH_FEATURES) {
+		vc->regs.x[0] = (u64)(s64)((u32)vc->regs.x[1] == SMCCC_VERSION ? 0 : -1);
+	} else if ((fid & 0xbfff0000U) == 0x84000000U) {
+		if (!psci_guest_call(vc, fid)) {
+			vc->regs.x[0] = (u64)(s64)PSCI_RET_NOT_SUPPORTED;
+		}
+	} else if ((fid & 0xffff0000U) == TESSERA_HC_BASE) {
+		vc->regs.x[0] = (u64)tessera_call(vc, fid);
+	} else {
+		vc->regs.x[0] = (u64)(s64)TESSERA_NOT_SUPPORTED;
+	}
+}

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PSCI 1.1 for guests (Arm DEN0022D), over HVC and trapped SMC. vCPU i of a
+ * VM has MPIDR Aff0 = i; a target outside the VM is INVALID_PARAMETERS, so a
+ * guest can only ever power its own vCPUs. SYSTEM_OFF and SYSTEM_RESET act on
+ * the calling VM only.
+ */
+#include "abi.h"
+#include "vm.h"
+
+#define PSCI_VERSION_1_1 0x10001
+
+/* Affinity of a guest MPIDR argument: Aff0 is the vCPU index, everything else 0. */
+static struct vcpu *psci_target(struct vcpu *vc, u64 mpidr)
+{
+	u64 aff = mpidr & 0xff00ffffffULL;
+
+	if (aff >= vc->vm->vcpu_count) {
+		return NULL;
+	}
+	return &vc->vm->vcpus[aff];
+}
+
+static bool entry_valid(const struct vcpu *vc, u64 entry)
+{
+	paddr_t pa;
+
+	return IS_ALIGNED(entry, 4) && config_vm_ipa_to_phys(vc->vm->cfg, entry, 4, &pa);
+}
+
+static s64 psci_cpu_on(struct vcpu *vc, u64 mpidr, u64 entry, u64 ctx)
+{
+	struct vcpu *t = psci_target(vc, mpidr);
+	u32 expected = VCPU_OFF;
+
+	if (!t) {
+		return PSCI_RET_INVALID_PARAMS;
+	}
+	if (!entry_valid(vc, entry)) {
+		return PSCI_RET_INVALID_ADDRESS;
+	}
+	t->on_entry = entry;
+	t->on_ctx = ctx;
+	if (!__atomic_compare_exchange_n(&t->state, &expected, VCPU_ON_PENDING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		return expected == VCPU_ON_PENDING ? PSCI_RET_ON_PENDING : PSCI_RET_ALREADY_ON;
+	}
+	cpu_request(t->pcpu, CPU_REQ_WAKE);
+	return PSCI_RET_SUCCESS;
+}
+
+static s64 psci_affinity_info(struct vcpu *vc, u64 mpidr, u64 level)
+{
+	struct vcpu *t = psci_target(vc, mpidr);
+
+	if (!t || level != 0) {
+		return PSCI_RET_INVALID_PARAMS;
+	}
+	switch (__atomic_load_n(&t->state, __ATOMIC_ACQUIRE)) {
+	case VCPU_RUNNING:
+		return 0;
+	case VCPU_ON_PENDING:
+		return 2;
+	default:
+		return 1;
+	}
+}
+
+static s64 psci_features(u64 fid)
+{
+	switch ((u32)fid) {
+	case PSCI_VERSION:
+	case PSCI_CPU_OFF:
+	case PSCI_CPU_ON_64:
+	case PSCI_CPU_ON_32:
+	case PSCI_AFFINITY_INFO_64:
+	case PSCI_AFFINITY_INFO_32:
+	case PSCI_MIGRATE_INFO_TYPE:
+	case PSCI_SYSTEM_OFF:
+	case PSCI_SYSTEM_RESET:
+	case PSCI_FEATURES:
+	case SMCCC_VERSION:
+		return PSCI_RET_SUCCESS;
+	case PSCI_CPU_SUSPEND_64:
+		return 0; /* original power_state format, no OS-initiated mode */
+	default:
+		return PSCI_RET_NOT_SUPPORTED;
+	}
+}
+
+bool psci_guest_call(struct vcpu *vc, u32 fid)
+{
+	u64 *x = vc->regs.x;
+	s64 r;
+
+	switch (fid) {
+	case PSCI_VERSION:
+		r = PSCI_VERSION_1_1;
+		break;
+	case PSCI_CPU_SUSPEND_64:
+		r = PSCI_RET_SUCCESS; /* a standby that returns at once is a valid wake-up */
+		break;
+	case PSCI_CPU_OFF:
+		__atomic_store_n(&vc->state, VCPU_OFF, __ATOMIC_RELEASE);
+		r = PSCI_RET_SUCCESS; /* not seen: the vCPU does not return */
+		break;
+	case PSCI_CPU_ON_64:
+		r = psci_cpu_on(vc, x[1], x[2], x[3]);
+		break;
+	case PSCI_CPU_ON_32:
+		r = psci_cpu_on(vc, (u32)x[1], (u32)x[2], (u32)x[3]);
+		break;
+	case PSCI_AFFINITY_INFO_64:
+	case PSCI_AFFINITY_INFO_32:
+		r = psci_affinity_info(vc, x[1], x[2]);
+		break;
+	case PSCI_MIGRATE_INFO_TYPE:
+		r = 2; /* no trusted OS: migration not required */
+		break;
+	case PSCI_SYSTEM_OFF:
+		vm_stop(vc->vm, TESSERA_EXIT_NORMAL, 0);
+		r = PSCI_RET_SUCCESS;
+		break;
+	case PSCI_SYSTEM_RESET:
+		vm_reset(vc->vm);
+		r = PSCI_RET_SUCCESS;
+		break;
+	case PSCI_FEATURES:
+		r = psci_features(x[1]);
+		break;
+	default:
+		return false;
+	}
+	x[0] = (u64)r;
+	return true;
+}

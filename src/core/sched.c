@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The per-CPU loop. With static partitioning there is nothing to schedule:
+ * a CPU runs its one vCPU when it is on, and otherwise waits for interrupts
+ * (its vCPU being turned on by PSCI CPU_ON, a VM reset, ...).
+ */
+#include "vm.h"
+
+void cpu_request(u32 pcpu, u32 req)
+{
+	if (pcpu >= CONFIG_MAX_PCPUS) {
+		return;
+	}
+	__atomic_fetch_or(&cpus[pcpu].requests, req, __ATOMIC_RELEASE);
+	if (pcpu != arch_cpu_current()) {
+		arch_cpu_kick(pcpu);
+	}
+}
+
+void sched_handle_requests(struct cpu *c)
+{
+	/* Requests only mean "look again": the state they refer to is in the vCPU. */
+	__atomic_exchange_n(&c->requests, 0, __ATOMIC_ACQ_REL);
+}
+
+void sched_run(void)
+{
+	struct cpu *c = cpu_this();
+
+	for (;;) {
+		struct vcpu *vc = c->vcpu;
+
+		sched_handle_requests(c);
+		if (vc) {
+			u32 st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
+
+			if (st == VCPU_ON_PENDING) {
+				arch_vcpu_start(vc);
+				/* Only if nobody stopped it meanwhile (VM stop or reset). */
+				__atomic_compare_exchange_n(&vc->state, &st, VCPU_RUNNING, false,
+							    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+			}
+			__atomic_store_n(&vc->parked, false, __ATOMIC_SEQ_CST);
+			if (__atomic_load_n(&vc->state, __ATOMIC_SEQ_CST) == VCPU_RUNNING) {
+				vgic_flush(&vc->vm->vgic, vc->id);
+				arch_vcpu_enter(vc, c->stack_top);
+			}
+			arch_vcpu_park(vc);
+			__atomic_store_n(&vc->parked, true, __ATOMIC_RELEASE);
+		}
+		arch_idle_wait();
+		arch_irq_poll();
+	}
+}

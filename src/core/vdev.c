@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulated MMIO dispatch: the guest-physical windows of every VM's virtual
+ * devices. A switch, not function pointers, on this trap path. Also the
+ * glue between the console multiplexer and the VMs' virtual UARTs, and the
+ * owner table for pass-through SPIs.
+ */
+#include "console.h"
+#include "layout.h"
+#include "pl011.h"
+#include "vm.h"
+
+static bool in_window(ipa_t ipa, u32 size, ipa_t base, u64 len)
+{
+	return ipa >= base && ipa - base < len && size <= len - (ipa - base);
+}
+
+void vdev_uart_update_irq(struct vm *vm)
+{
+	vgic_set_level(&vm->vgic, 0, GUEST_UART_INTID, vpl011_irq_level(&vm->uart));
+}
+
+bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val)
+{
+	struct vm *vm = vc->vm;
+	bool ok;
+
+	if (in_window(ipa, size, GUEST_GICD_BASE, GUEST_GICD_SIZE)) {
+		return vgic_dist_access(&vm->vgic, vc->id, ipa - GUEST_GICD_BASE, size, write, val);
+	}
+	if (in_window(ipa, size, GUEST_GICR_BASE, GUEST_GICR_STRIDE * vm->vcpu_count)) {
+		return vgic_redist_access(&vm->vgic, vc->id, ipa - GUEST_GICR_BASE, size, write,
+					  val);
+	}
+	if (in_window(ipa, size, GUEST_UART_BASE, GUEST_UART_SIZE)) {
+		ok = vpl011_access(&vm->uart, ipa - GUEST_UART_BASE, size, write, val);
+		vdev_uart_update_irq(vm);
+		return ok;
+	}
+	return false;
+}
+
+/* A physical pass-through SPI fired on this CPU: hand it to its VM's vGIC. */
+bool vdev_hw_spi(u32 intid)
+{
+	for (u32 i = 0; i < vm_count; i++) {
+		const struct vm_cfg *cfg = vms[i].cfg;
+
+		for (u32 d = 0; d < cfg->dev_count; d++) {
+			for (u32 k = 0; k < cfg->devs[d].irq_count; k++) {
+				if (cfg->devs[d].irqs[k] == intid) {
+					vgic_hw_irq(&vms[i].vgic, vms[i].vgic.spi[intid - 32].target,
+						    intid);
+					return true;
+				}
+			}
+		}
+	}
+	return false;
+}
+
+/* ---- console glue (core/console.c calls these) ---- */
+
+const char *console_vm_name(u32 vm_id)
+{
+	return vm_id < vm_count ? vms[vm_id].cfg->name : "?";
+}
+
+u32 console_vm_count(void)
+{
+	return vm_count;
+}
+
+void console_vm_rx(u32 vm_id, u8 c)
+{
+	struct vm *vm = vm_by_id(vm_id);
+
+	if (vm && vm->state == VM_RUNNING) {
+		vpl011_rx(&vm->uart, c);
+		vdev_uart_update_irq(vm);
+	}
+}
+
+void console_poll_input(void)
+{
+	int c;
+
+	while ((c = pl011_getc()) >= 0) {
+		console_input((u8)c);
+	}
+}

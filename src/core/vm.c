@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VM construction, loading, reset and stop. Construction validates every VM
+ * (config, images, layouts) before it writes any guest memory, so a bad
+ * config boots nothing. A VM's pristine images stay in the system image, so a
+ * reset can scrub and reload one VM while the others keep running.
+ */
+#include "console.h"
+#include "lib.h"
+#include "mem.h"
+#include "pack.h"
+#include "stage2.h"
+#include "vm.h"
+#include "vm_dtb.h"
+
+struct vm vms[CONFIG_MAX_VMS];
+u32 vm_count;
+static struct stage2 vm_stage2[CONFIG_MAX_VMS];
+static spinlock_t stop_lock;
+static bool powering_off;
+
+struct vm *vm_by_id(u32 id)
+{
+	return id < vm_count ? &vms[id] : NULL;
+}
+
+static void *phys_ptr(paddr_t pa)
+{
+	return (void *)(uintptr_t)pa;
+}
+
+static int vm_find_images(struct vm *vm, const void *pack, struct config_error *err)
+{
+	const struct vm_cfg *cfg = vm->cfg;
+
+	memset(err, 0, sizeof(*err));
+	fmt_snprintf(err->node, sizeof(err->node), "/vms/%s", cfg->name);
+	if (pack_find(pack, cfg->image, &vm->image, &vm->image_size) != 0) {
+		str_copy(err->prop, "image", sizeof(err->prop));
+		fmt_snprintf(err->msg, sizeof(err->msg), "\"%s\" is not in the system image",
+			     cfg->image);
+		return -1;
+	}
+	vm->initrd = NULL;
+	vm->initrd_size = 0;
+	if (cfg->initrd[0] && pack_find(pack, cfg->initrd, &vm->initrd, &vm->initrd_size) != 0) {
+		str_copy(err->prop, "initrd", sizeof(err->prop));
+		fmt_snprintf(err->msg, sizeof(err->msg), "\"%s\" is not in the system image",
+			     cfg->initrd);
+		return -1;
+	}
+	return config_vm_layout(cfg, vm->image, vm->image_size, vm->initrd_size, &vm->layout, err);
+}
+
+static int vm_map(struct vm *vm, struct config_error *err)
+{
+	const struct vm_cfg *cfg = vm->cfg;
+	struct stage2 *s2 = &vm_stage2[vm->id];
+	int r = stage2_init(s2);
+
+	for (u32 i = 0; r == 0 && i < cfg->mem_count; i++) {
+		r = stage2_map(s2, cfg->mem[i].ipa, cfg->mem[i].phys, cfg->mem[i].size,
+			       STAGE2_NORMAL);
+	}
+	for (u32 i = 0; r == 0 && i < cfg->dev_count; i++) {
+		r = stage2_map(s2, cfg->devs[i].base, cfg->devs[i].base,
+			       ALIGN_UP(cfg->devs[i].size, SZ_4K), STAGE2_DEVICE);
+	}
+	if (r != 0) {
+		fmt_snprintf(err->msg, sizeof(err->msg),
+			     "cannot build stage-2 tables (hypervisor page pool exhausted)");
+		return -1;
+	}
+	vm->vmid = (u16)(vm->id + 1);
+	vm->vttbr = ((u64)vm->vmid << 48) | (u64)(uintptr_t)s2->root;
+	return 0;
+}
+
+/* Scrubs (on reset) and loads the VM's RAM: image segments, initrd, generated DTB. */
+static int vm_load(struct vm *vm, bool scrub)
+{
+	const struct vm_cfg *cfg = vm->cfg;
+	const struct vm_layout *l = &vm->layout;
+	paddr_t pa;
+
+	if (scrub) {
+		for (u32 i = 0; i < cfg->mem_count; i++) {
+			arch_memzero(cfg->mem[i].phys, cfg->mem[i].size);
+		}
+	}
+	for (u32 i = 0; i < l->kernel.seg_count; i++) {
+		const struct image_segment *s = &l->kernel.seg[i];
+
+		if (!config_vm_ipa_to_phys(cfg, s->ipa, s->mem_size, &pa)) {
+			return -1;
+		}
+		memcpy(phys_ptr(pa), vm->image + s->file_off, s->file_size);
+		if (!scrub) {
+			memset(phys_ptr(pa + s->file_size), 0, s->mem_size - s->file_size);
+		}
+		arch_dcache_clean(pa, s->mem_size);
+	}
+	if (vm->initrd_size) {
+		if (!config_vm_ipa_to_phys(cfg, l->initrd_ipa, vm->initrd_size, &pa)) {
+			return -1;
+		}
+		memcpy(phys_ptr(pa), vm->initrd, vm->initrd_size);
+		arch_dcache_clean(pa, vm->initrd_size);
+	}
+	if (!config_vm_ipa_to_phys(cfg, l->dtb_ipa, l->dtb_max, &pa) ||
+	    vm_dtb_build(vm, phys_ptr(pa), l->dtb_max) != 0) {
+		return -1;
+	}
+	arch_dcache_clean(pa, l->dtb_max);
+	return 0;
+}
+
+static void vm_devices_reset(struct vm *vm)
+{
+	u32 pcpus[CONFIG_MAX_VCPUS];
+
+	for (u32 v = 0; v < vm->vcpu_count; v++) {
+		pcpus[v] = vm->cfg->cpus[v];
+	}
+	vgic_init(&vm->vgic, vm->vgic_cpus, vm->vcpu_count, pcpus);
+	for (u32 d = 0; d < vm->cfg->dev_count; d++) {
+		for (u32 i = 0; i < vm->cfg->devs[d].irq_count; i++) {
+			vgic_assign_hw_spi(&vm->vgic, vm->cfg->devs[d].irqs[i]);
+		}
+	}
+	vpl011_init(&vm->uart, vm->id);
+}
+
+static void vm_boot_vcpus(struct vm *vm)
+{
+	for (u32 v = 0; v < vm->vcpu_count; v++) {
+		struct vcpu *vc = &vm->vcpus[v];
+
+		vc->on_entry = vm->layout.entry;
+		vc->on_ctx = vm->layout.dtb_ipa;
+		__atomic_store_n(&vc->state, v == 0 ? VCPU_ON_PENDING : VCPU_OFF,
+				 __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
+}
+
+int vm_create_all(const void *pack, struct config_error *err)
+{
+	const u8 *dtb;
+	u64 dtb_size;
+
+	memset(err, 0, sizeof(*err));
+	if (pack_find(pack, "config.dtb", &dtb, &dtb_size) != 0) {
+		str_copy(err->msg, "system image has no config.dtb", sizeof(err->msg));
+		return -1;
+	}
+	if (config_parse(dtb, dtb_size, &system_platform, &system_config, err) != 0) {
+		return -1;
+	}
+	vm_count = system_config.vm_count;
+	for (u32 i = 0; i < vm_count; i++) {
+		vms[i].id = i;
+		vms[i].cfg = &system_config.vms[i];
+		vms[i].vcpu_count = system_config.vms[i].vcpu_count;
+		if (vm_find_images(&vms[i], pack, err) != 0 || vm_map(&vms[i], err) != 0) {
+			return -1;
+		}
+	}
+	/* Everything checked: only now write guest memory and bind vCPUs to CPUs. */
+	for (u32 i = 0; i < vm_count; i++) {
+		struct vm *vm = &vms[i];
+
+		for (u32 v = 0; v < vm->vcpu_count; v++) {
+			vm->vcpus[v].vm = vm;
+			vm->vcpus[v].id = v;
+			vm->vcpus[v].pcpu = vm->cfg->cpus[v];
+			vm->vcpus[v].parked = true;
+			cpus[vm->cfg->cpus[v]].vcpu = &vm->vcpus[v];
+		}
+		vm_devices_reset(vm);
+		if (vm_load(vm, false) != 0) {
+			fmt_snprintf(err->node, sizeof(err->node), "/vms/%s", vm->cfg->name);
+			str_copy(err->msg, "loading the VM failed", sizeof(err->msg));
+			return -1;
+		}
+		vm_boot_vcpus(vm);
+		console_printf("VM %u '%s': %u vCPU(s), entry 0x%llx, DTB at 0x%llx\n", i,
+			       vm->cfg->name, vm->vcpu_count, (unsigned long long)vm->layout.entry,
+			       (unsigned long long)vm->layout.dtb_ipa);
+	}
+	return 0;
+}
+
+/* Stops every vCPU of vm and waits until each CPU has left the guest. */
+static void vm_quiesce(struct vm *vm)
+{
+	u32 self = arch_cpu_current();
+
+	for (u32 v = 0; v < vm->vcpu_count; v++) {
+		__atomic_store_n(&vm->vcpus[v].state, VCPU_STOPPED, __ATOMIC_RELEASE);
+		if (vm->vcpus[v].pcpu != self) {
+			cpu_request(vm->vcpus[v].pcpu, CPU_REQ_WAKE);
+		}
+	}
+	for (u32 v = 0; v < vm->vcpu_count; v++) {
+		if (vm->vcpus[v].pcpu == self) {
+			continue;
+		}
+		while (!__atomic_load_n(&vm->vcpus[v].parked, __ATOMIC_ACQUIRE)) {
+		}
+	}
+}
+
+static bool all_stopped(void)
+{
+	for (u32 i = 0; i < vm_count; i++) {
+		if (vms[i].state != VM_STOPPED) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Claims the VM for a state change: only one CPU may stop or reset it at a time. */
+static bool vm_claim(struct vm *vm, u32 to)
+{
+	u32 expected = VM_RUNNING;
+
+	return __atomic_compare_exchange_n(&vm->state, &expected, to, false, __ATOMIC_ACQ_REL,
+					   __ATOMIC_ACQUIRE);
+}
+
+void vm_stop(struct vm *vm, u32 reason, u32 code)
+{
+	if (!vm_claim(vm, VM_RESETTING)) {
+		return;
+	}
+	vm->exit_reason = reason;
+	vm->exit_code = code;
+	vm_quiesce(vm);
+	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
+	console_printf("VM %u '%s' stopped (reason %u, code %u)\n", vm->id, vm->cfg->name, reason,
+		       code);
+	spin_lock(&stop_lock);
+	if (all_stopped() && !powering_off) {
+		powering_off = true;
+		console_printf("all VMs stopped: powering off\n");
+		arch_system_off();
+	}
+	spin_unlock(&stop_lock);
+}
+
+void vm_reset(struct vm *vm)
+{
+	if (!vm_claim(vm, VM_RESETTING)) {
+		return;
+	}
+	vm_quiesce(vm);
+	vm->stats.resets++;
+	console_printf("VM %u '%s' resetting\n", vm->id, vm->cfg->name);
+	vm_devices_reset(vm);
+	if (vm_load(vm, true) != 0) {
+		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
+		console_printf("VM %u '%s': reload failed, stopped\n", vm->id, vm->cfg->name);
+		return;
+	}
+	vm_boot_vcpus(vm);
+	if (vm->vcpus[0].pcpu != arch_cpu_current()) {
+		cpu_request(vm->vcpus[0].pcpu, CPU_REQ_WAKE);
+	}
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VMs and vCPUs. Static partitioning: each vCPU is bound to one physical CPU
+ * for life and no two vCPUs share a CPU, so a vCPU's EL1 system registers,
+ * FP/SIMD state and GIC virtual interface stay in the hardware of its CPU and
+ * are never switched. Only the general registers are saved on a trap.
+ *
+ * VM state changes are claimed with compare-and-swap (one CPU at a time);
+ * lock order (outer first): vgic.lock, console lock.
+ */
+#ifndef TESSERA_VM_H
+#define TESSERA_VM_H
+
+#include "arch.h"
+#include "config.h"
+#include "spinlock.h"
+#include "types.h"
+#include "vgic.h"
+#include "vpl011.h"
+
+/* Saved on every trap by vectors.S; layout known to assembly (offsets below). */
+struct vcpu_regs {
+	u64 x[31];
+	u64 elr; /* guest PC */
+	u64 spsr;
+};
+#define VCPU_REGS_ELR_OFF (31 * 8)
+#define VCPU_REGS_SPSR_OFF (32 * 8)
+
+enum vcpu_state {
+	VCPU_OFF = 0,	   /* powered off (PSCI), waiting for CPU_ON */
+	VCPU_ON_PENDING,   /* CPU_ON accepted, its CPU has not entered it yet */
+	VCPU_RUNNING,	   /* owned by its CPU, in the guest or handling a trap */
+	VCPU_STOPPED,	   /* VM stopped: not runnable until the VM is reset */
+};
+
+enum vm_state {
+	VM_RUNNING = 0,
+	VM_STOPPED,
+	VM_RESETTING,
+};
+
+struct vm;
+
+struct vcpu {
+	struct vcpu_regs regs; /* must stay first: vectors.S saves here */
+	struct vm *vm;
+	u32 id;	  /* index in the VM (virtual MPIDR Aff0) */
+	u32 pcpu; /* physical CPU it runs on */
+	volatile u32 state;
+	u64 on_entry; /* CPU_ON entry point and context id */
+	u64 on_ctx;
+	u64 trap_count;
+	u64 irq_count;
+	u64 abort_count;
+	volatile bool parked; /* its CPU is idle, not in the guest (reset waits on it) */
+};
+
+struct vm_stats {
+	u64 aborts; /* external aborts injected: accesses outside the VM */
+	u64 hypercalls;
+	u64 mmio;
+	u64 resets;
+};
+
+struct vm {
+	u32 id;
+	const struct vm_cfg *cfg;
+	u32 state; /* enum vm_state, changed atomically (vm_claim) */
+	u32 vcpu_count;
+	u32 exit_reason, exit_code; /* last TESSERA_HC_EXIT_STATUS */
+	u16 vmid;
+	u64 vttbr; /* VMID + stage-2 root */
+	struct vm_layout layout;
+	const u8 *image;
+	u64 image_size;
+	const u8 *initrd;
+	u64 initrd_size;
+	struct vgic vgic;
+	struct vgic_cpu vgic_cpus[CONFIG_MAX_VCPUS];
+	struct vpl011 uart;
+	struct vcpu vcpus[CONFIG_MAX_VCPUS];
+	struct vm_stats stats;
+};
+
+/* Per physical CPU. TPIDR_EL2 points here; vectors.S reads 'vcpu' at offset 0. */
+struct cpu {
+	struct vcpu *vcpu; /* the vCPU bound to this CPU, or NULL */
+	u64 stack_top;	   /* offset 8: reset on every guest entry */
+	u32 id;
+	u64 mpidr;
+	volatile u32 requests; /* CPU_REQ_* bits, set remotely then kicked */
+	u64 irq_count;
+};
+#define CPU_REQ_VGIC BIT(0)  /* re-evaluate virtual interrupts */
+#define CPU_REQ_WAKE BIT(1)  /* vCPU state changed (CPU_ON, stop, reset) */
+
+extern struct cpu cpus[CONFIG_MAX_PCPUS];
+extern struct vm vms[CONFIG_MAX_VMS];
+extern u32 vm_count;
+extern struct config system_config;
+extern struct platform system_platform;
+
+struct cpu *cpu_this(void);
+
+/* core/vm.c */
+int vm_create_all(const void *pack, struct config_error *err);
+void vm_reset(struct vm *vm);
+void vm_stop(struct vm *vm, u32 reason, u32 code);
+void vm_vcpu_entry_state(struct vcpu *vc, u64 pc, u64 x0);
+struct vm *vm_by_id(u32 id);
+
+/* core/psci.c: guest PSCI; returns true if fid was a PSCI call (result in regs). */
+bool psci_guest_call(struct vcpu *vc, u32 fid);
+/* core/hypercall.c: SMCCC dispatch for HVC/SMC from a guest. */
+void hypercall_dispatch(struct vcpu *vc, bool is_smc);
+
+/* core/vdev.c: emulated MMIO. Returns false if nothing is there (caller aborts). */
+bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val);
+void vdev_uart_update_irq(struct vm *vm);
+/* A pass-through SPI fired: true if a VM owns it (then it was injected). */
+bool vdev_hw_spi(u32 intid);
+void console_poll_input(void);
+
+/* core/sched.c: per-CPU loop; never returns. */
+void sched_run(void) __attribute__((noreturn));
+/* Called on this CPU's trap path when requests are pending. */
+void sched_handle_requests(struct cpu *c);
+void cpu_request(u32 pcpu, u32 req);
+
+/* Architecture hooks used by core (implemented in src/arch/aarch64). */
+void arch_vcpu_start(struct vcpu *vc); /* EL1 reset + entry state, on the vCPU's CPU */
+void arch_vcpu_park(struct vcpu *vc);  /* stop its timer, drop its list registers */
+void arch_vcpu_enter(struct vcpu *vc, u64 stack_top) __attribute__((noreturn));
+void arch_idle_wait(void);
+void arch_irq_poll(void);
+void arch_system_off(void) __attribute__((noreturn));
+void arch_dcache_clean(paddr_t pa, u64 size);
+void arch_memzero(paddr_t pa, u64 size);
+u64 arch_counter(void);
+
+#endif
