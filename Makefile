@@ -27,7 +27,8 @@ HYP_OBJ := $(patsubst %.c,$(B)/hyp/%.o,$(HYP_C)) $(patsubst %.S,$(B)/hyp/%.o,$(H
 HOST_LIB_C := $(filter-out src/lib/string.c,$(wildcard src/lib/*.c)) \
 	$(wildcard src/core/config*.c src/core/image.c src/core/pack.c)
 # Unit tests additionally link the virtual devices and stage-2 builder with a fake arch.
-UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) $(wildcard src/arch/aarch64/stage2.c) \
+UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c src/core/mem.c \
+	src/core/platform.c \
 	tests/unit/fake_arch.c
 TOOL_C := $(wildcard tools/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -46,7 +47,7 @@ $(B)/hyp/%.o: %.S
 	$(CC_T) $(TFLAGS) -MMD -c $< -o $@
 
 $(B)/tessera.elf: $(HYP_OBJ) src/arch/aarch64/tessera.ld
-	$(CC_T) $(TFLAGS) -static -Wl,--build-id=none -Wl,--gc-sections -T src/arch/aarch64/tessera.ld \
+	$(CC_T) $(TFLAGS) -static -Wl,--build-id=none -Wl,--gc-sections -Wl,--no-warn-rwx-segments -T src/arch/aarch64/tessera.ld \
 		-o $@ $(HYP_OBJ) -lgcc
 	$(SIZE_T) $@
 
@@ -58,7 +59,7 @@ $(B)/unit/%: tests/unit/%.c $(UNIT_LIB_C) $(wildcard src/include/*.h tests/unit/
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_LIB_C)
 
-include guests/guests.mk
+-include guests/guests.mk
 
 deps:
 	@scripts/deps.sh

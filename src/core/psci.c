@@ -118,7 +118,7 @@ bool psci_guest_call(struct vcpu *vc, u32 fid)
 		r = 2; /* no trusted OS: migration not required */
 		break;
 	case PSCI_SYSTEM_OFF:
-		vm_stop(vc->vm, TESSERA_EXIT_NORMAL, 0);
+		vm_stop(vc->vm, STOP_SYSTEM_OFF);
 		r = PSCI_RET_SUCCESS;
 		break;
 	case PSCI_SYSTEM_RESET:

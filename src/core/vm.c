@@ -230,17 +230,18 @@ static bool vm_claim(struct vm *vm, u32 to)
 					   __ATOMIC_ACQUIRE);
 }
 
-void vm_stop(struct vm *vm, u32 reason, u32 code)
+static const char *const stop_cause_names[] = {"system-off", "crash", "management"};
+
+void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 {
 	if (!vm_claim(vm, VM_RESETTING)) {
 		return;
 	}
-	vm->exit_reason = reason;
-	vm->exit_code = code;
+	vm->stop_cause = cause;
 	vm_quiesce(vm);
 	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
-	console_printf("VM %u '%s' stopped (reason %u, code %u)\n", vm->id, vm->cfg->name, reason,
-		       code);
+	console_printf("VM %u '%s' stopped (%s, guest exit status %u/%u)\n", vm->id,
+		       vm->cfg->name, stop_cause_names[cause], vm->exit_reason, vm->exit_code);
 	spin_lock(&stop_lock);
 	if (all_stopped() && !powering_off) {
 		powering_off = true;

@@ -5,8 +5,9 @@
  * later walk re-checks each token, length and string offset against the blob,
  * so a malformed or hostile blob yields an error, never an out-of-bounds read.
  *
- * Node handles are byte offsets into the structure block (>= 0); negative
- * values are FDT_ERR_* codes.
+ * Node handles are byte offsets into the structure block (>= 0), relative to
+ * off_dt_struct (the root is normally 0); negative values are FDT_ERR_* codes.
+ * Property cursors are offsets of the same kind.
  */
 #ifndef TESSERA_FDT_H
 #define TESSERA_FDT_H
@@ -97,6 +98,7 @@ struct fdtw {
 	u32 strings_size; /* strings are kept at the top of buf, growing down */
 	int depth;
 	int err;
+	u32 last_token; /* properties may not follow a closed child node (DTSpec 5.4.2) */
 };
 
 void fdtw_init(struct fdtw *w, void *buf, size_t cap);

@@ -34,6 +34,13 @@ enum vcpu_state {
 	VCPU_STOPPED,	   /* VM stopped: not runnable until the VM is reset */
 };
 
+/* Why a VM stopped, as the hypervisor saw it (the guest's own account is exit_reason). */
+enum vm_stop_cause {
+	STOP_SYSTEM_OFF = 0, /* PSCI SYSTEM_OFF */
+	STOP_CRASH,	     /* recursive exception: the guest lost control */
+	STOP_MANAGEMENT,     /* stopped from outside */
+};
+
 enum vm_state {
 	VM_RUNNING = 0,
 	VM_STOPPED,
@@ -69,6 +76,7 @@ struct vm {
 	u32 state; /* enum vm_state, changed atomically (vm_claim) */
 	u32 vcpu_count;
 	u32 exit_reason, exit_code; /* last TESSERA_HC_EXIT_STATUS */
+	u32 stop_cause;
 	u16 vmid;
 	u64 vttbr; /* VMID + stage-2 root */
 	struct vm_layout layout;
@@ -106,7 +114,7 @@ struct cpu *cpu_this(void);
 /* core/vm.c */
 int vm_create_all(const void *pack, struct config_error *err);
 void vm_reset(struct vm *vm);
-void vm_stop(struct vm *vm, u32 reason, u32 code);
+void vm_stop(struct vm *vm, enum vm_stop_cause cause);
 void vm_vcpu_entry_state(struct vcpu *vc, u64 pc, u64 x0);
 struct vm *vm_by_id(u32 id);
 

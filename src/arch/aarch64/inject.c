@@ -22,6 +22,12 @@ static void inject_sync(struct vcpu *vc, u64 esr, u64 far, bool has_far)
 	} else {
 		offset = 0x000; /* current EL with SP_EL0 */
 	}
+	if (vc->regs.elr == vbar + offset) {
+		/* It faulted on the very vector it would be sent to: it has lost control and
+		 * would loop here for ever. Stop the VM (health policies act on this). */
+		vm_stop(vc->vm, STOP_CRASH);
+		return;
+	}
 	sysreg_write(elr_el1, vc->regs.elr);
 	sysreg_write(spsr_el1, spsr);
 	sysreg_write(esr_el1, esr);
