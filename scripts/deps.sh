@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Install the Debian (bookworm) packages Tessera's build and tests need, but only
+# the missing ones. Idempotent and silent when everything is already there, so
+# `make`, `make test` and .ci/run can call it every time. Never prompts: CI has no
+# stdin.
+#
+# To add a dependency, add one line to NEEDS below: "<check> <package>", where
+# <check> is a command name looked up with `command -v`, or an absolute path that
+# must exist (for packages that ship no command, e.g. headers).
+set -u
+
+NEEDS=(
+	"qemu-system-aarch64 qemu-system-arm"
+	"aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu"
+	"aarch64-linux-gnu-objcopy binutils-aarch64-linux-gnu"
+	"dtc device-tree-compiler"
+	"make make"
+	"gcc gcc"
+	# gcc only recommends libc6-dev, and we install without recommends: the
+	# host CLI and the unit tests need the C library headers.
+	"/usr/include/stdio.h libc6-dev"
+	"clang-format clang-format"
+	"cppcheck cppcheck"
+	"git git"
+	"timeout coreutils"
+	"grep grep"
+	"sed sed"
+	"awk mawk"
+	"tee coreutils"
+)
+
+missing=()
+for entry in "${NEEDS[@]}"; do
+	check=${entry%% *}
+	pkg=${entry#* }
+	case $check in
+	/*) [ -e "$check" ] && continue ;;
+	*) command -v "$check" >/dev/null 2>&1 && continue ;;
+	esac
+	case " ${missing[*]-} " in
+	*" $pkg "*) ;;
+	*) missing+=("$pkg") ;;
+	esac
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO=(sudo -n)
+else
+	echo "deps: missing packages: ${missing[*]}; not root and no sudo: install them by hand" >&2
+	exit 1
+fi
+
+echo "deps: installing ${missing[*]}"
+# env, not export: sudo would drop an exported variable.
+APT=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
+if ! "${APT[@]}" -qq update </dev/null; then
+	echo "deps: apt-get update failed" >&2
+	exit 1
+fi
+if ! "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}" </dev/null; then
+	echo "deps: apt-get install failed for: ${missing[*]}" >&2
+	exit 1
+fi
+exit 0

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The `make test` driver: runs every kind of test, tees everything to
+# build/test.log, counts the "PASS: " and "FAIL: " lines, and ends with exactly one
+# line "N passed, M failed". Exit status 0 only if nothing failed and something
+# passed (zero tests is a failure: it means the tests were not built or found).
+#
+# Stages, in order:
+#   unit    every build/unit/test_* binary (built by `make unit`)
+#   config  tests/config_check.sh       (if present: negative config tests)
+#   guests  tests/system/guests_bare.sh (if present: guests on bare QEMU)
+#   system  tests/system/run.sh         (QEMU system tests of the hypervisor)
+#   lint    scripts/lint.sh             (clang-format, cppcheck)
+# A unit binary or stage script that exits non-zero without printing any "FAIL: "
+# line (a crash, a sanitizer report, a missing tool) counts as one failure.
+#
+# Environment (for testing this script): BUILD (default build), UNIT_TIMEOUT
+# (seconds per unit binary, default 300), SKIP_LINT=1.
+set -u
+
+cd "$(dirname "$0")/.." || exit 1
+
+BUILD=${BUILD:-build}
+UNIT_TIMEOUT=${UNIT_TIMEOUT:-300}
+LOG=$BUILD/test.log
+# Sanitizer reports should say where, and a UB finding must fail the binary.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+mkdir -p "$BUILD" || exit 1
+RESULTS=$(mktemp "${TMPDIR:-/tmp}/tessera-results.XXXXXX") || exit 1
+STAGE_OUT=$(mktemp "${TMPDIR:-/tmp}/tessera-stage.XXXXXX") || exit 1
+trap 'rm -f "$RESULTS" "$STAGE_OUT"' EXIT
+
+# run_one NAME CMD...: run CMD, show its output, keep it in $RESULTS for
+# counting, and add "FAIL: NAME (exit N)" if it failed without saying so.
+run_one()
+{
+	local name=$1 rc
+	shift
+	# Streamed as it runs (system tests take minutes), and kept for counting.
+	"$@" 2>&1 </dev/null | tee "$STAGE_OUT"
+	rc=${PIPESTATUS[0]}
+	cat "$STAGE_OUT" >>"$RESULTS"
+	if [ "$rc" -ne 0 ] && ! grep -a -q '^FAIL: ' "$STAGE_OUT"; then
+		echo "FAIL: $name (exit $rc)" | tee -a "$RESULTS"
+	fi
+}
+
+# stage_script NAME SCRIPT: run SCRIPT if it exists.
+stage_script()
+{
+	local name=$1 script=$2
+	echo "== $name: $script"
+	if [ -f "$script" ]; then
+		run_one "$script" bash "$script"
+	else
+		echo "(no $script yet)"
+	fi
+}
+
+main()
+{
+	local bin n=0
+	echo "== unit: $BUILD/unit/test_*"
+	for bin in "$BUILD"/unit/test_*; do
+		if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
+			continue
+		fi
+		n=$((n + 1))
+		run_one "unit/$(basename "$bin")" timeout -k 5 "$UNIT_TIMEOUT" "$bin"
+	done
+	[ $n -gt 0 ] || echo "(no unit test binaries: run 'make unit')"
+
+	stage_script config tests/config_check.sh
+	stage_script guests tests/system/guests_bare.sh
+	stage_script system tests/system/run.sh
+	if [ "${SKIP_LINT:-0}" = 1 ]; then
+		echo "== lint: skipped (SKIP_LINT=1)"
+	else
+		stage_script lint scripts/lint.sh
+	fi
+
+	local passed failed
+	passed=$(grep -a -c '^PASS: ' "$RESULTS")
+	failed=$(grep -a -c '^FAIL: ' "$RESULTS")
+	echo
+	if [ "$failed" -gt 0 ]; then
+		echo "Failures:"
+		grep -a '^FAIL: ' "$RESULTS" | sed 's/^FAIL: /  - /'
+	fi
+	[ "$passed" -gt 0 ] || [ "$failed" -gt 0 ] || echo "No test ran: nothing counts as a pass."
+	echo "$passed passed, $failed failed"
+	[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
+}
+
+main 2>&1 | tee "$LOG"
+exit "${PIPESTATUS[0]}"
