@@ -85,7 +85,9 @@ void console_poll_input(void)
 {
 	int c;
 
-	while ((c = pl011_getc()) >= 0) {
+	pl011_irq_ack();
+	/* Bounded: a flood of input cannot keep this CPU away from its vCPU. */
+	for (u32 n = 0; n < 64 && (c = pl011_getc()) >= 0; n++) {
 		console_input((u8)c);
 	}
 }

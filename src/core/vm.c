@@ -9,6 +9,7 @@
 #include "lib.h"
 #include "mem.h"
 #include "pack.h"
+#include "pl011.h"
 #include "stage2.h"
 #include "vm.h"
 #include "vm_dtb.h"
@@ -239,6 +240,7 @@ void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 	}
 	vm->stop_cause = cause;
 	vm_quiesce(vm);
+	console_vm_flush(vm->id);
 	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
 	console_printf("VM %u '%s' stopped (%s, guest exit status %u/%u)\n", vm->id,
 		       vm->cfg->name, stop_cause_names[cause], vm->exit_reason, vm->exit_code);
@@ -246,6 +248,7 @@ void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 	if (all_stopped() && !powering_off) {
 		powering_off = true;
 		console_printf("all VMs stopped: powering off\n");
+		pl011_flush();
 		arch_system_off();
 	}
 	spin_unlock(&stop_lock);
@@ -257,6 +260,7 @@ void vm_reset(struct vm *vm)
 		return;
 	}
 	vm_quiesce(vm);
+	console_vm_flush(vm->id);
 	vm->stats.resets++;
 	console_printf("VM %u '%s' resetting\n", vm->id, vm->cfg->name);
 	vm_devices_reset(vm);

@@ -17,9 +17,10 @@ struct vpl011 {
 	spinlock_t lock;
 	u32 vm_id;
 	u32 cr, lcr_h, ibrd, fbrd, ifls, imsc, ris, dmacr, ilpr;
+	u32 rsr; /* UARTRSR error flags (only OE is ever set: RX FIFO overrun) */
 	u8 rx[VPL011_FIFO];
 	u32 rx_head, rx_count;
-	u64 tx_bytes, rx_bytes;
+	u64 tx_bytes, rx_bytes, rx_dropped;
 };
 
 void vpl011_init(struct vpl011 *u, u32 vm_id);

@@ -159,6 +159,7 @@ static void primary_boot(u64 stack_top)
 		halt();
 	}
 	pl011_init(system_platform.uart_base);
+	console_init();
 	mmu_build(&system_platform);
 	cpu_local_init(0, stack_top);
 	mmu_enable();
@@ -187,6 +188,13 @@ static void primary_boot(u64 stack_top)
 				    &err);
 		console_printf("config error: %s\n", msg);
 		halt();
+	}
+	/* Console input: the UART's SPI goes to CPU 0, which owns the multiplexer. */
+	if (system_platform.uart_intid >= 32) {
+		gic_irq_config_edge(system_platform.uart_intid, false);
+		arch_gic_irq_route(system_platform.uart_intid, 0);
+		arch_gic_irq_enable(system_platform.uart_intid, true);
+		pl011_rx_irq_enable(true);
 	}
 	start_secondaries();
 }

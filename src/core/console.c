@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Console multiplexer.
+ *
+ * Output. All VMs and the hypervisor share the physical UART. Every line
+ * carries its source: "[<vm name>] text" for a VM, "[tessera] text" for the
+ * hypervisor, and ends in "\r\n". Each line is written under one spinlock,
+ * so lines from different CPUs never interleave.
+ * - A VM's output is buffered per line (CONSOLE_LINE_MAX = 200 bytes) and
+ *   printed when it ends ('\n') or the buffer fills (a longer line is split).
+ *   '\r' and NUL bytes are dropped; other bytes, escape sequences included,
+ *   pass through unchanged.
+ * - The focused VM (the one that gets keyboard input) is the exception: its
+ *   bytes are printed as they come, so a shell prompt without a newline
+ *   ("# ") and the echo of what you type appear at once. Its prefix is
+ *   printed once per line. When another line must go out while the focused
+ *   VM's line is unfinished, that line is ended with "\r\n" first, and the
+ *   unfinished part is printed again with its prefix right after, so the
+ *   prompt always stays at the bottom.
+ * - A VM that is not focused keeps its unfinished line (a prompt) buffered
+ *   until the line ends, the VM gets the focus, or console_vm_flush(). A VM
+ *   that loses the focus in mid-line prints that line once more, complete,
+ *   when it ends.
+ * - Hypervisor messages: console_printf() formats up to CONSOLE_MSG_MAX
+ *   bytes (the rest is cut) and prints each of its lines with "[tessera] ".
+ *
+ * Input. Bytes from the physical UART go to the focused VM (the first VM at boot),
+ * except Ctrl-T (0x14), which starts a command:
+ *   Ctrl-T 1..9     focus VM 1..9 (as listed; an unknown number is refused)
+ *   Ctrl-T n        focus the next VM (cycling)
+ *   Ctrl-T l        list the VMs: "[tessera] console: 1:alpha* 2:beta", '*' = focused
+ *   Ctrl-T h or ?   one line of help
+ *   Ctrl-T Ctrl-T   send one Ctrl-T to the focused VM
+ * A focus change prints "[tessera] console -> <name>" followed by whatever
+ * the newly focused VM had left unfinished.
+ *
+ * Locking: one spinlock (innermost in the order of vm.h) guards the state
+ * and the physical UART. The VM-name and VM-count callbacks run under it;
+ * console_vm_rx() is called after it is released, so the VM's UART may call
+ * back into console_vm_putc().
+ */
+#include "console.h"
+#include "config.h"
+#include "lib.h"
+#include "spinlock.h"
+
+#ifdef TESSERA_CONSOLE_UNIT
+/* The unit test that includes this file provides the sink. */
+static void console_hw_write(const char *s, size_t n);
+#else
+#include "pl011.h"
+static void console_hw_write(const char *s, size_t n)
+{
+	pl011_write(s, n);
+}
+#endif
+
+struct console_vm {
+	char buf[CONSOLE_LINE_MAX];
+	u32 len;
+};
+
+static spinlock_t con_lock;
+static struct console_vm con_vms[CONFIG_MAX_VMS];
+static u32 con_focus;	/* VM receiving input and printing unbuffered */
+static bool con_open;	/* the focused VM's unfinished line is on the wire */
+static bool con_escape; /* Ctrl-T seen, next byte is a command */
+
+void console_init(void)
+{
+	spin_init(&con_lock);
+	memset(con_vms, 0, sizeof(con_vms));
+	con_focus = 0;
+	con_open = false;
+	con_escape = false;
+}
+
+static void con_puts(const char *s)
+{
+	console_hw_write(s, strlen(s));
+}
+
+/* VMs known to core, never more than we have buffers for. */
+static u32 con_count(void)
+{
+	return MIN(console_vm_count(), (u32)CONFIG_MAX_VMS);
+}
+
+static void con_put_name(u32 vm)
+{
+	const char *name = console_vm_name(vm);
+	size_t n = name ? str_nlen(name, CONFIG_NAME_MAX - 1) : 0;
+
+	if (n == 0) {
+		char tmp[16];
+
+		fmt_snprintf(tmp, sizeof(tmp), "vm%u", vm + 1);
+		con_puts(tmp);
+		return;
+	}
+	console_hw_write(name, n);
+}
+
+static void con_prefix(u32 vm)
+{
+	con_puts("[");
+	con_put_name(vm);
+	con_puts("] ");
+}
+
+/* Ends the focused VM's unfinished line on the wire (it stays in its buffer). */
+static void con_interrupt(void)
+{
+	if (con_open) {
+		con_puts("\r\n");
+		con_open = false;
+	}
+}
+
+/* Puts the focused VM's unfinished line (if any) back on the wire. */
+static void con_restore(void)
+{
+	struct console_vm *v = &con_vms[con_focus];
+
+	if (!con_open && v->len > 0) {
+		con_prefix(con_focus);
+		console_hw_write(v->buf, v->len);
+		con_open = true;
+	}
+}
+
+/* A complete line of a VM that is not focused. */
+static void con_emit_line(u32 vm)
+{
+	struct console_vm *v = &con_vms[vm];
+
+	con_interrupt();
+	con_prefix(vm);
+	console_hw_write(v->buf, v->len);
+	con_puts("\r\n");
+	v->len = 0;
+	con_restore();
+}
+
+static void con_focused_putc(char c)
+{
+	struct console_vm *v = &con_vms[con_focus];
+
+	if (!con_open) {
+		con_prefix(con_focus);
+		console_hw_write(v->buf, v->len);
+		con_open = true;
+	}
+	if (c == '\n') {
+		con_puts("\r\n");
+		con_open = false;
+		v->len = 0;
+		return;
+	}
+	console_hw_write(&c, 1);
+	v->buf[v->len++] = c;
+	if (v->len == CONSOLE_LINE_MAX) {
+		con_puts("\r\n");
+		con_open = false;
+		v->len = 0;
+	}
+}
+
+void console_vm_putc(u32 vm_id, char c)
+{
+	struct console_vm *v;
+
+	if (vm_id >= CONFIG_MAX_VMS || c == '\r' || c == '\0') {
+		return;
+	}
+	v = &con_vms[vm_id];
+	spin_lock(&con_lock);
+	if (vm_id == con_focus) {
+		con_focused_putc(c);
+	} else if (c == '\n') {
+		con_emit_line(vm_id);
+	} else {
+		v->buf[v->len++] = c;
+		if (v->len == CONSOLE_LINE_MAX) {
+			con_emit_line(vm_id);
+		}
+	}
+	spin_unlock(&con_lock);
+}
+
+void console_vm_flush(u32 vm_id)
+{
+	if (vm_id >= CONFIG_MAX_VMS) {
+		return;
+	}
+	spin_lock(&con_lock);
+	if (vm_id == con_focus) {
+		con_interrupt();
+		con_vms[vm_id].len = 0;
+	} else if (con_vms[vm_id].len > 0) {
+		con_emit_line(vm_id);
+	}
+	spin_unlock(&con_lock);
+}
+
+/* Lock held. Prints msg as "[tessera] " lines; a final '\n' is optional. */
+static void con_message(const char *msg)
+{
+	con_interrupt();
+	do {
+		const char *nl = strchr(msg, '\n');
+		size_t n = nl ? (size_t)(nl - msg) : strlen(msg);
+
+		con_puts("[tessera] ");
+		console_hw_write(msg, n);
+		con_puts("\r\n");
+		msg = nl ? nl + 1 : msg + n;
+	} while (*msg != '\0');
+	con_restore();
+}
+
+void console_printf(const char *fmt, ...)
+{
+	char msg[CONSOLE_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	spin_lock(&con_lock);
+	con_message(msg);
+	spin_unlock(&con_lock);
+}
+
+u32 console_focus(void)
+{
+	return __atomic_load_n(&con_focus, __ATOMIC_RELAXED);
+}
+
+/* Lock held. */
+static void con_set_focus(u32 vm)
+{
+	con_interrupt();
+	con_focus = vm;
+	con_puts("[tessera] console -> ");
+	con_put_name(vm);
+	con_puts("\r\n");
+	con_restore();
+}
+
+/* Lock held. "[tessera] console: 1:alpha* 2:beta" */
+static void con_list(void)
+{
+	u32 count = con_count();
+
+	con_interrupt();
+	con_puts("[tessera] console:");
+	for (u32 i = 0; i < count; i++) {
+		char num[16];
+
+		fmt_snprintf(num, sizeof(num), " %u:", i + 1);
+		con_puts(num);
+		con_put_name(i);
+		if (i == con_focus) {
+			con_puts("*");
+		}
+	}
+	con_puts("\r\n");
+	con_restore();
+}
+
+/* Lock held. One byte after Ctrl-T; returns true if it is to be sent to the VM. */
+static bool con_command(u8 c)
+{
+	u32 count = con_count();
+
+	if (c >= '1' && c <= '9') {
+		u32 vm = (u32)(c - '1');
+
+		if (vm < count) {
+			con_set_focus(vm);
+		} else {
+			char msg[48];
+
+			fmt_snprintf(msg, sizeof(msg), "console: no VM %c (Ctrl-T l lists them)",
+				     c);
+			con_message(msg);
+		}
+	} else if (c == 'n') {
+		if (count > 0) {
+			con_set_focus(con_focus + 1 < count ? con_focus + 1 : 0);
+		}
+	} else if (c == 'l') {
+		con_list();
+	} else if (c == 'h' || c == '?') {
+		con_message("console: Ctrl-T then 1-9 focus VM, n next VM, l list, h help, "
+			    "Ctrl-T send Ctrl-T");
+	} else if (c == CONSOLE_ESCAPE) {
+		return true;
+	} else {
+		con_message("console: unknown command (Ctrl-T h for help)");
+	}
+	return false;
+}
+
+void console_input(u8 c)
+{
+	bool send;
+	u32 vm;
+
+	spin_lock(&con_lock);
+	if (con_escape) {
+		con_escape = false;
+		send = con_command(c);
+	} else if (c == CONSOLE_ESCAPE) {
+		con_escape = true;
+		send = false;
+	} else {
+		send = true;
+	}
+	vm = con_focus;
+	if (vm >= con_count()) {
+		send = false; /* no VM (yet): input has nowhere to go */
+	}
+	spin_unlock(&con_lock);
+	if (send) {
+		console_vm_rx(vm, c);
+	}
+}

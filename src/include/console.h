@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Console multiplexer: every VM's emulated UART and the hypervisor's own
+ * messages share the physical UART, one prefixed line at a time; input goes to
+ * the focused VM, with Ctrl-T escape commands. Behaviour documented at the top
+ * of core/console.c.
+ */
+#ifndef TESSERA_CONSOLE_H
+#define TESSERA_CONSOLE_H
+
+#include "types.h"
+
+#define CONSOLE_LINE_MAX 200  /* a VM line longer than this is split */
+#define CONSOLE_MSG_MAX	 256  /* one console_printf() call, after formatting */
+#define CONSOLE_ESCAPE	 0x14 /* Ctrl-T */
+
+/* Back to the boot state: no buffered output, focus on VM 0. */
+void console_init(void);
+
+/* A byte transmitted by a VM (its emulated UART's UARTDR). Also in vpl011.h. */
+void console_vm_putc(u32 vm_id, char c);
+/* Ends a VM's unfinished line (e.g. when it stops), so nothing it printed is lost. */
+void console_vm_flush(u32 vm_id);
+
+/* A hypervisor message, printed as "[tessera] <line>" per line of the result. */
+void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One byte received from the physical UART: escape commands or the focused VM. */
+void console_input(u8 c);
+/* Index of the VM that receives input. */
+u32 console_focus(void);
+
+/*
+ * Provided by core (vdev.c). The first two are called with the console lock
+ * held, so they must not print or take a lock; console_vm_rx() is called
+ * without it. console_poll_input() feeds the physical UART's bytes to
+ * console_input() (physical UART interrupt).
+ */
+const char *console_vm_name(u32 vm_id);
+u32 console_vm_count(void);
+void console_vm_rx(u32 vm_id, u8 c);
+void console_poll_input(void);
+
+#endif
