@@ -129,7 +129,7 @@ static void dtb_devices(struct fdtw *w, const struct vm_cfg *cfg)
 		node_name(name, sizeof(name), dev->name[0] ? dev->name : "device", dev->base);
 		fdtw_begin_node(w, name);
 		if (dev->compatible[0]) {
-			fdtw_prop_str(w, "compatible", dev->compatible);
+			fdtw_prop(w, "compatible", dev->compatible, dev->compatible_len);
 		}
 		fdtw_prop_reg64(w, "reg", reg, 1);
 		if (dev->irq_count) {

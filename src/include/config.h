@@ -47,6 +47,13 @@ struct platform {
 /* Defaults matching `tessera run` (QEMU virt, -m 1G, -smp 4, GICv3). */
 void platform_default(struct platform *plat);
 
+struct config_error;
+/*
+ * Host tools: platform_default() overridden by the config's optional /platform
+ * node (RAM ranges, CPU count). The hypervisor reads the real platform DTB instead.
+ */
+int config_platform(const void *dtb, size_t size, struct platform *plat, struct config_error *err);
+
 struct mem_cfg {
 	paddr_t phys;
 	ipa_t ipa;
@@ -55,7 +62,8 @@ struct mem_cfg {
 
 struct dev_cfg {
 	char name[CONFIG_NAME_MAX];
-	char compatible[CONFIG_COMPAT_MAX];
+	char compatible[CONFIG_COMPAT_MAX]; /* string list as in the DTB (NUL-separated) */
+	u32 compatible_len;		    /* bytes incl. the final NUL; 0 if absent */
 	paddr_t base; /* mapped at the same guest-physical address */
 	u64 size;
 	u32 irq_count;

@@ -28,6 +28,7 @@ struct pack_header {
 struct pack_entry {
 	char name[PACK_NAME_MAX]; /* NUL-terminated */
 	u32 reserved;
+	u32 pad; /* explicit: keeps offset 8-byte aligned on every ABI */
 	u64 offset; /* from the start of the pack */
 	u64 size;
 	u8 sha256[32];
@@ -37,5 +38,7 @@ struct pack_entry {
 int pack_check(const void *pack, u64 avail, const char **why);
 /* Finds an entry by name in a checked pack; returns 0 or -1. */
 int pack_find(const void *pack, const char *name, const u8 **data, u64 *size);
+/* Recomputes every entry's SHA-256 in a checked pack; returns 0 or -1 (*why, *bad_entry). */
+int pack_verify(const void *pack, u32 *bad_entry, const char **why);
 
 #endif

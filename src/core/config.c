@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Config DTB root walk (bindings: docs/CONFIG.md). The same code validates a
+ * config in `tessera check` and at boot, so both accept exactly the same set.
+ * Fail fast but clean: the first problem is reported and *cfg is zeroed, so a
+ * half-parsed config can never be used.
+ */
+#include "config_int.h"
+#include "layout.h"
+#include "lib.h"
+
+void platform_default(struct platform *plat)
+{
+	memset(plat, 0, sizeof(*plat));
+	plat->cpu_count = 4;
+	for (u32 i = 0; i < plat->cpu_count; i++) {
+		plat->cpu_mpidr[i] = i; /* QEMU virt: Aff0 = CPU index */
+	}
+	plat->ram_count = 1;
+	plat->ram[0].base = LAYOUT_RAM_BASE;
+	plat->ram[0].size = SZ_1G;
+	plat->hyp_base = LAYOUT_RAM_BASE;
+	plat->hyp_end = LAYOUT_PACK_BASE; /* the caller adds the system image */
+	plat->gicd_base = 0x08000000ULL;
+	plat->gicd_size = 0x10000ULL;
+	/* The whole QEMU redistributor window (up to the UART), not only 4 frames:
+	 * nothing in it may be passed through. */
+	plat->gicr_base = 0x080a0000ULL;
+	plat->gicr_size = 0xf60000ULL;
+	plat->uart_base = 0x09000000ULL;
+	plat->uart_size = 0x1000ULL;
+	plat->uart_intid = 33;
+	plat->spi_limit = 288;
+}
+
+static void config_set_error(struct config_error *err, const char *node, const char *prop,
+			     const char *fmt, va_list ap)
+{
+	str_copy(err->node, node, sizeof(err->node));
+	str_copy(err->prop, prop ? prop : "", sizeof(err->prop));
+	fmt_vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+}
+
+int config_fail_path(struct config_error *err, const char *node, const char *prop, const char *fmt,
+		     ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	config_set_error(err, node, prop, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int config_fail(struct cfg_ctx *c, int node, const char *prop, const char *fmt, ...)
+{
+	char path[sizeof(c->err->node)];
+	va_list ap;
+
+	if (node < 0 || fdt_node_path(&c->fdt, node, path, sizeof(path)) != 0) {
+		str_copy(path, "/", sizeof(path));
+	}
+	va_start(ap, fmt);
+	config_set_error(c->err, path, prop, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+bool config_in_ram(const struct platform *plat, u64 base, u64 size)
+{
+	for (u32 i = 0; i < plat->ram_count && i < CONFIG_MAX_RAM; i++) {
+		if (range_within(base, size, plat->ram[i].base, plat->ram[i].size)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static int config_open(struct cfg_ctx *c, const void *dtb, size_t size)
+{
+	int rc = fdt_init(&c->fdt, dtb, size);
+
+	if (rc == 0) {
+		rc = fdt_check_struct(&c->fdt);
+	}
+	if (rc != 0) {
+		return config_fail_path(c->err, "/", NULL, "not a valid DTB: %s", fdt_strerror(rc));
+	}
+	return 0;
+}
+
+/* Optional /platform node: memory = <hi lo hi lo>..., cpus = <N>. */
+static int config_platform_node(struct cfg_ctx *c, int node, struct platform *plat)
+{
+	for (int cur = fdt_first_prop(&c->fdt, node); cur >= 0; cur = fdt_next_prop(&c->fdt, cur)) {
+		const char *name;
+		const void *val;
+		u32 len;
+
+		if (fdt_prop_at(&c->fdt, cur, &name, &val, &len) != 0) {
+			return config_fail(c, node, NULL, "malformed property");
+		}
+		if (strcmp(name, "cpus") == 0) {
+			u32 n = len == 4 ? be32_load(val) : 0;
+			if (len != 4) {
+				return config_fail(c, node, name, "expected one cell <N>");
+			}
+			if (n == 0 || n > CONFIG_MAX_PCPUS) {
+				return config_fail(c, node, name, "CPU count %u not in 1..%u", n,
+						   CONFIG_MAX_PCPUS);
+			}
+			plat->cpu_count = n;
+			for (u32 i = 0; i < n; i++) {
+				plat->cpu_mpidr[i] = i;
+			}
+		} else if (strcmp(name, "memory") == 0) {
+			const u8 *v = val;
+			if (len == 0 || len % 16 != 0) {
+				return config_fail(
+				    c, node, name,
+				    "expected <addr-hi addr-lo size-hi size-lo> ...");
+			}
+			if (len / 16 > CONFIG_MAX_RAM) {
+				return config_fail(c, node, name, "too many RAM ranges (max %u)",
+						   CONFIG_MAX_RAM);
+			}
+			plat->ram_count = len / 16;
+			for (u32 i = 0; i < plat->ram_count; i++) {
+				plat->ram[i].base = be64_load(v + 16 * i);
+				plat->ram[i].size = be64_load(v + 16 * i + 8);
+				if (plat->ram[i].size == 0 ||
+				    plat->ram[i].base + plat->ram[i].size < plat->ram[i].base) {
+					return config_fail(c, node, name,
+							   "RAM range %u is empty or wraps", i);
+				}
+			}
+		} else {
+			return config_fail(c, node, name, "unknown property");
+		}
+	}
+	if (!config_in_ram(plat, plat->hyp_base, plat->hyp_end - plat->hyp_base)) {
+		return config_fail(
+		    c, node, "memory", "RAM must include the hypervisor area 0x%llx..0x%llx",
+		    (unsigned long long)plat->hyp_base, (unsigned long long)plat->hyp_end);
+	}
+	return 0;
+}
+
+int config_platform(const void *dtb, size_t size, struct platform *plat, struct config_error *err)
+{
+	struct cfg_ctx c = {.plat = plat, .err = err};
+	int node;
+
+	memset(err, 0, sizeof(*err));
+	platform_default(plat);
+	if (config_open(&c, dtb, size) != 0) {
+		return -1;
+	}
+	node = fdt_subnode(&c.fdt, fdt_root(&c.fdt), "platform");
+	if (node < 0) {
+		return 0; /* QEMU virt defaults */
+	}
+	return config_platform_node(&c, node, plat);
+}
+
+/* Root: compatible, then only the nodes this version knows. */
+static int config_check_root(struct cfg_ctx *c, int root)
+{
+	int child;
+
+	if (!fdt_is_compatible(&c->fdt, root, CONFIG_COMPATIBLE)) {
+		return config_fail(c, root, "compatible", "expected \"" CONFIG_COMPATIBLE "\"");
+	}
+	for (child = fdt_first_child(&c->fdt, root); child >= 0;
+	     child = fdt_next_sibling(&c->fdt, child)) {
+		const char *name = fdt_name(&c->fdt, child);
+
+		if (strcmp(name, "channels") == 0) {
+			return config_fail(c, child, NULL, "reserved for a later version");
+		}
+		if (strcmp(name, "platform") != 0 && strcmp(name, "vms") != 0) {
+			return config_fail(c, child, NULL,
+					   "unknown node (this version knows /platform, /vms)");
+		}
+	}
+	return 0;
+}
+
+static int config_walk_vms(struct cfg_ctx *c, int vms)
+{
+	int child;
+
+	if (fdt_first_prop(&c->fdt, vms) >= 0) {
+		const char *name = "";
+		const void *val;
+		u32 len;
+		fdt_prop_at(&c->fdt, fdt_first_prop(&c->fdt, vms), &name, &val, &len);
+		return config_fail(c, vms, name, "unknown property");
+	}
+	for (child = fdt_first_child(&c->fdt, vms); child >= 0;
+	     child = fdt_next_sibling(&c->fdt, child)) {
+		struct config *cfg = c->cfg;
+
+		if (cfg->vm_count == CONFIG_MAX_VMS) {
+			return config_fail(c, child, NULL, "too many VMs (max %u)", CONFIG_MAX_VMS);
+		}
+		if (config_vm_parse(c, child, &cfg->vms[cfg->vm_count]) != 0) {
+			return -1;
+		}
+		cfg->vm_count++;
+		if (config_check_vm(c, cfg->vm_count - 1) != 0) {
+			return -1;
+		}
+	}
+	if (child != FDT_ERR_NOTFOUND) {
+		return config_fail(c, vms, NULL, "malformed DTB: %s", fdt_strerror(child));
+	}
+	if (c->cfg->vm_count == 0) {
+		return config_fail(c, vms, NULL, "no VMs defined");
+	}
+	return 0;
+}
+
+static int config_parse_tree(struct cfg_ctx *c, const void *dtb, size_t size)
+{
+	int root, vms;
+
+	if (config_open(c, dtb, size) != 0) {
+		return -1;
+	}
+	root = fdt_root(&c->fdt);
+	if (root < 0) {
+		return config_fail(c, -1, NULL, "malformed DTB: %s", fdt_strerror(root));
+	}
+	if (config_check_root(c, root) != 0) {
+		return -1;
+	}
+	vms = fdt_subnode(&c->fdt, root, "vms");
+	if (vms < 0) {
+		return config_fail_path(c->err, "/vms", NULL, "missing node");
+	}
+	return config_walk_vms(c, vms);
+}
+
+int config_parse(const void *dtb, size_t size, const struct platform *plat, struct config *cfg,
+		 struct config_error *err)
+{
+	struct cfg_ctx c = {.plat = plat, .cfg = cfg, .err = err};
+
+	memset(cfg, 0, sizeof(*cfg));
+	memset(err, 0, sizeof(*err));
+	if (config_parse_tree(&c, dtb, size) != 0) {
+		memset(cfg, 0, sizeof(*cfg));
+		return -1;
+	}
+	return 0;
+}
+
+void config_format_error(char *buf, size_t size, const char *file, const struct config_error *err)
+{
+	const char *f = file ? file : "";
+	const char *fsep = f[0] ? ": " : "";
+	const char *node = err->node[0] ? err->node : "/";
+
+	if (err->prop[0]) {
+		fmt_snprintf(buf, size, "%s%s%s: %s: %s", f, fsep, node, err->prop, err->msg);
+	} else {
+		fmt_snprintf(buf, size, "%s%s%s: %s", f, fsep, node, err->msg);
+	}
+}

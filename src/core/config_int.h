@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal to src/core/config*.c: the parse context shared by the root walk
+ * (config.c), the per-VM property parser (config_vm.c), the cross-VM checks
+ * (config_check.c) and the image layout (config_layout.c).
+ */
+#ifndef TESSERA_CONFIG_INT_H
+#define TESSERA_CONFIG_INT_H
+
+#include "config.h"
+#include "fdt.h"
+
+#define CONFIG_COMPATIBLE "tessera,config-v1"
+
+struct cfg_ctx {
+	struct fdt fdt;
+	const struct platform *plat;
+	struct config *cfg;
+	struct config_error *err;
+};
+
+/* Records the error at node (DTB offset, or < 0 for "/") and returns -1. */
+int config_fail(struct cfg_ctx *c, int node, const char *prop, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Same, with the node given as a path string (no DTB at hand). */
+int config_fail_path(struct config_error *err, const char *node, const char *prop, const char *fmt,
+		     ...) __attribute__((format(printf, 4, 5)));
+
+/* config_vm.c: one /vms child into *vm (RAM rules that need no other VM included). */
+int config_vm_parse(struct cfg_ctx *c, int node, struct vm_cfg *vm);
+
+/* config_check.c: VM number idx against VMs 0..idx-1 and against itself. */
+int config_check_vm(struct cfg_ctx *c, u32 idx);
+
+/* Shared range helper: true if [base, base+size) is inside one platform RAM range. */
+bool config_in_ram(const struct platform *plat, u64 base, u64 size);
+
+#endif

@@ -1,0 +1,456 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One VM node of the config (docs/CONFIG.md, "VM nodes"). A table names every
+ * property this version accepts; anything else is an error, so a typo such as
+ * "memroy" fails the check instead of silently booting a VM without RAM.
+ * Checks here need only this VM and the platform; config_check.c compares VMs.
+ */
+#include "config_int.h"
+#include "layout.h"
+#include "lib.h"
+
+struct vm_prop {
+	const char *name;
+	int (*parse)(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+		     struct vm_cfg *vm);
+	bool required;
+};
+
+/* A single NUL-terminated string with no embedded NUL, shorter than max. */
+static int vm_prop_string(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			  char *out, size_t max)
+{
+	if (len == 0 || val[len - 1] != '\0' || str_nlen((const char *)val, len) != len - 1) {
+		return config_fail(c, node, name, "expected one string");
+	}
+	if (len > max) {
+		return config_fail(c, node, name, "string longer than %u characters",
+				   (unsigned)(max - 1));
+	}
+	memcpy(out, val, len);
+	return 0;
+}
+
+static int vm_prop_addr(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			bool *has, ipa_t *out)
+{
+	if (len != 8) {
+		return config_fail(c, node, name, "expected 2 cells <hi lo>, got %u bytes", len);
+	}
+	*has = true;
+	*out = be64_load(val);
+	return 0;
+}
+
+static int vm_parse_cpus(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			 struct vm_cfg *vm)
+{
+	if (len == 0 || len % 4 != 0) {
+		return config_fail(c, node, name, "expected <cpu ...> (32-bit cells), got %u bytes",
+				   len);
+	}
+	if (len / 4 > CONFIG_MAX_VCPUS) {
+		return config_fail(c, node, name, "too many vCPUs (max %u)", CONFIG_MAX_VCPUS);
+	}
+	vm->vcpu_count = len / 4;
+	for (u32 i = 0; i < vm->vcpu_count; i++) {
+		vm->cpus[i] = be32_load(val + 4 * i);
+		if (vm->cpus[i] >= c->plat->cpu_count) {
+			return config_fail(c, node, name, "CPU %u does not exist (platform has %u)",
+					   vm->cpus[i], c->plat->cpu_count);
+		}
+	}
+	return 0;
+}
+
+static int vm_parse_memory(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			   struct vm_cfg *vm)
+{
+	if (len == 0 || len % 16 != 0) {
+		return config_fail(c, node, name,
+				   "expected <addr-hi addr-lo size-hi size-lo> ..., got %u bytes",
+				   len);
+	}
+	if (len / 16 > CONFIG_MAX_MEM) {
+		return config_fail(c, node, name, "too many memory regions (max %u)",
+				   CONFIG_MAX_MEM);
+	}
+	vm->mem_count = len / 16;
+	for (u32 i = 0; i < vm->mem_count; i++) {
+		vm->mem[i].phys = be64_load(val + 16 * i);
+		vm->mem[i].size = be64_load(val + 16 * i + 8);
+	}
+	return 0;
+}
+
+static int vm_parse_virt_layout(struct cfg_ctx *c, int node, const char *name, const u8 *val,
+				u32 len, struct vm_cfg *vm)
+{
+	(void)val;
+	if (len != 0) {
+		return config_fail(c, node, name, "boolean property takes no value");
+	}
+	vm->virt_layout = true;
+	return 0;
+}
+
+static int vm_parse_image(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			  struct vm_cfg *vm)
+{
+	return vm_prop_string(c, node, name, val, len, vm->image, sizeof(vm->image));
+}
+
+static int vm_parse_initrd(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			   struct vm_cfg *vm)
+{
+	return vm_prop_string(c, node, name, val, len, vm->initrd, sizeof(vm->initrd));
+}
+
+static int vm_parse_bootargs(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			     struct vm_cfg *vm)
+{
+	return vm_prop_string(c, node, name, val, len, vm->bootargs, sizeof(vm->bootargs));
+}
+
+static int vm_parse_format(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			   struct vm_cfg *vm)
+{
+	static const enum image_format fmts[] = {IMAGE_ELF, IMAGE_RAW, IMAGE_LINUX};
+	char s[8];
+
+	if (vm_prop_string(c, node, name, val, len, s, sizeof(s)) == 0) {
+		for (u32 i = 0; i < ARRAY_SIZE(fmts); i++) {
+			if (strcmp(s, image_format_name(fmts[i])) == 0) {
+				vm->image_format = fmts[i];
+				return 0;
+			}
+		}
+	}
+	return config_fail(c, node, name, "expected \"elf\", \"raw\" or \"linux\"");
+}
+
+static int vm_parse_load(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			 struct vm_cfg *vm)
+{
+	return vm_prop_addr(c, node, name, val, len, &vm->has_load_addr, &vm->load_addr);
+}
+
+static int vm_parse_entry(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			  struct vm_cfg *vm)
+{
+	return vm_prop_addr(c, node, name, val, len, &vm->has_entry, &vm->entry);
+}
+
+static int vm_parse_initrd_addr(struct cfg_ctx *c, int node, const char *name, const u8 *val,
+				u32 len, struct vm_cfg *vm)
+{
+	return vm_prop_addr(c, node, name, val, len, &vm->has_initrd_addr, &vm->initrd_addr);
+}
+
+static int vm_parse_dtb_addr(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			     struct vm_cfg *vm)
+{
+	return vm_prop_addr(c, node, name, val, len, &vm->has_dtb_addr, &vm->dtb_addr);
+}
+
+/* Names set aside for later bindings (docs/CONFIG.md "Reserved"). */
+static int vm_parse_reserved(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			     struct vm_cfg *vm)
+{
+	(void)val;
+	(void)len;
+	(void)vm;
+	return config_fail(c, node, name, "reserved for a later version");
+}
+
+static const struct vm_prop vm_props[] = {
+    {"cpus", vm_parse_cpus, true},
+    {"memory", vm_parse_memory, true},
+    {"image", vm_parse_image, true},
+    {"virt-layout", vm_parse_virt_layout, false},
+    {"image-format", vm_parse_format, false},
+    {"load-address", vm_parse_load, false},
+    {"entry", vm_parse_entry, false},
+    {"initrd", vm_parse_initrd, false},
+    {"initrd-address", vm_parse_initrd_addr, false},
+    {"dtb-address", vm_parse_dtb_addr, false},
+    {"bootargs", vm_parse_bootargs, false},
+    {"policy", vm_parse_reserved, false},
+    {"watchdog", vm_parse_reserved, false},
+};
+
+static int vm_parse_props(struct cfg_ctx *c, int node, struct vm_cfg *vm)
+{
+	u32 seen = 0;
+	int cur;
+
+	for (cur = fdt_first_prop(&c->fdt, node); cur >= 0; cur = fdt_next_prop(&c->fdt, cur)) {
+		const char *name;
+		const void *val;
+		u32 len, i;
+
+		if (fdt_prop_at(&c->fdt, cur, &name, &val, &len) != 0) {
+			return config_fail(c, node, NULL, "malformed property");
+		}
+		for (i = 0; i < ARRAY_SIZE(vm_props) && strcmp(name, vm_props[i].name) != 0; i++) {
+		}
+		if (i == ARRAY_SIZE(vm_props)) {
+			if (strcmp(name, "phandle") == 0) {
+				continue; /* dtc adds it when a label is referenced */
+			}
+			return config_fail(c, node, name, "unknown property");
+		}
+		if (seen & (1U << i)) {
+			return config_fail(c, node, name, "property given twice");
+		}
+		seen |= 1U << i;
+		if (vm_props[i].parse(c, node, name, val, len, vm) != 0) {
+			return -1;
+		}
+	}
+	for (u32 i = 0; i < ARRAY_SIZE(vm_props); i++) {
+		if (vm_props[i].required && !(seen & (1U << i))) {
+			return config_fail(c, node, vm_props[i].name, "missing required property");
+		}
+	}
+	if (vm->has_initrd_addr && !vm->initrd[0]) {
+		return config_fail(c, node, "initrd-address", "given without initrd");
+	}
+	return 0;
+}
+
+/*
+ * Per-region rules: 4 KiB granule (stage-2 pages; 2 MiB lets stage 2 use block
+ * mappings), inside platform RAM, clear of the hypervisor, and the guest view
+ * clear of the emulated device window. Regions of this and earlier VMs are
+ * compared in config_check.c.
+ */
+static int vm_check_memory(struct cfg_ctx *c, int node, struct vm_cfg *vm)
+{
+	const struct platform *plat = c->plat;
+	ipa_t next = GUEST_VIRT_RAM_BASE;
+
+	for (u32 i = 0; i < vm->mem_count; i++) {
+		struct mem_cfg *m = &vm->mem[i];
+		unsigned long long b = m->phys, s = m->size;
+
+		if (m->size == 0 || m->phys + m->size < m->phys) {
+			return config_fail(c, node, "memory",
+					   "region 0x%llx+0x%llx is empty or wraps", b, s);
+		}
+		if (!IS_ALIGNED(m->phys, SZ_4K) || !IS_ALIGNED(m->size, SZ_4K)) {
+			return config_fail(c, node, "memory",
+					   "region 0x%llx+0x%llx is not 4 KiB aligned", b, s);
+		}
+		if (!config_in_ram(plat, m->phys, m->size)) {
+			return config_fail(c, node, "memory",
+					   "region 0x%llx+0x%llx is outside platform RAM", b, s);
+		}
+		if (range_overlaps(m->phys, m->size, plat->hyp_base,
+				   plat->hyp_end - plat->hyp_base)) {
+			return config_fail(c, node, "memory",
+					   "region 0x%llx+0x%llx overlaps the hypervisor "
+					   "(0x%llx..0x%llx)",
+					   b, s, (unsigned long long)plat->hyp_base,
+					   (unsigned long long)plat->hyp_end);
+		}
+		m->ipa = vm->virt_layout ? next : m->phys;
+		next += m->size;
+		if (range_overlaps(m->ipa, m->size, GUEST_DEV_WINDOW_BASE, GUEST_DEV_WINDOW_SIZE)) {
+			return config_fail(c, node, "memory",
+					   "guest RAM 0x%llx+0x%llx overlaps the emulated device "
+					   "window 0x%llx..0x%llx",
+					   (unsigned long long)m->ipa, s, GUEST_DEV_WINDOW_BASE,
+					   GUEST_DEV_WINDOW_BASE + GUEST_DEV_WINDOW_SIZE);
+		}
+	}
+	return 0;
+}
+
+/* Unit address "name@HEX": must name the reg base, as DTSpec 2.2.1 requires. */
+static bool vm_unit_matches(const char *name, u64 base)
+{
+	const char *at = strchr(name, '@');
+	u64 v = 0;
+
+	if (!at || !at[1]) {
+		return false;
+	}
+	for (const char *p = at + 1; *p; p++) {
+		u32 d;
+		if (*p >= '0' && *p <= '9') {
+			d = (u32)(*p - '0');
+		} else if (*p >= 'a' && *p <= 'f') {
+			d = (u32)(*p - 'a' + 10);
+		} else if (*p >= 'A' && *p <= 'F') {
+			d = (u32)(*p - 'A' + 10);
+		} else {
+			return false;
+		}
+		if (v >> 60) {
+			return false;
+		}
+		v = (v << 4) | d;
+	}
+	return v == base;
+}
+
+static int vm_dev_props(struct cfg_ctx *c, int node, struct dev_cfg *d)
+{
+	bool has_reg = false;
+
+	for (int cur = fdt_first_prop(&c->fdt, node); cur >= 0; cur = fdt_next_prop(&c->fdt, cur)) {
+		const char *name;
+		const void *vp;
+		const u8 *val;
+		u32 len;
+
+		if (fdt_prop_at(&c->fdt, cur, &name, &vp, &len) != 0) {
+			return config_fail(c, node, NULL, "malformed property");
+		}
+		val = vp;
+		if (strcmp(name, "reg") == 0) {
+			if (len != 16) {
+				return config_fail(c, node, name,
+						   "expected <addr-hi addr-lo size-hi size-lo>");
+			}
+			d->base = be64_load(val);
+			d->size = be64_load(val + 8);
+			has_reg = true;
+		} else if (strcmp(name, "interrupts") == 0) {
+			if (len == 0 || len % 4 != 0) {
+				return config_fail(c, node, name, "expected <intid ...>");
+			}
+			if (len / 4 > CONFIG_MAX_DEV_IRQS) {
+				return config_fail(c, node, name, "too many interrupts (max %u)",
+						   CONFIG_MAX_DEV_IRQS);
+			}
+			d->irq_count = len / 4;
+			for (u32 i = 0; i < d->irq_count; i++) {
+				d->irqs[i] = be32_load(val + 4 * i);
+			}
+		} else if (strcmp(name, "compatible") == 0) {
+			if (len == 0 || val[len - 1] != '\0' || len > sizeof(d->compatible)) {
+				return config_fail(c, node, name, "expected strings (max %u bytes)",
+						   (unsigned)sizeof(d->compatible));
+			}
+			memcpy(d->compatible, val, len);
+			d->compatible_len = len;
+		} else if (strcmp(name, "phandle") != 0) {
+			return config_fail(c, node, name, "unknown property");
+		}
+	}
+	if (!has_reg) {
+		return config_fail(c, node, "reg", "missing required property");
+	}
+	return 0;
+}
+
+static int vm_check_dev(struct cfg_ctx *c, int node, const struct vm_cfg *vm,
+			const struct dev_cfg *d)
+{
+	const struct platform *p = c->plat;
+	const unsigned long long b = d->base, s = d->size;
+
+	if (d->size == 0 || d->base + d->size < d->base || !IS_ALIGNED(d->base, SZ_4K) ||
+	    !IS_ALIGNED(d->size, SZ_4K)) {
+		return config_fail(c, node, "reg", "0x%llx+0x%llx is empty or not 4 KiB aligned", b,
+				   s);
+	}
+	if (!vm_unit_matches(d->name, d->base)) {
+		return config_fail(c, node, "reg", "unit address does not match reg 0x%llx", b);
+	}
+	if (range_overlaps(d->base, d->size, p->gicd_base, p->gicd_size) ||
+	    range_overlaps(d->base, d->size, p->gicr_base, p->gicr_size)) {
+		return config_fail(c, node, "reg", "0x%llx+0x%llx overlaps the hypervisor's GIC", b,
+				   s);
+	}
+	if (range_overlaps(d->base, d->size, p->uart_base, p->uart_size)) {
+		return config_fail(c, node, "reg", "0x%llx+0x%llx is the hypervisor's UART", b, s);
+	}
+	if (range_overlaps(d->base, d->size, GUEST_DEV_WINDOW_BASE, GUEST_DEV_WINDOW_SIZE)) {
+		return config_fail(c, node, "reg",
+				   "0x%llx+0x%llx overlaps the emulated device window", b, s);
+	}
+	for (u32 i = 0; i < p->ram_count && i < CONFIG_MAX_RAM; i++) {
+		if (range_overlaps(d->base, d->size, p->ram[i].base, p->ram[i].size)) {
+			return config_fail(c, node, "reg", "0x%llx+0x%llx overlaps RAM", b, s);
+		}
+	}
+	for (u32 i = 0; i < vm->mem_count; i++) {
+		if (range_overlaps(d->base, d->size, vm->mem[i].ipa, vm->mem[i].size)) {
+			return config_fail(c, node, "reg",
+					   "0x%llx+0x%llx overlaps the VM's guest RAM", b, s);
+		}
+	}
+	for (u32 i = 0; i < d->irq_count; i++) {
+		if (d->irqs[i] < 32 || d->irqs[i] >= p->spi_limit ||
+		    d->irqs[i] > CONFIG_MAX_INTID) {
+			return config_fail(c, node, "interrupts", "IRQ %u is not an SPI (32..%u)",
+					   d->irqs[i], p->spi_limit - 1);
+		}
+		if (d->irqs[i] == p->uart_intid) {
+			return config_fail(c, node, "interrupts",
+					   "IRQ %u is the hypervisor's UART interrupt", d->irqs[i]);
+		}
+	}
+	return 0;
+}
+
+static int vm_parse_devices(struct cfg_ctx *c, int node, struct vm_cfg *vm)
+{
+	int child;
+
+	for (child = fdt_first_child(&c->fdt, node); child >= 0;
+	     child = fdt_next_sibling(&c->fdt, child)) {
+		const char *name = fdt_name(&c->fdt, child);
+		struct dev_cfg *d;
+
+		if (strcmp(name, "policy") == 0 || strcmp(name, "watchdog") == 0) {
+			return config_fail(c, child, NULL, "reserved for a later version");
+		}
+		if (!strchr(name, '@')) {
+			return config_fail(c, child, NULL,
+					   "unknown node (devices are named like device@ADDR)");
+		}
+		if (vm->dev_count == CONFIG_MAX_DEVS) {
+			return config_fail(c, child, NULL, "too many devices (max %u)",
+					   CONFIG_MAX_DEVS);
+		}
+		d = &vm->devs[vm->dev_count];
+		if (str_nlen(name, CONFIG_NAME_MAX) >= CONFIG_NAME_MAX) {
+			return config_fail(c, child, NULL, "node name longer than %u characters",
+					   CONFIG_NAME_MAX - 1);
+		}
+		str_copy(d->name, name, sizeof(d->name));
+		d->node = child;
+		if (vm_dev_props(c, child, d) != 0 || vm_check_dev(c, child, vm, d) != 0) {
+			return -1;
+		}
+		vm->dev_count++;
+	}
+	if (child != FDT_ERR_NOTFOUND) {
+		return config_fail(c, node, NULL, "malformed DTB: %s", fdt_strerror(child));
+	}
+	return 0;
+}
+
+int config_vm_parse(struct cfg_ctx *c, int node, struct vm_cfg *vm)
+{
+	const char *name = fdt_name(&c->fdt, node);
+
+	memset(vm, 0, sizeof(*vm));
+	vm->node = node;
+	if (name[0] == '\0' || strchr(name, '@')) {
+		return config_fail(c, node, NULL, "VM node name must be plain (no unit address)");
+	}
+	if (str_nlen(name, CONFIG_NAME_MAX) >= CONFIG_NAME_MAX) {
+		return config_fail(c, node, NULL, "VM name longer than %u characters",
+				   CONFIG_NAME_MAX - 1);
+	}
+	str_copy(vm->name, name, sizeof(vm->name));
+	if (vm_parse_props(c, node, vm) != 0 || vm_check_memory(c, node, vm) != 0) {
+		return -1;
+	}
+	return vm_parse_devices(c, node, vm);
+}

@@ -1,0 +1,569 @@
+/* SPDX-License-Identifier: MIT */
+/* config_parse / config_platform / config_vm_layout on config DTBs built with the fdt writer. */
+#include <stdio.h>
+#include <string.h>
+
+#include "check.h"
+#include "config.h"
+#include "fdt.h"
+#include "layout.h"
+#include "lib.h"
+
+static u8 blob[16384];
+static struct config cfg;
+static struct config_error err;
+static struct platform plat;
+
+static void begin(struct fdtw *w, const char *compat)
+{
+	fdtw_init(w, blob, sizeof(blob));
+	fdtw_begin_node(w, "");
+	fdtw_prop_str(w, "compatible", compat);
+	fdtw_begin_node(w, "vms");
+}
+
+static u32 finish(struct fdtw *w)
+{
+	u32 size = 0;
+
+	fdtw_end_node(w); /* vms */
+	fdtw_end_node(w); /* root */
+	CHECK_EQ(fdtw_finish(w, &size), 0);
+	return size;
+}
+
+/* Opens a VM node with the three required properties; the caller closes it. */
+static void vm_open(struct fdtw *w, const char *name, u32 cpu, u64 base, u64 size)
+{
+	u64 mem[2] = {base, size};
+
+	fdtw_begin_node(w, name);
+	fdtw_prop_cells(w, "cpus", &cpu, 1);
+	fdtw_prop_reg64(w, "memory", mem, 1);
+	fdtw_prop_str(w, "image", "img.bin");
+}
+
+static void vm_simple(struct fdtw *w, const char *name, u32 cpu, u64 base)
+{
+	vm_open(w, name, cpu, base, 0x1000000);
+	fdtw_end_node(w);
+}
+
+static void dev_node(struct fdtw *w, const char *name, u64 base, u64 size, const u32 *irqs, u32 n)
+{
+	u64 reg[2] = {base, size};
+
+	fdtw_begin_node(w, name);
+	fdtw_prop_reg64(w, "reg", reg, 1);
+	if (n) {
+		fdtw_prop_cells(w, "interrupts", irqs, n);
+	}
+	fdtw_end_node(w);
+}
+
+static void test_valid(void)
+{
+	struct fdtw w;
+	u64 mem[4] = {0x50000000, 0x200000, 0x54000000, 0x400000};
+	u32 cpus[2] = {2, 1}, irqs[2] = {40, 41};
+	u64 reg[2] = {0x0a000000, 0x1000};
+	u32 size;
+
+	begin(&w, "tessera,config-v1");
+	vm_open(&w, "alpha", 0, 0x48000000, 0x4000000);
+	fdtw_prop_empty(&w, "virt-layout");
+	fdtw_prop_str(&w, "bootargs", "console=ttyAMA0");
+	fdtw_prop_str(&w, "image-format", "raw");
+	fdtw_prop_u64(&w, "load-address", 0x40080000);
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "beta");
+	fdtw_prop_cells(&w, "cpus", cpus, 2);
+	fdtw_prop_reg64(&w, "memory", mem, 2);
+	fdtw_prop_str(&w, "image", "beta.elf");
+	fdtw_prop_str(&w, "initrd", "rd.cpio");
+	fdtw_begin_node(&w, "device@a000000");
+	fdtw_prop_reg64(&w, "reg", reg, 1);
+	fdtw_prop_cells(&w, "interrupts", irqs, 2);
+	fdtw_prop(&w, "compatible", "a,b\0c", 6);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	size = finish(&w);
+
+	CHECK_EQ(config_parse(blob, size, &plat, &cfg, &err), 0);
+	CHECK_EQ(cfg.vm_count, 2);
+	CHECK(strcmp(cfg.vms[0].name, "alpha") == 0);
+	CHECK_EQ(cfg.vms[0].vcpu_count, 1);
+	CHECK(cfg.vms[0].virt_layout);
+	CHECK_EQ(cfg.vms[0].mem[0].phys, 0x48000000);
+	CHECK_EQ(cfg.vms[0].mem[0].ipa, GUEST_VIRT_RAM_BASE);
+	CHECK_EQ(cfg.vms[0].image_format, IMAGE_RAW);
+	CHECK(cfg.vms[0].has_load_addr && cfg.vms[0].load_addr == 0x40080000);
+	CHECK(!cfg.vms[0].has_entry);
+	CHECK(strcmp(cfg.vms[0].bootargs, "console=ttyAMA0") == 0);
+	CHECK(strcmp(cfg.vms[1].name, "beta") == 0);
+	CHECK_EQ(cfg.vms[1].vcpu_count, 2);
+	CHECK_EQ(cfg.vms[1].cpus[0], 2);
+	CHECK_EQ(cfg.vms[1].cpus[1], 1);
+	CHECK_EQ(cfg.vms[1].mem_count, 2);
+	CHECK_EQ(cfg.vms[1].mem[1].ipa, 0x54000000); /* identity without virt-layout */
+	CHECK(strcmp(cfg.vms[1].image, "beta.elf") == 0);
+	CHECK(strcmp(cfg.vms[1].initrd, "rd.cpio") == 0);
+	CHECK_EQ(cfg.vms[1].dev_count, 1);
+	CHECK(strcmp(cfg.vms[1].devs[0].name, "device@a000000") == 0);
+	CHECK_EQ(cfg.vms[1].devs[0].base, 0x0a000000);
+	CHECK_EQ(cfg.vms[1].devs[0].irq_count, 2);
+	CHECK_EQ(cfg.vms[1].devs[0].irqs[1], 41);
+	CHECK_EQ(cfg.vms[1].devs[0].compatible_len, 6);
+	CHECK(memcmp(cfg.vms[1].devs[0].compatible, "a,b\0c", 6) == 0);
+}
+
+struct bad_case {
+	const char *what;
+	void (*build)(struct fdtw *w);
+	const char *node, *prop, *frag;
+};
+
+static void b_unknown_cpu(struct fdtw *w)
+{
+	vm_simple(w, "alpha", 9, 0x48000000);
+}
+
+static void b_cpu_twice(struct fdtw *w)
+{
+	vm_simple(w, "alpha", 1, 0x48000000);
+	vm_simple(w, "beta", 1, 0x50000000);
+}
+
+static void b_cpu_twice_same(struct fdtw *w)
+{
+	u32 c[2] = {3, 3};
+	u64 m[2] = {0x50000000, 0x100000};
+	vm_simple(w, "alpha", 0, 0x48000000);
+	fdtw_begin_node(w, "beta");
+	fdtw_prop_cells(w, "cpus", c, 2);
+	fdtw_prop_reg64(w, "memory", m, 1);
+	fdtw_prop_str(w, "image", "x");
+	fdtw_end_node(w);
+}
+
+static void b_outside_ram(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x7ff00000, 0x200000);
+	fdtw_end_node(w);
+}
+
+static void b_unaligned(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1800);
+	fdtw_end_node(w);
+}
+
+static void b_wraps(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0xfffffffffffff000ULL, 0x2000);
+	fdtw_end_node(w);
+}
+
+static void b_overlap_vms(struct fdtw *w)
+{
+	vm_simple(w, "alpha", 0, 0x48000000);
+	vm_simple(w, "beta", 1, 0x48fff000);
+}
+
+static void b_overlap_hyp(struct fdtw *w)
+{
+	vm_simple(w, "alpha", 0, 0x40000000);
+}
+
+static void b_dev_twice(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	dev_node(w, "device@a000000", 0xa000000, 0x1000, NULL, 0);
+	fdtw_end_node(w);
+	vm_open(w, "beta", 1, 0x50000000, 0x1000000);
+	dev_node(w, "device@a000000", 0xa000000, 0x1000, NULL, 0);
+	fdtw_end_node(w);
+}
+
+static void b_irq_twice(struct fdtw *w)
+{
+	u32 a = 50, b[2] = {51, 50};
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	dev_node(w, "device@a000000", 0xa000000, 0x1000, &a, 1);
+	fdtw_end_node(w);
+	vm_open(w, "beta", 1, 0x50000000, 0x1000000);
+	dev_node(w, "device@a001000", 0xa001000, 0x1000, b, 2);
+	fdtw_end_node(w);
+}
+
+static void b_irq_uart(struct fdtw *w)
+{
+	u32 a = 33;
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	dev_node(w, "device@a000000", 0xa000000, 0x1000, &a, 1);
+	fdtw_end_node(w);
+}
+
+static void b_irq_ppi(struct fdtw *w)
+{
+	u32 a = 27;
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	dev_node(w, "device@a000000", 0xa000000, 0x1000, &a, 1);
+	fdtw_end_node(w);
+}
+
+static void b_dev_uart(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	dev_node(w, "device@9000000", 0x9000000, 0x1000, NULL, 0);
+	fdtw_end_node(w);
+}
+
+static void b_dev_gic(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	dev_node(w, "device@8010000", 0x8010000, 0x100000, NULL, 0);
+	fdtw_end_node(w);
+}
+
+static void b_dev_ram(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	dev_node(w, "device@60000000", 0x60000000, 0x1000, NULL, 0);
+	fdtw_end_node(w);
+}
+
+static void b_dup_name(struct fdtw *w)
+{
+	vm_simple(w, "web", 0, 0x48000000);
+	vm_simple(w, "WEB", 1, 0x50000000);
+}
+
+static void b_long_name(struct fdtw *w)
+{
+	vm_simple(w, "abcdefghijklmnopqrstuvwxyz012345", 0, 0x48000000); /* 32 chars */
+}
+
+static void b_missing_memory(struct fdtw *w)
+{
+	u32 c = 0;
+	fdtw_begin_node(w, "alpha");
+	fdtw_prop_cells(w, "cpus", &c, 1);
+	fdtw_prop_str(w, "image", "x");
+	fdtw_end_node(w);
+}
+
+static void b_missing_image(struct fdtw *w)
+{
+	u32 c = 0;
+	u64 m[2] = {0x48000000, 0x100000};
+	fdtw_begin_node(w, "alpha");
+	fdtw_prop_cells(w, "cpus", &c, 1);
+	fdtw_prop_reg64(w, "memory", m, 1);
+	fdtw_end_node(w);
+}
+
+static void b_wrong_size(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	fdtw_prop_u32(w, "entry", 0x48000000);
+	fdtw_end_node(w);
+}
+
+static void b_unterminated(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	fdtw_prop(w, "bootargs", "abc", 3);
+	fdtw_end_node(w);
+}
+
+static void b_unknown_prop(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	fdtw_prop_u32(w, "cpu", 1);
+	fdtw_end_node(w);
+}
+
+static void b_dup_prop(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	fdtw_prop_str(w, "image", "again");
+	fdtw_end_node(w);
+}
+
+static void b_too_many_vms(struct fdtw *w)
+{
+	char name[8];
+	for (u32 i = 0; i < 9; i++) {
+		snprintf(name, sizeof(name), "vm%u", i);
+		vm_simple(w, name, i, 0x48000000 + i * 0x1000000ULL);
+	}
+}
+
+static void b_too_many_vcpus(struct fdtw *w)
+{
+	u32 c[9] = {0, 1, 2, 3, 4, 5, 6, 7, 0};
+	fdtw_begin_node(w, "alpha");
+	fdtw_prop_cells(w, "cpus", c, 9);
+	fdtw_end_node(w);
+}
+
+static void b_too_many_regions(struct fdtw *w)
+{
+	u64 m[10];
+	for (u32 i = 0; i < 5; i++) {
+		m[2 * i] = 0x48000000 + i * 0x200000ULL;
+		m[2 * i + 1] = 0x200000;
+	}
+	fdtw_begin_node(w, "alpha");
+	fdtw_prop_reg64(w, "memory", m, 5);
+	fdtw_end_node(w);
+}
+
+static void b_none(struct fdtw *w)
+{
+	(void)w;
+}
+
+static void b_dev_window(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	dev_node(w, "device@9050000", 0x9050000, 0x1000, NULL, 0);
+	fdtw_end_node(w);
+}
+
+static const struct bad_case bad_cases[] = {
+    {"unknown cpu", b_unknown_cpu, "/vms/alpha", "cpus", "CPU 9 does not exist"},
+    {"cpu twice", b_cpu_twice, "/vms/beta", "cpus", "CPU 1 already used by VM alpha"},
+    {"cpu twice same vm", b_cpu_twice_same, "/vms/beta", "cpus", "CPU 3 given twice"},
+    {"outside ram", b_outside_ram, "/vms/alpha", "memory", "outside platform RAM"},
+    {"unaligned", b_unaligned, "/vms/alpha", "memory", "not 4 KiB aligned"},
+    {"wraps", b_wraps, "/vms/alpha", "memory", "wraps"},
+    {"overlap vms", b_overlap_vms, "/vms/beta", "memory", "overlaps memory of VM alpha"},
+    {"overlap hyp", b_overlap_hyp, "/vms/alpha", "memory", "overlaps the hypervisor"},
+    {"dev twice", b_dev_twice, "/vms/beta/device@a000000", "reg", "already given to VM alpha"},
+    {"irq twice", b_irq_twice, "/vms/beta/device@a001000", "interrupts",
+     "IRQ 50 already given to VM alpha"},
+    {"irq uart", b_irq_uart, "/vms/alpha/device@a000000", "interrupts", "UART interrupt"},
+    {"irq ppi", b_irq_ppi, "/vms/alpha/device@a000000", "interrupts", "not an SPI"},
+    {"dev uart", b_dev_uart, "/vms/alpha/device@9000000", "reg", "hypervisor's UART"},
+    {"dev gic", b_dev_gic, "/vms/alpha/device@8010000", "reg", "hypervisor's GIC"},
+    {"dev ram", b_dev_ram, "/vms/alpha/device@60000000", "reg", "overlaps RAM"},
+    {"dev window", b_dev_window, "/vms/alpha/device@9050000", "reg", "emulated device window"},
+    {"dup name", b_dup_name, "/vms/WEB", "", "duplicate VM name"},
+    {"long name", b_long_name, "/vms/abcdefghijklmnopqrstuvwxyz012345", "", "longer than 31"},
+    {"missing memory", b_missing_memory, "/vms/alpha", "memory", "missing required property"},
+    {"missing image", b_missing_image, "/vms/alpha", "image", "missing required property"},
+    {"wrong size", b_wrong_size, "/vms/alpha", "entry", "expected 2 cells"},
+    {"unterminated", b_unterminated, "/vms/alpha", "bootargs", "expected one string"},
+    {"unknown prop", b_unknown_prop, "/vms/alpha", "cpu", "unknown property"},
+    {"dup prop", b_dup_prop, "/vms/alpha", "image", "given twice"},
+    {"too many vms", b_too_many_vms, "/vms/vm8", "", "too many VMs"},
+    {"too many vcpus", b_too_many_vcpus, "/vms/alpha", "cpus", "too many vCPUs"},
+    {"too many regions", b_too_many_regions, "/vms/alpha", "memory", "too many memory regions"},
+    {"no vms", b_none, "/vms", "", "no VMs defined"},
+};
+
+static void test_bad_configs(void)
+{
+	struct platform big = plat;
+
+	big.cpu_count = 8; /* so too-many-VMs is reached before a CPU clash */
+	for (u32 i = 0; i < ARRAY_SIZE(bad_cases); i++) {
+		const struct bad_case *b = &bad_cases[i];
+		struct fdtw w;
+		u32 size;
+		int rc;
+
+		begin(&w, "tessera,config-v1");
+		b->build(&w);
+		size = finish(&w);
+		memset(&cfg, 0xa5, sizeof(cfg));
+		rc = config_parse(blob, size, &big, &cfg, &err);
+		if (rc != -1 || strcmp(err.node, b->node) != 0 || strcmp(err.prop, b->prop) != 0 ||
+		    !strstr(err.msg, b->frag)) {
+			printf("  case '%s': rc %d node '%s' prop '%s' msg '%s'\n", b->what, rc,
+			       err.node, err.prop, err.msg);
+			check_failures++;
+		}
+		CHECK_EQ(cfg.vm_count, 0); /* nothing partial survives */
+	}
+}
+
+static void test_root(void)
+{
+	struct fdtw w;
+	u32 size;
+
+	begin(&w, "tessera,config-v2");
+	vm_simple(&w, "alpha", 0, 0x48000000);
+	size = finish(&w);
+	CHECK_EQ(config_parse(blob, size, &plat, &cfg, &err), -1);
+	CHECK(strcmp(err.node, "/") == 0 && strcmp(err.prop, "compatible") == 0);
+
+	/* No /vms node at all. */
+	fdtw_init(&w, blob, sizeof(blob));
+	fdtw_begin_node(&w, "");
+	fdtw_prop_str(&w, "compatible", "tessera,config-v1");
+	fdtw_end_node(&w);
+	CHECK_EQ(fdtw_finish(&w, &size), 0);
+	CHECK_EQ(config_parse(blob, size, &plat, &cfg, &err), -1);
+	CHECK(strcmp(err.node, "/vms") == 0 && strstr(err.msg, "missing node"));
+
+	/* Not a DTB, and a truncated one. */
+	memset(blob, 0x5a, 256);
+	CHECK_EQ(config_parse(blob, 256, &plat, &cfg, &err), -1);
+	CHECK(strstr(err.msg, "not a valid DTB") != NULL);
+	begin(&w, "tessera,config-v1");
+	vm_simple(&w, "alpha", 0, 0x48000000);
+	size = finish(&w);
+	CHECK_EQ(config_parse(blob, size, &plat, &cfg, &err), 0);
+	CHECK_EQ(config_parse(blob, size - 8, &plat, &cfg, &err), -1);
+	CHECK_EQ(cfg.vm_count, 0);
+}
+
+static void test_platform(void)
+{
+	struct fdtw w;
+	struct platform p;
+	u64 ram[4] = {0x40000000, 0x20000000, 0x80000000, 0x10000000};
+	u32 size;
+
+	fdtw_init(&w, blob, sizeof(blob));
+	fdtw_begin_node(&w, "");
+	fdtw_prop_str(&w, "compatible", "tessera,config-v1");
+	fdtw_begin_node(&w, "platform");
+	fdtw_prop_reg64(&w, "memory", ram, 2);
+	fdtw_prop_u32(&w, "cpus", 2);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	CHECK_EQ(fdtw_finish(&w, &size), 0);
+	CHECK_EQ(config_platform(blob, size, &p, &err), 0);
+	CHECK_EQ(p.cpu_count, 2);
+	CHECK_EQ(p.ram_count, 2);
+	CHECK_EQ(p.ram[1].base, 0x80000000);
+	CHECK_EQ(p.uart_intid, 33);
+	CHECK_EQ(p.hyp_end, LAYOUT_PACK_BASE);
+
+	/* RAM that leaves out the hypervisor is refused. */
+	fdtw_init(&w, blob, sizeof(blob));
+	fdtw_begin_node(&w, "");
+	fdtw_begin_node(&w, "platform");
+	fdtw_prop_reg64(&w, "memory", ram + 2, 1);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	CHECK_EQ(fdtw_finish(&w, &size), 0);
+	CHECK_EQ(config_platform(blob, size, &p, &err), -1);
+	CHECK(strstr(err.msg, "hypervisor area") != NULL);
+}
+
+static void test_format_error(void)
+{
+	struct config_error e = {"/vms/alpha", "cpus", "CPU 9 does not exist"};
+	char buf[256];
+
+	config_format_error(buf, sizeof(buf), "demo.dts", &e);
+	CHECK(strcmp(buf, "demo.dts: /vms/alpha: cpus: CPU 9 does not exist") == 0);
+	e.prop[0] = '\0';
+	config_format_error(buf, sizeof(buf), "demo.dts", &e);
+	CHECK(strcmp(buf, "demo.dts: /vms/alpha: CPU 9 does not exist") == 0);
+}
+
+static struct vm_cfg layout_vm(void)
+{
+	struct vm_cfg vm;
+
+	memset(&vm, 0, sizeof(vm));
+	str_copy(vm.name, "alpha", sizeof(vm.name));
+	vm.mem_count = 2;
+	vm.mem[0] = (struct mem_cfg){.phys = 0x48000000, .ipa = 0x40000000, .size = 0x1000000};
+	vm.mem[1] = (struct mem_cfg){.phys = 0x60000000, .ipa = 0x41000000, .size = 0x400000};
+	return vm;
+}
+
+static void test_ipa_to_phys(void)
+{
+	struct vm_cfg vm = layout_vm();
+	paddr_t pa = 0;
+
+	CHECK(config_vm_ipa_to_phys(&vm, 0x40001000, 0x1000, &pa));
+	CHECK_EQ(pa, 0x48001000);
+	CHECK(config_vm_ipa_to_phys(&vm, 0x41000000, 0x400000, &pa));
+	CHECK_EQ(pa, 0x60000000);
+	/* Contiguous in the guest, not in host memory: refused. */
+	CHECK(!config_vm_ipa_to_phys(&vm, 0x40fff000, 0x2000, &pa));
+	CHECK(!config_vm_ipa_to_phys(&vm, 0x3ffff000, 0x1000, &pa));
+	CHECK(!config_vm_ipa_to_phys(&vm, 0xfffffffffffff000ULL, 0x2000, &pa));
+}
+
+static void test_layout(void)
+{
+	struct vm_cfg vm = layout_vm();
+	struct vm_layout l;
+	static u8 img[0x3000];
+
+	/* Raw at RAM base; DTB in the top 64 KiB of the highest region; initrd below it. */
+	str_copy(vm.initrd, "rd", sizeof(vm.initrd));
+	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0x1800, &l, &err), 0);
+	CHECK_EQ(l.kernel.fmt, IMAGE_RAW);
+	CHECK_EQ(l.entry, 0x40000000);
+	CHECK_EQ(l.dtb_ipa, 0x41400000 - VM_DTB_MAX);
+	CHECK_EQ(l.dtb_max, VM_DTB_MAX);
+	CHECK_EQ(l.initrd_ipa, 0x41400000 - VM_DTB_MAX - 0x2000);
+	CHECK_EQ(l.initrd_size, 0x1800);
+
+	/* Kernel past the end of RAM. */
+	vm.has_load_addr = true;
+	vm.load_addr = 0x40fff000;
+	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0x1000, &l, &err), -1);
+	CHECK(strcmp(err.node, "/vms/alpha") == 0 && strcmp(err.prop, "image") == 0);
+	CHECK(strstr(err.msg, "does not fit") != NULL);
+
+	/* Initrd placed over the kernel. */
+	vm.load_addr = 0x40000000;
+	vm.has_initrd_addr = true;
+	vm.initrd_addr = 0x40002000;
+	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0x1000, &l, &err), -1);
+	CHECK(strcmp(err.prop, "initrd") == 0 && strstr(err.msg, "initrd does not fit"));
+
+	/* Initrd too large for its region. */
+	vm.initrd_addr = 0x41000000;
+	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0x400001, &l, &err), -1);
+	CHECK(strstr(err.msg, "initrd does not fit") != NULL);
+	/* Fits the region, but runs into the default DTB area at its top. */
+	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0x400000, &l, &err), -1);
+	CHECK(strstr(err.msg, "overlaps the DTB") != NULL);
+
+	/* DTB: misaligned, and over the kernel. */
+	vm.has_initrd_addr = false;
+	vm.has_dtb_addr = true;
+	vm.dtb_addr = 0x40800004;
+	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0x1000, &l, &err), -1);
+	CHECK(strcmp(err.prop, "dtb-address") == 0 && strstr(err.msg, "8-byte"));
+	vm.dtb_addr = 0x40001000;
+	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0x1000, &l, &err), -1);
+	CHECK(strstr(err.msg, "overlaps the kernel") != NULL);
+	vm.dtb_addr = 0x40800000;
+	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0x1000, &l, &err), 0);
+	CHECK_EQ(l.dtb_ipa, 0x40800000);
+	CHECK_EQ(l.initrd_ipa, 0x407ff000);
+
+	/* A format the bytes do not match. */
+	vm.image_format = IMAGE_ELF;
+	vm.has_load_addr = false;
+	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0, &l, &err), -1);
+	CHECK(strstr(err.msg, "not an ELF") != NULL);
+}
+
+int main(void)
+{
+	platform_default(&plat);
+	RUN(test_valid);
+	RUN(test_bad_configs);
+	RUN(test_root);
+	RUN(test_platform);
+	RUN(test_format_error);
+	RUN(test_ipa_to_phys);
+	RUN(test_layout);
+	CHECK_MAIN_END();
+}

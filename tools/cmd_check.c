@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/* `tessera check FILE.dts [-v]`: validates a config and its images. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tessera.h"
+
+static void check_print_vm(const struct vm_cfg *vm, const struct vm_layout *l)
+{
+	printf("  %s: %u vCPU(s) on CPU", vm->name, vm->vcpu_count);
+	for (u32 i = 0; i < vm->vcpu_count; i++) {
+		printf("%s%u", i ? "," : " ", vm->cpus[i]);
+	}
+	printf("\n");
+	for (u32 i = 0; i < vm->mem_count; i++) {
+		printf("    RAM  guest 0x%llx  host 0x%llx  size 0x%llx\n",
+		       (unsigned long long)vm->mem[i].ipa, (unsigned long long)vm->mem[i].phys,
+		       (unsigned long long)vm->mem[i].size);
+	}
+	printf("    image %s (%s) at 0x%llx..0x%llx entry 0x%llx\n", vm->image,
+	       image_format_name(l->kernel.fmt), (unsigned long long)l->kernel.lo,
+	       (unsigned long long)l->kernel.hi, (unsigned long long)l->entry);
+	if (vm->initrd[0]) {
+		printf("    initrd %s at 0x%llx size 0x%llx\n", vm->initrd,
+		       (unsigned long long)l->initrd_ipa, (unsigned long long)l->initrd_size);
+	}
+	printf("    dtb at 0x%llx\n", (unsigned long long)l->dtb_ipa);
+	for (u32 i = 0; i < vm->dev_count; i++) {
+		printf("    device %s 0x%llx+0x%llx, %u IRQ(s)\n", vm->devs[i].name,
+		       (unsigned long long)vm->devs[i].base, (unsigned long long)vm->devs[i].size,
+		       vm->devs[i].irq_count);
+	}
+}
+
+int cmd_check(int argc, char **argv)
+{
+	const char *dts = NULL;
+	bool verbose = false;
+	struct tool_config *tc;
+	int rc;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-v") == 0) {
+			verbose = true;
+		} else if (!dts && argv[i][0] != '-') {
+			dts = argv[i];
+		} else {
+			dts = NULL;
+			break;
+		}
+	}
+	if (!dts) {
+		fprintf(stderr, "usage: tessera check FILE.dts [-v]\n");
+		return 2;
+	}
+	tc = calloc(1, sizeof(*tc));
+	if (!tc) {
+		return 1;
+	}
+	rc = tool_load(dts, tc);
+	if (rc == 0) {
+		printf("%s: OK (%u VMs)\n", dts, tc->cfg.vm_count);
+		for (u32 i = 0; verbose && i < tc->cfg.vm_count; i++) {
+			check_print_vm(&tc->cfg.vms[i], &tc->layout[i]);
+		}
+	}
+	tool_free(tc);
+	free(tc);
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,228 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `tessera run FILE.dts [--cpu MODEL] [--icount] [--timeout S] [--pack IMG]
+ * [--hyp ELF] [-- QEMU ARGS]`: packs the config and boots it on QEMU virt,
+ * sized from the config's /platform node. Exit status is QEMU's, or 124 when
+ * --timeout expires (as timeout(1) does).
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "layout.h"
+#include "tessera.h"
+
+#define RUN_MAX_ARGS 64
+
+struct run_opts {
+	const char *dts, *cpu, *pack, *hyp;
+	bool icount;
+	long timeout;
+	int extra_argc;
+	char **extra_argv;
+};
+
+static int run_parse(int argc, char **argv, struct run_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->cpu = "cortex-a57";
+	o->hyp = "build/tessera.elf";
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_val = i + 1 < argc;
+
+		if (strcmp(a, "--") == 0) {
+			o->extra_argc = argc - i - 1;
+			o->extra_argv = argv + i + 1;
+			break;
+		} else if (strcmp(a, "--icount") == 0) {
+			o->icount = true;
+		} else if (strcmp(a, "--cpu") == 0 && has_val) {
+			o->cpu = argv[++i];
+		} else if (strcmp(a, "--pack") == 0 && has_val) {
+			o->pack = argv[++i];
+		} else if (strcmp(a, "--hyp") == 0 && has_val) {
+			o->hyp = argv[++i];
+		} else if (strcmp(a, "--timeout") == 0 && has_val) {
+			char *end;
+			o->timeout = strtol(argv[++i], &end, 10);
+			if (*end || o->timeout <= 0) {
+				return -1;
+			}
+		} else if (!o->dts && a[0] != '-') {
+			o->dts = a;
+		} else {
+			return -1;
+		}
+	}
+	return o->dts ? 0 : -1;
+}
+
+/* build/<config name>.img unless --pack says otherwise. */
+static const char *run_pack_path(const struct run_opts *o, char *buf, size_t size)
+{
+	char tmp[4096];
+	char *base, *dot;
+
+	if (o->pack) {
+		return o->pack;
+	}
+	snprintf(tmp, sizeof(tmp), "%s", o->dts);
+	base = basename(tmp);
+	dot = strrchr(base, '.');
+	if (dot && strcmp(dot, ".dts") == 0) {
+		*dot = '\0';
+	}
+	if (mkdir("build", 0777) != 0 && errno != EEXIST) {
+		return NULL;
+	}
+	snprintf(buf, size, "build/%s.img", base);
+	return buf;
+}
+
+/* Waits for QEMU, killing it when the deadline passes. */
+static int run_wait(pid_t pid, long timeout)
+{
+	struct timespec start, now, nap = {0, 20 * 1000 * 1000};
+	int status;
+
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		pid_t r = waitpid(pid, &status, timeout ? WNOHANG : 0);
+		if (r == pid) {
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		}
+		if (r < 0 && errno != EINTR) {
+			return 1;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (timeout && (now.tv_sec - start.tv_sec) * 1000L +
+				       (now.tv_nsec - start.tv_nsec) / 1000000L >=
+				   timeout * 1000L) {
+			fprintf(stderr, "tessera run: timeout after %ld s, stopping QEMU\n",
+				timeout);
+			kill(pid, SIGTERM);
+			for (int i = 0; i < 100 && waitpid(pid, &status, WNOHANG) == 0; i++) {
+				nanosleep(&nap, NULL);
+			}
+			if (waitpid(pid, &status, WNOHANG) == 0) {
+				kill(pid, SIGKILL);
+				waitpid(pid, &status, 0);
+			}
+			return 124;
+		}
+		nanosleep(&nap, NULL);
+	}
+}
+
+static int run_qemu(const struct run_opts *o, const struct platform *p, const char *img)
+{
+	static char mem[32], smp[16], cpu[128], loader[4400];
+	char *args[RUN_MAX_ARGS + 1];
+	int n = 0;
+	pid_t pid;
+
+	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)(p->ram[0].size >> 20));
+	snprintf(smp, sizeof(smp), "%u", p->cpu_count);
+	snprintf(cpu, sizeof(cpu), "%s",
+		 strcmp(o->cpu, "max") == 0 ? "max,pauth-impdef=on" : o->cpu);
+	snprintf(loader, sizeof(loader), "loader,file=%s,addr=0x%llx,force-raw=on", img,
+		 LAYOUT_PACK_BASE);
+	char *fixed[] = {"qemu-system-aarch64",
+			 "-M",
+			 "virt,virtualization=on,gic-version=3",
+			 "-cpu",
+			 cpu,
+			 "-smp",
+			 smp,
+			 "-m",
+			 mem,
+			 "-nographic",
+			 "-kernel",
+			 (char *)o->hyp,
+			 "-device",
+			 loader};
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++) {
+		args[n++] = fixed[i];
+	}
+	if (o->icount) {
+		args[n++] = "-icount";
+		args[n++] = "shift=4,sleep=off";
+	}
+	for (int i = 0; i < o->extra_argc && n < RUN_MAX_ARGS; i++) {
+		args[n++] = o->extra_argv[i];
+	}
+	args[n] = NULL;
+	for (int i = 0; i < n; i++) {
+		fprintf(stderr, "%s%s", i ? " " : "+ ", args[i]);
+	}
+	fprintf(stderr, "\n");
+	fflush(NULL);
+	if (!o->timeout) {
+		execvp(args[0], args);
+		fprintf(stderr, "tessera run: cannot run %s: %s\n", args[0], strerror(errno));
+		return 127;
+	}
+	pid = fork();
+	if (pid == 0) {
+		execvp(args[0], args);
+		fprintf(stderr, "tessera run: cannot run %s: %s\n", args[0], strerror(errno));
+		_exit(127);
+	}
+	return pid < 0 ? 1 : run_wait(pid, o->timeout);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct tool_config *tc;
+	char buf[4200];
+	const char *img;
+	struct platform plat;
+	int rc;
+
+	if (run_parse(argc, argv, &o) != 0) {
+		fprintf(stderr,
+			"usage: tessera run FILE.dts [--cpu MODEL] [--icount] [--timeout S] "
+			"[--pack IMG] [--hyp ELF] [-- QEMU ARGS]\n");
+		return 2;
+	}
+	img = run_pack_path(&o, buf, sizeof(buf));
+	if (!img) {
+		fprintf(stderr, "tessera run: cannot create build/: %s\n", strerror(errno));
+		return 1;
+	}
+	tc = calloc(1, sizeof(*tc));
+	if (!tc) {
+		return 1;
+	}
+	rc = tool_pack_to(o.dts, img, tc);
+	plat = tc->plat;
+	tool_free(tc);
+	free(tc);
+	if (rc != 0) {
+		return 1;
+	}
+	/* QEMU virt has one RAM bank at 0x4000_0000; -m gives its size. */
+	if (plat.ram_count != 1 || plat.ram[0].base != LAYOUT_RAM_BASE ||
+	    !IS_ALIGNED(plat.ram[0].size, 1ULL << 20)) {
+		fprintf(stderr,
+			"%s: /platform memory must be one MiB-sized range at 0x%llx for "
+			"QEMU virt\n",
+			o.dts, LAYOUT_RAM_BASE);
+		return 1;
+	}
+	if (access(o.hyp, R_OK) != 0) {
+		fprintf(stderr, "tessera run: %s: %s (build it with make)\n", o.hyp,
+			strerror(errno));
+		return 1;
+	}
+	return run_qemu(&o, &plat, img);
+}
