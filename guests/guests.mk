@@ -1,0 +1,39 @@
+# Bare-metal test guests (included from the top Makefile: CC_T, B and WARN come from there).
+# Each guest is guests/<name>.c linked with the kit (guests/kit) and the shared
+# freestanding helpers from src/lib into $(B)/guests/<name>.elf at 0x4020_0000 (see guest.ld).
+
+GUEST_NAMES := hello smp timer isolate crash
+GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -march=armv8-a -mgeneral-regs-only \
+	-mstrict-align -fno-asynchronous-unwind-tables -fno-stack-protector -fno-pic -mno-outline-atomics $(WARN) \
+	-Isrc/include -Iguests/kit
+# One RWX segment is fine here: the guest runs with its MMU off.
+GUEST_LDFLAGS := -static -nostdlib -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+	-T guests/kit/guest.ld
+
+GUEST_KIT_SRC := $(wildcard guests/kit/*.c guests/kit/*.S)
+GUEST_LIB_SRC := src/lib/fmt.c src/lib/str.c src/lib/string.c
+GUEST_KIT_OBJ := $(patsubst guests/kit/%,$(B)/guests/kit/%.o,$(basename $(GUEST_KIT_SRC))) \
+	$(patsubst src/lib/%.c,$(B)/guests/lib/%.o,$(GUEST_LIB_SRC))
+GUEST_ELFS := $(patsubst %,$(B)/guests/%.elf,$(GUEST_NAMES))
+
+guests: $(GUEST_ELFS)
+
+$(B)/guests/kit/%.o: guests/kit/%.c
+	@mkdir -p $(dir $@)
+	$(CC_T) $(GUEST_CFLAGS) -MMD -c $< -o $@
+$(B)/guests/kit/%.o: guests/kit/%.S
+	@mkdir -p $(dir $@)
+	$(CC_T) $(GUEST_CFLAGS) -MMD -c $< -o $@
+$(B)/guests/lib/%.o: src/lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC_T) $(GUEST_CFLAGS) -MMD -c $< -o $@
+$(B)/guests/%.o: guests/%.c
+	@mkdir -p $(dir $@)
+	$(CC_T) $(GUEST_CFLAGS) -MMD -c $< -o $@
+
+$(B)/guests/%.elf: $(B)/guests/%.o $(GUEST_KIT_OBJ) guests/kit/guest.ld
+	$(CC_T) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $< $(GUEST_KIT_OBJ) -lgcc
+
+.PRECIOUS: $(B)/guests/%.o $(GUEST_KIT_OBJ)
+
+-include $(GUEST_KIT_OBJ:.o=.d) $(GUEST_ELFS:.elf=.d)

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hello: the smallest complete guest. Says who it is, checks and reports the
+ * DTB it was given (magic, /memory, cpus), then stops. With "stay" in
+ * /chosen/bootargs it instead prints "TEST hello: tick=<n>" every ~100 ms of
+ * virtual timer for "ticks=<n>" ticks (default 20) before stopping: the
+ * neighbour VM of the isolation and crash tests.
+ */
+#include "kit.h"
+
+/* Compile-time bootargs, appended to the DTB's (e.g. -DHELLO_ARGS='"stay ticks=5"'). */
+#ifndef HELLO_ARGS
+#define HELLO_ARGS ""
+#endif
+
+#define TICK_HZ	      10
+#define DEFAULT_TICKS 20
+
+static volatile u32 ticks;
+static u64 tick_period, next_deadline;
+
+static void tick_irq(u32 intid)
+{
+	(void)intid;
+	ticks++;
+	next_deadline += tick_period;
+	timer_set_cval(next_deadline);
+}
+
+static void hello_stay(u64 nticks)
+{
+	tick_period = timer_freq() / TICK_HZ;
+	gic_set_handler(INTID_VTIMER, tick_irq);
+	gic_enable(INTID_VTIMER);
+	next_deadline = timer_now() + tick_period;
+	timer_set_cval(next_deadline);
+	timer_enable(true);
+
+	u32 seen = 0;
+	while (seen < nticks) {
+		/* WFI with IRQs masked still wakes on a pending interrupt (ARM ARM D1.16.2), so
+		 * a tick between the check and the WFI is not lost. */
+		kit_irq_off();
+		if (ticks == seen)
+			__asm__ volatile("wfi");
+		kit_irq_on();
+		while (seen < ticks && seen < nticks) {
+			seen++;
+			test_fact("tick=%u", seen);
+			(void)hyp_heartbeat();
+		}
+	}
+	timer_disable();
+	gic_disable(INTID_VTIMER);
+	test_check(ticks >= nticks, "ticks delivered", "ticks=%u", ticks);
+}
+
+int main(u64 dtb)
+{
+	const void *fdt = (const void *)(uintptr_t)dtb;
+	u64 vcpu = 0, vcpus = 0;
+	s64 id = hyp_vm_id(&vcpu, &vcpus);
+
+	test_begin("hello");
+	if (id >= 0)
+		kit_printf("HELLO from %ld\n", id);
+	else
+		kit_printf("HELLO from bare\n");
+	test_fact("dtb=0x%lx vm=%ld vcpu=%lu vcpus=%lu", dtb, id, vcpu, vcpus);
+
+	test_check(dt_valid(fdt), "dtb magic", "magic=0x%x", be32_load(fdt));
+	u64 base = 0, size = 0;
+	bool mem = dt_memory(fdt, &base, &size);
+	test_fact("mem_base=0x%lx mem_size=0x%lx", base, size);
+	test_check(mem && size > 0, "dtb /memory", "no usable /memory reg");
+	u64 img = (u64)(uintptr_t)_start, img_end = (u64)(uintptr_t)__image_end;
+	test_check(mem && range_within(img, img_end - img, base, size), "image inside /memory",
+		   "image 0x%lx-0x%lx", img, img_end);
+	u64 mpidr[KIT_MAX_CPUS];
+	u32 ncpu = dt_cpus(fdt, mpidr, KIT_MAX_CPUS);
+	test_fact("cpus=%u", ncpu);
+	test_check(ncpu >= 1, "dtb /cpus", "cpus=%u", ncpu);
+	if (id >= 0)
+		test_check(vcpus == ncpu, "vcpu count matches dtb", "hc=%lu dtb=%u", vcpus, ncpu);
+
+	char args[128];
+	fmt_snprintf(args, sizeof(args), "%s %s", dt_bootargs(fdt), HELLO_ARGS);
+	test_fact("bootargs=\"%s\"", dt_bootargs(fdt));
+	if (kit_strstr(args, "stay"))
+		hello_stay(kit_arg_u64(args, "ticks=", DEFAULT_TICKS));
+	test_done();
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* Tessera hypercalls (abi.h, docs/HYPERCALLS.md). Bare QEMU answers NOT_SUPPORTED (-1). */
+#include "kit.h"
+
+s64 hyp_vm_id(u64 *vcpu, u64 *vcpus)
+{
+	struct hvc_res r = kit_hvc(TESSERA_HC_VM_ID, 0, 0, 0);
+	if ((s64)r.x0 >= 0) {
+		if (vcpu)
+			*vcpu = r.x1;
+		if (vcpus)
+			*vcpus = r.x2;
+	}
+	return (s64)r.x0;
+}
+
+s64 hyp_exit_status(u32 reason, u32 code)
+{
+	return (s64)kit_hvc(TESSERA_HC_EXIT_STATUS, reason, code, 0).x0;
+}
+
+s64 hyp_heartbeat(void)
+{
+	return (s64)kit_hvc(TESSERA_HC_HEARTBEAT, 0, 0, 0).x0;
+}
+
+s64 hyp_trace(u64 marker)
+{
+	return (s64)kit_hvc(TESSERA_HC_TRACE, marker, 0, 0).x0;
+}
+
+s64 hyp_notify(u64 channel)
+{
+	return (s64)kit_hvc(TESSERA_HC_CHANNEL_NOTIFY, channel, 0, 0).x0;
+}
