@@ -2,7 +2,8 @@
 # Each guest is guests/<name>.c linked with the kit (guests/kit) and the shared
 # freestanding helpers from src/lib into $(B)/guests/<name>.elf at 0x4020_0000 (see guest.ld).
 
-GUEST_NAMES := hello smp timer isolate crash
+# Every guests/*.c is one guest: add a file, get a guest.
+GUEST_NAMES := $(basename $(notdir $(wildcard guests/*.c)))
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -march=armv8-a -mgeneral-regs-only \
 	-mstrict-align -fno-asynchronous-unwind-tables -fno-stack-protector -fno-pic -mno-outline-atomics $(WARN) \
 	-Isrc/include -Iguests/kit

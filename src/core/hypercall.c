@@ -19,8 +19,8 @@ static s64 tessera_call(struct vcpu *vc, u32 fid)
 	case TESSERA_HC_FEATURES:
 		return (x[1] >= TESSERA_HC_BASE && x[1] < TESSERA_HC_BASE + TESSERA_HC_COUNT &&
 			x[1] != TESSERA_HC_CHANNEL_NOTIFY && x[1] != TESSERA_HC_HEARTBEAT)
-			       ? TESSERA_OK
-			       : TESSERA_NOT_SUPPORTED;
+			   ? TESSERA_OK
+			   : TESSERA_NOT_SUPPORTED;
 	case TESSERA_HC_VM_ID:
 		x[1] = vc->id;
 		x[2] = vc->vm->vcpu_count;

@@ -66,7 +66,6 @@ static int read_cpus(const struct fdt *f, struct platform *p)
 static int read_uart(const struct fdt *f, struct platform *p, u32 ac, u32 sc)
 {
 	const char *path = NULL;
-	char buf[64];
 	int n = -1;
 	u32 len;
 	const u8 *irq;
@@ -76,6 +75,7 @@ static int read_uart(const struct fdt *f, struct platform *p, u32 ac, u32 sc)
 		path = fdt_prop_str(f, chosen, "stdout-path");
 	}
 	if (path) {
+		char buf[64];
 		size_t i = 0;
 		while (path[i] && path[i] != ':' && i + 1 < sizeof(buf)) {
 			buf[i] = path[i];

@@ -23,7 +23,6 @@ void vdev_uart_update_irq(struct vm *vm)
 bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val)
 {
 	struct vm *vm = vc->vm;
-	bool ok;
 
 	if (in_window(ipa, size, GUEST_GICD_BASE, GUEST_GICD_SIZE)) {
 		return vgic_dist_access(&vm->vgic, vc->id, ipa - GUEST_GICD_BASE, size, write, val);
@@ -33,7 +32,7 @@ bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val)
 					  val);
 	}
 	if (in_window(ipa, size, GUEST_UART_BASE, GUEST_UART_SIZE)) {
-		ok = vpl011_access(&vm->uart, ipa - GUEST_UART_BASE, size, write, val);
+		bool ok = vpl011_access(&vm->uart, ipa - GUEST_UART_BASE, size, write, val);
 		vdev_uart_update_irq(vm);
 		return ok;
 	}
@@ -49,8 +48,8 @@ bool vdev_hw_spi(u32 intid)
 		for (u32 d = 0; d < cfg->dev_count; d++) {
 			for (u32 k = 0; k < cfg->devs[d].irq_count; k++) {
 				if (cfg->devs[d].irqs[k] == intid) {
-					vgic_hw_irq(&vms[i].vgic, vms[i].vgic.spi[intid - 32].target,
-						    intid);
+					vgic_hw_irq(&vms[i].vgic,
+						    vms[i].vgic.spi[intid - 32].target, intid);
 					return true;
 				}
 			}

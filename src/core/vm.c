@@ -139,8 +139,7 @@ static void vm_boot_vcpus(struct vm *vm)
 
 		vc->on_entry = vm->layout.entry;
 		vc->on_ctx = vm->layout.dtb_ipa;
-		__atomic_store_n(&vc->state, v == 0 ? VCPU_ON_PENDING : VCPU_OFF,
-				 __ATOMIC_RELEASE);
+		__atomic_store_n(&vc->state, v == 0 ? VCPU_ON_PENDING : VCPU_OFF, __ATOMIC_RELEASE);
 	}
 	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
 }
@@ -242,8 +241,8 @@ void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 	vm_quiesce(vm);
 	console_vm_flush(vm->id);
 	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
-	console_printf("VM %u '%s' stopped (%s, guest exit status %u/%u)\n", vm->id,
-		       vm->cfg->name, stop_cause_names[cause], vm->exit_reason, vm->exit_code);
+	console_printf("VM %u '%s' stopped (%s, guest exit status %u/%u)\n", vm->id, vm->cfg->name,
+		       stop_cause_names[cause], vm->exit_reason, vm->exit_code);
 	spin_lock(&stop_lock);
 	if (all_stopped() && !powering_off) {
 		powering_off = true;

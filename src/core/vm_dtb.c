@@ -9,11 +9,11 @@
 #include "lib.h"
 #include "vm_dtb.h"
 
-#define PHANDLE_GIC 1
-#define PHANDLE_CLK 2
-#define GIC_PPI 1
+#define PHANDLE_GIC    1
+#define PHANDLE_CLK    2
+#define GIC_PPI	       1
 #define IRQ_LEVEL_HIGH 4
-#define IRQ_PPI_FLAGS 0x04
+#define IRQ_PPI_FLAGS  0x04
 
 static void node_name(char *buf, size_t size, const char *base, u64 addr)
 {

@@ -9,6 +9,12 @@
  * every interrupt Group 1 (IGROUPR reads as one, writes ignored).
  * Locking: one spinlock per VM (vgic.lock) protects all state of that VM; list
  * registers are touched only by the physical CPU running the vCPU.
+ *
+ * The model (struct vgic_irq) is authoritative. A list register mirrors one
+ * interrupt; while the guest runs it can only acknowledge or deactivate it, and
+ * vgic_sync() folds exactly those transitions back (comparing with lr_val), so
+ * changes other CPUs made to the model meanwhile are kept. vgic_init() also
+ * drops pass-through assignments: call vgic_assign_hw_spi() again after it.
  */
 #ifndef TESSERA_VGIC_H
 #define TESSERA_VGIC_H
@@ -29,6 +35,10 @@
 #define VGIC_IRQ_EDGE	 0x10 /* ICFGR: edge-triggered */
 #define VGIC_IRQ_HW	 0x20 /* linked to the physical INTID of the same number */
 #define VGIC_IRQ_IN_LR	 0x40
+#define VGIC_IRQ_NEWEDGE 0x80 /* an edge arrived while in an LR: survives the guest's ack */
+
+/* vgic_irq.ops: work for the CPU that owns the interrupt's list register. */
+#define VGIC_OP_DEACT 0x01 /* deactivate the physical interrupt (HW, dropped by the guest) */
 
 #define VGIC_NO_LR 0xff
 
@@ -38,6 +48,8 @@ struct vgic_irq {
 	u8 target;   /* SPIs: vCPU index from GICD_IROUTER */
 	u8 lr;	     /* list register holding it, or VGIC_NO_LR */
 	u16 sgi_src; /* SGIs: bitmap of source vCPUs still to deliver */
+	u8 lr_vcpu;  /* vCPU whose list register holds it (valid with VGIC_IRQ_IN_LR) */
+	u8 ops;	     /* VGIC_OP_* */
 };
 
 struct vgic_cpu {
@@ -48,6 +60,14 @@ struct vgic_cpu {
 	u32 ctlr;
 	bool dirty; /* state changed: LRs must be refilled before entering the guest */
 	u32 lr_intid[VGIC_MAX_LRS];
+	/* Owned by the vCPU's physical CPU (list register bookkeeping). */
+	u32 lr_used;		  /* bit n: LR n holds lr_intid[n] */
+	u64 lr_val[VGIC_MAX_LRS]; /* value last written to / read back from LR n */
+	bool overflow;		  /* deliverable interrupts did not fit: ICH_HCR_EL2.UIE wanted */
+	bool uie;		  /* UIE as last written */
+	/* Under vgic.lock: interrupts flush must look at (private, SPIs routed here). */
+	u32 want_priv;
+	u32 want_spi[VGIC_MAX_SPIS / 32];
 };
 
 struct vgic {
@@ -57,6 +77,7 @@ struct vgic {
 	struct vgic_cpu *cpus[VGIC_MAX_VCPUS];
 	struct vgic_irq spi[VGIC_MAX_SPIS];
 	u64 spi_route[VGIC_MAX_SPIS]; /* GICD_IROUTER as written */
+	u32 kick;		      /* vCPUs to kick once the lock is released */
 };
 
 /* Sets everything to its reset state (also used on VM restart). */

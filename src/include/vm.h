@@ -24,14 +24,14 @@ struct vcpu_regs {
 	u64 elr; /* guest PC */
 	u64 spsr;
 };
-#define VCPU_REGS_ELR_OFF (31 * 8)
+#define VCPU_REGS_ELR_OFF  (31 * 8)
 #define VCPU_REGS_SPSR_OFF (32 * 8)
 
 enum vcpu_state {
-	VCPU_OFF = 0,	   /* powered off (PSCI), waiting for CPU_ON */
-	VCPU_ON_PENDING,   /* CPU_ON accepted, its CPU has not entered it yet */
-	VCPU_RUNNING,	   /* owned by its CPU, in the guest or handling a trap */
-	VCPU_STOPPED,	   /* VM stopped: not runnable until the VM is reset */
+	VCPU_OFF = 0,	 /* powered off (PSCI), waiting for CPU_ON */
+	VCPU_ON_PENDING, /* CPU_ON accepted, its CPU has not entered it yet */
+	VCPU_RUNNING,	 /* owned by its CPU, in the guest or handling a trap */
+	VCPU_STOPPED,	 /* VM stopped: not runnable until the VM is reset */
 };
 
 /* Why a VM stopped, as the hypervisor saw it (the guest's own account is exit_reason). */
@@ -100,8 +100,8 @@ struct cpu {
 	volatile u32 requests; /* CPU_REQ_* bits, set remotely then kicked */
 	u64 irq_count;
 };
-#define CPU_REQ_VGIC BIT(0)  /* re-evaluate virtual interrupts */
-#define CPU_REQ_WAKE BIT(1)  /* vCPU state changed (CPU_ON, stop, reset) */
+#define CPU_REQ_VGIC BIT(0) /* re-evaluate virtual interrupts */
+#define CPU_REQ_WAKE BIT(1) /* vCPU state changed (CPU_ON, stop, reset) */
 
 extern struct cpu cpus[CONFIG_MAX_PCPUS];
 extern struct vm vms[CONFIG_MAX_VMS];

@@ -67,7 +67,7 @@ static void test_rejects(void)
 
 	mem_init();
 	CHECK_EQ(stage2_init(&s2), 0);
-	CHECK_EQ(stage2_map(&s2, 0x1000, 0x1000, 0, STAGE2_NORMAL), -1);	   /* empty */
+	CHECK_EQ(stage2_map(&s2, 0x1000, 0x1000, 0, STAGE2_NORMAL), -1);      /* empty */
 	CHECK_EQ(stage2_map(&s2, 0x1001, 0x1000, 0x1000, STAGE2_NORMAL), -1); /* unaligned */
 	CHECK_EQ(stage2_map(&s2, 1ULL << 39, 0, 0x1000, STAGE2_NORMAL), -1);  /* outside IPA */
 	CHECK_EQ(stage2_map(&s2, (1ULL << 39) - 0x1000, 0, 0x2000, STAGE2_NORMAL), -1);

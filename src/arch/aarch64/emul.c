@@ -11,14 +11,14 @@
 #include "sysreg.h"
 #include "vgic.h"
 
-#define SR(op0, op1, crn, crm, op2)                                                        \
+#define SR(op0, op1, crn, crm, op2)                                                          \
 	(((u32)(op0) << 20) | ((u32)(op2) << 17) | ((u32)(op1) << 14) | ((u32)(crn) << 10) | \
 	 ((u32)(crm) << 1))
 #define SR_MASK 0x3ffc1eU /* Op0, Op2, Op1, CRn, CRm */
 
-#define SR_ICC_SGI1R SR(3, 0, 12, 11, 5)
+#define SR_ICC_SGI1R  SR(3, 0, 12, 11, 5)
 #define SR_ICC_ASGI1R SR(3, 0, 12, 11, 6)
-#define SR_ICC_SGI0R SR(3, 0, 12, 11, 7)
+#define SR_ICC_SGI0R  SR(3, 0, 12, 11, 7)
 
 static u64 field_clear(u64 v, u32 shift)
 {
@@ -33,7 +33,7 @@ static u64 id_aa64pfr0(void)
 	v = field_clear(v, 28); /* RAS */
 	v = field_clear(v, 40); /* MPAM */
 	v = field_clear(v, 44); /* AMU */
-	v = field_clear(v, 8); /* EL2: guests get no nested virtualisation */
+	v = field_clear(v, 8);	/* EL2: guests get no nested virtualisation */
 	return v;
 }
 

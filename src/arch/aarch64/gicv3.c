@@ -12,29 +12,29 @@
 #include "layout.h"
 #include "sysreg.h"
 
-#define GICD_CTLR 0x0000
-#define GICD_TYPER 0x0004
-#define GICD_IGROUPR 0x0080
-#define GICD_ISENABLER 0x0100
-#define GICD_ICENABLER 0x0180
-#define GICD_ICPENDR 0x0280
-#define GICD_ICACTIVER 0x0380
+#define GICD_CTLR	0x0000
+#define GICD_TYPER	0x0004
+#define GICD_IGROUPR	0x0080
+#define GICD_ISENABLER	0x0100
+#define GICD_ICENABLER	0x0180
+#define GICD_ICPENDR	0x0280
+#define GICD_ICACTIVER	0x0380
 #define GICD_IPRIORITYR 0x0400
-#define GICD_ICFGR 0x0c00
-#define GICD_IROUTER 0x6100
-#define GICD_CTLR_RWP BIT(31)
-#define GICD_CTLR_ARE BIT(4)
-#define GICD_CTLR_GRP1 BIT(1)
+#define GICD_ICFGR	0x0c00
+#define GICD_IROUTER	0x6100
+#define GICD_CTLR_RWP	BIT(31)
+#define GICD_CTLR_ARE	BIT(4)
+#define GICD_CTLR_GRP1	BIT(1)
 
-#define GICR_TYPER 0x0008
-#define GICR_WAKER 0x0014
-#define GICR_SGI 0x10000
-#define GICR_IGROUPR0 (GICR_SGI + 0x0080)
-#define GICR_ISENABLER0 (GICR_SGI + 0x0100)
-#define GICR_ICENABLER0 (GICR_SGI + 0x0180)
-#define GICR_ICACTIVER0 (GICR_SGI + 0x0380)
+#define GICR_TYPER	 0x0008
+#define GICR_WAKER	 0x0014
+#define GICR_SGI	 0x10000
+#define GICR_IGROUPR0	 (GICR_SGI + 0x0080)
+#define GICR_ISENABLER0	 (GICR_SGI + 0x0100)
+#define GICR_ICENABLER0	 (GICR_SGI + 0x0180)
+#define GICR_ICACTIVER0	 (GICR_SGI + 0x0380)
 #define GICR_IPRIORITYR0 (GICR_SGI + 0x0400)
-#define GICR_TYPER_LAST BIT(4)
+#define GICR_TYPER_LAST	 BIT(4)
 #define GICR_TYPER_VLPIS BIT(1)
 
 #define PRIO_DEFAULT 0xa0
@@ -142,12 +142,12 @@ int gic_cpu_init(u32 cpu, u64 mpidr)
 	/* ICC_SRE_EL2: SRE, and Enable so EL1 may use its system register interface. */
 	sysreg_write(S3_4_C12_C9_5, 0xf);
 	isb();
-	sysreg_write(S3_0_C4_C6_0, 0xff);  /* ICC_PMR_EL1 */
-	sysreg_write(S3_0_C12_C12_3, 0);   /* ICC_BPR1_EL1 */
-	sysreg_write(S3_0_C12_C12_4, 2);   /* ICC_CTLR_EL1: EOImode = 1 */
-	sysreg_write(S3_0_C12_C12_7, 1);   /* ICC_IGRPEN1_EL1 */
+	sysreg_write(S3_0_C4_C6_0, 0xff);			  /* ICC_PMR_EL1 */
+	sysreg_write(S3_0_C12_C12_3, 0);			  /* ICC_BPR1_EL1 */
+	sysreg_write(S3_0_C12_C12_4, 2);			  /* ICC_CTLR_EL1: EOImode = 1 */
+	sysreg_write(S3_0_C12_C12_7, 1);			  /* ICC_IGRPEN1_EL1 */
 	lr_count = (u32)(sysreg_read(S3_4_C12_C11_1) & 0x1f) + 1; /* ICH_VTR_EL2.ListRegs */
-	sysreg_write(S3_4_C12_C11_7, 0);			   /* ICH_VMCR_EL2 */
+	sysreg_write(S3_4_C12_C11_7, 0);			  /* ICH_VMCR_EL2 */
 	for (u32 i = 0; i < lr_count; i++) {
 		arch_gic_lr_write(i, 0);
 	}
@@ -202,23 +202,56 @@ u64 arch_gic_lr_read(u32 idx)
 	u64 v = 0;
 
 	switch (idx) {
-	case 0: v = sysreg_read(S3_4_C12_C12_0); break;
-	case 1: v = sysreg_read(S3_4_C12_C12_1); break;
-	case 2: v = sysreg_read(S3_4_C12_C12_2); break;
-	case 3: v = sysreg_read(S3_4_C12_C12_3); break;
-	case 4: v = sysreg_read(S3_4_C12_C12_4); break;
-	case 5: v = sysreg_read(S3_4_C12_C12_5); break;
-	case 6: v = sysreg_read(S3_4_C12_C12_6); break;
-	case 7: v = sysreg_read(S3_4_C12_C12_7); break;
-	case 8: v = sysreg_read(S3_4_C12_C13_0); break;
-	case 9: v = sysreg_read(S3_4_C12_C13_1); break;
-	case 10: v = sysreg_read(S3_4_C12_C13_2); break;
-	case 11: v = sysreg_read(S3_4_C12_C13_3); break;
-	case 12: v = sysreg_read(S3_4_C12_C13_4); break;
-	case 13: v = sysreg_read(S3_4_C12_C13_5); break;
-	case 14: v = sysreg_read(S3_4_C12_C13_6); break;
-	case 15: v = sysreg_read(S3_4_C12_C13_7); break;
-	default: break;
+	case 0:
+		v = sysreg_read(S3_4_C12_C12_0);
+		break;
+	case 1:
+		v = sysreg_read(S3_4_C12_C12_1);
+		break;
+	case 2:
+		v = sysreg_read(S3_4_C12_C12_2);
+		break;
+	case 3:
+		v = sysreg_read(S3_4_C12_C12_3);
+		break;
+	case 4:
+		v = sysreg_read(S3_4_C12_C12_4);
+		break;
+	case 5:
+		v = sysreg_read(S3_4_C12_C12_5);
+		break;
+	case 6:
+		v = sysreg_read(S3_4_C12_C12_6);
+		break;
+	case 7:
+		v = sysreg_read(S3_4_C12_C12_7);
+		break;
+	case 8:
+		v = sysreg_read(S3_4_C12_C13_0);
+		break;
+	case 9:
+		v = sysreg_read(S3_4_C12_C13_1);
+		break;
+	case 10:
+		v = sysreg_read(S3_4_C12_C13_2);
+		break;
+	case 11:
+		v = sysreg_read(S3_4_C12_C13_3);
+		break;
+	case 12:
+		v = sysreg_read(S3_4_C12_C13_4);
+		break;
+	case 13:
+		v = sysreg_read(S3_4_C12_C13_5);
+		break;
+	case 14:
+		v = sysreg_read(S3_4_C12_C13_6);
+		break;
+	case 15:
+		v = sysreg_read(S3_4_C12_C13_7);
+		break;
+	default:
+		break;
 	}
 	return v;
 }
@@ -226,23 +259,56 @@ u64 arch_gic_lr_read(u32 idx)
 void arch_gic_lr_write(u32 idx, u64 v)
 {
 	switch (idx) {
-	case 0: sysreg_write(S3_4_C12_C12_0, v); break;
-	case 1: sysreg_write(S3_4_C12_C12_1, v); break;
-	case 2: sysreg_write(S3_4_C12_C12_2, v); break;
-	case 3: sysreg_write(S3_4_C12_C12_3, v); break;
-	case 4: sysreg_write(S3_4_C12_C12_4, v); break;
-	case 5: sysreg_write(S3_4_C12_C12_5, v); break;
-	case 6: sysreg_write(S3_4_C12_C12_6, v); break;
-	case 7: sysreg_write(S3_4_C12_C12_7, v); break;
-	case 8: sysreg_write(S3_4_C12_C13_0, v); break;
-	case 9: sysreg_write(S3_4_C12_C13_1, v); break;
-	case 10: sysreg_write(S3_4_C12_C13_2, v); break;
-	case 11: sysreg_write(S3_4_C12_C13_3, v); break;
-	case 12: sysreg_write(S3_4_C12_C13_4, v); break;
-	case 13: sysreg_write(S3_4_C12_C13_5, v); break;
-	case 14: sysreg_write(S3_4_C12_C13_6, v); break;
-	case 15: sysreg_write(S3_4_C12_C13_7, v); break;
-	default: break;
+	case 0:
+		sysreg_write(S3_4_C12_C12_0, v);
+		break;
+	case 1:
+		sysreg_write(S3_4_C12_C12_1, v);
+		break;
+	case 2:
+		sysreg_write(S3_4_C12_C12_2, v);
+		break;
+	case 3:
+		sysreg_write(S3_4_C12_C12_3, v);
+		break;
+	case 4:
+		sysreg_write(S3_4_C12_C12_4, v);
+		break;
+	case 5:
+		sysreg_write(S3_4_C12_C12_5, v);
+		break;
+	case 6:
+		sysreg_write(S3_4_C12_C12_6, v);
+		break;
+	case 7:
+		sysreg_write(S3_4_C12_C12_7, v);
+		break;
+	case 8:
+		sysreg_write(S3_4_C12_C13_0, v);
+		break;
+	case 9:
+		sysreg_write(S3_4_C12_C13_1, v);
+		break;
+	case 10:
+		sysreg_write(S3_4_C12_C13_2, v);
+		break;
+	case 11:
+		sysreg_write(S3_4_C12_C13_3, v);
+		break;
+	case 12:
+		sysreg_write(S3_4_C12_C13_4, v);
+		break;
+	case 13:
+		sysreg_write(S3_4_C12_C13_5, v);
+		break;
+	case 14:
+		sysreg_write(S3_4_C12_C13_6, v);
+		break;
+	case 15:
+		sysreg_write(S3_4_C12_C13_7, v);
+		break;
+	default:
+		break;
 	}
 }
 
@@ -324,10 +390,12 @@ void arch_cpu_kick(u32 pcpu)
 		return;
 	}
 	m = mpidr_of[pcpu];
-	/* ICC_SGI1R_EL1: Aff3 [55:48], Aff2 [39:32], INTID [27:24], Aff1 [23:16], TargetList. */
-	sgi = ((m >> 32 & 0xff) << 48) | ((m >> 16 & 0xff) << 32) |
-	      ((u64)INTID_HYP_IPI << 24) | ((m >> 8 & 0xff) << 16) | (1ULL << (m & 0xf));
+	/* ICC_SGI1R_EL1: Aff3 [55:48], Aff2 [39:32], INTID [27:24] (INTID_HYP_IPI = 0),
+	 * Aff1 [23:16], TargetList [15:0]. */
+	sgi = ((m >> 32 & 0xff) << 48) | ((m >> 16 & 0xff) << 32) | ((m >> 8 & 0xff) << 16) |
+	      (1ULL << (m & 0xf));
 	__asm__ volatile("dsb ish" ::: "memory");
 	sysreg_write(S3_0_C12_C11_5, sgi);
 	isb();
 }
+_Static_assert(INTID_HYP_IPI == 0, "arch_cpu_kick encodes SGI 0");

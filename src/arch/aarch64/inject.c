@@ -45,7 +45,8 @@ static bool from_el0(const struct vcpu *vc)
 
 void inject_undef(struct vcpu *vc)
 {
-	inject_sync(vc, (u64)EC_UNKNOWN << ESR_EC_SHIFT | ESR_IL, 0, false);
+	/* EC 0 (unknown reason): what an UNDEFINED instruction gives on hardware. */
+	inject_sync(vc, ESR_IL, 0, false);
 }
 
 void inject_dabt(struct vcpu *vc, u64 far, bool write)

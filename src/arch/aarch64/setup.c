@@ -31,16 +31,16 @@ static u64 el2_l1[512] __attribute__((aligned(4096)));
 
 #define MAIR_DEVICE_IDX 0
 #define MAIR_NORMAL_IDX 1
-#define MAIR_VALUE (0x04ULL | (0xffULL << 8))
-#define PTE_BLOCK 0x1ULL
-#define PTE_AF BIT(10)
-#define PTE_SH_INNER (3ULL << 8)
-#define PTE_XN BIT(54)
+#define MAIR_VALUE	(0x04ULL | (0xffULL << 8))
+#define PTE_BLOCK	0x1ULL
+#define PTE_AF		BIT(10)
+#define PTE_SH_INNER	(3ULL << 8)
+#define PTE_XN		BIT(54)
 
 void mmu_build(const struct platform *plat)
 {
 	/* The first GiB holds the platform's devices (GIC, UART, flash): Device-nGnRE. */
-	el2_l1[0] = 0 | PTE_BLOCK | PTE_AF | (MAIR_DEVICE_IDX << 2) | PTE_XN;
+	el2_l1[0] = PTE_BLOCK | PTE_AF | PTE_XN; /* AttrIndx 0: MAIR_DEVICE_IDX */
 	for (u32 r = 0; r < plat->ram_count; r++) {
 		u64 first = plat->ram[r].base / SZ_1G;
 		u64 last = (plat->ram[r].base + plat->ram[r].size - 1) / SZ_1G;
@@ -106,7 +106,7 @@ static void el2_traps_init(void)
 	sysreg_write(cntvoff_el2, 0);
 	/* MDCR_EL2: trap debug (TDA, TDOSA, TDRA) and PMU (TPM, TPMCR) accesses; keep HPMN. */
 	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> 11 & 0x1f) | BIT(5) | BIT(6) | BIT(9) |
-				       BIT(10) | BIT(11));
+				   BIT(10) | BIT(11));
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
 	isb();
 }
@@ -150,12 +150,11 @@ static void primary_boot(u64 stack_top)
 	const void *pack = (const void *)(uintptr_t)LAYOUT_PACK_BASE;
 	struct config_error err;
 	const char *why = NULL;
-	char msg[256];
 
 	pl011_init(GUEST_UART_BASE); /* QEMU virt default until the DTB says otherwise */
 	if (platform_from_dtb(dtb, SZ_2M, &system_platform, &why) != 0) {
-		console_printf("platform DTB at 0x%llx: %s\n", (unsigned long long)LAYOUT_PLATFORM_DTB,
-			       why);
+		console_printf("platform DTB at 0x%llx: %s\n",
+			       (unsigned long long)LAYOUT_PLATFORM_DTB, why);
 		halt();
 	}
 	pl011_init(system_platform.uart_base);
@@ -164,28 +163,30 @@ static void primary_boot(u64 stack_top)
 	cpu_local_init(0, stack_top);
 	mmu_enable();
 	mem_init();
-	console_printf("Tessera hypervisor, %u CPUs, %llu MiB RAM, hypervisor at 0x%llx-0x%llx\n",
-		       system_platform.cpu_count,
-		       (unsigned long long)(system_platform.ram[0].size >> 20),
-		       (unsigned long long)(uintptr_t)__hyp_start,
-		       (unsigned long long)(uintptr_t)__hyp_end);
+	console_printf(
+	    "Tessera hypervisor, %u CPUs, %llu MiB RAM, hypervisor at 0x%llx-0x%llx\n",
+	    system_platform.cpu_count, (unsigned long long)(system_platform.ram[0].size >> 20),
+	    (unsigned long long)(uintptr_t)__hyp_start, (unsigned long long)(uintptr_t)__hyp_end);
 	gic_init(system_platform.gicd_base, system_platform.gicr_base, system_platform.gicr_size);
 	system_platform.spi_limit = gic_spi_limit();
 	if (gic_cpu_init(0, cpus[0].mpidr) != 0) {
 		console_printf("no GIC redistributor for CPU 0\n");
 		halt();
 	}
-	if (pack_check(pack, platform_ram_end(&system_platform, LAYOUT_PACK_BASE) - LAYOUT_PACK_BASE,
+	if (pack_check(pack,
+		       platform_ram_end(&system_platform, LAYOUT_PACK_BASE) - LAYOUT_PACK_BASE,
 		       &why) != 0) {
 		console_printf("system image at 0x%llx: %s\n", (unsigned long long)LAYOUT_PACK_BASE,
 			       why);
 		halt();
 	}
 	system_platform.hyp_end =
-		ALIGN_UP(LAYOUT_PACK_BASE + ((const struct pack_header *)pack)->total_size, SZ_2M);
+	    ALIGN_UP(LAYOUT_PACK_BASE + ((const struct pack_header *)pack)->total_size, SZ_2M);
 	if (vm_create_all(pack, &err) != 0) {
-		config_format_error(msg, sizeof(msg), ((const struct pack_header *)pack)->config_name,
-				    &err);
+		char msg[256];
+
+		config_format_error(msg, sizeof(msg),
+				    ((const struct pack_header *)pack)->config_name, &err);
 		console_printf("config error: %s\n", msg);
 		halt();
 	}

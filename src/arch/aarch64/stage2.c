@@ -4,8 +4,8 @@
 #include "mem.h"
 
 #define LEVEL_SHIFT(l) (12 + 9 * (3 - (l)))
-#define LEVEL_SIZE(l) (1ULL << LEVEL_SHIFT(l))
-#define INDEX(ipa, l) (((ipa) >> LEVEL_SHIFT(l)) & 511)
+#define LEVEL_SIZE(l)  (1ULL << LEVEL_SHIFT(l))
+#define INDEX(ipa, l)  (((ipa) >> LEVEL_SHIFT(l)) & 511)
 
 static u64 *table_of(u64 desc)
 {
@@ -61,7 +61,8 @@ static int map_one(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 left, u32 attr,
 	for (int level = 1; level <= 3; level++) {
 		u64 sz = LEVEL_SIZE(level);
 		u64 *e = &t[INDEX(ipa, level)];
-		bool block_ok = level == 3 || (level >= 1 && IS_ALIGNED(ipa | pa, sz) && left >= sz);
+		bool block_ok =
+		    level == 3 || (level >= 1 && IS_ALIGNED(ipa | pa, sz) && left >= sz);
 
 		if (block_ok) {
 			if (*e & S2_VALID) {

@@ -10,9 +10,9 @@
 #include "types.h"
 
 #define STAGE2_IPA_BITS 39
-#define STAGE2_NORMAL 0 /* RAM: Normal write-back, inner shareable, RW */
-#define STAGE2_DEVICE 1 /* pass-through MMIO: Device-nGnRE, RW, execute-never */
-#define STAGE2_RO 2	/* flag: read-only */
+#define STAGE2_NORMAL	0 /* RAM: Normal write-back, inner shareable, RW */
+#define STAGE2_DEVICE	1 /* pass-through MMIO: Device-nGnRE, RW, execute-never */
+#define STAGE2_RO	2 /* flag: read-only */
 
 struct stage2 {
 	u64 *root; /* level-1 table, 512 entries */
@@ -20,16 +20,16 @@ struct stage2 {
 };
 
 /* Descriptor bits (D8.3). */
-#define S2_VALID BIT(0)
-#define S2_TABLE BIT(1) /* at levels 1-2: table; at level 3: page */
+#define S2_VALID	  BIT(0)
+#define S2_TABLE	  BIT(1) /* at levels 1-2: table; at level 3: page */
 #define S2_MEMATTR_NORMAL (0xfULL << 2)
 #define S2_MEMATTR_DEVICE (0x1ULL << 2)
-#define S2_AP_R (1ULL << 6)
-#define S2_AP_W (2ULL << 6)
-#define S2_SH_INNER (3ULL << 8)
-#define S2_AF BIT(10)
-#define S2_XN (2ULL << 53)
-#define S2_ADDR_MASK 0x0000fffffffff000ULL
+#define S2_AP_R		  (1ULL << 6)
+#define S2_AP_W		  (2ULL << 6)
+#define S2_SH_INNER	  (3ULL << 8)
+#define S2_AF		  BIT(10)
+#define S2_XN		  (2ULL << 53)
+#define S2_ADDR_MASK	  0x0000fffffffff000ULL
 
 int stage2_init(struct stage2 *s2);
 /* Maps [ipa, ipa+size) to [pa, ...): 1 GiB or 2 MiB blocks where alignment allows, else pages.

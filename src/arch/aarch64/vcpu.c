@@ -26,7 +26,7 @@ void arch_vcpu_el1_reset(struct vcpu *vc)
 	/* VTCR_EL2: T0SZ = 25 (39-bit IPA), SL0 = 1 (start at level 1), inner/outer WBWA,
 	 * inner shareable, 4 KiB granule, PS from the CPU, RES1 bit 31. */
 	sysreg_write(vtcr_el2, 25 | (1ULL << 6) | (1ULL << 8) | (1ULL << 10) | (3ULL << 12) |
-				       ((sysreg_read(id_aa64mmfr0_el1) & 7) << 16) | BIT(31));
+				   ((sysreg_read(id_aa64mmfr0_el1) & 7) << 16) | BIT(31));
 	isb();
 	__asm__ volatile("tlbi vmalls12e1\n dsb nsh\n ic iallu\n dsb nsh\n isb" ::: "memory");
 
