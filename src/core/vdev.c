@@ -42,6 +42,9 @@ bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val)
 /* A physical pass-through SPI fired on this CPU: hand it to its VM's vGIC. */
 bool vdev_hw_spi(u32 intid)
 {
+	if (intid < 32 || intid >= 32 + VGIC_MAX_SPIS) {
+		return false;
+	}
 	for (u32 i = 0; i < vm_count; i++) {
 		const struct vm_cfg *cfg = vms[i].cfg;
 

@@ -1,0 +1,269 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulated GICv3: the interrupt state model, its inputs (devices, HW-linked
+ * interrupts, SGIs) and routing (GICv3 arch spec IHI0069: 4.1 interrupt life
+ * cycle, 12.9.22 GICD_IROUTER, 12.2.23 ICC_SGI1R_EL1). Register emulation is in
+ * vgic_mmio.c, the list registers (vgic_sync/vgic_flush) in vgic_lr.c.
+ *
+ * Flow: anything that changes an interrupt calls vgic_irq_changed(), which sets
+ * the interrupt's bit in the 'want' bitmaps of the vCPU(s) concerned, marks them
+ * dirty and, for a vCPU on another physical CPU, queues a kick (sent after the
+ * lock is dropped). On its own CPU, vgic_sync() folds the guest's acknowledge and
+ * deactivate transitions back from the LRs after an exit, and vgic_flush() looks
+ * only at 'want' interrupts before entry. Both return at once when nothing is
+ * in flight, for the hypercall fast path.
+ */
+#include "vgic_int.h"
+#include "arch.h"
+#include "lib.h"
+
+#define GICR_WAKER_PS BIT(1)
+#define GICR_WAKER_CA BIT(2)
+#define HW_PRIO_FLOOR 0xa0 /* hypervisor IPI is 0x80: guests never outrank it */
+
+void vgic_lock(struct vgic *g)
+{
+	spin_lock(&g->lock);
+}
+
+void vgic_unlock(struct vgic *g)
+{
+	u32 kick = g->kick;
+
+	g->kick = 0;
+	spin_unlock(&g->lock);
+	for (; kick; kick &= kick - 1) {
+		arch_cpu_kick(g->cpus[vgic_lowest_bit(kick)]->pcpu);
+	}
+}
+
+struct vgic_irq *vgic_irq_get(struct vgic *g, u32 vcpu, u32 intid)
+{
+	if (intid < VGIC_NR_PRIVATE) {
+		return vcpu < g->vcpu_count ? &g->cpus[vcpu]->priv[intid] : NULL;
+	}
+	if (intid < VGIC_NR_IRQS) {
+		return &g->spi[intid - VGIC_NR_PRIVATE];
+	}
+	return NULL;
+}
+
+u8 vgic_hw_prio(u8 prio)
+{
+	return prio < HW_PRIO_FLOOR ? HW_PRIO_FLOOR : prio;
+}
+
+static void mark(struct vgic *g, u32 vcpu, u32 intid)
+{
+	struct vgic_cpu *c = g->cpus[vcpu];
+
+	vgic_want_set(c, intid);
+	__atomic_store_n(&c->dirty, true, __ATOMIC_RELEASE);
+	if (c->pcpu != arch_cpu_current()) {
+		g->kick |= 1U << vcpu;
+	}
+}
+
+void vgic_irq_changed(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq)
+{
+	u32 owner = vgic_irq_owner(irq, vcpu, intid);
+
+	if (owner >= g->vcpu_count) {
+		return;
+	}
+	if (!(irq->flags & VGIC_IRQ_IN_LR) && !irq->ops && !vgic_irq_deliverable(g, irq)) {
+		return; /* nothing for any CPU to do; it is looked at when it becomes deliverable */
+	}
+	if ((irq->flags & VGIC_IRQ_IN_LR) && irq->lr_vcpu != owner &&
+	    irq->lr_vcpu < g->vcpu_count) {
+		mark(g, irq->lr_vcpu, intid); /* SPI re-routed while in another vCPU's LR */
+	}
+	mark(g, owner, intid);
+}
+
+static void changed_all(struct vgic *g)
+{
+	for (u32 v = 0; v < g->vcpu_count; v++) {
+		for (u32 i = 0; i < VGIC_NR_PRIVATE; i++) {
+			vgic_irq_changed(g, v, i, &g->cpus[v]->priv[i]);
+		}
+	}
+	for (u32 i = 0; i < VGIC_MAX_SPIS; i++) {
+		vgic_irq_changed(g, 0, VGIC_NR_PRIVATE + i, &g->spi[i]);
+	}
+}
+
+void vgic_ctlr_write(struct vgic *g, u32 val)
+{
+	u32 old = g->ctlr;
+
+	g->ctlr = val & (GICD_CTLR_EN_GRP0 | GICD_CTLR_EN_GRP1);
+	if ((old ^ g->ctlr) & GICD_CTLR_EN_GRP1) {
+		changed_all(g);
+	}
+}
+
+/* IROUTER (12.9.22): Aff0 selects the vCPU. IRM = 1 (1 of N, not offered: GICD_TYPER.No1N)
+ * or an affinity naming no vCPU of this VM deliver to vCPU 0, so no SPI is ever lost. */
+static u32 route_target(const struct vgic *g, u64 route)
+{
+	u32 aff0 = (u32)(route & 0xff);
+
+	if ((route & BIT(31)) || ((route >> 8) & 0xffff) || ((route >> 32) & 0xff)) {
+		return 0;
+	}
+	return aff0 < g->vcpu_count ? aff0 : 0;
+}
+
+void vgic_spi_route(struct vgic *g, u32 intid, u64 route)
+{
+	struct vgic_irq *irq;
+	u32 n = intid - VGIC_NR_PRIVATE;
+
+	if (intid < VGIC_NR_PRIVATE || n >= VGIC_MAX_SPIS || !g->vcpu_count) {
+		return;
+	}
+	irq = &g->spi[n];
+	g->spi_route[n] = route & (0xff00000000ULL | BIT(31) | 0xffffffULL);
+	irq->target = (u8)route_target(g, route);
+	if (irq->flags & VGIC_IRQ_HW) {
+		arch_gic_irq_route(intid, g->cpus[irq->target]->pcpu);
+	}
+	vgic_irq_changed(g, 0, intid, irq);
+}
+
+void vgic_init(struct vgic *g, struct vgic_cpu *cpus, u32 vcpu_count, const u32 *pcpus)
+{
+	memset(g, 0, sizeof(*g));
+	spin_init(&g->lock);
+	if (!cpus) {
+		vcpu_count = 0;
+	}
+	g->vcpu_count = MIN(vcpu_count, (u32)VGIC_MAX_VCPUS);
+	for (u32 v = 0; v < g->vcpu_count; v++) {
+		struct vgic_cpu *c = &cpus[v];
+
+		memset(c, 0, sizeof(*c));
+		c->vcpu_id = v;
+		c->pcpu = pcpus ? pcpus[v] : v;
+		c->waker = GICR_WAKER_PS | GICR_WAKER_CA; /* asleep until the guest wakes it */
+		for (u32 i = 0; i < VGIC_NR_PRIVATE; i++) {
+			c->priv[i].lr = VGIC_NO_LR;
+			/* SGIs are always edge-triggered (GICR_ICFGR0 is read-only). */
+			c->priv[i].flags = i < 16 ? VGIC_IRQ_EDGE : 0;
+		}
+		g->cpus[v] = c;
+	}
+	for (u32 i = 0; i < VGIC_MAX_SPIS; i++) {
+		g->spi[i].lr = VGIC_NO_LR;
+	}
+}
+
+void vgic_assign_hw_spi(struct vgic *g, u32 intid)
+{
+	struct vgic_irq *irq;
+
+	if (intid < VGIC_NR_PRIVATE || intid >= VGIC_NR_IRQS || !g->vcpu_count) {
+		return;
+	}
+	vgic_lock(g);
+	irq = &g->spi[intid - VGIC_NR_PRIVATE];
+	irq->flags |= VGIC_IRQ_HW;
+	/* The physical side follows the model: disabled until the guest enables it. */
+	arch_gic_irq_enable(intid, (irq->flags & VGIC_IRQ_ENABLED) != 0);
+	arch_gic_irq_priority(intid, vgic_hw_prio(irq->prio));
+	arch_gic_irq_route(intid, g->cpus[irq->target]->pcpu);
+	vgic_unlock(g);
+}
+
+/* ---- device side ---- */
+
+void vgic_raise(struct vgic *g, u32 vcpu, u32 intid)
+{
+	struct vgic_irq *irq;
+
+	vgic_lock(g);
+	irq = vgic_irq_get(g, vcpu, intid);
+	if (irq) {
+		vgic_irq_pend(irq);
+		vgic_irq_changed(g, vcpu, intid, irq);
+	}
+	vgic_unlock(g);
+}
+
+void vgic_set_level(struct vgic *g, u32 vcpu, u32 intid, bool level)
+{
+	struct vgic_irq *irq;
+
+	vgic_lock(g);
+	irq = intid >= 16 ? vgic_irq_get(g, vcpu, intid) : NULL; /* SGIs have no line */
+	if (irq && ((irq->flags & VGIC_IRQ_LEVEL) != 0) != level) {
+		if (level) {
+			irq->flags |= VGIC_IRQ_LEVEL;
+			if (irq->flags & VGIC_IRQ_EDGE) {
+				vgic_irq_pend(irq); /* rising edge */
+			}
+		} else {
+			irq->flags &= (u8)~VGIC_IRQ_LEVEL;
+		}
+		vgic_irq_changed(g, vcpu, intid, irq);
+	}
+	vgic_unlock(g);
+}
+
+void vgic_hw_irq(struct vgic *g, u32 vcpu, u32 intid)
+{
+	struct vgic_irq *irq = NULL;
+
+	vgic_lock(g);
+	if (intid >= 16 && intid < VGIC_NR_PRIVATE) {
+		irq = vgic_irq_get(g, vcpu, intid);
+		if (irq) {
+			irq->flags |= VGIC_IRQ_HW; /* e.g. the virtual timer PPI */
+		}
+	} else if (intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS &&
+		   (g->spi[intid - VGIC_NR_PRIVATE].flags & VGIC_IRQ_HW)) {
+		irq = &g->spi[intid - VGIC_NR_PRIVATE];
+	}
+	if (irq) {
+		vgic_irq_pend(irq);
+		vgic_irq_changed(g, vcpu, intid, irq);
+	}
+	vgic_unlock(g);
+	if (!irq && intid >= 16 && intid < 1020) {
+		/* Nobody will deactivate it through an LR: do not leave it stuck active. */
+		arch_gic_irq_deactivate(intid);
+	}
+}
+
+/* ICC_SGI1R_EL1 (12.2.23): TargetList [15:0], Aff1 [23:16], INTID [27:24], Aff2 [39:32],
+ * IRM [40], RS [47:44], Aff3 [55:48]. vCPU n has affinity 0.0.0.n. */
+void vgic_sgi1r(struct vgic *g, u32 vcpu, u64 val)
+{
+	u32 intid = (u32)(val >> 24) & 0xf;
+	u32 targets = 0;
+
+	if (vcpu >= g->vcpu_count) {
+		return;
+	}
+	if (val & BIT(40)) {
+		targets = ((1U << g->vcpu_count) - 1) & ~(1U << vcpu);
+	} else if (!((val >> 16) & 0xff) && !((val >> 32) & 0xff) && !((val >> 48) & 0xff) &&
+		   !((val >> 44) & 0xf)) {
+		/* RS must be 0 (GICD_TYPER.RSS = 0); targets beyond our vCPUs are ignored. */
+		targets = (u32)(val & 0xffff) & ((1U << g->vcpu_count) - 1);
+	}
+	if (!targets) {
+		return;
+	}
+	vgic_lock(g);
+	for (; targets; targets &= targets - 1) {
+		u32 t = vgic_lowest_bit(targets);
+		struct vgic_irq *irq = &g->cpus[t]->priv[intid];
+
+		vgic_irq_pend(irq);
+		irq->sgi_src |= (u16)(1U << vcpu);
+		vgic_irq_changed(g, t, intid, irq);
+	}
+	vgic_unlock(g);
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/* Internals shared by vgic.c (state model, delivery) and vgic_mmio.c (registers). */
+#ifndef TESSERA_VGIC_INT_H
+#define TESSERA_VGIC_INT_H
+
+#include "vgic.h"
+
+/* GICD_CTLR with DS = 1 (IHI0069 12.9.4). */
+#define GICD_CTLR_EN_GRP0 BIT(0)
+#define GICD_CTLR_EN_GRP1 BIT(1)
+#define GICD_CTLR_ARE	  BIT(4)
+#define GICD_CTLR_DS	  BIT(6)
+
+#define VGIC_NR_IRQS (VGIC_NR_PRIVATE + VGIC_MAX_SPIS)
+
+void vgic_lock(struct vgic *g);
+/* Releases the lock, then kicks the physical CPUs of vCPUs whose state changed. */
+void vgic_unlock(struct vgic *g);
+
+/* The interrupt: private ones of vCPU vcpu, or an SPI; NULL when out of range. */
+struct vgic_irq *vgic_irq_get(struct vgic *g, u32 vcpu, u32 intid);
+/* After any change to irq (private to vcpu, or an SPI): tell the CPUs that must look. */
+void vgic_irq_changed(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq);
+/* GICD_CTLR write (EnableGrp0/1). */
+void vgic_ctlr_write(struct vgic *g, u32 val);
+/* GICD_IROUTER<intid> write: new target, physical routing for pass-through SPIs. */
+void vgic_spi_route(struct vgic *g, u32 intid, u64 route);
+/* Physical priority for a pass-through SPI (see vgic.c). */
+u8 vgic_hw_prio(u8 prio);
+
+/* Pending as the GIC sees it: latched, or a level-sensitive input that is high. */
+static inline bool vgic_irq_pending(const struct vgic_irq *irq)
+{
+	return (irq->flags & VGIC_IRQ_PENDING) ||
+	       (irq->flags & (VGIC_IRQ_LEVEL | VGIC_IRQ_EDGE)) == VGIC_IRQ_LEVEL;
+}
+
+/* Latches pending (edge, ISPENDR, SGI, HW). In an LR, remember that this edge came
+ * after the LR was written, so the guest's acknowledge does not consume it. */
+static inline void vgic_irq_pend(struct vgic_irq *irq)
+{
+	irq->flags |= VGIC_IRQ_PENDING;
+	if (irq->flags & VGIC_IRQ_IN_LR) {
+		irq->flags |= VGIC_IRQ_NEWEDGE;
+	}
+}
+
+static inline u32 vgic_lowest_bit(u32 m)
+{
+	return (u32)__builtin_ctz(m);
+}
+
+static inline u32 vgic_irq_owner(const struct vgic_irq *irq, u32 vcpu, u32 intid)
+{
+	return intid < VGIC_NR_PRIVATE ? vcpu : irq->target;
+}
+
+/* Could go into a free LR now (4.1.1: pending, enabled, group enabled, not active). */
+static inline bool vgic_irq_deliverable(const struct vgic *g, const struct vgic_irq *irq)
+{
+	return !(irq->flags & (VGIC_IRQ_IN_LR | VGIC_IRQ_ACTIVE)) &&
+	       (irq->flags & VGIC_IRQ_ENABLED) && (g->ctlr & GICD_CTLR_EN_GRP1) &&
+	       vgic_irq_pending(irq);
+}
+
+static inline void vgic_want_set(struct vgic_cpu *c, u32 intid)
+{
+	if (intid < VGIC_NR_PRIVATE) {
+		c->want_priv |= 1U << intid;
+	} else {
+		u32 n = intid - VGIC_NR_PRIVATE;
+		c->want_spi[n / 32] |= 1U << (n % 32);
+	}
+}
+
+static inline void vgic_want_clear(struct vgic_cpu *c, u32 intid)
+{
+	if (intid < VGIC_NR_PRIVATE) {
+		c->want_priv &= ~(1U << intid);
+	} else {
+		u32 n = intid - VGIC_NR_PRIVATE;
+		c->want_spi[n / 32] &= ~(1U << (n % 32));
+	}
+}
+
+#endif

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulated GICv3, list-register side (GICv3 arch spec IHI0069 4.1 interrupt life
+ * cycle, 11 virtual interrupts, 12.4 ICH_* registers); runs on the vCPU's own
+ * physical CPU. vgic_sync() folds the guest's acknowledge and deactivate
+ * transitions back into the model after an exit; vgic_flush() brings the LRs of
+ * interrupts whose model changed ('want' bitmaps) up to date and fills free LRs
+ * with the highest-priority deliverable interrupts before entry.
+ */
+#include "vgic_int.h"
+#include "arch.h"
+#include "lib.h"
+
+#define LR_STATE(v)    ((v)&ICH_LR_STATE_MASK)
+#define LR_PRIO(v)     ((u8)((v) >> ICH_LR_PRIO_SHIFT))
+#define VGIC_SPI_WORDS (VGIC_MAX_SPIS / 32)
+
+/* Highest-priority deliverable interrupts found by one flush, best first. */
+struct cand_list {
+	u32 n, cap;
+	bool overflow;
+	u16 intid[VGIC_MAX_LRS];
+	u8 prio[VGIC_MAX_LRS];
+};
+
+/* The LR value the model asks for (12.4.6), or 0 for "not in an LR". */
+static u64 lr_value(const struct vgic *g, u32 vcpu, u32 intid, const struct vgic_irq *irq)
+{
+	bool hw = (irq->flags & VGIC_IRQ_HW) != 0;
+	bool edge = (irq->flags & VGIC_IRQ_EDGE) != 0;
+	bool p = vgic_irq_pending(irq) && (irq->flags & VGIC_IRQ_ENABLED) &&
+		 (g->ctlr & GICD_CTLR_EN_GRP1) && vgic_irq_owner(irq, vcpu, intid) == vcpu;
+	u64 v;
+
+	if (irq->flags & VGIC_IRQ_ACTIVE) {
+		/* HW: the pending state lives in the physical GIC, never active+pending. Level:
+		 * re-evaluated at the EOI maintenance event instead. */
+		v = (p && edge && !hw) ? (ICH_LR_ACTIVE | ICH_LR_PENDING) : ICH_LR_ACTIVE;
+	} else if (p) {
+		v = ICH_LR_PENDING;
+	} else {
+		return 0;
+	}
+	v |= intid | ((u64)irq->prio << ICH_LR_PRIO_SHIFT) | ICH_LR_GROUP1;
+	if (hw) {
+		v |= ICH_LR_HW | (((u64)intid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK);
+	} else if (!edge) {
+		v |=
+		    ICH_LR_EOI; /* maintenance on deactivation: re-pend if the line is still high */
+	}
+	return v;
+}
+
+static void lr_free(struct vgic_cpu *c, u32 i, struct vgic_irq *irq)
+{
+	c->lr_used &= ~(1U << i);
+	c->lr_val[i] = 0;
+	if (irq) {
+		irq->flags &= (u8) ~(VGIC_IRQ_IN_LR | VGIC_IRQ_NEWEDGE);
+		irq->lr = VGIC_NO_LR;
+	}
+}
+
+static void lr_put(struct vgic_cpu *c, u32 vcpu, u32 i, u32 intid, struct vgic_irq *irq, u64 v)
+{
+	arch_gic_lr_write(i, v);
+	c->lr_val[i] = v;
+	c->lr_intid[i] = intid;
+	c->lr_used |= 1U << i;
+	irq->flags = (u8)((irq->flags | VGIC_IRQ_IN_LR) & ~VGIC_IRQ_NEWEDGE);
+	irq->lr = (u8)i;
+	irq->lr_vcpu = (u8)vcpu;
+}
+
+/* Applies what the guest did to LR i since it was written (4.1.1 state machine). */
+static void lr_fold(struct vgic *g, struct vgic_cpu *c, u32 vcpu, u32 i, u64 now)
+{
+	u32 intid = c->lr_intid[i];
+	struct vgic_irq *irq = vgic_irq_get(g, vcpu, intid);
+	u64 was = LR_STATE(c->lr_val[i]), is = LR_STATE(now);
+
+	if (!irq) {
+		arch_gic_lr_write(i, 0);
+		lr_free(c, i, NULL);
+		return;
+	}
+	if ((was & ICH_LR_PENDING) && !(is & ICH_LR_PENDING)) {
+		/* Acknowledged: consumes the latch, unless an edge came after we wrote the LR. */
+		if (!(irq->flags & VGIC_IRQ_NEWEDGE)) {
+			irq->flags &= (u8)~VGIC_IRQ_PENDING;
+			irq->sgi_src = 0;
+		}
+	}
+	if ((was & ICH_LR_ACTIVE) && !(is & ICH_LR_ACTIVE)) {
+		irq->flags &= (u8)~VGIC_IRQ_ACTIVE; /* deactivated */
+	} else if (!(was & ICH_LR_ACTIVE) && (is & ICH_LR_ACTIVE)) {
+		irq->flags |= VGIC_IRQ_ACTIVE;
+	}
+	irq->flags &= (u8)~VGIC_IRQ_NEWEDGE;
+	if (!is) {
+		/* Also clears an EOI maintenance condition (ICH_EISR_EL2) on this LR. */
+		arch_gic_lr_write(i, 0);
+		lr_free(c, i, irq);
+		vgic_irq_changed(g, vcpu, intid, irq);
+	} else {
+		c->lr_val[i] = (c->lr_val[i] & ~ICH_LR_STATE_MASK) | is;
+	}
+}
+
+void vgic_sync(struct vgic *g, u32 vcpu)
+{
+	struct vgic_cpu *c;
+	u64 now[VGIC_MAX_LRS];
+	u32 elrsr, changed = 0;
+
+	if (vcpu >= g->vcpu_count) {
+		return;
+	}
+	c = g->cpus[vcpu];
+	if (!c->lr_used) {
+		return;
+	}
+	elrsr = arch_gic_elrsr();
+	for (u32 m = c->lr_used; m; m &= m - 1) {
+		u32 i = vgic_lowest_bit(m);
+
+		now[i] = (elrsr & (1U << i)) ? 0 : arch_gic_lr_read(i);
+		if (LR_STATE(now[i]) != LR_STATE(c->lr_val[i])) {
+			changed |= 1U << i;
+		}
+	}
+	if (!changed) {
+		return;
+	}
+	vgic_lock(g);
+	for (u32 m = changed; m; m &= m - 1) {
+		lr_fold(g, c, vcpu, vgic_lowest_bit(m), now[vgic_lowest_bit(m)]);
+	}
+	if (c->overflow && (changed & ~c->lr_used)) {
+		__atomic_store_n(&c->dirty, true, __ATOMIC_RELEASE); /* room to refill */
+	}
+	vgic_unlock(g);
+}
+
+static void cand_insert(struct cand_list *l, u8 prio, u32 intid)
+{
+	u32 k;
+
+	if (l->n == l->cap) {
+		l->overflow = true;
+		if (!l->n || prio >= l->prio[l->n - 1]) {
+			return;
+		}
+		l->n--; /* the worst one waits */
+	}
+	/* Lower value = higher priority; equal priorities keep INTID order. */
+	for (k = l->n; k > 0 && l->prio[k - 1] > prio; k--) {
+		l->prio[k] = l->prio[k - 1];
+		l->intid[k] = l->intid[k - 1];
+	}
+	l->prio[k] = prio;
+	l->intid[k] = (u16)intid;
+	l->n++;
+}
+
+/* Brings one 'want' interrupt's LR up to date; lists it if it still needs an LR. */
+static void flush_irq(struct vgic *g, struct vgic_cpu *c, u32 vcpu, u32 intid, struct vgic_irq *irq,
+		      struct cand_list *l)
+{
+	u32 owner = vgic_irq_owner(irq, vcpu, intid);
+
+	if (irq->flags & VGIC_IRQ_IN_LR) {
+		u64 v;
+
+		if (irq->lr_vcpu != vcpu || irq->lr >= VGIC_MAX_LRS) {
+			vgic_want_clear(c, intid); /* in another vCPU's LR: that CPU handles it */
+			return;
+		}
+		v = lr_value(g, vcpu, intid, irq);
+		irq->flags &= (u8)~VGIC_IRQ_NEWEDGE; /* the LR now reflects every edge so far */
+		if (v != c->lr_val[irq->lr]) {
+			arch_gic_lr_write(irq->lr, v);
+			if (v) {
+				c->lr_val[irq->lr] = v;
+			} else {
+				lr_free(c, irq->lr, irq);
+				if (owner != vcpu) {
+					vgic_irq_changed(g, vcpu, intid, irq);
+				}
+			}
+		}
+	}
+	if ((irq->ops & VGIC_OP_DEACT) && !(irq->flags & VGIC_IRQ_IN_LR)) {
+		irq->ops &= (u8)~VGIC_OP_DEACT;
+		arch_gic_irq_deactivate(intid);
+	}
+	if (owner == vcpu && vgic_irq_deliverable(g, irq)) {
+		cand_insert(l, irq->prio, intid); /* keeps its want bit until placed */
+	} else {
+		vgic_want_clear(c, intid);
+	}
+}
+
+/* A pending-only LR of lower priority than prio, to give up for it; -1 if none. */
+static int lr_victim(const struct vgic_cpu *c, u8 prio)
+{
+	int best = -1;
+	u8 worst = prio;
+
+	for (u32 m = c->lr_used; m; m &= m - 1) {
+		u32 i = vgic_lowest_bit(m);
+
+		if (LR_STATE(c->lr_val[i]) == ICH_LR_PENDING && LR_PRIO(c->lr_val[i]) > worst) {
+			worst = LR_PRIO(c->lr_val[i]);
+			best = (int)i;
+		}
+	}
+	return best;
+}
+
+static void lr_fill(struct vgic *g, struct vgic_cpu *c, u32 vcpu, struct cand_list *l, u32 nlr)
+{
+	u32 free = ~c->lr_used & (nlr >= 32 ? ~0U : (1U << nlr) - 1);
+	bool overflow = l->overflow;
+
+	for (u32 k = 0; k < l->n; k++) {
+		struct vgic_irq *irq = vgic_irq_get(g, vcpu, l->intid[k]);
+		u32 i;
+
+		if (!irq) {
+			continue;
+		}
+		if (free) {
+			i = vgic_lowest_bit(free);
+			free &= free - 1;
+		} else {
+			int victim = lr_victim(c, l->prio[k]);
+			struct vgic_irq *out;
+
+			overflow = true;
+			if (victim < 0) {
+				break; /* the rest are no better */
+			}
+			i = (u32)victim;
+			out = vgic_irq_get(g, vcpu, c->lr_intid[i]);
+			lr_free(c, i, out);
+			vgic_want_set(c, c->lr_intid[i]); /* still pending in the model */
+		}
+		lr_put(c, vcpu, i, l->intid[k], irq, lr_value(g, vcpu, l->intid[k], irq));
+		vgic_want_clear(c, l->intid[k]);
+	}
+	c->overflow = overflow;
+}
+
+void vgic_flush(struct vgic *g, u32 vcpu)
+{
+	struct vgic_cpu *c;
+	struct cand_list l;
+	u32 nlr;
+
+	if (vcpu >= g->vcpu_count) {
+		return;
+	}
+	c = g->cpus[vcpu];
+	if (!__atomic_load_n(&c->dirty, __ATOMIC_ACQUIRE)) {
+		return;
+	}
+	nlr = MIN(arch_gic_lr_count(), (u32)VGIC_MAX_LRS);
+	l.n = 0;
+	l.cap = nlr;
+	l.overflow = false;
+	vgic_lock(g);
+	__atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
+	for (u32 m = c->want_priv; m; m &= m - 1) {
+		u32 n = vgic_lowest_bit(m);
+		flush_irq(g, c, vcpu, n, &c->priv[n], &l);
+	}
+	for (u32 w = 0; w < VGIC_SPI_WORDS; w++) {
+		for (u32 m = c->want_spi[w]; m; m &= m - 1) {
+			u32 n = w * 32 + vgic_lowest_bit(m);
+			flush_irq(g, c, vcpu, VGIC_NR_PRIVATE + n, &g->spi[n], &l);
+		}
+	}
+	lr_fill(g, c, vcpu, &l, nlr);
+	if (c->overflow != c->uie) {
+		/* 12.4.3: underflow maintenance interrupt once at most one LR is in use. */
+		u64 hcr = arch_gic_hcr_read();
+		arch_gic_hcr_write(c->overflow ? (hcr | ICH_HCR_UIE) : (hcr & ~ICH_HCR_UIE));
+		c->uie = c->overflow;
+	}
+	vgic_unlock(g);
+}
+
+void vgic_maintenance(struct vgic *g, u32 vcpu)
+{
+	struct vgic_cpu *c;
+	u64 hcr;
+
+	if (vcpu >= g->vcpu_count) {
+		return;
+	}
+	c = g->cpus[vcpu];
+	/* EOI events were folded by vgic_sync; underflow: stop it firing, refill on entry. */
+	hcr = arch_gic_hcr_read();
+	if (hcr & (ICH_HCR_UIE | ICH_HCR_NPIE)) {
+		arch_gic_hcr_write(hcr & ~(ICH_HCR_UIE | ICH_HCR_NPIE));
+	}
+	c->uie = false;
+	__atomic_store_n(&c->dirty, true, __ATOMIC_RELEASE);
+}
+
+/* A HW interrupt the guest will not deactivate any more: deactivate it physically. */
+static void hw_release(struct vgic_irq *irq, u32 intid)
+{
+	if ((irq->flags & VGIC_IRQ_HW) &&
+	    ((irq->flags & (VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE)) || (irq->ops & VGIC_OP_DEACT))) {
+		arch_gic_irq_deactivate(intid);
+		irq->flags &= (u8) ~(VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE);
+	}
+	irq->ops &= (u8)~VGIC_OP_DEACT;
+}
+
+void vgic_vcpu_quiesce(struct vgic *g, u32 vcpu)
+{
+	struct vgic_cpu *c;
+	u64 hcr;
+
+	if (vcpu >= g->vcpu_count) {
+		return;
+	}
+	c = g->cpus[vcpu];
+	vgic_lock(g);
+	for (u32 m = c->lr_used; m; m &= m - 1) {
+		u32 i = vgic_lowest_bit(m);
+		struct vgic_irq *irq = vgic_irq_get(g, vcpu, c->lr_intid[i]);
+
+		arch_gic_lr_write(i, 0);
+		lr_free(c, i, irq);
+		if (irq) {
+			/* The CPU interface is reset: its active states go with it. What is still
+			 * pending is delivered again when the vCPU next runs. */
+			hw_release(irq, c->lr_intid[i]);
+			irq->flags &= (u8)~VGIC_IRQ_ACTIVE;
+			vgic_irq_changed(g, vcpu, c->lr_intid[i], irq);
+		}
+	}
+	for (u32 i = 16; i < VGIC_NR_PRIVATE; i++) {
+		hw_release(&c->priv[i], i);
+	}
+	for (u32 n = 0; n < VGIC_MAX_SPIS; n++) {
+		if (g->spi[n].target == vcpu && !(g->spi[n].flags & VGIC_IRQ_IN_LR)) {
+			hw_release(&g->spi[n], VGIC_NR_PRIVATE + n);
+		}
+	}
+	hcr = arch_gic_hcr_read();
+	arch_gic_hcr_write(hcr & ~(ICH_HCR_UIE | ICH_HCR_NPIE));
+	c->uie = false;
+	c->overflow = false;
+	__atomic_store_n(&c->dirty, true, __ATOMIC_RELEASE);
+	vgic_unlock(g);
+}

@@ -1,0 +1,458 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * GICv3 distributor and redistributor registers of the emulated GIC (IHI0069
+ * 12.8 GICD_*, 12.10/12.11 GICR_*). Affinity routing is always on and security
+ * disabled (DS = 1), so INTIDs 0-31 live in each vCPU's redistributor SGI_base
+ * frame and their distributor copies are RAZ/WI. Every value comes from the
+ * guest: offsets, widths and INTIDs are range-checked, and anything unknown or
+ * of the wrong width is RAZ/WI. Only pass-through SPIs reach the physical GIC.
+ */
+#include "vgic_int.h"
+#include "arch.h"
+#include "layout.h"
+
+/* Distributor (12.8). */
+#define GICD_CTLR	0x0000
+#define GICD_TYPER	0x0004
+#define GICD_IIDR	0x0008
+#define GICD_TYPER2	0x000c
+#define GICD_STATUSR	0x0010
+#define GICD_IGROUPR	0x0080
+#define GICD_ISENABLER	0x0100
+#define GICD_ICENABLER	0x0180
+#define GICD_ISPENDR	0x0200
+#define GICD_ICPENDR	0x0280
+#define GICD_ISACTIVER	0x0300
+#define GICD_ICACTIVER	0x0380
+#define GICD_IPRIORITYR 0x0400
+#define GICD_ITARGETSR	0x0800
+#define GICD_ICFGR	0x0c00
+#define GICD_IGRPMODR	0x0d00
+#define GICD_NSACR	0x0e00
+#define GICD_SGIR	0x0f00
+#define GICD_IROUTER	0x6000 /* + 8n, n >= 32 */
+#define GICD_PIDR2	0xffe8
+
+/* Redistributor RD_base frame (12.11) and SGI_base frame (12.10) at +64 KiB. */
+#define GICR_CTLR      0x0000
+#define GICR_IIDR      0x0004
+#define GICR_TYPER     0x0008
+#define GICR_STATUSR   0x0010
+#define GICR_WAKER     0x0014
+#define GICR_PROPBASER 0x0070
+#define GICR_PENDBASER 0x0078
+#define GICR_PIDR2     0xffe8
+#define GICR_SGI_FRAME 0x10000
+#define GICR_FRAMES    0x20000
+
+#define GICR_TYPER_LAST BIT(4)
+#define GICR_WAKER_PS	BIT(1)
+#define GICR_WAKER_CA	BIT(2)
+
+/* 'T' product, revision 1; no JEP106 implementer claimed. */
+#define VGIC_IIDR  ((0x54U << 24) | (1U << 12))
+#define VGIC_PIDR2 0x3bU /* ArchRev 3 = GICv3 */
+/* Component ID registers (CoreSight layout) after the PIDRs. */
+#define ID_CIDR0 0xfff0
+
+enum bitop { OP_GROUP, OP_SENABLE, OP_CENABLE, OP_SPEND, OP_CPEND, OP_SACTIVE, OP_CACTIVE };
+
+/* IGROUPR/ISENABLER/.../ICACTIVER: one bit per INTID, 32 INTIDs from base. */
+static u32 bits_read(struct vgic *g, u32 vcpu, u32 base, enum bitop op)
+{
+	u32 v = 0;
+
+	for (u32 k = 0; k < 32; k++) {
+		const struct vgic_irq *irq = vgic_irq_get(g, vcpu, base + k);
+		bool set;
+
+		if (!irq) {
+			break;
+		}
+		switch (op) {
+		case OP_GROUP:
+			set = true; /* RAO: every interrupt is Group 1 */
+			break;
+		case OP_SENABLE:
+		case OP_CENABLE:
+			set = (irq->flags & VGIC_IRQ_ENABLED) != 0;
+			break;
+		case OP_SPEND:
+		case OP_CPEND:
+			set = vgic_irq_pending(irq);
+			break;
+		default:
+			set = (irq->flags & VGIC_IRQ_ACTIVE) != 0;
+			break;
+		}
+		v |= (u32)set << k;
+	}
+	return v;
+}
+
+static void bit_write(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq, enum bitop op)
+{
+	bool spi_hw = intid >= VGIC_NR_PRIVATE && (irq->flags & VGIC_IRQ_HW);
+	u8 before = irq->flags;
+
+	switch (op) {
+	case OP_SENABLE:
+		irq->flags |= VGIC_IRQ_ENABLED;
+		break;
+	case OP_CENABLE:
+		irq->flags &= (u8)~VGIC_IRQ_ENABLED;
+		break;
+	case OP_SPEND:
+		vgic_irq_pend(irq);
+		break;
+	case OP_CPEND:
+		/* A level input that is still high keeps it pending (4.1.2). */
+		irq->flags &= (u8) ~(VGIC_IRQ_PENDING | VGIC_IRQ_NEWEDGE);
+		irq->sgi_src = 0;
+		break;
+	case OP_SACTIVE:
+		irq->flags |= VGIC_IRQ_ACTIVE;
+		break;
+	case OP_CACTIVE:
+		irq->flags &= (u8)~VGIC_IRQ_ACTIVE;
+		break;
+	default:
+		return; /* IGROUPR: WI */
+	}
+	if (spi_hw && ((before ^ irq->flags) & VGIC_IRQ_ENABLED)) {
+		arch_gic_irq_enable(intid, (irq->flags & VGIC_IRQ_ENABLED) != 0);
+	}
+	/* A HW interrupt the guest drops without deactivating it: the physical one is
+	 * still active and must be deactivated, on the CPU that holds its LR. */
+	if ((irq->flags & VGIC_IRQ_HW) && (before & (VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE)) &&
+	    !(irq->flags & (VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE))) {
+		irq->ops |= VGIC_OP_DEACT;
+	}
+	if (before != irq->flags || irq->ops) {
+		vgic_irq_changed(g, vcpu, intid, irq);
+	}
+}
+
+static void bits_write(struct vgic *g, u32 vcpu, u32 base, enum bitop op, u32 val)
+{
+	for (; val; val &= val - 1) {
+		u32 k = (u32)__builtin_ctz(val);
+		struct vgic_irq *irq = vgic_irq_get(g, vcpu, base + k);
+
+		if (irq) {
+			bit_write(g, vcpu, base + k, irq, op);
+		}
+	}
+}
+
+/* IPRIORITYR: one byte per INTID, byte or word access (12.9.18). */
+static u64 prio_read(struct vgic *g, u32 vcpu, u32 intid, u32 size)
+{
+	u64 v = 0;
+
+	for (u32 k = 0; k < size; k++) {
+		const struct vgic_irq *irq = vgic_irq_get(g, vcpu, intid + k);
+
+		if (irq) {
+			v |= (u64)irq->prio << (8 * k);
+		}
+	}
+	return v;
+}
+
+static void prio_write(struct vgic *g, u32 vcpu, u32 intid, u32 size, u64 val)
+{
+	for (u32 k = 0; k < size; k++) {
+		struct vgic_irq *irq = vgic_irq_get(g, vcpu, intid + k);
+
+		if (!irq) {
+			continue;
+		}
+		irq->prio = (u8)(val >> (8 * k));
+		if (intid + k >= VGIC_NR_PRIVATE && (irq->flags & VGIC_IRQ_HW)) {
+			arch_gic_irq_priority(intid + k, vgic_hw_prio(irq->prio));
+		}
+		vgic_irq_changed(g, vcpu, intid + k, irq);
+	}
+}
+
+/* ICFGR<n>: two bits per INTID from 16n, bit 1 of each = edge-triggered (12.9.9). */
+static u32 cfg_read(struct vgic *g, u32 vcpu, u32 base)
+{
+	u32 v = 0;
+
+	for (u32 k = 0; k < 16; k++) {
+		const struct vgic_irq *irq = vgic_irq_get(g, vcpu, base + k);
+
+		if (irq && (irq->flags & VGIC_IRQ_EDGE)) {
+			v |= 2U << (2 * k);
+		}
+	}
+	return v;
+}
+
+static void cfg_write(struct vgic *g, u32 vcpu, u32 base, u32 val)
+{
+	for (u32 k = 0; k < 16; k++) {
+		struct vgic_irq *irq = vgic_irq_get(g, vcpu, base + k);
+
+		if (!irq || base + k < 16) {
+			continue; /* SGIs are always edge */
+		}
+		if (val & (2U << (2 * k))) {
+			irq->flags |= VGIC_IRQ_EDGE;
+		} else {
+			irq->flags &= (u8)~VGIC_IRQ_EDGE;
+		}
+		vgic_irq_changed(g, vcpu, base + k, irq);
+	}
+}
+
+/* The bit-per-INTID register block holding off, or -1. */
+static int bitop_of(u32 off, u32 *index)
+{
+	static const u16 base[] = {GICD_IGROUPR, GICD_ISENABLER, GICD_ICENABLER, GICD_ISPENDR,
+				   GICD_ICPENDR, GICD_ISACTIVER, GICD_ICACTIVER};
+
+	for (u32 i = 0; i < ARRAY_SIZE(base); i++) {
+		if (off >= base[i] && off < base[i] + 0x80U) {
+			*index = (off - base[i]) / 4;
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static bool size_aligned(u64 off, u32 size)
+{
+	return (size == 1 || size == 2 || size == 4 || size == 8) && !(off & (size - 1));
+}
+
+static u32 dist_typer(const struct vgic *g)
+{
+	u32 cpus = g->vcpu_count ? g->vcpu_count - 1 : 0;
+
+	/* ITLinesNumber, CPUNumber, IDbits = 9 (10 INTID bits), No1N; no LPIs, MBIS, security. */
+	return (VGIC_NR_IRQS / 32 - 1) | (cpus << 5) | (9U << 19) | (1U << 25);
+}
+
+static u32 id_reg(u32 off)
+{
+	static const u8 cidr[4] = {0x0d, 0xf0, 0x05, 0xb1};
+
+	if (off == GICD_PIDR2) {
+		return VGIC_PIDR2;
+	}
+	if (off >= ID_CIDR0) {
+		return cidr[(off - ID_CIDR0) / 4];
+	}
+	return 0;
+}
+
+/* Distributor registers other than IROUTER; size is 1 or 4 here. */
+static void dist_reg(struct vgic *g, u32 off, u32 size, bool write, u64 *val)
+{
+	u32 w = (u32)*val, idx;
+	int op = size == 4 ? bitop_of(off, &idx) : -1;
+
+	if (op >= 0) {
+		/* Register 0 covers SGIs and PPIs: banked in the redistributors (ARE). */
+		if (idx == 0) {
+			return;
+		}
+		if (write) {
+			bits_write(g, 0, idx * 32, (enum bitop)op, w);
+		} else {
+			*val = bits_read(g, 0, idx * 32, (enum bitop)op);
+		}
+		return;
+	}
+	if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
+		u32 intid = off - GICD_IPRIORITYR;
+
+		if (intid >= VGIC_NR_PRIVATE && write) {
+			prio_write(g, 0, intid, size, *val);
+		} else if (intid >= VGIC_NR_PRIVATE) {
+			*val = prio_read(g, 0, intid, size);
+		}
+		return;
+	}
+	if (size != 4) {
+		return;
+	}
+	if (off >= GICD_ICFGR && off < GICD_IGRPMODR) {
+		u32 intid = (off - GICD_ICFGR) / 4 * 16;
+
+		if (intid >= VGIC_NR_PRIVATE && write) {
+			cfg_write(g, 0, intid, w);
+		} else if (intid >= VGIC_NR_PRIVATE) {
+			*val = cfg_read(g, 0, intid);
+		}
+		return;
+	}
+	switch (off) {
+	case GICD_CTLR:
+		if (write) {
+			vgic_ctlr_write(g, w);
+		} else {
+			*val = g->ctlr | GICD_CTLR_ARE | GICD_CTLR_DS; /* RWP = 0 */
+		}
+		break;
+	case GICD_TYPER:
+		if (!write) {
+			*val = dist_typer(g);
+		}
+		break;
+	case GICD_IIDR:
+		if (!write) {
+			*val = VGIC_IIDR;
+		}
+		break;
+	default:
+		/* TYPER2, STATUSR, ITARGETSR (ARE), IGRPMODR, NSACR, SGIR, ...: RAZ/WI. */
+		if (!write && off >= 0xffd0) {
+			*val = id_reg(off);
+		}
+		break;
+	}
+}
+
+bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u64 *val)
+{
+	(void)vcpu; /* nothing in the distributor is banked per vCPU with ARE */
+	if (off >= GUEST_GICD_SIZE) {
+		return false;
+	}
+	if (!write) {
+		*val = 0;
+	}
+	if (!size_aligned(off, size) || size == 2) {
+		return true;
+	}
+	vgic_lock(g);
+	if (off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE && off < GICD_IROUTER + 8ULL * VGIC_NR_IRQS) {
+		/* IROUTER<n>: 64-bit, or either 32-bit half (12.9.22). */
+		u32 n = (u32)(off - GICD_IROUTER) / 8 - VGIC_NR_PRIVATE;
+		u32 shift = (off & 4) ? 32 : 0;
+		u64 mask = size == 8 ? ~0ULL : 0xffffffffULL << shift;
+
+		if (size >= 4 && write) {
+			vgic_spi_route(g, VGIC_NR_PRIVATE + n,
+				       (g->spi_route[n] & ~mask) | ((*val << shift) & mask));
+		} else if (size >= 4) {
+			*val = (g->spi_route[n] & mask) >> shift;
+		}
+	} else if (size <= 4) {
+		dist_reg(g, (u32)off, size, write, val);
+	}
+	vgic_unlock(g);
+	return true;
+}
+
+static u64 redist_typer(const struct vgic *g, u32 r)
+{
+	u64 v = ((u64)r << 32) | ((u64)r << 8); /* Affinity 0.0.0.r, Processor_Number r */
+
+	return r + 1 == g->vcpu_count ? (v | GICR_TYPER_LAST) : v;
+}
+
+static void rd_reg(struct vgic *g, u32 r, u32 off, u32 size, bool write, u64 *val)
+{
+	struct vgic_cpu *c = g->cpus[r];
+
+	/* GICR_TYPER: 64-bit, or either 32-bit half; read-only. */
+	if ((off == GICR_TYPER && size >= 4) || (off == GICR_TYPER + 4 && size == 4)) {
+		u64 t = redist_typer(g, r);
+
+		if (!write) {
+			*val = size == 8 ? t : (u32)(t >> (8 * (off - GICR_TYPER)));
+		}
+		return;
+	}
+	if (size != 4) {
+		return; /* PROPBASER/PENDBASER and the rest: RAZ/WI (no LPIs) */
+	}
+	switch (off) {
+	case GICR_IIDR:
+		if (!write) {
+			*val = VGIC_IIDR;
+		}
+		break;
+	case GICR_WAKER:
+		/* ChildrenAsleep follows ProcessorSleep at once (12.11.42). */
+		if (write) {
+			c->waker = (*val & GICR_WAKER_PS) ? (GICR_WAKER_PS | GICR_WAKER_CA) : 0;
+		} else {
+			*val = c->waker;
+		}
+		break;
+	default:
+		/* CTLR (no LPIs: EnableLPIs RAZ/WI, RWP = 0), STATUSR, ...: RAZ/WI. */
+		if (!write && off >= 0xffd0) {
+			*val = id_reg(off);
+		}
+		break;
+	}
+}
+
+static void sgi_reg(struct vgic *g, u32 r, u32 off, u32 size, bool write, u64 *val)
+{
+	u32 idx;
+	int op = size == 4 ? bitop_of(off, &idx) : -1;
+
+	if (op >= 0) {
+		if (idx != 0) {
+			return;
+		}
+		if (write) {
+			bits_write(g, r, 0, (enum bitop)op, (u32)*val);
+		} else {
+			*val = bits_read(g, r, 0, (enum bitop)op);
+		}
+		return;
+	}
+	if (off >= GICD_IPRIORITYR && off < GICD_IPRIORITYR + VGIC_NR_PRIVATE) {
+		if (write) {
+			prio_write(g, r, off - GICD_IPRIORITYR, size, *val);
+		} else {
+			*val = prio_read(g, r, off - GICD_IPRIORITYR, size);
+		}
+		return;
+	}
+	if (size == 4 && (off == GICD_ICFGR || off == GICD_ICFGR + 4)) {
+		u32 base = (off - GICD_ICFGR) * 4; /* ICFGR0: SGIs (read-only), ICFGR1: PPIs */
+
+		if (write) {
+			cfg_write(g, r, base, (u32)*val);
+		} else {
+			*val = cfg_read(g, r, base);
+		}
+	}
+	/* IGRPMODR0, NSACR and the rest: RAZ/WI. */
+}
+
+bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u64 *val)
+{
+	u32 r, in;
+
+	(void)vcpu; /* any vCPU may access any redistributor */
+	if (off >= (u64)g->vcpu_count * GICR_FRAMES) {
+		return false;
+	}
+	if (!write) {
+		*val = 0;
+	}
+	if (!size_aligned(off, size) || size == 2) {
+		return true;
+	}
+	r = (u32)(off / GICR_FRAMES);
+	in = (u32)(off % GICR_FRAMES);
+	vgic_lock(g);
+	if (in < GICR_SGI_FRAME) {
+		rd_reg(g, r, in, size, write, val);
+	} else if (size <= 4) {
+		sgi_reg(g, r, in - GICR_SGI_FRAME, size, write, val);
+	}
+	vgic_unlock(g);
+	return true;
+}

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/* Host fake of the arch interface; see fake_arch.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_arch.h"
+#include "arch.h"
+#include "vpl011.h"
+
+u32 fake_cpu;
+u32 fake_lr_count = 4;
+u64 fake_lr[FAKE_MAX_CPUS][FAKE_MAX_LRS];
+u64 fake_hcr[FAKE_MAX_CPUS];
+u32 fake_ich_accesses;
+u32 fake_kicks[FAKE_LOG_MAX];
+u32 fake_kick_count;
+struct fake_gic_call fake_gic_log[FAKE_LOG_MAX];
+u32 fake_gic_log_len;
+char fake_console_buf[4096];
+size_t fake_console_len;
+
+#define LR_STATE(v) ((v)&ICH_LR_STATE_MASK)
+
+/* Out-of-range use of the fake is a test bug: fail loudly rather than index wildly. */
+static u32 cpu_idx(void)
+{
+	if (fake_cpu >= FAKE_MAX_CPUS) {
+		abort();
+	}
+	return fake_cpu;
+}
+
+static u32 lr_count(void)
+{
+	return fake_lr_count > FAKE_MAX_LRS ? FAKE_MAX_LRS : fake_lr_count;
+}
+
+void fake_arch_reset(void)
+{
+	fake_cpu = 0;
+	fake_lr_count = 4;
+	memset(fake_lr, 0, sizeof(fake_lr));
+	memset(fake_hcr, 0, sizeof(fake_hcr));
+	fake_ich_accesses = 0;
+	fake_kick_count = 0;
+	fake_gic_log_len = 0;
+	fake_console_len = 0;
+	fake_console_buf[0] = 0;
+}
+
+static void gic_log(enum fake_gic_op op, u32 intid, u32 arg)
+{
+	if (fake_gic_log_len < FAKE_LOG_MAX) {
+		struct fake_gic_call *e = &fake_gic_log[fake_gic_log_len++];
+
+		e->op = op;
+		e->intid = intid;
+		e->arg = arg;
+		e->cpu = fake_cpu;
+	}
+}
+
+u32 fake_gic_count(enum fake_gic_op op, u32 intid)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < fake_gic_log_len; i++) {
+		n += fake_gic_log[i].op == op && fake_gic_log[i].intid == intid;
+	}
+	return n;
+}
+
+const struct fake_gic_call *fake_gic_last(enum fake_gic_op op, u32 intid)
+{
+	for (u32 i = fake_gic_log_len; i > 0; i--) {
+		if (fake_gic_log[i - 1].op == op && fake_gic_log[i - 1].intid == intid) {
+			return &fake_gic_log[i - 1];
+		}
+	}
+	return NULL;
+}
+
+u32 fake_kicks_to(u32 pcpu)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < fake_kick_count && i < FAKE_LOG_MAX; i++) {
+		n += fake_kicks[i] == pcpu;
+	}
+	return n;
+}
+
+/* ---- arch.h ---- */
+
+u32 arch_cpu_current(void)
+{
+	return fake_cpu;
+}
+
+void arch_cpu_kick(u32 pcpu)
+{
+	if (fake_kick_count < FAKE_LOG_MAX) {
+		fake_kicks[fake_kick_count] = pcpu;
+	}
+	fake_kick_count++;
+}
+
+u32 arch_gic_lr_count(void)
+{
+	return lr_count();
+}
+
+u64 arch_gic_lr_read(u32 idx)
+{
+	fake_ich_accesses++;
+	return idx < lr_count() ? fake_lr[cpu_idx()][idx] : 0;
+}
+
+void arch_gic_lr_write(u32 idx, u64 val)
+{
+	fake_ich_accesses++;
+	if (idx < lr_count()) {
+		fake_lr[cpu_idx()][idx] = val;
+	}
+}
+
+/* ICH_ELRSR_EL2: state invalid and no EOI maintenance outstanding (12.4.4). */
+u32 arch_gic_elrsr(void)
+{
+	u32 m = 0;
+
+	fake_ich_accesses++;
+
+	for (u32 i = 0; i < lr_count(); i++) {
+		u64 v = fake_lr[cpu_idx()][i];
+
+		if (!LR_STATE(v) && ((v & ICH_LR_HW) || !(v & ICH_LR_EOI))) {
+			m |= 1U << i;
+		}
+	}
+	return m;
+}
+
+/* ICH_EISR_EL2: invalid, HW = 0, EOI = 1 (12.4.5). */
+u32 arch_gic_eisr(void)
+{
+	u32 m = 0;
+
+	fake_ich_accesses++;
+
+	for (u32 i = 0; i < lr_count(); i++) {
+		u64 v = fake_lr[cpu_idx()][i];
+
+		if (!LR_STATE(v) && !(v & ICH_LR_HW) && (v & ICH_LR_EOI)) {
+			m |= 1U << i;
+		}
+	}
+	return m;
+}
+
+/* ICH_MISR_EL2 (12.4.8): EOI [0], U [1], NP [3]. */
+u32 arch_gic_misr(void)
+{
+	u64 hcr = fake_hcr[cpu_idx()];
+	u32 valid = 0, pending = 0, m = 0;
+
+	fake_ich_accesses++;
+
+	for (u32 i = 0; i < lr_count(); i++) {
+		u64 st = LR_STATE(fake_lr[cpu_idx()][i]);
+
+		valid += st != 0;
+		pending += (st & ICH_LR_PENDING) != 0;
+	}
+	if (arch_gic_eisr()) {
+		m |= 1U << 0;
+	}
+	if ((hcr & ICH_HCR_UIE) && valid <= 1) {
+		m |= 1U << 1;
+	}
+	if ((hcr & ICH_HCR_NPIE) && !pending) {
+		m |= 1U << 3;
+	}
+	return m;
+}
+
+u64 arch_gic_hcr_read(void)
+{
+	fake_ich_accesses++;
+	return fake_hcr[cpu_idx()];
+}
+
+void arch_gic_hcr_write(u64 val)
+{
+	fake_ich_accesses++;
+	fake_hcr[cpu_idx()] = val;
+}
+
+void arch_gic_irq_enable(u32 intid, bool enable)
+{
+	gic_log(enable ? FAKE_GIC_ENABLE : FAKE_GIC_DISABLE, intid, 0);
+}
+
+void arch_gic_irq_route(u32 intid, u32 pcpu)
+{
+	gic_log(FAKE_GIC_ROUTE, intid, pcpu);
+}
+
+void arch_gic_irq_priority(u32 intid, u8 prio)
+{
+	gic_log(FAKE_GIC_PRIORITY, intid, prio);
+}
+
+void arch_gic_irq_deactivate(u32 intid)
+{
+	gic_log(FAKE_GIC_DEACTIVATE, intid, 0);
+}
+
+/* ---- the guest side of the virtual CPU interface ---- */
+
+u32 fake_guest_ack(void)
+{
+	int best = -1;
+	u32 best_prio = 0x100;
+
+	for (u32 i = 0; i < lr_count(); i++) {
+		u64 v = fake_lr[cpu_idx()][i];
+		u32 prio = (u32)(v >> ICH_LR_PRIO_SHIFT) & 0xff;
+
+		if (LR_STATE(v) == ICH_LR_PENDING && prio < best_prio) {
+			best = (int)i;
+			best_prio = prio;
+		}
+	}
+	if (best < 0) {
+		return 1023;
+	}
+	fake_lr[cpu_idx()][best] = (fake_lr[cpu_idx()][best] & ~ICH_LR_STATE_MASK) | ICH_LR_ACTIVE;
+	return (u32)(fake_lr[cpu_idx()][best] & ICH_LR_VINTID_MASK);
+}
+
+bool fake_guest_eoi(u32 intid)
+{
+	for (u32 i = 0; i < lr_count(); i++) {
+		u64 *v = &fake_lr[cpu_idx()][i];
+
+		if ((*v & ICH_LR_VINTID_MASK) == intid && (*v & ICH_LR_ACTIVE)) {
+			*v &= ~ICH_LR_ACTIVE; /* active+pending -> pending */
+			if (*v & ICH_LR_HW) {
+				gic_log(FAKE_GIC_GUEST_DIR, intid,
+					(u32)((*v & ICH_LR_PINTID_MASK) >> ICH_LR_PINTID_SHIFT));
+			}
+			return true;
+		}
+	}
+	return false;
+}
+
+u32 fake_lr_valid_count(void)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < lr_count(); i++) {
+		n += LR_STATE(fake_lr[cpu_idx()][i]) != 0;
+	}
+	return n;
+}
+
+int fake_lr_find(u32 intid)
+{
+	for (u32 i = 0; i < lr_count(); i++) {
+		u64 v = fake_lr[cpu_idx()][i];
+
+		if (LR_STATE(v) && (v & ICH_LR_VINTID_MASK) == intid) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* ---- console (core/console.c in the hypervisor) ---- */
+
+void console_vm_putc(u32 vm_id, char c)
+{
+	(void)vm_id;
+	if (fake_console_len + 1 < sizeof(fake_console_buf)) {
+		fake_console_buf[fake_console_len++] = c;
+		fake_console_buf[fake_console_len] = 0;
+	}
+}
