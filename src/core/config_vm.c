@@ -153,14 +153,63 @@ static int vm_parse_dtb_addr(struct cfg_ctx *c, int node, const char *name, cons
 	return vm_prop_addr(c, node, name, val, len, &vm->has_dtb_addr, &vm->dtb_addr);
 }
 
-/* Names set aside for later bindings (docs/CONFIG.md "Reserved"). */
-static int vm_parse_reserved(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+static int vm_prop_u32(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+		       u32 max, u32 *out)
+{
+	if (len != 4) {
+		return config_fail(c, node, name, "expected one 32-bit cell, got %u bytes", len);
+	}
+	*out = be32_load(val);
+	if (*out > max) {
+		return config_fail(c, node, name, "%u is larger than the maximum %u", *out, max);
+	}
+	return 0;
+}
+
+static int vm_parse_policy(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			   struct vm_cfg *vm)
+{
+	static const char *const names[] = {"stop", "restart", "system-reset"};
+	char s[16];
+
+	if (vm_prop_string(c, node, name, val, len, s, sizeof(s)) == 0) {
+		for (u32 i = 0; i < ARRAY_SIZE(names); i++) {
+			if (strcmp(s, names[i]) == 0) {
+				vm->policy = (enum vm_policy)i;
+				return 0;
+			}
+		}
+	}
+	return config_fail(c, node, name, "expected \"stop\", \"restart\" or \"system-reset\"");
+}
+
+static int vm_parse_restart_max(struct cfg_ctx *c, int node, const char *name, const u8 *val,
+				u32 len, struct vm_cfg *vm)
+{
+	return vm_prop_u32(c, node, name, val, len, 1000000, &vm->restart_max);
+}
+
+static int vm_parse_backoff(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			    struct vm_cfg *vm)
+{
+	return vm_prop_u32(c, node, name, val, len, 60000, &vm->restart_backoff_ms);
+}
+
+static int vm_parse_watchdog(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
 			     struct vm_cfg *vm)
 {
-	(void)val;
-	(void)len;
-	(void)vm;
-	return config_fail(c, node, name, "reserved for a later version");
+	int r = vm_prop_u32(c, node, name, val, len, 3600000, &vm->watchdog_ms);
+
+	if (r == 0 && vm->watchdog_ms != 0 && vm->watchdog_ms < 10) {
+		return config_fail(c, node, name, "a watchdog period under 10 ms is not supported");
+	}
+	return r;
+}
+
+static int vm_parse_abort_limit(struct cfg_ctx *c, int node, const char *name, const u8 *val,
+				u32 len, struct vm_cfg *vm)
+{
+	return vm_prop_u32(c, node, name, val, len, 0xffffffffU, &vm->abort_limit);
 }
 
 static const struct vm_prop vm_props[] = {
@@ -175,8 +224,11 @@ static const struct vm_prop vm_props[] = {
     {"initrd-address", vm_parse_initrd_addr, false},
     {"dtb-address", vm_parse_dtb_addr, false},
     {"bootargs", vm_parse_bootargs, false},
-    {"policy", vm_parse_reserved, false},
-    {"watchdog", vm_parse_reserved, false},
+    {"policy", vm_parse_policy, false},
+    {"restart-max", vm_parse_restart_max, false},
+    {"restart-backoff-ms", vm_parse_backoff, false},
+    {"watchdog-ms", vm_parse_watchdog, false},
+    {"abort-limit", vm_parse_abort_limit, false},
 };
 
 static int vm_parse_props(struct cfg_ctx *c, int node, struct vm_cfg *vm)
@@ -406,9 +458,6 @@ static int vm_parse_devices(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 		const char *name = fdt_name(&c->fdt, child);
 		struct dev_cfg *d;
 
-		if (strcmp(name, "policy") == 0 || strcmp(name, "watchdog") == 0) {
-			return config_fail(c, child, NULL, "reserved for a later version");
-		}
 		if (!strchr(name, '@')) {
 			return config_fail(c, child, NULL,
 					   "unknown node (devices are named like device@ADDR)");
@@ -449,6 +498,7 @@ int config_vm_parse(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 				   CONFIG_NAME_MAX - 1);
 	}
 	str_copy(vm->name, name, sizeof(vm->name));
+	vm->restart_max = 3;
 	if (vm_parse_props(c, node, vm) != 0 || vm_check_memory(c, node, vm) != 0) {
 		return -1;
 	}

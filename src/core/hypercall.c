@@ -18,13 +18,16 @@ static s64 tessera_call(struct vcpu *vc, u32 fid)
 		return (TESSERA_ABI_MAJOR << 16) | TESSERA_ABI_MINOR;
 	case TESSERA_HC_FEATURES:
 		return (x[1] >= TESSERA_HC_BASE && x[1] < TESSERA_HC_BASE + TESSERA_HC_COUNT &&
-			x[1] != TESSERA_HC_CHANNEL_NOTIFY && x[1] != TESSERA_HC_HEARTBEAT)
+			x[1] != TESSERA_HC_CHANNEL_NOTIFY)
 			   ? TESSERA_OK
 			   : TESSERA_NOT_SUPPORTED;
 	case TESSERA_HC_VM_ID:
 		x[1] = vc->id;
 		x[2] = vc->vm->vcpu_count;
 		return vc->vm->id;
+	case TESSERA_HC_HEARTBEAT:
+		health_heartbeat(vc->vm);
+		return TESSERA_OK;
 	case TESSERA_HC_EXIT_STATUS:
 		vc->vm->exit_reason = (u32)x[1];
 		vc->vm->exit_code = (u32)x[2];

@@ -118,7 +118,11 @@ bool psci_guest_call(struct vcpu *vc, u32 fid)
 		r = 2; /* no trusted OS: migration not required */
 		break;
 	case PSCI_SYSTEM_OFF:
-		vm_stop(vc->vm, STOP_SYSTEM_OFF);
+		if (vc->vm->exit_reason != TESSERA_EXIT_NORMAL) {
+			health_failure(vc->vm, STOP_GUEST_FAILURE);
+		} else {
+			vm_stop(vc->vm, STOP_SYSTEM_OFF);
+		}
 		r = PSCI_RET_SUCCESS;
 		break;
 	case PSCI_SYSTEM_RESET:

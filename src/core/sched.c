@@ -19,8 +19,12 @@ void cpu_request(u32 pcpu, u32 req)
 
 void sched_handle_requests(struct cpu *c)
 {
-	/* Requests only mean "look again": the state they refer to is in the vCPU. */
-	__atomic_exchange_n(&c->requests, 0, __ATOMIC_ACQ_REL);
+	/* Requests mean "look again": the state they refer to is in the vCPU or VM. */
+	u32 req = __atomic_exchange_n(&c->requests, 0, __ATOMIC_ACQ_REL);
+
+	if (req & CPU_REQ_HEALTH) {
+		health_timer(c);
+	}
 }
 
 void sched_run(void)
@@ -39,6 +43,9 @@ void sched_run(void)
 				/* Only if nobody stopped it meanwhile (VM stop or reset). */
 				__atomic_compare_exchange_n(&vc->state, &st, VCPU_RUNNING, false,
 							    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+				if (vc->id == 0) {
+					health_timer(c); /* arm its watchdog on its home CPU */
+				}
 			}
 			__atomic_store_n(&vc->parked, false, __ATOMIC_SEQ_CST);
 			if (__atomic_load_n(&vc->state, __ATOMIC_SEQ_CST) == VCPU_RUNNING) {

@@ -141,6 +141,7 @@ static void vm_boot_vcpus(struct vm *vm)
 		vc->on_ctx = vm->layout.dtb_ipa;
 		__atomic_store_n(&vc->state, v == 0 ? VCPU_ON_PENDING : VCPU_OFF, __ATOMIC_RELEASE);
 	}
+	health_vm_started(vm);
 	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
 }
 
@@ -211,6 +212,16 @@ static void vm_quiesce(struct vm *vm)
 	}
 }
 
+static bool restart_pending(void)
+{
+	for (u32 i = 0; i < vm_count; i++) {
+		if (vms[i].restart_at) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static bool all_stopped(void)
 {
 	for (u32 i = 0; i < vm_count; i++) {
@@ -222,19 +233,15 @@ static bool all_stopped(void)
 }
 
 /* Claims the VM for a state change: only one CPU may stop or reset it at a time. */
-static bool vm_claim(struct vm *vm, u32 to)
+static bool vm_claim(struct vm *vm, u32 from, u32 to)
 {
-	u32 expected = VM_RUNNING;
-
-	return __atomic_compare_exchange_n(&vm->state, &expected, to, false, __ATOMIC_ACQ_REL,
+	return __atomic_compare_exchange_n(&vm->state, &from, to, false, __ATOMIC_ACQ_REL,
 					   __ATOMIC_ACQUIRE);
 }
 
-static const char *const stop_cause_names[] = {"system-off", "crash", "management"};
-
 void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 {
-	if (!vm_claim(vm, VM_RESETTING)) {
+	if (!vm_claim(vm, VM_RUNNING, VM_RESETTING)) {
 		return;
 	}
 	vm->stop_cause = cause;
@@ -242,9 +249,9 @@ void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 	console_vm_flush(vm->id);
 	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
 	console_printf("VM %u '%s' stopped (%s, guest exit status %u/%u)\n", vm->id, vm->cfg->name,
-		       stop_cause_names[cause], vm->exit_reason, vm->exit_code);
+		       health_cause_name(cause), vm->exit_reason, vm->exit_code);
 	spin_lock(&stop_lock);
-	if (all_stopped() && !powering_off) {
+	if (all_stopped() && !powering_off && !restart_pending()) {
 		powering_off = true;
 		console_printf("all VMs stopped: powering off\n");
 		pl011_flush();
@@ -253,23 +260,41 @@ void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 	spin_unlock(&stop_lock);
 }
 
-void vm_reset(struct vm *vm)
+/* Scrubs and reloads a quiesced VM and turns its vCPU 0 on. */
+static int vm_reload_boot(struct vm *vm)
 {
-	if (!vm_claim(vm, VM_RESETTING)) {
-		return;
-	}
-	vm_quiesce(vm);
 	console_vm_flush(vm->id);
-	vm->stats.resets++;
-	console_printf("VM %u '%s' resetting\n", vm->id, vm->cfg->name);
 	vm_devices_reset(vm);
 	if (vm_load(vm, true) != 0) {
 		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
 		console_printf("VM %u '%s': reload failed, stopped\n", vm->id, vm->cfg->name);
-		return;
+		return -1;
 	}
+	vm->stats.resets++;
 	vm_boot_vcpus(vm);
 	if (vm->vcpus[0].pcpu != arch_cpu_current()) {
 		cpu_request(vm->vcpus[0].pcpu, CPU_REQ_WAKE);
 	}
+	return 0;
+}
+
+void vm_reset(struct vm *vm)
+{
+	if (!vm_claim(vm, VM_RUNNING, VM_RESETTING)) {
+		return;
+	}
+	vm_quiesce(vm);
+	console_printf("VM %u '%s' resetting (free hypervisor pages: %u)\n", vm->id, vm->cfg->name,
+		       mem_free_pages());
+	vm_reload_boot(vm);
+}
+
+int vm_restart(struct vm *vm)
+{
+	if (!vm_claim(vm, VM_STOPPED, VM_RESETTING)) {
+		return -1;
+	}
+	console_printf("VM %u '%s' restarting (free hypervisor pages: %u)\n", vm->id, vm->cfg->name,
+		       mem_free_pages());
+	return vm_reload_boot(vm);
 }

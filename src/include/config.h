@@ -22,7 +22,8 @@
 #define CONFIG_PATH_MAX	    120
 #define CONFIG_BOOTARGS_MAX 256
 #define CONFIG_COMPAT_MAX   64
-#define CONFIG_MAX_INTID    1019U
+/* Highest pass-through INTID: the vGIC models SPIs 32..287 (VGIC_MAX_SPIS). */
+#define CONFIG_MAX_INTID 287U
 
 /* What the board has: from the platform DTB at boot, from the config's /platform node (or
  * QEMU virt defaults) in `tessera check`. */
@@ -64,11 +65,18 @@ struct dev_cfg {
 	char name[CONFIG_NAME_MAX];
 	char compatible[CONFIG_COMPAT_MAX]; /* string list as in the DTB (NUL-separated) */
 	u32 compatible_len;		    /* bytes incl. the final NUL; 0 if absent */
-	paddr_t base; /* mapped at the same guest-physical address */
+	paddr_t base;			    /* mapped at the same guest-physical address */
 	u64 size;
 	u32 irq_count;
 	u32 irqs[CONFIG_MAX_DEV_IRQS]; /* GIC INTIDs, SPIs only (>= 32) */
 	int node;		       /* offset in the config DTB */
+};
+
+/* What the hypervisor does when a VM fails (crash, watchdog, abort storm, fatal exit status). */
+enum vm_policy {
+	POLICY_STOP = 0,    /* leave it stopped (default) */
+	POLICY_RESTART,	    /* reset and reboot it, up to restart_max times, with back-off */
+	POLICY_SYSTEM_RESET /* reset the whole machine */
 };
 
 struct vm_cfg {
@@ -89,6 +97,13 @@ struct vm_cfg {
 
 	u32 dev_count;
 	struct dev_cfg devs[CONFIG_MAX_DEVS];
+
+	/* Health (docs/CONFIG.md "Health"). */
+	enum vm_policy policy;
+	u32 restart_max;	/* POLICY_RESTART: restarts allowed before it stays stopped */
+	u32 restart_backoff_ms; /* delay before the first restart, doubled each time */
+	u32 watchdog_ms;	/* 0: no watchdog; else heartbeats must come this often */
+	u32 abort_limit;	/* 0: no limit; else more aborts than this in one run = failure */
 };
 
 struct config {

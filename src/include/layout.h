@@ -31,8 +31,9 @@
 #define GUEST_DEV_WINDOW_SIZE 0x01100000ULL /* 0x0800_0000 .. 0x0910_0000 */
 
 /* Interrupt IDs (GICv3). */
-#define INTID_VTIMER  27U
-#define INTID_MAINT   25U
-#define INTID_HYP_IPI 0U /* physical SGI used between hypervisor CPUs */
+#define INTID_VTIMER	27U
+#define INTID_MAINT	25U
+#define INTID_HYP_TIMER 26U /* CNTHP: the hypervisor's own timer (health) */
+#define INTID_HYP_IPI	0U  /* physical SGI used between hypervisor CPUs */
 
 #endif

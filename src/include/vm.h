@@ -36,9 +36,14 @@ enum vcpu_state {
 
 /* Why a VM stopped, as the hypervisor saw it (the guest's own account is exit_reason). */
 enum vm_stop_cause {
-	STOP_SYSTEM_OFF = 0, /* PSCI SYSTEM_OFF */
+	STOP_SYSTEM_OFF = 0, /* PSCI SYSTEM_OFF with a normal exit status */
 	STOP_CRASH,	     /* recursive exception: the guest lost control */
 	STOP_MANAGEMENT,     /* stopped from outside */
+	STOP_WATCHDOG,	     /* no heartbeat within the configured period */
+	STOP_ABORTS,	     /* more external aborts than the configured limit */
+	STOP_GUEST_FAILURE,  /* SYSTEM_OFF after reporting a failure exit status */
+	STOP_RESTART_LIMIT,  /* failed again after its last allowed restart */
+	STOP_CAUSE_COUNT
 };
 
 enum vm_state {
@@ -77,6 +82,12 @@ struct vm {
 	u32 vcpu_count;
 	u32 exit_reason, exit_code; /* last TESSERA_HC_EXIT_STATUS */
 	u32 stop_cause;
+	/* Health (core/health.c). Counters survive restarts; the rest is per run. */
+	u32 restarts;	    /* policy restarts so far */
+	u64 last_heartbeat; /* counter value of the last heartbeat (or of the start) */
+	u64 restart_at;	    /* counter value of a pending restart, 0 if none */
+	u64 run_aborts;	    /* external aborts injected in this run */
+	u64 started_at;	    /* counter value when this run started */
 	u16 vmid;
 	u64 vttbr; /* VMID + stage-2 root */
 	struct vm_layout layout;
@@ -100,8 +111,9 @@ struct cpu {
 	volatile u32 requests; /* CPU_REQ_* bits, set remotely then kicked */
 	u64 irq_count;
 };
-#define CPU_REQ_VGIC BIT(0) /* re-evaluate virtual interrupts */
-#define CPU_REQ_WAKE BIT(1) /* vCPU state changed (CPU_ON, stop, reset) */
+#define CPU_REQ_VGIC   BIT(0) /* re-evaluate virtual interrupts */
+#define CPU_REQ_WAKE   BIT(1) /* vCPU state changed (CPU_ON, stop, reset) */
+#define CPU_REQ_HEALTH BIT(2) /* re-arm the health timer of the VM homed here */
 
 extern struct cpu cpus[CONFIG_MAX_PCPUS];
 extern struct vm vms[CONFIG_MAX_VMS];
@@ -114,9 +126,19 @@ struct cpu *cpu_this(void);
 /* core/vm.c */
 int vm_create_all(const void *pack, struct config_error *err);
 void vm_reset(struct vm *vm);
+/* Boots a stopped VM again from its pristine images (policy restart, management start). */
+int vm_restart(struct vm *vm);
 void vm_stop(struct vm *vm, enum vm_stop_cause cause);
 void vm_vcpu_entry_state(struct vcpu *vc, u64 pc, u64 x0);
 struct vm *vm_by_id(u32 id);
+
+/* core/health.c: failure detection and policies. */
+void health_vm_started(struct vm *vm);
+void health_failure(struct vm *vm, enum vm_stop_cause cause);
+void health_heartbeat(struct vm *vm);
+void health_abort(struct vm *vm);
+void health_timer(struct cpu *c); /* this CPU's hypervisor timer fired */
+const char *health_cause_name(u32 cause);
 
 /* core/psci.c: guest PSCI; returns true if fid was a PSCI call (result in regs). */
 bool psci_guest_call(struct vcpu *vc, u32 fid);
@@ -144,6 +166,10 @@ void arch_idle_wait(void);
 void arch_irq_poll(void);
 void arch_system_off(void) __attribute__((noreturn));
 void arch_dcache_clean(paddr_t pa, u64 size);
+u64 arch_counter_freq(void);
+void arch_hyp_timer_set(u64 deadline); /* this CPU's EL2 timer, absolute counter value */
+void arch_hyp_timer_cancel(void);
+void arch_machine_reset(void) __attribute__((noreturn));
 void arch_memzero(paddr_t pa, u64 size);
 u64 arch_counter(void);
 

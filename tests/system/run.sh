@@ -95,7 +95,7 @@ run_spec()
 	local spec=$1 name key val line lineno=0
 	name=$(basename "$spec" .test)
 	local config="" cpu=$DEFAULT_CPU tmo=$DEFAULT_TIMEOUT want_exit=0 a
-	local expects=() expect_res=() rejects=() allows=() errors=() seen=""
+	local expects=() expect_res=() same_res=() rejects=() allows=() errors=() seen=""
 
 	while IFS= read -r line || [ -n "$line" ]; do
 		lineno=$((lineno + 1))
@@ -117,12 +117,13 @@ run_spec()
 		exit) want_exit=$val ;;
 		expect) expects+=("$val") ;;
 		expect-re) expect_res+=("$val") ;;
+		same-re) same_res+=("$val") ;;
 		reject) rejects+=("$val") ;;
 		allow) allows+=("$val") ;;
 		*) errors+=("spec line $lineno: unknown key '$key'") ;;
 		esac
 		case $key in
-		expect | expect-re | reject | allow | config | cpu)
+		expect | expect-re | same-re | reject | allow | config | cpu)
 			[ -n "$val" ] || errors+=("spec line $lineno: empty '$key'")
 			;;
 		esac
@@ -189,6 +190,18 @@ run_spec()
 		1) reasons+=("missing expect-re \"$s\"") ;;
 		*) reasons+=("bad expect-re \"$s\"") ;;
 		esac
+	done
+	# same-re: the regex matches at least twice and every match is the same text
+	# (e.g. a free-page count printed before and after many restarts).
+	for s in ${same_res[@]+"${same_res[@]}"}; do
+		local n_all n_distinct
+		n_all=$(tr -d '\r' <"$log" | grep -oE -- "$s" | wc -l)
+		n_distinct=$(tr -d '\r' <"$log" | grep -oE -- "$s" | sort -u | wc -l)
+		if [ "$n_all" -lt 2 ]; then
+			reasons+=("same-re \"$s\" matched $n_all time(s), need 2 or more")
+		elif [ "$n_distinct" -ne 1 ]; then
+			reasons+=("same-re \"$s\" matched $n_distinct different values")
+		fi
 	done
 	for s in ${rejects[@]+"${rejects[@]}"}; do
 		log_has F "$s" "$log" && reasons+=("reject found \"$s\"")

@@ -137,7 +137,8 @@ int gic_cpu_init(u32 cpu, u64 mpidr)
 	}
 	/* The hypervisor IPI is urgent relative to guest work: higher priority. */
 	wr32(rd + GICR_IPRIORITYR0, 0xa0a0a080);
-	wr32(rd + GICR_ISENABLER0, BIT(INTID_HYP_IPI) | BIT(INTID_MAINT) | BIT(INTID_VTIMER));
+	wr32(rd + GICR_ISENABLER0,
+	     BIT(INTID_HYP_IPI) | BIT(INTID_MAINT) | BIT(INTID_VTIMER) | BIT(INTID_HYP_TIMER));
 
 	/* ICC_SRE_EL2: SRE, and Enable so EL1 may use its system register interface. */
 	sysreg_write(S3_4_C12_C9_5, 0xf);

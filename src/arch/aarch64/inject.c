@@ -25,7 +25,7 @@ static void inject_sync(struct vcpu *vc, u64 esr, u64 far, bool has_far)
 	if (vc->regs.elr == vbar + offset) {
 		/* It faulted on the very vector it would be sent to: it has lost control and
 		 * would loop here for ever. Stop the VM (health policies act on this). */
-		vm_stop(vc->vm, STOP_CRASH);
+		health_failure(vc->vm, STOP_CRASH);
 		return;
 	}
 	sysreg_write(elr_el1, vc->regs.elr);

@@ -217,3 +217,9 @@ void setup_cpu_main(u32 idx, u64 stack_top)
 	}
 	sched_run();
 }
+
+void arch_machine_reset(void)
+{
+	fw_psci(PSCI_SYSTEM_RESET, 0, 0, 0);
+	arch_system_off();
+}

@@ -47,6 +47,7 @@ static void data_abort(struct vcpu *vc, u64 esr)
 	if (!(iss & ISS_DABT_ISV) || (iss & ISS_DABT_S1PTW)) {
 		vc->vm->stats.aborts++;
 		inject_dabt(vc, far, write);
+		health_abort(vc->vm);
 		return;
 	}
 	val = write ? vcpu_get_x(vc, rt) : 0;
@@ -62,6 +63,7 @@ static void data_abort(struct vcpu *vc, u64 esr)
 				       (unsigned long long)ipa, (unsigned long long)vc->regs.elr);
 		}
 		inject_dabt(vc, far, write);
+		health_abort(vc->vm);
 		return;
 	}
 	vc->vm->stats.mmio++;
@@ -97,6 +99,7 @@ void trap_sync(struct vcpu *vc)
 	case EC_IABT_LOW:
 		vc->vm->stats.aborts++;
 		inject_iabt(vc, sysreg_read(far_el2));
+		health_abort(vc->vm);
 		break;
 	case EC_SYSREG:
 		sysreg_trap(vc, esr);
@@ -134,7 +137,9 @@ static void irq_dispatch(struct vcpu *vc)
 		}
 		gic_eoi(intid);
 		gic_deactivate(intid);
-		if (intid == INTID_MAINT && vc) {
+		if (intid == INTID_HYP_TIMER) {
+			health_timer(cpu_this());
+		} else if (intid == INTID_MAINT && vc) {
 			vgic_maintenance(&vc->vm->vgic, vc->id);
 		} else if (intid == system_platform.uart_intid) {
 			console_poll_input();

@@ -57,8 +57,8 @@ void arch_vcpu_el1_reset(struct vcpu *vc)
 	sysreg_write(csselr_el1, 0);
 	sysreg_write(S3_4_C12_C11_7, 0); /* ICH_VMCR_EL2 */
 	/* Active-priority bits of a previous run would mask interrupts after a restart. */
-	sysreg_write(S3_4_C12_C8_0, 0); /* ICH_AP0R0_EL2 */
-	sysreg_write(S3_4_C12_C9_0, 0); /* ICH_AP1R0_EL2 */
+	sysreg_write(S3_4_C12_C8_0, 0);	 /* ICH_AP0R0_EL2 */
+	sysreg_write(S3_4_C12_C9_0, 0);	 /* ICH_AP1R0_EL2 */
 	sysreg_write(S3_4_C12_C11_0, 1); /* ICH_HCR_EL2: En */
 	/* ICC_SRE_EL1 as seen by the guest is fixed to SRE = 1 by the virtual interface. */
 	arch_fp_reset();
@@ -134,4 +134,22 @@ void arch_memzero(paddr_t pa, u64 size)
 		*(volatile u8 *)(uintptr_t)a++ = 0;
 	}
 	dsb(sy);
+}
+
+u64 arch_counter_freq(void)
+{
+	return sysreg_read(cntfrq_el0);
+}
+
+void arch_hyp_timer_set(u64 deadline)
+{
+	sysreg_write(cnthp_cval_el2, deadline);
+	sysreg_write(cnthp_ctl_el2, 1); /* ENABLE, not masked */
+	isb();
+}
+
+void arch_hyp_timer_cancel(void)
+{
+	sysreg_write(cnthp_ctl_el2, 0);
+	isb();
 }

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Health monitoring: a VM fails by crashing (faulting on its own exception
+ * vector), by missing its watchdog, by an abort storm beyond its configured
+ * limit, or by powering off after reporting a failure exit status. Its policy
+ * then decides: stop it, restart it (up to restart-max times, with a doubling
+ * back-off), or reset the whole machine. A requested shutdown (SYSTEM_OFF
+ * with a normal status) is never a failure, so a crash is never confused with
+ * a shutdown.
+ *
+ * Timers: each VM's watchdog and pending restart live on the EL2 timer of the
+ * CPU that runs its vCPU 0, so no VM's health work ever interrupts another
+ * VM's CPU.
+ */
+#include "abi.h"
+#include "console.h"
+#include "vm.h"
+
+static const char *const cause_names[STOP_CAUSE_COUNT] = {
+    "system-off",  "crash",	    "management",   "watchdog",
+    "abort storm", "guest failure", "restart limit"};
+
+const char *health_cause_name(u32 cause)
+{
+	return cause < STOP_CAUSE_COUNT ? cause_names[cause] : "?";
+}
+
+static u64 ms_to_ticks(u64 ms)
+{
+	return ms * arch_counter_freq() / 1000;
+}
+
+/* Re-arms the EL2 timer of the current CPU for the VM of its vCPU 0. */
+static void health_arm(struct vm *vm)
+{
+	u64 deadline = 0;
+
+	if (vm->restart_at) {
+		deadline = vm->restart_at;
+	} else if (vm->cfg->watchdog_ms && vm->state == VM_RUNNING) {
+		deadline = vm->last_heartbeat + ms_to_ticks(vm->cfg->watchdog_ms);
+	}
+	if (deadline) {
+		arch_hyp_timer_set(deadline);
+	} else {
+		arch_hyp_timer_cancel();
+	}
+}
+
+static bool on_home_cpu(const struct vm *vm)
+{
+	return vm->vcpus[0].pcpu == arch_cpu_current();
+}
+
+void health_vm_started(struct vm *vm)
+{
+	vm->started_at = arch_counter();
+	vm->last_heartbeat = vm->started_at;
+	vm->run_aborts = 0;
+	vm->exit_reason = TESSERA_EXIT_NORMAL;
+	vm->exit_code = 0;
+}
+
+void health_heartbeat(struct vm *vm)
+{
+	/* Lazy: the timer looks at this when it fires; nothing to reprogram here. */
+	__atomic_store_n(&vm->last_heartbeat, arch_counter(), __ATOMIC_RELAXED);
+}
+
+void health_abort(struct vm *vm)
+{
+	vm->run_aborts++;
+	if (vm->cfg->abort_limit && vm->run_aborts == (u64)vm->cfg->abort_limit + 1) {
+		health_failure(vm, STOP_ABORTS);
+	}
+}
+
+void health_failure(struct vm *vm, enum vm_stop_cause cause)
+{
+	const struct vm_cfg *cfg = vm->cfg;
+	u64 delay_ms;
+
+	console_printf("VM %u '%s' failed (%s)\n", vm->id, cfg->name, health_cause_name(cause));
+	switch (cfg->policy) {
+	case POLICY_SYSTEM_RESET:
+		console_printf("policy system-reset: resetting the machine\n");
+		arch_machine_reset();
+	case POLICY_RESTART:
+		if (vm->restarts >= cfg->restart_max) {
+			console_printf("VM '%s': no restarts left (%u of %u used)\n", cfg->name,
+				       vm->restarts, cfg->restart_max);
+			vm_stop(vm, STOP_RESTART_LIMIT);
+			return;
+		}
+		vm->restarts++;
+		delay_ms = (u64)cfg->restart_backoff_ms << MIN(vm->restarts - 1, 10U);
+		console_printf("policy restart: restart %u of %u in %llu ms\n", vm->restarts,
+			       cfg->restart_max, (unsigned long long)delay_ms);
+		if (delay_ms == 0) {
+			vm_reset(vm);
+			return;
+		}
+		vm_stop(vm, cause);
+		vm->restart_at = arch_counter() + ms_to_ticks(delay_ms);
+		if (on_home_cpu(vm)) {
+			health_arm(vm);
+		} else {
+			cpu_request(vm->vcpus[0].pcpu, CPU_REQ_HEALTH);
+		}
+		return;
+	case POLICY_STOP:
+	default:
+		vm_stop(vm, cause);
+		return;
+	}
+}
+
+/* On the CPU of a VM's vCPU 0: its EL2 timer fired, or a request asked to re-arm it. */
+void health_timer(struct cpu *c)
+{
+	struct vm *vm;
+	u64 now = arch_counter();
+
+	if (!c->vcpu || c->vcpu->id != 0) {
+		arch_hyp_timer_cancel();
+		return;
+	}
+	vm = c->vcpu->vm;
+	if (vm->restart_at && now >= vm->restart_at) {
+		vm->restart_at = 0;
+		vm_restart(vm);
+	} else if (!vm->restart_at && vm->cfg->watchdog_ms && vm->state == VM_RUNNING &&
+		   now >= __atomic_load_n(&vm->last_heartbeat, __ATOMIC_RELAXED) +
+			      ms_to_ticks(vm->cfg->watchdog_ms)) {
+		health_failure(vm, STOP_WATCHDOG);
+	}
+	health_arm(vm);
+}
