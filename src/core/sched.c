@@ -48,11 +48,14 @@ void sched_run(void)
 				}
 			}
 			__atomic_store_n(&vc->parked, false, __ATOMIC_SEQ_CST);
-			if (__atomic_load_n(&vc->state, __ATOMIC_SEQ_CST) == VCPU_RUNNING) {
+			if (vm_vcpu_runnable(vc)) {
 				vgic_flush(&vc->vm->vgic, vc->id);
 				arch_vcpu_enter(vc, c->stack_top);
 			}
-			arch_vcpu_park(vc);
+			if (__atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING) {
+				arch_vcpu_park(vc); /* off or stopped: silence its timer and LRs */
+			}
+			/* Paused: its timer, LRs and EL1 state stay as they are for resume. */
 			__atomic_store_n(&vc->parked, true, __ATOMIC_RELEASE);
 		}
 		arch_idle_wait();

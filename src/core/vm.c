@@ -192,6 +192,31 @@ int vm_create_all(const void *pack, struct config_error *err)
 	return 0;
 }
 
+/* Waits until every vCPU of vm on another CPU has left the guest. */
+static void vm_wait_parked(struct vm *vm)
+{
+	u32 self = arch_cpu_current();
+
+	for (u32 v = 0; v < vm->vcpu_count; v++) {
+		if (vm->vcpus[v].pcpu != self) {
+			cpu_request(vm->vcpus[v].pcpu, CPU_REQ_WAKE);
+		}
+	}
+	for (u32 v = 0; v < vm->vcpu_count; v++) {
+		if (vm->vcpus[v].pcpu == self) {
+			continue;
+		}
+		while (!__atomic_load_n(&vm->vcpus[v].parked, __ATOMIC_ACQUIRE)) {
+		}
+	}
+}
+
+bool vm_vcpu_runnable(const struct vcpu *vc)
+{
+	return __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING &&
+	       __atomic_load_n(&vc->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING;
+}
+
 /* Stops every vCPU of vm and waits until each CPU has left the guest. */
 static void vm_quiesce(struct vm *vm)
 {
@@ -287,6 +312,30 @@ void vm_reset(struct vm *vm)
 	console_printf("VM %u '%s' resetting (free hypervisor pages: %u)\n", vm->id, vm->cfg->name,
 		       mem_free_pages());
 	vm_reload_boot(vm);
+}
+
+int vm_pause(struct vm *vm)
+{
+	if (!vm_claim(vm, VM_RUNNING, VM_PAUSED)) {
+		return -1;
+	}
+	vm_wait_parked(vm);
+	console_printf("VM %u '%s' paused\n", vm->id, vm->cfg->name);
+	return 0;
+}
+
+int vm_resume(struct vm *vm)
+{
+	if (!vm_claim(vm, VM_PAUSED, VM_RUNNING)) {
+		return -1;
+	}
+	for (u32 v = 0; v < vm->vcpu_count; v++) {
+		if (vm->vcpus[v].pcpu != arch_cpu_current()) {
+			cpu_request(vm->vcpus[v].pcpu, CPU_REQ_WAKE);
+		}
+	}
+	console_printf("VM %u '%s' resumed\n", vm->id, vm->cfg->name);
+	return 0;
 }
 
 int vm_restart(struct vm *vm)

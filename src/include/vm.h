@@ -50,6 +50,7 @@ enum vm_state {
 	VM_RUNNING = 0,
 	VM_STOPPED,
 	VM_RESETTING,
+	VM_PAUSED, /* vCPUs parked with their state kept; resume continues them */
 };
 
 struct vm;
@@ -128,6 +129,11 @@ int vm_create_all(const void *pack, struct config_error *err);
 void vm_reset(struct vm *vm);
 /* Boots a stopped VM again from its pristine images (policy restart, management start). */
 int vm_restart(struct vm *vm);
+/* Parks every vCPU of a running VM, keeping its state / lets it continue. 0 or -1 (wrong state). */
+int vm_pause(struct vm *vm);
+int vm_resume(struct vm *vm);
+/* True if this vCPU may run now (its own state and its VM's). */
+bool vm_vcpu_runnable(const struct vcpu *vc);
 void vm_stop(struct vm *vm, enum vm_stop_cause cause);
 void vm_vcpu_entry_state(struct vcpu *vc, u64 pc, u64 x0);
 struct vm *vm_by_id(u32 id);

@@ -26,8 +26,8 @@ static void trap_exit(struct vcpu *vc)
 	if (__atomic_load_n(&c->requests, __ATOMIC_ACQUIRE)) {
 		sched_handle_requests(c);
 	}
-	if (vc->state != VCPU_RUNNING) {
-		sched_run(); /* vCPU stopped or turned off: this CPU goes idle */
+	if (!vm_vcpu_runnable(vc)) {
+		sched_run(); /* vCPU stopped, off or paused: this CPU goes idle */
 	}
 	vgic_flush(&vc->vm->vgic, vc->id);
 }
