@@ -32,6 +32,9 @@ int main(u64 dtb);
 void kit_secondary_entry(u64 ctx);
 void kit_boot(u64 x0);
 extern char _start[], __image_end[];
+/* CNTVCT_EL0 read by the boot CPU's first instruction (start.S): with QEMU -icount
+ * shift=4 and CNTVOFF 0, the instructions executed on the machine before this guest began. */
+extern u64 kit_entry_counter;
 
 /* Sysreg helpers: the names are assembled as S3_* where binutils may lack them. */
 #define sysreg_read(reg)                                                \
@@ -179,6 +182,20 @@ void kit_exception(struct kit_frame *f, u64 kind);
 /* Loads/stores 32 bits at addr; false (and the ESR_EL1 seen) if it took a data abort. */
 bool kit_probe_read(u64 addr, u32 *val, u64 *esr);
 bool kit_probe_write(u64 addr, u32 val, u64 *esr);
+
+/* bench.c: path lengths from CNTVCT (exact under QEMU -icount shift=4). */
+static inline u64 bench_now(void)
+{
+	u64 v;
+	__asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v)::"memory");
+	return v;
+}
+/* Sorts samples ascending. */
+void bench_sort(u64 *s, u32 n);
+/* Sorts s and prints "BENCH <name>: min=<n> med=<n> max=<n> samples=<n>". */
+void bench_report(const char *name, u64 *s, u32 n);
+/* Ticks between two back-to-back bench_now() calls (the measurement's own cost). */
+u64 bench_overhead(void);
 
 #define ESR_EC(esr)   (((esr) >> 26) & 0x3f)
 #define ESR_DFSC(esr) ((esr)&0x3f)
