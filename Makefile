@@ -12,7 +12,7 @@ B := build
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # Target (EL2) flags: freestanding, no FP/SIMD use by the hypervisor (guest FP state
 # stays in the registers untouched), no unaligned accesses (safe before the MMU is on).
-TFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdlib -fno-builtin -march=armv8-a \
+TFLAGS := -std=gnu11 -O2 -g -fomit-frame-pointer $(WARN) -ffreestanding -nostdlib -fno-builtin -march=armv8-a \
 	-mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-stack-protector -fno-pic -fno-pie -fno-common -ffunction-sections -fdata-sections \
 	-Isrc/include -Isrc/arch/aarch64
@@ -33,7 +33,7 @@ UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c s
 TOOL_C := $(wildcard tools/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all hyp tools guests run test unit systest bench lint format deps clean
+.PHONY: all hyp tools guests linux run test unit systest bench lint format deps clean
 all: hyp tools guests
 
 hyp: $(B)/tessera.elf
@@ -60,16 +60,20 @@ $(B)/unit/%: tests/unit/%.c $(UNIT_LIB_C) $(wildcard src/include/*.h tests/unit/
 	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_LIB_C)
 
 -include guests/guests.mk
+-include tests/fuzz/fuzz.mk
 
 deps:
 	@scripts/deps.sh
 
-run: deps all
+# Debian's arm64 kernel + a busybox initramfs in build/linux/ (cached; needs apt-get).
+linux: ; scripts/fetch-linux.sh
+
+run: deps all linux
 	$(B)/tools/tessera run configs/demo.dts
 
 unit: $(UNIT_TESTS)
 
-test: deps all unit
+test: deps all unit linux
 	@tests/run_all.sh
 
 bench: deps all

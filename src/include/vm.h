@@ -150,6 +150,8 @@ const char *health_cause_name(u32 cause);
 bool psci_guest_call(struct vcpu *vc, u32 fid);
 /* core/hypercall.c: SMCCC dispatch for HVC/SMC from a guest. */
 void hypercall_dispatch(struct vcpu *vc, bool is_smc);
+/* The hot calls, handled without the vGIC or a full register save; false = not one of them. */
+bool hypercall_fast(struct vcpu *vc);
 
 /* core/vdev.c: emulated MMIO. Returns false if nothing is there (caller aborts). */
 bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val);

@@ -14,12 +14,14 @@
 #include "vm.h"
 
 void trap_sync(struct vcpu *vc);
-void trap_irq(struct vcpu *vc);
+u64 trap_hvc_fast(struct vcpu *vc);
+u64 trap_irq(struct vcpu *vc);
 void trap_serror(struct vcpu *vc);
 void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far);
 
-/* Leaves the trap path: handles cross-CPU requests and refills list registers. */
-static void trap_exit(struct vcpu *vc)
+/* Leaves the trap path: handles cross-CPU requests and refills list registers.
+ * Returns false if the vCPU must not go back to the guest (stopped, off, paused). */
+static bool trap_exit(struct vcpu *vc)
 {
 	struct cpu *c = cpu_this();
 
@@ -27,9 +29,10 @@ static void trap_exit(struct vcpu *vc)
 		sched_handle_requests(c);
 	}
 	if (!vm_vcpu_runnable(vc)) {
-		sched_run(); /* vCPU stopped, off or paused: this CPU goes idle */
+		return false;
 	}
 	vgic_flush(&vc->vm->vgic, vc->id);
+	return true;
 }
 
 static void data_abort(struct vcpu *vc, u64 esr)
@@ -112,7 +115,26 @@ void trap_sync(struct vcpu *vc)
 		inject_undef(vc);
 		break;
 	}
-	trap_exit(vc);
+	if (!trap_exit(vc)) {
+		sched_run(); /* the full register file was saved: this CPU goes idle */
+	}
+}
+
+/*
+ * HVC fast path, called with only x0-x18/x30 saved: Tessera calls that change
+ * no vGIC state of this vCPU, no ELR/SPSR and no vCPU state. Returns 1 to fall
+ * back to trap_sync. Interrupts that arrived meanwhile (a remote injection, a
+ * kick) are still pending at EL2 and are taken as soon as the guest resumes.
+ */
+u64 trap_hvc_fast(struct vcpu *vc)
+{
+	/* The null call (version query) stays a leaf: it is the floor of every trap's cost. */
+	if ((u32)vc->regs.x[0] == TESSERA_HC_VERSION) {
+		vc->regs.x[0] = (TESSERA_ABI_MAJOR << 16) | TESSERA_ABI_MINOR;
+		return 0;
+	}
+	vc->trap_count++;
+	return hypercall_fast(vc) ? 0 : 1;
 }
 
 /* Handles every pending physical interrupt on this CPU. */
@@ -155,12 +177,13 @@ void arch_irq_poll(void)
 	irq_dispatch(vc && vc->state == VCPU_RUNNING ? vc : NULL);
 }
 
-void trap_irq(struct vcpu *vc)
+/* Returns 1 if the vCPU must not resume (vectors.S then saves the rest and idles). */
+u64 trap_irq(struct vcpu *vc)
 {
 	vc->irq_count++;
 	vgic_sync(&vc->vm->vgic, vc->id);
 	irq_dispatch(vc);
-	trap_exit(vc);
+	return trap_exit(vc) ? 0 : 1;
 }
 
 void trap_serror(struct vcpu *vc)
@@ -168,7 +191,9 @@ void trap_serror(struct vcpu *vc)
 	/* An asynchronous abort caused by this guest: report it back to the guest. */
 	vc->vm->stats.aborts++;
 	sysreg_write(hcr_el2, sysreg_read(hcr_el2) | HCR_VSE);
-	trap_exit(vc);
+	if (!trap_exit(vc)) {
+		sched_run();
+	}
 }
 
 void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far)

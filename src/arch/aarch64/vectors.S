@@ -13,7 +13,13 @@
 	b	\target
 .endm
 
-.macro save_guest
+/*
+ * Guest entry saves only what C may clobber (x0-x18, x30) plus ELR/SPSR; the C
+ * ABI preserves x19-x29 (AAPCS64). Handlers that need the guest's whole register
+ * file (an MMIO access naming x19-x28, a vCPU that must go idle) first run
+ * save_callee, while those registers still hold the guest's values.
+ */
+.macro save_partial
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
@@ -25,18 +31,39 @@
 	stp	x12, x13, [x0, #96]
 	stp	x14, x15, [x0, #112]
 	stp	x16, x17, [x0, #128]
-	stp	x18, x19, [x0, #144]
-	stp	x20, x21, [x0, #160]
-	stp	x22, x23, [x0, #176]
-	stp	x24, x25, [x0, #192]
-	stp	x26, x27, [x0, #208]
-	stp	x28, x29, [x0, #224]
+	str	x18, [x0, #144]
 	ldp	x2, x3, [sp], #16
 	str	x30, [x0, #240]
 	stp	x2, x3, [x0]
 	mrs	x1, elr_el2
 	mrs	x2, spsr_el2
 	stp	x1, x2, [x0, #REGS_ELR]
+.endm
+
+/* x0 = vCPU. */
+.macro save_callee
+	str	x19, [x0, #152]
+	stp	x20, x21, [x0, #160]
+	stp	x22, x23, [x0, #176]
+	stp	x24, x25, [x0, #192]
+	stp	x26, x27, [x0, #208]
+	stp	x28, x29, [x0, #224]
+.endm
+
+/* x0 = vCPU; returns to the guest restoring only what save_partial saved. */
+.macro restore_partial
+	ldp	x2, x3, [x0, #16]
+	ldp	x4, x5, [x0, #32]
+	ldp	x6, x7, [x0, #48]
+	ldp	x8, x9, [x0, #64]
+	ldp	x10, x11, [x0, #80]
+	ldp	x12, x13, [x0, #96]
+	ldp	x14, x15, [x0, #112]
+	ldp	x16, x17, [x0, #128]
+	ldr	x18, [x0, #144]
+	ldr	x30, [x0, #240]
+	ldp	x0, x1, [x0]
+	eret
 .endm
 
 	.text
@@ -61,17 +88,38 @@ vectors:
 	ventry	guest_serror
 
 guest_sync:
-	save_guest
+	save_partial
+	/* Fast path: HVC calls that need neither the vGIC nor the full register file. */
+	mrs	x1, esr_el2
+	lsr	x1, x1, #26
+	cmp	x1, #0x16
+	b.ne	1f
+	bl	trap_hvc_fast
+	cbnz	x0, 2f
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0]
+	restore_partial
+2:	mrs	x0, tpidr_el2
+	ldr	x0, [x0]
+1:	save_callee
 	bl	trap_sync
 	b	guest_restore
 
 guest_irq:
-	save_guest
+	save_partial
 	bl	trap_irq
-	b	guest_restore
+	mrs	x1, tpidr_el2
+	ldr	x1, [x1]
+	cbnz	x0, 3f
+	mov	x0, x1
+	restore_partial
+3:	mov	x0, x1
+	save_callee
+	b	sched_run		/* the vCPU stopped, paused or went off: idle */
 
 guest_serror:
-	save_guest
+	save_partial
+	save_callee
 	bl	trap_serror
 	b	guest_restore
 
