@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Fetch Debian's unmodified arm64 Linux kernel and busybox, and build the Linux
+# VM's boot files (issue 4):
+#   build/linux/Image               the kernel, a plain arm64 Image
+#                                   (Documentation/arch/arm64/booting.rst)
+#   build/linux/initramfs.cpio.gz   busybox (static) + /init
+# The .deb files are cached in build/linux/ (never committed): a second run with
+# everything present does nothing. Needs root for apt-get on a fresh machine
+# (like scripts/deps.sh); never prompts.
+#
+# LINUX_PKG=linux-image-...-arm64-unsigned picks another kernel package; by
+# default the newest linux-image-6.1.0-<abi>-arm64-unsigned the archive has (the
+# 6.1 line is the one our platform facts were checked on; see docs).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+OUT=build/linux
+mkdir -p "$OUT"
+
+if [ -s "$OUT/Image" ] && [ -s "$OUT/initramfs.cpio.gz" ] &&
+	[ "$OUT/initramfs.cpio.gz" -nt "$0" ]; then
+	exit 0
+fi
+
+need() { command -v "$1" >/dev/null 2>&1; }
+apt_install() {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+}
+
+# dpkg-deb and cpio to unpack and pack; gzip to compress.
+if ! need cpio || ! need gzip; then
+	apt-get update -q || true
+	apt_install cpio gzip
+fi
+
+# Download the .debs only when not cached.
+if ! ls "$OUT"/linux-image-*-arm64-unsigned_*.deb >/dev/null 2>&1 ||
+	! ls "$OUT"/busybox-static_*_arm64.deb >/dev/null 2>&1; then
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		dpkg --add-architecture arm64
+	fi
+	apt-get update -q
+	pkg=${LINUX_PKG:-$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-arm64-unsigned$' |
+		awk '{print $1}' | sort -V | tail -n 1)}
+	if [ -z "$pkg" ]; then
+		echo "fetch-linux: no linux-image-6.1.0-*-arm64-unsigned package in the apt lists" >&2
+		exit 1
+	fi
+	echo "fetch-linux: downloading $pkg and busybox-static:arm64"
+	rm -f "$OUT"/linux-image-*.deb "$OUT"/busybox-static_*.deb
+	(cd "$OUT" && apt-get download "$pkg:arm64" busybox-static:arm64)
+fi
+
+kdeb=$(ls "$OUT"/linux-image-*-arm64-unsigned_*.deb | sort -V | tail -n 1)
+bdeb=$(ls "$OUT"/busybox-static_*_arm64.deb | tail -n 1)
+
+# Kernel: boot/vmlinuz-* is a plain Image on Debian arm64; accept a gzip one too.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+dpkg-deb -x "$kdeb" "$tmp/k"
+vmlinuz=$(ls "$tmp"/k/boot/vmlinuz-* | head -n 1)
+if gzip -t "$vmlinuz" 2>/dev/null; then
+	gzip -dc "$vmlinuz" >"$OUT/Image.new"
+else
+	cp "$vmlinuz" "$OUT/Image.new"
+fi
+# arm64 Image header: magic "ARM\x64" at offset 0x38.
+if [ "$(dd if="$OUT/Image.new" bs=1 skip=56 count=4 2>/dev/null | od -An -c | tr -d ' ')" != 'ARMd' ]; then
+	echo "fetch-linux: $vmlinuz is not an arm64 Image" >&2
+	exit 1
+fi
+mv "$OUT/Image.new" "$OUT/Image"
+basename "$kdeb" >"$OUT/VERSION"
+
+# Initramfs: busybox + applet links + /init.
+dpkg-deb -x "$bdeb" "$tmp/b"
+root=$tmp/root
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,etc}
+cp "$tmp/b/bin/busybox" "$root/bin/busybox"
+for applet in init awk cut sh mount umount cat echo ls ps dmesg uname grep tr wc sleep poweroff reboot \
+	halt setsid cttyhack mkdir mknod date true false head tail sync; do
+	ln -sf busybox "$root/bin/$applet"
+done
+cat >"$root/init" <<'EOF'
+#!/bin/sh
+# Tessera Linux VM init: mount the pseudo file systems, print a machine-checkable
+# marker, then hand PID 1 to busybox init (/etc/inittab), which runs a shell on the
+# console and turns `poweroff`/`reboot` into PSCI SYSTEM_OFF/SYSTEM_RESET: they
+# stop/reset only this VM.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+cpus=$(grep -c '^processor' /proc/cpuinfo)
+echo "TESSERA-LINUX: init up cpus=$cpus online=$(cat /sys/devices/system/cpu/online) kernel=$(uname -r)"
+# For tests: "tessera.then=poweroff" or "tessera.then=reboot" on the kernel command
+# line checks that the timer ticks (arch_timer interrupts over one second, all CPUs),
+# then powers off or reboots at once instead of starting the shell.
+timer_irqs() { awk -v n="$cpus" '/arch_timer/ { for (i = 2; i <= n + 1; i++) s += $i } END { print s + 0 }' /proc/interrupts; }
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	tessera.then=poweroff | tessera.then=reboot)
+		a=$(timer_irqs)
+		sleep 1
+		b=$(timer_irqs)
+		echo "TESSERA-LINUX: timer irqs_in_1s=$((b - a)) uptime=$(cut -d' ' -f1 /proc/uptime)"
+		echo "TESSERA-LINUX: ${arg#tessera.then=}"
+		"${arg#tessera.then=}" -f
+		;;
+	esac
+done
+exec /bin/init
+EOF
+chmod 755 "$root/init"
+cat >"$root/etc/inittab" <<'EOF'
+# busybox init: a login shell on the console (cttyhack finds the real tty, so job
+# control and Ctrl-C work), started again when it exits.
+::respawn:/bin/cttyhack /bin/sh -l
+::shutdown:/bin/sync
+EOF
+cat >"$root/etc/profile" <<'EOF'
+PS1='tessera-linux:\w# '
+export PS1
+EOF
+(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -9n >"$OUT/initramfs.cpio.gz.new"
+mv "$OUT/initramfs.cpio.gz.new" "$OUT/initramfs.cpio.gz"
+echo "fetch-linux: $OUT/Image ($(cat "$OUT/VERSION")), $OUT/initramfs.cpio.gz"
