@@ -38,3 +38,11 @@ $(B)/guests/%.elf: $(B)/guests/%.o $(GUEST_KIT_OBJ) guests/kit/guest.ld
 .PRECIOUS: $(B)/guests/%.o $(GUEST_KIT_OBJ)
 
 -include $(GUEST_KIT_OBJ:.o=.d) $(GUEST_ELFS:.elf=.d)
+
+# Raw binaries (objcopy -O binary) for the raw-image boot test: load address and entry come
+# from the config.
+OBJCOPY_T ?= $(CROSS)objcopy
+$(B)/guests/%.bin: $(B)/guests/%.elf
+	$(OBJCOPY_T) -O binary $< $@
+
+guests: $(B)/guests/hello.bin
