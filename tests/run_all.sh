@@ -8,7 +8,9 @@
 #   unit    every build/unit/test_* binary (built by `make unit`)
 #   config  tests/config_check.sh       (if present: negative config tests)
 #   guests  tests/system/guests_bare.sh (if present: guests on bare QEMU)
+#   fuzz    tests/fuzz/regress.sh       (each libFuzzer harness over its committed corpus)
 #   system  tests/system/run.sh         (QEMU system tests of the hypervisor)
+#   linux-console tests/system/linux_console.sh (types into the Linux shell via a FIFO)
 #   lint    scripts/lint.sh             (clang-format, cppcheck)
 # A unit binary or stage script that exits non-zero without printing any "FAIL: "
 # line (a crash, a sanitizer report, a missing tool) counts as one failure.
@@ -72,7 +74,9 @@ main()
 
 	stage_script config tests/config_check.sh
 	stage_script guests tests/system/guests_bare.sh
+	stage_script fuzz tests/fuzz/regress.sh
 	stage_script system tests/system/run.sh
+	stage_script linux-console tests/system/linux_console.sh
 	if [ "${SKIP_LINT:-0}" = 1 ]; then
 		echo "== lint: skipped (SKIP_LINT=1)"
 	else

@@ -95,7 +95,7 @@ run_spec()
 	local spec=$1 name key val line lineno=0
 	name=$(basename "$spec" .test)
 	local config="" cpu=$DEFAULT_CPU tmo=$DEFAULT_TIMEOUT want_exit=0 a
-	local expects=() expect_res=() same_res=() rejects=() allows=() errors=() seen=""
+	local qemu_args=() expects=() expect_res=() same_res=() rejects=() allows=() errors=() seen=""
 
 	while IFS= read -r line || [ -n "$line" ]; do
 		lineno=$((lineno + 1))
@@ -118,6 +118,7 @@ run_spec()
 		expect) expects+=("$val") ;;
 		expect-re) expect_res+=("$val") ;;
 		same-re) same_res+=("$val") ;;
+		qemu) read -r -a qemu_args <<<"$val" ;;
 		reject) rejects+=("$val") ;;
 		allow) allows+=("$val") ;;
 		*) errors+=("spec line $lineno: unknown key '$key'") ;;
@@ -163,7 +164,7 @@ run_spec()
 	{
 		timeout -k 5 $((tmo + WATCHDOG_GRACE)) \
 			"$TESSERA" run "$config" --cpu "$cpu" --timeout "$tmo" --pack "$img" \
-			>"$log" 2>&1 </dev/null
+			${qemu_args[@]+-- "${qemu_args[@]}"} >"$log" 2>&1 </dev/null
 	} 2>/dev/null
 	rc=$?
 

@@ -1,0 +1,185 @@
+#!/usr/bin/env bash
+# Interactive system test of the mixed-criticality demo (configs/demo.dts): Debian
+# Linux (focused console) beside the rt guest. Types into the console through a FIFO
+# on QEMU's standard input and reads the console log:
+#   linux_console   a command typed into the Linux shell answers; Ctrl-T l lists the
+#                   VMs, Ctrl-T 2 / Ctrl-T 1 move the keyboard to rt and back
+#   linux_reboot    `reboot` resets only the Linux VM, which boots to its shell again
+#   linux_poweroff  `poweroff` stops only the Linux VM
+# and, for the last two, the rt guest's report numbers run on without a gap.
+# Prints "PASS: system/<name>" or "FAIL: system/<name> (<reason>)" per check, the
+# end of the log on failure; exits 1 if any failed. Needs `make all linux`.
+# Every wait has a deadline (no sleep is an assertion); the whole run takes < 60 s.
+set -u
+
+cd "$(dirname "$0")/../.." || exit 1
+
+TESSERA=${TESSERA:-build/tools/tessera}
+OUT_DIR=${OUT_DIR:-build/systest}
+CONFIG=configs/demo.dts
+LOG=$OUT_DIR/linux_console.log
+STEP_TIMEOUT=${STEP_TIMEOUT:-40} # seconds for one step (a Linux boot is the longest)
+mkdir -p "$OUT_DIR"
+
+fifo=$(mktemp -u "${TMPDIR:-/tmp}/tessera-console.XXXXXX")
+mkfifo "$fifo" || exit 1
+qpid=
+cleanup()
+{
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+		printf '\001x' >&3 2>/dev/null # QEMU's own quit key (Ctrl-A x)
+		for _ in $(seq 50); do
+			kill -0 "$qpid" 2>/dev/null || break
+			sleep 0.1
+		done
+		# `tessera run` does not pass SIGTERM on to QEMU: end the whole group.
+		kill -- -"$qpid" 2>/dev/null
+		wait "$qpid" 2>/dev/null
+	fi
+	exec 3>&- 2>/dev/null
+	rm -f "$fifo"
+}
+trap cleanup EXIT
+
+# The whole run is bounded by --timeout; the FIFO is QEMU's standard input. setsid:
+# its own process group, so cleanup can end QEMU too.
+setsid "$TESSERA" run "$CONFIG" --timeout 120 --pack "$OUT_DIR/linux_console.img" \
+	<"$fifo" >"$LOG" 2>&1 &
+qpid=$!
+exec 3>"$fifo"
+
+failed=0
+pass() { echo "PASS: system/$1"; }
+fail()
+{
+	echo "FAIL: system/$1 ($2)"
+	tr -d '\r' <"$LOG" | tail -n 20 | sed 's/^/    | /'
+	failed=1
+}
+
+# clean: the log without carriage returns.
+clean() { tr -d '\r' <"$LOG"; }
+# wait_line FROM FIXED: wait until a line after line FROM contains FIXED; prints its
+# line number. Fails on timeout or when QEMU exits.
+wait_line()
+{
+	local from=$1 text=$2 end=$((SECONDS + STEP_TIMEOUT)) n
+	while [ $SECONDS -lt $end ]; do
+		n=$(clean | tail -n +"$((from + 1))" | grep -a -n -F -m 1 -- "$text" | cut -d: -f1)
+		if [ -n "$n" ]; then
+			echo $((from + n))
+			return 0
+		fi
+		kill -0 "$qpid" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
+lines() { clean | wc -l; }
+send() { printf '%b' "$1" >&3; }
+# type_line TEXT: types TEXT and Enter like a typist: 4 bytes at a time, each chunk
+# only once the shell has echoed the one before. The virtual PL011 has a 32-byte RX
+# FIFO and, like the hardware, drops what finds it full (src/vdev/vpl011.c), so a
+# fast paste would lose the end of the line. Keep TEXT short enough not to wrap.
+type_line()
+{
+	local t=$1 i from end
+	from=$(lines)
+	from=$((from > 0 ? from - 1 : 0))
+	for ((i = 0; i < ${#t}; i += 4)); do
+		printf '%s' "${t:i:4}" >&3
+		end=$((SECONDS + 10))
+		until clean | tail -n +"$((from + 1))" | grep -a -q -F -- "${t:0:i+4}"; do
+			[ $SECONDS -lt $end ] || return 1
+			sleep 0.05
+		done
+	done
+	printf '\n' >&3
+}
+# last_seq: the highest rt report number in the log so far.
+last_seq() { clean | sed -n 's/^\[rt\] RT: seq=\([0-9]*\) .*/\1/p' | tail -n 1; }
+# seqs_contiguous: rt's reports are 1, 2, 3, ... with no gap or restart.
+seqs_contiguous()
+{
+	clean | sed -n 's/^\[rt\] RT: seq=\([0-9]*\) .*/\1/p' |
+		awk '$1 != NR { bad = 1 } END { exit bad || NR == 0 }'
+}
+# wait_seq_after N: wait until rt reports a seq greater than N.
+wait_seq_after()
+{
+	local want=$1 end=$((SECONDS + STEP_TIMEOUT)) s
+	while [ $SECONDS -lt $end ]; do
+		s=$(last_seq)
+		[ -n "$s" ] && [ "$s" -gt "$want" ] && return 0
+		sleep 0.2
+	done
+	return 1
+}
+
+run_checks()
+{
+	local l s
+	# 1. Boot to the shell prompt; the keyboard is on linux, the first VM.
+	l=$(wait_line 0 "[linux] TESSERA-LINUX: init up cpus=2") ||
+		{ fail linux_console "no Linux marker"; return; }
+	wait_line "$l" "tessera-linux:/# " >/dev/null || { fail linux_console "no prompt"; return; }
+	l=$(lines)
+	type_line 'echo answer=$((6*7)) cpus=$(grep -c ^proc /proc/cpuinfo)'
+	wait_line "$l" "[linux] answer=42 cpus=2" >/dev/null ||
+		{ fail linux_console "no answer to a typed command"; return; }
+	# Console switching (src/core/console.c): list, to rt, back to linux.
+	l=$(lines)
+	send '\x14l'
+	wait_line "$l" "[tessera] console: 1:linux* 2:rt" >/dev/null ||
+		{ fail linux_console "Ctrl-T l"; return; }
+	send '\x142'
+	wait_line "$l" "[tessera] console -> rt" >/dev/null || { fail linux_console "Ctrl-T 2"; return; }
+	send '\x141'
+	wait_line "$l" "[tessera] console -> linux" >/dev/null ||
+		{ fail linux_console "Ctrl-T 1"; return; }
+	l=$(lines)
+	type_line 'uname -m'
+	wait_line "$l" "[linux] aarch64" >/dev/null ||
+		{ fail linux_console "no answer after switching back"; return; }
+	pass linux_console
+
+	# 2. reboot: only Linux resets and boots again; rt runs on.
+	l=$(lines)
+	type_line reboot
+	l=$(wait_line "$l" "[tessera] VM 0 'linux' resetting") ||
+		{ fail linux_reboot "no reset of VM linux"; return; }
+	s=$(last_seq)
+	l=$(wait_line "$l" "[linux] TESSERA-LINUX: init up cpus=2") ||
+		{ fail linux_reboot "Linux did not boot again"; return; }
+	wait_line "$l" "tessera-linux:/# " >/dev/null ||
+		{ fail linux_reboot "no prompt after reboot"; return; }
+	wait_seq_after "${s:-0}" || { fail linux_reboot "rt stopped reporting"; return; }
+	if clean | grep -a -q "VM 1 'rt' \(stopped\|resetting\|restarting\)"; then
+		fail linux_reboot "rt was stopped or reset"
+		return
+	fi
+	seqs_contiguous || { fail linux_reboot "rt report numbers have a gap"; return; }
+	pass linux_reboot
+
+	# 3. poweroff: only Linux stops; rt reports twice more, numbers contiguous.
+	l=$(lines)
+	type_line poweroff
+	wait_line "$l" "[tessera] VM 0 'linux' stopped (system-off" >/dev/null ||
+		{ fail linux_poweroff "VM linux did not stop"; return; }
+	s=$(last_seq)
+	wait_seq_after "$((${s:-0} + 1))" || { fail linux_poweroff "rt stopped reporting"; return; }
+	if clean | grep -a -q -e "VM 1 'rt' stopped" -e "all VMs stopped"; then
+		fail linux_poweroff "rt stopped too"
+		return
+	fi
+	seqs_contiguous || { fail linux_poweroff "rt report numbers have a gap"; return; }
+	pass linux_poweroff
+}
+
+start=$SECONDS
+run_checks
+if clean | grep -a -q -e PANIC -e "Kernel panic" -e "KIT: unhandled exception"; then
+	fail linux_console_log "panic in the log"
+fi
+echo "linux_console.sh: $((SECONDS - start)) s, log in $LOG"
+exit $failed
