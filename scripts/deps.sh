@@ -5,8 +5,8 @@
 # stdin.
 #
 # To add a dependency, add one line to NEEDS below: "<check> <package>", where
-# <check> is a command name looked up with `command -v`, or an absolute path that
-# must exist (for packages that ship no command, e.g. headers).
+# <check> is a command name looked up with `command -v`, or an absolute path (a glob
+# is allowed) that must exist (for packages that ship no command, e.g. headers).
 set -u
 
 NEEDS=(
@@ -21,6 +21,9 @@ NEEDS=(
 	"/usr/include/stdio.h libc6-dev"
 	"clang-format clang-format"
 	"cppcheck cppcheck"
+	# tests/fuzz: libFuzzer harnesses need clang and its fuzzer runtime.
+	"clang clang"
+	"/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a libclang-rt-14-dev"
 	"git git"
 	"timeout coreutils"
 	"grep grep"
@@ -34,7 +37,7 @@ for entry in "${NEEDS[@]}"; do
 	check=${entry%% *}
 	pkg=${entry#* }
 	case $check in
-	/*) [ -e "$check" ] && continue ;;
+	/*) compgen -G "$check" >/dev/null && continue ;;
 	*) command -v "$check" >/dev/null 2>&1 && continue ;;
 	esac
 	case " ${missing[*]-} " in

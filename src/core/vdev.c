@@ -10,6 +10,18 @@
 #include "pl011.h"
 #include "vm.h"
 
+/* Physical RX interrupt masked because the focused VM's receive FIFO was full. */
+static bool rx_throttled;
+
+/* True if the VM with console focus can take another byte (or would drop it anyway). */
+static bool console_rx_room(void)
+{
+	struct vm *vm = vm_by_id(console_focus());
+
+	return !vm || vm->state != VM_RUNNING ||
+	       __atomic_load_n(&vm->uart.rx_count, __ATOMIC_RELAXED) < VPL011_FIFO;
+}
+
 static bool in_window(ipa_t ipa, u32 size, ipa_t base, u64 len)
 {
 	return ipa >= base && ipa - base < len && size <= len - (ipa - base);
@@ -34,6 +46,13 @@ bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val)
 	if (in_window(ipa, size, GUEST_UART_BASE, GUEST_UART_SIZE)) {
 		bool ok = vpl011_access(&vm->uart, ipa - GUEST_UART_BASE, size, write, val);
 		vdev_uart_update_irq(vm);
+		if (!write && ipa == GUEST_UART_BASE &&
+		    __atomic_load_n(&rx_throttled, __ATOMIC_ACQUIRE) && console_rx_room()) {
+			/* The guest drained its FIFO: take input again (CPU 0 gets the interrupt).
+			 */
+			__atomic_store_n(&rx_throttled, false, __ATOMIC_RELEASE);
+			pl011_rx_irq_enable(true);
+		}
 		return ok;
 	}
 	return false;
@@ -88,8 +107,19 @@ void console_poll_input(void)
 	int c;
 
 	pl011_irq_ack();
-	/* Bounded: a flood of input cannot keep this CPU away from its vCPU. */
-	for (u32 n = 0; n < 64 && (c = pl011_getc()) >= 0; n++) {
+	/* Bounded: a flood of input cannot keep this CPU away from its vCPU. Flow control:
+	 * while the focused VM's FIFO is full, leave bytes in the UART (QEMU then stops
+	 * reading its input) instead of dropping them as an overrun would. */
+	for (u32 n = 0; n < 64; n++) {
+		if (!console_rx_room()) {
+			__atomic_store_n(&rx_throttled, true, __ATOMIC_RELEASE);
+			pl011_rx_irq_enable(false);
+			return;
+		}
+		c = pl011_getc();
+		if (c < 0) {
+			break;
+		}
 		console_input((u8)c);
 	}
 }

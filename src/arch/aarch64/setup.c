@@ -13,10 +13,12 @@
 #include "layout.h"
 #include "lib.h"
 #include "mem.h"
+#include "mgmt.h"
 #include "pack.h"
 #include "pl011.h"
 #include "platform.h"
 #include "sysreg.h"
+#include "vgic.h"
 #include "vm.h"
 
 extern char secondary_entry[];
@@ -168,7 +170,8 @@ static void primary_boot(u64 stack_top)
 	    system_platform.cpu_count, (unsigned long long)(system_platform.ram[0].size >> 20),
 	    (unsigned long long)(uintptr_t)__hyp_start, (unsigned long long)(uintptr_t)__hyp_end);
 	gic_init(system_platform.gicd_base, system_platform.gicr_base, system_platform.gicr_size);
-	system_platform.spi_limit = gic_spi_limit();
+	/* Pass-through IRQs must also fit the vGIC model (SPIs up to 32 + VGIC_MAX_SPIS). */
+	system_platform.spi_limit = MIN(gic_spi_limit(), 32U + VGIC_MAX_SPIS);
 	if (gic_cpu_init(0, cpus[0].mpidr) != 0) {
 		console_printf("no GIC redistributor for CPU 0\n");
 		halt();
@@ -197,6 +200,8 @@ static void primary_boot(u64 stack_top)
 		arch_gic_irq_enable(system_platform.uart_intid, true);
 		pl011_rx_irq_enable(true);
 	}
+	/* Management channel (docs/MANAGEMENT.md): before any VM runs, so none can stop first. */
+	mgmt_init(dtb, SZ_2M);
 	start_secondaries();
 }
 
