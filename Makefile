@@ -33,7 +33,7 @@ UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c s
 TOOL_C := $(wildcard tools/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all hyp tools guests linux run test unit systest bench lint format deps clean
+.PHONY: all hyp tools guests linux u-boot run test unit systest bench lint format deps clean
 all: hyp tools guests
 
 hyp: $(B)/tessera.elf
@@ -68,12 +68,15 @@ deps:
 # Debian's arm64 kernel + a busybox initramfs in build/linux/ (cached; needs apt-get).
 linux: ; scripts/fetch-linux.sh
 
+# Debian's U-Boot (u-boot-qemu) + the Linux payload it boots, in build/u-boot/ (cached).
+u-boot: linux ; scripts/fetch-u-boot.sh
+
 run: deps all linux
 	$(B)/tools/tessera run configs/demo.dts
 
 unit: $(UNIT_TESTS)
 
-test: deps all unit linux
+test: deps all unit linux u-boot
 	@tests/run_all.sh
 
 bench: deps all

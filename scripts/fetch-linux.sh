@@ -81,6 +81,19 @@ for applet in init awk cut sh mount umount cat echo ls ps dmesg uname grep tr wc
 	halt setsid cttyhack mkdir mknod date true false head tail sync; do
 	ln -sf busybox "$root/bin/$applet"
 done
+# virtio (docs/VIRTIO.md): the kernel has CONFIG_VIRTIO=y (core + ring built in) and
+# virtio_mmio, virtio_console, virtio_blk as modules without dependencies; /init loads
+# them with busybox insmod.
+mkdir -p "$root/lib/modules"
+for ko in drivers/virtio/virtio_mmio.ko drivers/char/virtio_console.ko drivers/block/virtio_blk.ko; do
+	src=$(ls "$tmp"/k/lib/modules/*/kernel/"$ko" 2>/dev/null | head -n 1)
+	if [ -n "$src" ]; then
+		cp "$src" "$root/lib/modules/"
+	fi
+done
+for applet in insmod stty hexdump dd od seq; do
+	ln -sf busybox "$root/bin/$applet"
+done
 cat >"$root/init" <<'EOF'
 #!/bin/sh
 # Tessera Linux VM init: mount the pseudo file systems, print a machine-checkable
@@ -92,6 +105,9 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 cpus=$(grep -c '^processor' /proc/cpuinfo)
+for m in virtio_mmio virtio_console virtio_blk; do
+	[ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko 2>/dev/null
+done
 echo "TESSERA-LINUX: init up cpus=$cpus online=$(cat /sys/devices/system/cpu/online) kernel=$(uname -r)"
 # For tests: "tessera.then=poweroff" or "tessera.then=reboot" on the kernel command
 # line checks that the timer ticks (arch_timer interrupts over one second, all CPUs),
@@ -106,6 +122,37 @@ for arg in $(cat /proc/cmdline); do
 		echo "TESSERA-LINUX: timer irqs_in_1s=$((b - a)) uptime=$(cut -d' ' -f1 /proc/uptime)"
 		echo "TESSERA-LINUX: ${arg#tessera.then=}"
 		"${arg#tessera.then=}" -f
+		;;
+	esac
+done
+# virtio tests (docs/VIRTIO.md): "tessera.then=vcon" answers "PING <n>" with "PONG <n>" on
+# /dev/hvc0 (a virtio-console link) until "BYE", then powers off; "tessera.then=blk"
+# dumps the first 64 bytes of /dev/vda (a passed-through virtio-blk) and powers off.
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	tessera.then=vcon)
+		for i in 1 2 3 4 5 6 7 8 9 10; do [ -c /dev/hvc0 ] && break; sleep 1; done
+		# hvc resets termios on its last close: set raw mode on the descriptor we keep.
+		exec 3<>/dev/hvc0
+		stty raw -echo <&3
+		echo "READY" >&3
+		echo "TESSERA-LINUX: vcon ready"
+		n=0
+		while read -r word num <&3; do
+			[ "$word" = BYE ] && break
+			echo "PONG $num" >&3
+			n=$((n + 1))
+		done
+		echo "TESSERA-LINUX: vcon answered=$n"
+		poweroff -f
+		;;
+	tessera.then=blk)
+		for i in 1 2 3 4 5; do [ -b /dev/vda ] && break; sleep 1; done
+		echo "TESSERA-LINUX: blk $(cat /sys/block/vda/size 2>/dev/null) sectors"
+		dd if=/dev/vda bs=512 count=1 2>/dev/null | hexdump -C | head -n 4
+		dd if=/dev/vda bs=512 skip=2048 count=1 2>/dev/null | head -c 32
+		echo
+		poweroff -f
 		;;
 	esac
 done

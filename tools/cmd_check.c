@@ -18,6 +18,10 @@ static void check_print_vm(const struct vm_cfg *vm, const struct vm_layout *l)
 		       (unsigned long long)vm->mem[i].ipa, (unsigned long long)vm->mem[i].phys,
 		       (unsigned long long)vm->mem[i].size);
 	}
+	if (vm->has_flash) {
+		printf("    FLASH guest 0x0  host 0x%llx  size 0x%llx\n",
+		       (unsigned long long)vm->flash.phys, (unsigned long long)vm->flash.size);
+	}
 	printf("    image %s (%s) at 0x%llx..0x%llx entry 0x%llx\n", vm->image,
 	       image_format_name(l->kernel.fmt), (unsigned long long)l->kernel.lo,
 	       (unsigned long long)l->kernel.hi, (unsigned long long)l->entry);

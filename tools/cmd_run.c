@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `tessera run FILE.dts [--cpu MODEL] [--icount] [--timeout S] [--pack IMG]
- * [--hyp ELF] [-- QEMU ARGS]`: packs the config and boots it on QEMU virt,
- * sized from the config's /platform node. Exit status is QEMU's, or 124 when
+ * [--hyp ELF] [--mgmt SOCKET] [-- QEMU ARGS]`: packs the config and boots it on
+ * QEMU virt, sized from the config's /platform node. --mgmt connects the
+ * hypervisor's management channel to a Unix socket for `tessera ctl`. Exit status is QEMU's, or 124
+ * when
  * --timeout expires (as timeout(1) does).
  */
 #include <errno.h>
@@ -22,7 +24,7 @@
 #define RUN_MAX_ARGS 64
 
 struct run_opts {
-	const char *dts, *cpu, *pack, *hyp;
+	const char *dts, *cpu, *pack, *hyp, *mgmt;
 	bool icount;
 	long timeout;
 	int extra_argc;
@@ -50,6 +52,8 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			o->pack = argv[++i];
 		} else if (strcmp(a, "--hyp") == 0 && has_val) {
 			o->hyp = argv[++i];
+		} else if (strcmp(a, "--mgmt") == 0 && has_val) {
+			o->mgmt = argv[++i];
 		} else if (strcmp(a, "--timeout") == 0 && has_val) {
 			char *end;
 			o->timeout = strtol(argv[++i], &end, 10);
@@ -152,6 +156,20 @@ static int run_qemu(const struct run_opts *o, const struct platform *p, const ch
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++) {
 		args[n++] = fixed[i];
 	}
+	if (o->mgmt) {
+		static char chardev[4200];
+		/* The management channel (docs/MANAGEMENT.md): a modern virtio console whose
+		 * chardev is a listening socket; the hypervisor drives the device. */
+		snprintf(chardev, sizeof(chardev), "socket,id=mgmt,path=%s,server=on,wait=off",
+			 o->mgmt);
+		char *m[] = {"-global",	 "virtio-mmio.force-legacy=false",
+			     "-device",	 "virtio-serial-device",
+			     "-chardev", chardev,
+			     "-device",	 "virtconsole,chardev=mgmt"};
+		for (size_t i = 0; i < ARRAY_SIZE(m); i++) {
+			args[n++] = m[i];
+		}
+	}
 	if (o->icount) {
 		args[n++] = "-icount";
 		args[n++] = "shift=4,sleep=off";
@@ -191,7 +209,7 @@ int cmd_run(int argc, char **argv)
 	if (run_parse(argc, argv, &o) != 0) {
 		fprintf(stderr,
 			"usage: tessera run FILE.dts [--cpu MODEL] [--icount] [--timeout S] "
-			"[--pack IMG] [--hyp ELF] [-- QEMU ARGS]\n");
+			"[--pack IMG] [--hyp ELF] [--mgmt SOCKET] [-- QEMU ARGS]\n");
 		return 2;
 	}
 	img = run_pack_path(&o, buf, sizeof(buf));

@@ -13,8 +13,9 @@ static const struct {
     {"check", cmd_check, "check FILE.dts [-v]          validate a config and its images"},
     {"pack", cmd_pack, "pack FILE.dts -o OUT.img     build the system image"},
     {"run", cmd_run,
-     "run FILE.dts [--cpu MODEL] [--icount] [--timeout S] [--pack IMG] [--hyp ELF] [-- QEMU "
-     "ARGS]"},
+     "run FILE.dts [--cpu MODEL] [--icount] [--timeout S] [--pack IMG] [--hyp ELF] [--mgmt "
+     "SOCKET] [-- QEMU ARGS]"},
+    {"ctl", cmd_ctl, "ctl --socket PATH COMMAND [ARGS] | --raw   manage a running system"},
     {"dump", cmd_dump, "dump IMG                     list a system image's entries"},
 };
 

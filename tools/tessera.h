@@ -45,5 +45,6 @@ int cmd_check(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
+int cmd_ctl(int argc, char **argv);
 
 #endif

@@ -6,6 +6,7 @@
  * and name is bounds-checked against the header's block sizes.
  */
 #include "kit.h"
+#include "ring.h"
 
 #define FDT_MAGIC      0xd00dfeedU
 #define FDT_BEGIN_NODE 1U
@@ -239,4 +240,48 @@ bool dt_reg_covers(const void *dtb, u64 addr)
 	struct cover_query q = {addr, false};
 	dt_walk(dtb, cover_visit, &q);
 	return q.hit;
+}
+
+/* Channel nodes (docs/CONFIG.md "Channels"): a depth-1 "channel@..." node whose
+ * tessera,name matches. Fields are gathered per node, in any property order. */
+struct chan_query {
+	const char *name;
+	const char *node; /* node whose fields are being gathered */
+	u32 have;	  /* bit 0 reg, 1 interrupts, 2 id, 3 access, 4 name matched */
+	struct kit_chan *out;
+};
+
+static bool chan_visit(const struct dt_visit *v, void *ctx)
+{
+	struct chan_query *q = ctx;
+	if (v->depth != 1 || !name_matches(v->names[1], "channel", 7))
+		return false;
+	if (q->node != v->names[1]) {
+		q->node = v->names[1];
+		q->have = 0;
+	}
+	u32 ac = v->acells[0], sc = v->scells[0];
+	if (!strcmp(v->prop, "reg") && cells_at(v->val, v->len, 0, ac, &q->out->base) &&
+	    cells_at(v->val, v->len, ac, sc, &q->out->size)) {
+		q->have |= 1;
+	} else if (!strcmp(v->prop, "interrupts") && v->len == 12) {
+		q->out->intid = be32_load(v->val + 4) + 32;
+		q->have |= 2;
+	} else if (!strcmp(v->prop, "tessera,channel-id") && v->len == 4) {
+		q->out->id = be32_load(v->val);
+		q->have |= 4;
+	} else if (!strcmp(v->prop, "tessera,access") && v->len == 3) {
+		q->out->ro = !strcmp((const char *)v->val, "ro");
+		q->have |= 8;
+	} else if (!strcmp(v->prop, "tessera,name") && v->len > 0 && v->val[v->len - 1] == '\0' &&
+		   !strcmp((const char *)v->val, q->name)) {
+		q->have |= 16;
+	}
+	return q->have == 31;
+}
+
+bool dt_channel(const void *dtb, const char *name, struct kit_chan *out)
+{
+	struct chan_query q = {name, NULL, 0, out};
+	return dt_walk(dtb, chan_visit, &q);
 }

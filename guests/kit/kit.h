@@ -197,6 +197,39 @@ void bench_report(const char *name, u64 *s, u32 n);
 /* Ticks between two back-to-back bench_now() calls (the measurement's own cost). */
 u64 bench_overhead(void);
 
+/* hostile.c: helpers for the hostile guests (guests/hostile_*.c). */
+void kit_rand_seed(u64 seed);
+u64 kit_rand(void); /* xorshift64*: deterministic */
+/* Between begin and end every synchronous exception on this CPU is caught and stepped
+ * over (illegal state: IL cleared and retried; instruction abort: back to x30; else the
+ * next instruction). end returns how many were caught and the first ESR/FAR. */
+void kit_catch_begin(void);
+u32 kit_catch_end(u64 *esr, u64 *far);
+enum kit_acc {
+	KIT_R8,
+	KIT_R16,
+	KIT_R32,
+	KIT_R64,
+	KIT_RPAIR, /* ldp x, x */
+	KIT_RPOST, /* ldr w, [x], #4 */
+	KIT_W8,
+	KIT_W16,
+	KIT_W32,
+	KIT_W64,
+	KIT_WPAIR, /* stp x, x */
+	KIT_WPOST, /* str w, [x], #4 */
+	KIT_ACC_COUNT
+};
+/* One access of that form at addr (val in: stored value or load sentinel; out: loaded
+ * value). False and the ESR if it faulted; a faulting load leaves val unchanged. */
+bool kit_access(u64 addr, enum kit_acc op, u64 *val, u64 *esr);
+const char *kit_acc_name(enum kit_acc op);
+/* SMCCC call through HVC or SMC with x0..x7 in r[] and x0..x7 back in r[]. */
+void kit_smccc(bool smc, u64 r[8]);
+/* Stage-1 MMU on with a flat 4 GiB identity map (0-2 GiB Normal non-cacheable, so
+ * unaligned accesses reach the hypervisor; 2-4 GiB Device), or off again. */
+void kit_mmu_flat(bool on);
+
 #define ESR_EC(esr)   (((esr) >> 26) & 0x3f)
 #define ESR_DFSC(esr) ((esr)&0x3f)
 #define EC_DABT_CUR   0x25

@@ -175,12 +175,11 @@ static int config_check_root(struct cfg_ctx *c, int root)
 	     child = fdt_next_sibling(&c->fdt, child)) {
 		const char *name = fdt_name(&c->fdt, child);
 
-		if (strcmp(name, "channels") == 0) {
-			return config_fail(c, child, NULL, "reserved for a later version");
-		}
-		if (strcmp(name, "platform") != 0 && strcmp(name, "vms") != 0) {
+		if (strcmp(name, "platform") != 0 && strcmp(name, "vms") != 0 &&
+		    strcmp(name, "channels") != 0 && strcmp(name, "virtio") != 0) {
 			return config_fail(c, child, NULL,
-					   "unknown node (this version knows /platform, /vms)");
+					   "unknown node (this version knows /platform, /vms, "
+					   "/channels, /virtio)");
 		}
 	}
 	return 0;
@@ -223,7 +222,7 @@ static int config_walk_vms(struct cfg_ctx *c, int vms)
 
 static int config_parse_tree(struct cfg_ctx *c, const void *dtb, size_t size)
 {
-	int root, vms;
+	int root, vms, chans, virtio;
 
 	if (config_open(c, dtb, size) != 0) {
 		return -1;
@@ -239,7 +238,17 @@ static int config_parse_tree(struct cfg_ctx *c, const void *dtb, size_t size)
 	if (vms < 0) {
 		return config_fail_path(c->err, "/vms", NULL, "missing node");
 	}
-	return config_walk_vms(c, vms);
+	if (config_walk_vms(c, vms) != 0) {
+		return -1;
+	}
+	/* Channels name VMs, so they come after every VM is known. */
+	chans = fdt_subnode(&c->fdt, root, "channels");
+	if (chans >= 0 && config_chan_parse(c, chans) != 0) {
+		return -1;
+	}
+	/* Virtio links are checked against VMs and channels. */
+	virtio = fdt_subnode(&c->fdt, root, "virtio");
+	return virtio < 0 ? 0 : config_virtio_parse(c, virtio);
 }
 
 int config_parse(const void *dtb, size_t size, const struct platform *plat, struct config *cfg,

@@ -45,25 +45,45 @@ static int config_check_cpus(struct cfg_ctx *c, const struct vm_cfg *vm)
 	return 0;
 }
 
+/* The VM's RAM regions, then its flash (docs/CONFIG.md "Flash"): both claim physical RAM. */
+static u32 config_vm_regions(const struct vm_cfg *vm, struct mem_cfg *out)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < vm->mem_count && i < CONFIG_MAX_MEM; i++) {
+		out[n++] = vm->mem[i];
+	}
+	if (vm->has_flash) {
+		out[n++] = vm->flash;
+	}
+	return n;
+}
+
 static int config_check_mem(struct cfg_ctx *c, const struct vm_cfg *vm)
 {
-	for (u32 i = 0; i < vm->mem_count; i++) {
-		const struct mem_cfg *m = &vm->mem[i];
+	struct mem_cfg r[CONFIG_MAX_MEM + 1], o_r[CONFIG_MAX_MEM + 1];
+	u32 n = config_vm_regions(vm, r);
+
+	for (u32 i = 0; i < n; i++) {
+		const struct mem_cfg *m = &r[i];
+		const char *prop = i < vm->mem_count ? "memory" : "flash";
+
 		for (u32 j = 0; j < i; j++) {
-			if (range_overlaps(m->phys, m->size, vm->mem[j].phys, vm->mem[j].size)) {
+			if (range_overlaps(m->phys, m->size, r[j].phys, r[j].size)) {
 				return config_fail(
-				    c, vm->node, "memory",
+				    c, vm->node, prop,
 				    "region 0x%llx+0x%llx overlaps region %u of this VM",
 				    (unsigned long long)m->phys, (unsigned long long)m->size, j);
 			}
 		}
 		for (u32 k = 0; k < c->cfg->vm_count && &c->cfg->vms[k] != vm; k++) {
 			const struct vm_cfg *o = &c->cfg->vms[k];
-			for (u32 j = 0; j < o->mem_count; j++) {
-				if (range_overlaps(m->phys, m->size, o->mem[j].phys,
-						   o->mem[j].size)) {
+			u32 on = config_vm_regions(o, o_r);
+
+			for (u32 j = 0; j < on; j++) {
+				if (range_overlaps(m->phys, m->size, o_r[j].phys, o_r[j].size)) {
 					return config_fail(
-					    c, vm->node, "memory",
+					    c, vm->node, prop,
 					    "region 0x%llx+0x%llx overlaps memory of "
 					    "VM %s",
 					    (unsigned long long)m->phys,

@@ -32,6 +32,12 @@ int config_vm_parse(struct cfg_ctx *c, int node, struct vm_cfg *vm);
 /* config_check.c: VM number idx against VMs 0..idx-1 and against itself. */
 int config_check_vm(struct cfg_ctx *c, u32 idx);
 
+/* config_chan.c: the /channels node, after every VM is parsed. */
+int config_chan_parse(struct cfg_ctx *c, int node);
+
+/* config_virtio.c: the /virtio node, after /vms and /channels. */
+int config_virtio_parse(struct cfg_ctx *c, int node);
+
 /* Shared range helper: true if [base, base+size) is inside one platform RAM range. */
 bool config_in_ram(const struct platform *plat, u64 base, u64 size);
 

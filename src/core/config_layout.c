@@ -20,6 +20,13 @@ bool config_vm_ipa_to_phys(const struct vm_cfg *vm, ipa_t ipa, u64 size, paddr_t
 			return true;
 		}
 	}
+	/* The boot flash: a region like the others, at guest-physical 0. */
+	if (vm->has_flash && size != 0 && range_within(ipa, size, 0, vm->flash.size)) {
+		if (phys) {
+			*phys = vm->flash.phys + ipa;
+		}
+		return true;
+	}
 	return false;
 }
 

@@ -83,6 +83,21 @@ static int vm_parse_memory(struct cfg_ctx *c, int node, const char *name, const 
 	return 0;
 }
 
+/* Boot flash: one physical RAM region, seen by the guest at guest-physical 0. */
+static int vm_parse_flash(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			  struct vm_cfg *vm)
+{
+	if (len != 16) {
+		return config_fail(c, node, name,
+				   "expected <addr-hi addr-lo size-hi size-lo>, got %u bytes", len);
+	}
+	vm->has_flash = true;
+	vm->flash.phys = be64_load(val);
+	vm->flash.size = be64_load(val + 8);
+	vm->flash.ipa = 0;
+	return 0;
+}
+
 static int vm_parse_virt_layout(struct cfg_ctx *c, int node, const char *name, const u8 *val,
 				u32 len, struct vm_cfg *vm)
 {
@@ -217,6 +232,7 @@ static const struct vm_prop vm_props[] = {
     {"memory", vm_parse_memory, true},
     {"image", vm_parse_image, true},
     {"virt-layout", vm_parse_virt_layout, false},
+    {"flash", vm_parse_flash, false},
     {"image-format", vm_parse_format, false},
     {"load-address", vm_parse_load, false},
     {"entry", vm_parse_entry, false},
@@ -277,34 +293,65 @@ static int vm_parse_props(struct cfg_ctx *c, int node, struct vm_cfg *vm)
  * clear of the emulated device window. Regions of this and earlier VMs are
  * compared in config_check.c.
  */
-static int vm_check_memory(struct cfg_ctx *c, int node, struct vm_cfg *vm)
+static int vm_check_region(struct cfg_ctx *c, int node, const char *prop, const struct mem_cfg *m)
 {
 	const struct platform *plat = c->plat;
+	unsigned long long b = m->phys, s = m->size;
+
+	if (m->size == 0 || m->phys + m->size < m->phys) {
+		return config_fail(c, node, prop, "region 0x%llx+0x%llx is empty or wraps", b, s);
+	}
+	if (!IS_ALIGNED(m->phys, SZ_4K) || !IS_ALIGNED(m->size, SZ_4K)) {
+		return config_fail(c, node, prop, "region 0x%llx+0x%llx is not 4 KiB aligned", b,
+				   s);
+	}
+	if (!config_in_ram(plat, m->phys, m->size)) {
+		return config_fail(c, node, prop, "region 0x%llx+0x%llx is outside platform RAM", b,
+				   s);
+	}
+	if (range_overlaps(m->phys, m->size, plat->hyp_base, plat->hyp_end - plat->hyp_base)) {
+		return config_fail(
+		    c, node, prop, "region 0x%llx+0x%llx overlaps the hypervisor (0x%llx..0x%llx)",
+		    b, s, (unsigned long long)plat->hyp_base, (unsigned long long)plat->hyp_end);
+	}
+	return 0;
+}
+
+/* The flash window [0, size) in the guest: below the emulated devices, clear of RAM. */
+static int vm_check_flash(struct cfg_ctx *c, int node, const struct vm_cfg *vm)
+{
+	const unsigned long long s = vm->flash.size;
+
+	if (vm_check_region(c, node, "flash", &vm->flash) != 0) {
+		return -1;
+	}
+	if (range_overlaps(0, vm->flash.size, GUEST_DEV_WINDOW_BASE, GUEST_DEV_WINDOW_SIZE)) {
+		return config_fail(c, node, "flash",
+				   "guest window 0x0+0x%llx overlaps the emulated device window "
+				   "0x%llx..0x%llx",
+				   s, GUEST_DEV_WINDOW_BASE,
+				   GUEST_DEV_WINDOW_BASE + GUEST_DEV_WINDOW_SIZE);
+	}
+	for (u32 i = 0; i < vm->mem_count; i++) {
+		if (range_overlaps(0, vm->flash.size, vm->mem[i].ipa, vm->mem[i].size)) {
+			return config_fail(c, node, "flash",
+					   "guest window 0x0+0x%llx overlaps guest RAM 0x%llx", s,
+					   (unsigned long long)vm->mem[i].ipa);
+		}
+	}
+	return 0;
+}
+
+static int vm_check_memory(struct cfg_ctx *c, int node, struct vm_cfg *vm)
+{
 	ipa_t next = GUEST_VIRT_RAM_BASE;
 
 	for (u32 i = 0; i < vm->mem_count; i++) {
 		struct mem_cfg *m = &vm->mem[i];
-		unsigned long long b = m->phys, s = m->size;
+		unsigned long long s = m->size;
 
-		if (m->size == 0 || m->phys + m->size < m->phys) {
-			return config_fail(c, node, "memory",
-					   "region 0x%llx+0x%llx is empty or wraps", b, s);
-		}
-		if (!IS_ALIGNED(m->phys, SZ_4K) || !IS_ALIGNED(m->size, SZ_4K)) {
-			return config_fail(c, node, "memory",
-					   "region 0x%llx+0x%llx is not 4 KiB aligned", b, s);
-		}
-		if (!config_in_ram(plat, m->phys, m->size)) {
-			return config_fail(c, node, "memory",
-					   "region 0x%llx+0x%llx is outside platform RAM", b, s);
-		}
-		if (range_overlaps(m->phys, m->size, plat->hyp_base,
-				   plat->hyp_end - plat->hyp_base)) {
-			return config_fail(c, node, "memory",
-					   "region 0x%llx+0x%llx overlaps the hypervisor "
-					   "(0x%llx..0x%llx)",
-					   b, s, (unsigned long long)plat->hyp_base,
-					   (unsigned long long)plat->hyp_end);
+		if (vm_check_region(c, node, "memory", m) != 0) {
+			return -1;
 		}
 		m->ipa = vm->virt_layout ? next : m->phys;
 		next += m->size;
@@ -316,7 +363,7 @@ static int vm_check_memory(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 					   GUEST_DEV_WINDOW_BASE + GUEST_DEV_WINDOW_SIZE);
 		}
 	}
-	return 0;
+	return vm->has_flash ? vm_check_flash(c, node, vm) : 0;
 }
 
 /* Unit address "name@HEX": must name the reg base, as DTSpec 2.2.1 requires. */
@@ -434,6 +481,9 @@ static int vm_check_dev(struct cfg_ctx *c, int node, const struct vm_cfg *vm,
 			return config_fail(c, node, "reg",
 					   "0x%llx+0x%llx overlaps the VM's guest RAM", b, s);
 		}
+	}
+	if (vm->has_flash && range_overlaps(d->base, d->size, 0, vm->flash.size)) {
+		return config_fail(c, node, "reg", "0x%llx+0x%llx overlaps the VM's flash", b, s);
 	}
 	for (u32 i = 0; i < d->irq_count; i++) {
 		if (d->irqs[i] < 32 || d->irqs[i] >= p->spi_limit ||

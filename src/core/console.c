@@ -248,6 +248,19 @@ static void con_set_focus(u32 vm)
 	con_restore();
 }
 
+int console_set_focus(u32 vm_id)
+{
+	int r = -1;
+
+	spin_lock(&con_lock);
+	if (vm_id < con_count()) {
+		con_set_focus(vm_id);
+		r = 0;
+	}
+	spin_unlock(&con_lock);
+	return r;
+}
+
 /* Lock held. "[tessera] console: 1:alpha* 2:beta" */
 static void con_list(void)
 {

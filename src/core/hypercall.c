@@ -17,10 +17,11 @@ static s64 tessera_call(struct vcpu *vc, u32 fid)
 	case TESSERA_HC_VERSION:
 		return (TESSERA_ABI_MAJOR << 16) | TESSERA_ABI_MINOR;
 	case TESSERA_HC_FEATURES:
-		return (x[1] >= TESSERA_HC_BASE && x[1] < TESSERA_HC_BASE + TESSERA_HC_COUNT &&
-			x[1] != TESSERA_HC_CHANNEL_NOTIFY)
+		return (x[1] >= TESSERA_HC_BASE && x[1] < TESSERA_HC_BASE + TESSERA_HC_COUNT)
 			   ? TESSERA_OK
 			   : TESSERA_NOT_SUPPORTED;
+	case TESSERA_HC_CHANNEL_NOTIFY: /* SMC conduit; HVC takes hypercall_fast() */
+		return chan_notify(vc->vm, x[1]);
 	case TESSERA_HC_VM_ID:
 		x[1] = vc->id;
 		x[2] = vc->vm->vcpu_count;
@@ -53,6 +54,9 @@ bool hypercall_fast(struct vcpu *vc)
 	case TESSERA_HC_HEARTBEAT:
 		health_heartbeat(vc->vm);
 		x[0] = TESSERA_OK;
+		return true;
+	case TESSERA_HC_CHANNEL_NOTIFY: /* raises SPIs of other VMs only: no vGIC state of vc */
+		x[0] = (u64)chan_notify(vc->vm, x[1]);
 		return true;
 	default:
 		return false;

@@ -8,6 +8,7 @@
 #include "console.h"
 #include "layout.h"
 #include "pl011.h"
+#include "virtio_mmio.h"
 #include "vm.h"
 
 /* Physical RX interrupt masked because the focused VM's receive FIFO was full. */
@@ -55,7 +56,47 @@ bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val)
 		}
 		return ok;
 	}
-	return false;
+	/* Virtio links (docs/VIRTIO.md): windows outside the emulated device window. */
+	return vlink_mmio(vm->id, ipa, size, write, val);
+}
+
+/* ---- virtio links: the VM side the device model needs ---- */
+
+static void *vdev_vlink_xlate(u32 vm_id, u64 gpa, u64 size)
+{
+	paddr_t pa;
+
+	/* Only the VM's own RAM: the hypervisor is identity-mapped, so phys == pointer. */
+	if (vm_id >= vm_count || size == 0 ||
+	    !config_vm_ipa_to_phys(vms[vm_id].cfg, gpa, size, &pa)) {
+		return NULL;
+	}
+	return (void *)(uintptr_t)pa;
+}
+
+static void vdev_vlink_irq(u32 vm_id, u32 intid, bool level)
+{
+	if (vm_id < vm_count) {
+		vgic_set_level(&vms[vm_id].vgic, 0, intid, level);
+	}
+}
+
+static const struct vlink_env vdev_vlink_env = {
+    .xlate = vdev_vlink_xlate,
+    .irq = vdev_vlink_irq,
+};
+
+/* From vm.c when a VM's devices are (re)set. The first call, at boot on CPU 0 before any
+ * other CPU runs, builds the links from the configuration. */
+void vdev_virtio_reset(struct vm *vm)
+{
+	static bool set_up;
+
+	if (!set_up) {
+		vlink_setup(&system_config, &vdev_vlink_env);
+		set_up = true;
+	}
+	vlink_vm_reset(vm->id);
 }
 
 /* A physical pass-through SPI fired on this CPU: hand it to its VM's vGIC. */
@@ -104,8 +145,6 @@ void console_vm_rx(u32 vm_id, u8 c)
 
 void console_poll_input(void)
 {
-	int c;
-
 	pl011_irq_ack();
 	/* Bounded: a flood of input cannot keep this CPU away from its vCPU. Flow control:
 	 * while the focused VM's FIFO is full, leave bytes in the UART (QEMU then stops
@@ -116,7 +155,8 @@ void console_poll_input(void)
 			pl011_rx_irq_enable(false);
 			return;
 		}
-		c = pl011_getc();
+		int c = pl011_getc();
+
 		if (c < 0) {
 			break;
 		}

@@ -16,6 +16,7 @@
 
 struct vm vms[CONFIG_MAX_VMS];
 u32 vm_count;
+bool vm_stay_on;
 static struct stage2 vm_stage2[CONFIG_MAX_VMS];
 static spinlock_t stop_lock;
 static bool powering_off;
@@ -63,10 +64,25 @@ static int vm_map(struct vm *vm, struct config_error *err)
 		r = stage2_map(s2, cfg->mem[i].ipa, cfg->mem[i].phys, cfg->mem[i].size,
 			       STAGE2_NORMAL);
 	}
+	if (r == 0 && cfg->has_flash) { /* boot flash: RAM at guest-physical 0, read-write */
+		r = stage2_map(s2, 0, cfg->flash.phys, cfg->flash.size, STAGE2_NORMAL);
+	}
 	for (u32 i = 0; r == 0 && i < cfg->dev_count; i++) {
 		r = stage2_map(s2, cfg->devs[i].base, cfg->devs[i].base,
 			       ALIGN_UP(cfg->devs[i].size, SZ_4K), STAGE2_DEVICE);
 	}
+	/* Channel memory: into exactly its end VMs, with each end's rights (core/chan.c). */
+	for (u32 c = 0; r == 0 && c < system_config.chan_count; c++) {
+		const struct chan_cfg *ch = &system_config.chans[c];
+
+		for (u32 e = 0; r == 0 && e < ch->end_count; e++) {
+			if (ch->ends[e].vm == vm->id) {
+				r = stage2_map(s2, ch->ends[e].ipa, ch->phys, ch->size,
+					       STAGE2_NORMAL | (ch->ends[e].ro ? STAGE2_RO : 0));
+			}
+		}
+	}
+	chan_vm_init(vm);
 	if (r != 0) {
 		fmt_snprintf(err->msg, sizeof(err->msg),
 			     "cannot build stage-2 tables (hypervisor page pool exhausted)");
@@ -87,6 +103,9 @@ static int vm_load(struct vm *vm, bool scrub)
 	if (scrub) {
 		for (u32 i = 0; i < cfg->mem_count; i++) {
 			arch_memzero(cfg->mem[i].phys, cfg->mem[i].size);
+		}
+		if (cfg->has_flash) {
+			arch_memzero(cfg->flash.phys, cfg->flash.size);
 		}
 	}
 	for (u32 i = 0; i < l->kernel.seg_count; i++) {
@@ -130,6 +149,7 @@ static void vm_devices_reset(struct vm *vm)
 		}
 	}
 	vpl011_init(&vm->uart, vm->id);
+	vdev_virtio_reset(vm);
 }
 
 static void vm_boot_vcpus(struct vm *vm)
@@ -276,7 +296,9 @@ void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 	console_printf("VM %u '%s' stopped (%s, guest exit status %u/%u)\n", vm->id, vm->cfg->name,
 		       health_cause_name(cause), vm->exit_reason, vm->exit_code);
 	spin_lock(&stop_lock);
-	if (all_stopped() && !powering_off && !restart_pending()) {
+	if (all_stopped() && !powering_off && !restart_pending() && vm_stay_on) {
+		console_printf("all VMs stopped (management channel present: staying on)\n");
+	} else if (all_stopped() && !powering_off && !restart_pending()) {
 		powering_off = true;
 		console_printf("all VMs stopped: powering off\n");
 		pl011_flush();
@@ -289,6 +311,7 @@ void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 static int vm_reload_boot(struct vm *vm)
 {
 	console_vm_flush(vm->id);
+	chan_vm_quiesce(vm); /* no other VM's notify may be inside the vGIC we reinitialise */
 	vm_devices_reset(vm);
 	if (vm_load(vm, true) != 0) {
 		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);

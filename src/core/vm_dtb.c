@@ -7,12 +7,14 @@
 #include "fdt.h"
 #include "layout.h"
 #include "lib.h"
+#include "virtio_mmio.h"
 #include "vm_dtb.h"
 
 #define PHANDLE_GIC    1
 #define PHANDLE_CLK    2
 #define GIC_PPI	       1
 #define IRQ_LEVEL_HIGH 4
+#define IRQ_EDGE       1 /* rising edge */
 #define IRQ_PPI_FLAGS  0x04
 
 static void node_name(char *buf, size_t size, const char *base, u64 addr)
@@ -139,6 +141,62 @@ static void dtb_devices(struct fdtw *w, const struct vm_cfg *cfg)
 	}
 }
 
+/* Each channel this VM is an end of (docs/CONFIG.md "Channels"): its window, its
+ * notification SPI (edge: one pulse per TESSERA_HC_CHANNEL_NOTIFY) and the id to notify. */
+static void dtb_channels(struct fdtw *w, const struct vm *vm)
+{
+	const struct config *cfg = &system_config;
+	char name[40];
+
+	for (u32 c = 0; c < cfg->chan_count; c++) {
+		const struct chan_cfg *ch = &cfg->chans[c];
+
+		for (u32 e = 0; e < ch->end_count; e++) {
+			const struct chan_end_cfg *end = &ch->ends[e];
+			u64 reg[2] = {end->ipa, ch->size};
+			u32 irq[3] = {0, end->intid - 32, IRQ_EDGE};
+
+			if (end->vm != vm->id) {
+				continue;
+			}
+			node_name(name, sizeof(name), "channel", end->ipa);
+			fdtw_begin_node(w, name);
+			fdtw_prop_str(w, "compatible", "tessera,channel");
+			fdtw_prop_reg64(w, "reg", reg, 1);
+			fdtw_prop_cells(w, "interrupts", irq, 3);
+			fdtw_prop_u32(w, "tessera,channel-id", c);
+			fdtw_prop_str(w, "tessera,name", ch->name);
+			fdtw_prop_str(w, "tessera,access", end->ro ? "ro" : "rw");
+			fdtw_end_node(w);
+		}
+	}
+}
+
+/* Virtio links (docs/VIRTIO.md): Linux's "virtio,mmio" binding, level-high SPI. */
+static void dtb_virtio(struct fdtw *w, const struct vm *vm)
+{
+	char name[40];
+
+	for (u32 i = 0; i < system_config.virtio_count; i++) {
+		for (u32 s = 0; s < 2; s++) {
+			const struct virtio_end_cfg *e = &system_config.virtio[i].ends[s];
+			u64 reg[2] = {e->ipa, VMMIO_WINDOW_SIZE};
+			u32 irq[3] = {0, e->intid - 32, IRQ_LEVEL_HIGH};
+
+			if (e->vm != vm->id) {
+				continue;
+			}
+			node_name(name, sizeof(name), "virtio_mmio", e->ipa);
+			fdtw_begin_node(w, name);
+			fdtw_prop_str(w, "compatible", "virtio,mmio");
+			fdtw_prop_reg64(w, "reg", reg, 1);
+			fdtw_prop_cells(w, "interrupts", irq, 3);
+			fdtw_prop_empty(w, "dma-coherent");
+			fdtw_end_node(w);
+		}
+	}
+}
+
 static void dtb_chosen(struct fdtw *w, const struct vm *vm)
 {
 	char path[40];
@@ -174,6 +232,8 @@ int vm_dtb_build(const struct vm *vm, void *buf, u64 size)
 	dtb_gic_timer(&w, vm);
 	dtb_uart(&w);
 	dtb_devices(&w, vm->cfg);
+	dtb_virtio(&w, vm);
+	dtb_channels(&w, vm);
 	fdtw_end_node(&w);
 	return fdtw_finish(&w, &total);
 }

@@ -22,6 +22,8 @@
 #define CONFIG_PATH_MAX	    120
 #define CONFIG_BOOTARGS_MAX 256
 #define CONFIG_COMPAT_MAX   64
+#define CONFIG_MAX_CHANS    16
+#define CONFIG_MAX_ENDS	    4
 /* Highest pass-through INTID: the vGIC models SPIs 32..287 (VGIC_MAX_SPIS). */
 #define CONFIG_MAX_INTID 287U
 
@@ -87,6 +89,10 @@ struct vm_cfg {
 	u32 mem_count;
 	struct mem_cfg mem[CONFIG_MAX_MEM];
 	bool virt_layout; /* RAM laid out from guest-physical 0x4000_0000 */
+	/* Optional boot flash (docs/CONFIG.md "Flash"): physical RAM the guest sees at
+	 * guest-physical 0 (flash.ipa is always 0), read-write, for firmware such as U-Boot. */
+	bool has_flash;
+	struct mem_cfg flash;
 
 	char image[CONFIG_PATH_MAX];
 	enum image_format image_format;
@@ -106,9 +112,52 @@ struct vm_cfg {
 	u32 abort_limit;	/* 0: no limit; else more aborts than this in one run = failure */
 };
 
+/* One end of a channel (docs/CONFIG.md "Channels"): a VM, where it sees the memory, its
+ * stage-2 rights and the SPI raised in it when another end notifies. */
+struct chan_end_cfg {
+	u32 vm;	   /* index in config.vms */
+	ipa_t ipa; /* guest-physical window, same size as the channel */
+	bool ro;   /* "ro": stage-2 read-only for this VM */
+	u32 intid; /* SPI (32..287) */
+	int node;  /* offset in the config DTB */
+};
+
+/* A shared-memory channel; its id is its index in config.chans (document order). */
+struct chan_cfg {
+	char name[CONFIG_NAME_MAX];
+	int node;
+	paddr_t phys;
+	u64 size;
+	u32 end_count; /* 2..CONFIG_MAX_ENDS */
+	struct chan_end_cfg ends[CONFIG_MAX_ENDS];
+};
+
+/* A virtio link (docs/VIRTIO.md): one emulated virtio-mmio device in each of two VMs,
+ * connected by the hypervisor. Ends in document order. */
+#define CONFIG_MAX_VIRTIO     8
+#define CONFIG_VIRTIO_WINDOW  0x1000ULL /* guest-physical window reserved per device */
+#define CONFIG_VIRTIO_CONSOLE 3U	/* type = "console": virtio DeviceID 3 */
+struct virtio_end_cfg {
+	u32 vm;	   /* index in config.vms */
+	ipa_t ipa; /* 4 KiB-aligned window; registers in its first 0x200 bytes */
+	u32 intid; /* SPI (32..287) */
+	int node;
+};
+
+struct virtio_cfg {
+	char name[CONFIG_NAME_MAX];
+	int node;
+	u32 type; /* CONFIG_VIRTIO_* (the virtio DeviceID) */
+	struct virtio_end_cfg ends[2];
+};
+
 struct config {
 	u32 vm_count;
 	struct vm_cfg vms[CONFIG_MAX_VMS];
+	u32 chan_count;
+	struct chan_cfg chans[CONFIG_MAX_CHANS];
+	u32 virtio_count;
+	struct virtio_cfg virtio[CONFIG_MAX_VIRTIO];
 };
 
 /* One problem, located: node path, property (may be empty) and message. */
@@ -142,7 +191,8 @@ struct vm_layout {
 int config_vm_layout(const struct vm_cfg *vm, const u8 *image, u64 image_size, u64 initrd_size,
 		     struct vm_layout *out, struct config_error *err);
 
-/* True if [ipa, ipa+size) lies entirely in the VM's RAM; *phys gets the host address. */
+/* True if [ipa, ipa+size) lies entirely in one region of the VM's RAM or its flash;
+ * *phys gets the host address. */
 bool config_vm_ipa_to_phys(const struct vm_cfg *vm, ipa_t ipa, u64 size, paddr_t *phys);
 
 /* "FILE: NODE: PROP: MSG" (PROP omitted when empty). */

@@ -28,7 +28,7 @@ struct pack_header {
 struct pack_entry {
 	char name[PACK_NAME_MAX]; /* NUL-terminated */
 	u32 reserved;
-	u32 pad; /* explicit: keeps offset 8-byte aligned on every ABI */
+	u32 pad;    /* explicit: keeps offset 8-byte aligned on every ABI */
 	u64 offset; /* from the start of the pack */
 	u64 size;
 	u8 sha256[32];

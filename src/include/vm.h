@@ -76,6 +76,17 @@ struct vm_stats {
 	u64 resets;
 };
 
+/* Channel doorbells (core/chan.c): per channel id, the other ends to raise. Built once at
+ * VM creation so a notify walks no config. */
+struct vm_chan_peer {
+	struct vm *vm;
+	u32 intid;
+};
+struct vm_chan {
+	u32 peer_count; /* 0: this VM is not an end of the channel */
+	struct vm_chan_peer peers[CONFIG_MAX_ENDS - 1];
+};
+
 struct vm {
 	u32 id;
 	const struct vm_cfg *cfg;
@@ -101,6 +112,8 @@ struct vm {
 	struct vpl011 uart;
 	struct vcpu vcpus[CONFIG_MAX_VCPUS];
 	struct vm_stats stats;
+	struct vm_chan chans[CONFIG_MAX_CHANS];
+	u32 chan_raising; /* notifies from other CPUs in flight into this VM's vGIC */
 };
 
 /* Per physical CPU. TPIDR_EL2 points here; vectors.S reads 'vcpu' at offset 0. */
@@ -119,6 +132,9 @@ struct cpu {
 extern struct cpu cpus[CONFIG_MAX_PCPUS];
 extern struct vm vms[CONFIG_MAX_VMS];
 extern u32 vm_count;
+/* Set at boot when a management channel exists (core/mgmt.c): the machine then stays on
+ * when every VM has stopped, so they can be started again. */
+extern bool vm_stay_on;
 extern struct config system_config;
 extern struct platform system_platform;
 
@@ -153,9 +169,18 @@ void hypercall_dispatch(struct vcpu *vc, bool is_smc);
 /* The hot calls, handled without the vGIC or a full register save; false = not one of them. */
 bool hypercall_fast(struct vcpu *vc);
 
+/* core/chan.c: channels. Fills vm->chans from the config (at VM creation). */
+void chan_vm_init(struct vm *vm);
+/* TESSERA_HC_CHANNEL_NOTIFY: raises every other end's SPI; TESSERA_OK/INVALID/DENIED. */
+s64 chan_notify(struct vm *vm, u64 id);
+/* Before a VM's vGIC is reinitialised: waits out notifies into it (state is not RUNNING). */
+void chan_vm_quiesce(struct vm *vm);
+
 /* core/vdev.c: emulated MMIO. Returns false if nothing is there (caller aborts). */
 bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val);
 void vdev_uart_update_irq(struct vm *vm);
+/* Virtio links (docs/VIRTIO.md): puts vm's virtio devices in the reset state. */
+void vdev_virtio_reset(struct vm *vm);
 /* A pass-through SPI fired: true if a VM owns it (then it was injected). */
 bool vdev_hw_spi(u32 intid);
 void console_poll_input(void);

@@ -96,6 +96,7 @@ run_spec()
 	name=$(basename "$spec" .test)
 	local config="" cpu=$DEFAULT_CPU tmo=$DEFAULT_TIMEOUT want_exit=0 a
 	local qemu_args=() expects=() expect_res=() same_res=() rejects=() allows=() errors=() seen=""
+	local setup=""
 
 	while IFS= read -r line || [ -n "$line" ]; do
 		lineno=$((lineno + 1))
@@ -119,6 +120,7 @@ run_spec()
 		expect-re) expect_res+=("$val") ;;
 		same-re) same_res+=("$val") ;;
 		qemu) read -r -a qemu_args <<<"$val" ;;
+		setup) setup=$val ;;
 		reject) rejects+=("$val") ;;
 		allow) allows+=("$val") ;;
 		*) errors+=("spec line $lineno: unknown key '$key'") ;;
@@ -157,6 +159,10 @@ run_spec()
 
 	local log=$OUT_DIR/$name.log img=$OUT_DIR/$name.img rc start
 	rm -f "$log" "$img"
+	if [ -n "$setup" ] && ! bash -c "$setup" >"$log" 2>&1; then
+		echo "FAIL: system/$name (setup failed: $setup)"
+		return 1
+	fi
 	start=$SECONDS
 	# stdin from /dev/null: QEMU -nographic would otherwise read the terminal
 	# (and CI has none). The outer timeout is only a watchdog.
@@ -164,7 +170,7 @@ run_spec()
 	{
 		timeout -k 5 $((tmo + WATCHDOG_GRACE)) \
 			"$TESSERA" run "$config" --cpu "$cpu" --timeout "$tmo" --pack "$img" \
-			${qemu_args[@]+-- "${qemu_args[@]}"} >"$log" 2>&1 </dev/null
+			${qemu_args[@]+-- "${qemu_args[@]}"} >>"$log" 2>&1 </dev/null
 	} 2>/dev/null
 	rc=$?
 

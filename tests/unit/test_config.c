@@ -66,7 +66,7 @@ static void test_valid(void)
 	struct fdtw w;
 	u64 mem[4] = {0x50000000, 0x200000, 0x54000000, 0x400000};
 	u32 cpus[2] = {2, 1}, irqs[2] = {40, 41};
-	u64 reg[2] = {0x0a000000, 0x1000};
+	u64 reg[2] = {0x0a000000, 0x1000}, flash[2] = {0x4c000000, 0x2000000};
 	u32 size;
 
 	begin(&w, "tessera,config-v1");
@@ -75,6 +75,7 @@ static void test_valid(void)
 	fdtw_prop_str(&w, "bootargs", "console=ttyAMA0");
 	fdtw_prop_str(&w, "image-format", "raw");
 	fdtw_prop_u64(&w, "load-address", 0x40080000);
+	fdtw_prop_reg64(&w, "flash", flash, 1);
 	fdtw_end_node(&w);
 	fdtw_begin_node(&w, "beta");
 	fdtw_prop_cells(&w, "cpus", cpus, 2);
@@ -99,6 +100,11 @@ static void test_valid(void)
 	CHECK_EQ(cfg.vms[0].image_format, IMAGE_RAW);
 	CHECK(cfg.vms[0].has_load_addr && cfg.vms[0].load_addr == 0x40080000);
 	CHECK(!cfg.vms[0].has_entry);
+	CHECK(cfg.vms[0].has_flash);
+	CHECK_EQ(cfg.vms[0].flash.phys, 0x4c000000);
+	CHECK_EQ(cfg.vms[0].flash.size, 0x2000000);
+	CHECK_EQ(cfg.vms[0].flash.ipa, 0);
+	CHECK(!cfg.vms[1].has_flash);
 	CHECK(strcmp(cfg.vms[0].bootargs, "console=ttyAMA0") == 0);
 	CHECK(strcmp(cfg.vms[1].name, "beta") == 0);
 	CHECK_EQ(cfg.vms[1].vcpu_count, 2);
@@ -494,6 +500,16 @@ static void test_ipa_to_phys(void)
 	CHECK(!config_vm_ipa_to_phys(&vm, 0x40fff000, 0x2000, &pa));
 	CHECK(!config_vm_ipa_to_phys(&vm, 0x3ffff000, 0x1000, &pa));
 	CHECK(!config_vm_ipa_to_phys(&vm, 0xfffffffffffff000ULL, 0x2000, &pa));
+
+	/* Boot flash: its own region at guest-physical 0, refused when absent. */
+	CHECK(!config_vm_ipa_to_phys(&vm, 0, 0x1000, &pa));
+	vm.has_flash = true;
+	vm.flash = (struct mem_cfg){.phys = 0x50000000, .ipa = 0, .size = 0x200000};
+	CHECK(config_vm_ipa_to_phys(&vm, 0x1000, 0x1000, &pa));
+	CHECK_EQ(pa, 0x50001000);
+	CHECK(!config_vm_ipa_to_phys(&vm, 0x1ff000, 0x2000, &pa));
+	CHECK(config_vm_ipa_to_phys(&vm, 0x40001000, 0x1000, &pa));
+	CHECK_EQ(pa, 0x48001000);
 }
 
 static void test_layout(void)
@@ -547,6 +563,24 @@ static void test_layout(void)
 	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0x1000, &l, &err), 0);
 	CHECK_EQ(l.dtb_ipa, 0x40800000);
 	CHECK_EQ(l.initrd_ipa, 0x407ff000);
+
+	/* Firmware in the boot flash: raw at 0, DTB at the base of RAM (U-Boot on QEMU virt). */
+	vm.initrd[0] = '\0';
+	vm.has_dtb_addr = true;
+	vm.dtb_addr = 0x40000000;
+	vm.has_load_addr = true;
+	vm.load_addr = 0;
+	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0, &l, &err), -1);
+	CHECK(strstr(err.msg, "does not fit") != NULL);
+	vm.has_flash = true;
+	vm.flash = (struct mem_cfg){.phys = 0x50000000, .ipa = 0, .size = 0x200000};
+	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0, &l, &err), 0);
+	CHECK_EQ(l.entry, 0);
+	CHECK_EQ(l.dtb_ipa, 0x40000000);
+	vm.load_addr = 0x1ff000; /* runs past the end of the flash */
+	CHECK_EQ(config_vm_layout(&vm, img, sizeof(img), 0, &l, &err), -1);
+	vm.has_flash = false;
+	vm.has_dtb_addr = false;
 
 	/* A format the bytes do not match. */
 	vm.image_format = IMAGE_ELF;

@@ -19,6 +19,7 @@
 #define SR_ICC_SGI1R  SR(3, 0, 12, 11, 5)
 #define SR_ICC_ASGI1R SR(3, 0, 12, 11, 6)
 #define SR_ICC_SGI0R  SR(3, 0, 12, 11, 7)
+#define SR_ACTLR_EL1  SR(3, 0, 1, 0, 1)
 
 static u64 field_clear(u64 v, u32 shift)
 {
@@ -164,6 +165,12 @@ void sysreg_trap(struct vcpu *vc, u64 esr)
 	} else if (((key >> 20) & 3) == 1) {
 		/* DC ISW/CSW/CISW (set/way, trapped by HCR_EL2.TSW): a no-op is safe for
 		 * isolation; a VM has no business cleaning caches by set/way. */
+	} else if (key == SR_ACTLR_EL1) {
+		/* Trapped by HCR_EL2.TACR: implementation-defined controls are not the
+		 * guest's to change; reads as zero, writes ignored. */
+		if (read) {
+			vcpu_set_x(vc, rt, 0);
+		}
 	} else if (debug_or_pmu(key)) {
 		if (read) {
 			vcpu_set_x(vc, rt, 0);

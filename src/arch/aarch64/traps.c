@@ -9,6 +9,7 @@
 #include "console.h"
 #include "gicv3.h"
 #include "layout.h"
+#include "mgmt.h"
 #include "sysreg.h"
 #include "vgic.h"
 #include "vm.h"
@@ -165,6 +166,8 @@ static void irq_dispatch(struct vcpu *vc)
 			vgic_maintenance(&vc->vm->vgic, vc->id);
 		} else if (intid == system_platform.uart_intid) {
 			console_poll_input();
+		} else {
+			mgmt_irq(intid); /* ignores any INTID but its own */
 		}
 		/* INTID_HYP_IPI: requests are looked at on the way out. */
 	}

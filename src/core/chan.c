@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Channel doorbells (docs/HYPERCALLS.md, TESSERA_HC_CHANNEL_NOTIFY). The right
+ * to notify is the config's: a VM may notify exactly the channels it is an end
+ * of. Each VM carries a table, by channel id, of the other ends and the SPI to
+ * raise in each, so the hypercall is an index, a bounds check and one vGIC
+ * injection per peer (an SPI goes to the vCPU its GICD_IROUTER names; the vGIC
+ * kicks that vCPU's CPU). The memory itself is mapped by vm_map() (core/vm.c).
+ */
+#include "abi.h"
+#include "lib.h"
+#include "vm.h"
+
+void chan_vm_init(struct vm *vm)
+{
+	const struct config *cfg = &system_config;
+
+	memset(vm->chans, 0, sizeof(vm->chans));
+	for (u32 c = 0; c < cfg->chan_count && c < CONFIG_MAX_CHANS; c++) {
+		const struct chan_cfg *ch = &cfg->chans[c];
+		bool mine = false;
+
+		for (u32 e = 0; e < ch->end_count; e++) {
+			mine |= ch->ends[e].vm == vm->id;
+		}
+		if (!mine) {
+			continue;
+		}
+		for (u32 e = 0; e < ch->end_count; e++) {
+			struct vm_chan *t = &vm->chans[c];
+
+			if (ch->ends[e].vm != vm->id && ch->ends[e].vm < CONFIG_MAX_VMS &&
+			    t->peer_count < CONFIG_MAX_ENDS - 1) {
+				t->peers[t->peer_count].vm = &vms[ch->ends[e].vm];
+				t->peers[t->peer_count].intid = ch->ends[e].intid;
+				t->peer_count++;
+			}
+		}
+	}
+}
+
+/*
+ * A peer being reset reinitialises its vGIC (lock included) while no vCPU of it
+ * runs, but a notify comes from another VM's CPU: it announces itself in
+ * chan_raising before it looks at the peer's state, and the resetting CPU
+ * (which changed the state first) waits for chan_raising to drain. Both sides
+ * order store-then-load with sequentially consistent accesses (Dekker).
+ * A notify into a VM that is stopped or being reset is dropped: the VM starts
+ * with no interrupt pending and must look at the channel memory anyway.
+ */
+s64 chan_notify(struct vm *vm, u64 id)
+{
+	const struct vm_chan *t;
+
+	if (id >= CONFIG_MAX_CHANS || id >= system_config.chan_count) {
+		return TESSERA_INVALID;
+	}
+	t = &vm->chans[id];
+	if (t->peer_count == 0) {
+		return TESSERA_DENIED;
+	}
+	for (u32 i = 0; i < t->peer_count; i++) {
+		struct vm *p = t->peers[i].vm;
+		u32 st;
+
+		__atomic_fetch_add(&p->chan_raising, 1, __ATOMIC_SEQ_CST);
+		st = __atomic_load_n(&p->state, __ATOMIC_SEQ_CST);
+		if (st == VM_RUNNING || st == VM_PAUSED) {
+			vgic_raise(&p->vgic, 0, t->peers[i].intid);
+		}
+		__atomic_fetch_sub(&p->chan_raising, 1, __ATOMIC_RELEASE);
+	}
+	return TESSERA_OK;
+}
+
+void chan_vm_quiesce(struct vm *vm)
+{
+	while (__atomic_load_n(&vm->chan_raising, __ATOMIC_SEQ_CST) != 0) {
+	}
+}

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * /channels (docs/CONFIG.md, "Channels"): named shared-memory regions between
+ * two to four VMs, each end with its own guest window, stage-2 rights and
+ * notification SPI. Parsed after /vms so every end can be checked against the
+ * VM it names. A channel's memory is the one exception to "a byte of RAM
+ * belongs to at most one VM", so it must be clear of every VM's own RAM, of
+ * the hypervisor and of every other channel; the windows and interrupts must
+ * fit into each end VM's guest-physical map and vGIC without a clash.
+ */
+#include "config_int.h"
+#include "layout.h"
+#include "lib.h"
+
+/* Stage 2 translates a 39-bit IPA space (arch/aarch64/stage2.h, STAGE2_IPA_BITS). */
+#define CHAN_IPA_LIMIT (1ULL << 39)
+
+static char chan_lower(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+}
+
+/* VM names compare case-insensitively everywhere (config_check.c). */
+static bool chan_same_name(const char *a, const char *b)
+{
+	for (; *a && chan_lower(*a) == chan_lower(*b); a++, b++) {
+	}
+	return chan_lower(*a) == chan_lower(*b);
+}
+
+static int chan_find_vm(const struct config *cfg, const char *name)
+{
+	for (u32 i = 0; i < cfg->vm_count; i++) {
+		if (chan_same_name(cfg->vms[i].name, name)) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+static int chan_plain_name(struct cfg_ctx *c, int node, const char *what)
+{
+	const char *name = fdt_name(&c->fdt, node);
+
+	if (name[0] == '\0' || strchr(name, '@')) {
+		return config_fail(c, node, NULL, "%s node name must be plain (no unit address)",
+				   what);
+	}
+	if (str_nlen(name, CONFIG_NAME_MAX) >= CONFIG_NAME_MAX) {
+		return config_fail(c, node, NULL, "%s name longer than %u characters", what,
+				   CONFIG_NAME_MAX - 1);
+	}
+	return 0;
+}
+
+/* Physical memory: granule, platform RAM, clear of the hypervisor, every VM and channel. */
+static int chan_check_memory(struct cfg_ctx *c, const struct chan_cfg *ch)
+{
+	const struct platform *p = c->plat;
+	const unsigned long long b = ch->phys, s = ch->size;
+
+	if (ch->size == 0 || ch->phys + ch->size < ch->phys) {
+		return config_fail(c, ch->node, "memory", "0x%llx+0x%llx is empty or wraps", b, s);
+	}
+	if (!IS_ALIGNED(ch->phys, SZ_4K) || !IS_ALIGNED(ch->size, SZ_4K)) {
+		return config_fail(c, ch->node, "memory", "0x%llx+0x%llx is not 4 KiB aligned", b,
+				   s);
+	}
+	if (!config_in_ram(p, ch->phys, ch->size)) {
+		return config_fail(c, ch->node, "memory", "0x%llx+0x%llx is outside platform RAM",
+				   b, s);
+	}
+	if (range_overlaps(ch->phys, ch->size, p->hyp_base, p->hyp_end - p->hyp_base)) {
+		return config_fail(c, ch->node, "memory",
+				   "0x%llx+0x%llx overlaps the hypervisor (0x%llx..0x%llx)", b, s,
+				   (unsigned long long)p->hyp_base, (unsigned long long)p->hyp_end);
+	}
+	for (u32 k = 0; k < c->cfg->vm_count; k++) {
+		const struct vm_cfg *vm = &c->cfg->vms[k];
+		for (u32 j = 0; j < vm->mem_count; j++) {
+			if (range_overlaps(ch->phys, ch->size, vm->mem[j].phys, vm->mem[j].size)) {
+				return config_fail(c, ch->node, "memory",
+						   "0x%llx+0x%llx overlaps memory of VM %s", b, s,
+						   vm->name);
+			}
+		}
+		if (vm->has_flash &&
+		    range_overlaps(ch->phys, ch->size, vm->flash.phys, vm->flash.size)) {
+			return config_fail(c, ch->node, "memory",
+					   "0x%llx+0x%llx overlaps the flash of VM %s", b, s,
+					   vm->name);
+		}
+	}
+	for (u32 k = 0; k < c->cfg->chan_count; k++) {
+		const struct chan_cfg *o = &c->cfg->chans[k];
+		if (range_overlaps(ch->phys, ch->size, o->phys, o->size)) {
+			return config_fail(c, ch->node, "memory",
+					   "0x%llx+0x%llx overlaps the memory of channel %s", b, s,
+					   o->name);
+		}
+	}
+	return 0;
+}
+
+/* The window and interrupt of end e (VM vm) against that VM and its earlier channels. */
+static int chan_check_end(struct cfg_ctx *c, const struct chan_cfg *ch,
+			  const struct chan_end_cfg *e)
+{
+	const struct vm_cfg *vm = &c->cfg->vms[e->vm];
+	const unsigned long long a = e->ipa, s = ch->size;
+
+	if (!IS_ALIGNED(e->ipa, SZ_4K)) {
+		return config_fail(c, e->node, "address", "0x%llx is not 4 KiB aligned", a);
+	}
+	if (e->ipa + ch->size < e->ipa || e->ipa + ch->size > CHAN_IPA_LIMIT) {
+		return config_fail(c, e->node, "address",
+				   "window 0x%llx+0x%llx is beyond the 39-bit guest-physical space",
+				   a, s);
+	}
+	if (range_overlaps(e->ipa, ch->size, GUEST_DEV_WINDOW_BASE, GUEST_DEV_WINDOW_SIZE)) {
+		return config_fail(c, e->node, "address",
+				   "window 0x%llx+0x%llx overlaps the emulated device window", a,
+				   s);
+	}
+	for (u32 i = 0; i < vm->mem_count; i++) {
+		if (range_overlaps(e->ipa, ch->size, vm->mem[i].ipa, vm->mem[i].size)) {
+			return config_fail(c, e->node, "address",
+					   "window 0x%llx+0x%llx overlaps the guest RAM of VM %s",
+					   a, s, vm->name);
+		}
+	}
+	if (vm->has_flash && range_overlaps(e->ipa, ch->size, 0, vm->flash.size)) {
+		return config_fail(c, e->node, "address",
+				   "window 0x%llx+0x%llx overlaps the flash of VM %s", a, s,
+				   vm->name);
+	}
+	for (u32 i = 0; i < vm->dev_count; i++) {
+		const struct dev_cfg *d = &vm->devs[i];
+		if (range_overlaps(e->ipa, ch->size, d->base, d->size)) {
+			return config_fail(c, e->node, "address",
+					   "window 0x%llx+0x%llx overlaps device %s of VM %s", a, s,
+					   d->name, vm->name);
+		}
+		for (u32 j = 0; j < d->irq_count; j++) {
+			if (d->irqs[j] == e->intid) {
+				return config_fail(
+				    c, e->node, "interrupt",
+				    "IRQ %u is pass-through IRQ of device %s of VM %s", e->intid,
+				    d->name, vm->name);
+			}
+		}
+	}
+	for (u32 k = 0; k < c->cfg->chan_count; k++) {
+		const struct chan_cfg *o = &c->cfg->chans[k];
+		for (u32 j = 0; j < o->end_count; j++) {
+			const struct chan_end_cfg *oe = &o->ends[j];
+			if (oe->vm != e->vm) {
+				continue;
+			}
+			if (range_overlaps(e->ipa, ch->size, oe->ipa, o->size)) {
+				return config_fail(c, e->node, "address",
+						   "window 0x%llx+0x%llx overlaps the window of "
+						   "channel %s in VM %s",
+						   a, s, o->name, vm->name);
+			}
+			if (oe->intid == e->intid) {
+				return config_fail(c, e->node, "interrupt",
+						   "IRQ %u already used by channel %s in VM %s",
+						   e->intid, o->name, vm->name);
+			}
+		}
+	}
+	return 0;
+}
+
+static int chan_end_access(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			   struct chan_end_cfg *e)
+{
+	if (len == 3 && memcmp(val, "rw", 3) == 0) {
+		e->ro = false;
+	} else if (len == 3 && memcmp(val, "ro", 3) == 0) {
+		e->ro = true;
+	} else {
+		return config_fail(c, node, name, "expected \"rw\" or \"ro\"");
+	}
+	return 0;
+}
+
+static int chan_end_intid(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			  struct chan_end_cfg *e)
+{
+	const struct platform *p = c->plat;
+
+	if (len != 4) {
+		return config_fail(c, node, name, "expected one cell <intid>, got %u bytes", len);
+	}
+	e->intid = be32_load(val);
+	if (e->intid < 32 || e->intid >= p->spi_limit || e->intid > CONFIG_MAX_INTID) {
+		return config_fail(c, node, name, "IRQ %u is not an SPI (32..%u)", e->intid,
+				   MIN(p->spi_limit - 1, CONFIG_MAX_INTID));
+	}
+	if (e->intid == p->uart_intid || e->intid == GUEST_UART_INTID) {
+		return config_fail(c, node, name, "IRQ %u is the UART interrupt", e->intid);
+	}
+	return 0;
+}
+
+/* address, access, interrupt: all required, each once; nothing else. */
+static int chan_end_props(struct cfg_ctx *c, int node, struct chan_end_cfg *e)
+{
+	static const char *const req[] = {"address", "access", "interrupt"};
+	u32 seen = 0;
+
+	for (int cur = fdt_first_prop(&c->fdt, node); cur >= 0; cur = fdt_next_prop(&c->fdt, cur)) {
+		const char *name;
+		const void *vp;
+		u32 len, i;
+		int r;
+
+		if (fdt_prop_at(&c->fdt, cur, &name, &vp, &len) != 0) {
+			return config_fail(c, node, NULL, "malformed property");
+		}
+		for (i = 0; i < ARRAY_SIZE(req) && strcmp(name, req[i]) != 0; i++) {
+		}
+		if (i == ARRAY_SIZE(req)) {
+			if (strcmp(name, "phandle") == 0) {
+				continue;
+			}
+			return config_fail(c, node, name, "unknown property");
+		}
+		if (seen & (1U << i)) {
+			return config_fail(c, node, name, "property given twice");
+		}
+		seen |= 1U << i;
+		if (i == 0) {
+			if (len != 8) {
+				return config_fail(c, node, name,
+						   "expected 2 cells <hi lo>, got %u bytes", len);
+			}
+			e->ipa = be64_load(vp);
+			r = 0;
+		} else if (i == 1) {
+			r = chan_end_access(c, node, name, vp, len, e);
+		} else {
+			r = chan_end_intid(c, node, name, vp, len, e);
+		}
+		if (r != 0) {
+			return -1;
+		}
+	}
+	for (u32 i = 0; i < ARRAY_SIZE(req); i++) {
+		if (!(seen & (1U << i))) {
+			return config_fail(c, node, req[i], "missing required property");
+		}
+	}
+	return 0;
+}
+
+static int chan_parse_ends(struct cfg_ctx *c, struct chan_cfg *ch)
+{
+	int child;
+
+	for (child = fdt_first_child(&c->fdt, ch->node); child >= 0;
+	     child = fdt_next_sibling(&c->fdt, child)) {
+		const char *name = fdt_name(&c->fdt, child);
+		struct chan_end_cfg *e;
+		int vm = chan_find_vm(c->cfg, name);
+
+		if (vm < 0) {
+			return config_fail(c, child, NULL, "no VM named \"%s\"", name);
+		}
+		for (u32 j = 0; j < ch->end_count; j++) {
+			if (ch->ends[j].vm == (u32)vm) {
+				return config_fail(c, child, NULL,
+						   "VM %s is already an end of this channel",
+						   c->cfg->vms[vm].name);
+			}
+		}
+		if (ch->end_count == CONFIG_MAX_ENDS) {
+			return config_fail(c, child, NULL, "too many ends (max %u)",
+					   CONFIG_MAX_ENDS);
+		}
+		e = &ch->ends[ch->end_count];
+		e->vm = (u32)vm;
+		e->node = child;
+		if (chan_end_props(c, child, e) != 0) {
+			return -1;
+		}
+		ch->end_count++;
+	}
+	if (child != FDT_ERR_NOTFOUND) {
+		return config_fail(c, ch->node, NULL, "malformed DTB: %s", fdt_strerror(child));
+	}
+	if (ch->end_count < 2) {
+		return config_fail(c, ch->node, NULL, "a channel needs 2 to %u ends, found %u",
+				   CONFIG_MAX_ENDS, ch->end_count);
+	}
+	return 0;
+}
+
+static int chan_parse_props(struct cfg_ctx *c, struct chan_cfg *ch)
+{
+	bool has_mem = false;
+
+	for (int cur = fdt_first_prop(&c->fdt, ch->node); cur >= 0;
+	     cur = fdt_next_prop(&c->fdt, cur)) {
+		const char *name;
+		const void *vp;
+		u32 len;
+
+		if (fdt_prop_at(&c->fdt, cur, &name, &vp, &len) != 0) {
+			return config_fail(c, ch->node, NULL, "malformed property");
+		}
+		if (strcmp(name, "memory") == 0) {
+			if (len != 16) {
+				return config_fail(c, ch->node, name,
+						   "expected <addr-hi addr-lo size-hi size-lo>");
+			}
+			ch->phys = be64_load(vp);
+			ch->size = be64_load((const u8 *)vp + 8);
+			has_mem = true;
+		} else if (strcmp(name, "phandle") != 0) {
+			return config_fail(c, ch->node, name, "unknown property");
+		}
+	}
+	if (!has_mem) {
+		return config_fail(c, ch->node, "memory", "missing required property");
+	}
+	return 0;
+}
+
+/* One channel node into cfg->chans[cfg->chan_count]; counted only when fully valid. */
+static int chan_parse_one(struct cfg_ctx *c, int node)
+{
+	struct chan_cfg *ch = &c->cfg->chans[c->cfg->chan_count];
+
+	memset(ch, 0, sizeof(*ch));
+	ch->node = node;
+	if (chan_plain_name(c, node, "channel") != 0) {
+		return -1;
+	}
+	str_copy(ch->name, fdt_name(&c->fdt, node), sizeof(ch->name));
+	if (chan_parse_props(c, ch) != 0 || chan_check_memory(c, ch) != 0 ||
+	    chan_parse_ends(c, ch) != 0) {
+		return -1;
+	}
+	for (u32 i = 0; i < ch->end_count; i++) {
+		if (chan_check_end(c, ch, &ch->ends[i]) != 0) {
+			return -1;
+		}
+	}
+	c->cfg->chan_count++;
+	return 0;
+}
+
+int config_chan_parse(struct cfg_ctx *c, int node)
+{
+	int child;
+
+	if (fdt_first_prop(&c->fdt, node) >= 0) {
+		const char *name = "";
+		const void *val;
+		u32 len;
+		fdt_prop_at(&c->fdt, fdt_first_prop(&c->fdt, node), &name, &val, &len);
+		return config_fail(c, node, name, "unknown property");
+	}
+	for (child = fdt_first_child(&c->fdt, node); child >= 0;
+	     child = fdt_next_sibling(&c->fdt, child)) {
+		if (c->cfg->chan_count == CONFIG_MAX_CHANS) {
+			return config_fail(c, child, NULL, "too many channels (max %u)",
+					   CONFIG_MAX_CHANS);
+		}
+		if (chan_parse_one(c, child) != 0) {
+			return -1;
+		}
+	}
+	if (child != FDT_ERR_NOTFOUND) {
+		return config_fail(c, node, NULL, "malformed DTB: %s", fdt_strerror(child));
+	}
+	return 0;
+}

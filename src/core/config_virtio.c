@@ -1,0 +1,310 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * /virtio (docs/VIRTIO.md, "Configuration"): links between two VMs made of one
+ * emulated virtio-mmio device in each. Parsed after /vms and /channels, so
+ * every end is checked against its VM's RAM, pass-through devices and IRQs,
+ * channel windows and IRQs, and the other virtio devices of that VM. The
+ * window is 4 KiB (one stage-2 page, never mapped: every access traps).
+ */
+#include "config_int.h"
+#include "layout.h"
+#include "lib.h"
+
+/* Stage 2 translates a 39-bit IPA space (arch/aarch64/stage2.h). */
+#define VIRTIO_IPA_LIMIT (1ULL << 39)
+
+static char virtio_lower(char ch)
+{
+	return (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+}
+
+/* VM names compare case-insensitively everywhere (config_check.c). */
+static int virtio_find_vm(const struct config *cfg, const char *name)
+{
+	for (u32 i = 0; i < cfg->vm_count; i++) {
+		const char *a = cfg->vms[i].name, *b = name;
+
+		for (; *a && virtio_lower(*a) == virtio_lower(*b); a++, b++) {
+		}
+		if (virtio_lower(*a) == virtio_lower(*b)) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* The window of end e against everything else in its VM's guest-physical map. */
+static int virtio_check_window(struct cfg_ctx *c, const struct virtio_end_cfg *e)
+{
+	const struct vm_cfg *vm = &c->cfg->vms[e->vm];
+	const unsigned long long a = e->ipa, s = CONFIG_VIRTIO_WINDOW;
+
+	if (!IS_ALIGNED(e->ipa, SZ_4K)) {
+		return config_fail(c, e->node, "address", "0x%llx is not 4 KiB aligned", a);
+	}
+	if (e->ipa + s < e->ipa || e->ipa + s > VIRTIO_IPA_LIMIT) {
+		return config_fail(c, e->node, "address",
+				   "window 0x%llx+0x%llx is beyond the 39-bit guest-physical space",
+				   a, s);
+	}
+	if (range_overlaps(e->ipa, s, GUEST_DEV_WINDOW_BASE, GUEST_DEV_WINDOW_SIZE)) {
+		return config_fail(c, e->node, "address",
+				   "window 0x%llx+0x%llx overlaps the emulated device window", a,
+				   s);
+	}
+	for (u32 i = 0; i < vm->mem_count; i++) {
+		if (range_overlaps(e->ipa, s, vm->mem[i].ipa, vm->mem[i].size)) {
+			return config_fail(c, e->node, "address",
+					   "window 0x%llx+0x%llx overlaps the guest RAM of VM %s",
+					   a, s, vm->name);
+		}
+	}
+	if (vm->has_flash && range_overlaps(e->ipa, s, vm->flash.ipa, vm->flash.size)) {
+		return config_fail(c, e->node, "address",
+				   "window 0x%llx+0x%llx overlaps the flash of VM %s", a, s,
+				   vm->name);
+	}
+	for (u32 i = 0; i < vm->dev_count; i++) {
+		const struct dev_cfg *d = &vm->devs[i];
+		if (range_overlaps(e->ipa, s, d->base, ALIGN_UP(d->size, SZ_4K))) {
+			return config_fail(c, e->node, "address",
+					   "window 0x%llx+0x%llx overlaps device %s of VM %s", a, s,
+					   d->name, vm->name);
+		}
+	}
+	for (u32 k = 0; k < c->cfg->chan_count; k++) {
+		const struct chan_cfg *ch = &c->cfg->chans[k];
+		for (u32 j = 0; j < ch->end_count; j++) {
+			if (ch->ends[j].vm == e->vm &&
+			    range_overlaps(e->ipa, s, ch->ends[j].ipa, ch->size)) {
+				return config_fail(c, e->node, "address",
+						   "window 0x%llx+0x%llx overlaps the window of "
+						   "channel %s in VM %s",
+						   a, s, ch->name, vm->name);
+			}
+		}
+	}
+	return 0;
+}
+
+/* The interrupt of end e against the UART and every other SPI its VM has. */
+static int virtio_check_irq(struct cfg_ctx *c, const struct virtio_end_cfg *e)
+{
+	const struct platform *p = c->plat;
+	const struct vm_cfg *vm = &c->cfg->vms[e->vm];
+
+	if (e->intid < 32 || e->intid >= p->spi_limit || e->intid > CONFIG_MAX_INTID) {
+		return config_fail(c, e->node, "interrupt", "IRQ %u is not an SPI (32..%u)",
+				   e->intid, MIN(p->spi_limit - 1, CONFIG_MAX_INTID));
+	}
+	if (e->intid == p->uart_intid || e->intid == GUEST_UART_INTID) {
+		return config_fail(c, e->node, "interrupt", "IRQ %u is the UART interrupt",
+				   e->intid);
+	}
+	for (u32 i = 0; i < vm->dev_count; i++) {
+		for (u32 j = 0; j < vm->devs[i].irq_count; j++) {
+			if (vm->devs[i].irqs[j] == e->intid) {
+				return config_fail(
+				    c, e->node, "interrupt",
+				    "IRQ %u is pass-through IRQ of device %s of VM %s", e->intid,
+				    vm->devs[i].name, vm->name);
+			}
+		}
+	}
+	for (u32 k = 0; k < c->cfg->chan_count; k++) {
+		const struct chan_cfg *ch = &c->cfg->chans[k];
+		for (u32 j = 0; j < ch->end_count; j++) {
+			if (ch->ends[j].vm == e->vm && ch->ends[j].intid == e->intid) {
+				return config_fail(c, e->node, "interrupt",
+						   "IRQ %u already used by channel %s in VM %s",
+						   e->intid, ch->name, vm->name);
+			}
+		}
+	}
+	return 0;
+}
+
+/* Against the virtio devices accepted so far (and the other end of this link). */
+static int virtio_check_others(struct cfg_ctx *c, const struct virtio_cfg *v, u32 end)
+{
+	const struct virtio_end_cfg *e = &v->ends[end];
+	const struct vm_cfg *vm = &c->cfg->vms[e->vm];
+
+	for (u32 k = 0; k <= c->cfg->virtio_count; k++) {
+		const struct virtio_cfg *o = k < c->cfg->virtio_count ? &c->cfg->virtio[k] : v;
+		for (u32 j = 0; j < 2; j++) {
+			const struct virtio_end_cfg *oe = &o->ends[j];
+			if ((o == v && j >= end) || oe->vm != e->vm) {
+				continue;
+			}
+			if (range_overlaps(e->ipa, CONFIG_VIRTIO_WINDOW, oe->ipa,
+					   CONFIG_VIRTIO_WINDOW)) {
+				return config_fail(
+				    c, e->node, "address",
+				    "window 0x%llx overlaps virtio device %s in VM %s",
+				    (unsigned long long)e->ipa, o->name, vm->name);
+			}
+			if (oe->intid == e->intid) {
+				return config_fail(
+				    c, e->node, "interrupt",
+				    "IRQ %u already used by virtio device %s in VM %s", e->intid,
+				    o->name, vm->name);
+			}
+		}
+	}
+	return 0;
+}
+
+/* address = <hi lo>; interrupt = <intid>; both required, nothing else. */
+static int virtio_end_props(struct cfg_ctx *c, struct virtio_end_cfg *e)
+{
+	bool has_addr = false, has_irq = false;
+
+	for (int cur = fdt_first_prop(&c->fdt, e->node); cur >= 0;
+	     cur = fdt_next_prop(&c->fdt, cur)) {
+		const char *name;
+		const void *vp;
+		u32 len;
+
+		if (fdt_prop_at(&c->fdt, cur, &name, &vp, &len) != 0) {
+			return config_fail(c, e->node, NULL, "malformed property");
+		}
+		if (strcmp(name, "address") == 0) {
+			if (len != 8 || has_addr) {
+				return config_fail(c, e->node, name,
+						   "expected one 2-cell value <hi lo>");
+			}
+			e->ipa = be64_load(vp);
+			has_addr = true;
+		} else if (strcmp(name, "interrupt") == 0) {
+			if (len != 4 || has_irq) {
+				return config_fail(c, e->node, name,
+						   "expected one cell <intid>, got %u bytes", len);
+			}
+			e->intid = be32_load(vp);
+			has_irq = true;
+		} else if (strcmp(name, "phandle") != 0) {
+			return config_fail(c, e->node, name, "unknown property");
+		}
+	}
+	if (!has_addr || !has_irq) {
+		return config_fail(c, e->node, has_addr ? "interrupt" : "address",
+				   "missing required property");
+	}
+	return 0;
+}
+
+static int virtio_link_props(struct cfg_ctx *c, struct virtio_cfg *v)
+{
+	for (int cur = fdt_first_prop(&c->fdt, v->node); cur >= 0;
+	     cur = fdt_next_prop(&c->fdt, cur)) {
+		const char *name;
+		const void *vp;
+		u32 len;
+
+		if (fdt_prop_at(&c->fdt, cur, &name, &vp, &len) != 0) {
+			return config_fail(c, v->node, NULL, "malformed property");
+		}
+		if (strcmp(name, "type") == 0) {
+			if (len == 8 && memcmp(vp, "console", 8) == 0) {
+				v->type = CONFIG_VIRTIO_CONSOLE;
+			} else {
+				return config_fail(c, v->node, name,
+						   "unknown type (this version knows \"console\")");
+			}
+		} else if (strcmp(name, "phandle") != 0) {
+			return config_fail(c, v->node, name, "unknown property");
+		}
+	}
+	if (v->type == 0) {
+		return config_fail(c, v->node, "type", "missing required property");
+	}
+	return 0;
+}
+
+static int virtio_parse_one(struct cfg_ctx *c, int node)
+{
+	struct virtio_cfg *v = &c->cfg->virtio[c->cfg->virtio_count];
+	const char *lname = fdt_name(&c->fdt, node);
+	u32 ends = 0;
+	int child;
+
+	memset(v, 0, sizeof(*v));
+	v->node = node;
+	if (lname[0] == '\0' || strchr(lname, '@') ||
+	    str_nlen(lname, CONFIG_NAME_MAX) >= CONFIG_NAME_MAX) {
+		return config_fail(c, node, NULL,
+				   "virtio link name must be plain and shorter than %u characters",
+				   CONFIG_NAME_MAX);
+	}
+	str_copy(v->name, lname, sizeof(v->name));
+	if (virtio_link_props(c, v) != 0) {
+		return -1;
+	}
+	for (child = fdt_first_child(&c->fdt, node); child >= 0;
+	     child = fdt_next_sibling(&c->fdt, child)) {
+		const char *name = fdt_name(&c->fdt, child);
+		int vm = virtio_find_vm(c->cfg, name);
+		struct virtio_end_cfg *e;
+
+		if (vm < 0) {
+			return config_fail(c, child, NULL, "no VM named \"%s\"", name);
+		}
+		if (ends >= 2) {
+			ends++;
+			continue; /* counted for the message below */
+		}
+		if (ends == 1 && v->ends[0].vm == (u32)vm) {
+			return config_fail(c, child, NULL, "VM %s is already an end of this link",
+					   c->cfg->vms[vm].name);
+		}
+		e = &v->ends[ends++];
+		e->vm = (u32)vm;
+		e->node = child;
+		if (virtio_end_props(c, e) != 0) {
+			return -1;
+		}
+	}
+	if (child != FDT_ERR_NOTFOUND) {
+		return config_fail(c, node, NULL, "malformed DTB: %s", fdt_strerror(child));
+	}
+	if (ends != 2) {
+		return config_fail(c, node, NULL, "a virtio link needs exactly 2 ends, found %u",
+				   ends);
+	}
+	for (u32 i = 0; i < 2; i++) {
+		if (virtio_check_window(c, &v->ends[i]) != 0 ||
+		    virtio_check_irq(c, &v->ends[i]) != 0 || virtio_check_others(c, v, i) != 0) {
+			return -1;
+		}
+	}
+	c->cfg->virtio_count++;
+	return 0;
+}
+
+int config_virtio_parse(struct cfg_ctx *c, int node)
+{
+	int child;
+
+	if (fdt_first_prop(&c->fdt, node) >= 0) {
+		const char *name = "";
+		const void *val;
+		u32 len;
+		fdt_prop_at(&c->fdt, fdt_first_prop(&c->fdt, node), &name, &val, &len);
+		return config_fail(c, node, name, "unknown property");
+	}
+	for (child = fdt_first_child(&c->fdt, node); child >= 0;
+	     child = fdt_next_sibling(&c->fdt, child)) {
+		if (c->cfg->virtio_count == CONFIG_MAX_VIRTIO) {
+			return config_fail(c, child, NULL, "too many virtio links (max %u)",
+					   CONFIG_MAX_VIRTIO);
+		}
+		if (virtio_parse_one(c, child) != 0) {
+			return -1;
+		}
+	}
+	if (child != FDT_ERR_NOTFOUND) {
+		return config_fail(c, node, NULL, "malformed DTB: %s", fdt_strerror(child));
+	}
+	return 0;
+}

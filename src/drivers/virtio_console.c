@@ -1,0 +1,355 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtio console driver for the hypervisor's management channel (Virtio 1.2,
+ * OASIS, sections cited below). The hypervisor is the *driver* here: QEMU's
+ * virtconsole is the device, its chardev a host socket.
+ *
+ * - Transport: virtio-mmio Version 2 ("modern", section 4.2.2); QEMU needs
+ *   -global virtio-mmio.force-legacy=false, otherwise it offers Version 1
+ *   (legacy) and the device is skipped.
+ * - Features: only VIRTIO_F_VERSION_1 (section 6.1). Without
+ *   VIRTIO_CONSOLE_F_MULTIPORT the device has a single port on
+ *   receiveq = queue 0 and transmitq = queue 1 (section 5.3.2).
+ * - Queues: split virtqueues (section 2.7) of VQ_SIZE entries in .bss, which
+ *   the EL2 identity map makes guest-physical = hypervisor-virtual; QEMU's
+ *   DMA is coherent ("dma-coherent" in its DTB), so no cache maintenance.
+ * - Everything the device writes (used ring ids and lengths) is
+ *   range-checked before use: a buggy device cannot make us overrun a buffer.
+ * - Only CPU 0 calls in (the interrupt is routed there), so no lock.
+ */
+#include "virtio_console.h"
+#include "arch.h"
+#include "fdt.h"
+#include "gicv3.h"
+#include "lib.h"
+#include "sysreg.h"
+#include "vm.h"
+
+/* virtio-mmio registers (section 4.2.2). */
+#define VIO_MAGIC	   0x000
+#define VIO_VERSION	   0x004
+#define VIO_DEVICE_ID	   0x008
+#define VIO_DEV_FEATURES   0x010
+#define VIO_DEV_FEAT_SEL   0x014
+#define VIO_DRV_FEATURES   0x020
+#define VIO_DRV_FEAT_SEL   0x024
+#define VIO_QUEUE_SEL	   0x030
+#define VIO_QUEUE_NUM_MAX  0x034
+#define VIO_QUEUE_NUM	   0x038
+#define VIO_QUEUE_READY	   0x044
+#define VIO_QUEUE_NOTIFY   0x050
+#define VIO_INT_STATUS	   0x060
+#define VIO_INT_ACK	   0x064
+#define VIO_STATUS	   0x070
+#define VIO_QUEUE_DESC_LO  0x080
+#define VIO_QUEUE_DESC_HI  0x084
+#define VIO_QUEUE_AVAIL_LO 0x090
+#define VIO_QUEUE_AVAIL_HI 0x094
+#define VIO_QUEUE_USED_LO  0x0a0
+#define VIO_QUEUE_USED_HI  0x0a4
+
+#define VIO_MAGIC_VALUE 0x74726976U /* "virt" */
+#define VIO_ID_CONSOLE	3U
+
+/* Device status bits (section 2.1). */
+#define ST_ACKNOWLEDGE	1U
+#define ST_DRIVER	2U
+#define ST_DRIVER_OK	4U
+#define ST_FEATURES_OK	8U
+#define ST_NEEDS_RESET	64U
+#define ST_FAILED	128U
+#define F_VERSION_1_HI	BIT(0) /* feature bit 32: word 1, bit 0 */
+#define INT_USED_BUFFER BIT(0)
+
+#define VQ_SIZE	   8U
+#define RX_BUF	   128U
+#define TX_BUF	   256U
+#define Q_RX	   0U
+#define Q_TX	   1U
+#define DESC_WRITE 2U /* VIRTQ_DESC_F_WRITE: device writes this buffer */
+
+/* Split virtqueue layout (section 2.7): alignment 16 / 2 / 4. */
+struct vq_desc {
+	u64 addr;
+	u32 len;
+	u16 flags;
+	u16 next;
+};
+
+struct vq {
+	struct vq_desc desc[VQ_SIZE] __attribute__((aligned(16)));
+	/* flags and used_event stay 0 (interrupt after every buffer); they are part of the
+	 * layout the device reads, so they must exist. */
+	struct {
+		u16 flags; // cppcheck-suppress unusedStructMember ; read by the device
+		u16 idx;
+		u16 ring[VQ_SIZE];
+		u16 used_event; // cppcheck-suppress unusedStructMember ; read by the device
+	} avail __attribute__((aligned(4)));
+	struct {
+		u16 flags; // cppcheck-suppress unusedStructMember ; written by the device
+		u16 idx;
+		struct {
+			u32 id;
+			u32 len;
+		} ring[VQ_SIZE];
+		u16 avail_event; // cppcheck-suppress unusedStructMember ; written by the device
+	} used __attribute__((aligned(4)));
+	u16 last_used; /* next used entry to look at */
+	u16 in_flight; /* bit n: descriptor n is owned by the device */
+};
+
+static struct vq rxq __attribute__((aligned(4096)));
+static struct vq txq __attribute__((aligned(4096)));
+static u8 rx_bufs[VQ_SIZE][RX_BUF] __attribute__((aligned(64)));
+static u8 tx_bufs[VQ_SIZE][TX_BUF] __attribute__((aligned(64)));
+static paddr_t vio_base;
+static bool tx_stalled; /* the last send timed out: do not wait again until a buffer returns */
+static u64 tx_dropped;
+
+static u32 vio_rd(u32 off)
+{
+	return *(volatile u32 *)(uintptr_t)(vio_base + off);
+}
+
+static void vio_wr(u32 off, u32 val)
+{
+	*(volatile u32 *)(uintptr_t)(vio_base + off) = val;
+}
+
+static u64 dma_addr(const void *p)
+{
+	return (u64)(uintptr_t)p; /* EL2 identity map */
+}
+
+int vcon_find(const void *dtb, size_t avail, u32 index, struct vcon_dev *out)
+{
+	struct fdt f;
+	u32 seen = 0;
+
+	if (fdt_init(&f, dtb, avail) != 0 || fdt_check_struct(&f) != 0) {
+		return -1;
+	}
+	for (int n = fdt_find_compatible(&f, -1, "virtio,mmio"); n >= 0;
+	     n = fdt_find_compatible(&f, n, "virtio,mmio")) {
+		int parent = fdt_parent(&f, n);
+		u32 ac = parent >= 0 ? fdt_address_cells(&f, parent) : 2;
+		u32 sc = parent >= 0 ? fdt_size_cells(&f, parent) : 1;
+		const u8 *irq;
+		u32 len = 0;
+
+		memset(out, 0, sizeof(*out));
+		/* Only windows in the first GiB: that is what the EL2 map covers as Device. */
+		if (!fdt_reg(&f, n, ac, sc, 0, &out->base, &out->size) || out->size < 0x100 ||
+		    out->base >= SZ_1G - out->size || !IS_ALIGNED(out->base, 4)) {
+			continue;
+		}
+		vio_base = out->base;
+		if (vio_rd(VIO_MAGIC) != VIO_MAGIC_VALUE || vio_rd(VIO_VERSION) != 2 ||
+		    vio_rd(VIO_DEVICE_ID) != VIO_ID_CONSOLE || seen++ != index) {
+			continue;
+		}
+		/* GIC binding: <type number flags>; type 0 = SPI; flags 1 = rising edge. */
+		irq = fdt_getprop(&f, n, "interrupts", &len);
+		if (irq && len >= 12 && be32_load(irq) == 0 && be32_load(irq + 4) < 988) {
+			out->intid = 32 + be32_load(irq + 4);
+			out->edge = (be32_load(irq + 8) & 0xf) == 1;
+		}
+		return 0;
+	}
+	return -1;
+}
+
+/* Gives descriptor d (already filled) to the device (section 2.7.13). */
+static void vq_push(struct vq *q, u16 d)
+{
+	q->avail.ring[q->avail.idx % VQ_SIZE] = d;
+	q->in_flight |= (u16)(1U << d);
+	dsb(ishst); /* the ring entry and the buffer before the index */
+	__atomic_store_n(&q->avail.idx, (u16)(q->avail.idx + 1), __ATOMIC_RELAXED);
+	dsb(ish); /* the index before the notify write (section 2.7.13.4) */
+}
+
+static int vq_setup(u32 sel, struct vq *q)
+{
+	memset(q, 0, sizeof(*q));
+	vio_wr(VIO_QUEUE_SEL, sel);
+	if (vio_rd(VIO_QUEUE_READY) != 0 || vio_rd(VIO_QUEUE_NUM_MAX) < VQ_SIZE) {
+		return -1;
+	}
+	vio_wr(VIO_QUEUE_NUM, VQ_SIZE);
+	vio_wr(VIO_QUEUE_DESC_LO, (u32)dma_addr(q->desc));
+	vio_wr(VIO_QUEUE_DESC_HI, (u32)(dma_addr(q->desc) >> 32));
+	vio_wr(VIO_QUEUE_AVAIL_LO, (u32)dma_addr(&q->avail));
+	vio_wr(VIO_QUEUE_AVAIL_HI, (u32)(dma_addr(&q->avail) >> 32));
+	vio_wr(VIO_QUEUE_USED_LO, (u32)dma_addr(&q->used));
+	vio_wr(VIO_QUEUE_USED_HI, (u32)(dma_addr(&q->used) >> 32));
+	vio_wr(VIO_QUEUE_READY, 1);
+	return 0;
+}
+
+static void rx_post(u16 d)
+{
+	rxq.desc[d].addr = dma_addr(rx_bufs[d]);
+	rxq.desc[d].len = RX_BUF;
+	rxq.desc[d].flags = DESC_WRITE;
+	rxq.desc[d].next = 0;
+	vq_push(&rxq, d);
+}
+
+/* Device initialization, section 3.1.1. */
+int vcon_start(const struct vcon_dev *dev, const char **why)
+{
+	u32 st;
+
+	vio_base = dev->base;
+	vio_wr(VIO_STATUS, 0); /* reset (section 4.2.3.1: reads back 0 when done) */
+	for (u32 i = 0; i < 1000000 && vio_rd(VIO_STATUS) != 0; i++) {
+	}
+	vio_wr(VIO_STATUS, ST_ACKNOWLEDGE);
+	vio_wr(VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER);
+	vio_wr(VIO_DEV_FEAT_SEL, 1);
+	if (!(vio_rd(VIO_DEV_FEATURES) & F_VERSION_1_HI)) {
+		*why = "device does not offer VIRTIO_F_VERSION_1";
+		goto fail;
+	}
+	vio_wr(VIO_DRV_FEAT_SEL, 0);
+	vio_wr(VIO_DRV_FEATURES, 0);
+	vio_wr(VIO_DRV_FEAT_SEL, 1);
+	vio_wr(VIO_DRV_FEATURES, F_VERSION_1_HI);
+	vio_wr(VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK);
+	st = vio_rd(VIO_STATUS);
+	if (!(st & ST_FEATURES_OK)) {
+		*why = "device refused the features";
+		goto fail;
+	}
+	if (vq_setup(Q_RX, &rxq) != 0 || vq_setup(Q_TX, &txq) != 0) {
+		*why = "virtqueue 0 or 1 missing or smaller than 8 entries";
+		goto fail;
+	}
+	for (u16 d = 0; d < VQ_SIZE; d++) {
+		rx_post(d);
+	}
+	vio_wr(VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK);
+	/* No notification before DRIVER_OK (section 3.1.1); now tell it about the buffers. */
+	vio_wr(VIO_QUEUE_NOTIFY, Q_RX);
+	if (dev->intid >= 32) {
+		gic_irq_config_edge(dev->intid, dev->edge);
+		arch_gic_irq_route(dev->intid, 0);
+		arch_gic_irq_enable(dev->intid, true);
+	}
+	return 0;
+fail:
+	vio_wr(VIO_STATUS, ST_FAILED);
+	vio_wr(VIO_STATUS, 0);
+	return -1;
+}
+
+/* Next used entry of q, or false. *d and *len are range-checked. */
+static bool vq_pop(struct vq *q, u16 *d, u32 *len, u32 max_len)
+{
+	u16 used_idx = __atomic_load_n(&q->used.idx, __ATOMIC_ACQUIRE);
+
+	while (q->last_used != used_idx) {
+		u32 id =
+		    __atomic_load_n(&q->used.ring[q->last_used % VQ_SIZE].id, __ATOMIC_RELAXED);
+		*len = __atomic_load_n(&q->used.ring[q->last_used % VQ_SIZE].len, __ATOMIC_RELAXED);
+		q->last_used++;
+		/* A device returning an id it does not own is ignored (hostile or broken). */
+		if (id < VQ_SIZE && (q->in_flight & (1U << id))) {
+			q->in_flight &= (u16) ~(1U << id);
+			*d = (u16)id;
+			*len = MIN(*len, max_len);
+			return true;
+		}
+	}
+	return false;
+}
+
+void vcon_poll(void (*rx)(void *ctx, const u8 *data, size_t n), void *ctx)
+{
+	u16 d;
+	u32 len;
+	bool posted = false;
+
+	if (!vio_base) {
+		return;
+	}
+	/* Acknowledge first: a buffer used after this raises a new edge. */
+	vio_wr(VIO_INT_ACK, vio_rd(VIO_INT_STATUS));
+	if (vio_rd(VIO_STATUS) & ST_NEEDS_RESET) {
+		return;
+	}
+	while (vq_pop(&rxq, &d, &len, RX_BUF)) {
+		rx(ctx, rx_bufs[d], len);
+		rx_post(d);
+		posted = true;
+	}
+	if (posted) {
+		vio_wr(VIO_QUEUE_NOTIFY, Q_RX);
+	}
+}
+
+static void tx_reclaim(void)
+{
+	u16 d;
+	u32 len;
+
+	while (vq_pop(&txq, &d, &len, TX_BUF)) {
+		tx_stalled = false;
+	}
+}
+
+/* A descriptor the device does not own, or VQ_SIZE. */
+static u16 tx_free_desc(void)
+{
+	for (u16 d = 0; d < VQ_SIZE; d++) {
+		if (!(txq.in_flight & (1U << d))) {
+			return d;
+		}
+	}
+	return VQ_SIZE;
+}
+
+void vcon_write(const char *s, size_t n)
+{
+	u64 wait = arch_counter_freq() / 20; /* 50 ms per buffer at most */
+
+	if (!vio_base) {
+		return;
+	}
+	while (n > 0) {
+		size_t chunk = MIN(n, (size_t)TX_BUF);
+		u64 deadline = arch_counter() + wait;
+		u16 d;
+
+		tx_reclaim();
+		d = tx_free_desc();
+		if (d == VQ_SIZE) {
+			tx_dropped +=
+			    n; /* every buffer still with the device: the host is not reading */
+			return;
+		}
+		memcpy(tx_bufs[d], s, chunk);
+		txq.desc[d].addr = dma_addr(tx_bufs[d]);
+		txq.desc[d].len = (u32)chunk;
+		txq.desc[d].flags = 0;
+		txq.desc[d].next = 0;
+		vq_push(&txq, d);
+		vio_wr(VIO_QUEUE_NOTIFY, Q_TX);
+		/* Synchronous: QEMU normally completes the buffer during the notify write. */
+		while (!tx_stalled && (txq.in_flight & (1U << d))) {
+			tx_reclaim();
+			if (arch_counter() >= deadline) {
+				tx_stalled = true;
+			}
+		}
+		s += chunk;
+		n -= chunk;
+	}
+}
+
+u64 vcon_dropped(void)
+{
+	return tx_dropped;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A minimal virtio 1.x console driver for the hypervisor's own use (the
+ * management channel): virtio-mmio transport Version 2 (Virtio 1.2 section
+ * 4.2.2), no feature but VIRTIO_F_VERSION_1 (so no MULTIPORT: one port,
+ * receiveq = queue 0, transmitq = queue 1, section 5.3.2), split virtqueues
+ * in the hypervisor's own memory. One device at a time; CPU 0 only.
+ */
+#ifndef TESSERA_VIRTIO_CONSOLE_H
+#define TESSERA_VIRTIO_CONSOLE_H
+
+#include "types.h"
+
+struct vcon_dev {
+	paddr_t base;
+	u64 size;
+	u32 intid; /* GIC INTID of its interrupt (0 if the DTB gives none) */
+	bool edge; /* edge-triggered per the DTB (QEMU virt: rising edge) */
+};
+
+/*
+ * The index-th "virtio,mmio" node of the platform DTB (document order) whose
+ * device reports DeviceID 3 (console) on a Version 2 transport. Reads the
+ * device's ID registers, so the window must be mapped. 0, or -1 if none.
+ */
+int vcon_find(const void *dtb, size_t avail, u32 index, struct vcon_dev *out);
+
+/* Resets and initialises the device, posts the receive buffers and routes its
+ * interrupt to CPU 0. 0, or -1 with *why set (the device is then left reset). */
+int vcon_start(const struct vcon_dev *dev, const char **why);
+
+/* Acknowledges the interrupt and hands every received chunk to rx, then gives
+ * the buffers back to the device. */
+void vcon_poll(void (*rx)(void *ctx, const u8 *data, size_t n), void *ctx);
+
+/* Sends s; waits a bounded time for each buffer. Bytes that cannot be sent
+ * (the host side does not read) are dropped and counted. */
+void vcon_write(const char *s, size_t n);
+u64 vcon_dropped(void);
+
+#endif

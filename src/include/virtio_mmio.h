@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device side of the virtio 1.x MMIO transport (Virtio 1.2, section 4.2.2:
+ * modern interface, Version register 2) and a split-virtqueue walker (2.7)
+ * that reads a VM's descriptors through a translation callback. Everything a
+ * driver writes is hostile: a bad queue layout, descriptor, chain or state
+ * transition marks the device DEVICE_NEEDS_RESET (2.1.2) and raises a
+ * configuration-change interrupt, and the device then does nothing until the
+ * driver resets it. No VIRTIO_F_INDIRECT_DESC, no VIRTIO_F_EVENT_IDX.
+ *
+ * The transport knows nothing of VMs: its owner provides translation
+ * (guest-physical -> pointer, only inside that VM's RAM), the interrupt line
+ * and the device type's hooks (vmmio_ops). It compiles on the host for unit
+ * tests. Locking is the owner's: every call here runs under its lock.
+ */
+#ifndef TESSERA_VIRTIO_MMIO_H
+#define TESSERA_VIRTIO_MMIO_H
+
+#include "config.h"
+#include "types.h"
+
+/* Register map (4.2.2). */
+#define VMMIO_MAGIC		0x000
+#define VMMIO_VERSION		0x004
+#define VMMIO_DEVICE_ID		0x008
+#define VMMIO_VENDOR_ID		0x00c
+#define VMMIO_DEVICE_FEATURES	0x010
+#define VMMIO_DEVICE_FEAT_SEL	0x014
+#define VMMIO_DRIVER_FEATURES	0x020
+#define VMMIO_DRIVER_FEAT_SEL	0x024
+#define VMMIO_QUEUE_SEL		0x030
+#define VMMIO_QUEUE_NUM_MAX	0x034
+#define VMMIO_QUEUE_NUM		0x038
+#define VMMIO_QUEUE_READY	0x044
+#define VMMIO_QUEUE_NOTIFY	0x050
+#define VMMIO_INTERRUPT_STATUS	0x060
+#define VMMIO_INTERRUPT_ACK	0x064
+#define VMMIO_STATUS		0x070
+#define VMMIO_QUEUE_DESC_LOW	0x080
+#define VMMIO_QUEUE_DESC_HIGH	0x084
+#define VMMIO_QUEUE_DRIVER_LOW	0x090
+#define VMMIO_QUEUE_DRIVER_HIGH 0x094
+#define VMMIO_QUEUE_DEVICE_LOW	0x0a0
+#define VMMIO_QUEUE_DEVICE_HIGH 0x0a4
+#define VMMIO_CONFIG_GEN	0x0fc
+#define VMMIO_CONFIG		0x100
+
+#define VMMIO_MAGIC_VALUE 0x74726976U /* "virt" */
+#define VMMIO_VENDOR	  0x53534554U /* "TESS" */
+#define VMMIO_WINDOW_SIZE 0x200ULL    /* registers + config space */
+
+/* Device status bits (2.1). */
+#define VIRTIO_STATUS_ACKNOWLEDGE	 1U
+#define VIRTIO_STATUS_DRIVER		 2U
+#define VIRTIO_STATUS_DRIVER_OK		 4U
+#define VIRTIO_STATUS_FEATURES_OK	 8U
+#define VIRTIO_STATUS_DEVICE_NEEDS_RESET 64U
+#define VIRTIO_STATUS_FAILED		 128U
+
+/* InterruptStatus bits (4.2.2). */
+#define VMMIO_INT_VRING	 1U
+#define VMMIO_INT_CONFIG 2U
+
+/* Feature bits (6). */
+#define VIRTIO_F_INDIRECT_DESC 28
+#define VIRTIO_F_EVENT_IDX     29
+#define VIRTIO_F_VERSION_1     32
+
+/* Split virtqueue (2.7). */
+#define VIRTQ_DESC_F_NEXT	   1U
+#define VIRTQ_DESC_F_WRITE	   2U
+#define VIRTQ_DESC_F_INDIRECT	   4U
+#define VIRTQ_AVAIL_F_NO_INTERRUPT 1U
+
+#define VMMIO_MAX_QUEUES 2
+#define VMMIO_QUEUE_MAX	 64 /* QueueNumMax: a power of two */
+
+struct virtq_desc {
+	u64 addr;
+	u32 len;
+	u16 flags;
+	u16 next;
+};
+
+/* One buffer of a validated chain, already translated. */
+struct vmmio_seg {
+	u8 *ptr;
+	u32 len;
+	bool write; /* device-writable */
+};
+
+/* A chain taken from the available ring by vmmio_vq_peek, snapshotted: the driver may
+ * rewrite its descriptors afterwards, the device only uses this copy. */
+struct vmmio_chain {
+	u16 head;
+	u32 nseg;
+	u32 rd_len; /* bytes in the device-readable part */
+	u32 wr_len; /* bytes in the device-writable part */
+	struct vmmio_seg seg[VMMIO_QUEUE_MAX];
+};
+
+struct vmmio_queue {
+	u32 num;
+	bool ready;
+	u64 desc_gpa, driver_gpa, device_gpa;
+	/* Set when the queue becomes ready, after checking each area is in guest RAM. */
+	struct virtq_desc *desc;
+	u8 *avail; /* flags, idx, ring[num] (le16) */
+	u8 *used;  /* flags, idx, ring[num] of {id le32, len le32} */
+	u16 last_avail;
+	u16 used_idx;
+};
+
+struct vmmio_dev;
+
+struct vmmio_ops {
+	/* Pointer to guest-physical [gpa, gpa+size) if wholly inside the VM's RAM, else NULL. */
+	void *(*xlate)(void *ctx, u64 gpa, u64 size);
+	/* The interrupt line is now level (InterruptStatus != 0). */
+	void (*irq)(void *ctx, bool level);
+	/* The driver notified queue q (already checked: DRIVER_OK, no NEEDS_RESET, ready). */
+	void (*notify)(struct vmmio_dev *d, u32 q);
+	/* The driver reset the device (Status = 0) or the device was reset from outside. */
+	void (*reset)(struct vmmio_dev *d);
+	/* Device-specific config space byte (0 if NULL or beyond it). */
+	u8 (*config_byte)(struct vmmio_dev *d, u32 off);
+};
+
+struct vmmio_dev {
+	u32 device_id;
+	u64 features; /* offered; VIRTIO_F_VERSION_1 is always added */
+	u32 nqueues;
+	const struct vmmio_ops *ops;
+	void *ctx;
+	/* Driver-visible state. */
+	u32 status;
+	u32 isr;
+	u32 dev_feat_sel, drv_feat_sel, queue_sel;
+	u64 drv_features;
+	u32 config_gen;
+	struct vmmio_queue q[VMMIO_MAX_QUEUES];
+	/* Diagnostics. */
+	u32 errors;
+	const char *last_error;
+};
+
+/* Sets up a device (reset state). */
+void vmmio_init(struct vmmio_dev *d, u32 device_id, u64 features, u32 nqueues,
+		const struct vmmio_ops *ops, void *ctx);
+/* Back to the reset state (driver wrote Status 0, or the VM was reset). */
+void vmmio_reset(struct vmmio_dev *d);
+/* Register access at off (< VMMIO_WINDOW_SIZE). Registers are 32-bit wide; narrower or
+ * wider accesses read as zero and are ignored, except in the config space. */
+void vmmio_access(struct vmmio_dev *d, u64 off, u32 size, bool write, u64 *val);
+/* True if the driver is running the device: DRIVER_OK and not NEEDS_RESET. */
+bool vmmio_live(const struct vmmio_dev *d);
+/* Marks the device broken: NEEDS_RESET + configuration-change interrupt. */
+void vmmio_fail(struct vmmio_dev *d, const char *why);
+
+/*
+ * Next available chain of queue q, validated and translated into *c but not consumed:
+ * 1 if one, 0 if the ring is empty (or the queue/device is not live), -1 if the
+ * driver broke the rules (device now NEEDS_RESET).
+ */
+int vmmio_vq_peek(struct vmmio_dev *d, u32 q, struct vmmio_chain *c);
+/* Copies from the readable part at off / into the writable part at off; bytes done. */
+u32 vmmio_chain_read(const struct vmmio_chain *c, u32 off, void *dst, u32 n);
+u32 vmmio_chain_write(const struct vmmio_chain *c, u32 off, const void *src, u32 n);
+/* Consumes the chain peeked last and puts it in the used ring with `written` bytes.
+ * Returns true if the driver wants an interrupt for it (caller may batch, then call
+ * vmmio_vq_interrupt once). */
+bool vmmio_vq_complete(struct vmmio_dev *d, u32 q, const struct vmmio_chain *c, u32 written);
+/* Used buffers were added: InterruptStatus bit 0 and the line. */
+void vmmio_vq_interrupt(struct vmmio_dev *d);
+
+/* ---- virtio-console links between two VMs (vdev/virtio_console.c) ---- */
+
+/* Bytes held in the hypervisor per direction when the receiver has no buffers. */
+#define VLINK_BUF 4096U
+
+/* What the core provides: a VM's RAM and its vGIC. */
+struct vlink_env {
+	/* Pointer to guest-physical [gpa, gpa+size) of VM vm if wholly in its RAM, else NULL. */
+	void *(*xlate)(u32 vm, u64 gpa, u64 size);
+	/* Drives SPI intid of VM vm (level-sensitive). */
+	void (*irq)(u32 vm, u32 intid, bool level);
+};
+
+/* Builds the links of cfg (its virtio entries), every device in the reset state. */
+void vlink_setup(const struct config *cfg, const struct vlink_env *env);
+/* An access by VM vm at ipa: false if no virtio window of vm is there. */
+bool vlink_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val);
+/* VM vm was reset: its devices go back to the reset state (bytes in flight are kept). */
+void vlink_vm_reset(u32 vm);
+/* Diagnostics for tests: the device of end `end` of link `link` (NULL if none). */
+struct vmmio_dev *vlink_dev(u32 link, u32 end);
+
+#endif

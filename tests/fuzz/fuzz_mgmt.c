@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libFuzzer harness for the management protocol (src/core/mgmt.c). The input
+ * is a program: a control byte (low 6 bits: chunk length; high 2 bits: poke a
+ * VM's state first), then that many bytes fed to the parser as one transport
+ * read. Checked after each chunk: the line buffer stays in bounds, every
+ * response is whole lines with a known prefix, each executed request ends in
+ * exactly one "ok"/"err" line, and VM states stay valid. mgmt.c is compiled in
+ * with the VM-layer stand-ins of tests/unit/mgmt_fake.h.
+ */
+#include "../../src/core/mgmt.c"
+
+#include "fuzz_input.h"
+#include "mgmt_fake.h"
+
+static u64 finals;
+
+static void check_output(void *ctx, const char *s, size_t n)
+{
+	(void)ctx;
+	FUZZ_ASSERT(n > 0 && n <= MGMT_OUT_MAX && s[n - 1] == '\n');
+	for (size_t i = 0; i < n;) {
+		const char *line = s + i;
+		const char *nl = memchr(line, '\n', n - i);
+
+		FUZZ_ASSERT(nl != NULL);
+		if (strncmp(line, "ok", 2) == 0 || strncmp(line, "err ", 4) == 0) {
+			finals++;
+		} else {
+			FUZZ_ASSERT(strncmp(line, "vm ", 3) == 0 || strncmp(line, "cpu ", 4) == 0);
+		}
+		for (const char *c = line; c < nl; c++) {
+			FUZZ_ASSERT(*c >= 0x20 && *c < 0x7f); /* responses are printable */
+		}
+		i += (size_t)(nl - line) + 1;
+	}
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	static struct mgmt_parser p;
+	struct fin in;
+
+	fake_system();
+	mgmt_parser_reset(&p);
+	finals = 0;
+	fin_init(&in, data, size);
+	while (fin_more(&in)) {
+		u8 ctl = fin_u8(&in);
+		size_t n = MIN((size_t)(ctl & 0x3f), in.n - in.pos);
+
+		if (ctl & 0xc0) {
+			struct vm *vm = &vms[(ctl >> 6) & 1];
+
+			vm->state = fin_u8(&in) % 4; /* any state, as a racing CPU could leave it */
+			vm->restart_at = vm->state == VM_STOPPED ? (ctl & 1) : 0;
+			n = MIN(n, in.n - in.pos);
+		}
+		mgmt_feed(&p, in.p + in.pos, n, check_output, NULL);
+		in.pos += n;
+		FUZZ_ASSERT(p.len <= MGMT_LINE_MAX);
+		FUZZ_ASSERT(p.errors <= p.requests);
+		FUZZ_ASSERT(finals == p.requests);
+		for (u32 i = 0; i < vm_count; i++) {
+			FUZZ_ASSERT(vms[i].state <= VM_PAUSED);
+		}
+	}
+	return 0;
+}

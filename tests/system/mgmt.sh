@@ -1,0 +1,260 @@
+#!/usr/bin/env bash
+# End-to-end test of the management channel (docs/MANAGEMENT.md): boots
+# tests/system/configs/mgmt.dts ("worker" on CPU 0, "neighbour" on CPU 1, both
+# the hello guest ticking every 100 ms) with `tessera run --mgmt`, then drives
+# it with `tessera ctl`: list, pause/resume (the worker's ticks stop, then go
+# on), stop/start/restart, errors (unknown VM, unknown command, wrong state),
+# garbage, an over-long line and a truncated command, console, stats, and
+# stopping every VM (the machine must stay on). Prints "PASS: system/mgmt_<case>"
+# or "FAIL: system/mgmt_<case> (<reason>)"; exits 1 if any failed.
+# Waits poll the console log with a deadline; nothing relies on a fixed sleep.
+# Environment: OUT_DIR (default build/mgmt), TIMEOUT (whole run, default 60 s).
+set -u
+
+cd "$(dirname "$0")/../.." || exit 1
+
+OUT_DIR=${OUT_DIR:-build/mgmt}
+TIMEOUT=${TIMEOUT:-60}
+LOG=$OUT_DIR/console.log
+SOCK=$OUT_DIR/mgmt.sock
+TESSERA=build/tools/tessera
+failed=0
+qemu_pid=
+
+pass() { echo "PASS: system/mgmt_$1"; }
+fail()
+{
+	echo "FAIL: system/mgmt_$1 ($2)"
+	failed=1
+}
+
+cleanup()
+{
+	if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
+		kill "$qemu_pid" 2>/dev/null
+		wait "$qemu_pid" 2>/dev/null
+	fi
+}
+trap cleanup EXIT
+
+# ctl ARGS...: one request; output in $out, exit status in $rc.
+ctl()
+{
+	out=$("$TESSERA" ctl --socket "$SOCK" "$@" 2>&1)
+	rc=$?
+}
+
+# clean_log: the console without carriage returns.
+clean_log() { tr -d '\r' <"$LOG"; }
+
+# wait_for REGEX SECONDS: true once a console line matches.
+wait_for()
+{
+	local end=$((SECONDS + $2))
+	while [ $SECONDS -le $end ]; do
+		clean_log | grep -a -q -E "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# count REGEX: console lines matching.
+count() { clean_log | grep -a -c -E "$1"; }
+
+# last_tick VM: the highest tick number the VM has printed in its current run (0 if none).
+last_tick()
+{
+	clean_log | grep -a -E "^\[$1\] TEST hello: tick=[0-9]+$" | tail -n 1 |
+		sed -E 's/.*tick=//' | grep . || echo 0
+}
+
+# wait_ticks VM N SECONDS: true once VM printed tick N or later.
+wait_ticks()
+{
+	local end=$((SECONDS + $3))
+	while [ $SECONDS -le $end ]; do
+		[ "$(last_tick "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# expect_out CASE REGEX: the last response matched REGEX (multi-line: grep -E per line).
+has_out() { printf '%s\n' "$out" | grep -a -q -E "$1"; }
+
+main()
+{
+	local n w
+
+	for f in "$TESSERA" build/tessera.elf build/guests/hello.elf; do
+		if [ ! -f "$f" ]; then
+			fail boot "$f missing: run make"
+			return
+		fi
+	done
+	mkdir -p "$OUT_DIR" && rm -f "$SOCK" && : >"$LOG"
+	# Without --timeout, tessera run execs QEMU; timeout(1) bounds it and passes our kill on.
+	timeout -k 5 "$TIMEOUT" "$TESSERA" run tests/system/configs/mgmt.dts \
+		--pack "$OUT_DIR/mgmt.img" --mgmt "$SOCK" >"$LOG" 2>&1 </dev/null &
+	qemu_pid=$!
+
+	if ! wait_for '^\[tessera\] management channel: virtio console at 0x[0-9a-f]+, INTID [0-9]+, protocol 1$' 15; then
+		fail boot "no management channel line"
+		tail -n 20 "$LOG" | sed 's/^/    | /'
+		return
+	fi
+	ctl hello
+	[ $rc = 0 ] && [ "$out" = "ok tessera-mgmt 1" ] && pass hello || fail hello "rc=$rc: $out"
+
+	ctl list
+	if [ $rc = 0 ] && has_out '^vm worker id=0 state=running cpus=0 mem_mib=16 uptime_ms=[0-9]+ restarts=0 resets=0 stop=- exit=0/0 traps=[0-9]+ irqs=[0-9]+ aborts=0$' &&
+		has_out '^vm neighbour id=1 state=running cpus=1 ' && has_out '^ok 2 vms$'; then
+		pass list
+	else
+		fail list "rc=$rc: $out"
+	fi
+
+	# pause: the worker's ticks stop while the neighbour's go on; resume: they continue.
+	wait_ticks worker 3 15 || fail pause_resume "worker never ticked"
+	ctl pause worker
+	if [ $rc = 0 ] && [ "$out" = "ok paused worker" ]; then
+		n=$(last_tick neighbour)
+		wait_ticks neighbour $((n + 1)) 10 # everything the worker printed is in the log
+		w=$(last_tick worker)
+		wait_ticks neighbour $((n + 6)) 10 || fail pause_resume "neighbour stalled"
+		ctl list
+		if ! has_out '^vm worker id=0 state=paused '; then
+			fail pause_resume "list does not say paused: $out"
+		elif [ "$(last_tick worker)" != "$w" ]; then
+			fail pause_resume "worker ticked while paused ($w -> $(last_tick worker))"
+		else
+			ctl resume worker
+			if [ $rc = 0 ] && [ "$out" = "ok resumed worker" ] && wait_ticks worker $((w + 3)) 10; then
+				pass pause_resume
+			else
+				fail pause_resume "after resume: rc=$rc $out, worker tick $(last_tick worker)"
+			fi
+		fi
+	else
+		fail pause_resume "rc=$rc: $out"
+	fi
+
+	ctl stop worker
+	if [ $rc = 0 ] && [ "$out" = "ok stopped worker" ] &&
+		wait_for "^\[tessera\] VM 0 'worker' stopped \(management, guest exit status 0/0\)$" 5; then
+		ctl list
+		has_out '^vm worker id=0 state=stopped .* uptime_ms=0 .* stop=management ' &&
+			pass stop || fail stop "list: $out"
+	else
+		fail stop "rc=$rc: $out"
+	fi
+
+	ctl stop worker
+	if [ $rc = 1 ] && [ "$out" = "err wrong-state VM worker is stopped (stop needs a running or paused VM)" ]; then
+		ctl resume neighbour
+		[ $rc = 1 ] && [ "$out" = "err wrong-state VM neighbour is running (resume needs a paused VM)" ] &&
+			pass wrong_state || fail wrong_state "resume: rc=$rc: $out"
+	else
+		fail wrong_state "stop: rc=$rc: $out"
+	fi
+
+	ctl start worker
+	if [ $rc = 0 ] && [ "$out" = "ok started worker" ] && wait_for "^\[tessera\] VM 0 'worker' restarting " 5 &&
+		wait_ticks worker 2 10; then
+		pass start
+	else
+		fail start "rc=$rc: $out"
+	fi
+
+	n=$(count '^\[worker\] HELLO from 0$')
+	ctl restart worker
+	if [ $rc = 0 ] && [ "$out" = "ok restarted worker" ] && wait_for "^\[tessera\] VM 0 'worker' resetting " 5; then
+		w=$SECONDS
+		while [ "$(count '^\[worker\] HELLO from 0$')" -le "$n" ] && [ $SECONDS -le $((w + 10)) ]; do
+			sleep 0.1
+		done
+		ctl list
+		[ "$(count '^\[worker\] HELLO from 0$')" -gt "$n" ] && has_out '^vm worker id=0 state=running .* resets=2 ' &&
+			pass restart || fail restart "no new boot or wrong resets: $out"
+	else
+		fail restart "rc=$rc: $out"
+	fi
+
+	ctl stop nosuchvm
+	if [ $rc = 1 ] && [ "$out" = 'err unknown-vm no VM named "nosuchvm" (list shows them)' ]; then
+		ctl reboot-everything now
+		[ $rc = 1 ] && [ "$out" = 'err unknown-command "reboot-everything" (help lists the commands)' ] &&
+			pass unknown || fail unknown "unknown command: rc=$rc: $out"
+	else
+		fail unknown "rc=$rc: $out"
+	fi
+
+	# Garbage: NUL, escape sequence, UTF-8, DEL, random binary, blank lines; each bad line is
+	# answered with one err line, blank lines with nothing, and the channel stays usable.
+	out=$( { printf 'li\0st\n\033[A\n\n   \nstop w\303\266rker\n\177\n'; head -c 300 /dev/urandom | tr '\n\025' 'xx'; printf '\n'; } |
+		"$TESSERA" ctl --socket "$SOCK" --raw 2>&1)
+	rc=$?
+	if [ $rc = 0 ] && [ "$(printf '%s\n' "$out" | grep -c '^err ')" = 5 ] &&
+		[ "$(printf '%s\n' "$out" | head -n 4 | grep -c '^err bad-args byte 0x')" = 4 ]; then
+		ctl hello
+		[ $rc = 0 ] && pass garbage || fail garbage "not answering afterwards"
+	else
+		fail garbage "rc=$rc: $out"
+	fi
+
+	out=$( { head -c 5000 /dev/zero | tr '\0' 'a'; printf 'stop worker\nhello\n'; } |
+		"$TESSERA" ctl --socket "$SOCK" --raw 2>&1)
+	rc=$?
+	if [ $rc = 0 ] && [ "$out" = "$(printf 'err too-long request longer than 128 bytes\nok tessera-mgmt 1')" ]; then
+		ctl list
+		has_out '^vm worker id=0 state=running ' && pass too_long || fail too_long "worker stopped: $out"
+	else
+		fail too_long "rc=$rc: $out"
+	fi
+
+	# A truncated command (connection closed before its newline) never runs.
+	printf 'stop worker' | "$TESSERA" ctl --socket "$SOCK" --raw >/dev/null 2>&1
+	ctl list
+	has_out '^vm worker id=0 state=running ' && pass truncated || fail truncated "$out"
+
+	ctl console neighbour
+	[ $rc = 0 ] && [ "$out" = "ok console neighbour" ] && wait_for '^\[tessera\] console -> neighbour$' 5 &&
+		pass console || fail console "rc=$rc: $out"
+
+	ctl stats
+	if [ $rc = 0 ] && has_out '^cpu 0 irqs=[1-9][0-9]* vm=worker vcpu=0$' &&
+		has_out '^cpu 1 irqs=[1-9][0-9]* vm=neighbour vcpu=0$' && has_out '^cpu 2 irqs=0 vm=- vcpu=-$' &&
+		has_out '^ok uptime_ms=[0-9]+ free_pages=[0-9]+ vms=2 running=2 requests=[0-9]+ errors=[0-9]+ dropped=0$'; then
+		pass stats
+	else
+		fail stats "rc=$rc: $out"
+	fi
+
+	# The neighbour ran through all of it untouched.
+	ctl list
+	has_out '^vm neighbour id=1 state=running .* restarts=0 resets=0 ' && wait_ticks neighbour $(($(last_tick neighbour) + 2)) 5 &&
+		pass neighbour || fail neighbour "$out"
+
+	# With a management channel the machine stays on when every VM has stopped.
+	ctl stop worker
+	ctl stop neighbour
+	if wait_for '^\[tessera\] all VMs stopped \(management channel present: staying on\)$' 5; then
+		ctl start neighbour
+		[ $rc = 0 ] && wait_for "^\[tessera\] VM 1 'neighbour' restarting " 5 && pass stay_on ||
+			fail stay_on "start after all stopped: rc=$rc: $out"
+	else
+		fail stay_on "no 'staying on' line"
+	fi
+
+	if clean_log | grep -a -q -E 'PANIC|KIT: unhandled exception|powering off'; then
+		fail clean_log "$(clean_log | grep -a -E 'PANIC|KIT: unhandled|powering off' | head -n 3)"
+	else
+		pass clean_log
+	fi
+}
+
+main
+if [ $failed != 0 ]; then
+	echo "    (console: $LOG)"
+fi
+exit $failed

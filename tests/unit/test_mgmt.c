@@ -1,0 +1,379 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of the management protocol (src/core/mgmt.c): framing (line
+ * limits, garbage, Ctrl-U, split input), every command with its output and
+ * errors, and the channel glue (which virtio console it picks, its interrupt).
+ * mgmt.c is not in the unit-test link, so it is compiled in here, against the
+ * VM-layer stand-ins of mgmt_fake.h.
+ */
+#include "../../src/core/mgmt.c"
+
+#include "check.h"
+#include "mgmt_fake.h"
+
+static char out[8192];
+static size_t out_len;
+static u32 out_calls;
+
+static void collect(void *ctx, const char *s, size_t n)
+{
+	CHECK(ctx == (void *)out);
+	CHECK(n > 0 && s[n - 1] == '\n'); /* whole lines only */
+	for (size_t i = 0; i < n && out_len < sizeof(out) - 1; i++) {
+		out[out_len++] = s[i];
+	}
+	out[out_len] = '\0';
+	out_calls++;
+}
+
+static struct mgmt_parser P;
+
+static void feed_n(const void *data, size_t n)
+{
+	mgmt_feed(&P, data, n, collect, out);
+}
+
+static void feed(const char *s)
+{
+	feed_n(s, strlen(s));
+}
+
+static void reset(void)
+{
+	fake_system();
+	mgmt_parser_reset(&P);
+	out_len = 0;
+	out[0] = '\0';
+	out_calls = 0;
+}
+
+/* Feeds s and checks the whole response. */
+#define EXPECT(req, resp)                                                                  \
+	do {                                                                               \
+		out_len = 0;                                                               \
+		out[0] = '\0';                                                             \
+		feed(req);                                                                 \
+		if (strcmp(out, resp) != 0) {                                              \
+			printf("  request %s\n  got:  %s\n  want: %s\n", #req, out, resp); \
+		}                                                                          \
+		CHECK(strcmp(out, resp) == 0);                                             \
+	} while (0)
+
+static void test_hello_help(void)
+{
+	reset();
+	EXPECT("hello\n", "ok tessera-mgmt 1\n");
+	EXPECT("hello sync-42\n", "ok tessera-mgmt 1 sync-42\n");
+	EXPECT("hello 1 2\n", "err bad-args usage: hello [TOKEN]\n");
+	EXPECT("help\n", "ok commands: hello help list stats start stop restart pause resume "
+			 "console (NAME for the last six)\n");
+	EXPECT("help me\n", "err bad-args help takes no arguments\n");
+	CHECK_EQ(P.requests, 5);
+	CHECK_EQ(P.errors, 2);
+}
+
+static void test_list(void)
+{
+	reset();
+	vms[0].vcpus[0].trap_count = 10;
+	vms[0].vcpus[1].trap_count = 5;
+	vms[0].vcpus[0].irq_count = 7;
+	vms[0].stats.aborts = 3;
+	vms[0].stats.resets = 4;
+	vms[0].restarts = 2;
+	vms[1].state = VM_STOPPED;
+	vms[1].stop_cause = STOP_ABORTS;
+	vms[1].exit_reason = 2;
+	vms[1].exit_code = 9;
+	EXPECT("list\n",
+	       "vm alpha id=0 state=running cpus=0,1 mem_mib=32 uptime_ms=2000 restarts=2 "
+	       "resets=4 stop=- exit=0/0 traps=15 irqs=7 aborts=3\n"
+	       "vm beta id=1 state=stopped cpus=2 mem_mib=16 uptime_ms=0 restarts=0 resets=0 "
+	       "stop=abort-storm exit=2/9 traps=0 irqs=0 aborts=0\n"
+	       "ok 2 vms\n");
+	EXPECT("list all\n", "err bad-args list takes no arguments\n");
+	vms[0].state = VM_PAUSED;
+	feed("list\n");
+	CHECK(strstr(out, "vm alpha id=0 state=paused ") != NULL);
+}
+
+static void test_stats(void)
+{
+	reset();
+	cpus[0].irq_count = 11;
+	cpus[3].irq_count = 4;
+	out_len = 0;
+	feed("stats\n");
+	CHECK(strncmp(out,
+		      "cpu 0 irqs=11 vm=alpha vcpu=0\n"
+		      "cpu 1 irqs=0 vm=alpha vcpu=1\n"
+		      "cpu 2 irqs=0 vm=beta vcpu=0\n"
+		      "cpu 3 irqs=4 vm=- vcpu=-\n"
+		      "ok uptime_ms=10000 free_pages=",
+		      strlen("cpu 0 irqs=11 vm=alpha vcpu=0\ncpu 1 irqs=0 vm=alpha vcpu=1\n"
+			     "cpu 2 irqs=0 vm=beta vcpu=0\ncpu 3 irqs=4 vm=- vcpu=-\n"
+			     "ok uptime_ms=10000 free_pages=")) == 0);
+	EXPECT("stats now\n", "err bad-args stats takes no arguments\n");
+}
+
+static void test_stats_ok_line(void)
+{
+	char *ok;
+
+	reset();
+	vms[1].state = VM_STOPPED;
+	feed("bogus\n");
+	out_len = 0;
+	feed("stats\n");
+	ok = strstr(out, "ok uptime_ms=10000 free_pages=");
+	CHECK(ok != NULL);
+	CHECK(ok && strstr(ok, " vms=2 running=1 requests=2 errors=1 dropped=0\n") != NULL);
+}
+
+static void test_pause_resume(void)
+{
+	reset();
+	EXPECT("pause alpha\n", "ok paused alpha\n");
+	CHECK_EQ(vms[0].state, VM_PAUSED);
+	EXPECT("pause alpha\n", "err wrong-state VM alpha is paused (pause needs a running VM)\n");
+	EXPECT("resume beta\n", "err wrong-state VM beta is running (resume needs a paused VM)\n");
+	EXPECT("resume alpha\n", "ok resumed alpha\n");
+	CHECK_EQ(vms[0].state, VM_RUNNING);
+	/* A pause is not a hang: the watchdog period starts again, and is re-armed. */
+	CHECK_EQ(fake_heartbeats, 1);
+	CHECK_EQ(fake_health_requests, 1);
+	CHECK(strcmp(fake_ops, "pause:alpha resume:alpha") == 0);
+}
+
+static void test_stop_start(void)
+{
+	reset();
+	EXPECT("stop beta\n", "ok stopped beta\n");
+	CHECK_EQ(vms[1].state, VM_STOPPED);
+	CHECK_EQ(vms[1].stop_cause, STOP_MANAGEMENT);
+	EXPECT("stop beta\n",
+	       "err wrong-state VM beta is stopped (stop needs a running or paused VM)\n");
+	EXPECT("start alpha\n", "err wrong-state VM alpha is running (start needs a stopped VM)\n");
+	EXPECT("start beta\n", "ok started beta\n");
+	CHECK_EQ(vms[1].state, VM_RUNNING);
+	/* A paused VM can be stopped (it is resumed first, vm_stop parks it at once). */
+	feed("pause beta\n");
+	EXPECT("stop beta\n", "ok stopped beta\n");
+	CHECK(strstr(fake_ops, "pause:beta resume:beta stop:beta") != NULL);
+	/* Stopped during a restart back-off: stop cancels the pending restart. */
+	vms[1].restart_at = 12345;
+	EXPECT("stop beta\n", "ok stopped beta (pending restart cancelled)\n");
+	CHECK_EQ(vms[1].restart_at, 0);
+	vms[1].restart_at = 999;
+	EXPECT("start beta\n", "ok started beta\n");
+	CHECK_EQ(vms[1].restart_at, 0);
+	/* A VM in the middle of a reset is in no state to take commands. */
+	vms[1].state = VM_RESETTING;
+	EXPECT("stop beta\n",
+	       "err wrong-state VM beta is resetting (stop needs a running or paused VM)\n");
+	EXPECT("start beta\n", "err wrong-state VM beta is resetting (start needs a stopped VM)\n");
+	EXPECT("restart beta\n", "err wrong-state VM beta is resetting\n");
+}
+
+static void test_restart(void)
+{
+	reset();
+	EXPECT("restart alpha\n", "ok restarted alpha\n");
+	CHECK_EQ(vms[0].stats.resets, 1);
+	CHECK(strcmp(fake_ops, "reset:alpha") == 0);
+	vms[0].state = VM_STOPPED;
+	EXPECT("restart alpha\n", "ok started alpha\n");
+	CHECK_EQ(vms[0].state, VM_RUNNING);
+	feed("pause alpha\n");
+	EXPECT("restart alpha\n", "ok restarted alpha\n");
+	CHECK_EQ(vms[0].state, VM_RUNNING);
+	CHECK(strcmp(fake_ops, "reset:alpha restart:alpha pause:alpha resume:alpha reset:alpha") ==
+	      0);
+}
+
+static void test_console(void)
+{
+	reset();
+	EXPECT("console beta\n", "ok console beta\n");
+	CHECK_EQ(fake_focus, 1);
+	EXPECT("console\n", "err bad-args usage: console NAME\n");
+}
+
+static void test_errors(void)
+{
+	reset();
+	EXPECT("frob\n", "err unknown-command \"frob\" (help lists the commands)\n");
+	EXPECT("LIST\n", "err unknown-command \"LIST\" (help lists the commands)\n");
+	EXPECT("stop gamma\n", "err unknown-vm no VM named \"gamma\" (list shows them)\n");
+	EXPECT("stop\n", "err bad-args usage: stop NAME\n");
+	EXPECT("stop alpha beta\n", "err bad-args usage: stop NAME\n");
+	EXPECT("stop a b c d e f g\n", "err bad-args usage: stop NAME\n");
+	/* Prefixes of names are not names. */
+	EXPECT("stop alph\n", "err unknown-vm no VM named \"alph\" (list shows them)\n");
+	CHECK_EQ(vms[0].state, VM_RUNNING);
+	CHECK(fake_ops[0] == '\0');
+}
+
+static void test_framing(void)
+{
+	char line[300];
+
+	reset();
+	/* Blank lines: no response at all, not counted. */
+	EXPECT("\n\n  \t \r\n", "");
+	CHECK_EQ(P.requests, 0);
+	/* Blanks around words, tabs, CRLF. */
+	EXPECT("  \tstop\t beta  \r\n", "ok stopped beta\n");
+	/* Split anywhere, byte by byte. */
+	out_len = 0;
+	for (const char *s = "start beta\n"; *s; s++) {
+		feed_n(s, 1);
+		CHECK(s[1] == '\0' || out_len == 0);
+	}
+	CHECK(strcmp(out, "ok started beta\n") == 0);
+	/* A truncated command waits for its newline; Ctrl-U throws it away. */
+	EXPECT("sto", "");
+	EXPECT("\x15hello\n", "ok tessera-mgmt 1\n");
+	EXPECT("stop beta\x15", "");
+	CHECK_EQ(vms[1].state, VM_RUNNING);
+	EXPECT("\n", "");
+	/* Exactly MGMT_LINE_MAX bytes is fine; one more is too long. */
+	memset(line, ' ', sizeof(line));
+	memcpy(line, "hello", 5);
+	line[MGMT_LINE_MAX] = '\n';
+	line[MGMT_LINE_MAX + 1] = '\0';
+	EXPECT(line, "ok tessera-mgmt 1\n");
+	line[MGMT_LINE_MAX] = 'x';
+	line[MGMT_LINE_MAX + 1] = '\n';
+	line[MGMT_LINE_MAX + 2] = '\0';
+	EXPECT(line, "err too-long request longer than 128 bytes\n");
+	/* The rest of an over-long line is discarded, even a newline-free command in it. */
+	memset(line, 'a', 250);
+	memcpy(line + 200, "stop beta", 9);
+	line[250] = '\0';
+	EXPECT(line, "");
+	EXPECT("\nhello\n", "err too-long request longer than 128 bytes\nok tessera-mgmt 1\n");
+	CHECK_EQ(vms[1].state, VM_RUNNING);
+	/* Ctrl-U also ends an over-long line without an answer. */
+	memset(line, 'b', 200);
+	line[200] = '\0';
+	EXPECT(line, "");
+	out_len = 0;
+	feed("\x15list\n");
+	CHECK(out_len > 0 && strstr(out, "ok 2 vms\n") != NULL);
+}
+
+static void test_garbage(void)
+{
+	static const u8 nul[] = {'l', 'i', 0, 's', 't', '\n'};
+	static const u8 high[] = {'s', 't', 'o', 'p', ' ', 0xc3, 0xa9, '\n'};
+	static const u8 del[] = {0x7f, '\n'};
+	static const u8 esc[] = {0x1b, '[', 'A', '\n'};
+	static const u8 cr_mid[] = {'s', 't', '\r', 'o', 'p', '\n'};
+
+	reset();
+	out_len = 0;
+	feed_n(nul, sizeof(nul));
+	CHECK(strcmp(out, "err bad-args byte 0x00 at column 3 is not printable ASCII\n") == 0);
+	out_len = 0;
+	feed_n(high, sizeof(high));
+	CHECK(strcmp(out, "err bad-args byte 0xc3 at column 6 is not printable ASCII\n") == 0);
+	out_len = 0;
+	feed_n(del, sizeof(del));
+	CHECK(strcmp(out, "err bad-args byte 0x7f at column 1 is not printable ASCII\n") == 0);
+	out_len = 0;
+	feed_n(esc, sizeof(esc));
+	CHECK(strcmp(out, "err bad-args byte 0x1b at column 1 is not printable ASCII\n") == 0);
+	out_len = 0;
+	feed_n(cr_mid, sizeof(cr_mid));
+	CHECK(strcmp(out, "err bad-args byte 0x0d at column 3 is not printable ASCII\n") == 0);
+	CHECK_EQ(P.errors, 5);
+	CHECK(fake_ops[0] == '\0');
+	/* Still in step afterwards. */
+	EXPECT("hello\n", "ok tessera-mgmt 1\n");
+}
+
+/* Every byte value in every position of a short line: one answer per line, never more. */
+static void test_all_bytes(void)
+{
+	reset();
+	for (u32 c = 0; c < 256; c++) {
+		u8 req[4] = {'x', (u8)c, 'y', '\n'};
+
+		if (c == '\n' || c == MGMT_KILL) {
+			continue;
+		}
+		out_len = 0;
+		out_calls = 0;
+		feed_n(req, sizeof(req));
+		CHECK_EQ(out_calls, 1);
+		CHECK(strncmp(out, "err ", 4) == 0);
+	}
+}
+
+static void test_channel(void)
+{
+	static const u8 req[] = "\x15list\nstop beta\n";
+
+	reset();
+	/* No virtio console: no channel, the machine keeps powering off when idle. */
+	fake_dev_count = 0;
+	mgmt_init(NULL, 0);
+	CHECK(!mgmt_present());
+	CHECK(!vm_stay_on);
+	CHECK(strstr(fake_console, "no management channel") != NULL);
+	/* The first console was given to VM beta by the config (its IRQ): the next one is ours. */
+	reset();
+	fake_dev_count = 2;
+	fake_devs[0] = (struct vcon_dev){0x0a003e00, 0x200, 79, true};
+	fake_devs[1] = (struct vcon_dev){0x0a003c00, 0x200, 78, true};
+	fake_cfgs[1].dev_count = 1;
+	fake_cfgs[1].devs[0].base = 0x0c000000;
+	fake_cfgs[1].devs[0].size = 0x1000;
+	fake_cfgs[1].devs[0].irq_count = 1;
+	fake_cfgs[1].devs[0].irqs[0] = 79;
+	fake_started = -1;
+	mgmt_init(NULL, 0);
+	CHECK(mgmt_present());
+	CHECK_EQ(fake_started, 1);
+	CHECK(vm_stay_on);
+	CHECK(strstr(fake_console, "virtio console at 0xa003c00, INTID 78") != NULL);
+	/* Its interrupt runs the requests; other INTIDs do not touch it. */
+	fake_rx = req;
+	fake_rx_len = sizeof(req) - 1;
+	mgmt_irq(79);
+	CHECK_EQ(fake_tx_len, 0);
+	mgmt_irq(78);
+	CHECK(strstr(fake_tx, "ok 2 vms\nok stopped beta\n") != NULL);
+	CHECK_EQ(vms[1].state, VM_STOPPED);
+	/* A console whose window a VM was given is skipped too. */
+	reset();
+	fake_dev_count = 1;
+	fake_devs[0] = (struct vcon_dev){0x0a003e00, 0x200, 79, true};
+	fake_cfgs[0].dev_count = 1;
+	fake_cfgs[0].devs[0].base = 0x0a003000;
+	fake_cfgs[0].devs[0].size = 0x1000;
+	fake_started = -1;
+	mgmt_on = false;
+	mgmt_init(NULL, 0);
+	CHECK(!mgmt_present());
+	CHECK_EQ(fake_started, -1);
+}
+
+int main(void)
+{
+	RUN(test_hello_help);
+	RUN(test_list);
+	RUN(test_stats);
+	RUN(test_stats_ok_line);
+	RUN(test_pause_resume);
+	RUN(test_stop_start);
+	RUN(test_restart);
+	RUN(test_console);
+	RUN(test_errors);
+	RUN(test_framing);
+	RUN(test_garbage);
+	RUN(test_all_bytes);
+	RUN(test_channel);
+	CHECK_MAIN_END();
+}

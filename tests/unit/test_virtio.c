@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * virtio-mmio transport (src/vdev/virtio_mmio.c) and virtio-console links
+ * (src/vdev/virtio_console.c) against fake guest memory: register semantics,
+ * feature negotiation, a working byte stream with back-pressure, and every
+ * hostile driver behaviour we promise to reject (docs/VIRTIO.md).
+ */
+#include <string.h>
+
+#include "check.h"
+#include "virtio_mmio.h"
+
+#define GRAM_BASE 0x40000000ULL
+#define GRAM_SIZE 0x10000ULL
+
+/* Two fake VMs' RAM. Queue areas: desc at +0x1000, avail at +0x2000, used at +0x3000
+ * (queue 0) and +0x4000.. (queue 1); buffers from +0x8000. */
+static u8 gram[2][GRAM_SIZE] __attribute__((aligned(4096)));
+static bool irq_level[2];
+static u32 irq_count[2];
+static u32 notified;
+
+static void *fake_xlate(u32 vm, u64 gpa, u64 size)
+{
+	if (vm > 1 || gpa < GRAM_BASE || gpa - GRAM_BASE >= GRAM_SIZE ||
+	    size > GRAM_SIZE - (gpa - GRAM_BASE)) {
+		return NULL;
+	}
+	return &gram[vm][gpa - GRAM_BASE];
+}
+
+static void fake_irq(u32 vm, u32 intid, bool level)
+{
+	(void)intid;
+	if (level && !irq_level[vm]) {
+		irq_count[vm]++;
+	}
+	irq_level[vm] = level;
+}
+
+/* ---- a plain transport for the hostile cases (VM 0's memory) ---- */
+
+static void *t_xlate(void *ctx, u64 gpa, u64 size)
+{
+	(void)ctx;
+	return fake_xlate(0, gpa, size);
+}
+
+static void t_irq(void *ctx, bool level)
+{
+	(void)ctx;
+	fake_irq(0, 48, level);
+}
+
+static void t_notify(struct vmmio_dev *d, u32 q)
+{
+	(void)d;
+	notified |= 1U << q;
+}
+
+static const struct vmmio_ops t_ops = {.xlate = t_xlate, .irq = t_irq, .notify = t_notify};
+
+static u32 rd(struct vmmio_dev *d, u64 off)
+{
+	u64 v = 0xdeadbeef;
+	vmmio_access(d, off, 4, false, &v);
+	return (u32)v;
+}
+
+static void wr(struct vmmio_dev *d, u64 off, u32 v)
+{
+	u64 x = v;
+	vmmio_access(d, off, 4, true, &x);
+}
+
+static u64 qarea(u32 q, u32 which)
+{
+	return GRAM_BASE + 0x1000 + 0x3000 * q + 0x1000 * which;
+}
+
+static void setup_queue(struct vmmio_dev *d, u32 q, u32 num, u64 desc, u64 avail, u64 used)
+{
+	wr(d, VMMIO_QUEUE_SEL, q);
+	wr(d, VMMIO_QUEUE_NUM, num);
+	wr(d, VMMIO_QUEUE_DESC_LOW, (u32)desc);
+	wr(d, VMMIO_QUEUE_DESC_HIGH, (u32)(desc >> 32));
+	wr(d, VMMIO_QUEUE_DRIVER_LOW, (u32)avail);
+	wr(d, VMMIO_QUEUE_DRIVER_HIGH, (u32)(avail >> 32));
+	wr(d, VMMIO_QUEUE_DEVICE_LOW, (u32)used);
+	wr(d, VMMIO_QUEUE_DEVICE_HIGH, (u32)(used >> 32));
+	wr(d, VMMIO_QUEUE_READY, 1);
+}
+
+/* Driver initialisation (3.1.1) with VERSION_1 and two 8-entry queues. */
+static void driver_init(struct vmmio_dev *d)
+{
+	wr(d, VMMIO_STATUS, 0);
+	wr(d, VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+	wr(d, VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(d, VMMIO_DRIVER_FEAT_SEL, 1);
+	wr(d, VMMIO_DRIVER_FEATURES, 1); /* VERSION_1 */
+	wr(d, VMMIO_STATUS,
+	   VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+	for (u32 q = 0; q < 2; q++) {
+		setup_queue(d, q, 8, qarea(q, 0), qarea(q, 1), qarea(q, 2));
+	}
+	wr(d, VMMIO_STATUS,
+	   VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
+	       VIRTIO_STATUS_DRIVER_OK);
+}
+
+static struct virtq_desc *gdesc(u32 vm, u32 q, u32 i)
+{
+	return (struct virtq_desc *)fake_xlate(vm, qarea(q, 0) + 16 * i, 16);
+}
+
+static u16 *gavail(u32 vm, u32 q)
+{
+	return (u16 *)fake_xlate(vm, qarea(q, 1), 4 + 2 * 8);
+}
+
+static u16 *gused(u32 vm, u32 q)
+{
+	return (u16 *)fake_xlate(vm, qarea(q, 2), 4 + 8 * 8);
+}
+
+/* Puts descriptor head on the available ring. */
+static void post(u32 vm, u32 q, u16 head)
+{
+	u16 *a = gavail(vm, q);
+	a[2 + (a[1] % 8)] = head;
+	a[1]++;
+}
+
+static void set_desc(u32 vm, u32 q, u32 i, u64 addr, u32 len, u16 flags, u16 next)
+{
+	struct virtq_desc *dd = gdesc(vm, q, i);
+	dd->addr = addr;
+	dd->len = len;
+	dd->flags = flags;
+	dd->next = next;
+}
+
+static struct vmmio_dev tdev;
+static struct vmmio_chain chain;
+
+static void fresh(void)
+{
+	memset(gram, 0, sizeof(gram));
+	memset(irq_level, 0, sizeof(irq_level));
+	memset(irq_count, 0, sizeof(irq_count));
+	notified = 0;
+	vmmio_init(&tdev, 3, 0, 2, &t_ops, NULL);
+	driver_init(&tdev);
+}
+
+static bool needs_reset(const struct vmmio_dev *d)
+{
+	return (d->status & VIRTIO_STATUS_DEVICE_NEEDS_RESET) != 0;
+}
+
+/* NEEDS_RESET with the configuration-change interrupt raised. */
+static void check_broken(const struct vmmio_dev *d)
+{
+	CHECK(needs_reset(d));
+	CHECK(d->isr & VMMIO_INT_CONFIG);
+	CHECK(irq_level[0]);
+}
+
+static void test_registers(void)
+{
+	fresh();
+	CHECK_EQ(rd(&tdev, VMMIO_MAGIC), 0x74726976);
+	CHECK_EQ(rd(&tdev, VMMIO_VERSION), 2);
+	CHECK_EQ(rd(&tdev, VMMIO_DEVICE_ID), 3);
+	wr(&tdev, VMMIO_DEVICE_FEAT_SEL, 0);
+	CHECK_EQ(rd(&tdev, VMMIO_DEVICE_FEATURES) & (1U << VIRTIO_F_INDIRECT_DESC), 0);
+	wr(&tdev, VMMIO_DEVICE_FEAT_SEL, 1);
+	CHECK_EQ(rd(&tdev, VMMIO_DEVICE_FEATURES), 1); /* VERSION_1 = bit 32 */
+	wr(&tdev, VMMIO_QUEUE_SEL, 0);
+	CHECK_EQ(rd(&tdev, VMMIO_QUEUE_NUM_MAX), VMMIO_QUEUE_MAX);
+	CHECK_EQ(rd(&tdev, VMMIO_QUEUE_READY), 1);
+	wr(&tdev, VMMIO_QUEUE_SEL, 2);
+	CHECK_EQ(rd(&tdev, VMMIO_QUEUE_NUM_MAX), 0); /* no such queue */
+	CHECK(vmmio_live(&tdev));
+	/* 16-bit register access: ignored, reads zero. */
+	u64 v = 0x1234;
+	vmmio_access(&tdev, VMMIO_MAGIC, 2, false, &v);
+	CHECK_EQ(v, 0);
+	v = 0;
+	vmmio_access(&tdev, VMMIO_STATUS, 2, true, &v);
+	CHECK(vmmio_live(&tdev));
+}
+
+static void test_features_ok_refused(void)
+{
+	fresh();
+	wr(&tdev, VMMIO_STATUS, 0);
+	wr(&tdev, VMMIO_STATUS, 3);
+	wr(&tdev, VMMIO_DRIVER_FEAT_SEL, 1);
+	wr(&tdev, VMMIO_DRIVER_FEATURES, 0); /* legacy-only driver: no VERSION_1 */
+	wr(&tdev, VMMIO_STATUS, 3 | VIRTIO_STATUS_FEATURES_OK);
+	CHECK_EQ(rd(&tdev, VMMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK, 0);
+	wr(&tdev, VMMIO_STATUS, 0);
+	wr(&tdev, VMMIO_STATUS, 3);
+	wr(&tdev, VMMIO_DRIVER_FEAT_SEL, 1);
+	wr(&tdev, VMMIO_DRIVER_FEATURES, 1);
+	wr(&tdev, VMMIO_DRIVER_FEAT_SEL, 0);
+	wr(&tdev, VMMIO_DRIVER_FEATURES, 1U << VIRTIO_F_INDIRECT_DESC); /* not offered */
+	wr(&tdev, VMMIO_STATUS, 3 | VIRTIO_STATUS_FEATURES_OK);
+	CHECK_EQ(rd(&tdev, VMMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK, 0);
+	/* DRIVER_OK without FEATURES_OK. */
+	wr(&tdev, VMMIO_STATUS, 3 | VIRTIO_STATUS_DRIVER_OK);
+	check_broken(&tdev);
+}
+
+static void test_notify_before_driver_ok(void)
+{
+	fresh();
+	wr(&tdev, VMMIO_STATUS, 0);
+	CHECK(!irq_level[0]);
+	wr(&tdev, VMMIO_STATUS, 3);
+	wr(&tdev, VMMIO_QUEUE_NOTIFY, 0);
+	check_broken(&tdev);
+	CHECK_EQ(notified, 0);
+	/* Recovery: a reset clears it; a full init works. */
+	driver_init(&tdev);
+	CHECK(vmmio_live(&tdev));
+	CHECK(!irq_level[0]);
+	wr(&tdev, VMMIO_QUEUE_NOTIFY, 1);
+	CHECK_EQ(notified, 2);
+	/* Notify of a queue that does not exist. */
+	wr(&tdev, VMMIO_QUEUE_NOTIFY, 7);
+	check_broken(&tdev);
+}
+
+static void test_bad_queue_size(void)
+{
+	static const u32 bad[] = {0, 3, 12, VMMIO_QUEUE_MAX * 2, 0xffffffffU};
+
+	for (u32 i = 0; i < ARRAY_SIZE(bad); i++) {
+		fresh();
+		wr(&tdev, VMMIO_STATUS, 0);
+		wr(&tdev, VMMIO_STATUS, 3);
+		setup_queue(&tdev, 0, bad[i], qarea(0, 0), qarea(0, 1), qarea(0, 2));
+		check_broken(&tdev);
+		CHECK_EQ(rd(&tdev, VMMIO_QUEUE_READY), 0);
+	}
+}
+
+static void test_queue_outside_ram(void)
+{
+	const u64 outside[] = {0x0, GRAM_BASE + GRAM_SIZE - 16, 0xffffffffffffff00ULL};
+
+	for (u32 i = 0; i < ARRAY_SIZE(outside); i++) {
+		for (u32 which = 0; which < 3; which++) {
+			u64 a[3] = {qarea(0, 0), qarea(0, 1), qarea(0, 2)};
+
+			fresh();
+			wr(&tdev, VMMIO_STATUS, 0);
+			wr(&tdev, VMMIO_STATUS, 3);
+			a[which] = outside[i];
+			setup_queue(&tdev, 0, 8, a[0], a[1], a[2]);
+			check_broken(&tdev);
+			CHECK_EQ(rd(&tdev, VMMIO_QUEUE_READY), 0);
+		}
+	}
+	/* Misaligned descriptor table. */
+	fresh();
+	wr(&tdev, VMMIO_STATUS, 0);
+	setup_queue(&tdev, 0, 8, qarea(0, 0) + 8, qarea(0, 1), qarea(0, 2));
+	check_broken(&tdev);
+	/* Layout changed while the queue is live. */
+	fresh();
+	wr(&tdev, VMMIO_QUEUE_SEL, 0);
+	wr(&tdev, VMMIO_QUEUE_DESC_LOW, 0);
+	check_broken(&tdev);
+}
+
+static void test_good_chain(void)
+{
+	fresh();
+	memcpy(&gram[0][0x8000], "hello", 5);
+	set_desc(0, 1, 0, GRAM_BASE + 0x8000, 3, VIRTQ_DESC_F_NEXT, 5);
+	set_desc(0, 1, 5, GRAM_BASE + 0x8003, 2, VIRTQ_DESC_F_NEXT, 2);
+	set_desc(0, 1, 2, GRAM_BASE + 0x9000, 16, VIRTQ_DESC_F_WRITE, 0);
+	post(0, 1, 0);
+	CHECK_EQ(vmmio_vq_peek(&tdev, 1, &chain), 1);
+	CHECK_EQ(chain.nseg, 3);
+	CHECK_EQ(chain.rd_len, 5);
+	CHECK_EQ(chain.wr_len, 16);
+	char buf[8] = {0};
+	CHECK_EQ(vmmio_chain_read(&chain, 1, buf, 8), 4);
+	CHECK(memcmp(buf, "ello", 4) == 0);
+	CHECK_EQ(vmmio_chain_write(&chain, 0, "abc", 3), 3);
+	CHECK(memcmp(&gram[0][0x9000], "abc", 3) == 0);
+	CHECK(vmmio_vq_complete(&tdev, 1, &chain, 3));
+	vmmio_vq_interrupt(&tdev);
+	u16 *u = gused(0, 1);
+	CHECK_EQ(u[1], 1);
+	CHECK_EQ(((u32 *)(void *)u)[1], 0); /* id */
+	CHECK_EQ(((u32 *)(void *)u)[2], 3); /* len */
+	CHECK(irq_level[0]);
+	CHECK_EQ(rd(&tdev, VMMIO_INTERRUPT_STATUS), VMMIO_INT_VRING);
+	wr(&tdev, VMMIO_INTERRUPT_ACK, VMMIO_INT_VRING);
+	CHECK(!irq_level[0]);
+	CHECK_EQ(vmmio_vq_peek(&tdev, 1, &chain), 0); /* ring empty again */
+	CHECK(!needs_reset(&tdev));
+}
+
+/* Each hostile chain: peek fails, the device needs a reset, nothing is consumed. */
+static void hostile_chain(void (*build)(void))
+{
+	fresh();
+	build();
+	CHECK_EQ(vmmio_vq_peek(&tdev, 1, &chain), -1);
+	check_broken(&tdev);
+	CHECK_EQ(gused(0, 1)[1], 0);
+	/* Broken stays broken: no more processing until a reset. */
+	CHECK_EQ(vmmio_vq_peek(&tdev, 1, &chain), 0);
+	wr(&tdev, VMMIO_QUEUE_NOTIFY, 1);
+	CHECK_EQ(notified, 0);
+}
+
+static void build_loop(void)
+{
+	set_desc(0, 1, 0, GRAM_BASE + 0x8000, 4, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(0, 1, 1, GRAM_BASE + 0x8000, 4, VIRTQ_DESC_F_NEXT, 0);
+	post(0, 1, 0);
+}
+static void build_self_loop(void)
+{
+	set_desc(0, 1, 3, GRAM_BASE + 0x8000, 0, VIRTQ_DESC_F_NEXT, 3);
+	post(0, 1, 3);
+}
+static void build_next_oob(void)
+{
+	set_desc(0, 1, 0, GRAM_BASE + 0x8000, 4, VIRTQ_DESC_F_NEXT, 8);
+	post(0, 1, 0);
+}
+static void build_head_oob(void)
+{
+	post(0, 1, 200);
+}
+static void build_buf_outside(void)
+{
+	set_desc(0, 1, 0, 0x1000, 4, 0, 0); /* below guest RAM: e.g. another VM's memory */
+	post(0, 1, 0);
+}
+static void build_buf_straddles(void)
+{
+	set_desc(0, 1, 0, GRAM_BASE + GRAM_SIZE - 2, 4, 0, 0);
+	post(0, 1, 0);
+}
+static void build_len_wraps(void)
+{
+	set_desc(0, 1, 0, 0xfffffffffffffff0ULL, 0x20, 0, 0);
+	post(0, 1, 0);
+}
+static void build_total_overflows(void)
+{
+	/* Each buffer would be checked alone, but the sum passes 4 GiB: refused before. */
+	for (u32 i = 0; i < 7; i++) {
+		set_desc(0, 1, i, GRAM_BASE, 0x80000000U, VIRTQ_DESC_F_NEXT, (u16)(i + 1));
+	}
+	set_desc(0, 1, 7, GRAM_BASE, 0x80000000U, 0, 0);
+	post(0, 1, 0);
+}
+static void build_indirect(void)
+{
+	set_desc(0, 1, 0, GRAM_BASE + 0x8000, 32, VIRTQ_DESC_F_INDIRECT, 0);
+	post(0, 1, 0);
+}
+static void build_rd_after_wr(void)
+{
+	set_desc(0, 1, 0, GRAM_BASE + 0x8000, 4, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 1);
+	set_desc(0, 1, 1, GRAM_BASE + 0x8000, 4, 0, 0);
+	post(0, 1, 0);
+}
+static void build_avail_jump(void)
+{
+	set_desc(0, 1, 0, GRAM_BASE + 0x8000, 4, 0, 0);
+	post(0, 1, 0);
+	gavail(0, 1)[1] = 9; /* 9 > queue size 8 */
+}
+
+static void test_hostile_chains(void)
+{
+	hostile_chain(build_loop);
+	hostile_chain(build_self_loop);
+	hostile_chain(build_next_oob);
+	hostile_chain(build_head_oob);
+	hostile_chain(build_buf_outside);
+	hostile_chain(build_buf_straddles);
+	hostile_chain(build_len_wraps);
+	hostile_chain(build_total_overflows);
+	hostile_chain(build_indirect);
+	hostile_chain(build_rd_after_wr);
+	hostile_chain(build_avail_jump);
+}
+
+static void test_status_rules(void)
+{
+	fresh();
+	/* Clearing bits without a reset. */
+	wr(&tdev, VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+	check_broken(&tdev);
+	/* Writes other than 0 do nothing while broken; 0 resets. */
+	wr(&tdev, VMMIO_STATUS, 0xf);
+	CHECK(needs_reset(&tdev));
+	wr(&tdev, VMMIO_STATUS, 0);
+	CHECK_EQ(rd(&tdev, VMMIO_STATUS), 0);
+	CHECK_EQ(rd(&tdev, VMMIO_INTERRUPT_STATUS), 0);
+	/* Driver features after FEATURES_OK. */
+	fresh();
+	wr(&tdev, VMMIO_DRIVER_FEATURES, 0);
+	check_broken(&tdev);
+	/* The guest cannot set NEEDS_RESET itself, nor does it count as an error. */
+	fresh();
+	wr(&tdev, VMMIO_STATUS, 0xf | VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+	CHECK(vmmio_live(&tdev));
+}
+
+/* ---- links ---- */
+
+static const struct vlink_env env = {.xlate = fake_xlate, .irq = fake_irq};
+static struct config lcfg;
+
+static void link_fresh(void)
+{
+	memset(gram, 0, sizeof(gram));
+	memset(irq_level, 0, sizeof(irq_level));
+	memset(irq_count, 0, sizeof(irq_count));
+	memset(&lcfg, 0, sizeof(lcfg));
+	lcfg.virtio_count = 1;
+	lcfg.virtio[0].type = CONFIG_VIRTIO_CONSOLE;
+	for (u32 s = 0; s < 2; s++) {
+		lcfg.virtio[0].ends[s].vm = s;
+		lcfg.virtio[0].ends[s].ipa = 0x0a000000;
+		lcfg.virtio[0].ends[s].intid = 48;
+	}
+	vlink_setup(&lcfg, &env);
+}
+
+static u32 lrd(u32 vm, u64 off)
+{
+	u64 v = 0;
+	CHECK(vlink_mmio(vm, 0x0a000000 + off, 4, false, &v));
+	return (u32)v;
+}
+
+static void lwr(u32 vm, u64 off, u32 v)
+{
+	u64 x = v;
+	CHECK(vlink_mmio(vm, 0x0a000000 + off, 4, true, &x));
+}
+
+/* The transport tests' driver, through the link's MMIO entry point. */
+static void link_driver_init(u32 vm)
+{
+	struct vmmio_dev *d = vlink_dev(0, vm);
+
+	driver_init(d);
+	CHECK(vmmio_live(d));
+}
+
+/* Posts n receive buffers of size sz at +0x8000 + i*sz (descriptors 0..n-1). */
+static void post_rx(u32 vm, u32 n, u32 sz)
+{
+	for (u32 i = 0; i < n; i++) {
+		set_desc(vm, 0, i, GRAM_BASE + 0x8000 + i * sz, sz, VIRTQ_DESC_F_WRITE, 0);
+		post(vm, 0, (u16)i);
+	}
+	lwr(vm, VMMIO_QUEUE_NOTIFY, 0);
+}
+
+/* Sends len bytes from +0xc000 + slot*0x800 with descriptor `slot` of the transmitq. */
+static void send(u32 vm, u32 slot, const void *p, u32 len)
+{
+	memcpy(&gram[vm][0xc000 + slot * 0x800], p, len);
+	set_desc(vm, 1, slot, GRAM_BASE + 0xc000 + slot * 0x800, len, 0, 0);
+	post(vm, 1, (u16)slot);
+	lwr(vm, VMMIO_QUEUE_NOTIFY, 1);
+}
+
+static u32 used_len(u32 vm, u32 q, u32 i)
+{
+	return ((u32 *)(void *)gused(vm, q))[1 + 2 * i + 1];
+}
+
+static void test_link_basic(void)
+{
+	link_fresh();
+	CHECK_EQ(lrd(0, VMMIO_DEVICE_ID), 3);
+	CHECK(!vlink_mmio(0, 0x0a000200, 4, false, &(u64){0})); /* past the registers */
+	CHECK(!vlink_mmio(2, 0x0a000000, 4, false, &(u64){0})); /* VM without a device */
+	link_driver_init(0);
+	link_driver_init(1);
+	post_rx(1, 4, 64);
+	send(0, 0, "PING 1", 6);
+	CHECK_EQ(gused(0, 1)[1], 1); /* transmit buffer returned */
+	CHECK_EQ(gused(1, 0)[1], 1); /* one receive buffer used */
+	CHECK_EQ(used_len(1, 0, 0), 6);
+	CHECK(memcmp(&gram[1][0x8000], "PING 1", 6) == 0);
+	CHECK(irq_level[0] && irq_level[1]);
+	CHECK_EQ(lrd(1, VMMIO_INTERRUPT_STATUS), VMMIO_INT_VRING);
+	lwr(1, VMMIO_INTERRUPT_ACK, 1);
+	CHECK(!irq_level[1]);
+	/* The other way round, peer has no buffers yet: held, then delivered. */
+	send(1, 0, "PONG 1", 6);
+	CHECK_EQ(gused(1, 1)[1], 1); /* taken into the hypervisor's ring */
+	CHECK_EQ(gused(0, 0)[1], 0);
+	post_rx(0, 2, 64);
+	CHECK_EQ(gused(0, 0)[1], 1);
+	CHECK(memcmp(&gram[0][0x8000], "PONG 1", 6) == 0);
+}
+
+static void test_link_backpressure(void)
+{
+	static u8 pattern[2000];
+	u32 got = 0;
+
+	link_fresh();
+	link_driver_init(0);
+	link_driver_init(1);
+	for (u32 i = 0; i < sizeof(pattern); i++) {
+		pattern[i] = (u8)(i * 7 + 1);
+	}
+	/* 3 x 2000 bytes = 6000 > VLINK_BUF: the third buffer waits in the sender's queue. */
+	send(0, 0, pattern, 2000);
+	send(0, 1, pattern, 2000);
+	send(0, 2, pattern, 2000);
+	CHECK_EQ(gused(0, 1)[1], 2);
+	/* The receiver posts 8 x 1024 bytes: everything moves, in order. */
+	post_rx(1, 8, 1024);
+	CHECK_EQ(gused(0, 1)[1], 3);
+	for (u32 i = 0; i < gused(1, 0)[1]; i++) {
+		got += used_len(1, 0, i);
+	}
+	CHECK_EQ(got, 6000);
+	for (u32 i = 0; i < 6000; i++) {
+		if (gram[1][0x8000 + i] != pattern[i % 2000]) {
+			CHECK_EQ(i, ~0U);
+			break;
+		}
+	}
+}
+
+static void test_link_hostile_end(void)
+{
+	link_fresh();
+	link_driver_init(0);
+	link_driver_init(1);
+	post_rx(0, 4, 64);
+	/* VM 1 posts a looping chain: its device breaks, VM 0's stays live. */
+	set_desc(1, 1, 0, GRAM_BASE + 0xc000, 4, VIRTQ_DESC_F_NEXT, 0);
+	post(1, 1, 0);
+	lwr(1, VMMIO_QUEUE_NOTIFY, 1);
+	CHECK(lrd(1, VMMIO_STATUS) & VIRTIO_STATUS_DEVICE_NEEDS_RESET);
+	CHECK(vmmio_live(vlink_dev(0, 0)));
+	CHECK_EQ(gused(0, 0)[1], 0);
+	/* VM 0 sends meanwhile: held for VM 1. */
+	send(0, 0, "still here", 10);
+	CHECK_EQ(gused(0, 1)[1], 1);
+	/* VM 1 resets and starts over; the held bytes arrive. */
+	memset(gram[1], 0, sizeof(gram[1]));
+	link_driver_init(1);
+	post_rx(1, 2, 64);
+	CHECK(memcmp(&gram[1][0x8000], "still here", 10) == 0);
+	send(1, 0, "ok", 2);
+	CHECK(memcmp(&gram[0][0x8000], "ok", 2) == 0);
+	/* A VM reset from outside also resets its device. */
+	vlink_vm_reset(1);
+	CHECK_EQ(lrd(1, VMMIO_STATUS), 0);
+	CHECK(vmmio_live(vlink_dev(0, 0)));
+}
+
+int main(void)
+{
+	RUN(test_registers);
+	RUN(test_features_ok_refused);
+	RUN(test_notify_before_driver_ok);
+	RUN(test_bad_queue_size);
+	RUN(test_queue_outside_ram);
+	RUN(test_good_chain);
+	RUN(test_hostile_chains);
+	RUN(test_status_rules);
+	RUN(test_link_basic);
+	RUN(test_link_backpressure);
+	RUN(test_link_hostile_end);
+	CHECK_MAIN_END();
+}
