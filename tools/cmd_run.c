@@ -91,6 +91,17 @@ static const char *run_pack_path(const struct run_opts *o, char *buf, size_t siz
 	return buf;
 }
 
+static volatile sig_atomic_t run_child;
+
+/* SIGTERM/SIGINT/SIGHUP to `tessera run` (e.g. from timeout(1) or a test harness) go to QEMU
+ * too, so no QEMU outlives the command that started it; run_wait then reaps it. */
+static void run_forward(int sig)
+{
+	if (run_child > 0) {
+		kill((pid_t)run_child, sig);
+	}
+}
+
 /* Waits for QEMU, killing it when the deadline passes. */
 static int run_wait(pid_t pid, long timeout)
 {
@@ -194,7 +205,14 @@ static int run_qemu(const struct run_opts *o, const struct platform *p, const ch
 		fprintf(stderr, "tessera run: cannot run %s: %s\n", args[0], strerror(errno));
 		_exit(127);
 	}
-	return pid < 0 ? 1 : run_wait(pid, o->timeout);
+	if (pid < 0) {
+		return 1;
+	}
+	run_child = pid;
+	signal(SIGTERM, run_forward);
+	signal(SIGINT, run_forward);
+	signal(SIGHUP, run_forward);
+	return run_wait(pid, o->timeout);
 }
 
 int cmd_run(int argc, char **argv)
