@@ -12,7 +12,8 @@ B := build
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # Target (EL2) flags: freestanding, no FP/SIMD use by the hypervisor (guest FP state
 # stays in the registers untouched), no unaligned accesses (safe before the MMU is on).
-TFLAGS := -std=gnu11 -O2 -g -fomit-frame-pointer $(WARN) -ffreestanding -nostdlib -fno-builtin -march=armv8-a \
+OPT := -O2
+TFLAGS = -std=gnu11 $(OPT) $(LTO) -g -fomit-frame-pointer $(WARN) -ffreestanding -nostdlib -fno-builtin -march=armv8-a -mno-outline-atomics \
 	-mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-stack-protector -fno-pic -fno-pie -fno-common -ffunction-sections -fdata-sections \
 	-Isrc/include -Isrc/arch/aarch64
@@ -22,6 +23,25 @@ SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=undefined
 HYP_C := $(wildcard src/lib/*.c src/core/*.c src/vdev/*.c src/arch/aarch64/*.c src/drivers/*.c)
 HYP_S := $(wildcard src/arch/aarch64/*.S)
 HYP_OBJ := $(patsubst %.c,$(B)/hyp/%.o,$(HYP_C)) $(patsubst %.S,$(B)/hyp/%.o,$(HYP_S))
+# Cold code (boot, configuration, images, DTBs, formatting, management, health) is built
+# for size; the trap paths (vectors, traps, emul, vGIC, vdev, hypercalls, GIC) stay -O2, and
+# so does the FDT reader (boot time: -Os does not inline its token loop's helpers).
+COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/core/platform.c \
+	src/core/vm.c src/core/vm_dtb.c src/core/mgmt.c src/core/console.c src/core/health.c \
+	src/core/psci.c src/core/mem.c src/lib/fdt_write.c src/lib/fmt.c \
+	src/lib/sha256.c src/lib/str.c src/arch/aarch64/setup.c src/arch/aarch64/stage2.c \
+	src/drivers/virtio_console.c
+$(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
+# The objects on the trap paths are optimised together at link time (LTO), so the small
+# helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined.
+# Boot-only objects stay out: tessera.ld places them in .init.* by file name.
+HOT_C := src/arch/aarch64/traps.c src/arch/aarch64/emul.c src/arch/aarch64/gicv3.c \
+	src/arch/aarch64/inject.c src/arch/aarch64/setup.c src/arch/aarch64/vcpu.c \
+	src/vdev/vgic.c src/vdev/vgic_lr.c src/vdev/vgic_mmio.c src/vdev/vpl011.c \
+	src/core/vdev.c src/core/hypercall.c src/core/vm.c src/core/sched.c src/core/health.c \
+	src/core/chan.c $(wildcard src/arch/aarch64/direct.c)
+$(patsubst %.c,$(B)/hyp/%.o,$(HOT_C)): LTO := -flto
+$(HYP_OBJ): Makefile
 
 # Code shared by the host CLI and unit tests (same sources as the hypervisor).
 HOST_LIB_C := $(filter-out src/lib/string.c,$(wildcard src/lib/*.c)) \
@@ -46,9 +66,10 @@ $(B)/hyp/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC_T) $(TFLAGS) -MMD -c $< -o $@
 
-$(B)/tessera.elf: $(HYP_OBJ) src/arch/aarch64/tessera.ld
+$(B)/tessera.elf: $(HYP_OBJ) src/arch/aarch64/tessera.ld scripts/check-init.sh
 	$(CC_T) $(TFLAGS) -static -Wl,--build-id=none -Wl,--gc-sections -Wl,--no-warn-rwx-segments -T src/arch/aarch64/tessera.ld \
 		-o $@ $(HYP_OBJ) -lgcc
+	@scripts/check-init.sh $@ || { rm -f $@; exit 1; }
 	$(SIZE_T) $@
 
 $(B)/tools/tessera: $(TOOL_C) $(HOST_LIB_C) $(wildcard src/include/*.h tools/*.h)

@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Tessera benchmarks (`make bench`): path lengths, guest overhead, boot and footprint.
 #
-# Every run uses QEMU TCG with -icount shift=4,sleep=off: one CNTVCT tick is one
-# executed instruction (any CPU, any EL), so guest-measured figures are exact
-# path lengths and repeat bit for bit. Each benchmark guest (guests/bench_*.c)
-# runs under Tessera (bench/configs/*.dts) and, where it makes sense, directly
-# on bare QEMU in the same run for a baseline.
+# Every run but the Linux one uses QEMU TCG with -icount shift=4,sleep=off: one
+# CNTVCT tick is one executed instruction (any CPU, any EL), so guest-measured
+# figures are exact path lengths and repeat bit for bit. Each benchmark guest
+# (guests/bench_*.c) runs under Tessera (bench/configs/*.dts) and, where it makes
+# sense, directly on bare QEMU in the same run for a baseline. The Linux boot
+# figure is wall time (no icount): LINUX_RUNS boots under Tessera
+# (bench/configs/linux.dts) interleaved with as many on bare QEMU, medians compared;
+# skipped (not failed) when scripts/fetch-linux.sh has not been run.
 #
 # Output: the results table on stdout, build/bench.json, docs/PERFORMANCE.md, and
 # every console log in build/bench/. Exit status 1 if a benchmark did not produce
 # its figures (a missed goal is reported in the table, not as a failure).
 #
 # Environment: QEMU (default qemu-system-aarch64), CPU (default cortex-a57),
-# TIMEOUT (seconds per QEMU run, default 120), DOC (default docs/PERFORMANCE.md).
+# TIMEOUT (seconds per QEMU run, default 120), DOC (default docs/PERFORMANCE.md),
+# LINUX_RUNS (boots each way, default 3), LINUX_TIMEOUT (seconds per boot, default 60).
 set -u
 
 cd "$(dirname "$0")/.." || exit 1
@@ -21,6 +25,12 @@ QEMU=${QEMU:-qemu-system-aarch64}
 CPU=${CPU:-cortex-a57}
 TIMEOUT=${TIMEOUT:-120}
 DOC=${DOC:-docs/PERFORMANCE.md}
+LINUX_RUNS=${LINUX_RUNS:-3}
+LINUX_TIMEOUT=${LINUX_TIMEOUT:-60}
+LINUX_DIR=build/linux
+LINUX_MARKER="TESSERA-LINUX: init up"
+# Must match bench/configs/linux.dts (the bare run boots the same files the same way).
+LINUX_ARGS="console=ttyAMA0 earlycon=pl011,0x09000000 rdinit=/init tessera.then=poweroff"
 TESSERA=build/tools/tessera
 OUT=build/bench
 JSON=build/bench.json
@@ -29,7 +39,7 @@ errors=()
 
 mkdir -p "$OUT" || exit 1
 for f in "$TESSERA" build/tessera.elf build/guests/bench_lat.elf build/guests/bench_work.elf \
-	build/guests/bench_boot.elf build/guests/bench_rt.elf; do
+	build/guests/bench_boot.elf build/guests/bench_rt.elf build/guests/bench_chan.elf; do
 	[ -f "$f" ] || {
 		echo "bench: $f missing: run 'make all'" >&2
 		exit 1
@@ -68,9 +78,49 @@ field()
 	grep -a -E "^${pre}BENCH $2: " "$1" | head -n 1 | sed -n -E "s/.* $3=([0-9]+).*/\\1/p"
 }
 
+# stamp: copies stdin to stdout, each line prefixed with the wall time it arrived
+# (seconds, microsecond resolution), carriage returns dropped.
+stamp()
+{
+	local l
+	while IFS= read -r l; do
+		printf '%s %s\n' "$EPOCHREALTIME" "${l%$'\r'}"
+	done
+}
+
+# linux_boot hyp|bare N: one Linux boot, no icount; log (time-stamped) to
+# $OUT/linux_<hyp|bare>_N.log. Sets LB_T to the seconds from QEMU's start to the
+# init marker, or to nothing. QEMU's start: the "+ qemu-system-aarch64 ..." line that
+# `tessera run` prints just before it forks QEMU (after packing, which is not
+# timed), or the same line printed by us just before exec for the bare run.
+linux_boot()
+{
+	local log=$OUT/linux_$1_$2.log rc
+	echo "bench: linux $1 $2" >&2
+	if [ "$1" = hyp ]; then
+		timeout -k 5 $((LINUX_TIMEOUT + 30)) "$TESSERA" run bench/configs/linux.dts --cpu "$CPU" \
+			--timeout "$LINUX_TIMEOUT" --pack "$OUT/linux.img" </dev/null 2>&1 | stamp >"$log"
+		rc=${PIPESTATUS[0]}
+	else
+		(
+			echo "+ $QEMU (bare)"
+			exec timeout -k 5 "$LINUX_TIMEOUT" "$QEMU" -M virt,gic-version=3 -cpu "$CPU" -smp 2 \
+				-m 256M -nographic -kernel "$LINUX_DIR/Image" -initrd "$LINUX_DIR/initramfs.cpio.gz" \
+				-append "$LINUX_ARGS"
+		) </dev/null 2>&1 | stamp >"$log"
+		rc=${PIPESTATUS[0]}
+	fi
+	[ "$rc" -eq 0 ] || errors+=("linux $1 $2: exit status $rc (see $log)")
+	LB_T=$(LC_ALL=C awk -v m="$LINUX_MARKER" '
+		!s && $2 == "+" { s = $1 }
+		s && index($0, m) { printf "%.3f\n", $1 - s; exit }' "$log")
+}
+
 T0=$SECONDS
 run_hyp lat
 run_bare bench_lat 2 128M
+run_hyp lat_direct # direct-interrupts VM (docs/CONFIG.md "Direct interrupts")
+run_hyp chan
 run_hyp work
 run_bare bench_work 1 256M
 run_hyp boot1
@@ -79,6 +129,22 @@ run_bare bench_boot 1 128M
 run_hyp rt_solo
 run_hyp rt_storm
 run_hyp rt_spin
+LINUX_HYP=() LINUX_BARE=() LINUX_STATE=""
+if [ ! -s "$LINUX_DIR/Image" ] || [ ! -s "$LINUX_DIR/initramfs.cpio.gz" ]; then
+	LINUX_STATE="not measured: no Linux image (run scripts/fetch-linux.sh)"
+else
+	# Interleaved, so a slow spell of the host hits both sides alike.
+	for i in $(seq 1 "$LINUX_RUNS"); do
+		linux_boot hyp "$i"
+		[ -n "$LB_T" ] || { errors+=("linux hyp $i: no '$LINUX_MARKER'"); break; }
+		LINUX_HYP+=("$LB_T")
+		linux_boot bare "$i"
+		[ -n "$LB_T" ] || { errors+=("linux bare $i: no '$LINUX_MARKER'"); break; }
+		LINUX_BARE+=("$LB_T")
+	done
+	[ ${#LINUX_HYP[@]} -eq "$LINUX_RUNS" ] && [ ${#LINUX_BARE[@]} -eq "$LINUX_RUNS" ] ||
+		LINUX_STATE="missing (a boot failed; see $OUT/linux_*.log)"
+fi
 ELAPSED=$((SECONDS - T0))
 
 # ---- collect -------------------------------------------------------------------
@@ -97,6 +163,15 @@ put()
 for n in hvc svc vtimer gicd_write gicd_read sgi_self ipi_cross uart_write; do
 	put H "$n" "$L" "$n"
 	[ "$n" = hvc ] || put BM "$n" "$B" "$n"
+done
+# direct-interrupts: same guest and bare baseline, the VM owns CPU 1's Group-1 interrupts.
+put H vtimer_direct "$OUT/hyp_lat_direct.log" vtimer
+for k in min med max samples; do BM[vtimer_direct.$k]=${BM[vtimer.$k]-}; done
+put H chan_notify "$OUT/hyp_chan.log" chan_notify a
+put H chan_roundtrip "$OUT/hyp_chan.log" chan_roundtrip a
+for vm in a b; do
+	grep -a -q "^\[$vm\] DONE bench_chan: passed=[0-9]* failed=0" "$OUT/hyp_chan.log" ||
+		errors+=("bench_chan VM $vm did not pass its checks (see $OUT/hyp_chan.log)")
 done
 put H work "$OUT/hyp_work.log" work_total
 put BM work "$OUT/bare_bench_work.log" work_total
@@ -125,7 +200,11 @@ sec()
 	aarch64-linux-gnu-size -A build/tessera.elf | awk -v s="$1" '$1 == s { print $2; f = 1 } END { if (!f) print 0 }'
 }
 F_TEXT=$(sec .text) F_RODATA=$(sec .rodata) F_DATA=$(sec .data) F_BSS=$(sec .bss)
+# Resident after boot: .text + .rodata. Boot-only code and constants (.init.text,
+# .init.rodata; src/arch/aarch64/tessera.ld) are handed to the page pool once CPU 0 has booted.
+F_INIT=$(($(sec .init.text) + $(sec .init.rodata)))
 F_TR=$((F_TEXT + F_RODATA))
+F_IMAGE=$((F_TR + F_INIT))
 VMS_HEX=$(aarch64-linux-gnu-nm -S build/tessera.elf | awk '$4 == "vms" { print $2 }')
 VMS_BYTES=$((16#${VMS_HEX:-0}))
 MAX_VMS=$(sed -n -E 's/^#define CONFIG_MAX_VMS[[:space:]]+([0-9]+).*/\1/p' src/include/config.h)
@@ -160,6 +239,11 @@ ok_le()
 	[ -n "$1" ] || return 0
 	[ "$1" -le "$2" ] && echo 1 || echo 0
 }
+ok_lt()
+{ # ok_lt VALUE LIMIT -> 1/0, or empty if VALUE is missing
+	[ -n "$1" ] || return 0
+	[ "$1" -lt "$2" ] && echo 1 || echo 0
+}
 extra()
 { # extra KEY -> Tessera med - bare med
 	local h=${H[$1.med]-} b=${BM[$1.med]-}
@@ -174,6 +258,9 @@ row "EL1 exception round trip, SVC -> ERET (reference)" "$(fmt3 H svc)" "$(fmt3 
 x=$(extra vtimer)
 row "virtual timer IRQ latency (deadline -> handler)" "$(fmt3 H vtimer)" "$(fmt3 BM vtimer)" \
 	"+$x" "<= +80" "$(verdict "$(ok_le "$x" 80)")" vtimer
+x=$(extra vtimer_direct)
+row "virtual timer IRQ latency, direct-interrupts VM" "$(fmt3 H vtimer_direct)" \
+	"$(fmt3 BM vtimer_direct)" "+$x" "<= +80" "$(verdict "$(ok_le "$x" 80)")" vtimer_direct
 row "trapped GIC distributor write (GICD_ISENABLER)" "$(fmt3 H gicd_write)" "$(fmt3 BM gicd_write)" \
 	"+$(extra gicd_write)" "<= 300" "$(verdict "$(ok_le "${H[gicd_write.med]-}" 300)")" gicd_write
 row "trapped GIC distributor read (GICD_TYPER)" "$(fmt3 H gicd_read)" "$(fmt3 BM gicd_read)" \
@@ -185,8 +272,12 @@ row "cross-vCPU IPI latency (CPU 0 -> CPU 1 in WFI)" "$(fmt3 H ipi_cross)" "$(fm
 	"+$(extra ipi_cross)" "measured" "-" ipi_cross
 row "emulated UART byte write (UARTDR store)" "$(fmt3 H uart_write)" "$(fmt3 BM uart_write)" \
 	"+$(extra uart_write)" "measured" "-" uart_write
-row "channel doorbell / message round trip between VMs" "not yet measured (no channels yet)" "-" "-" \
-	"measured" "n/a" channel
+row "channel doorbell: CHANNEL_NOTIFY round trip seen by the caller (peer VM in WFI)" \
+	"$(fmt3 H chan_notify)" "n/a (no EL2)" "-" "< 150" \
+	"$(verdict "$(ok_lt "${H[chan_notify.med]-}" 150)")" chan_notify
+row "channel message round trip, VM on CPU 0 -> VM on CPU 1 -> back (ring + doorbell each way)" \
+	"$(fmt3 H chan_roundtrip)" "n/a (no EL2)" "-" "< 2,000" \
+	"$(verdict "$(ok_lt "${H[chan_roundtrip.med]-}" 2000)")" chan_roundtrip
 row "boot: QEMU start to first guest instruction, 1 VM" "${H[boot1.med]-missing}" "${BM[boot.med]-missing}" \
 	"+$(( ${H[boot1.med]:-0} - ${BM[boot.med]:-0} ))" "<= 5,000,000" "$(verdict "$(ok_le "${H[boot1.med]-}" 5000000)")" boot1
 row "boot: QEMU start to first guest instruction, 4 VMs (last VM)" "${H[boot4.med]-missing}" \
@@ -206,11 +297,40 @@ row "RT guest timer latency max, neighbour storms IRQs+HVCs+MMIO (baseline: solo
 row "RT guest timer latency max, neighbour spins without traps (baseline: solo max)" \
 	"${H[rt_spin.max]-missing}" "${H[rt_solo.max]-missing} (solo)" \
 	"+$(( ${H[rt_spin.max]:-0} - ${H[rt_solo.max]:-0} ))" "measured" "-" rt_spin
-row "Linux boot to init marker, VM vs bare (wall-time ratio)" "not yet measured (no Linux guest yet)" \
-	"-" "-" "<= 1.15" "n/a" linux
-row "footprint: text + rodata of tessera.elf (bytes)" "$F_TR" "-" "-" "<= 65,536" \
+# Linux: medians of the wall times (seconds); H/BM hold milliseconds for the JSON stats.
+med_of()
+{ # med_of VALUE... -> the median (upper middle for an even count)
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int(NR / 2) + 1] }'
+}
+linux_stats()
+{ # linux_stats ARRAY VALUE...: min/med/max/samples in ms
+	local -n st=$1
+	shift
+	local s mn md mx n
+	s=$(printf '%s\n' "$@" | sort -g | awk '{ v[NR] = int($1 * 1000 + 0.5) }
+		END { print v[1], v[int(NR / 2) + 1], v[NR], NR }')
+	read -r mn md mx n <<<"$s"
+	st["linux.min"]=$mn st["linux.med"]=$md st["linux.max"]=$mx st["linux.samples"]=$n
+}
+if [ -z "$LINUX_STATE" ]; then
+	linux_stats H "${LINUX_HYP[@]}"
+	linux_stats BM "${LINUX_BARE[@]}"
+	L_H=$(med_of "${LINUX_HYP[@]}") L_B=$(med_of "${LINUX_BARE[@]}")
+	L_RATIO=$(LC_ALL=C awk -v h="$L_H" -v b="$L_B" 'BEGIN { printf "%.3f", h / b }')
+	L_OK=$(LC_ALL=C awk -v r="$L_RATIO" 'BEGIN { print (r <= 1.15) ? 1 : 0 }')
+	row "Linux boot to init marker, VM vs bare (wall-time ratio; seconds, median of $LINUX_RUNS)" \
+		"$L_H s (${LINUX_HYP[*]})" "$L_B s (${LINUX_BARE[*]})" "x $L_RATIO" "<= 1.15" \
+		"$(verdict "$L_OK")" linux
+else
+	row "Linux boot to init marker, VM vs bare (wall-time ratio)" "$LINUX_STATE" "-" "-" \
+		"<= 1.15" "n/a" linux
+fi
+row "footprint: resident text + rodata of tessera.elf after boot (bytes)" "$F_TR" "-" "-" "<= 65,536" \
 	"$(verdict "$(ok_le "$F_TR" 65536)")" footprint
-row "footprint: text / rodata / data / bss (bytes)" "$F_TEXT / $F_RODATA / $F_DATA / $F_BSS" "-" "-" \
+row "footprint: whole image text + rodata, incl. boot-only .init (bytes)" "$F_IMAGE" "-" "-" \
+	"measured" "-" footprint_image
+row "footprint: text / rodata / init / data / bss (bytes)" \
+	"$F_TEXT / $F_RODATA / $F_INIT / $F_DATA / $F_BSS" "-" "-" \
 	"measured" "-" sections
 PERVM="${S2_PAGES:-?} stage-2 table pages ($(( ${S2_PAGES:-0} * 4096 )) B) + ${VM_SLOT} B static vm slot"
 row "hypervisor RAM per extra VM (32 MiB RAM, 1 vCPU)" "$PERVM" "-" "-" "measured" "-" per_vm
@@ -232,7 +352,7 @@ TABLE=$(print_table)
 echo
 echo "$TABLE"
 echo
-echo "QEMU: $QEMU_VER; -cpu $CPU; -icount $ICOUNT; runs took ${ELAPSED}s"
+echo "QEMU: $QEMU_VER; -cpu $CPU; -icount $ICOUNT (Linux boots: none); runs took ${ELAPSED}s"
 
 # ---- build/bench.json ------------------------------------------------------------
 jnum() { [ -n "${1-}" ] && echo "$1" || echo null; }
@@ -261,7 +381,13 @@ jstr() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 		echo "    {\"key\": $(jstr "$k"), \"figure\": $(jstr "$f"), \"tessera\": $(jstr "$t"), \"bare\": $(jstr "$b"), \"overhead\": $(jstr "$o"), \"goal\": $(jstr "$g"), \"met\": $(jstr "${m//\*/}"), \"tessera_stats\": $(jstats H "$k"), \"bare_stats\": $(jstats BM "$k")}$sep"
 	done
 	echo "  ],"
-	echo "  \"footprint\": {\"text\": $F_TEXT, \"rodata\": $F_RODATA, \"data\": $F_DATA, \"bss\": $F_BSS, \"vm_slot\": $VM_SLOT, \"stage2_pages_per_vm\": $(jnum "$S2_PAGES")}"
+	if [ -z "$LINUX_STATE" ]; then
+		jh=${LINUX_HYP[*]} jb=${LINUX_BARE[*]}
+		echo "  \"linux_boot_seconds\": {\"tessera\": [${jh// /, }], \"bare\": [${jb// /, }], \"ratio\": $L_RATIO},"
+	else
+		echo "  \"linux_boot_seconds\": null,"
+	fi
+	echo "  \"footprint\": {\"text\": $F_TEXT, \"rodata\": $F_RODATA, \"init\": $F_INIT, \"data\": $F_DATA, \"bss\": $F_BSS, \"vm_slot\": $VM_SLOT, \"stage2_pages_per_vm\": $(jnum "$S2_PAGES")}"
 	echo "}"
 } >"$JSON"
 
@@ -273,7 +399,7 @@ jstr() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 Generated by \`make bench\` (\`bench/run.sh\`); do not edit by hand. Machine-readable copy:
 \`build/bench.json\`. Console logs of every run: \`build/bench/\`.
 
-- QEMU: $QEMU_VER, \`-M virt,gic-version=3 -cpu $CPU -icount $ICOUNT\`
+- QEMU: $QEMU_VER, \`-M virt,gic-version=3 -cpu $CPU -icount $ICOUNT\` (the Linux boots: no icount)
   (\`virtualization=on\` under Tessera)
 - Tessera commit: $GIT_REV (plus any uncommitted changes in the tree that was measured)
 
@@ -295,7 +421,7 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
 - **Baseline in the same run.** Each benchmark guest also boots directly on QEMU at EL1, no
   hypervisor (\`qemu-system-aarch64 -M virt,gic-version=3 -kernel build/guests/bench_x.elf\`),
   with the same CPU model and icount setting.
-- **Samples.** \`bench_lat\`: 16 warm-up samples discarded, then 256 measured, per figure.
+- **Samples.** \`bench_lat\`, \`bench_chan\`: 16 warm-up samples discarded, then 256 measured, per figure.
   \`bench_rt\`: 10 warm-up timer interrupts, then 200 at 1 kHz. \`bench_work\`: 3 rounds.
   Goals are checked against the median, except the real-time figure (its max).
 - **Guests** (\`guests/bench_*.c\`, on the guest kit; output \`BENCH <name>: min= med= max= samples=\`):
@@ -308,6 +434,25 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
     vCPU 0 to vCPU 1 sleeping in WFI, to its handler; one PL011 \`UARTDR\` store.
     Bare metal has no EL2 (no \`virtualization=on\`), so the hypercall has no bare figure; the
     SVC row is the reference.
+  - \`bench_chan\` (\`bench/configs/chan.dts\`): VM \`a\` on CPU 0 and VM \`b\` on CPU 1, joined by one
+    channel (8 KiB, both ends rw) that carries two guest-kit rings (\`guests/kit/ring.h\`), a -> b
+    and b -> a, 32-byte messages. *Doorbell*: \`a\` times one \`HVC TESSERA_HC_CHANNEL_NOTIFY\`
+    (inline, like the null hypercall: the caller's whole round trip, EL2 work and the kick
+    of CPU 1 included); \`b\` sleeps in WFI, its handler acknowledges each doorbell over the
+    ring and \`a\` waits for that (with \`yield\`, outside the timed window) before the next
+    sample, so every sample rings a sleeping peer whose interrupt is not already pending.
+    *Round trip*: \`a\` reads the counter, writes a PING into its ring and notifies, then
+    sleeps in WFI (IRQs masked) until the reply's doorbell, takes that interrupt, reads the
+    PONG and reads the counter again; \`b\` is woken by the doorbell, and its interrupt handler
+    reads the PING, writes the PONG (payload inverted: both sides check every message) and
+    notifies. CNTVCT is one counter for all CPUs (Tessera sets \`CNTVOFF_EL2\` to 0) and under
+    icount it advances with the instructions of every CPU, so \`a\`'s two readings bracket
+    every instruction both CPUs executed in between, at EL2 and EL1: both doorbells, both interrupt deliveries out of WFI, both
+    handlers and ring copies. QEMU runs the CPUs round-robin on one thread, so the two sides
+    do not overlap as they would on hardware: \`b\` finishes its handler and returns to WFI
+    before \`a\` runs again, and that tail is counted too. Both VMs count doorbells (one per
+    notify, none merged or lost) and fail the run otherwise. No bare-metal figure: there is
+    no second VM without a hypervisor.
   - \`bench_work\` (one VM, 128 MiB; \`bench/configs/work.dts\`): 2,000,000 xorshift64* steps plus
     one full pointer chase over a 64 MiB array of u64 indices at RAM + 16 MiB (stride
     permutation), 3 rounds; "instructions" counts everything the machine executed
@@ -320,14 +465,46 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
     alone, next to a VM on CPU 1 that for 300 ms issues back-to-back HVCs, trapped GICD
     writes and self-SGIs ("storm"), or next to one that only computes ("spin": what a busy
     neighbour costs in the emulator itself, which runs the CPUs round-robin on one thread).
+- **Linux boot** (wall time, no icount, so it varies with the host's load): Debian's kernel
+  and the initramfs from \`scripts/fetch-linux.sh\`, command line \`$LINUX_ARGS\`,
+  booted $LINUX_RUNS times under Tessera (\`bench/configs/linux.dts\`: one VM, 2 vCPUs on CPUs 0-1,
+  256 MiB; \`-smp 2\`, \`virtualization=on\`) and $LINUX_RUNS times directly on QEMU
+  (\`-M virt,gic-version=3 -smp 2 -m 256M -kernel Image -initrd initramfs.cpio.gz -append ...\`),
+  alternating, same CPU model, multi-threaded TCG in both. Each time is from QEMU's start (the
+  command line printed just before it is started; packing the Tessera image is not timed) to
+  the console line \`$LINUX_MARKER\`, time-stamped as it arrives on the pipe. The ratio is
+  median / median; every boot's time is in the table and in \`build/bench.json\`
+  (\`linux_boot_seconds\`; the figure's stats there are milliseconds).
 - **Footprint**: \`aarch64-linux-gnu-size -A build/tessera.elf\` (.bss includes the 2 MiB page
-  pool and the stacks). Hypervisor RAM per extra VM: the hypervisor reports nothing about it, so
+  pool and the stacks). The goal is on what stays resident: .text + .rodata. Boot-only code
+  and constants (configuration parser and validator, image and system-image parsing, the
+  platform DTB reader) are linked into .init.text/.init.rodata, which CPU 0 zeroes and gives
+  to the page pool when boot is over (\`mem_release_init\`; the build fails if resident code
+  or data refers into them, \`scripts/check-init.sh\`); the whole-image row counts them too.
+  Hypervisor RAM per extra VM: the hypervisor reports nothing about it, so
   \`bench/s2pages.c\` runs Tessera's own stage-2 builder (\`src/arch/aarch64/stage2.c\`) on the
   host for a 32 MiB VM; the static \`struct vm\` slot is \`sizeof(vms) / CONFIG_MAX_VMS\` from the
   symbol table and is reserved in .bss for all $MAX_VMS slots whether used or not. vCPU state and
   per-VM vGIC/vPL011 state live inside that slot.
-- **Not yet measured**: Linux boot ratio (no Linux guest yet) and channel round trip (no
-  channels yet).
+EOF
+	[ -z "$LINUX_STATE" ] || printf -- '- **Linux boot ratio**: %s.\n' "$LINUX_STATE"
+	# ---- direct-interrupts trade-off (separate section; owner: direct-interrupts work) ----
+	cat <<EOF
+
+## Direct interrupts: the trade-off
+
+The row "virtual timer IRQ latency, direct-interrupts VM" runs the same \`bench_lat\` in a VM
+with \`direct-interrupts;\` (\`bench/configs/lat_direct.dts\`: one vCPU on CPU 1). Its CPU's
+physical Group-1 interrupts are the guest's own (\`HCR_EL2.IMO = 0\`): the timer interrupt is
+taken at EL1 and acknowledged on the physical \`ICC_IAR1_EL1\`, so its latency is the bare-metal
+one; the hypervisor's own interrupts on that CPU are Group 0 (FIQ to EL2). Its self-SGI still
+traps (\`ICC_SGI1R_EL1\` traps when IMO or FMO is set) but is sent as a physical SGI and taken
+without a second exit. What the VM gives up (docs/CONFIG.md "Direct interrupts"): exactly one
+vCPU on a CPU of its own, not CPU 0; no pass-through device interrupts, channel doorbells or
+virtio devices (nothing can be injected); \`ICC_PMR_EL1\` masking is virtual, so a no-op; EOImode
+is fixed at 0. And the hypervisor's control of that CPU (stop, reset, watchdog) depends on the
+guest not writing \`ICC_AP1R<n>_EL1\` (UNPREDICTABLE, unchecked with \`GICD_CTLR.DS = 1\`): give it
+to trusted real-time guests only. Every other VM's isolation is unchanged.
 EOF
 	if [ ${#errors[@]} -gt 0 ]; then
 		echo

@@ -21,6 +21,8 @@ NEEDS=(
 	"/usr/include/stdio.h libc6-dev"
 	"clang-format clang-format"
 	"cppcheck cppcheck"
+	# scripts/lint.sh: lint/clang-tidy (bookworm's clang-tidy is version 14).
+	"clang-tidy clang-tidy"
 	# tests/fuzz: libFuzzer harnesses need clang and its fuzzer runtime.
 	"clang clang"
 	"/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a libclang-rt-14-dev"

@@ -82,16 +82,18 @@ for applet in init awk cut sh mount umount cat echo ls ps dmesg uname grep tr wc
 	ln -sf busybox "$root/bin/$applet"
 done
 # virtio (docs/VIRTIO.md): the kernel has CONFIG_VIRTIO=y (core + ring built in) and
-# virtio_mmio, virtio_console, virtio_blk as modules without dependencies; /init loads
-# them with busybox insmod.
+# virtio_mmio, virtio_console, virtio_blk as modules without dependencies, virtio_net as a
+# module that depends on net_failover, which depends on failover (`modinfo -F depends`);
+# /init loads them with busybox insmod, dependencies first.
 mkdir -p "$root/lib/modules"
-for ko in drivers/virtio/virtio_mmio.ko drivers/char/virtio_console.ko drivers/block/virtio_blk.ko; do
+for ko in drivers/virtio/virtio_mmio.ko drivers/char/virtio_console.ko drivers/block/virtio_blk.ko \
+	net/core/failover.ko drivers/net/net_failover.ko drivers/net/virtio_net.ko; do
 	src=$(ls "$tmp"/k/lib/modules/*/kernel/"$ko" 2>/dev/null | head -n 1)
 	if [ -n "$src" ]; then
 		cp "$src" "$root/lib/modules/"
 	fi
 done
-for applet in insmod stty hexdump dd od seq; do
+for applet in insmod stty hexdump dd od seq ip ping nc timeout; do
 	ln -sf busybox "$root/bin/$applet"
 done
 cat >"$root/init" <<'EOF'
@@ -105,7 +107,7 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 cpus=$(grep -c '^processor' /proc/cpuinfo)
-for m in virtio_mmio virtio_console virtio_blk; do
+for m in virtio_mmio virtio_console virtio_blk failover net_failover virtio_net; do
 	[ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko 2>/dev/null
 done
 echo "TESSERA-LINUX: init up cpus=$cpus online=$(cat /sys/devices/system/cpu/online) kernel=$(uname -r)"
@@ -128,6 +130,11 @@ done
 # virtio tests (docs/VIRTIO.md): "tessera.then=vcon" answers "PING <n>" with "PONG <n>" on
 # /dev/hvc0 (a virtio-console link) until "BYE", then powers off; "tessera.then=blk"
 # dumps the first 64 bytes of /dev/vda (a passed-through virtio-blk) and powers off.
+# "tessera.then=net" gives eth0 (a virtio-net link) the address tessera.ip=A/N; with
+# tessera.peer=B it waits (at most 60 s) for B to answer, pings it 5 times, prints
+# "ping ok 5/5", pings with full-size frames, and sends "BYE" and the numbers 1..20000
+# over TCP port 7777; without, it waits (at most 120 s) for that stream. Both power off
+# at the end, so neither side can hang.
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	tessera.then=vcon)
@@ -144,6 +151,50 @@ for arg in $(cat /proc/cmdline); do
 			n=$((n + 1))
 		done
 		echo "TESSERA-LINUX: vcon answered=$n"
+		poweroff -f
+		;;
+	tessera.then=net)
+		ip=
+		peer=
+		for a in $(cat /proc/cmdline); do
+			case $a in
+			tessera.ip=*) ip=${a#tessera.ip=} ;;
+			tessera.peer=*) peer=${a#tessera.peer=} ;;
+			esac
+		done
+		for i in 1 2 3 4 5 6 7 8 9 10; do [ -e /sys/class/net/eth0 ] && break; sleep 1; done
+		ip link set lo up
+		ip addr add "$ip" dev eth0
+		ip link set eth0 up
+		echo "TESSERA-LINUX: net eth0 $(cat /sys/class/net/eth0/address) $ip up"
+		if [ -n "$peer" ]; then
+			i=0
+			until ping -c 1 -W 1 "$peer" >/dev/null 2>&1; do
+				i=$((i + 1))
+				[ $i -ge 60 ] && break
+			done
+			ping -c 5 -W 2 "$peer" >/tmp/ping.out 2>&1
+			cat /tmp/ping.out
+			got=$(awk '/packets received/ { print $4 }' /tmp/ping.out)
+			if [ "$got" = 5 ]; then
+				echo "TESSERA-LINUX: ping ok 5/5"
+			else
+				echo "TESSERA-LINUX: ping failed ${got:-0}/5"
+			fi
+			# Full-size frames: 1472 bytes of ICMP data = a 1514-byte Ethernet frame.
+			got=$(ping -c 2 -W 2 -s 1472 "$peer" 2>&1 | awk '/packets received/ { print $4 }')
+			echo "TESSERA-LINUX: ping 1514-byte frames ${got:-0}/2"
+			for i in 1 2 3 4 5 6 7 8 9 10; do
+				{ echo "BYE from $ip"; seq 1 20000; } | timeout 10 nc "$peer" 7777 && break
+				sleep 1
+			done
+		else
+			timeout 120 nc -l -p 7777 >/tmp/net.in
+			echo "TESSERA-LINUX: net peer said: $(head -n 1 /tmp/net.in)"
+			echo "TESSERA-LINUX: net tcp lines=$(wc -l </tmp/net.in) last=$(tail -n 1 /tmp/net.in)"
+		fi
+		s=/sys/class/net/eth0/statistics
+		echo "TESSERA-LINUX: net rx_packets=$(cat $s/rx_packets) tx_packets=$(cat $s/tx_packets) rx_dropped=$(cat $s/rx_dropped)"
 		poweroff -f
 		;;
 	tessera.then=blk)

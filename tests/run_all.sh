@@ -11,6 +11,7 @@
 #   fuzz    tests/fuzz/regress.sh       (each libFuzzer harness over its committed corpus)
 #   system  tests/system/run.sh         (QEMU system tests of the hypervisor)
 #   linux-console tests/system/linux_console.sh (types into the Linux shell via a FIFO)
+#   direct-stuck  tests/system/direct_stuck.sh (a direct-interrupts VM that blocks its CPU)
 #   uboot         tests/system/uboot.sh (U-Boot prompt, then booti Linux, via a FIFO)
 #   lint    scripts/lint.sh             (clang-format, cppcheck)
 # A unit binary or stage script that exits non-zero without printing any "FAIL: "
@@ -79,6 +80,7 @@ main()
 	stage_script system tests/system/run.sh
 	stage_script linux-console tests/system/linux_console.sh
 	stage_script mgmt tests/system/mgmt.sh
+	stage_script direct-stuck tests/system/direct_stuck.sh
 	stage_script uboot tests/system/uboot.sh
 	if [ "${SKIP_LINT:-0}" = 1 ]; then
 		echo "== lint: skipped (SKIP_LINT=1)"

@@ -248,7 +248,10 @@ static int config_parse_tree(struct cfg_ctx *c, const void *dtb, size_t size)
 	}
 	/* Virtio links are checked against VMs and channels. */
 	virtio = fdt_subnode(&c->fdt, root, "virtio");
-	return virtio < 0 ? 0 : config_virtio_parse(c, virtio);
+	if (virtio >= 0 && config_virtio_parse(c, virtio) != 0) {
+		return -1;
+	}
+	return config_direct_check(c);
 }
 
 int config_parse(const void *dtb, size_t size, const struct platform *plat, struct config *cfg,

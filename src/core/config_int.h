@@ -29,6 +29,9 @@ int config_fail_path(struct config_error *err, const char *node, const char *pro
 /* config_vm.c: one /vms child into *vm (RAM rules that need no other VM included). */
 int config_vm_parse(struct cfg_ctx *c, int node, struct vm_cfg *vm);
 
+/* config_vm.c: direct-interrupts rules that need channels and virtio links (after both). */
+int config_direct_check(struct cfg_ctx *c);
+
 /* config_check.c: VM number idx against VMs 0..idx-1 and against itself. */
 int config_check_vm(struct cfg_ctx *c, u32 idx);
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * /virtio (docs/VIRTIO.md, "Configuration"): links between two VMs made of one
- * emulated virtio-mmio device in each. Parsed after /vms and /channels, so
+ * emulated virtio-mmio device in each, a console (type "console") or a network
+ * card (type "net"). Parsed after /vms and /channels, so
  * every end is checked against its VM's RAM, pass-through devices and IRQs,
  * channel windows and IRQs, and the other virtio devices of that VM. The
  * window is 4 KiB (one stage-2 page, never mapped: every access traps).
@@ -208,9 +209,12 @@ static int virtio_link_props(struct cfg_ctx *c, struct virtio_cfg *v)
 		if (strcmp(name, "type") == 0) {
 			if (len == 8 && memcmp(vp, "console", 8) == 0) {
 				v->type = CONFIG_VIRTIO_CONSOLE;
+			} else if (len == 4 && memcmp(vp, "net", 4) == 0) {
+				v->type = CONFIG_VIRTIO_NET;
 			} else {
-				return config_fail(c, v->node, name,
-						   "unknown type (this version knows \"console\")");
+				return config_fail(
+				    c, v->node, name,
+				    "unknown type (this version knows \"console\" and \"net\")");
 			}
 		} else if (strcmp(name, "phandle") != 0) {
 			return config_fail(c, v->node, name, "unknown property");

@@ -109,6 +109,17 @@ static int vm_parse_virt_layout(struct cfg_ctx *c, int node, const char *name, c
 	return 0;
 }
 
+static int vm_parse_direct(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			   struct vm_cfg *vm)
+{
+	(void)val;
+	if (len != 0) {
+		return config_fail(c, node, name, "boolean property takes no value");
+	}
+	vm->direct_interrupts = true;
+	return 0;
+}
+
 static int vm_parse_image(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
 			  struct vm_cfg *vm)
 {
@@ -245,6 +256,7 @@ static const struct vm_prop vm_props[] = {
     {"restart-backoff-ms", vm_parse_backoff, false},
     {"watchdog-ms", vm_parse_watchdog, false},
     {"abort-limit", vm_parse_abort_limit, false},
+    {"direct-interrupts", vm_parse_direct, false},
 };
 
 static int vm_parse_props(struct cfg_ctx *c, int node, struct vm_cfg *vm)
@@ -534,6 +546,71 @@ static int vm_parse_devices(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 	return 0;
 }
 
+/*
+ * direct-interrupts (docs/CONFIG.md "Direct interrupts"): the guest takes the physical
+ * Group-1 interrupts of its CPU itself, so that CPU must be its alone (one vCPU, and not
+ * CPU 0, where the hypervisor routes the console and management SPIs), and nothing may
+ * need a virtual interrupt injected into it: list registers are not delivered while the
+ * guest owns the physical interface (HCR_EL2.IMO = 0). Pass-through SPIs would reach the
+ * guest physically but the vGIC mirrors them as HW-linked virtual interrupts: refused too.
+ */
+static int vm_check_direct(struct cfg_ctx *c, const struct vm_cfg *vm)
+{
+	if (!vm->direct_interrupts) {
+		return 0;
+	}
+	if (vm->vcpu_count != 1) {
+		return config_fail(c, vm->node, "direct-interrupts",
+				   "needs exactly one vCPU (the VM owns its whole CPU), got %u",
+				   vm->vcpu_count);
+	}
+	if (vm->cpus[0] == 0) {
+		return config_fail(c, vm->node, "direct-interrupts",
+				   "not on CPU 0 (it takes the hypervisor's console and management "
+				   "interrupts)");
+	}
+	for (u32 d = 0; d < vm->dev_count; d++) {
+		if (vm->devs[d].irq_count) {
+			return config_fail(c, vm->devs[d].node, "interrupts",
+					   "not with direct-interrupts (device interrupts are "
+					   "injected through the vGIC)");
+		}
+	}
+	return 0;
+}
+
+int config_direct_check(struct cfg_ctx *c)
+{
+	const struct config *cfg = c->cfg;
+
+	for (u32 i = 0; i < cfg->chan_count; i++) {
+		for (u32 e = 0; e < cfg->chans[i].end_count; e++) {
+			const struct chan_end_cfg *end = &cfg->chans[i].ends[e];
+
+			if (end->vm < cfg->vm_count && cfg->vms[end->vm].direct_interrupts) {
+				return config_fail(
+				    c, end->node, NULL,
+				    "VM '%s' has direct-interrupts: a channel doorbell "
+				    "needs virtual interrupt injection",
+				    cfg->vms[end->vm].name);
+			}
+		}
+	}
+	for (u32 i = 0; i < cfg->virtio_count; i++) {
+		for (u32 e = 0; e < 2; e++) {
+			const struct virtio_end_cfg *end = &cfg->virtio[i].ends[e];
+
+			if (end->vm < cfg->vm_count && cfg->vms[end->vm].direct_interrupts) {
+				return config_fail(c, end->node, NULL,
+						   "VM '%s' has direct-interrupts: a virtio device "
+						   "needs virtual interrupt injection",
+						   cfg->vms[end->vm].name);
+			}
+		}
+	}
+	return 0;
+}
+
 int config_vm_parse(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 {
 	const char *name = fdt_name(&c->fdt, node);
@@ -552,5 +629,8 @@ int config_vm_parse(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 	if (vm_parse_props(c, node, vm) != 0 || vm_check_memory(c, node, vm) != 0) {
 		return -1;
 	}
-	return vm_parse_devices(c, node, vm);
+	if (vm_parse_devices(c, node, vm) != 0) {
+		return -1;
+	}
+	return vm_check_direct(c, vm);
 }

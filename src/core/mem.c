@@ -8,6 +8,21 @@ static u8 pool[MEM_POOL_PAGES][SZ_4K] __attribute__((aligned(4096)));
 static void *free_list;
 static u32 free_count;
 static spinlock_t mem_lock;
+/* The hypervisor's boot-only code and constants (tessera.ld .init.*), once released. */
+static u8 *init_start, *init_end;
+
+#ifndef TESSERA_HOST
+extern u8 __init_start[], __init_end[];
+#endif
+
+/* A page this pool may hold: its own .bss pages, or the released boot-only pages. */
+static bool page_ours(const u8 *p)
+{
+	if (p >= pool[0] && p < pool[0] + sizeof(pool)) {
+		return IS_ALIGNED((u64)(p - pool[0]), SZ_4K);
+	}
+	return p >= init_start && p < init_end && IS_ALIGNED((u64)(p - init_start), SZ_4K);
+}
 
 void mem_init(void)
 {
@@ -41,7 +56,7 @@ void page_free(void *page)
 	u8 *p = page;
 
 	/* Only pool pages may be freed: anything else is a hypervisor bug, ignored safely. */
-	if (p < pool[0] || p >= pool[0] + sizeof(pool) || !IS_ALIGNED((u64)(p - pool[0]), SZ_4K)) {
+	if (!page_ours(p)) {
 		return;
 	}
 	spin_lock(&mem_lock);
@@ -54,4 +69,23 @@ void page_free(void *page)
 u32 mem_free_pages(void)
 {
 	return free_count;
+}
+
+void mem_release_init(void)
+{
+#ifndef TESSERA_HOST
+	/* Once: the section bounds are page-aligned by tessera.ld. */
+	if (init_start) {
+		return;
+	}
+	u64 pages = ((uintptr_t)__init_end - (uintptr_t)__init_start) / SZ_4K;
+
+	init_start = __init_start;
+	init_end = __init_start + pages * SZ_4K;
+	for (u64 i = 0; i < pages; i++) {
+		/* Zeroes decode as UDF: a stray call into released code faults at once. */
+		memset(init_start + i * SZ_4K, 0, SZ_4K);
+		page_free(init_start + i * SZ_4K);
+	}
+#endif
 }

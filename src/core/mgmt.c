@@ -120,10 +120,11 @@ static void list_vm(struct mgmt_out *o, const struct vm *vm)
 	out_line(o,
 		 "vm %s id=%u state=%s cpus=%s mem_mib=%llu uptime_ms=%llu restarts=%u "
 		 "resets=%llu stop=%s exit=%u/%u traps=%llu irqs=%llu aborts=%llu",
-		 cfg->name, vm->id, state_name(st), cpu_list, (unsigned long long)(mem >> 20),
-		 (unsigned long long)up, vm->restarts, (unsigned long long)vm->stats.resets, cause,
-		 vm->exit_reason, vm->exit_code, (unsigned long long)traps,
-		 (unsigned long long)irqs, (unsigned long long)vm->stats.aborts);
+		 cfg->name, vm->id, vm->stuck ? "stuck" : state_name(st), cpu_list,
+		 (unsigned long long)(mem >> 20), (unsigned long long)up, vm->restarts,
+		 (unsigned long long)vm->stats.resets, cause, vm->exit_reason, vm->exit_code,
+		 (unsigned long long)traps, (unsigned long long)irqs,
+		 (unsigned long long)vm->stats.aborts);
 }
 
 static void cmd_list(struct mgmt_out *o, char **argv)
@@ -226,6 +227,11 @@ static void cmd_stop(struct mgmt_out *o, struct vm *vm)
 	}
 	vm_stop(vm, STOP_MANAGEMENT);
 	st = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
+	if (vm->stuck) {
+		out_err(o, "stuck", "VM %s: a vCPU never left the guest; left stuck",
+			vm->cfg->name);
+		return;
+	}
 	if (st != VM_STOPPED || vm->stop_cause != STOP_MANAGEMENT) {
 		out_err(o, "wrong-state", "VM %s changed state meanwhile (now %s)", vm->cfg->name,
 			state_name(st));

@@ -212,23 +212,50 @@ int vm_create_all(const void *pack, struct config_error *err)
 	return 0;
 }
 
-/* Waits until every vCPU of vm on another CPU has left the guest. */
-static void vm_wait_parked(struct vm *vm)
+/* How long a stop or pause waits for a vCPU on another CPU to leave the guest. A kick is
+ * only a "look again" hint, so it is repeated every millisecond. A CPU that still has not
+ * answered after VM_PARK_TIMEOUT_MS is reported and given up on, so this CPU never hangs:
+ * only a guest in direct-interrupts mode that blocked the hypervisor's own interrupts on its
+ * CPU can cause that (docs/CONFIG.md). */
+#define VM_PARK_WARN_MS	   1000
+#define VM_PARK_TIMEOUT_MS 10000
+
+/* Kicks vm's vCPUs on other CPUs until each has left the guest. False on timeout. */
+static bool vm_wait_parked(struct vm *vm)
 {
 	u32 self = arch_cpu_current();
+	u64 ms = arch_counter_freq() / 1000;
+	u64 start = arch_counter(), next = 0;
+	bool warned = false;
 
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
-		if (vm->vcpus[v].pcpu != self) {
-			cpu_request(vm->vcpus[v].pcpu, CPU_REQ_WAKE);
-		}
-	}
-	for (u32 v = 0; v < vm->vcpu_count; v++) {
-		if (vm->vcpus[v].pcpu == self) {
+		const struct vcpu *vc = &vm->vcpus[v];
+
+		if (vc->pcpu == self) {
 			continue;
 		}
-		while (!__atomic_load_n(&vm->vcpus[v].parked, __ATOMIC_ACQUIRE)) {
+		while (!__atomic_load_n(&vc->parked, __ATOMIC_ACQUIRE)) {
+			u64 now = arch_counter();
+
+			if (now >= next) {
+				cpu_request(vc->pcpu, CPU_REQ_WAKE);
+				next = now + ms;
+			}
+			if (!warned && now - start >= VM_PARK_WARN_MS * ms) {
+				console_printf(
+				    "VM %u '%s': vCPU %u on CPU %u slow to leave the guest\n",
+				    vm->id, vm->cfg->name, v, vc->pcpu);
+				warned = true;
+			}
+			if (now - start >= VM_PARK_TIMEOUT_MS * ms) {
+				console_printf("VM %u '%s': vCPU %u on CPU %u does not respond: "
+					       "giving up\n",
+					       vm->id, vm->cfg->name, v, vc->pcpu);
+				return false;
+			}
 		}
 	}
+	return true;
 }
 
 bool vm_vcpu_runnable(const struct vcpu *vc)
@@ -238,23 +265,12 @@ bool vm_vcpu_runnable(const struct vcpu *vc)
 }
 
 /* Stops every vCPU of vm and waits until each CPU has left the guest. */
-static void vm_quiesce(struct vm *vm)
+static bool vm_quiesce(struct vm *vm)
 {
-	u32 self = arch_cpu_current();
-
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
 		__atomic_store_n(&vm->vcpus[v].state, VCPU_STOPPED, __ATOMIC_RELEASE);
-		if (vm->vcpus[v].pcpu != self) {
-			cpu_request(vm->vcpus[v].pcpu, CPU_REQ_WAKE);
-		}
 	}
-	for (u32 v = 0; v < vm->vcpu_count; v++) {
-		if (vm->vcpus[v].pcpu == self) {
-			continue;
-		}
-		while (!__atomic_load_n(&vm->vcpus[v].parked, __ATOMIC_ACQUIRE)) {
-		}
-	}
+	return vm_wait_parked(vm);
 }
 
 static bool restart_pending(void)
@@ -290,7 +306,12 @@ void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 		return;
 	}
 	vm->stop_cause = cause;
-	vm_quiesce(vm);
+	if (!vm_quiesce(vm)) {
+		/* Stays claimed (resetting): nothing may reload memory a vCPU still runs on. */
+		vm->stuck = true;
+		console_printf("VM %u '%s' stuck: not stopped\n", vm->id, vm->cfg->name);
+		return;
+	}
 	console_vm_flush(vm->id);
 	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
 	console_printf("VM %u '%s' stopped (%s, guest exit status %u/%u)\n", vm->id, vm->cfg->name,
@@ -331,7 +352,11 @@ void vm_reset(struct vm *vm)
 	if (!vm_claim(vm, VM_RUNNING, VM_RESETTING)) {
 		return;
 	}
-	vm_quiesce(vm);
+	if (!vm_quiesce(vm)) {
+		vm->stuck = true;
+		console_printf("VM %u '%s' stuck: not reset\n", vm->id, vm->cfg->name);
+		return;
+	}
 	console_printf("VM %u '%s' resetting (free hypervisor pages: %u)\n", vm->id, vm->cfg->name,
 		       mem_free_pages());
 	vm_reload_boot(vm);
@@ -342,7 +367,10 @@ int vm_pause(struct vm *vm)
 	if (!vm_claim(vm, VM_RUNNING, VM_PAUSED)) {
 		return -1;
 	}
-	vm_wait_parked(vm);
+	if (!vm_wait_parked(vm)) {
+		__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
+		return -1;
+	}
 	console_printf("VM %u '%s' paused\n", vm->id, vm->cfg->name);
 	return 0;
 }

@@ -32,6 +32,10 @@ void arch_gic_irq_enable(u32 intid, bool enable);
 void arch_gic_irq_route(u32 intid, u32 pcpu);
 void arch_gic_irq_priority(u32 intid, u8 prio);
 void arch_gic_irq_deactivate(u32 intid);
+/* A guest wrote off (SGI_base frame offset) of the redistributor of its vCPU on physical
+ * CPU pcpu: mirrored to that CPU's physical redistributor when its VM has
+ * direct-interrupts (src/arch/aarch64/direct.c), else ignored. */
+void arch_gic_direct_redist_write(u32 pcpu, u32 off, u32 size, u64 val);
 
 /* ICH_LR<n>_EL2 fields (GICv3 arch spec 12.4.6). */
 #define ICH_LR_VINTID_MASK  0xffffffffULL

@@ -110,6 +110,10 @@ struct vm_cfg {
 	u32 restart_backoff_ms; /* delay before the first restart, doubled each time */
 	u32 watchdog_ms;	/* 0: no watchdog; else heartbeats must come this often */
 	u32 abort_limit;	/* 0: no limit; else more aborts than this in one run = failure */
+
+	/* docs/CONFIG.md "Direct interrupts": the physical Group-1 CPU interface of its one
+	 * CPU is the guest's own (no hypervisor on its timer/SGI path). */
+	bool direct_interrupts;
 };
 
 /* One end of a channel (docs/CONFIG.md "Channels"): a VM, where it sees the memory, its
@@ -137,6 +141,7 @@ struct chan_cfg {
 #define CONFIG_MAX_VIRTIO     8
 #define CONFIG_VIRTIO_WINDOW  0x1000ULL /* guest-physical window reserved per device */
 #define CONFIG_VIRTIO_CONSOLE 3U	/* type = "console": virtio DeviceID 3 */
+#define CONFIG_VIRTIO_NET     1U	/* type = "net": virtio DeviceID 1 */
 struct virtio_end_cfg {
 	u32 vm;	   /* index in config.vms */
 	ipa_t ipa; /* 4 KiB-aligned window; registers in its first 0x200 bytes */

@@ -17,7 +17,7 @@
 /* Back to the boot state: no buffered output, focus on VM 0. */
 void console_init(void);
 
-/* A byte transmitted by a VM (its emulated UART's UARTDR). Also in vpl011.h. */
+/* A byte transmitted by a VM (its emulated UART's UARTDR; vpl011.c calls it). */
 void console_vm_putc(u32 vm_id, char c);
 /* Ends a VM's unfinished line (e.g. when it stops), so nothing it printed is lost. */
 void console_vm_flush(u32 vm_id);

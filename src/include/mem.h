@@ -15,5 +15,8 @@ void mem_init(void);
 void *page_alloc(void);
 void page_free(void *page);
 u32 mem_free_pages(void);
+/* After boot, on CPU 0: hands the boot-only code and constants (.init.*) to the pool. Nothing
+ * there runs again. No-op on the host. */
+void mem_release_init(void);
 
 #endif

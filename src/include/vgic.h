@@ -68,6 +68,7 @@ struct vgic_cpu {
 	/* Under vgic.lock: interrupts flush must look at (private, SPIs routed here). */
 	u32 want_priv;
 	u32 want_spi[VGIC_MAX_SPIS / 32];
+	u32 want_spi_words; /* bit w: want_spi[w] != 0 (flush skips empty words) */
 };
 
 struct vgic {
@@ -99,9 +100,21 @@ void vgic_set_level(struct vgic *g, u32 vcpu, u32 intid, bool level);
 /* A physical HW-linked interrupt arrived for this vCPU (timer PPI, pass-through SPI). */
 void vgic_hw_irq(struct vgic *g, u32 vcpu, u32 intid);
 
-/* On the vCPU's physical CPU: read back LRs after an exit, refill before entry. */
+/* On the vCPU's physical CPU: fold back what the guest did to its LRs (lazily: the vGIC
+ * MMIO and vgic_flush call it), refill the LRs before entry when the vCPU is dirty. */
 void vgic_sync(struct vgic *g, u32 vcpu);
-void vgic_flush(struct vgic *g, u32 vcpu);
+void vgic_flush_work(struct vgic *g, struct vgic_cpu *c, u32 vcpu);
+/* Inline: on every guest entry, and usually there is nothing to do. */
+static inline void vgic_flush(struct vgic *g, u32 vcpu)
+{
+	if (vcpu < g->vcpu_count) {
+		struct vgic_cpu *c = g->cpus[vcpu];
+
+		if (__atomic_load_n(&c->dirty, __ATOMIC_ACQUIRE) || c->overflow) {
+			vgic_flush_work(g, c, vcpu);
+		}
+	}
+}
 /* Maintenance interrupt (INTID 25) on the vCPU's physical CPU. */
 void vgic_maintenance(struct vgic *g, u32 vcpu);
 /* Clears LRs and deactivates HW interrupts left active; on the vCPU's CPU (reset/stop). */

@@ -109,6 +109,7 @@ struct vmmio_queue {
 	u8 *used;  /* flags, idx, ring[num] of {id le32, len le32} */
 	u16 last_avail;
 	u16 used_idx;
+	u32 gen; /* bumped each time the queue is reset (QueueReady = 0, device reset) */
 };
 
 struct vmmio_dev;
@@ -186,13 +187,47 @@ struct vlink_env {
 	void (*irq)(u32 vm, u32 intid, bool level);
 };
 
-/* Builds the links of cfg (its virtio entries), every device in the reset state. */
+/* Builds the links of cfg (its virtio entries), every device in the reset state. The vlink_*
+ * entry points cover every link type: console links here, net links by vnet_* below. */
 void vlink_setup(const struct config *cfg, const struct vlink_env *env);
 /* An access by VM vm at ipa: false if no virtio window of vm is there. */
 bool vlink_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val);
 /* VM vm was reset: its devices go back to the reset state (bytes in flight are kept). */
 void vlink_vm_reset(u32 vm);
-/* Diagnostics for tests: the device of end `end` of link `link` (NULL if none). */
+/* Diagnostics for tests: the device of end `end` of console link `link` (NULL if none). */
 struct vmmio_dev *vlink_dev(u32 link, u32 end);
+
+/* ---- virtio-net links between two VMs (vdev/virtio_net.c) ---- */
+
+/* Device features (Virtio 1.2, 5.1.3); no offloads, no VIRTIO_NET_F_MRG_RXBUF. */
+#define VIRTIO_NET_F_MAC     5
+#define VIRTIO_NET_F_STATUS  16
+#define VIRTIO_NET_S_LINK_UP 1U
+/* struct virtio_net_hdr (5.1.6) with VIRTIO_F_VERSION_1: num_buffers is always there. */
+#define VNET_HDR_LEN	     12U
+#define VNET_HDR_NUM_BUFFERS 10U /* offset of le16 num_buffers */
+/* Ethernet frame (without FCS): destination, source, type... up to a 1500-byte payload
+ * with one 802.1Q tag. Linux's "small" receive buffers hold exactly this (12 + 1518). */
+#define VNET_MIN_FRAME 14U
+#define VNET_MAX_FRAME 1518U
+
+/* Per end of a net link: what happened to the frames this end transmitted. */
+struct vnet_stats {
+	u32 tx_frames;	/* delivered into the peer's receive buffer */
+	u32 drop_bad;	/* malformed: shorter than header + 14 or longer than header + 1518 */
+	u32 drop_nobuf; /* the peer had no receive buffer (not running, or all in use) */
+	u32 drop_nofit; /* the peer's next receive buffer is smaller than header + frame */
+};
+
+/* Net links of cfg (type "net"); called by vlink_setup, which leaves them to this file.
+ * The MAC of end e of the virtio entry with index l is 52:54:00:7e:l:e. */
+void vnet_setup(const struct config *cfg, const struct vlink_env *env);
+/* An access by VM vm at ipa: false if no net window of vm is there. */
+bool vnet_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val);
+/* VM vm was reset: its net devices go back to the reset state. */
+void vnet_vm_reset(u32 vm);
+/* Diagnostics for tests: device / counters of end `end` of the n-th net link. */
+struct vmmio_dev *vnet_dev(u32 n, u32 end);
+bool vnet_get_stats(u32 n, u32 end, struct vnet_stats *out);
 
 #endif

@@ -94,6 +94,7 @@ struct vm {
 	u32 vcpu_count;
 	u32 exit_reason, exit_code; /* last TESSERA_HC_EXIT_STATUS */
 	u32 stop_cause;
+	bool stuck; /* a stop or reset gave up on a vCPU that never left the guest */
 	/* Health (core/health.c). Counters survive restarts; the rest is per run. */
 	u32 restarts;	    /* policy restarts so far */
 	u64 last_heartbeat; /* counter value of the last heartbeat (or of the start) */
@@ -183,7 +184,7 @@ void vdev_uart_update_irq(struct vm *vm);
 void vdev_virtio_reset(struct vm *vm);
 /* A pass-through SPI fired: true if a VM owns it (then it was injected). */
 bool vdev_hw_spi(u32 intid);
-void console_poll_input(void);
+/* console_poll_input() is declared in console.h. */
 
 /* core/sched.c: per-CPU loop; never returns. */
 void sched_run(void) __attribute__((noreturn));

@@ -8,6 +8,7 @@
 #ifndef TESSERA_VPL011_H
 #define TESSERA_VPL011_H
 
+#include "console.h" /* console_vm_putc(): a fake in unit tests */
 #include "spinlock.h"
 #include "types.h"
 
@@ -29,8 +30,5 @@ bool vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val);
 /* Queues a received byte; returns false if the FIFO is full (byte dropped, as hardware). */
 bool vpl011_rx(struct vpl011 *u, u8 c);
 bool vpl011_irq_level(struct vpl011 *u);
-
-/* Provided by the console (core/console.c); a fake in unit tests. */
-void console_vm_putc(u32 vm_id, char c);
 
 #endif

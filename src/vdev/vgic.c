@@ -9,9 +9,11 @@
  * the interrupt's bit in the 'want' bitmaps of the vCPU(s) concerned, marks them
  * dirty and, for a vCPU on another physical CPU, queues a kick (sent after the
  * lock is dropped). On its own CPU, vgic_sync() folds the guest's acknowledge and
- * deactivate transitions back from the LRs after an exit, and vgic_flush() looks
- * only at 'want' interrupts before entry. Both return at once when nothing is
- * in flight, for the hypercall fast path.
+ * deactivate transitions back from the LRs, lazily: before the vCPU's own vGIC MMIO
+ * and inside vgic_flush(), which runs before entry only for a dirty vCPU and looks
+ * only at 'want' interrupts. A HW PPI or self-SGI arriving on the vCPU's own CPU
+ * goes straight into a list register (vgic_lr_inject), so the hot paths (timer,
+ * self-IPI, hypercalls, most MMIO) never fold or flush.
  */
 #include "vgic_int.h"
 #include "arch.h"
@@ -21,17 +23,8 @@
 #define GICR_WAKER_CA BIT(2)
 #define HW_PRIO_FLOOR 0xa0 /* hypervisor IPI is 0x80: guests never outrank it */
 
-void vgic_lock(struct vgic *g)
+void vgic_kick(struct vgic *g, u32 kick)
 {
-	spin_lock(&g->lock);
-}
-
-void vgic_unlock(struct vgic *g)
-{
-	u32 kick = g->kick;
-
-	g->kick = 0;
-	spin_unlock(&g->lock);
 	for (; kick; kick &= kick - 1) {
 		arch_cpu_kick(g->cpus[vgic_lowest_bit(kick)]->pcpu);
 	}
@@ -53,15 +46,20 @@ u8 vgic_hw_prio(u8 prio)
 	return prio < HW_PRIO_FLOOR ? HW_PRIO_FLOOR : prio;
 }
 
-static void mark(struct vgic *g, u32 vcpu, u32 intid)
+void vgic_request_fold(struct vgic *g, u32 vcpu)
 {
 	struct vgic_cpu *c = g->cpus[vcpu];
 
-	vgic_want_set(c, intid);
 	__atomic_store_n(&c->dirty, true, __ATOMIC_RELEASE);
 	if (c->pcpu != arch_cpu_current()) {
 		g->kick |= 1U << vcpu;
 	}
+}
+
+static void mark(struct vgic *g, u32 vcpu, u32 intid)
+{
+	vgic_want_set(g->cpus[vcpu], intid);
+	vgic_request_fold(g, vcpu);
 }
 
 void vgic_irq_changed(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq)
@@ -220,6 +218,13 @@ void vgic_hw_irq(struct vgic *g, u32 vcpu, u32 intid)
 		irq = vgic_irq_get(g, vcpu, intid);
 		if (irq) {
 			irq->flags |= VGIC_IRQ_HW; /* e.g. the virtual timer PPI */
+			vgic_irq_pend(irq);
+			/* A PPI arrives on its running vCPU's CPU: usually straight to an LR. */
+			if (!vgic_lr_inject(g, vcpu, intid, irq)) {
+				vgic_irq_changed(g, vcpu, intid, irq);
+			}
+			vgic_unlock(g);
+			return;
 		}
 	} else if (intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS &&
 		   (g->spi[intid - VGIC_NR_PRIVATE].flags & VGIC_IRQ_HW)) {
@@ -263,7 +268,9 @@ void vgic_sgi1r(struct vgic *g, u32 vcpu, u64 val)
 
 		vgic_irq_pend(irq);
 		irq->sgi_src |= (u16)(1U << vcpu);
-		vgic_irq_changed(g, t, intid, irq);
+		if (t != vcpu || !vgic_lr_inject(g, t, intid, irq)) {
+			vgic_irq_changed(g, t, intid, irq);
+		}
 	}
 	vgic_unlock(g);
 }

@@ -13,14 +13,35 @@
 
 #define VGIC_NR_IRQS (VGIC_NR_PRIVATE + VGIC_MAX_SPIS)
 
-void vgic_lock(struct vgic *g);
+/* Kicks the physical CPUs of the vCPUs in the bitmap kick. */
+void vgic_kick(struct vgic *g, u32 kick);
+
+static inline void vgic_lock(struct vgic *g)
+{
+	spin_lock(&g->lock);
+}
+
 /* Releases the lock, then kicks the physical CPUs of vCPUs whose state changed. */
-void vgic_unlock(struct vgic *g);
+static inline void vgic_unlock(struct vgic *g)
+{
+	/* g is never NULL here (vgic_lock(g) used it). clang-analyzer wrongly ties a NULL
+	 * vgic_irq_get() result, an address inside *g, to g itself (vgic_raise). */
+	u32 kick = g->kick; // NOLINT(clang-analyzer-core.NullDereference)
+
+	g->kick = 0;
+	spin_unlock(&g->lock);
+	if (kick) {
+		vgic_kick(g, kick);
+	}
+}
 
 /* The interrupt: private ones of vCPU vcpu, or an SPI; NULL when out of range. */
 struct vgic_irq *vgic_irq_get(struct vgic *g, u32 vcpu, u32 intid);
 /* After any change to irq (private to vcpu, or an SPI): tell the CPUs that must look. */
 void vgic_irq_changed(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq);
+/* Makes vCPU vcpu fold its LRs and refill them (vgic_flush) before it next enters the
+ * guest, kicking its CPU if that is another one: another vCPU reads state it may hold. */
+void vgic_request_fold(struct vgic *g, u32 vcpu);
 /* GICD_CTLR write (EnableGrp0/1). */
 void vgic_ctlr_write(struct vgic *g, u32 val);
 /* GICD_IROUTER<intid> write: new target, physical routing for pass-through SPIs. */
@@ -70,6 +91,7 @@ static inline void vgic_want_set(struct vgic_cpu *c, u32 intid)
 	} else {
 		u32 n = intid - VGIC_NR_PRIVATE;
 		c->want_spi[n / 32] |= 1U << (n % 32);
+		c->want_spi_words |= 1U << (n / 32);
 	}
 }
 
@@ -80,7 +102,15 @@ static inline void vgic_want_clear(struct vgic_cpu *c, u32 intid)
 	} else {
 		u32 n = intid - VGIC_NR_PRIVATE;
 		c->want_spi[n / 32] &= ~(1U << (n % 32));
+		if (!c->want_spi[n / 32]) {
+			c->want_spi_words &= ~(1U << (n / 32));
+		}
 	}
 }
+
+/* Under the lock, on the physical CPU of vCPU vcpu (the owner of irq, just made pending):
+ * writes irq straight into a list register when that is all delivery needs, reusing the
+ * LR it left if the guest has finished with it. False: use vgic_irq_changed() (vgic_lr.c). */
+bool vgic_lr_inject(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq);
 
 #endif

@@ -23,6 +23,20 @@ struct cand_list {
 	u8 prio[VGIC_MAX_LRS];
 };
 
+/* The LR fields besides the state (12.4.6): INTID, priority, group, HW link or EOI. */
+static inline u64 lr_fields(u32 intid, const struct vgic_irq *irq)
+{
+	u64 v = intid | ((u64)irq->prio << ICH_LR_PRIO_SHIFT) | ICH_LR_GROUP1;
+
+	if (irq->flags & VGIC_IRQ_HW) {
+		v |= ICH_LR_HW | (((u64)intid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK);
+	} else if (!(irq->flags & VGIC_IRQ_EDGE)) {
+		/* Maintenance on deactivation: re-pend if the line is still high. */
+		v |= ICH_LR_EOI;
+	}
+	return v;
+}
+
 /* The LR value the model asks for (12.4.6), or 0 for "not in an LR". */
 static u64 lr_value(const struct vgic *g, u32 vcpu, u32 intid, const struct vgic_irq *irq)
 {
@@ -41,14 +55,7 @@ static u64 lr_value(const struct vgic *g, u32 vcpu, u32 intid, const struct vgic
 	} else {
 		return 0;
 	}
-	v |= intid | ((u64)irq->prio << ICH_LR_PRIO_SHIFT) | ICH_LR_GROUP1;
-	if (hw) {
-		v |= ICH_LR_HW | (((u64)intid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK);
-	} else if (!edge) {
-		v |=
-		    ICH_LR_EOI; /* maintenance on deactivation: re-pend if the line is still high */
-	}
-	return v;
+	return v | lr_fields(intid, irq);
 }
 
 static void lr_free(struct vgic_cpu *c, u32 i, struct vgic_irq *irq)
@@ -72,18 +79,9 @@ static void lr_put(struct vgic_cpu *c, u32 vcpu, u32 i, u32 intid, struct vgic_i
 	irq->lr_vcpu = (u8)vcpu;
 }
 
-/* Applies what the guest did to LR i since it was written (4.1.1 state machine). */
-static void lr_fold(struct vgic *g, struct vgic_cpu *c, u32 vcpu, u32 i, u64 now)
+/* The guest's transitions of one LR from state was to is (4.1.1 state machine). */
+static inline void lr_fold_state(struct vgic_irq *irq, u64 was, u64 is)
 {
-	u32 intid = c->lr_intid[i];
-	struct vgic_irq *irq = vgic_irq_get(g, vcpu, intid);
-	u64 was = LR_STATE(c->lr_val[i]), is = LR_STATE(now);
-
-	if (!irq) {
-		arch_gic_lr_write(i, 0);
-		lr_free(c, i, NULL);
-		return;
-	}
 	if ((was & ICH_LR_PENDING) && !(is & ICH_LR_PENDING)) {
 		/* Acknowledged: consumes the latch, unless an edge came after we wrote the LR. */
 		if (!(irq->flags & VGIC_IRQ_NEWEDGE)) {
@@ -97,6 +95,21 @@ static void lr_fold(struct vgic *g, struct vgic_cpu *c, u32 vcpu, u32 i, u64 now
 		irq->flags |= VGIC_IRQ_ACTIVE;
 	}
 	irq->flags &= (u8)~VGIC_IRQ_NEWEDGE;
+}
+
+/* Applies what the guest did to LR i since it was written. */
+static void lr_fold(struct vgic *g, struct vgic_cpu *c, u32 vcpu, u32 i, u64 now)
+{
+	u32 intid = c->lr_intid[i];
+	struct vgic_irq *irq = vgic_irq_get(g, vcpu, intid);
+	u64 is = LR_STATE(now);
+
+	if (!irq) {
+		arch_gic_lr_write(i, 0);
+		lr_free(c, i, NULL);
+		return;
+	}
+	lr_fold_state(irq, LR_STATE(c->lr_val[i]), is);
 	if (!is) {
 		/* Also clears an EOI maintenance condition (ICH_EISR_EL2) on this LR. */
 		arch_gic_lr_write(i, 0);
@@ -107,18 +120,13 @@ static void lr_fold(struct vgic *g, struct vgic_cpu *c, u32 vcpu, u32 i, u64 now
 	}
 }
 
-void vgic_sync(struct vgic *g, u32 vcpu)
+/* Reads back the LRs in use; returns those whose state the guest changed (values in now). */
+static u32 lr_readback(const struct vgic_cpu *c, u64 *now)
 {
-	struct vgic_cpu *c;
-	u64 now[VGIC_MAX_LRS];
 	u32 elrsr, changed = 0;
 
-	if (vcpu >= g->vcpu_count) {
-		return;
-	}
-	c = g->cpus[vcpu];
 	if (!c->lr_used) {
-		return;
+		return 0;
 	}
 	elrsr = arch_gic_elrsr();
 	for (u32 m = c->lr_used; m; m &= m - 1) {
@@ -129,17 +137,89 @@ void vgic_sync(struct vgic *g, u32 vcpu)
 			changed |= 1U << i;
 		}
 	}
-	if (!changed) {
-		return;
-	}
-	vgic_lock(g);
+	return changed;
+}
+
+/* Under the lock: folds the LRs lr_readback() found changed. */
+static void lr_fold_changed(struct vgic *g, struct vgic_cpu *c, u32 vcpu, u32 changed,
+			    const u64 *now)
+{
 	for (u32 m = changed; m; m &= m - 1) {
 		lr_fold(g, c, vcpu, vgic_lowest_bit(m), now[vgic_lowest_bit(m)]);
 	}
 	if (c->overflow && (changed & ~c->lr_used)) {
 		__atomic_store_n(&c->dirty, true, __ATOMIC_RELEASE); /* room to refill */
 	}
+}
+
+/*
+ * Folding is lazy: it is needed before the model is read or changed on the guest's behalf
+ * (vGIC MMIO), before the LRs are refilled (vgic_flush) and before they are dropped
+ * (quiesce). Until then an LR the guest has finished with just stays allocated; its
+ * interrupt keeps VGIC_IRQ_IN_LR, so any change to it marks this vCPU dirty.
+ */
+void vgic_sync(struct vgic *g, u32 vcpu)
+{
+	struct vgic_cpu *c;
+	u64 now[VGIC_MAX_LRS];
+	u32 changed;
+
+	if (vcpu >= g->vcpu_count) {
+		return;
+	}
+	c = g->cpus[vcpu];
+	changed = lr_readback(c, now);
+	if (!changed) {
+		return;
+	}
+	vgic_lock(g);
+	lr_fold_changed(g, c, vcpu, changed, now);
 	vgic_unlock(g);
+}
+
+bool vgic_lr_inject(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq)
+{
+	struct vgic_cpu *c = g->cpus[vcpu];
+	u32 i, nlr;
+
+	if (c->pcpu != arch_cpu_current() || irq->ops || c->overflow) {
+		return false; /* another CPU's LRs, deferred deactivation, or a queue to respect */
+	}
+	/* Deliverable (vgic_irq_deliverable, bar the LR it may still hold): pending,
+	 * enabled, not active, Group 1 enabled, and this vCPU's. */
+	if (irq->flags & VGIC_IRQ_IN_LR) {
+		i = irq->lr;
+		/* IN_LR with lr_vcpu == vcpu means LR i of this vCPU holds it (lr_put). */
+		if (irq->lr_vcpu != vcpu || i >= VGIC_MAX_LRS || !(arch_gic_elrsr() & (1U << i))) {
+			return false; /* still live in the LR: vgic_flush merges the new state */
+		}
+		/* The guest has acknowledged and deactivated it: fold that first (as vgic_sync
+		 * would with the LR read back empty), then reuse the LR as it is. */
+		lr_fold_state(irq, LR_STATE(c->lr_val[i]), 0);
+		bool ok = (irq->flags & (VGIC_IRQ_ENABLED | VGIC_IRQ_ACTIVE)) == VGIC_IRQ_ENABLED &&
+			  (g->ctlr & GICD_CTLR_EN_GRP1) && vgic_irq_pending(irq) &&
+			  vgic_irq_owner(irq, vcpu, intid) == vcpu;
+		if (!ok) {
+			arch_gic_lr_write(i, 0); /* as lr_fold leaves a freed LR */
+			lr_free(c, i, irq);
+			return false;
+		}
+		c->lr_val[i] = ICH_LR_PENDING | lr_fields(intid, irq);
+		arch_gic_lr_write(i, c->lr_val[i]);
+		return true;
+	}
+	if (vgic_irq_owner(irq, vcpu, intid) != vcpu || !vgic_irq_deliverable(g, irq)) {
+		return false;
+	}
+	nlr = arch_gic_lr_count();
+	nlr = nlr < VGIC_MAX_LRS ? nlr : VGIC_MAX_LRS;
+	i = ~c->lr_used & ((1U << nlr) - 1);
+	if (!i) {
+		return false; /* no free LR (or only ones not folded yet): the full path */
+	}
+	/* Deliverable means pending and not active: exactly what lr_value() gives. */
+	lr_put(c, vcpu, vgic_lowest_bit(i), intid, irq, ICH_LR_PENDING | lr_fields(intid, irq));
+	return true;
 }
 
 static void cand_insert(struct cand_list *l, u8 prio, u32 intid)
@@ -252,30 +332,33 @@ static void lr_fill(struct vgic *g, struct vgic_cpu *c, u32 vcpu, struct cand_li
 	c->overflow = overflow;
 }
 
-void vgic_flush(struct vgic *g, u32 vcpu)
+/* vgic_flush (vgic.h) found this vCPU dirty, or waiting for room in its LRs. */
+void vgic_flush_work(struct vgic *g, struct vgic_cpu *c, u32 vcpu)
 {
-	struct vgic_cpu *c;
 	struct cand_list l;
-	u32 nlr;
+	u64 now[VGIC_MAX_LRS];
+	u32 nlr, changed;
 
-	if (vcpu >= g->vcpu_count) {
-		return;
-	}
-	c = g->cpus[vcpu];
-	if (!__atomic_load_n(&c->dirty, __ATOMIC_ACQUIRE)) {
-		return;
-	}
-	nlr = MIN(arch_gic_lr_count(), (u32)VGIC_MAX_LRS);
+	changed = lr_readback(c, now);
+	nlr = arch_gic_lr_count();
+	nlr = nlr < VGIC_MAX_LRS ? nlr : VGIC_MAX_LRS;
 	l.n = 0;
 	l.cap = nlr;
 	l.overflow = false;
 	vgic_lock(g);
+	lr_fold_changed(g, c, vcpu, changed, now);
+	if (!__atomic_load_n(&c->dirty, __ATOMIC_RELAXED)) {
+		vgic_unlock(g); /* overflow, but nothing was freed */
+		return;
+	}
 	__atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
 	for (u32 m = c->want_priv; m; m &= m - 1) {
 		u32 n = vgic_lowest_bit(m);
 		flush_irq(g, c, vcpu, n, &c->priv[n], &l);
 	}
-	for (u32 w = 0; w < VGIC_SPI_WORDS; w++) {
+	for (u32 ws = c->want_spi_words; ws; ws &= ws - 1) {
+		u32 w = vgic_lowest_bit(ws);
+
 		for (u32 m = c->want_spi[w]; m; m &= m - 1) {
 			u32 n = w * 32 + vgic_lowest_bit(m);
 			flush_irq(g, c, vcpu, VGIC_NR_PRIVATE + n, &g->spi[n], &l);
@@ -329,6 +412,7 @@ void vgic_vcpu_quiesce(struct vgic *g, u32 vcpu)
 		return;
 	}
 	c = g->cpus[vcpu];
+	vgic_sync(g, vcpu); /* what the guest finished is not pending or active any more */
 	vgic_lock(g);
 	for (u32 m = c->lr_used; m; m &= m - 1) {
 		u32 i = vgic_lowest_bit(m);

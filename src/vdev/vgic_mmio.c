@@ -57,11 +57,17 @@
 
 enum bitop { OP_GROUP, OP_SENABLE, OP_CENABLE, OP_SPEND, OP_CPEND, OP_SACTIVE, OP_CACTIVE };
 
-/* IGROUPR/ISENABLER/.../ICACTIVER: one bit per INTID, 32 INTIDs from base. */
-static u32 bits_read(struct vgic *g, u32 vcpu, u32 base, enum bitop op)
+/* IGROUPR/ISENABLER/.../ICACTIVER: one bit per INTID, 32 INTIDs from base, read by vCPU
+ * self. Pending and active state held in another vCPU's LR is as of that vCPU's last fold:
+ * it is asked to fold again, so a guest polling it (e.g. waiting for an SPI to go
+ * inactive) sees the change promptly. */
+static u32 bits_read(struct vgic *g, u32 vcpu, u32 self, u32 base, enum bitop op)
 {
 	u32 v = 0;
 
+	if (op == OP_GROUP) {
+		return base < VGIC_NR_IRQS ? ~0U : 0; /* RAO: every interrupt is Group 1 */
+	}
 	for (u32 k = 0; k < 32; k++) {
 		const struct vgic_irq *irq = vgic_irq_get(g, vcpu, base + k);
 		bool set;
@@ -69,28 +75,24 @@ static u32 bits_read(struct vgic *g, u32 vcpu, u32 base, enum bitop op)
 		if (!irq) {
 			break;
 		}
-		switch (op) {
-		case OP_GROUP:
-			set = true; /* RAO: every interrupt is Group 1 */
-			break;
-		case OP_SENABLE:
-		case OP_CENABLE:
+		if (op == OP_SENABLE || op == OP_CENABLE) {
 			set = (irq->flags & VGIC_IRQ_ENABLED) != 0;
-			break;
-		case OP_SPEND:
-		case OP_CPEND:
-			set = vgic_irq_pending(irq);
-			break;
-		default:
-			set = (irq->flags & VGIC_IRQ_ACTIVE) != 0;
-			break;
+		} else {
+			set = (op == OP_SPEND || op == OP_CPEND)
+				  ? vgic_irq_pending(irq)
+				  : (irq->flags & VGIC_IRQ_ACTIVE) != 0;
+			if ((irq->flags & VGIC_IRQ_IN_LR) && irq->lr_vcpu != self &&
+			    irq->lr_vcpu < g->vcpu_count) {
+				vgic_request_fold(g, irq->lr_vcpu);
+			}
 		}
 		v |= (u32)set << k;
 	}
 	return v;
 }
 
-static void bit_write(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq, enum bitop op)
+static inline void bit_write(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq,
+			     enum bitop op)
 {
 	bool spi_hw = intid >= VGIC_NR_PRIVATE && (irq->flags & VGIC_IRQ_HW);
 	u8 before = irq->flags;
@@ -133,15 +135,39 @@ static void bit_write(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq,
 	}
 }
 
+/* base: 0 (vCPU vcpu's SGIs and PPIs) or an SPI block that exists (32 .. 256). */
 static void bits_write(struct vgic *g, u32 vcpu, u32 base, enum bitop op, u32 val)
 {
+	struct vgic_irq *irqs =
+	    base < VGIC_NR_PRIVATE ? g->cpus[vcpu]->priv : &g->spi[base - VGIC_NR_PRIVATE];
+
+	if (op == OP_GROUP) {
+		return; /* IGROUPR: WI */
+	}
+	if (op == OP_SENABLE || op == OP_CENABLE) {
+		/* The common writes, on their own: only the enable bit changes. */
+		for (; val; val &= val - 1) {
+			u32 k = (u32)__builtin_ctz(val);
+			struct vgic_irq *irq = &irqs[k];
+			u8 before = irq->flags;
+
+			irq->flags = op == OP_SENABLE ? (u8)(before | VGIC_IRQ_ENABLED)
+						      : (u8)(before & ~VGIC_IRQ_ENABLED);
+			if (irq->flags == before && !irq->ops) {
+				continue;
+			}
+			if (base + k >= VGIC_NR_PRIVATE && (irq->flags & VGIC_IRQ_HW) &&
+			    irq->flags != before) {
+				arch_gic_irq_enable(base + k, op == OP_SENABLE);
+			}
+			vgic_irq_changed(g, vcpu, base + k, irq);
+		}
+		return;
+	}
 	for (; val; val &= val - 1) {
 		u32 k = (u32)__builtin_ctz(val);
-		struct vgic_irq *irq = vgic_irq_get(g, vcpu, base + k);
 
-		if (irq) {
-			bit_write(g, vcpu, base + k, irq, op);
-		}
+		bit_write(g, vcpu, base + k, &irqs[k], op);
 	}
 }
 
@@ -208,19 +234,10 @@ static void cfg_write(struct vgic *g, u32 vcpu, u32 base, u32 val)
 	}
 }
 
-/* The bit-per-INTID register block holding off, or -1. */
-static int bitop_of(u32 off, u32 *index)
+/* IGROUPR .. ICACTIVER (0x080 .. 0x3ff): 0x80 bytes each, in enum bitop order. */
+static enum bitop bitop_of(u32 off)
 {
-	static const u16 base[] = {GICD_IGROUPR, GICD_ISENABLER, GICD_ICENABLER, GICD_ISPENDR,
-				   GICD_ICPENDR, GICD_ISACTIVER, GICD_ICACTIVER};
-
-	for (u32 i = 0; i < ARRAY_SIZE(base); i++) {
-		if (off >= base[i] && off < base[i] + 0x80U) {
-			*index = (off - base[i]) / 4;
-			return (int)i;
-		}
-	}
-	return -1;
+	return (enum bitop)((off >> 7) - 1);
 }
 
 static bool size_aligned(u64 off, u32 size)
@@ -249,24 +266,11 @@ static u32 id_reg(u32 off)
 	return 0;
 }
 
-/* Distributor registers other than IROUTER; size is 1 or 4 here. */
+/* Distributor registers other than IROUTER and the bit-per-INTID blocks; size is 1 or 4. */
 static void dist_reg(struct vgic *g, u32 off, u32 size, bool write, u64 *val)
 {
-	u32 w = (u32)*val, idx;
-	int op = size == 4 ? bitop_of(off, &idx) : -1;
+	u32 w = (u32)*val;
 
-	if (op >= 0) {
-		/* Register 0 covers SGIs and PPIs: banked in the redistributors (ARE). */
-		if (idx == 0) {
-			return;
-		}
-		if (write) {
-			bits_write(g, 0, idx * 32, (enum bitop)op, w);
-		} else {
-			*val = bits_read(g, 0, idx * 32, (enum bitop)op);
-		}
-		return;
-	}
 	if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
 		u32 intid = off - GICD_IPRIORITYR;
 
@@ -317,9 +321,19 @@ static void dist_reg(struct vgic *g, u32 off, u32 size, bool write, u64 *val)
 	}
 }
 
+/* The accessing vCPU's own LRs are folded first (vgic_lr.c folds lazily), so it reads
+ * back what it acknowledged and its writes apply to the current state. */
+static inline void sync_own(struct vgic *g, u32 vcpu)
+{
+	if (vcpu < g->vcpu_count && g->cpus[vcpu]->lr_used &&
+	    g->cpus[vcpu]->pcpu == arch_cpu_current()) {
+		vgic_sync(g, vcpu);
+	}
+}
+
 bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u64 *val)
 {
-	(void)vcpu; /* nothing in the distributor is banked per vCPU with ARE */
+	/* Nothing in the distributor is banked per vCPU with ARE; vcpu is the accessor. */
 	if (off >= GUEST_GICD_SIZE) {
 		return false;
 	}
@@ -329,21 +343,39 @@ bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u
 	if (!size_aligned(off, size) || size == 2) {
 		return true;
 	}
+	sync_own(g, vcpu);
 	vgic_lock(g);
-	if (off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE && off < GICD_IROUTER + 8ULL * VGIC_NR_IRQS) {
+	if (off >= GICD_IGROUPR && off < GICD_IPRIORITYR) {
+		/* The hot ones: one bit per INTID, 32 per 4-byte register. Register 0 covers
+		 * SGIs and PPIs: banked in the redistributors (ARE), RAZ/WI here. */
+		u32 base = (u32)(off & 0x7f) * 8;
+
+		if (size == 4 && base != 0 && base < VGIC_NR_IRQS) {
+			if (write) {
+				bits_write(g, 0, base, bitop_of((u32)off), (u32)*val);
+			} else {
+				*val = bits_read(g, 0, vcpu, base, bitop_of((u32)off));
+			}
+		}
+	} else if (off < GICD_IROUTER) {
+		if (size <= 4) {
+			dist_reg(g, (u32)off, size, write, val);
+		}
+	} else if (off >= GICD_IROUTER + 8 * VGIC_NR_PRIVATE &&
+		   off < GICD_IROUTER + 8ULL * VGIC_NR_IRQS && size >= 4) {
 		/* IROUTER<n>: 64-bit, or either 32-bit half (12.9.22). */
 		u32 n = (u32)(off - GICD_IROUTER) / 8 - VGIC_NR_PRIVATE;
 		u32 shift = (off & 4) ? 32 : 0;
 		u64 mask = size == 8 ? ~0ULL : 0xffffffffULL << shift;
 
-		if (size >= 4 && write) {
+		if (write) {
 			vgic_spi_route(g, VGIC_NR_PRIVATE + n,
 				       (g->spi_route[n] & ~mask) | ((*val << shift) & mask));
-		} else if (size >= 4) {
+		} else {
 			*val = (g->spi_route[n] & mask) >> shift;
 		}
-	} else if (size <= 4) {
-		dist_reg(g, (u32)off, size, write, val);
+	} else if (size <= 4 && off >= 0xffd0) {
+		dist_reg(g, (u32)off, size, write, val); /* ID registers */
 	}
 	vgic_unlock(g);
 	return true;
@@ -395,19 +427,17 @@ static void rd_reg(struct vgic *g, u32 r, u32 off, u32 size, bool write, u64 *va
 	}
 }
 
-static void sgi_reg(struct vgic *g, u32 r, u32 off, u32 size, bool write, u64 *val)
+static void sgi_reg(struct vgic *g, u32 self, u32 r, u32 off, u32 size, bool write, u64 *val)
 {
-	u32 idx;
-	int op = size == 4 ? bitop_of(off, &idx) : -1;
-
-	if (op >= 0) {
-		if (idx != 0) {
+	if (off >= GICD_IGROUPR && off < GICD_IPRIORITYR) {
+		/* Only register 0 of each block exists here (SGIs and PPIs). */
+		if (size != 4 || (off & 0x7f)) {
 			return;
 		}
 		if (write) {
-			bits_write(g, r, 0, (enum bitop)op, (u32)*val);
+			bits_write(g, r, 0, bitop_of(off), (u32)*val);
 		} else {
-			*val = bits_read(g, r, 0, (enum bitop)op);
+			*val = bits_read(g, r, self, 0, bitop_of(off));
 		}
 		return;
 	}
@@ -435,7 +465,7 @@ bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write,
 {
 	u32 r, in;
 
-	(void)vcpu; /* any vCPU may access any redistributor */
+	/* Any vCPU may access any redistributor; vcpu is the accessor. */
 	if (off >= (u64)g->vcpu_count * GICR_FRAMES) {
 		return false;
 	}
@@ -447,12 +477,16 @@ bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write,
 	}
 	r = (u32)(off / GICR_FRAMES);
 	in = (u32)(off % GICR_FRAMES);
+	sync_own(g, vcpu);
 	vgic_lock(g);
 	if (in < GICR_SGI_FRAME) {
 		rd_reg(g, r, in, size, write, val);
 	} else if (size <= 4) {
-		sgi_reg(g, r, in - GICR_SGI_FRAME, size, write, val);
+		sgi_reg(g, vcpu, r, in - GICR_SGI_FRAME, size, write, val);
 	}
 	vgic_unlock(g);
+	if (write && in >= GICR_SGI_FRAME && size <= 4) {
+		arch_gic_direct_redist_write(g->cpus[r]->pcpu, in - GICR_SGI_FRAME, size, *val);
+	}
 	return true;
 }

@@ -29,6 +29,7 @@ struct vlink_end {
 	u64 ipa;
 	u32 intid;
 	u32 tx_off; /* bytes of the transmit chain at the head already taken */
+	u32 tx_gen; /* the transmit queue's generation tx_off belongs to */
 };
 
 /* Bytes sent by end `side`, waiting for the other end. */
@@ -98,6 +99,11 @@ static bool vlink_take(struct vlink *l, struct vlink_ring *r, struct vlink_end *
 	struct vmmio_chain *c = &l->scratch;
 	bool moved = false, irq = false;
 
+	if (src->tx_gen != src->dev.q[VLINK_TXQ].gen) {
+		/* The driver reset the queue (QueueReady = 0): a half-taken buffer went with it. */
+		src->tx_gen = src->dev.q[VLINK_TXQ].gen;
+		src->tx_off = 0;
+	}
 	while (r->count < VLINK_BUF && l->budget > 0 &&
 	       vmmio_vq_peek(&src->dev, VLINK_TXQ, c) == 1) {
 		u32 tail = (r->head + r->count) % VLINK_BUF;
@@ -166,8 +172,12 @@ void vlink_setup(const struct config *cfg, const struct vlink_env *env)
 	link_count = 0;
 	for (u32 i = 0; i < cfg->virtio_count && i < CONFIG_MAX_VIRTIO; i++) {
 		const struct virtio_cfg *vc = &cfg->virtio[i];
-		struct vlink *l = &links[link_count++];
+		struct vlink *l;
 
+		if (vc->type != CONFIG_VIRTIO_CONSOLE) {
+			continue; /* net links: virtio_net.c */
+		}
+		l = &links[link_count++];
 		memset(l, 0, sizeof(*l));
 		spin_init(&l->lock);
 		for (u32 s = 0; s < 2; s++) {
@@ -181,6 +191,7 @@ void vlink_setup(const struct config *cfg, const struct vlink_env *env)
 			vmmio_init(&e->dev, vc->type, 0, 2, &vlink_ops, e);
 		}
 	}
+	vnet_setup(cfg, env);
 }
 
 bool vlink_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val)
@@ -201,7 +212,7 @@ bool vlink_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val)
 			return true;
 		}
 	}
-	return false;
+	return vnet_mmio(vm, ipa, size, write, val);
 }
 
 void vlink_vm_reset(u32 vm)
@@ -217,6 +228,7 @@ void vlink_vm_reset(u32 vm)
 		}
 		spin_unlock(&l->lock);
 	}
+	vnet_vm_reset(vm);
 }
 
 struct vmmio_dev *vlink_dev(u32 link, u32 end)

@@ -18,7 +18,10 @@ static void vmmio_update_irq(struct vmmio_dev *d)
 
 static void vmmio_queue_reset(struct vmmio_queue *q)
 {
+	u32 gen = q->gen + 1;
+
 	memset(q, 0, sizeof(*q));
+	q->gen = gen; /* devices holding per-queue progress see it is a new queue */
 }
 
 void vmmio_init(struct vmmio_dev *d, u32 device_id, u64 features, u32 nqueues,

@@ -186,28 +186,28 @@ static u32 vpl011_read_reg(struct vpl011 *u, u32 reg, bool pop)
 	return 0; /* UARTICR is write-only; reserved and test registers RAZ */
 }
 
-/* Storage of the plain read/write registers, for sub-word merges; NULL otherwise. */
-static u32 *vpl011_plain_reg(struct vpl011 *u, u32 reg)
+/* Value of a plain read/write register, for sub-word merges; 0 for the others. */
+static u32 vpl011_plain_reg(const struct vpl011 *u, u32 reg)
 {
 	switch (reg) {
 	case UARTILPR:
-		return &u->ilpr;
+		return u->ilpr;
 	case UARTIBRD:
-		return &u->ibrd;
+		return u->ibrd;
 	case UARTFBRD:
-		return &u->fbrd;
+		return u->fbrd;
 	case UARTLCR_H:
-		return &u->lcr_h;
+		return u->lcr_h;
 	case UARTCR:
-		return &u->cr;
+		return u->cr;
 	case UARTIFLS:
-		return &u->ifls;
+		return u->ifls;
 	case UARTIMSC:
-		return &u->imsc;
+		return u->imsc;
 	case UARTDMACR:
-		return &u->dmacr;
+		return u->dmacr;
 	default:
-		return NULL;
+		return 0;
 	}
 }
 
@@ -286,12 +286,10 @@ bool vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val)
 	if (!write) {
 		*val = (vpl011_read_reg(u, reg, shift == 0) >> shift) & mask;
 	} else {
-		u32 v = ((u32)*val & mask) << shift;
-		u32 *plain = vpl011_plain_reg(u, reg);
+		/* Narrow write: the other bytes of a plain register keep their value. */
+		u32 v =
+		    (((u32)*val & mask) << shift) | (vpl011_plain_reg(u, reg) & ~(mask << shift));
 
-		if (plain) {
-			v |= *plain & ~(mask << shift);
-		}
 		/* Only a write to the data byte lane of UARTDR sends a character. */
 		if (reg != UARTDR || shift == 0) {
 			tx = vpl011_write_reg(u, reg, v);

@@ -12,7 +12,7 @@
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_B := $(B)/fuzz
-FUZZ_ALL := fdt config vgic vpl011 image pack hypercall
+FUZZ_ALL := fdt config vgic vpl011 image pack hypercall virtio
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST -Isrc/include -Isrc/arch/aarch64 \
 	-Itests/unit -Itests/fuzz -fno-omit-frame-pointer \

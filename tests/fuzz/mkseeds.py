@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Regenerates the generated seed corpora under tests/fuzz/corpus/ (vgic, vpl011,
-hypercall, image, pack). The fdt and config seeds are DTBs compiled with dtc from
+hypercall, image, pack, virtio). The fdt and config seeds are DTBs compiled with dtc from
 tests/configs, configs/ and tests/system/configs (see docs/SECURITY.md).
 Deterministic: running it twice writes the same bytes. Run from the repo root."""
 import hashlib
@@ -187,3 +187,188 @@ put("pack", "good", pack([(b"config.dtb", good), (b"dummy.bin", dummy)]))
 put("pack", "demo_elf", pack([(b"config.dtb", dtb("configs/demo.dts")),
                               (b"hello.elf", elf([(0x40080000, 0x80, 0x1000)], 0x40080000))]))
 put("pack", "empty_entry", pack([(b"config.dtb", good), (b"dummy.bin", b"")]))
+
+# ---- virtio: ops as decoded by fuzz_virtio.c (opcode | vm << 7, then operands) ----
+V_WRITE, V_READ, V_POKE, V_DESC, V_POST, V_AVAIL, V_NOTIFY, V_INIT, V_RESET, V_ACK = range(10)
+V_REGS = ["MAGIC", "VERSION", "DEVICE_ID", "VENDOR_ID", "DEVICE_FEATURES", "DEVICE_FEAT_SEL",
+          "DRIVER_FEATURES", "DRIVER_FEAT_SEL", "QUEUE_SEL", "QUEUE_NUM_MAX", "QUEUE_NUM",
+          "QUEUE_READY", "QUEUE_NOTIFY", "INTERRUPT_STATUS", "INTERRUPT_ACK", "STATUS",
+          "QUEUE_DESC_LOW", "QUEUE_DESC_HIGH", "QUEUE_DRIVER_LOW", "QUEUE_DRIVER_HIGH",
+          "QUEUE_DEVICE_LOW", "QUEUE_DEVICE_HIGH", "CONFIG_GEN", "CONFIG"]
+V_RAM = 0x40000000
+F_NEXT, F_WRITE, F_INDIRECT = 1, 2, 4
+
+
+def vop(o, vm):
+    return bytes([o | (vm << 7)])
+
+
+def vwr(vm, reg, val):
+    return vop(V_WRITE, vm) + bytes([V_REGS.index(reg), 3]) + struct.pack("<I", val)
+
+
+def vrd(vm, reg):
+    return vop(V_READ, vm) + bytes([V_REGS.index(reg)])
+
+
+def vraw(vm, write, off, size, val=0):
+    b = vop(V_WRITE if write else V_READ, vm) + bytes([0xff]) + struct.pack("<H", off) + \
+        bytes([{1: 0, 2: 1, 4: 2, 8: 3}[size]])
+    return b + (bytes([3]) + struct.pack("<I", val) if write else b"")
+
+
+def vpoke(vm, off, data):
+    assert 1 <= len(data) <= 64
+    return vop(V_POKE, vm) + struct.pack("<HB", off, len(data) - 1) + data
+
+
+def vaddr(a):
+    if V_RAM <= a < V_RAM + 0x4000:
+        return bytes([0]) + struct.pack("<H", a - V_RAM)
+    return bytes([3]) + struct.pack("<Q", a & (2**64 - 1))
+
+
+def vlen(n):
+    return bytes([3]) + struct.pack("<I", n)
+
+
+def vdesc(vm, q, i, addr, length, flags=0, nxt=0):
+    return vop(V_DESC, vm) + bytes([q, i]) + vaddr(addr) + vlen(length) + bytes([flags, nxt])
+
+
+def vpost(vm, q, head):
+    if head < 0x80:
+        return vop(V_POST, vm) + bytes([q, head])
+    return vop(V_POST, vm) + bytes([q, 0x80]) + struct.pack("<H", head)
+
+
+def vavail(vm, q, idx):
+    return vop(V_AVAIL, vm) + bytes([q, 1]) + struct.pack("<H", idx)
+
+
+def vnotify(vm, q):
+    return vop(V_NOTIFY, vm) + bytes([q])
+
+
+# Queue q: descriptors at 0x1000 + 0x1000*q, available ring +0x400, used ring +0x800.
+def vinit(vm, how=0, nums=(8, 8)):
+    b = vop(V_INIT, vm) + bytes([how])
+    for q, n in enumerate(nums):
+        unit = (0x1000 + 0x1000 * q) // 64
+        b += bytes([n.bit_length() - 1, unit, unit + 16, unit + 32])
+    return b
+
+
+def vsend(vm, slot, data, at=0x3800):
+    return vpoke(vm, at + slot * 0x100, data) + vdesc(vm, 1, slot, V_RAM + at + slot * 0x100, len(data)) + \
+        vpost(vm, 1, slot) + vnotify(vm, 1)
+
+
+def vrx(vm, n, size=64, at=0x3000):
+    return b"".join(vdesc(vm, 0, i, V_RAM + at + i * size, size, F_WRITE) + vpost(vm, 0, i)
+                    for i in range(n)) + vnotify(vm, 0)
+
+
+both = vinit(0) + vinit(1)
+virtio_seeds = {
+    # A valid exchange both ways, with ids, features and interrupt acks.
+    "exchange": vrd(0, "MAGIC") + vrd(0, "VERSION") + vrd(0, "DEVICE_ID") + vwr(0, "DEVICE_FEAT_SEL", 1) +
+    vrd(0, "DEVICE_FEATURES") + both + vrx(1, 4) + vsend(0, 0, b"PING 1") + vrd(1, "INTERRUPT_STATUS") +
+    vwr(1, "INTERRUPT_ACK", 1) + vsend(1, 0, b"PONG 1") + vrx(0, 2) + vwr(0, "INTERRUPT_ACK", 3) +
+    vraw(0, False, 0x100, 4) + vrd(0, "STATUS"),
+    # Back-pressure: more than the link holds, then the receiver posts buffers.
+    # (3 x 4 KiB sent, VLINK_BUF = 4 KiB: the last buffers wait in the sender's queue.)
+    "backpressure": both + b"".join(vsend(0, i, bytes([0x41 + i]) * 64) for i in range(3)) +
+    b"".join(vdesc(0, 1, 3 + i, V_RAM, 0x1000) + vpost(0, 1, 3 + i) + vnotify(0, 1) for i in range(3)) +
+    vrx(1, 8, 0x100, 0x2c00) + vrx(1, 8, 0x100, 0x2c00) + vrx(1, 8, 0x100, 0x2c00) + vrx(1, 8, 0x100, 0x2c00),
+    # Chained transmit buffer (readable, readable) and receive chain (writable x2).
+    "chains": both + vpoke(0, 0x3800, b"hello, world") + vdesc(0, 1, 0, V_RAM + 0x3800, 5, F_NEXT, 3) +
+    vdesc(0, 1, 3, V_RAM + 0x3805, 7) + vpost(0, 1, 0) + vnotify(0, 1) +
+    vdesc(1, 0, 2, V_RAM + 0x3000, 4, F_WRITE | F_NEXT, 6) + vdesc(1, 0, 6, V_RAM + 0x3100, 64, F_WRITE) +
+    vpost(1, 0, 2) + vnotify(1, 0),
+    # A descriptor chain that loops (0 -> 1 -> 0), then recovery by reset.
+    "loop_chain": both + vrx(1, 2) + vdesc(0, 1, 0, V_RAM + 0x3800, 4, F_NEXT, 1) +
+    vdesc(0, 1, 1, V_RAM + 0x3800, 4, F_NEXT, 0) + vpost(0, 1, 0) + vnotify(0, 1) + vrd(0, "STATUS") +
+    vnotify(0, 1) + vwr(0, "STATUS", 0xf) + vinit(0) + vsend(0, 0, b"again"),
+    # Chain longer than the queue: every descriptor of a 4-entry queue, then next = 4.
+    "chain_too_long": vinit(0, nums=(4, 4)) + vinit(1) + vrx(1, 1) +
+    b"".join(vdesc(0, 1, i, V_RAM + 0x3800, 1, F_NEXT, (i + 1) % 4) for i in range(4)) + vpost(0, 1, 0) +
+    vnotify(0, 1) + vinit(0, nums=(4, 4)) + vdesc(0, 1, 3, V_RAM + 0x3800, 1, F_NEXT, 4) + vpost(0, 1, 3) +
+    vnotify(0, 1) + vinit(0, nums=(4, 4)) + vpost(0, 1, 200) + vnotify(0, 1),
+    # Buffers outside RAM: below it, straddling its end, far away; a queue area outside.
+    "desc_outside_ram": both + vdesc(0, 1, 0, 0x1000, 4) + vpost(0, 1, 0) + vnotify(0, 1) + vinit(0) +
+    vdesc(0, 1, 0, V_RAM + 0x4000 - 2, 4) + vpost(0, 1, 0) + vnotify(0, 1) + vinit(1) +
+    vdesc(1, 0, 0, V_RAM + 0x4000, 1, F_WRITE) + vpost(1, 0, 0) + vnotify(1, 0) + vinit(1) +
+    vwr(1, "QUEUE_SEL", 0) + vwr(1, "QUEUE_READY", 0) + vwr(1, "QUEUE_DESC_LOW", 0x3fffff00) +
+    vwr(1, "QUEUE_READY", 1) + vrd(1, "STATUS"),
+    # Length overflow: address + length wraps; lengths summing past 4 GiB; huge buffer.
+    "len_overflow": both + vdesc(0, 1, 0, 0xfffffffffffffff0, 0x20) + vpost(0, 1, 0) + vnotify(0, 1) +
+    vinit(0) + b"".join(vdesc(0, 1, i, V_RAM, 0x80000000, F_NEXT if i < 7 else 0, i + 1) for i in range(8)) +
+    vpost(0, 1, 0) + vnotify(0, 1) + vinit(1) + vdesc(1, 0, 0, V_RAM + 0x10, 0xffffffff, F_WRITE) +
+    vpost(1, 0, 0) + vnotify(1, 0),
+    # Use before FEATURES_OK: DRIVER_OK without it, notify before DRIVER_OK, features refused.
+    "before_features_ok": vinit(0, how=1) + vrd(0, "STATUS") + vnotify(0, 1) + vinit(0, how=2 | 1) +
+    vnotify(0, 0) + vinit(0, how=0x20) + vrd(0, "STATUS") + vinit(1, how=0x40) + struct.pack("<I", 1 << 28) +
+    vwr(1, "STATUS", 0) + vwr(1, "STATUS", 3) + vrx(1, 1) + vwr(1, "DRIVER_FEATURES", 1),
+    # Other rule breaks: indirect, readable after writable, available index jump, bad queue sizes,
+    # layout written while ready, status bits cleared, notify of a missing queue.
+    "rule_breaks": both + vdesc(0, 1, 0, V_RAM + 0x3800, 32, F_INDIRECT) + vpost(0, 1, 0) + vnotify(0, 1) +
+    vinit(0) + vdesc(0, 1, 0, V_RAM + 0x3800, 4, F_WRITE | F_NEXT, 1) + vdesc(0, 1, 1, V_RAM + 0x3800, 4) +
+    vpost(0, 1, 0) + vnotify(0, 1) + vinit(0) + vavail(0, 1, 9) + vnotify(0, 1) + vinit(0, nums=(3, 8)) +
+    vinit(0, nums=(128, 8)) + vinit(0) + vwr(0, "QUEUE_DESC_LOW", 0) + vinit(0) + vwr(0, "STATUS", 1) +
+    vinit(0) + vwr(0, "QUEUE_NOTIFY", 7) + vraw(0, True, 0x70, 2, 0) + vraw(0, False, 0x1fe, 4) +
+    vraw(0, False, 0x1fc, 8),
+    # Resets in the middle of a transfer: VM reset from outside, queue stopped, rings as buffers.
+    "resets": both + vsend(0, 0, b"x" * 64) + vop(V_RESET, 1) + vinit(1) + vrx(1, 1, 16) + vrx(1, 2, 16) +
+    vwr(0, "QUEUE_SEL", 1) + vwr(0, "QUEUE_READY", 0) + vinit(0) + vdesc(1, 0, 0, V_RAM + 0x1400, 64, F_WRITE) +
+    vpost(1, 0, 0) + vsend(0, 1, b"ring") + vnotify(1, 0) + vop(V_RESET, 0) + vop(V_ACK, 1) + bytes([3]),
+}
+
+
+# The net link: the same ops with bit 6 of the opcode set (fuzz_virtio.c device 1). Its
+# queues live at 0xc00..0xe00, below the console's (0x1000..0x2a00); receive buffers at
+# 0x0..0xc00, transmit buffers above 0x2c00 (the address is given: big frames need room).
+def nop(o, vm):
+    return bytes([o | 0x40 | (vm << 7)])
+
+
+def nsend(vm, slot, data, at):
+    return vpoke(vm, at, data[:64]) + nop(V_DESC, vm) + bytes([1, slot]) + vaddr(V_RAM + at) + \
+        vlen(len(data)) + bytes([0, 0]) + nop(V_POST, vm) + bytes([1, slot]) + nop(V_NOTIFY, vm) + bytes([1])
+
+
+def nrx(vm, n, size=0x600, at=0):
+    return b"".join(nop(V_DESC, vm) + bytes([0, i]) + vaddr(V_RAM + at + i * size) + vlen(size) +
+                    bytes([F_WRITE, 0]) + nop(V_POST, vm) + bytes([0, i]) for i in range(n)) + \
+        nop(V_NOTIFY, vm) + bytes([0])
+
+
+def ninit(vm):
+    b = nop(V_INIT, vm) + bytes([0])
+    for q in range(2):
+        unit = (0xc00 + 0x100 * q) // 64
+        b += bytes([3, unit, unit + 2, unit + 3])
+    return b
+
+
+nboth = ninit(0) + ninit(1)
+virtio_seeds_net = {
+    # Config space and ID reads; frames both ways (header + 60, header + 1518, too short, too
+    # long, no receive buffer, a receive buffer too small); a receiver that breaks (buffer
+    # straddling the end of its RAM) and recovers; the console link alongside; a VM reset.
+    "net_frames": nop(V_READ, 0) + bytes([V_REGS.index("DEVICE_ID")]) +
+    nop(V_READ, 0) + bytes([0xff]) + struct.pack("<H", 0x100) + bytes([3]) +
+    nop(V_READ, 1) + bytes([0xff]) + struct.pack("<H", 0x106) + bytes([1]) + nboth + both +
+    nsend(0, 0, bytes(72), 0x2c00) + nrx(1, 2) +
+    nsend(0, 1, bytes(72), 0x2c00) + nsend(0, 2, bytes(12 + 1518), 0x3000) +
+    nsend(0, 3, bytes(12 + 13), 0x2c00) + nsend(0, 4, bytes(12 + 1519), 0x3600) +
+    nrx(0, 1, 0x40) + nsend(1, 0, bytes(12 + 100), 0x2c00) + nsend(1, 1, bytes(40), 0x2d00) +
+    nop(V_DESC, 1) + bytes([0, 0]) + vaddr(V_RAM + 0x3f00) + vlen(0x600) + bytes([F_WRITE, 0]) +
+    nop(V_POST, 1) + bytes([0, 0]) + nsend(0, 5, bytes(72), 0x2c00) + ninit(1) + nrx(1, 2) +
+    nsend(0, 6, bytes(80), 0x2c00) + vsend(0, 0, b"console too") + nop(V_RESET, 1) +
+    nsend(0, 7, bytes(80), 0x2c00),
+}
+for n, d in virtio_seeds.items():
+    put("virtio", n, d)
+for n, d in virtio_seeds_net.items():
+    put("virtio", n, d)

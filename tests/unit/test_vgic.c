@@ -694,6 +694,93 @@ static void test_hostile(void)
 	CHECK_EQ(fake_guest_ack(), 9);
 }
 
+/* Direct LR injection on the vCPU's own CPU (vgic_lr_inject) and lazy folding. */
+static void test_direct_and_lazy(void)
+{
+	u64 lr;
+
+	setup(2);
+	enable(0, 27);
+	/* A HW PPI on its vCPU's CPU goes straight into an LR: nothing left for the flush. */
+	vgic_hw_irq(&g, 0, 27);
+	CHECK(!cpus[0].dirty);
+	lr = lr_of(0, 27);
+	CHECK_EQ(lr & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	CHECK(lr & ICH_LR_HW);
+	/* The vCPU reads its own state through the redistributor: its LRs are folded first. */
+	CHECK_EQ(fake_guest_ack(), 27);
+	CHECK_EQ(rr(0, 0x10300, 4), 1U << 27); /* active */
+	CHECK_EQ(rr(0, 0x10200, 4), 0);	       /* the acknowledge consumed the pending state */
+	CHECK(fake_guest_eoi(27));
+	CHECK_EQ(rr(0, 0x10300, 4), 0);
+	CHECK_EQ(fake_lr_valid_count(), 0);
+	/* The guest finishes it without any exit: the next one reuses that LR at once. */
+	vgic_hw_irq(&g, 0, 27);
+	CHECK(fake_guest_ack() == 27 && fake_guest_eoi(27));
+	vgic_hw_irq(&g, 0, 27);
+	CHECK(!cpus[0].dirty);
+	CHECK_EQ(fake_lr_valid_count(), 1);
+	CHECK_EQ(lr_of(0, 27) & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	CHECK_EQ(lr_invariants(&g, 0), 0);
+	CHECK_EQ(rr(0, 0x10200, 4), 1U << 27);
+	/* Disabled meanwhile: the finished LR is released, nothing is delivered. */
+	CHECK(fake_guest_ack() == 27 && fake_guest_eoi(27));
+	rw(1, 0x10180, 4, 0); /* (another redistributor: no effect on vCPU 0) */
+	cpus[0].priv[27].flags &= (u8)~VGIC_IRQ_ENABLED;
+	vgic_hw_irq(&g, 0, 27);
+	run(0);
+	CHECK_EQ(fake_lr_valid_count(), 0);
+	CHECK_EQ(lr_invariants(&g, 0), 0);
+	CHECK(rr(0, 0x10200, 4) & (1U << 27)); /* pending, waiting for the enable */
+	rw(0, 0x10100, 4, 1U << 27);
+	run(0);
+	CHECK_EQ(lr_of(0, 27) & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	CHECK(fake_guest_ack() == 27 && fake_guest_eoi(27));
+	run(0);
+
+	/* Self-SGI: straight into an LR; while that LR is still live (active), a second one
+	 * takes the full path and ends up active+pending. */
+	enable(0, 3);
+	fake_kick_count = 0;
+	vgic_sgi1r(&g, 0, (3ULL << 24) | 1);
+	CHECK(!cpus[0].dirty);
+	CHECK_EQ(lr_of(0, 3) & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	CHECK_EQ(fake_guest_ack(), 3);
+	vgic_sgi1r(&g, 0, (3ULL << 24) | 1);
+	CHECK(cpus[0].dirty);
+	run(0);
+	CHECK_EQ(lr_of(0, 3) & ICH_LR_STATE_MASK, ICH_LR_ACTIVE | ICH_LR_PENDING);
+	CHECK(fake_guest_eoi(3));
+	CHECK_EQ(fake_guest_ack(), 3);
+	CHECK(fake_guest_eoi(3));
+	CHECK_EQ(fake_kick_count, 0);
+	/* An SGI from vCPU 1 (on another CPU) to vCPU 0 is never written from here. */
+	vgic_sgi1r(&g, 1, (3ULL << 24) | 1);
+	CHECK(cpus[0].dirty);
+	run(0);
+	CHECK_EQ(lr_of(0, 3) & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	CHECK(fake_guest_ack() == 3 && fake_guest_eoi(3));
+	run(0);
+	CHECK_EQ(fake_lr_valid_count(), 0);
+
+	/* A vCPU reading state held in another vCPU's LR asks that vCPU to fold it. */
+	dw(0x6000 + 8 * 40, 8, 1); /* SPI 40 -> vCPU 1 */
+	dw(0x104, 4, 1U << 8);
+	vgic_raise(&g, 0, 40);
+	run(1);
+	fake_cpu = PCPU(1);
+	CHECK(fake_guest_ack() == 40 && fake_guest_eoi(40));
+	fake_cpu = PCPU(0);
+	fake_kick_count = 0;
+	CHECK(dr(0x204, 4) & (1U << 8)); /* not folded yet: still pending */
+	CHECK(cpus[1].dirty);
+	CHECK_EQ(fake_kicks_to(PCPU(1)), 1);
+	run(1);
+	CHECK_EQ(dr(0x204, 4) & (1U << 8), 0);
+	CHECK_EQ(dr(0x304, 4) & (1U << 8), 0);
+	CHECK_EQ(lr_invariants(&g, 1), 0);
+}
+
 static void test_reinit(void)
 {
 	setup(2);
@@ -739,5 +826,6 @@ int main(void)
 	RUN(test_hw);
 	RUN(test_hostile);
 	RUN(test_reinit);
+	RUN(test_direct_and_lazy);
 	CHECK_MAIN_END();
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * virtio-mmio transport (src/vdev/virtio_mmio.c) and virtio-console links
- * (src/vdev/virtio_console.c) against fake guest memory: register semantics,
+ * virtio-mmio transport (src/vdev/virtio_mmio.c), virtio-console links
+ * (src/vdev/virtio_console.c) and virtio-net links (src/vdev/virtio_net.c)
+ * against fake guest memory: register semantics,
  * feature negotiation, a working byte stream with back-pressure, and every
  * hostile driver behaviour we promise to reject (docs/VIRTIO.md).
  */
@@ -546,6 +547,36 @@ static void test_link_backpressure(void)
 	}
 }
 
+/* The driver stops its transmitq (QueueReady = 0) while the link holds part of the head
+ * buffer, then sets the queue up again: its next buffer is sent whole, from byte 0. */
+static void test_link_txq_restart(void)
+{
+	static u8 pattern[2000];
+	u32 got = 0;
+
+	link_fresh();
+	link_driver_init(0);
+	link_driver_init(1);
+	memset(pattern, 0x5a, sizeof(pattern));
+	send(0, 0, pattern, 2000);
+	send(0, 1, pattern, 2000);
+	send(0, 2, pattern, 2000); /* 96 bytes of it fit in the link's ring */
+	CHECK_EQ(gused(0, 1)[1], 2);
+	lwr(0, VMMIO_QUEUE_SEL, 1);
+	lwr(0, VMMIO_QUEUE_READY, 0);
+	memset(gavail(0, 1), 0, 4 + 2 * 8);
+	memset(gused(0, 1), 0, 4 + 8 * 8);
+	setup_queue(vlink_dev(0, 0), 1, 8, qarea(1, 0), qarea(1, 1), qarea(1, 2));
+	send(0, 0, "HELLO", 5);
+	post_rx(1, 8, 1024);
+	CHECK_EQ(gused(0, 1)[1], 1); /* HELLO returned once sent */
+	for (u32 i = 0; i < gused(1, 0)[1]; i++) {
+		got += used_len(1, 0, i);
+	}
+	CHECK_EQ(got, 4096 + 5);
+	CHECK(memcmp(&gram[1][0x8000 + 4096], "HELLO", 5) == 0);
+}
+
 static void test_link_hostile_end(void)
 {
 	link_fresh();
@@ -575,6 +606,235 @@ static void test_link_hostile_end(void)
 	CHECK(vmmio_live(vlink_dev(0, 0)));
 }
 
+/* ---- net links (src/vdev/virtio_net.c) ---- */
+
+/* A console link (index 0 of /virtio, windows at 0x0a001000) and a net link (index 1,
+ * windows at 0x0a000000, where lrd/lwr go): both through the vlink_* entry points. */
+static void net_fresh(void)
+{
+	link_fresh();
+	lcfg.virtio_count = 2;
+	lcfg.virtio[1] = lcfg.virtio[0];
+	lcfg.virtio[1].type = CONFIG_VIRTIO_NET;
+	for (u32 s = 0; s < 2; s++) {
+		lcfg.virtio[0].ends[s].ipa = 0x0a001000;
+		lcfg.virtio[0].ends[s].intid = 49;
+	}
+	vlink_setup(&lcfg, &env);
+}
+
+/* Linux's negotiation: VERSION_1 + MAC + STATUS. */
+static void net_driver_init(u32 vm)
+{
+	struct vmmio_dev *d = vnet_dev(0, vm);
+
+	wr(d, VMMIO_STATUS, 0);
+	wr(d, VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(d, VMMIO_DRIVER_FEAT_SEL, 0);
+	wr(d, VMMIO_DRIVER_FEATURES, (1U << VIRTIO_NET_F_MAC) | (1U << VIRTIO_NET_F_STATUS));
+	wr(d, VMMIO_DRIVER_FEAT_SEL, 1);
+	wr(d, VMMIO_DRIVER_FEATURES, 1);
+	wr(d, VMMIO_STATUS, 3 | VIRTIO_STATUS_FEATURES_OK);
+	CHECK(rd(d, VMMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK);
+	for (u32 q = 0; q < 2; q++) {
+		setup_queue(d, q, 8, qarea(q, 0), qarea(q, 1), qarea(q, 2));
+	}
+	wr(d, VMMIO_STATUS, 3 | VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+	CHECK(vmmio_live(d));
+}
+
+static struct vnet_stats nstats(u32 end)
+{
+	struct vnet_stats st;
+
+	memset(&st, 0xff, sizeof(st));
+	CHECK(vnet_get_stats(0, end, &st));
+	return st;
+}
+
+/* A frame of len bytes (pattern seeded by seed) after a header full of junk (the device
+ * must not pass the sender's header on). */
+static u8 *net_frame(u32 len, u8 seed)
+{
+	static u8 pkt[VNET_HDR_LEN + 2048];
+
+	memset(pkt, 0xee, VNET_HDR_LEN);
+	for (u32 i = 0; i < len; i++) {
+		pkt[VNET_HDR_LEN + i] = (u8)(seed + i * 13);
+	}
+	return pkt;
+}
+
+static void test_net_config(void)
+{
+	net_fresh();
+	CHECK_EQ(lrd(0, VMMIO_DEVICE_ID), 1);
+	CHECK_EQ(rd(vlink_dev(0, 0), VMMIO_DEVICE_ID), 3); /* the console link is still there */
+	CHECK(vnet_dev(1, 0) == NULL && vnet_dev(0, 2) == NULL);
+	lwr(1, VMMIO_DEVICE_FEAT_SEL, 0);
+	CHECK_EQ(lrd(1, VMMIO_DEVICE_FEATURES),
+		 (1U << VIRTIO_NET_F_MAC) | (1U << VIRTIO_NET_F_STATUS)); /* no offloads */
+	lwr(1, VMMIO_DEVICE_FEAT_SEL, 1);
+	CHECK_EQ(lrd(1, VMMIO_DEVICE_FEATURES), 1);
+	/* 5.1.4: mac then le16 status; MAC 52:54:00:7e:<index in /virtio>:<end>. */
+	for (u32 vm = 0; vm < 2; vm++) {
+		const u8 mac[8] = {0x52, 0x54, 0x00, 0x7e, 1, (u8)vm, VIRTIO_NET_S_LINK_UP, 0};
+		u64 v = 0;
+
+		CHECK(vlink_mmio(vm, 0x0a000000 + VMMIO_CONFIG, 8, false, &v));
+		for (u32 i = 0; i < 8; i++) {
+			CHECK_EQ((v >> (8 * i)) & 0xff, mac[i]);
+		}
+		v = 0;
+		CHECK(vlink_mmio(vm, 0x0a000000 + VMMIO_CONFIG + 6, 2, false, &v));
+		CHECK_EQ(v, VIRTIO_NET_S_LINK_UP);
+		v = 0xffffffff; /* read-only: ignored */
+		CHECK(vlink_mmio(vm, 0x0a000000 + VMMIO_CONFIG, 4, true, &v));
+		v = 0;
+		CHECK(vlink_mmio(vm, 0x0a000000 + VMMIO_CONFIG + 8, 4, false, &v));
+		CHECK_EQ(v, 0); /* max_virtqueue_pairs, mtu: features not offered */
+	}
+	u64 v = 0;
+	CHECK(vlink_mmio(0, 0x0a000000 + VMMIO_CONFIG + 4, 1, false, &v));
+	CHECK_EQ(v, 1);
+	net_driver_init(0);
+	net_driver_init(1);
+}
+
+static void test_net_frame(void)
+{
+	net_fresh();
+	net_driver_init(0);
+	net_driver_init(1);
+	post_rx(1, 4, 1536);
+	send(0, 0, net_frame(60, 1), VNET_HDR_LEN + 60);
+	CHECK_EQ(gused(0, 1)[1], 1);
+	CHECK_EQ(used_len(0, 1, 0), 0); /* 5.1.6.2.1: nothing written to a transmit buffer */
+	CHECK_EQ(gused(1, 0)[1], 1);
+	CHECK_EQ(used_len(1, 0, 0), VNET_HDR_LEN + 60);
+	/* The header is rewritten: all zero but num_buffers = 1 (5.1.6.4.1). */
+	static const u8 hdr[VNET_HDR_LEN] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0};
+	CHECK(memcmp(&gram[1][0x8000], hdr, VNET_HDR_LEN) == 0);
+	CHECK(memcmp(&gram[1][0x8000 + VNET_HDR_LEN], net_frame(60, 1) + VNET_HDR_LEN, 60) == 0);
+	CHECK(irq_level[0] && irq_level[1]);
+	CHECK_EQ(nstats(0).tx_frames, 1);
+	/* Full size, both chains in pieces: header and frame in two transmit descriptors, the
+	 * receive buffer in two (header, then the rest). */
+	u8 *p = net_frame(VNET_MAX_FRAME, 7);
+	memcpy(&gram[1][0xc000], p, VNET_HDR_LEN);
+	memcpy(&gram[1][0xd000], p + VNET_HDR_LEN, VNET_MAX_FRAME);
+	set_desc(1, 1, 0, GRAM_BASE + 0xc000, VNET_HDR_LEN, VIRTQ_DESC_F_NEXT, 3);
+	set_desc(1, 1, 3, GRAM_BASE + 0xd000, VNET_MAX_FRAME, 0, 0);
+	set_desc(0, 0, 5, GRAM_BASE + 0x9000, VNET_HDR_LEN, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT,
+		 6);
+	set_desc(0, 0, 6, GRAM_BASE + 0xa000, 2000, VIRTQ_DESC_F_WRITE, 0);
+	post(0, 0, 5);
+	lwr(0, VMMIO_QUEUE_NOTIFY, 0);
+	post(1, 1, 0);
+	lwr(1, VMMIO_QUEUE_NOTIFY, 1);
+	CHECK_EQ(gused(0, 0)[1], 1);
+	CHECK_EQ(used_len(0, 0, 0), VNET_HDR_LEN + VNET_MAX_FRAME);
+	CHECK(memcmp(&gram[0][0x9000], hdr, VNET_HDR_LEN) == 0);
+	CHECK(memcmp(&gram[0][0xa000], p + VNET_HDR_LEN, VNET_MAX_FRAME) == 0);
+	CHECK_EQ(nstats(1).tx_frames, 1);
+	CHECK_EQ(nstats(1).drop_bad + nstats(1).drop_nobuf + nstats(1).drop_nofit, 0);
+	CHECK(vmmio_live(vnet_dev(0, 0)) && vmmio_live(vnet_dev(0, 1)));
+}
+
+static void test_net_drops(void)
+{
+	net_fresh();
+	net_driver_init(0);
+	/* Peer not started: dropped, the transmit buffer still comes back. */
+	send(0, 0, net_frame(60, 1), VNET_HDR_LEN + 60);
+	CHECK_EQ(gused(0, 1)[1], 1);
+	CHECK_EQ(nstats(0).drop_nobuf, 1);
+	net_driver_init(1);
+	/* Started, but no receive buffer yet. */
+	send(0, 1, net_frame(60, 1), VNET_HDR_LEN + 60);
+	CHECK_EQ(gused(0, 1)[1], 2);
+	CHECK_EQ(nstats(0).drop_nobuf, 2);
+	/* Malformed: shorter than header + Ethernet header, longer than header + 1518. */
+	post_rx(1, 2, 2048);
+	send(0, 2, net_frame(13, 1), VNET_HDR_LEN + 13);
+	send(0, 3, net_frame(VNET_MAX_FRAME + 1, 1), VNET_HDR_LEN + VNET_MAX_FRAME + 1);
+	send(0, 4, net_frame(0, 1), 5); /* not even a header */
+	CHECK_EQ(gused(0, 1)[1], 5);
+	CHECK_EQ(nstats(0).drop_bad, 3);
+	CHECK_EQ(gused(1, 0)[1], 0); /* nothing reached the peer */
+	CHECK_EQ(nstats(0).tx_frames, 0);
+	/* Smallest and largest frames pass. */
+	send(0, 5, net_frame(VNET_MIN_FRAME, 2), VNET_HDR_LEN + VNET_MIN_FRAME);
+	send(0, 6, net_frame(VNET_MAX_FRAME, 3), VNET_HDR_LEN + VNET_MAX_FRAME);
+	CHECK_EQ(gused(1, 0)[1], 2);
+	CHECK_EQ(used_len(1, 0, 1), VNET_HDR_LEN + VNET_MAX_FRAME);
+	CHECK_EQ(nstats(0).tx_frames, 2);
+	/* Too big for the peer's next buffer: dropped, the buffer stays for a smaller frame. */
+	set_desc(1, 0, 7, GRAM_BASE + 0xb000, VNET_HDR_LEN + 100, VIRTQ_DESC_F_WRITE, 0);
+	post(1, 0, 7);
+	send(0, 7, net_frame(101, 4), VNET_HDR_LEN + 101);
+	CHECK_EQ(nstats(0).drop_nofit, 1);
+	CHECK_EQ(gused(1, 0)[1], 2);
+	send(0, 0, net_frame(100, 5), VNET_HDR_LEN + 100);
+	CHECK_EQ(gused(1, 0)[1], 3);
+	CHECK(memcmp(&gram[1][0xb000 + VNET_HDR_LEN], net_frame(100, 5) + VNET_HDR_LEN, 100) == 0);
+	CHECK_EQ(gused(0, 1)[1], 9); /* every transmit buffer returned */
+	CHECK(vmmio_live(vnet_dev(0, 0)) && vmmio_live(vnet_dev(0, 1)));
+	/* The other direction has its own counters. */
+	CHECK_EQ(nstats(1).tx_frames + nstats(1).drop_nobuf, 0);
+}
+
+static void test_net_hostile(void)
+{
+	net_fresh();
+	net_driver_init(0);
+	net_driver_init(1);
+	post_rx(1, 2, 1536);
+	/* A looping transmit chain: the sender breaks, nothing reaches or breaks the peer. */
+	set_desc(0, 1, 0, GRAM_BASE + 0xc000, 64, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(0, 1, 1, GRAM_BASE + 0xc000, 64, VIRTQ_DESC_F_NEXT, 0);
+	post(0, 1, 0);
+	lwr(0, VMMIO_QUEUE_NOTIFY, 1);
+	check_broken(vnet_dev(0, 0));
+	CHECK_EQ(gused(0, 1)[1], 0);
+	CHECK_EQ(gused(1, 0)[1], 0);
+	CHECK(vmmio_live(vnet_dev(0, 1)));
+	/* Broken stays broken: a further notify does nothing. */
+	lwr(0, VMMIO_QUEUE_NOTIFY, 1);
+	CHECK_EQ(gused(1, 0)[1], 0);
+	/* A transmit buffer outside the sender's RAM: same. */
+	net_driver_init(0);
+	set_desc(0, 1, 0, 0x1000, 64, 0, 0);
+	post(0, 1, 0);
+	lwr(0, VMMIO_QUEUE_NOTIFY, 1);
+	check_broken(vnet_dev(0, 0));
+	CHECK_EQ(gused(1, 0)[1], 0);
+	/* The receiver posts a buffer straddling the end of its RAM: the receiver breaks when a
+	 * frame comes, the frame is dropped, the sender carries on. */
+	net_fresh();
+	net_driver_init(0);
+	net_driver_init(1);
+	set_desc(1, 0, 0, GRAM_BASE + GRAM_SIZE - 100, 1536, VIRTQ_DESC_F_WRITE, 0);
+	post(1, 0, 0);
+	send(0, 0, net_frame(60, 1), VNET_HDR_LEN + 60);
+	CHECK(needs_reset(vnet_dev(0, 1)));
+	CHECK(vnet_dev(0, 1)->isr & VMMIO_INT_CONFIG);
+	CHECK(vmmio_live(vnet_dev(0, 0)));
+	CHECK_EQ(gused(0, 1)[1], 1);
+	CHECK_EQ(nstats(0).drop_nobuf, 1);
+	/* The receiver resets and works again; a VM reset from outside resets only its end. */
+	memset(gram[1], 0, sizeof(gram[1]));
+	net_driver_init(1);
+	post_rx(1, 2, 1536);
+	send(0, 1, net_frame(60, 2), VNET_HDR_LEN + 60);
+	CHECK_EQ(gused(1, 0)[1], 1);
+	CHECK_EQ(nstats(0).tx_frames, 1);
+	vlink_vm_reset(1);
+	CHECK_EQ(lrd(1, VMMIO_STATUS), 0);
+	CHECK(vmmio_live(vnet_dev(0, 0)));
+	CHECK_EQ(rd(vlink_dev(0, 1), VMMIO_STATUS), 0);
+}
+
 int main(void)
 {
 	RUN(test_registers);
@@ -588,5 +848,10 @@ int main(void)
 	RUN(test_link_basic);
 	RUN(test_link_backpressure);
 	RUN(test_link_hostile_end);
+	RUN(test_link_txq_restart);
+	RUN(test_net_config);
+	RUN(test_net_frame);
+	RUN(test_net_drops);
+	RUN(test_net_hostile);
 	CHECK_MAIN_END();
 }

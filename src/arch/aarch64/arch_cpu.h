@@ -35,9 +35,6 @@ void sysreg_trap(struct vcpu *vc, u64 esr);
 
 /* Puts this CPU's EL1 state into its architectural reset values for a (re)started vCPU. */
 void arch_vcpu_el1_reset(struct vcpu *vc);
-void arch_vcpu_enter(struct vcpu *vc, u64 stack_top) __attribute__((noreturn));
 void arch_fp_reset(void);
-void arch_system_off(void) __attribute__((noreturn));
-void arch_irq_poll(void);
 
 #endif

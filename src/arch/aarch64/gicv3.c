@@ -25,6 +25,7 @@
 #define GICD_CTLR_RWP	BIT(31)
 #define GICD_CTLR_ARE	BIT(4)
 #define GICD_CTLR_GRP1	BIT(1)
+#define GICD_CTLR_GRP0	BIT(0) /* DS = 1 layout: EnableGrp0 */
 
 #define GICR_TYPER	 0x0008
 #define GICR_WAKER	 0x0014
@@ -94,7 +95,9 @@ void gic_init(paddr_t d, paddr_t r, u64 r_size)
 		wr32(gicd + GICD_IPRIORITYR + i, 0xa0a0a0a0);
 	}
 	gicd_wait_rwp();
-	wr32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
+	/* Group 0 is enabled too: a direct-interrupts CPU takes the hypervisor's own
+	 * interrupts as Group 0 (FIQ); no interrupt is Group 0 anywhere else. */
+	wr32(gicd + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0);
 	gicd_wait_rwp();
 }
 
@@ -147,6 +150,7 @@ int gic_cpu_init(u32 cpu, u64 mpidr)
 	sysreg_write(S3_0_C12_C12_3, 0);			  /* ICC_BPR1_EL1 */
 	sysreg_write(S3_0_C12_C12_4, 2);			  /* ICC_CTLR_EL1: EOImode = 1 */
 	sysreg_write(S3_0_C12_C12_7, 1);			  /* ICC_IGRPEN1_EL1 */
+	sysreg_write(S3_0_C12_C12_6, 1);			  /* ICC_IGRPEN0_EL1 */
 	lr_count = (u32)(sysreg_read(S3_4_C12_C11_1) & 0x1f) + 1; /* ICH_VTR_EL2.ListRegs */
 	sysreg_write(S3_4_C12_C11_7, 0);			  /* ICH_VMCR_EL2 */
 	for (u32 i = 0; i < lr_count; i++) {
@@ -173,6 +177,11 @@ void gic_deactivate(u32 intid)
 {
 	sysreg_write(S3_0_C12_C11_1, intid); /* ICC_DIR_EL1 */
 	isb();
+}
+
+paddr_t gic_redist(u32 cpu)
+{
+	return cpu < CONFIG_MAX_PCPUS ? gicr_of[cpu] : 0;
 }
 
 u32 gic_spi_limit(void)

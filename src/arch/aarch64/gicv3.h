@@ -15,6 +15,8 @@ void gic_eoi(u32 intid);
 void gic_deactivate(u32 intid);
 void gic_set_cpu_mpidr(u32 cpu, u64 mpidr);
 u32 gic_spi_limit(void);
+/* RD_base of a CPU's redistributor (its SGI_base frame is 64 KiB above), 0 if unknown. */
+paddr_t gic_redist(u32 cpu);
 void gic_irq_config_edge(u32 intid, bool edge);
 
 #endif

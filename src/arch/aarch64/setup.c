@@ -210,6 +210,7 @@ void setup_cpu_main(u32 idx, u64 stack_top)
 {
 	if (idx == 0) {
 		primary_boot(stack_top);
+		mem_release_init(); /* boot is over: .init.* (tessera.ld) goes to the page pool */
 	} else {
 		cpu_local_init(idx, stack_top);
 		mmu_enable();

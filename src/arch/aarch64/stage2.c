@@ -129,7 +129,8 @@ bool stage2_lookup(const struct stage2 *s2, ipa_t ipa, paddr_t *pa, u64 *desc)
 	return false;
 }
 
-static void free_level(u64 *t, int level)
+/* Recursion bounded by the table depth: level 0..3. */
+static void free_level(u64 *t, int level) // NOLINT(misc-no-recursion)
 {
 	for (int i = 0; i < 512 && level < 3; i++) {
 		if ((t[i] & S2_VALID) && (t[i] & S2_TABLE)) {

@@ -6,6 +6,7 @@
  * values, so nothing of a previous run (or of the hypervisor) is visible.
  */
 #include "arch_cpu.h"
+#include "direct.h"
 #include "lib.h"
 #include "sysreg.h"
 #include "vgic.h"
@@ -72,6 +73,9 @@ void arch_vcpu_start(struct vcpu *vc)
 {
 	arch_vcpu_el1_reset(vc);
 	vgic_vcpu_quiesce(&vc->vm->vgic, vc->id);
+	if (vc->vm->cfg->direct_interrupts) {
+		direct_enter(vc); /* after the EL1 reset, which sets HCR_EL2.IMO */
+	}
 	vc->regs.elr = vc->on_entry;
 	vc->regs.x[0] = vc->on_ctx;
 }
@@ -82,12 +86,16 @@ void arch_vcpu_park(struct vcpu *vc)
 	sysreg_write(cntv_ctl_el0, 0);
 	isb();
 	vgic_vcpu_quiesce(&vc->vm->vgic, vc->id);
+	direct_exit(vc); /* no-op unless the guest owned the physical Group-1 interface */
 }
 
 void arch_idle_wait(void)
 {
+	u64 saved = direct_idle_mask();
+
 	dsb(sy);
 	wfi();
+	direct_idle_unmask(saved);
 }
 
 u64 arch_counter(void)

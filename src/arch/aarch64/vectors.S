@@ -80,11 +80,11 @@ vectors:
 	ventry	hyp_fault_serr
 	ventry	guest_sync		/* lower EL, AArch64 */
 	ventry	guest_irq
-	ventry	guest_irq		/* FIQ: treated as an IRQ poll */
+	ventry	guest_fiq		/* FIQ: Group 0, only on a direct-interrupts CPU */
 	ventry	guest_serror
 	ventry	guest_sync		/* lower EL, AArch32: trap_sync rejects it */
 	ventry	guest_irq
-	ventry	guest_irq
+	ventry	guest_fiq
 	ventry	guest_serror
 
 guest_sync:
@@ -105,9 +105,15 @@ guest_sync:
 	bl	trap_sync
 	b	guest_restore
 
+guest_fiq:
+	save_partial
+	bl	trap_fiq		/* direct.c; falls back to trap_irq */
+	b	irq_tail
+
 guest_irq:
 	save_partial
 	bl	trap_irq
+irq_tail:
 	mrs	x1, tpidr_el2
 	ldr	x1, [x1]
 	cbnz	x0, 3f

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# check-init.sh ELF: the build's guard for the boot-only sections (src/arch/aarch64/tessera.ld).
+# .init.text/.init.rodata are handed to the page pool after boot (mem_release_init), so
+# nothing resident may refer into them once boot is over. Fails (exit 1) if resident code
+# branches to or takes the address of anything in [__init_start, __init_end), or resident
+# constants/data hold such an address, except from the functions listed in BOOT_ONLY: those
+# are resident but only ever run on CPU 0 before the release.
+set -u
+ELF=${1:?usage: check-init.sh ELF}
+CROSS=${CROSS:-aarch64-linux-gnu-}
+
+# Resident functions that run only during boot (setup_cpu_main: the primary_boot path, which
+# releases .init after it returns; the others are called from it alone), and
+# mem_release_init, which takes the section bounds to free the pages.
+BOOT_ONLY="setup_cpu_main primary_boot vm_create_all vm_find_images mgmt_init vcon_find
+mem_release_init"
+
+sym()
+{
+	"${CROSS}nm" "$ELF" | awk -v s="$1" '$3 == s { print $1 }'
+}
+lo=$(sym __init_start)
+hi=$(sym __init_end)
+[ -n "$lo" ] && [ -n "$hi" ] || {
+	echo "check-init: no __init_start/__init_end in $ELF" >&2
+	exit 1
+}
+# Addresses are compared as 16-digit lowercase hex strings, forced to string comparison
+# with an "x" prefix (portable awk has no hex input).
+lo=$(printf '%016x' $((16#$lo)))
+hi=$(printf '%016x' $((16#$hi)))
+bad=0
+
+# Code: every direct branch and adr/adrp target in the resident sections.
+out=$("${CROSS}objdump" -d --no-show-raw-insn -j .text "$ELF" | awk -v lo="$lo" -v hi="$hi" \
+	-v allow=" $(echo $BOOT_ONLY) " '
+	function hex16(h) { while (length(h) < 16) h = "0" h; return h }
+	/^[0-9a-f]+ <.*>:$/ { fn = $2; gsub(/[<>:]/, "", fn); next }
+	/^ +[0-9a-f]+:/ {
+		if (match($0, /[ \t,]([0-9a-f]+) <[^>]+>/)) {
+			s = substr($0, RSTART + 1, RLENGTH - 1)
+			split(s, p, " ")
+			a = hex16(p[1])
+			if ("x" a >= "x" lo && "x" a < "x" hi && index(allow, " " fn " ") == 0)
+				print fn ": " $0
+		}
+	}')
+if [ -n "$out" ]; then
+	echo "check-init: resident code refers into .init:" >&2
+	echo "$out" >&2
+	bad=1
+fi
+
+# Data: 8-byte words in resident constants and data that point into .init (tables of
+# function pointers or strings).
+for s in .rodata .data; do
+	tmp=$(mktemp)
+	"${CROSS}objcopy" -O binary --only-section="$s" "$ELF" "$tmp" 2>/dev/null
+	hits=$(od -An -v -t x8 -w8 "$tmp" | awk -v lo="$lo" -v hi="$hi" \
+		'{ if ("x" $1 >= "x" lo && "x" $1 < "x" hi) print "0x" $1 }')
+	rm -f "$tmp"
+	if [ -n "$hits" ]; then
+		echo "check-init: $s holds addresses in .init: $(echo $hits)" >&2
+		bad=1
+	fi
+done
+exit $bad
