@@ -5,7 +5,9 @@
  * of. Each VM carries a table, by channel id, of the other ends and the SPI to
  * raise in each, so the hypercall is an index, a bounds check and one vGIC
  * injection per peer (an SPI goes to the vCPU its GICD_IROUTER names; the vGIC
- * kicks that vCPU's CPU). The memory itself is mapped by vm_map() (core/vm.c).
+ * kicks that vCPU's CPU). The SPI is posted without the peer's vGIC lock
+ * (vgic_raise_spi): the peer's CPU moves it into its model and list registers
+ * on its way back into the guest. The memory itself is mapped by vm_map() (core/vm.c).
  */
 #include "abi.h"
 #include "lib.h"
@@ -66,7 +68,7 @@ s64 chan_notify(struct vm *vm, u64 id)
 		__atomic_fetch_add(&p->chan_raising, 1, __ATOMIC_SEQ_CST);
 		st = __atomic_load_n(&p->state, __ATOMIC_SEQ_CST);
 		if (st == VM_RUNNING || st == VM_PAUSED) {
-			vgic_raise(&p->vgic, 0, t->peers[i].intid);
+			vgic_raise_spi(&p->vgic, t->peers[i].intid);
 		}
 		__atomic_fetch_sub(&p->chan_raising, 1, __ATOMIC_RELEASE);
 	}

@@ -79,6 +79,11 @@ struct vgic {
 	struct vgic_irq spi[VGIC_MAX_SPIS];
 	u64 spi_route[VGIC_MAX_SPIS]; /* GICD_IROUTER as written */
 	u32 kick;		      /* vCPUs to kick once the lock is released */
+	/* SPIs raised by vgic_raise_spi() without the lock, not yet in the model: bit n of
+	 * raised[w] is SPI 32 + 32w + n; bit w of raised_words: raised[w] may be non-zero.
+	 * Whoever next takes the lock moves them into the model (vgic_drain, vgic_int.h). */
+	u32 raised[VGIC_MAX_SPIS / 32];
+	u32 raised_words;
 };
 
 /* Sets everything to its reset state (also used on VM restart). */
@@ -97,6 +102,11 @@ void vgic_sgi1r(struct vgic *g, u32 vcpu, u64 val);
 /* Device side: edge (pulse) or level input of an SPI or of a vCPU's PPI. */
 void vgic_raise(struct vgic *g, u32 vcpu, u32 intid);
 void vgic_set_level(struct vgic *g, u32 vcpu, u32 intid, bool level);
+/* Edge/latch of an SPI from another VM's CPU (a channel doorbell), as vgic_raise but
+ * without taking the lock: the SPI is posted, its target vCPU marked dirty and its CPU
+ * kicked; that CPU puts it in the model (and usually straight into a list register) on
+ * its way back into the guest. An intid that is not an SPI is ignored. */
+void vgic_raise_spi(struct vgic *g, u32 intid);
 /* A physical HW-linked interrupt arrived for this vCPU (timer PPI, pass-through SPI). */
 void vgic_hw_irq(struct vgic *g, u32 vcpu, u32 intid);
 

@@ -123,7 +123,15 @@ void vgic_spi_route(struct vgic *g, u32 intid, u64 route)
 	}
 	irq = &g->spi[n];
 	g->spi_route[n] = route & (0xff00000000ULL | BIT(31) | 0xffffffULL);
-	irq->target = (u8)route_target(g, route);
+	/* A poster (vgic_raise_spi) posts, then reads the target to kick; this stores the
+	 * target, then looks for posts. Both sides sequentially consistent (store-buffer
+	 * pattern): either the poster sees the new target, or this drain sees the post and
+	 * vgic_irq_changed() hands it to the new target. None is left with a vCPU that may
+	 * never run again (one being taken offline is re-routed first). */
+	__atomic_store_n(&irq->target, (u8)route_target(g, route), __ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&g->raised_words, __ATOMIC_SEQ_CST)) {
+		vgic_drain(g, VGIC_MAX_VCPUS);
+	}
 	if (irq->flags & VGIC_IRQ_HW) {
 		arch_gic_irq_route(intid, g->cpus[irq->target]->pcpu);
 	}
@@ -187,6 +195,58 @@ void vgic_raise(struct vgic *g, u32 vcpu, u32 intid)
 		vgic_irq_changed(g, vcpu, intid, irq);
 	}
 	vgic_unlock(g);
+}
+
+void vgic_raise_spi(struct vgic *g, u32 intid)
+{
+	u32 n = intid - VGIC_NR_PRIVATE, t;
+	struct vgic_cpu *c;
+
+	if (intid < VGIC_NR_PRIVATE || n >= VGIC_MAX_SPIS || !g->vcpu_count) {
+		return;
+	}
+	/* Post the SPI: its word first, then the summary bit, with release so that a drain
+	 * which sees the summary bit (acquire) also sees the word's bit. */
+	__atomic_fetch_or(&g->raised[n / 32], 1U << (n % 32), __ATOMIC_RELAXED);
+	__atomic_fetch_or(&g->raised_words, 1U << (n / 32), __ATOMIC_SEQ_CST);
+	/* The target as last routed, read without the lock. Sequentially consistent with
+	 * the post above and with vgic_spi_route's store-then-drain: a concurrent re-route
+	 * either is seen here or drains this post itself. A stale target that is kicked
+	 * anyway drains every posted SPI and hands each to its owner (vgic_irq_changed).
+	 * Release on dirty: the flush that reads it with acquire (vgic_flush) sees the
+	 * posted bits. */
+	t = __atomic_load_n(&g->spi[n].target, __ATOMIC_SEQ_CST);
+	c = g->cpus[t < g->vcpu_count ? t : 0];
+	__atomic_store_n(&c->dirty, true, __ATOMIC_RELEASE);
+	if (c->pcpu != arch_cpu_current()) {
+		arch_cpu_kick(c->pcpu); /* dsb first: the posted bits and dirty are visible */
+	}
+}
+
+void vgic_drain(struct vgic *g, u32 vcpu)
+{
+	/* Summary first, then each word (the reverse of the poster's order): a bit posted
+	 * meanwhile is either taken now or left with its summary bit set for the next one. */
+	u32 words = __atomic_exchange_n(&g->raised_words, 0, __ATOMIC_ACQUIRE);
+
+	for (; words; words &= words - 1) {
+		u32 w = vgic_lowest_bit(words);
+		u32 m =
+		    __atomic_exchange_n(&g->raised[w % (VGIC_MAX_SPIS / 32)], 0, __ATOMIC_ACQUIRE);
+
+		for (; m; m &= m - 1) {
+			u32 n = (w % (VGIC_MAX_SPIS / 32)) * 32 + vgic_lowest_bit(m);
+			u32 intid = VGIC_NR_PRIVATE + n;
+			struct vgic_irq *irq = &g->spi[n];
+
+			vgic_irq_pend(irq);
+			/* Its own vCPU on this CPU: usually straight into a (free or finished) LR,
+			 * with no pass over the 'want' bitmaps. */
+			if (irq->target != vcpu || !vgic_lr_inject(g, vcpu, intid, irq)) {
+				vgic_irq_changed(g, vcpu, intid, irq);
+			}
+		}
+	}
 }
 
 void vgic_set_level(struct vgic *g, u32 vcpu, u32 intid, bool level)

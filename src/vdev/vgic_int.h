@@ -16,6 +16,16 @@
 /* Kicks the physical CPUs of the vCPUs in the bitmap kick. */
 void vgic_kick(struct vgic *g, u32 kick);
 
+/* Under the lock: moves the SPIs posted by vgic_raise_spi() into the model. vcpu: the
+ * vCPU whose list registers this CPU holds (its own, on the way into the guest), so an
+ * SPI targeting it may go straight into an LR; VGIC_MAX_VCPUS for none.
+ * Posted SPIs are drained by the flush of the vCPU they were posted to (which the poster
+ * marked dirty and kicked) and when an SPI is re-routed (vgic_spi_route); other lock
+ * holders leave them posted, as a device's edge still on its way to the distributor:
+ * the hot paths (timer, SGIs, MMIO) pay nothing for them, and pend is an OR that
+ * commutes with whatever they change meanwhile. */
+void vgic_drain(struct vgic *g, u32 vcpu);
+
 static inline void vgic_lock(struct vgic *g)
 {
 	spin_lock(&g->lock);

@@ -14,6 +14,7 @@
 #define LR_STATE(v)    ((v)&ICH_LR_STATE_MASK)
 #define LR_PRIO(v)     ((u8)((v) >> ICH_LR_PRIO_SHIFT))
 #define VGIC_SPI_WORDS (VGIC_MAX_SPIS / 32)
+#define ICH_MISR_EOI   BIT(0) /* 12.4.8: some LR had an EOI maintenance event */
 
 /* Highest-priority deliverable interrupts found by one flush, best first. */
 struct cand_list {
@@ -30,8 +31,16 @@ static inline u64 lr_fields(u32 intid, const struct vgic_irq *irq)
 
 	if (irq->flags & VGIC_IRQ_HW) {
 		v |= ICH_LR_HW | (((u64)intid << ICH_LR_PINTID_SHIFT) & ICH_LR_PINTID_MASK);
-	} else if (!(irq->flags & VGIC_IRQ_EDGE)) {
-		/* Maintenance on deactivation: re-pend if the line is still high. */
+	} else if (!(irq->flags & VGIC_IRQ_EDGE) &&
+		   (irq->flags & (VGIC_IRQ_LEVEL | VGIC_IRQ_ACTIVE))) {
+		/* Level-sensitive: maintenance on deactivation (12.4.6 EOI) only when there may
+		 * be a pending state to re-evaluate then: the line is high, or the model holds a
+		 * latched pending that an active-only LR does not carry. A latched pending
+		 * (vgic_raise, ISPENDR: a channel doorbell) with the line low is all in the LR:
+		 * once the guest has handled it nothing is left, and no maintenance interrupt
+		 * (an exit per doorbell) is taken. Any later change (line up, new latch) goes
+		 * through vgic_irq_changed -> flush_irq, which rewrites the LR with this bit
+		 * recomputed, or folds it first if the guest has finished with it. */
 		v |= ICH_LR_EOI;
 	}
 	return v;
@@ -339,13 +348,19 @@ void vgic_flush_work(struct vgic *g, struct vgic_cpu *c, u32 vcpu)
 	u64 now[VGIC_MAX_LRS];
 	u32 nlr, changed;
 
-	changed = lr_readback(c, now);
 	nlr = arch_gic_lr_count();
 	nlr = nlr < VGIC_MAX_LRS ? nlr : VGIC_MAX_LRS;
 	l.n = 0;
 	l.cap = nlr;
 	l.overflow = false;
-	vgic_lock(g);
+	/* Not vgic_lock(): posted SPIs (a doorbell, the usual reason for this flush) are
+	 * drained with this vCPU named, so one for it goes straight into an LR, reusing the
+	 * LR it had if the guest has finished with it. Then read back what is left. */
+	spin_lock(&g->lock);
+	if (__atomic_load_n(&g->raised_words, __ATOMIC_RELAXED)) {
+		vgic_drain(g, vcpu);
+	}
+	changed = lr_readback(c, now);
 	lr_fold_changed(g, c, vcpu, changed, now);
 	if (!__atomic_load_n(&c->dirty, __ATOMIC_RELAXED)) {
 		vgic_unlock(g); /* overflow, but nothing was freed */
@@ -383,7 +398,14 @@ void vgic_maintenance(struct vgic *g, u32 vcpu)
 		return;
 	}
 	c = g->cpus[vcpu];
-	/* EOI events were folded by vgic_sync; underflow: stop it firing, refill on entry. */
+	/* EOI events (level-sensitive LRs the guest deactivated): fold them now. The
+	 * maintenance interrupt is level (12.4.8 ICH_MISR_EL2): while ICH_EISR_EL2 names an
+	 * LR it stays asserted, and the exit's interrupt loop would take it again and again
+	 * until vgic_flush cleared the LR. Folding writes those LRs to 0, which deasserts it. */
+	if (arch_gic_misr() & ICH_MISR_EOI) {
+		vgic_sync(g, vcpu);
+	}
+	/* Underflow: stop it firing, refill on entry. */
 	hcr = arch_gic_hcr_read();
 	if (hcr & (ICH_HCR_UIE | ICH_HCR_NPIE)) {
 		arch_gic_hcr_write(hcr & ~(ICH_HCR_UIE | ICH_HCR_NPIE));

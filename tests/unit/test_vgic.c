@@ -813,6 +813,101 @@ static void test_reinit(void)
 	}
 }
 
+/* A channel doorbell: an SPI posted from another CPU without the lock (vgic_raise_spi),
+ * a latched pending on a level-sensitive SPI with its line low. */
+static void test_posted_doorbell(void)
+{
+	u64 lr;
+
+	setup(2);
+	enable(0, 40);
+	dw(0x6000 + 8 * 40, 8, 1); /* IROUTER40: vCPU 1 */
+	fake_cpu = 3;		   /* a CPU running no vCPU of this VM: the notifier's */
+	fake_kick_count = 0;
+	vgic_raise_spi(&g, 40);
+	CHECK_EQ(fake_kicks_to(PCPU(1)), 1);
+	CHECK_EQ(fake_kick_count, 1);
+	CHECK(cpus[1].dirty);
+	/* Not an SPI: ignored, nobody kicked. */
+	vgic_raise_spi(&g, 20);
+	vgic_raise_spi(&g, 31);
+	vgic_raise_spi(&g, 32 + VGIC_MAX_SPIS);
+	vgic_raise_spi(&g, 0xffffffff);
+	CHECK_EQ(fake_kick_count, 1);
+	/* vCPU 1's entry puts it in an LR; latched with the line low: no EOI maintenance. */
+	run(1);
+	fake_cpu = PCPU(1);
+	lr = lr_of(1, 40);
+	CHECK_EQ(lr & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	CHECK(!(lr & ICH_LR_EOI));
+	CHECK_EQ(fake_lr_valid_count(), 1);
+	CHECK_EQ(fake_guest_ack(), 40);
+	CHECK(fake_guest_eoi(40));
+	CHECK_EQ(arch_gic_misr(), 0); /* no exit for the guest's EOI */
+	/* The next doorbell reuses the LR the guest finished with. */
+	fake_cpu = 3;
+	vgic_raise_spi(&g, 40);
+	run(1);
+	fake_cpu = PCPU(1);
+	CHECK_EQ(lr_of(1, 40) & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	CHECK_EQ(fake_lr_valid_count(), 1);
+	/* A doorbell while the guest handles the previous one: the LR becomes active with
+	 * an EOI maintenance request, whose fold delivers the new one. */
+	CHECK_EQ(fake_guest_ack(), 40);
+	fake_cpu = 3;
+	vgic_raise_spi(&g, 40);
+	run(1);
+	fake_cpu = PCPU(1);
+	lr = lr_of(1, 40);
+	CHECK_EQ(lr & ICH_LR_STATE_MASK, ICH_LR_ACTIVE);
+	CHECK(lr & ICH_LR_EOI);
+	CHECK(fake_guest_eoi(40));
+	CHECK(arch_gic_misr() & 1);
+	vgic_maintenance(&g, 1);
+	CHECK_EQ(arch_gic_eisr(), 0); /* folded at once: the maintenance line drops */
+	CHECK_EQ(arch_gic_misr() & 1, 0);
+	run(1);
+	CHECK_EQ(lr_of(1, 40) & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	CHECK_EQ(fake_guest_ack(), 40);
+	CHECK(fake_guest_eoi(40));
+	CHECK_EQ(fake_guest_ack(), 1023); /* exactly one per doorbell */
+	/* Posted to vCPU 1 while the guest re-routes SPI 40 to vCPU 0: the re-route drains
+	 * the post and hands it to the new target, which is kicked. */
+	fake_cpu = 3;
+	vgic_raise_spi(&g, 40);
+	fake_kick_count = 0;
+	fake_cpu = PCPU(0);
+	dw(0x6000 + 8 * 40, 8, 0);
+	CHECK(dr(0x204, 4) & (1U << 8)); /* in the model now */
+	CHECK(cpus[0].dirty);
+	run(1); /* gives up the LR it still had SPI 40 in (lazy fold) */
+	run(0);
+	CHECK_EQ(fake_guest_ack(), 40); /* on vCPU 0's CPU */
+	CHECK(fake_guest_eoi(40));
+	run(0);
+	dw(0x6000 + 8 * 40, 8, 1);
+	CHECK_EQ(fake_lr_valid_count(), 0);
+	/* Posted and drained by the target's entry. */
+	fake_cpu = 3;
+	vgic_raise_spi(&g, 40);
+	run(1);
+	fake_cpu = PCPU(1);
+	CHECK_EQ(fake_guest_ack(), 40);
+	CHECK(fake_guest_eoi(40));
+	/* Disabled: posted and latched, not delivered until enabled. */
+	dw(0x184, 4, 1U << 8); /* ICENABLER1 */
+	fake_cpu = 3;
+	vgic_raise_spi(&g, 40);
+	run(1);
+	fake_cpu = PCPU(1);
+	CHECK_EQ(fake_guest_ack(), 1023);
+	CHECK(dr(0x204, 4) & (1U << 8));
+	dw(0x104, 4, 1U << 8);
+	run(1);
+	CHECK_EQ(fake_guest_ack(), 40);
+	CHECK(fake_guest_eoi(40));
+}
+
 int main(void)
 {
 	RUN(test_reset_values);
@@ -827,5 +922,6 @@ int main(void)
 	RUN(test_hostile);
 	RUN(test_reinit);
 	RUN(test_direct_and_lazy);
+	RUN(test_posted_doorbell);
 	CHECK_MAIN_END();
 }

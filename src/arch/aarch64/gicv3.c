@@ -43,6 +43,9 @@
 static paddr_t gicd;
 static paddr_t gicr_of[CONFIG_MAX_PCPUS];
 static u64 mpidr_of[CONFIG_MAX_PCPUS];
+/* ICC_SGI1R_EL1 value that sends SGI 0 to each CPU (0: not up, or not addressable by a
+ * TargetList); computed once at gic_cpu_init, so a kick is one load and one write. */
+static u64 kick_sgi[CONFIG_MAX_PCPUS];
 static paddr_t gicr_region;
 static u64 gicr_region_size;
 static u32 spi_limit;
@@ -129,6 +132,12 @@ int gic_cpu_init(u32 cpu, u64 mpidr)
 	}
 	gicr_of[cpu] = rd;
 	mpidr_of[cpu] = mpidr;
+	/* ICC_SGI1R_EL1 (12.2.23): Aff3 [55:48], Aff2 [39:32], INTID [27:24] (INTID_HYP_IPI =
+	 * 0), Aff1 [23:16], TargetList [15:0] (Aff0 must be below 16). */
+	kick_sgi[cpu] = (mpidr & 0xf0)
+			    ? 0
+			    : ((mpidr >> 32 & 0xff) << 48) | ((mpidr >> 16 & 0xff) << 32) |
+				  ((mpidr >> 8 & 0xff) << 16) | (1ULL << (mpidr & 0xf));
 	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~2U);
 	while (rd32(rd + GICR_WAKER) & 4U) {
 	}
@@ -394,18 +403,15 @@ void arch_gic_irq_deactivate(u32 intid)
 
 void arch_cpu_kick(u32 pcpu)
 {
-	u64 m, sgi;
+	u64 sgi = pcpu < CONFIG_MAX_PCPUS ? kick_sgi[pcpu] : 0;
 
-	if (pcpu >= CONFIG_MAX_PCPUS || (mpidr_of[pcpu] & 0xff) >= 16) {
+	if (!sgi) {
 		return;
 	}
-	m = mpidr_of[pcpu];
-	/* ICC_SGI1R_EL1: Aff3 [55:48], Aff2 [39:32], INTID [27:24] (INTID_HYP_IPI = 0),
-	 * Aff1 [23:16], TargetList [15:0]. */
-	sgi = ((m >> 32 & 0xff) << 48) | ((m >> 16 & 0xff) << 32) | ((m >> 8 & 0xff) << 16) |
-	      (1ULL << (m & 0xf));
+	/* The kicked CPU must see every store made before the kick (the request, the vGIC
+	 * state, a dirty flag): complete them before the SGI is generated. No ISB after: the
+	 * SGI needs no context synchronisation to be sent, and nothing here depends on it. */
 	__asm__ volatile("dsb ish" ::: "memory");
 	sysreg_write(S3_0_C12_C11_5, sgi);
-	isb();
 }
 _Static_assert(INTID_HYP_IPI == 0, "arch_cpu_kick encodes SGI 0");
