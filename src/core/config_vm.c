@@ -120,6 +120,17 @@ static int vm_parse_direct(struct cfg_ctx *c, int node, const char *name, const 
 	return 0;
 }
 
+static int vm_parse_manage(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			   struct vm_cfg *vm)
+{
+	(void)val;
+	if (len != 0) {
+		return config_fail(c, node, name, "boolean property takes no value");
+	}
+	vm->manage = true;
+	return 0;
+}
+
 static int vm_parse_image(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
 			  struct vm_cfg *vm)
 {
@@ -257,6 +268,7 @@ static const struct vm_prop vm_props[] = {
     {"watchdog-ms", vm_parse_watchdog, false},
     {"abort-limit", vm_parse_abort_limit, false},
     {"direct-interrupts", vm_parse_direct, false},
+    {"manage", vm_parse_manage, false},
 };
 
 static int vm_parse_props(struct cfg_ctx *c, int node, struct vm_cfg *vm)

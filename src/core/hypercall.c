@@ -7,6 +7,7 @@
  */
 #include "abi.h"
 #include "console.h"
+#include "mgmt.h"
 #include "vm.h"
 
 static s64 tessera_call(struct vcpu *vc, u32 fid)
@@ -33,6 +34,8 @@ static s64 tessera_call(struct vcpu *vc, u32 fid)
 		vc->vm->exit_reason = (u32)x[1];
 		vc->vm->exit_code = (u32)x[2];
 		return TESSERA_OK;
+	case TESSERA_HC_MANAGE:
+		return mgmt_guest_call(vc->vm, x[1], x[2]);
 	case TESSERA_HC_TRACE:
 		console_printf("trace: VM %s vCPU %u marker 0x%llx at %llu\n", vc->vm->cfg->name,
 			       vc->id, (unsigned long long)x[1],

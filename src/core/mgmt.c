@@ -23,6 +23,7 @@
  * lost race is reported as "err wrong-state".
  */
 #include "mgmt.h"
+#include "abi.h"
 #include "console.h"
 #include "lib.h"
 #include "mem.h"
@@ -62,6 +63,31 @@ static void out_line(struct mgmt_out *o, const char *fmt, ...)
 		(o)->err = true;                            \
 		out_line((o), "err " code " " __VA_ARGS__); \
 	} while (0)
+
+/*
+ * One VM-changing operation at a time, system-wide, whoever asks (this channel on CPU 0 or a
+ * VM with the manage capability on its own CPU). Each waits for the target's vCPUs to leave
+ * the guest; two CPUs stopping each other's VMs at once would each wait for the other. A
+ * second operation is refused ("err busy" / TESSERA_BUSY) instead.
+ */
+static u32 op_busy;
+
+_Static_assert(VM_RUNNING == TESSERA_VM_RUNNING && VM_STOPPED == TESSERA_VM_STOPPED &&
+		   VM_RESETTING == TESSERA_VM_RESETTING && VM_PAUSED == TESSERA_VM_PAUSED,
+	       "TESSERA_MANAGE_STATE returns enum vm_state values");
+
+static bool op_claim(void)
+{
+	u32 expected = 0;
+
+	return __atomic_compare_exchange_n(&op_busy, &expected, 1, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
+}
+
+static void op_release(void)
+{
+	__atomic_store_n(&op_busy, 0, __ATOMIC_RELEASE);
+}
 
 static const char *state_name(u32 st)
 {
@@ -371,10 +397,63 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 			out_err(o, "unknown-vm", "no VM named \"%s\" (list shows them)", argv[1]);
 			return;
 		}
-		commands[i].on_vm(o, vm);
+		if (commands[i].on_vm == cmd_console) {
+			cmd_console(o, vm);
+		} else if (!op_claim()) {
+			out_err(o, "busy", "another management operation is in progress: retry");
+		} else {
+			commands[i].on_vm(o, vm);
+			op_release();
+		}
 		return;
 	}
 	out_err(o, "unknown-command", "\"%s\" (help lists the commands)", argv[0]);
+}
+
+/* ---- the same operations by hypercall (docs/HYPERCALLS.md TESSERA_HC_MANAGE) ---- */
+
+/* Keeps the first response line for the console log. */
+static void guest_out(void *ctx, const char *s, size_t n)
+{
+	char *line = ctx;
+	size_t have = strlen(line);
+
+	for (size_t i = 0; i < n && s[i] != '\n' && have < MGMT_OUT_MAX - 1; i++) {
+		line[have++] = s[i];
+	}
+	line[have] = '\0';
+}
+
+s64 mgmt_guest_call(struct vm *caller, u64 op, u64 target)
+{
+	static void (*const ops[])(struct mgmt_out * o, struct vm * vm) = {
+	    [TESSERA_MANAGE_START] = cmd_start,	    [TESSERA_MANAGE_STOP] = cmd_stop,
+	    [TESSERA_MANAGE_RESTART] = cmd_restart, [TESSERA_MANAGE_PAUSE] = cmd_pause,
+	    [TESSERA_MANAGE_RESUME] = cmd_resume,
+	};
+	char line[MGMT_OUT_MAX] = "";
+	struct mgmt_out o = {.w = guest_out, .ctx = line, .p = NULL, .err = false};
+	struct vm *vm;
+
+	if (!caller->cfg->manage) {
+		return TESSERA_DENIED;
+	}
+	/* Itself: PSCI SYSTEM_OFF / SYSTEM_RESET. Indices come from the guest: checked. */
+	if (target >= vm_count || target == caller->id || op >= ARRAY_SIZE(ops)) {
+		return TESSERA_INVALID;
+	}
+	vm = &vms[target];
+	if (op == TESSERA_MANAGE_STATE) {
+		return vm->stuck ? TESSERA_VM_STUCK
+				 : (s64)__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
+	}
+	if (!op_claim()) {
+		return TESSERA_BUSY;
+	}
+	ops[op](&o, vm);
+	op_release();
+	console_printf("VM %s (manage): %s\n", caller->cfg->name, line);
+	return o.err ? TESSERA_WRONG_STATE : TESSERA_OK;
 }
 
 void mgmt_parser_reset(struct mgmt_parser *p)

@@ -16,16 +16,33 @@
 #define TESSERA_HC_HEARTBEAT	  0xC6000004U /* watchdog kick */
 #define TESSERA_HC_EXIT_STATUS	  0xC6000005U /* x1 = reason, x2 = code: "why I stop" */
 #define TESSERA_HC_TRACE	  0xC6000006U /* x1 = marker value, logged with a timestamp */
-#define TESSERA_HC_COUNT	  7U
+#define TESSERA_HC_MANAGE	  0xC6000007U /* x1 = operation, x2 = target VM index */
+#define TESSERA_HC_COUNT	  8U
+
+/* TESSERA_HC_MANAGE operations (docs/HYPERCALLS.md). STATE returns the target's state. */
+#define TESSERA_MANAGE_STATE   0U
+#define TESSERA_MANAGE_START   1U
+#define TESSERA_MANAGE_STOP    2U
+#define TESSERA_MANAGE_RESTART 3U
+#define TESSERA_MANAGE_PAUSE   4U
+#define TESSERA_MANAGE_RESUME  5U
+/* TESSERA_MANAGE_STATE results. */
+#define TESSERA_VM_RUNNING   0
+#define TESSERA_VM_STOPPED   1
+#define TESSERA_VM_RESETTING 2
+#define TESSERA_VM_PAUSED    3
+#define TESSERA_VM_STUCK     4
 
 #define TESSERA_ABI_MAJOR 1U
-#define TESSERA_ABI_MINOR 0U
+#define TESSERA_ABI_MINOR 1U
 
 /* Return codes (SMCCC: negative values in x0). */
 #define TESSERA_OK	      0
 #define TESSERA_NOT_SUPPORTED (-1)
 #define TESSERA_INVALID	      (-2)
 #define TESSERA_DENIED	      (-3)
+#define TESSERA_WRONG_STATE   (-4) /* the VM is not in a state the operation applies to */
+#define TESSERA_BUSY	      (-5) /* another management operation is in progress: retry */
 
 /* Exit reasons for TESSERA_HC_EXIT_STATUS. */
 #define TESSERA_EXIT_NORMAL	 0U

@@ -114,6 +114,10 @@ struct vm_cfg {
 	/* docs/CONFIG.md "Direct interrupts": the physical Group-1 CPU interface of its one
 	 * CPU is the guest's own (no hypervisor on its timer/SGI path). */
 	bool direct_interrupts;
+
+	/* docs/CONFIG.md "Management capability": may start/stop/restart/pause/resume other
+	 * VMs by hypercall (docs/HYPERCALLS.md TESSERA_HC_MANAGE). */
+	bool manage;
 };
 
 /* One end of a channel (docs/CONFIG.md "Channels"): a VM, where it sees the memory, its

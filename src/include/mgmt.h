@@ -41,4 +41,10 @@ void mgmt_init(const void *platform_dtb, size_t avail);
 void mgmt_irq(u32 intid);
 bool mgmt_present(void);
 
+struct vm;
+/* TESSERA_HC_MANAGE from a VM (docs/HYPERCALLS.md): op on VM index target. DENIED without the
+ * manage capability, INVALID for itself or a bad index/op, BUSY if another management
+ * operation runs, WRONG_STATE if the command was refused; for STATE the target's state. */
+s64 mgmt_guest_call(struct vm *caller, u64 op, u64 target);
+
 #endif

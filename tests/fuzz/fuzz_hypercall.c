@@ -23,6 +23,7 @@
 #include "console.h"
 #include "fuzz_input.h"
 #include "lib.h"
+#include "mgmt.h"
 #include "vm.h"
 
 #define NVM	 2U
@@ -75,6 +76,14 @@ s64 chan_notify(struct vm *vm, u64 id)
 {
 	bad_stub_calls += !ours(vm);
 	return id < 4 ? TESSERA_OK : TESSERA_INVALID;
+}
+
+/* Management by hypercall (core/mgmt.c, tested by tests/system/manage.test): the caller
+ * must be VM 0 and the result one of the ABI's codes. */
+s64 mgmt_guest_call(struct vm *caller, u64 op, u64 target)
+{
+	bad_stub_calls += !ours(caller);
+	return op <= TESSERA_MANAGE_RESUME && target < 2 ? TESSERA_OK : TESSERA_INVALID;
 }
 
 void health_heartbeat(struct vm *vm)
@@ -156,6 +165,7 @@ static const u32 fids[] = {
     TESSERA_HC_HEARTBEAT,
     TESSERA_HC_EXIT_STATUS,
     TESSERA_HC_TRACE,
+    TESSERA_HC_MANAGE,
 };
 
 static u64 arg(struct fin *in)
