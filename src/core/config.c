@@ -185,34 +185,51 @@ static int config_check_root(struct cfg_ctx *c, int root)
 	return 0;
 }
 
-static int config_walk_vms(struct cfg_ctx *c, int vms)
+int config_parse_children(struct cfg_ctx *c, int node, const u32 *count, u32 max, const char *what,
+			  int (*one)(struct cfg_ctx *c, int child))
 {
+	int prop = fdt_first_prop(&c->fdt, node);
 	int child;
 
-	if (fdt_first_prop(&c->fdt, vms) >= 0) {
+	if (prop >= 0) {
 		const char *name = "";
 		const void *val;
 		u32 len;
-		fdt_prop_at(&c->fdt, fdt_first_prop(&c->fdt, vms), &name, &val, &len);
-		return config_fail(c, vms, name, "unknown property");
-	}
-	for (child = fdt_first_child(&c->fdt, vms); child >= 0;
-	     child = fdt_next_sibling(&c->fdt, child)) {
-		struct config *cfg = c->cfg;
 
-		if (cfg->vm_count == CONFIG_MAX_VMS) {
-			return config_fail(c, child, NULL, "too many VMs (max %u)", CONFIG_MAX_VMS);
+		fdt_prop_at(&c->fdt, prop, &name, &val, &len);
+		return config_fail(c, node, name, "unknown property");
+	}
+	for (child = fdt_first_child(&c->fdt, node); child >= 0;
+	     child = fdt_next_sibling(&c->fdt, child)) {
+		if (*count == max) {
+			return config_fail(c, child, NULL, "too many %s (max %u)", what, max);
 		}
-		if (config_vm_parse(c, child, &cfg->vms[cfg->vm_count]) != 0) {
-			return -1;
-		}
-		cfg->vm_count++;
-		if (config_check_vm(c, cfg->vm_count - 1) != 0) {
+		if (one(c, child) != 0) {
 			return -1;
 		}
 	}
 	if (child != FDT_ERR_NOTFOUND) {
-		return config_fail(c, vms, NULL, "malformed DTB: %s", fdt_strerror(child));
+		return config_fail(c, node, NULL, "malformed DTB: %s", fdt_strerror(child));
+	}
+	return 0;
+}
+
+static int config_vm_one(struct cfg_ctx *c, int node)
+{
+	struct config *cfg = c->cfg;
+
+	if (config_vm_parse(c, node, &cfg->vms[cfg->vm_count]) != 0) {
+		return -1;
+	}
+	cfg->vm_count++;
+	return config_check_vm(c, cfg->vm_count - 1);
+}
+
+static int config_walk_vms(struct cfg_ctx *c, int vms)
+{
+	if (config_parse_children(c, vms, &c->cfg->vm_count, CONFIG_MAX_VMS, "VMs",
+				  config_vm_one) != 0) {
+		return -1;
 	}
 	if (c->cfg->vm_count == 0) {
 		return config_fail(c, vms, NULL, "no VMs defined");

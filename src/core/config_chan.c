@@ -355,27 +355,6 @@ static int chan_parse_one(struct cfg_ctx *c, int node)
 
 int config_chan_parse(struct cfg_ctx *c, int node)
 {
-	int child;
-
-	if (fdt_first_prop(&c->fdt, node) >= 0) {
-		const char *name = "";
-		const void *val;
-		u32 len;
-		fdt_prop_at(&c->fdt, fdt_first_prop(&c->fdt, node), &name, &val, &len);
-		return config_fail(c, node, name, "unknown property");
-	}
-	for (child = fdt_first_child(&c->fdt, node); child >= 0;
-	     child = fdt_next_sibling(&c->fdt, child)) {
-		if (c->cfg->chan_count == CONFIG_MAX_CHANS) {
-			return config_fail(c, child, NULL, "too many channels (max %u)",
-					   CONFIG_MAX_CHANS);
-		}
-		if (chan_parse_one(c, child) != 0) {
-			return -1;
-		}
-	}
-	if (child != FDT_ERR_NOTFOUND) {
-		return config_fail(c, node, NULL, "malformed DTB: %s", fdt_strerror(child));
-	}
-	return 0;
+	return config_parse_children(c, node, &c->cfg->chan_count, CONFIG_MAX_CHANS, "channels",
+				     chan_parse_one);
 }

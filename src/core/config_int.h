@@ -36,6 +36,10 @@ int config_direct_check(struct cfg_ctx *c);
 int config_check_vm(struct cfg_ctx *c, u32 idx);
 
 /* config_chan.c: the /channels node, after every VM is parsed. */
+/* A container node (/vms, /channels, /virtio): no properties of its own; each child is one
+ * entry, parsed by one(), which counts it in *count; at most max ("too many <what>"). */
+int config_parse_children(struct cfg_ctx *c, int node, const u32 *count, u32 max, const char *what,
+			  int (*one)(struct cfg_ctx *c, int child));
 int config_chan_parse(struct cfg_ctx *c, int node);
 
 /* config_virtio.c: the /virtio node, after /vms and /channels. */
