@@ -10,6 +10,7 @@
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
+. tests/system/lib.sh
 
 OUT_DIR=${OUT_DIR:-build/direct_stuck}
 TIMEOUT=${TIMEOUT:-60}
@@ -18,38 +19,13 @@ SOCK=$OUT_DIR/mgmt.sock
 TESSERA=build/tools/tessera
 qemu_pid=
 
-cleanup()
-{
-	if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
-		kill "$qemu_pid" 2>/dev/null
-		wait "$qemu_pid" 2>/dev/null
-	fi
-}
-trap cleanup EXIT
+trap stop_qemu_pid EXIT
 
 fail()
 {
 	echo "FAIL: system/direct_stuck ($1)"
 	tr -d '\r' <"$LOG" | tail -n 20 | sed 's/^/    | /'
 	exit 1
-}
-
-clean_log() { tr -d '\r' <"$LOG"; }
-
-wait_for()
-{
-	local end=$((SECONDS + $2))
-	while [ $SECONDS -le $end ]; do
-		clean_log | grep -a -q -E "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-last_tick()
-{
-	clean_log | grep -a -E '^\[neighbour\] TEST hello: tick=[0-9]+$' | tail -n 1 |
-		sed -E 's/.*tick=//' | grep . || echo 0
 }
 
 for f in "$TESSERA" build/tessera.elf build/guests/hello.elf build/guests/direct.elf; do
@@ -75,10 +51,6 @@ clean_log | grep -a -q -E "^\[tessera\] VM 1 'rt': vCPU 0 on CPU 1 does not resp
 clean_log | grep -a -q -E "^\[tessera\] VM 1 'rt' stuck: not stopped$" || fail "no stuck line"
 out=$("$TESSERA" ctl --socket "$SOCK" list 2>&1)
 printf '%s\n' "$out" | grep -a -q -E '^vm rt id=1 state=stuck ' || fail "list after the stop: $out"
-n=$(last_tick)
-end=$((SECONDS + 10))
-while [ "$(last_tick)" -lt $((n + 3)) ] && [ $SECONDS -le $end ]; do
-	sleep 0.1
-done
-[ "$(last_tick)" -ge $((n + 3)) ] || fail "neighbour stopped ticking after the stop (tick $n)"
+n=$(last_tick neighbour)
+wait_ticks neighbour $((n + 3)) 10 || fail "neighbour stopped ticking after the stop (tick $n)"
 echo "PASS: system/direct_stuck"

@@ -13,6 +13,7 @@
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
+. tests/system/lib.sh
 
 TESSERA=${TESSERA:-build/tools/tessera}
 OUT_DIR=${OUT_DIR:-build/systest}
@@ -24,22 +25,7 @@ mkdir -p "$OUT_DIR"
 fifo=$(mktemp -u "${TMPDIR:-/tmp}/tessera-console.XXXXXX")
 mkfifo "$fifo" || exit 1
 qpid=
-cleanup()
-{
-	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
-		printf '\001x' >&3 2>/dev/null # QEMU's own quit key (Ctrl-A x)
-		for _ in $(seq 50); do
-			kill -0 "$qpid" 2>/dev/null || break
-			sleep 0.1
-		done
-		# `tessera run` does not pass SIGTERM on to QEMU: end the whole group.
-		kill -- -"$qpid" 2>/dev/null
-		wait "$qpid" 2>/dev/null
-	fi
-	exec 3>&- 2>/dev/null
-	rm -f "$fifo"
-}
-trap cleanup EXIT
+trap stop_fifo_qemu EXIT
 
 # The whole run is bounded by --timeout; the FIFO is QEMU's standard input. setsid:
 # its own process group, so cleanup can end QEMU too.
@@ -57,51 +43,13 @@ fail()
 	failed=1
 }
 
-# clean: the log without carriage returns.
-clean() { tr -d '\r' <"$LOG"; }
-# wait_line FROM FIXED: wait until a line after line FROM contains FIXED; prints its
-# line number. Fails on timeout or when QEMU exits.
-wait_line()
-{
-	local from=$1 text=$2 end=$((SECONDS + STEP_TIMEOUT)) n
-	while [ $SECONDS -lt $end ]; do
-		n=$(clean | tail -n +"$((from + 1))" | grep -a -n -F -m 1 -- "$text" | cut -d: -f1)
-		if [ -n "$n" ]; then
-			echo $((from + n))
-			return 0
-		fi
-		kill -0 "$qpid" 2>/dev/null || return 1
-		sleep 0.2
-	done
-	return 1
-}
-lines() { clean | wc -l; }
 send() { printf '%b' "$1" >&3; }
-# type_line TEXT: types TEXT and Enter like a typist: 4 bytes at a time, each chunk
-# only once the shell has echoed the one before. The virtual PL011 has a 32-byte RX
-# FIFO and, like the hardware, drops what finds it full (src/vdev/vpl011.c), so a
-# fast paste would lose the end of the line. Keep TEXT short enough not to wrap.
-type_line()
-{
-	local t=$1 i from end
-	from=$(lines)
-	from=$((from > 0 ? from - 1 : 0))
-	for ((i = 0; i < ${#t}; i += 4)); do
-		printf '%s' "${t:i:4}" >&3
-		end=$((SECONDS + 10))
-		until clean | tail -n +"$((from + 1))" | grep -a -q -F -- "${t:0:i+4}"; do
-			[ $SECONDS -lt $end ] || return 1
-			sleep 0.05
-		done
-	done
-	printf '\n' >&3
-}
 # last_seq: the highest rt report number in the log so far.
-last_seq() { clean | sed -n 's/^\[rt\] RT: seq=\([0-9]*\) .*/\1/p' | tail -n 1; }
+last_seq() { clean_log | sed -n 's/^\[rt\] RT: seq=\([0-9]*\) .*/\1/p' | tail -n 1; }
 # seqs_contiguous: rt's reports are 1, 2, 3, ... with no gap or restart.
 seqs_contiguous()
 {
-	clean | sed -n 's/^\[rt\] RT: seq=\([0-9]*\) .*/\1/p' |
+	clean_log | sed -n 's/^\[rt\] RT: seq=\([0-9]*\) .*/\1/p' |
 		awk '$1 != NR { bad = 1 } END { exit bad || NR == 0 }'
 }
 # wait_seq_after N: wait until rt reports a seq greater than N.
@@ -124,7 +72,7 @@ run_checks()
 		{ fail linux_console "no Linux marker"; return; }
 	wait_line "$l" "tessera-linux:/# " >/dev/null || { fail linux_console "no prompt"; return; }
 	l=$(lines)
-	type_line 'echo answer=$((6*7)) cpus=$(grep -c ^proc /proc/cpuinfo)'
+	type_line 'echo answer=$((6*7)) cpus=$(grep -c ^proc /proc/cpuinfo)' '\n'
 	wait_line "$l" "[linux] answer=42 cpus=2" >/dev/null ||
 		{ fail linux_console "no answer to a typed command"; return; }
 	# Console switching (src/core/console.c): list, to rt, back to linux.
@@ -138,14 +86,14 @@ run_checks()
 	wait_line "$l" "[tessera] console -> linux" >/dev/null ||
 		{ fail linux_console "Ctrl-T 1"; return; }
 	l=$(lines)
-	type_line 'uname -m'
+	type_line 'uname -m' '\n'
 	wait_line "$l" "[linux] aarch64" >/dev/null ||
 		{ fail linux_console "no answer after switching back"; return; }
 	pass linux_console
 
 	# 2. reboot: only Linux resets and boots again; rt runs on.
 	l=$(lines)
-	type_line reboot
+	type_line reboot '\n'
 	l=$(wait_line "$l" "[tessera] VM 0 'linux' resetting") ||
 		{ fail linux_reboot "no reset of VM linux"; return; }
 	s=$(last_seq)
@@ -154,7 +102,7 @@ run_checks()
 	wait_line "$l" "tessera-linux:/# " >/dev/null ||
 		{ fail linux_reboot "no prompt after reboot"; return; }
 	wait_seq_after "${s:-0}" || { fail linux_reboot "rt stopped reporting"; return; }
-	if clean | grep -a -q "VM 1 'rt' \(stopped\|resetting\|restarting\)"; then
+	if clean_log | grep -a -q "VM 1 'rt' \(stopped\|resetting\|restarting\)"; then
 		fail linux_reboot "rt was stopped or reset"
 		return
 	fi
@@ -163,12 +111,12 @@ run_checks()
 
 	# 3. poweroff: only Linux stops; rt reports twice more, numbers contiguous.
 	l=$(lines)
-	type_line poweroff
+	type_line poweroff '\n'
 	wait_line "$l" "[tessera] VM 0 'linux' stopped (system-off" >/dev/null ||
 		{ fail linux_poweroff "VM linux did not stop"; return; }
 	s=$(last_seq)
 	wait_seq_after "$((${s:-0} + 1))" || { fail linux_poweroff "rt stopped reporting"; return; }
-	if clean | grep -a -q -e "VM 1 'rt' stopped" -e "all VMs stopped"; then
+	if clean_log | grep -a -q -e "VM 1 'rt' stopped" -e "all VMs stopped"; then
 		fail linux_poweroff "rt stopped too"
 		return
 	fi
@@ -178,7 +126,7 @@ run_checks()
 
 start=$SECONDS
 run_checks
-if clean | grep -a -q -e PANIC -e "Kernel panic" -e "KIT: unhandled exception"; then
+if clean_log | grep -a -q -e PANIC -e "Kernel panic" -e "KIT: unhandled exception"; then
 	fail linux_console_log "panic in the log"
 fi
 echo "linux_console.sh: $((SECONDS - start)) s, log in $LOG"

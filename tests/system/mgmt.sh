@@ -12,6 +12,7 @@
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
+. tests/system/lib.sh
 
 OUT_DIR=${OUT_DIR:-build/mgmt}
 TIMEOUT=${TIMEOUT:-60}
@@ -28,14 +29,7 @@ fail()
 	failed=1
 }
 
-cleanup()
-{
-	if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
-		kill "$qemu_pid" 2>/dev/null
-		wait "$qemu_pid" 2>/dev/null
-	fi
-}
-trap cleanup EXIT
+trap stop_qemu_pid EXIT
 
 # ctl ARGS...: one request; output in $out, exit status in $rc.
 ctl()
@@ -44,40 +38,8 @@ ctl()
 	rc=$?
 }
 
-# clean_log: the console without carriage returns.
-clean_log() { tr -d '\r' <"$LOG"; }
-
-# wait_for REGEX SECONDS: true once a console line matches.
-wait_for()
-{
-	local end=$((SECONDS + $2))
-	while [ $SECONDS -le $end ]; do
-		clean_log | grep -a -q -E "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
 # count REGEX: console lines matching.
 count() { clean_log | grep -a -c -E "$1"; }
-
-# last_tick VM: the highest tick number the VM has printed in its current run (0 if none).
-last_tick()
-{
-	clean_log | grep -a -E "^\[$1\] TEST hello: tick=[0-9]+$" | tail -n 1 |
-		sed -E 's/.*tick=//' | grep . || echo 0
-}
-
-# wait_ticks VM N SECONDS: true once VM printed tick N or later.
-wait_ticks()
-{
-	local end=$((SECONDS + $3))
-	while [ $SECONDS -le $end ]; do
-		[ "$(last_tick "$1")" -ge "$2" ] && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # expect_out CASE REGEX: the last response matched REGEX (multi-line: grep -E per line).
 has_out() { printf '%s\n' "$out" | grep -a -q -E "$1"; }

@@ -15,6 +15,7 @@
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
+. tests/system/lib.sh
 
 TESSERA=${TESSERA:-build/tools/tessera}
 OUT_DIR=${OUT_DIR:-build/systest}
@@ -38,27 +39,11 @@ initrd_addr=$(printf '0x%x' $((KERNEL_ADDR + INITRD_OFFSET)))
 
 fifo=$(mktemp -u "${TMPDIR:-/tmp}/tessera-uboot.XXXXXX")
 qpid=
-stop_qemu()
-{
-	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
-		printf '\001x' >&3 2>/dev/null # QEMU's own quit key (Ctrl-A x)
-		for _ in $(seq 50); do
-			kill -0 "$qpid" 2>/dev/null || break
-			sleep 0.1
-		done
-		# `tessera run` does not pass SIGTERM on to QEMU: end the whole group.
-		kill -- -"$qpid" 2>/dev/null
-		wait "$qpid" 2>/dev/null
-	fi
-	qpid=
-	exec 3>&- 2>/dev/null
-	rm -f "$fifo"
-}
-trap stop_qemu EXIT
+trap stop_fifo_qemu EXIT
 
 # start_qemu CPU: boots the config on that CPU model, console log in $LOG. The whole
 # run is bounded by --timeout; the FIFO is QEMU's standard input. setsid: its own
-# process group, so stop_qemu can end QEMU too.
+# process group, so stop_fifo_qemu can end QEMU too.
 start_qemu()
 {
 	mkfifo "$fifo" || return 1
@@ -78,44 +63,6 @@ fail()
 	failed=1
 }
 
-# clean: the log without carriage returns.
-clean() { tr -d '\r' <"$LOG"; }
-# wait_line FROM FIXED: wait until a line after line FROM contains FIXED; prints its
-# line number. Fails on timeout or when QEMU exits.
-wait_line()
-{
-	local from=$1 text=$2 end=$((SECONDS + STEP_TIMEOUT)) n
-	while [ $SECONDS -lt $end ]; do
-		n=$(clean | tail -n +"$((from + 1))" | grep -a -n -F -m 1 -- "$text" | cut -d: -f1)
-		if [ -n "$n" ]; then
-			echo $((from + n))
-			return 0
-		fi
-		kill -0 "$qpid" 2>/dev/null || return 1
-		sleep 0.2
-	done
-	return 1
-}
-lines() { clean | wc -l; }
-# type_line TEXT: types TEXT and Enter like a typist: 4 bytes at a time, each chunk only
-# once U-Boot has echoed the one before (the virtual PL011's RX FIFO holds 32 bytes and
-# drops what finds it full, src/vdev/vpl011.c).
-type_line()
-{
-	local t=$1 i from end
-	from=$(lines)
-	from=$((from > 0 ? from - 1 : 0))
-	for ((i = 0; i < ${#t}; i += 4)); do
-		printf '%s' "${t:i:4}" >&3
-		end=$((SECONDS + 10))
-		until clean | tail -n +"$((from + 1))" | grep -a -q -F -- "${t:0:i+4}"; do
-			[ $SECONDS -lt $end ] || return 1
-			sleep 0.05
-		done
-	done
-	printf '\r' >&3
-}
-
 run_checks()
 {
 	local l
@@ -130,7 +77,7 @@ run_checks()
 	wait_line "$l" "[uboot] => " >/dev/null || { fail uboot_prompt "no prompt"; return; }
 	l=$(lines)
 	# $fdtcontroladdr: U-Boot's relocated copy of our DT, in the VM's RAM (0x4xxx_xxxx).
-	type_line 'echo answer=$fdtcontroladdr' || { fail uboot_prompt "typed text not echoed"; return; }
+	type_line 'echo answer=$fdtcontroladdr' '\r' || { fail uboot_prompt "typed text not echoed"; return; }
 	wait_line "$l" "[uboot] answer=4" >/dev/null ||
 		{ fail uboot_prompt "no answer to a typed command"; return; }
 	pass uboot_prompt
@@ -138,7 +85,7 @@ run_checks()
 	# 2. booti: kernel at 0x4400_0000, initramfs behind it, U-Boot's own control DT
 	# (the hypervisor's generated DT, bootargs included).
 	l=$(lines)
-	type_line "booti $KERNEL_ADDR $initrd_addr:$INITRD_SIZE \${fdtcontroladdr}" ||
+	type_line "booti $KERNEL_ADDR $initrd_addr:$INITRD_SIZE \${fdtcontroladdr}" '\r' ||
 		{ fail uboot_booti "booti command not echoed"; return; }
 	wait_line "$l" "Starting kernel" >/dev/null || { fail uboot_booti "booti did not start the kernel"; return; }
 	l=$(wait_line "$l" "Booting Linux on physical CPU") ||
@@ -160,10 +107,10 @@ for cpu in $CPUS; do
 	first=0
 	start_qemu "$cpu" || { fail uboot_prompt "cannot start QEMU"; continue; }
 	run_checks
-	if clean | grep -a -q -e PANIC -e "Kernel panic" -e "external abort injected" -e "Oops"; then
+	if clean_log | grep -a -q -e PANIC -e "Kernel panic" -e "external abort injected" -e "Oops"; then
 		fail uboot_log "panic or abort in the log"
 	fi
-	stop_qemu
+	stop_fifo_qemu
 	echo "uboot.sh ($cpu): $((SECONDS - start)) s, log in $LOG"
 done
 exit $failed

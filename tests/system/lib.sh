@@ -1,0 +1,106 @@
+# Helpers shared by the scripted system tests (mgmt.sh, direct_stuck.sh, linux_console.sh,
+# uboot.sh); sourced, never run. Callers set LOG (the console log). The FIFO-driven
+# tests (a shell or U-Boot typed into) also set qpid (QEMU started with setsid), fifo,
+# STEP_TIMEOUT, and open the FIFO as fd 3.
+
+# clean_log: the console log without carriage returns.
+clean_log() { tr -d '\r' <"$LOG"; }
+
+# wait_for REGEX SECONDS: true once a console line matches.
+wait_for()
+{
+	local end=$((SECONDS + $2))
+	while [ $SECONDS -le $end ]; do
+		clean_log | grep -a -q -E "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# last_tick VM: the highest tick number the hello guest VM has printed in its current run
+# (0 if none).
+last_tick()
+{
+	clean_log | grep -a -E "^\[$1\] TEST hello: tick=[0-9]+$" | tail -n 1 |
+		sed -E 's/.*tick=//' | grep . || echo 0
+}
+
+# wait_ticks VM N SECONDS: true once VM printed tick N or later.
+wait_ticks()
+{
+	local end=$((SECONDS + $3))
+	while [ $SECONDS -le $end ]; do
+		[ "$(last_tick "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# wait_line FROM FIXED: wait until a line after line FROM contains FIXED; prints its
+# line number. Fails after STEP_TIMEOUT seconds or when QEMU exits.
+wait_line()
+{
+	local from=$1 text=$2 end=$((SECONDS + STEP_TIMEOUT)) n
+	while [ $SECONDS -lt $end ]; do
+		n=$(clean_log | tail -n +"$((from + 1))" | grep -a -n -F -m 1 -- "$text" | cut -d: -f1)
+		if [ -n "$n" ]; then
+			echo $((from + n))
+			return 0
+		fi
+		kill -0 "$qpid" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	return 1
+}
+
+# lines: how many lines the console log has.
+lines() { clean_log | wc -l; }
+
+# type_line TEXT EOL: types TEXT, then EOL ('\n' for a shell, '\r' for U-Boot), like a
+# typist: 4 bytes at a time, each chunk only once the guest has echoed the one before.
+# The virtual PL011 has a 32-byte RX FIFO and, like the hardware, drops what finds it full
+# (src/vdev/vpl011.c), so a fast paste would lose the end of the line. Keep TEXT short
+# enough not to wrap.
+type_line()
+{
+	local t=$1 i from end
+	from=$(lines)
+	from=$((from > 0 ? from - 1 : 0))
+	for ((i = 0; i < ${#t}; i += 4)); do
+		printf '%s' "${t:i:4}" >&3
+		end=$((SECONDS + 10))
+		until clean_log | tail -n +"$((from + 1))" | grep -a -q -F -- "${t:0:i+4}"; do
+			[ $SECONDS -lt $end ] || return 1
+			sleep 0.05
+		done
+	done
+	printf '%b' "$2" >&3
+}
+
+# stop_fifo_qemu: ends the QEMU of a FIFO-driven test (its quit key first, then its whole
+# process group), closes fd 3 and removes the FIFO.
+stop_fifo_qemu()
+{
+	if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+		printf '\001x' >&3 2>/dev/null # QEMU's own quit key (Ctrl-A x)
+		for _ in $(seq 50); do
+			kill -0 "$qpid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -- -"$qpid" 2>/dev/null
+		wait "$qpid" 2>/dev/null
+	fi
+	qpid=
+	exec 3>&- 2>/dev/null
+	rm -f "$fifo"
+}
+
+# stop_qemu_pid: ends the `tessera run` started in the background as $qemu_pid (it passes
+# the signal on to QEMU).
+stop_qemu_pid()
+{
+	if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then
+		kill "$qemu_pid" 2>/dev/null
+		wait "$qemu_pid" 2>/dev/null
+	fi
+}
