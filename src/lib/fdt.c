@@ -266,17 +266,24 @@ int fdt_root(const struct fdt *fdt)
 	return t.tag == FDT_BEGIN_NODE ? at : FDT_ERR_BADSTRUCT;
 }
 
-/* Checks that node is a BEGIN_NODE token; returns the offset of the token after its name. */
-static int fdt_node_body(const struct fdt *fdt, int node)
+/* Checks that the token at off has the given tag; returns the offset of the token after it
+ * (for a BEGIN_NODE: after its name; for a PROP: after its value). */
+static int fdt_token_after(const struct fdt *fdt, int off, u32 tag)
 {
 	struct fdt_token t;
-	int err = fdt_tok(fdt, node, &t);
+	int err = fdt_tok(fdt, off, &t);
 
 	if (err)
 		return err;
-	if (t.tag != FDT_BEGIN_NODE)
+	if (t.tag != tag)
 		return FDT_ERR_BADSTRUCT;
 	return (int)t.next;
+}
+
+/* Checks that node is a BEGIN_NODE token; returns the offset of the token after its name. */
+static int fdt_node_body(const struct fdt *fdt, int node)
+{
+	return fdt_token_after(fdt, node, FDT_BEGIN_NODE);
 }
 
 /* Returns the offset just past the END_NODE that closes node. */
@@ -504,14 +511,9 @@ int fdt_first_prop(const struct fdt *fdt, int node)
 
 int fdt_next_prop(const struct fdt *fdt, int cursor)
 {
-	struct fdt_token t;
-	int err = fdt_tok(fdt, cursor, &t);
+	int off = fdt_token_after(fdt, cursor, FDT_PROP);
 
-	if (err)
-		return err;
-	if (t.tag != FDT_PROP)
-		return FDT_ERR_BADSTRUCT;
-	return fdt_prop_from(fdt, (int)t.next);
+	return off < 0 ? off : fdt_prop_from(fdt, off);
 }
 
 int fdt_prop_at(const struct fdt *fdt, int cursor, const char **name, const void **val, u32 *len)

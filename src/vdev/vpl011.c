@@ -126,6 +126,31 @@ static bool vpl011_rx_push(struct vpl011 *u, u8 c)
 	return true;
 }
 
+/* Value of a plain read/write register (reads and sub-word merges); 0 for the others. */
+static u32 vpl011_plain_reg(const struct vpl011 *u, u32 reg)
+{
+	switch (reg) {
+	case UARTILPR:
+		return u->ilpr;
+	case UARTIBRD:
+		return u->ibrd;
+	case UARTFBRD:
+		return u->fbrd;
+	case UARTLCR_H:
+		return u->lcr_h;
+	case UARTCR:
+		return u->cr;
+	case UARTIFLS:
+		return u->ifls;
+	case UARTIMSC:
+		return u->imsc;
+	case UARTDMACR:
+		return u->dmacr;
+	default:
+		return 0;
+	}
+}
+
 /* Lock held. pop: the access may consume a received byte (UARTDR, low byte lane). */
 static u32 vpl011_read_reg(struct vpl011 *u, u32 reg, bool pop)
 {
@@ -154,26 +179,10 @@ static u32 vpl011_read_reg(struct vpl011 *u, u32 reg, bool pop)
 		}
 		return fr;
 	}
-	case UARTILPR:
-		return u->ilpr;
-	case UARTIBRD:
-		return u->ibrd;
-	case UARTFBRD:
-		return u->fbrd;
-	case UARTLCR_H:
-		return u->lcr_h;
-	case UARTCR:
-		return u->cr;
-	case UARTIFLS:
-		return u->ifls;
-	case UARTIMSC:
-		return u->imsc;
 	case UARTRIS:
 		return vpl011_ris(u);
 	case UARTMIS:
 		return vpl011_ris(u) & u->imsc;
-	case UARTDMACR:
-		return u->dmacr;
 	default:
 		break;
 	}
@@ -183,32 +192,8 @@ static u32 vpl011_read_reg(struct vpl011 *u, u32 reg, bool pop)
 	if (reg >= UARTPCID && reg < UARTPCID + 16) {
 		return vpl011_pcell_id[(reg - UARTPCID) / 4];
 	}
-	return 0; /* UARTICR is write-only; reserved and test registers RAZ */
-}
-
-/* Value of a plain read/write register, for sub-word merges; 0 for the others. */
-static u32 vpl011_plain_reg(const struct vpl011 *u, u32 reg)
-{
-	switch (reg) {
-	case UARTILPR:
-		return u->ilpr;
-	case UARTIBRD:
-		return u->ibrd;
-	case UARTFBRD:
-		return u->fbrd;
-	case UARTLCR_H:
-		return u->lcr_h;
-	case UARTCR:
-		return u->cr;
-	case UARTIFLS:
-		return u->ifls;
-	case UARTIMSC:
-		return u->imsc;
-	case UARTDMACR:
-		return u->dmacr;
-	default:
-		return 0;
-	}
+	/* The plain registers; UARTICR is write-only, reserved and test registers RAZ. */
+	return vpl011_plain_reg(u, reg);
 }
 
 /* Lock held. Returns the byte to transmit, or -1. */
