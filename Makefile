@@ -2,6 +2,9 @@
 # `make run` runs the demo; `make test` runs every test. Both install missing
 # Debian packages first (scripts/deps.sh).
 
+# `make` alone builds everything, whatever rule comes first below.
+.DEFAULT_GOAL := all
+
 CROSS ?= aarch64-linux-gnu-
 CC_T := $(CROSS)gcc
 OBJCOPY_T := $(CROSS)objcopy

@@ -22,6 +22,7 @@ set -u
 cd "$(dirname "$0")/.." || exit 1
 
 QEMU=${QEMU:-qemu-system-aarch64}
+. scripts/qemu-args.sh
 CPU=${CPU:-cortex-a57}
 TIMEOUT=${TIMEOUT:-120}
 DOC=${DOC:-docs/PERFORMANCE.md}
@@ -63,7 +64,7 @@ run_bare()
 	local log=$OUT/bare_$1.log
 	echo "bench: bare $1" >&2
 	timeout -k 5 "$TIMEOUT" "$QEMU" -M virt,gic-version=3 -cpu "$CPU" -smp "$2" -m "$3" \
-		-nographic -kernel "build/guests/$1.elf" -icount "$ICOUNT" </dev/null 2>&1 |
+		"${QEMU_BASE_ARGS[@]}" -kernel "build/guests/$1.elf" -icount "$ICOUNT" </dev/null 2>&1 |
 		tr -d '\r' >"$log"
 	local rc=${PIPESTATUS[0]}
 	[ "$rc" -eq 0 ] || errors+=("bare $1: exit status $rc (see $log)")
@@ -105,7 +106,7 @@ linux_boot()
 		(
 			echo "+ $QEMU (bare)"
 			exec timeout -k 5 "$LINUX_TIMEOUT" "$QEMU" -M virt,gic-version=3 -cpu "$CPU" -smp 2 \
-				-m 256M -nographic -kernel "$LINUX_DIR/Image" -initrd "$LINUX_DIR/initramfs.cpio.gz" \
+				-m 256M "${QEMU_BASE_ARGS[@]}" -kernel "$LINUX_DIR/Image" -initrd "$LINUX_DIR/initramfs.cpio.gz" \
 				-append "$LINUX_ARGS"
 		) </dev/null 2>&1 | stamp >"$log"
 		rc=${PIPESTATUS[0]}

@@ -8,6 +8,7 @@
 # <check> is a command name looked up with `command -v`, or an absolute path (a glob
 # is allowed) that must exist (for packages that ship no command, e.g. headers).
 set -u
+. "$(dirname "$0")/apt.sh"
 
 NEEDS=(
 	"qemu-system-aarch64 qemu-system-arm"
@@ -62,11 +63,11 @@ fi
 echo "deps: installing ${missing[*]}"
 # env, not export: sudo would drop an exported variable.
 APT=("${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get)
-if ! "${APT[@]}" -qq update </dev/null; then
+if ! apt_run "${APT[@]}" -qq update </dev/null; then
 	echo "deps: apt-get update failed" >&2
 	exit 1
 fi
-if ! "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}" </dev/null; then
+if ! apt_run "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}" </dev/null; then
 	echo "deps: apt-get install failed for: ${missing[*]}" >&2
 	exit 1
 fi

@@ -14,6 +14,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. scripts/apt.sh
 OUT=build/linux
 mkdir -p "$OUT"
 
@@ -24,12 +25,12 @@ fi
 
 need() { command -v "$1" >/dev/null 2>&1; }
 apt_install() {
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
+	apt_run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"
 }
 
 # dpkg-deb and cpio to unpack and pack; gzip to compress.
 if ! need cpio || ! need gzip; then
-	apt-get update -q || true
+	apt_run apt-get update -q || true
 	apt_install cpio gzip
 fi
 
@@ -37,9 +38,9 @@ fi
 if ! ls "$OUT"/linux-image-*-arm64-unsigned_*.deb >/dev/null 2>&1 ||
 	! ls "$OUT"/busybox-static_*_arm64.deb >/dev/null 2>&1; then
 	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-		dpkg --add-architecture arm64
+		apt_run dpkg --add-architecture arm64
 	fi
-	apt-get update -q
+	apt_run apt-get update -q
 	pkg=${LINUX_PKG:-$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-arm64-unsigned$' |
 		awk '{print $1}' | sort -V | tail -n 1)}
 	if [ -z "$pkg" ]; then
@@ -48,7 +49,7 @@ if ! ls "$OUT"/linux-image-*-arm64-unsigned_*.deb >/dev/null 2>&1 ||
 	fi
 	echo "fetch-linux: downloading $pkg and busybox-static:arm64"
 	rm -f "$OUT"/linux-image-*.deb "$OUT"/busybox-static_*.deb
-	(cd "$OUT" && apt-get download "$pkg:arm64" busybox-static:arm64)
+	(cd "$OUT" && apt_run apt-get download "$pkg:arm64" busybox-static:arm64)
 fi
 
 kdeb=$(ls "$OUT"/linux-image-*-arm64-unsigned_*.deb | sort -V | tail -n 1)

@@ -14,6 +14,7 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+. scripts/apt.sh
 OUT=build/u-boot
 LINUX=build/linux
 mkdir -p "$OUT"
@@ -25,11 +26,11 @@ if [ -s "$OUT/u-boot.bin" ] && [ -s "$OUT/payload.bin" ] && [ -s "$OUT/payload.e
 fi
 
 if ! ls "$OUT"/u-boot-qemu_*_all.deb >/dev/null 2>&1; then
-	apt-get update -q
+	apt_run apt-get update -q
 	echo "fetch-u-boot: downloading u-boot-qemu"
 	# apt-get download writes into the current directory; as root it warns that the
 	# _apt user cannot write there, which is harmless.
-	(cd "$OUT" && apt-get download u-boot-qemu)
+	(cd "$OUT" && apt_run apt-get download u-boot-qemu)
 fi
 deb=$(ls "$OUT"/u-boot-qemu_*_all.deb | sort -V | tail -n 1)
 

@@ -5,9 +5,10 @@
 # passed (zero tests is a failure: it means the tests were not built or found).
 #
 # Stages, in order:
+#   setup   tests/setup_check.sh        (make's default goal, QEMU command lines, apt locks)
 #   unit    every build/unit/test_* binary (built by `make unit`)
-#   config  tests/config_check.sh       (if present: negative config tests)
-#   guests  tests/system/guests_bare.sh (if present: guests on bare QEMU)
+#   config  tests/config_check.sh       (negative config tests)
+#   guests  tests/system/guests_bare.sh (guests on bare QEMU)
 #   fuzz    tests/fuzz/regress.sh       (each libFuzzer harness over its committed corpus)
 #   system  tests/system/run.sh         (QEMU system tests of the hypervisor)
 #   linux-console tests/system/linux_console.sh (types into the Linux shell via a FIFO)
@@ -49,7 +50,7 @@ run_one()
 	fi
 }
 
-# stage_script NAME SCRIPT: run SCRIPT if it exists.
+# stage_script NAME SCRIPT: run SCRIPT; a missing stage script is a failure.
 stage_script()
 {
 	local name=$1 script=$2
@@ -57,13 +58,14 @@ stage_script()
 	if [ -f "$script" ]; then
 		run_one "$script" bash "$script"
 	else
-		echo "(no $script yet)"
+		echo "FAIL: $name (stage script $script missing)" | tee -a "$RESULTS"
 	fi
 }
 
 main()
 {
 	local bin n=0
+	stage_script setup tests/setup_check.sh
 	echo "== unit: $BUILD/unit/test_*"
 	for bin in "$BUILD"/unit/test_*; do
 		if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then

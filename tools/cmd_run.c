@@ -150,19 +150,15 @@ static int run_qemu(const struct run_opts *o, const struct platform *p, const ch
 		 strcmp(o->cpu, "max") == 0 ? "max,pauth-impdef=on" : o->cpu);
 	snprintf(loader, sizeof(loader), "loader,file=%s,addr=0x%llx,force-raw=on", img,
 		 LAYOUT_PACK_BASE);
-	char *fixed[] = {"qemu-system-aarch64",
-			 "-M",
-			 "virt,virtualization=on,gic-version=3",
-			 "-cpu",
-			 cpu,
-			 "-smp",
-			 smp,
-			 "-m",
-			 mem,
-			 "-nographic",
-			 "-kernel",
-			 (char *)o->hyp,
-			 "-device",
+	char *fixed[] = {"qemu-system-aarch64", "-M", "virt,virtualization=on,gic-version=3",
+			 "-cpu", cpu, "-smp", smp, "-m", mem,
+			 /* Exactly the devices we mean: no default NIC (its option ROM is in a
+			  * package we do not install), monitor, display or drives. The console
+			  * is stdio, multiplexed with the monitor (Ctrl-A x quits, Ctrl-A c
+			  * monitor); signal=off: Ctrl-C goes to the guest. */
+			 "-nodefaults", "-nic", "none", "-display", "none", "-chardev",
+			 "stdio,id=con0,mux=on,signal=off", "-serial", "chardev:con0", "-mon",
+			 "chardev=con0,mode=readline", "-kernel", (char *)o->hyp, "-device",
 			 loader};
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++) {
 		args[n++] = fixed[i];

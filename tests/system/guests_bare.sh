@@ -19,6 +19,7 @@ set -u
 cd "$(dirname "$0")/../.." || exit 1
 
 QEMU=${QEMU:-qemu-system-aarch64}
+. scripts/qemu-args.sh
 CPUS=${CPUS:-cortex-a57}
 TIMEOUT=${TIMEOUT:-30}
 OUT_DIR=${OUT_DIR:-build/guests_bare}
@@ -65,7 +66,7 @@ run_guest()
 		return 1
 	fi
 	timeout -k 5 "$TIMEOUT" "$QEMU" -M virt,gic-version=3 -cpu "$cpu" -smp "$(smp_of "$name")" \
-		-m 128M -nographic -kernel "$elf" </dev/null 2>&1 | tr -d '\r' >"$log"
+		-m 128M "${QEMU_BASE_ARGS[@]}" -kernel "$elf" </dev/null 2>&1 | tr -d '\r' >"$log"
 	rc=${PIPESTATUS[0]}
 	reasons=$(check_log "$name" "$log")
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
