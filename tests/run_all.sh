@@ -11,6 +11,7 @@
 #   guests  tests/system/guests_bare.sh (guests on bare QEMU)
 #   fuzz    tests/fuzz/regress.sh       (each libFuzzer harness over its committed corpus)
 #   system  tests/system/run.sh         (QEMU system tests of the hypervisor)
+#   console-paste tests/system/console_paste.sh (4 KiB pastes through a real pty)
 #   linux-console tests/system/linux_console.sh (types into the Linux shell via a FIFO)
 #   direct-stuck  tests/system/direct_stuck.sh (a direct-interrupts VM that blocks its CPU)
 #   uboot         tests/system/uboot.sh (U-Boot prompt, then booti Linux, via a FIFO)
@@ -80,6 +81,7 @@ main()
 	stage_script guests tests/system/guests_bare.sh
 	stage_script fuzz tests/fuzz/regress.sh
 	stage_script system tests/system/run.sh
+	stage_script console-paste tests/system/console_paste.sh
 	stage_script linux-console tests/system/linux_console.sh
 	stage_script mgmt tests/system/mgmt.sh
 	stage_script direct-stuck tests/system/direct_stuck.sh

@@ -42,13 +42,10 @@ void chan_vm_init(struct vm *vm)
 }
 
 /*
- * A peer being reset reinitialises its vGIC (lock included) while no vCPU of it
- * runs, but a notify comes from another VM's CPU: it announces itself in
- * chan_raising before it looks at the peer's state, and the resetting CPU
- * (which changed the state first) waits for chan_raising to drain. Both sides
- * order store-then-load with sequentially consistent accesses (Dekker).
- * A notify into a VM that is stopped or being reset is dropped: the VM starts
- * with no interrupt pending and must look at the channel memory anyway.
+ * A notify comes from another VM's CPU: it touches the peer's vGIC inside the lifecycle
+ * protocol's access section (vm.h), so a peer being reset is either seen as not live here
+ * or waited for there. A notify into a VM that is stopped or being reset is dropped: the
+ * VM starts with no interrupt pending and must look at the channel memory anyway.
  */
 s64 chan_notify(struct vm *vm, u64 id)
 {
@@ -63,20 +60,11 @@ s64 chan_notify(struct vm *vm, u64 id)
 	}
 	for (u32 i = 0; i < t->peer_count; i++) {
 		struct vm *p = t->peers[i].vm;
-		u32 st;
 
-		__atomic_fetch_add(&p->chan_raising, 1, __ATOMIC_SEQ_CST);
-		st = __atomic_load_n(&p->state, __ATOMIC_SEQ_CST);
-		if (st == VM_RUNNING || st == VM_PAUSED) {
+		if (vm_access_begin(p)) {
 			vgic_raise_spi(&p->vgic, t->peers[i].intid);
+			vm_access_end(p);
 		}
-		__atomic_fetch_sub(&p->chan_raising, 1, __ATOMIC_RELEASE);
 	}
 	return TESSERA_OK;
-}
-
-void chan_vm_quiesce(struct vm *vm)
-{
-	while (__atomic_load_n(&vm->chan_raising, __ATOMIC_SEQ_CST) != 0) {
-	}
 }

@@ -28,11 +28,20 @@
  * except Ctrl-T (0x14), which starts a command:
  *   Ctrl-T 1..9     focus VM 1..9 (as listed; an unknown number is refused)
  *   Ctrl-T n        focus the next VM (cycling)
- *   Ctrl-T l        list the VMs: "[tessera] console: 1:alpha* 2:beta", '*' = focused
+ *   Ctrl-T l        list the VMs: "[tessera] console: 1:alpha* 2:beta(stopped)",
+ *                   '*' = focused, a VM that is not running shows its state
  *   Ctrl-T h or ?   one line of help
  *   Ctrl-T Ctrl-T   send one Ctrl-T to the focused VM
  * A focus change prints "[tessera] console -> <name>" followed by whatever
- * the newly focused VM had left unfinished.
+ * the newly focused VM had left unfinished. Input never stops: what the focused VM
+ * cannot take (its UART keeps a backlog, core/vdev.c) is dropped and counted there;
+ * typing to a VM that is not running says so once ("[tessera] console: 'x' is stopped:
+ * input dropped"), again only after it ran or the focus moved.
+ *
+ * Redraw. The unfinished line printed again after another line is the text of the
+ * focused VM's line with its escape sequences left out: a sequence can be a query the
+ * terminal answers (ESC[6n, the cursor position busybox asks for), and each redraw would
+ * then type the answer into the VM. Sequences are printed once, as the VM sends them.
  *
  * Locking: one spinlock (innermost in the order of vm.h) guards the state
  * and the physical UART. The VM-name and VM-count callbacks run under it;
@@ -58,6 +67,7 @@ static void console_hw_write(const char *s, size_t n)
 struct console_vm {
 	char buf[CONSOLE_LINE_MAX];
 	u32 len;
+	bool told_stopped; /* "is stopped: input dropped" said since it last took input */
 };
 
 static spinlock_t con_lock;
@@ -117,14 +127,42 @@ static void con_interrupt(void)
 	}
 }
 
-/* Puts the focused VM's unfinished line (if any) back on the wire. */
+/* Writes a buffered line again with its escape sequences left out (ECMA-48: ESC '['
+ * parameters and intermediates up to a final byte 0x40..0x7e; ESC, intermediates 0x20..0x2f,
+ * then one final byte otherwise). An unfinished sequence at the end is left out too. */
+static void con_write_plain(const char *buf, u32 len)
+{
+	u32 start = 0, i = 0;
+
+	while (i < len) {
+		if (buf[i] != 0x1b) {
+			i++;
+			continue;
+		}
+		console_hw_write(buf + start, i - start);
+		i++;
+		if (i < len && buf[i] == '[') {
+			for (i++; i < len && ((u8)buf[i] < 0x40 || (u8)buf[i] > 0x7e); i++) {
+			}
+		} else {
+			for (; i < len && (u8)buf[i] >= 0x20 && (u8)buf[i] <= 0x2f; i++) {
+			}
+		}
+		i = MIN(i + 1, len); /* the final byte */
+		start = i;
+	}
+	console_hw_write(buf + start, len - start);
+}
+
+/* Puts the focused VM's unfinished line (if any) back on the wire, without its escape
+ * sequences: they were printed once already, and a query (ESC[6n) would be answered again. */
 static void con_restore(void)
 {
 	struct console_vm *v = &con_vms[con_focus];
 
 	if (!con_open && v->len > 0) {
 		con_prefix(con_focus);
-		console_hw_write(v->buf, v->len);
+		con_write_plain(v->buf, v->len);
 		con_open = true;
 	}
 }
@@ -148,7 +186,7 @@ static void con_focused_putc(char c)
 
 	if (!con_open) {
 		con_prefix(con_focus);
-		console_hw_write(v->buf, v->len);
+		con_write_plain(v->buf, v->len);
 		con_open = true;
 	}
 	if (c == '\n') {
@@ -242,6 +280,7 @@ static void con_set_focus(u32 vm)
 {
 	con_interrupt();
 	con_focus = vm;
+	con_vms[vm].told_stopped = false;
 	con_puts("[tessera] console -> ");
 	con_put_name(vm);
 	con_puts("\r\n");
@@ -276,6 +315,12 @@ static void con_list(void)
 		con_put_name(i);
 		if (i == con_focus) {
 			con_puts("*");
+		}
+		const char *st = console_vm_state(i);
+		if (strcmp(st, "running") != 0) {
+			con_puts("(");
+			con_puts(st);
+			con_puts(")");
 		}
 	}
 	con_puts("\r\n");
@@ -316,6 +361,28 @@ static bool con_command(u8 c)
 	return false;
 }
 
+/* After a byte went to VM vm: says once that a VM that is not running takes no input. */
+static void con_rx_result(u32 vm, enum console_rx r)
+{
+	struct console_vm *v = &con_vms[vm];
+
+	if (r != CONSOLE_RX_STOPPED) {
+		v->told_stopped = false;
+		return;
+	}
+	if (!v->told_stopped) {
+		char msg[96];
+
+		v->told_stopped = true;
+		spin_lock(&con_lock);
+		fmt_snprintf(msg, sizeof(msg),
+			     "console: '%s' is %s: input dropped (Ctrl-T l lists VMs)",
+			     console_vm_name(vm), console_vm_state(vm));
+		con_message(msg);
+		spin_unlock(&con_lock);
+	}
+}
+
 void console_input(u8 c)
 {
 	bool send;
@@ -337,6 +404,6 @@ void console_input(u8 c)
 	}
 	spin_unlock(&con_lock);
 	if (send) {
-		console_vm_rx(vm, c);
+		con_rx_result(vm, console_vm_rx(vm, c));
 	}
 }

@@ -100,8 +100,12 @@ void health_failure(struct vm *vm, enum vm_stop_cause cause)
 			vm_reset(vm);
 			return;
 		}
-		vm_stop(vm, cause);
-		vm->restart_at = arch_counter() + ms_to_ticks(delay_ms);
+		vm_stop_for_restart(vm, cause, arch_counter() + ms_to_ticks(delay_ms));
+		if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_STOPPED ||
+		    !__atomic_load_n(&vm->restart_at, __ATOMIC_ACQUIRE)) {
+			return; /* someone else stopped or reset it first: theirs is the last word
+				 */
+		}
 		if (on_home_cpu(vm)) {
 			health_arm(vm);
 		} else {

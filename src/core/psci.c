@@ -39,11 +39,22 @@ static s64 psci_cpu_on(struct vcpu *vc, u64 mpidr, u64 entry, u64 ctx)
 	if (!entry_valid(vc, entry)) {
 		return PSCI_RET_INVALID_ADDRESS;
 	}
+	/* Claim first, then write the entry point, then publish: a CPU_ON that loses the claim
+	 * (the target is pending or on) must not touch the winner's entry point, and the
+	 * target's CPU reads it only after it sees ON_PENDING (release/acquire). A VM stop or
+	 * reset in between turns the claim into STOPPED: then nothing is published. */
+	if (!__atomic_compare_exchange_n(&t->state, &expected, VCPU_ON_CLAIMED, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		return expected == VCPU_ON_PENDING || expected == VCPU_ON_CLAIMED
+			   ? PSCI_RET_ON_PENDING
+			   : PSCI_RET_ALREADY_ON;
+	}
 	t->on_entry = entry;
 	t->on_ctx = ctx;
+	expected = VCPU_ON_CLAIMED;
 	if (!__atomic_compare_exchange_n(&t->state, &expected, VCPU_ON_PENDING, false,
-					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
-		return expected == VCPU_ON_PENDING ? PSCI_RET_ON_PENDING : PSCI_RET_ALREADY_ON;
+					 __ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+		return PSCI_RET_DENIED; /* its VM is being stopped or reset */
 	}
 	cpu_request(t->pcpu, CPU_REQ_WAKE);
 	return PSCI_RET_SUCCESS;
@@ -60,6 +71,7 @@ static s64 psci_affinity_info(struct vcpu *vc, u64 mpidr, u64 level)
 	case VCPU_RUNNING:
 		return 0;
 	case VCPU_ON_PENDING:
+	case VCPU_ON_CLAIMED:
 		return 2;
 	default:
 		return 1;

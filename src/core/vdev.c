@@ -11,18 +11,6 @@
 #include "virtio_mmio.h"
 #include "vm.h"
 
-/* Physical RX interrupt masked because the focused VM's receive FIFO was full. */
-static bool rx_throttled;
-
-/* True if the VM with console focus can take another byte (or would drop it anyway). */
-static bool console_rx_room(void)
-{
-	struct vm *vm = vm_by_id(console_focus());
-
-	return !vm || vm->state != VM_RUNNING ||
-	       __atomic_load_n(&vm->uart.rx_count, __ATOMIC_RELAXED) < VPL011_FIFO;
-}
-
 static bool in_window(ipa_t ipa, u32 size, ipa_t base, u64 len)
 {
 	return ipa >= base && ipa - base < len && size <= len - (ipa - base);
@@ -47,13 +35,6 @@ bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val)
 	if (in_window(ipa, size, GUEST_UART_BASE, GUEST_UART_SIZE)) {
 		bool ok = vpl011_access(&vm->uart, ipa - GUEST_UART_BASE, size, write, val);
 		vdev_uart_update_irq(vm);
-		if (!write && ipa == GUEST_UART_BASE &&
-		    __atomic_load_n(&rx_throttled, __ATOMIC_ACQUIRE) && console_rx_room()) {
-			/* The guest drained its FIFO: take input again (CPU 0 gets the interrupt).
-			 */
-			__atomic_store_n(&rx_throttled, false, __ATOMIC_RELEASE);
-			pl011_rx_irq_enable(true);
-		}
 		return ok;
 	}
 	/* Virtio links (docs/VIRTIO.md): windows outside the emulated device window. */
@@ -74,10 +55,12 @@ static void *vdev_vlink_xlate(u32 vm_id, u64 gpa, u64 size)
 	return (void *)(uintptr_t)pa;
 }
 
+/* From either end's CPU (the pump runs on whichever VM notified): the lifecycle protocol. */
 static void vdev_vlink_irq(u32 vm_id, u32 intid, bool level)
 {
-	if (vm_id < vm_count) {
+	if (vm_id < vm_count && vm_access_begin(&vms[vm_id])) {
 		vgic_set_level(&vms[vm_id].vgic, 0, intid, level);
+		vm_access_end(&vms[vm_id]);
 	}
 }
 
@@ -99,7 +82,9 @@ void vdev_virtio_reset(struct vm *vm)
 	vlink_vm_reset(vm->id);
 }
 
-/* A physical pass-through SPI fired on this CPU: hand it to its VM's vGIC. */
+/* A physical pass-through SPI fired on this CPU: hand it to its VM's vGIC. Its vCPU may be
+ * parked and the VM being reset by another CPU: the lifecycle protocol. For a VM that is
+ * not live, false: the caller deactivates it, so it does not stay active for ever. */
 bool vdev_hw_spi(u32 intid)
 {
 	if (intid < 32 || intid >= 32 + VGIC_MAX_SPIS) {
@@ -110,11 +95,18 @@ bool vdev_hw_spi(u32 intid)
 
 		for (u32 d = 0; d < cfg->dev_count; d++) {
 			for (u32 k = 0; k < cfg->devs[d].irq_count; k++) {
-				if (cfg->devs[d].irqs[k] == intid) {
-					vgic_hw_irq(&vms[i].vgic,
-						    vms[i].vgic.spi[intid - 32].target, intid);
-					return true;
+				if (cfg->devs[d].irqs[k] != intid) {
+					continue;
 				}
+				if (!vm_access_begin(&vms[i])) {
+					return false;
+				}
+				vgic_hw_irq(&vms[i].vgic,
+					    __atomic_load_n(&vms[i].vgic.spi[intid - 32].target,
+							    __ATOMIC_RELAXED),
+					    intid);
+				vm_access_end(&vms[i]);
+				return true;
 			}
 		}
 	}
@@ -133,28 +125,44 @@ u32 console_vm_count(void)
 	return vm_count;
 }
 
-void console_vm_rx(u32 vm_id, u8 c)
+const char *console_vm_state(u32 vm_id)
+{
+	static const char *const names[] = {"running", "stopped", "resetting", "paused"};
+	u32 st = vm_id < vm_count ? __atomic_load_n(&vms[vm_id].state, __ATOMIC_RELAXED) : 0;
+
+	return st < ARRAY_SIZE(names) ? names[st] : "?";
+}
+
+/* Console input runs on the CPU that takes the UART interrupt, whatever VM has the focus:
+ * the lifecycle protocol. A VM that is stopped (or being reset) takes nothing. */
+enum console_rx console_vm_rx(u32 vm_id, u8 c)
 {
 	struct vm *vm = vm_by_id(vm_id);
+	bool ok;
 
-	if (vm && vm->state == VM_RUNNING) {
-		vpl011_rx(&vm->uart, c);
-		vdev_uart_update_irq(vm);
+	if (!vm || !vm_access_begin(vm)) {
+		return CONSOLE_RX_STOPPED;
 	}
+	ok = vpl011_rx(&vm->uart, c);
+	vdev_uart_update_irq(vm);
+	vm_access_end(vm);
+	return ok ? CONSOLE_RX_OK : CONSOLE_RX_DROPPED;
 }
+
+/* Bytes per interrupt: a paste cannot keep this CPU from its own vCPU for long; what is
+ * left keeps the UART's receive interrupt asserted and is taken right after. */
+#define CONSOLE_RX_BATCH 256
 
 void console_poll_input(void)
 {
+	/* Never throttled: every byte is read at once and goes to the focused VM (which keeps
+	 * up to VPL011_BACKLOG bytes it has not read yet) or is dropped and counted there,
+	 * so input can never stop, whatever a VM does, and the hotkeys always work. The
+	 * receive-timeout and error interrupts are cleared first: one that comes with a byte
+	 * arriving while we drain is raised again. The receive interrupt itself follows
+	 * the FIFO level (PL011 TRM 3.4.3): clearing it while bytes remain would lose it. */
 	pl011_irq_ack();
-	/* Bounded: a flood of input cannot keep this CPU away from its vCPU. Flow control:
-	 * while the focused VM's FIFO is full, leave bytes in the UART (QEMU then stops
-	 * reading its input) instead of dropping them as an overrun would. */
-	for (u32 n = 0; n < 64; n++) {
-		if (!console_rx_room()) {
-			__atomic_store_n(&rx_throttled, true, __ATOMIC_RELEASE);
-			pl011_rx_irq_enable(false);
-			return;
-		}
+	for (u32 n = 0; n < CONSOLE_RX_BATCH; n++) {
 		int c = pl011_getc();
 
 		if (c < 0) {

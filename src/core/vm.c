@@ -135,23 +135,6 @@ static int vm_load(struct vm *vm, bool scrub)
 	return 0;
 }
 
-static void vm_devices_reset(struct vm *vm)
-{
-	u32 pcpus[CONFIG_MAX_VCPUS];
-
-	for (u32 v = 0; v < vm->vcpu_count; v++) {
-		pcpus[v] = vm->cfg->cpus[v];
-	}
-	vgic_init(&vm->vgic, vm->vgic_cpus, vm->vcpu_count, pcpus);
-	for (u32 d = 0; d < vm->cfg->dev_count; d++) {
-		for (u32 i = 0; i < vm->cfg->devs[d].irq_count; i++) {
-			vgic_assign_hw_spi(&vm->vgic, vm->cfg->devs[d].irqs[i]);
-		}
-	}
-	vpl011_init(&vm->uart, vm->id);
-	vdev_virtio_reset(vm);
-}
-
 static void vm_boot_vcpus(struct vm *vm)
 {
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
@@ -191,6 +174,7 @@ int vm_create_all(const void *pack, struct config_error *err)
 	for (u32 i = 0; i < vm_count; i++) {
 		struct vm *vm = &vms[i];
 
+		vm_devices_create(vm);
 		for (u32 v = 0; v < vm->vcpu_count; v++) {
 			vm->vcpus[v].vm = vm;
 			vm->vcpus[v].id = v;
@@ -264,13 +248,29 @@ bool vm_vcpu_runnable(const struct vcpu *vc)
 	       __atomic_load_n(&vc->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING;
 }
 
-/* Stops every vCPU of vm and waits until each CPU has left the guest. */
+/* Stops every vCPU of vm and waits until each CPU has left the guest and every access from
+ * outside has ended. A vCPU of vm on this CPU (a self-reset: we are in its trap) is parked
+ * here, before its vGIC is reset: its list registers must not carry the old run's
+ * interrupts into the new one. */
 static bool vm_quiesce(struct vm *vm)
 {
+	u32 self = arch_cpu_current();
+
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
-		__atomic_store_n(&vm->vcpus[v].state, VCPU_STOPPED, __ATOMIC_RELEASE);
+		__atomic_store_n(&vm->vcpus[v].state, VCPU_STOPPED, __ATOMIC_SEQ_CST);
 	}
-	return vm_wait_parked(vm);
+	for (u32 v = 0; v < vm->vcpu_count; v++) {
+		struct vcpu *vc = &vm->vcpus[v];
+
+		if (vc->pcpu == self && !__atomic_load_n(&vc->parked, __ATOMIC_ACQUIRE)) {
+			arch_vcpu_park(vc);
+		}
+	}
+	if (!vm_wait_parked(vm)) {
+		return false;
+	}
+	vm_wait_users(vm);
+	return true;
 }
 
 static bool restart_pending(void)
@@ -293,19 +293,19 @@ static bool all_stopped(void)
 	return true;
 }
 
-/* Claims the VM for a state change: only one CPU may stop or reset it at a time. */
-static bool vm_claim(struct vm *vm, u32 from, u32 to)
+void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 {
-	return __atomic_compare_exchange_n(&vm->state, &from, to, false, __ATOMIC_ACQ_REL,
-					   __ATOMIC_ACQUIRE);
+	vm_stop_for_restart(vm, cause, 0);
 }
 
-void vm_stop(struct vm *vm, enum vm_stop_cause cause)
+void vm_stop_for_restart(struct vm *vm, enum vm_stop_cause cause, u64 restart_at)
 {
 	if (!vm_claim(vm, VM_RUNNING, VM_RESETTING)) {
 		return;
 	}
 	vm->stop_cause = cause;
+	/* Pending before the VM counts as stopped: a sole VM's restart is not a power-off. */
+	__atomic_store_n(&vm->restart_at, restart_at, __ATOMIC_SEQ_CST);
 	if (!vm_quiesce(vm)) {
 		/* Stays claimed (resetting): nothing may reload memory a vCPU still runs on. */
 		vm->stuck = true;
@@ -332,8 +332,7 @@ void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 static int vm_reload_boot(struct vm *vm)
 {
 	console_vm_flush(vm->id);
-	chan_vm_quiesce(vm); /* no other VM's notify may be inside the vGIC we reinitialise */
-	vm_devices_reset(vm);
+	vm_devices_reset(vm); /* quiesced: no vCPU runs, no access from outside is in flight */
 	if (vm_load(vm, true) != 0) {
 		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
 		console_printf("VM %u '%s': reload failed, stopped\n", vm->id, vm->cfg->name);

@@ -114,7 +114,9 @@ void pl011_irq_ack(void)
 	if (!pl011_base) {
 		return;
 	}
-	/* RX clears itself once the FIFO is read below its trigger level; the
-	 * timeout and error interrupts are cleared here. */
-	pl011_write_reg(UARTICR, INT_RX | INT_RT | INT_ERR);
+	/* Not RX: it follows the FIFO level and clears itself once the FIFO is read below
+	 * its trigger level (TRM 3.4.3). Clearing it by hand while bytes remain (QEMU raises
+	 * it only when a byte arrives at an empty FIFO) would leave a full FIFO that never
+	 * interrupts again, and QEMU would stop reading its input for good. */
+	pl011_write_reg(UARTICR, INT_RT | INT_ERR);
 }

@@ -13,6 +13,16 @@
 u32 arch_cpu_current(void);
 /* Sends the hypervisor IPI to a physical CPU so it looks at its requests. */
 void arch_cpu_kick(u32 pcpu);
+/* One iteration of a wait for another CPU (a hint: yield to an SMT sibling or, under
+ * emulation, to the other vCPU threads). */
+static inline void arch_cpu_relax(void)
+{
+#ifndef TESSERA_HOST
+	__asm__ volatile("yield" ::: "memory");
+#else
+	__asm__ volatile("" ::: "memory");
+#endif
+}
 
 /*
  * GICv3 virtual CPU interface of the current physical CPU (ICH_*_EL2, GICv3

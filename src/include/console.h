@@ -40,7 +40,14 @@ int console_set_focus(u32 vm_id);
  */
 const char *console_vm_name(u32 vm_id);
 u32 console_vm_count(void);
-void console_vm_rx(u32 vm_id, u8 c);
+/* "running", "stopped", "resetting" or "paused" (lock held: reads the state only). */
+const char *console_vm_state(u32 vm_id);
+enum console_rx {
+	CONSOLE_RX_OK,	    /* queued for the VM */
+	CONSOLE_RX_DROPPED, /* the VM's input backlog is full: dropped and counted there */
+	CONSOLE_RX_STOPPED, /* the VM is not running: nothing takes input */
+};
+enum console_rx console_vm_rx(u32 vm_id, u8 c);
 void console_poll_input(void);
 
 #endif

@@ -22,7 +22,8 @@ void pl011_flush(void);
 int pl011_getc(void);
 /* Unmasks (or masks) the receive and receive-timeout interrupts. */
 void pl011_rx_irq_enable(bool enable);
-/* Clears the latched interrupts (receive timeout, errors). */
+/* Clears the latched interrupts (receive timeout, errors); not the receive interrupt,
+ * which follows the RX FIFO level. */
 void pl011_irq_ack(void);
 
 #endif

@@ -86,7 +86,11 @@ struct vgic {
 	u32 raised_words;
 };
 
-/* Sets everything to its reset state (also used on VM restart). */
+/* Initialises the lock, then as vgic_init: once, before anything can reach g. */
+void vgic_create(struct vgic *g, struct vgic_cpu *cpus, u32 vcpu_count, const u32 *pcpus);
+/* Sets everything but the lock to its reset state (VM reset): the caller guarantees that no
+ * other CPU touches g meanwhile (the lifecycle protocol, vm.h), but the lock is left as
+ * it is and taken, never re-initialised. */
 void vgic_init(struct vgic *g, struct vgic_cpu *cpus, u32 vcpu_count, const u32 *pcpus);
 /* Marks an SPI as passed through (physical INTID == virtual INTID). */
 void vgic_assign_hw_spi(struct vgic *g, u32 intid);

@@ -6,7 +6,20 @@
  * are never switched. Only the general registers are saved on a trap.
  *
  * VM state changes are claimed with compare-and-swap (one CPU at a time);
- * lock order (outer first): vgic.lock, console lock.
+ * lock order (outer first): link lock (virtio), vgic.lock / uart lock, console lock.
+ *
+ * Lifecycle protocol (docs/ARCHITECTURE.md, "Concurrency"). A CPU touches a VM's devices
+ * and vGIC in two ways only:
+ * - as one of that VM's vCPUs, in a trap on its own CPU: a stop or reset of the VM first
+ *   waits until every vCPU has left the guest and its trap (vcpu.parked);
+ * - from anywhere else (another VM's CPU: channels, virtio links; the console input
+ *   interrupt; a pass-through or timer interrupt taken while the vCPU is parked): inside
+ *   vm_access_begin() .. vm_access_end(), which admits it only while the VM is RUNNING or
+ *   PAUSED. A stop or reset first moves the VM out of those states (vm_claim), then waits
+ *   until no access is in flight (vm->users == 0), and only then resets devices.
+ * Sections are short and never wait for another CPU, and no lifecycle operation (stop,
+ * reset, restart, pause) is called inside one, so the wait always ends. No lock is ever
+ * re-initialised after creation (vgic_create, vpl011_create): resets take it instead.
  */
 #ifndef TESSERA_VM_H
 #define TESSERA_VM_H
@@ -32,6 +45,7 @@ enum vcpu_state {
 	VCPU_ON_PENDING, /* CPU_ON accepted, its CPU has not entered it yet */
 	VCPU_RUNNING,	 /* owned by its CPU, in the guest or handling a trap */
 	VCPU_STOPPED,	 /* VM stopped: not runnable until the VM is reset */
+	VCPU_ON_CLAIMED, /* a CPU_ON won the claim and is writing the entry point (psci.c) */
 };
 
 /* Why a VM stopped, as the hypervisor saw it (the guest's own account is exit_reason). */
@@ -114,7 +128,7 @@ struct vm {
 	struct vcpu vcpus[CONFIG_MAX_VCPUS];
 	struct vm_stats stats;
 	struct vm_chan chans[CONFIG_MAX_CHANS];
-	u32 chan_raising; /* notifies from other CPUs in flight into this VM's vGIC */
+	u32 users; /* accesses in flight from outside its vCPUs (vm_access_begin) */
 };
 
 /* Per physical CPU. TPIDR_EL2 points here; vectors.S reads 'vcpu' at offset 0. */
@@ -141,6 +155,37 @@ extern struct platform system_platform;
 
 struct cpu *cpu_this(void);
 
+/* Lifecycle protocol (above): true if vm may be touched now; then vm_access_end() after.
+ * Dekker with vm_claim(): both sides store, then load, sequentially consistent. */
+static inline bool vm_access_begin(struct vm *vm)
+{
+	u32 st;
+
+	__atomic_fetch_add(&vm->users, 1, __ATOMIC_SEQ_CST);
+	st = __atomic_load_n(&vm->state, __ATOMIC_SEQ_CST);
+	if (st == VM_RUNNING || st == VM_PAUSED) {
+		return true;
+	}
+	__atomic_fetch_sub(&vm->users, 1, __ATOMIC_RELEASE);
+	return false;
+}
+
+static inline void vm_access_end(struct vm *vm)
+{
+	__atomic_fetch_sub(&vm->users, 1, __ATOMIC_RELEASE);
+}
+
+/* core/lifecycle.c: the protocol's other half (host-tested: tests/unit/test_lifecycle.c). */
+/* Claims vm for a state change from -> to (compare-and-swap, sequentially consistent): only
+ * one CPU stops, resets, pauses or resumes a VM at a time. */
+bool vm_claim(struct vm *vm, u32 from, u32 to);
+/* After a claim out of RUNNING/PAUSED: waits until no access section is in flight. */
+void vm_wait_users(struct vm *vm);
+/* Once, at creation: the devices' locks, then their reset state. */
+void vm_devices_create(struct vm *vm);
+/* A quiesced VM's vGIC, UART and virtio devices back to their reset state (locks kept). */
+void vm_devices_reset(struct vm *vm);
+
 /* core/vm.c */
 int vm_create_all(const void *pack, struct config_error *err);
 void vm_reset(struct vm *vm);
@@ -152,6 +197,9 @@ int vm_resume(struct vm *vm);
 /* True if this vCPU may run now (its own state and its VM's). */
 bool vm_vcpu_runnable(const struct vcpu *vc);
 void vm_stop(struct vm *vm, enum vm_stop_cause cause);
+/* As vm_stop, for a health policy restart: the restart is pending (restart_at, counter
+ * value) from the moment the VM stops, so stopping the last running VM does not power off. */
+void vm_stop_for_restart(struct vm *vm, enum vm_stop_cause cause, u64 restart_at);
 void vm_vcpu_entry_state(struct vcpu *vc, u64 pc, u64 x0);
 struct vm *vm_by_id(u32 id);
 
@@ -174,8 +222,6 @@ bool hypercall_fast(struct vcpu *vc);
 void chan_vm_init(struct vm *vm);
 /* TESSERA_HC_CHANNEL_NOTIFY: raises every other end's SPI; TESSERA_OK/INVALID/DENIED. */
 s64 chan_notify(struct vm *vm, u64 id);
-/* Before a VM's vGIC is reinitialised: waits out notifies into it (state is not RUNNING). */
-void chan_vm_quiesce(struct vm *vm);
 
 /* core/vdev.c: emulated MMIO. Returns false if nothing is there (caller aborts). */
 bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val);

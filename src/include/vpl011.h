@@ -13,21 +13,31 @@
 #include "types.h"
 
 #define VPL011_FIFO 32
+/* Console input waiting behind a full RX FIFO: a 4 KiB paste reaches the guest as fast as
+ * it reads; what does not fit here either is dropped and counted (rx_dropped). */
+#define VPL011_BACKLOG 4096
 
 struct vpl011 {
-	spinlock_t lock;
+	spinlock_t lock; /* first: vpl011_init resets everything after it */
 	u32 vm_id;
 	u32 cr, lcr_h, ibrd, fbrd, ifls, imsc, ris, dmacr, ilpr;
 	u32 rsr; /* UARTRSR error flags (only OE is ever set: RX FIFO overrun) */
 	u8 rx[VPL011_FIFO];
 	u32 rx_head, rx_count;
-	u64 tx_bytes, rx_bytes, rx_dropped;
+	u32 bl_head, bl_count; /* backlog ring */
+	u64 tx_bytes, rx_bytes;
+	u64 rx_dropped; /* console input bytes the VM could not take (FIFO and backlog full) */
+	u8 backlog[VPL011_BACKLOG];
 };
 
+/* Initialises the lock, then as vpl011_init: once, before anything can reach u. */
+void vpl011_create(struct vpl011 *u, u32 vm_id);
+/* Reset state (VM reset): everything but the lock, which is taken, never re-initialised. */
 void vpl011_init(struct vpl011 *u, u32 vm_id);
 /* Returns false only for accesses that must abort (none today: unknown offsets are RAZ/WI). */
 bool vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val);
-/* Queues a received byte; returns false if the FIFO is full (byte dropped, as hardware). */
+/* Console input: into the RX FIFO, or behind it into the backlog (moved into the FIFO as the
+ * guest reads UARTDR); false if both are full (byte dropped, counted, overrun flagged). */
 bool vpl011_rx(struct vpl011 *u, u8 c);
 bool vpl011_irq_level(struct vpl011 *u);
 

@@ -138,10 +138,21 @@ void vgic_spi_route(struct vgic *g, u32 intid, u64 route)
 	vgic_irq_changed(g, 0, intid, irq);
 }
 
+_Static_assert(__builtin_offsetof(struct vgic, lock) == 0, "vgic_init skips the lock at the start");
+
+void vgic_create(struct vgic *g, struct vgic_cpu *cpus, u32 vcpu_count, const u32 *pcpus)
+{
+	spin_init(&g->lock);
+	vgic_init(g, cpus, vcpu_count, pcpus);
+}
+
 void vgic_init(struct vgic *g, struct vgic_cpu *cpus, u32 vcpu_count, const u32 *pcpus)
 {
-	memset(g, 0, sizeof(*g));
-	spin_init(&g->lock);
+	/* Everything but the lock: a lock is initialised once, when nothing can reach it
+	 * (vgic_create); re-initialising one that another CPU holds corrupts it. Held here
+	 * so that a caller who broke the lifecycle protocol serialises instead of racing. */
+	spin_lock(&g->lock);
+	memset((u8 *)g + sizeof(g->lock), 0, sizeof(*g) - sizeof(g->lock));
 	if (!cpus) {
 		vcpu_count = 0;
 	}
@@ -163,6 +174,7 @@ void vgic_init(struct vgic *g, struct vgic_cpu *cpus, u32 vcpu_count, const u32 
 	for (u32 i = 0; i < VGIC_MAX_SPIS; i++) {
 		g->spi[i].lr = VGIC_NO_LR;
 	}
+	spin_unlock(&g->lock);
 }
 
 void vgic_assign_hw_spi(struct vgic *g, u32 intid)

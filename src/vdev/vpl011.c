@@ -31,6 +31,7 @@
  * lock-order problem.
  */
 #include "vpl011.h"
+#include "lib.h"
 
 /* Register offsets (TRM table 3-1). */
 #define UARTDR	     0x000
@@ -78,25 +79,25 @@
 static const u8 vpl011_periph_id[4] = {0x11, 0x10, 0x34, 0x00};
 static const u8 vpl011_pcell_id[4] = {0x0d, 0xf0, 0x05, 0xb1};
 
-void vpl011_init(struct vpl011 *u, u32 vm_id)
+_Static_assert(__builtin_offsetof(struct vpl011, lock) == 0, "vpl011_init skips the lock");
+
+void vpl011_create(struct vpl011 *u, u32 vm_id)
 {
 	spin_init(&u->lock);
+	vpl011_init(u, vm_id);
+}
+
+void vpl011_init(struct vpl011 *u, u32 vm_id)
+{
+	/* Not the lock: another CPU may be about to take it (console input). The backlog
+	 * bytes need no clearing: only bl_count of them are ever read. */
+	spin_lock(&u->lock);
+	memset((u8 *)u + sizeof(u->lock), 0,
+	       __builtin_offsetof(struct vpl011, backlog) - sizeof(u->lock));
 	u->vm_id = vm_id;
 	u->cr = CR_RESET;
-	u->lcr_h = 0;
-	u->ibrd = 0;
-	u->fbrd = 0;
 	u->ifls = IFLS_RESET;
-	u->imsc = 0;
-	u->ris = 0;
-	u->dmacr = 0;
-	u->ilpr = 0;
-	u->rsr = 0;
-	u->rx_head = 0;
-	u->rx_count = 0;
-	u->tx_bytes = 0;
-	u->rx_bytes = 0;
-	u->rx_dropped = 0;
+	spin_unlock(&u->lock);
 }
 
 /* Raw interrupt status: latched bits plus the RX-FIFO-level ones. Lock held. */
@@ -124,6 +125,17 @@ static bool vpl011_rx_push(struct vpl011 *u, u8 c)
 	u->rx_count++;
 	u->rx_bytes++;
 	return true;
+}
+
+/* Lock held. The guest took a byte: the oldest backlog byte moves into the FIFO. */
+static void vpl011_refill(struct vpl011 *u)
+{
+	if (u->bl_count > 0 && u->rx_count < VPL011_FIFO) {
+		u->rx[(u->rx_head + u->rx_count) % VPL011_FIFO] = u->backlog[u->bl_head];
+		u->rx_count++;
+		u->bl_head = (u->bl_head + 1) % VPL011_BACKLOG;
+		u->bl_count--;
+	}
 }
 
 /* Value of a plain read/write register (reads and sub-word merges); 0 for the others. */
@@ -164,6 +176,7 @@ static u32 vpl011_read_reg(struct vpl011 *u, u32 reg, bool pop)
 		c = u->rx[u->rx_head];
 		u->rx_head = (u->rx_head + 1) % VPL011_FIFO;
 		u->rx_count--;
+		vpl011_refill(u);
 		return c;
 	}
 	case UARTRSR:
@@ -290,10 +303,18 @@ bool vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val)
 
 bool vpl011_rx(struct vpl011 *u, u8 c)
 {
-	bool ok;
+	bool ok = true;
 
 	spin_lock(&u->lock);
-	ok = vpl011_rx_push(u, c);
+	if ((u->bl_count > 0 || u->rx_count >= VPL011_FIFO) && u->bl_count < VPL011_BACKLOG) {
+		/* Behind the FIFO, in order: nothing overtakes what is already waiting. */
+		u->backlog[(u->bl_head + u->bl_count) % VPL011_BACKLOG] = c;
+		u->bl_count++;
+		u->rx_bytes++;
+	} else {
+		/* Into the FIFO; or, with FIFO and backlog full: dropped, counted, overrun. */
+		ok = vpl011_rx_push(u, c);
+	}
 	spin_unlock(&u->lock);
 	return ok;
 }

@@ -86,6 +86,8 @@ static void setup(u32 nlr)
 	fake_arch_reset();
 	fake_lr_count = nlr;
 	memset(&a, GUARD, sizeof(a));
+	spin_init(&a.g.lock); /* once, as vgic_create: a reset (vgic_init) keeps the lock */
+	spin_init(&a.n.lock);
 	vm_reset();
 	vgic_init(&a.n, a.ncpus, NV, npcpus);
 	vgic_assign_hw_spi(&a.n, 100);

@@ -7,7 +7,7 @@
 #include "arch.h"
 #include "vpl011.h"
 
-u32 fake_cpu;
+_Thread_local u32 fake_cpu;
 u32 fake_lr_count = 4;
 u64 fake_lr[FAKE_MAX_CPUS][FAKE_MAX_LRS];
 u64 fake_hcr[FAKE_MAX_CPUS];
@@ -50,8 +50,15 @@ void fake_arch_reset(void)
 
 static void gic_log(enum fake_gic_op op, u32 intid, u32 arg)
 {
-	if (fake_gic_log_len < FAKE_LOG_MAX) {
-		struct fake_gic_call *e = &fake_gic_log[fake_gic_log_len++];
+	/* Atomic: threads playing different CPUs log concurrently (test_lifecycle). */
+	u32 n = __atomic_fetch_add(&fake_gic_log_len, 1, __ATOMIC_RELAXED);
+
+	if (n >= FAKE_LOG_MAX) {
+		__atomic_fetch_sub(&fake_gic_log_len, 1, __ATOMIC_RELAXED); /* full: capped */
+		return;
+	}
+	{
+		struct fake_gic_call *e = &fake_gic_log[n];
 
 		e->op = op;
 		e->intid = intid;
@@ -99,10 +106,11 @@ u32 arch_cpu_current(void)
 
 void arch_cpu_kick(u32 pcpu)
 {
-	if (fake_kick_count < FAKE_LOG_MAX) {
-		fake_kicks[fake_kick_count] = pcpu;
+	u32 n = __atomic_fetch_add(&fake_kick_count, 1, __ATOMIC_RELAXED);
+
+	if (n < FAKE_LOG_MAX) {
+		fake_kicks[n] = pcpu;
 	}
-	fake_kick_count++;
 }
 
 u32 arch_gic_lr_count(void)
@@ -112,13 +120,13 @@ u32 arch_gic_lr_count(void)
 
 u64 arch_gic_lr_read(u32 idx)
 {
-	fake_ich_accesses++;
+	__atomic_fetch_add(&fake_ich_accesses, 1, __ATOMIC_RELAXED);
 	return idx < lr_count() ? fake_lr[cpu_idx()][idx] : 0;
 }
 
 void arch_gic_lr_write(u32 idx, u64 val)
 {
-	fake_ich_accesses++;
+	__atomic_fetch_add(&fake_ich_accesses, 1, __ATOMIC_RELAXED);
 	if (idx < lr_count()) {
 		fake_lr[cpu_idx()][idx] = val;
 	}
@@ -129,7 +137,7 @@ u32 arch_gic_elrsr(void)
 {
 	u32 m = 0;
 
-	fake_ich_accesses++;
+	__atomic_fetch_add(&fake_ich_accesses, 1, __ATOMIC_RELAXED);
 
 	for (u32 i = 0; i < lr_count(); i++) {
 		u64 v = fake_lr[cpu_idx()][i];
@@ -146,7 +154,7 @@ u32 arch_gic_eisr(void)
 {
 	u32 m = 0;
 
-	fake_ich_accesses++;
+	__atomic_fetch_add(&fake_ich_accesses, 1, __ATOMIC_RELAXED);
 
 	for (u32 i = 0; i < lr_count(); i++) {
 		u64 v = fake_lr[cpu_idx()][i];
@@ -164,7 +172,7 @@ u32 arch_gic_misr(void)
 	u64 hcr = fake_hcr[cpu_idx()];
 	u32 valid = 0, pending = 0, m = 0;
 
-	fake_ich_accesses++;
+	__atomic_fetch_add(&fake_ich_accesses, 1, __ATOMIC_RELAXED);
 
 	for (u32 i = 0; i < lr_count(); i++) {
 		u64 st = LR_STATE(fake_lr[cpu_idx()][i]);
@@ -186,13 +194,13 @@ u32 arch_gic_misr(void)
 
 u64 arch_gic_hcr_read(void)
 {
-	fake_ich_accesses++;
+	__atomic_fetch_add(&fake_ich_accesses, 1, __ATOMIC_RELAXED);
 	return fake_hcr[cpu_idx()];
 }
 
 void arch_gic_hcr_write(u64 val)
 {
-	fake_ich_accesses++;
+	__atomic_fetch_add(&fake_ich_accesses, 1, __ATOMIC_RELAXED);
 	fake_hcr[cpu_idx()] = val;
 }
 

@@ -15,8 +15,8 @@
 #define FAKE_LOG_MAX  1024
 
 /* arch_cpu_current() returns fake_cpu; LR/HCR accessors act on fake_cpu's bank. */
-extern u32 fake_cpu;
-extern u32 fake_lr_count; /* default 4, at most FAKE_MAX_LRS */
+extern _Thread_local u32 fake_cpu; /* per thread: a thread plays one physical CPU */
+extern u32 fake_lr_count;	   /* default 4, at most FAKE_MAX_LRS */
 extern u64 fake_lr[FAKE_MAX_CPUS][FAKE_MAX_LRS];
 extern u64 fake_hcr[FAKE_MAX_CPUS];
 /* Calls of the ICH_* accessors (LRs, ELRSR, EISR, MISR, HCR), to prove fast paths. */

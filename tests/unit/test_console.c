@@ -18,6 +18,7 @@
 #define console_vm_name	 ut_console_vm_name
 #define console_vm_count ut_console_vm_count
 #define console_vm_rx	 ut_console_vm_rx
+#define console_vm_state ut_console_vm_state
 #include "../../src/core/console.c"
 
 #include <string.h>
@@ -54,15 +55,28 @@ u32 console_vm_count(void)
 	return vm_total;
 }
 
-void console_vm_rx(u32 vm_id, u8 c)
+static const char *vm_state[CONFIG_MAX_VMS];
+
+const char *console_vm_state(u32 vm_id)
+{
+	CHECK(vm_id < CONFIG_MAX_VMS);
+	return vm_id < CONFIG_MAX_VMS && vm_state[vm_id] ? vm_state[vm_id] : "running";
+}
+
+enum console_rx console_vm_rx(u32 vm_id, u8 c)
 {
 	/* Delivered without the console lock: the VM's UART may print from here. */
 	CHECK(con_lock.next == con_lock.owner);
+	if (vm_id < CONFIG_MAX_VMS && vm_state[vm_id] && strcmp(vm_state[vm_id], "running") != 0 &&
+	    strcmp(vm_state[vm_id], "paused") != 0) {
+		return CONSOLE_RX_STOPPED;
+	}
 	if (rx_n < ARRAY_SIZE(rx_vm)) {
 		rx_vm[rx_n] = vm_id;
 		rx_c[rx_n] = c;
 	}
 	rx_n++;
+	return CONSOLE_RX_OK;
 }
 
 static void setup(void)
@@ -77,6 +91,9 @@ static void setup(void)
 	vm_names[2] = "gamma";
 	for (u32 i = 3; i < CONFIG_MAX_VMS; i++) {
 		vm_names[i] = NULL;
+	}
+	for (u32 i = 0; i < CONFIG_MAX_VMS; i++) {
+		vm_state[i] = NULL;
 	}
 }
 
@@ -299,8 +316,76 @@ static void test_no_vms(void)
 	CHECK_EQ(console_focus(), 7);
 }
 
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = strstr(hay, needle); p; p = strstr(p + 1, needle)) {
+		n++;
+	}
+	return n;
+}
+
+/* Typing to a VM that is not running: said once, again only after the focus moved or the
+ * VM took input again; Ctrl-T l shows the state of VMs that are not running. */
+static void test_stopped_vm_input(void)
+{
+	setup();
+	vm_state[0] = "stopped";
+	input("hello");
+	CHECK_EQ(rx_n, 0);
+	CHECK_OUT("[tessera] console: 'alpha' is stopped: input dropped (Ctrl-T l lists VMs)\r\n");
+	input("more");
+	CHECK_OUT("");
+	input("\x14l");
+	CHECK_OUT("[tessera] console: 1:alpha*(stopped) 2:beta 3:gamma\r\n");
+	vm_state[2] = "paused";
+	input("\x14l");
+	CHECK_OUT("[tessera] console: 1:alpha*(stopped) 2:beta 3:gamma(paused)\r\n");
+	input("\x14"
+	      "2x\x14"
+	      "1y");
+	CHECK_EQ(rx_n, 1); /* x to beta */
+	CHECK(count_of(con_out, "is stopped") == 1);
+	con_out_len = 0;
+	vm_state[0] = NULL; /* restarted: takes input, and would be told again later */
+	input("z");
+	CHECK_EQ(rx_n, 2);
+	vm_state[0] = "resetting";
+	input("w");
+	CHECK(count_of(con_out, "'alpha' is resetting: input dropped") == 1);
+	CHECK(con_lock.next == con_lock.owner);
+}
+
+/* The redraw of the focused VM's unfinished line leaves its escape sequences out: busybox's
+ * prompt asks for the cursor position (ESC[6n), and each repeat would make the terminal type
+ * its answer into the VM. Sequences still reach the wire once, as sent. */
+static void test_redraw_no_escapes(void)
+{
+	setup();
+	vm_puts(0, "\x1b[6n\x1b[1;32mroot# \x1b[0m\x1b(B");
+	CHECK_OUT("[alpha] \x1b[6n\x1b[1;32mroot# \x1b[0m\x1b(B");
+	vm_puts(1, "tick\n");
+	CHECK_OUT("\r\n[beta] tick\r\n[alpha] root# ");
+	vm_puts(1, "tick\n");
+	console_printf("msg");
+	CHECK(count_of(con_out, "\x1b") == 0);
+	CHECK(count_of(con_out, "[alpha] root# ") == 2);
+	con_out_len = 0;
+	/* A complete line of another VM keeps its colours: it is printed once. */
+	vm_puts(2, "\x1b[31mred\x1b[0m\n");
+	CHECK_OUT("\r\n[gamma] \x1b[31mred\x1b[0m\r\n[alpha] root# ");
+	/* An unfinished sequence at the end of the buffer is not redrawn either. */
+	vm_puts(0, "\x1b[12");
+	con_out_len = 0;
+	vm_puts(1, "t\n");
+	CHECK_OUT("\r\n[beta] t\r\n[alpha] root# ");
+}
+
 int main(void)
 {
+	RUN(test_stopped_vm_input);
+	RUN(test_redraw_no_escapes);
 	RUN(test_prefix_lines);
 	RUN(test_interleave);
 	RUN(test_long_line);

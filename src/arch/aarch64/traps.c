@@ -145,8 +145,25 @@ u64 trap_hvc_fast(struct vcpu *vc)
  * request for its vCPU. */
 #define IRQ_BATCH 16
 
-/* Handles the pending physical interrupts on this CPU (at most IRQ_BATCH). */
-static void irq_dispatch(struct vcpu *vc)
+/* vc's own vGIC from this CPU. In a trap (idle false) the vCPU is not parked, so no stop or
+ * reset of its VM can be under way. Idle (parked), another CPU may be resetting the VM:
+ * the lifecycle protocol's access section (vm.h). False: not touched, VM not live. */
+static inline bool irq_own_begin(struct vcpu *vc, bool idle)
+{
+	return !idle || vm_access_begin(vc->vm);
+}
+
+static inline void irq_own_end(struct vcpu *vc, bool idle)
+{
+	if (idle) {
+		vm_access_end(vc->vm);
+	}
+}
+
+/* Handles the pending physical interrupts on this CPU (at most IRQ_BATCH). vc: the vCPU
+ * of this CPU if it is on, else NULL; idle: called from the idle loop, not a trap. Never
+ * inside an access section around lifecycle work (health, management). */
+static inline void irq_dispatch(struct vcpu *vc, bool idle)
 {
 	for (u32 n = 0; n < IRQ_BATCH; n++) {
 		u32 intid = gic_ack();
@@ -155,10 +172,12 @@ static void irq_dispatch(struct vcpu *vc)
 			break;
 		}
 		cpu_this()->irq_count++;
-		if (intid == INTID_VTIMER && vc && vc->state == VCPU_RUNNING) {
+		if (intid == INTID_VTIMER && vc && vc->state == VCPU_RUNNING &&
+		    irq_own_begin(vc, idle)) {
 			/* HW-linked: the guest's EOI deactivates the physical interrupt. */
 			gic_eoi(intid);
 			vgic_hw_irq(&vc->vm->vgic, vc->id, intid);
+			irq_own_end(vc, idle);
 			/* The common case, alone: skip the ack that would read 1023. Anything
 			 * else pending is taken right after the ERET. */
 			return;
@@ -171,8 +190,9 @@ static void irq_dispatch(struct vcpu *vc)
 		gic_deactivate(intid);
 		if (intid == INTID_HYP_TIMER) {
 			health_timer(cpu_this());
-		} else if (intid == INTID_MAINT && vc) {
+		} else if (intid == INTID_MAINT && vc && irq_own_begin(vc, idle)) {
 			vgic_maintenance(&vc->vm->vgic, vc->id);
+			irq_own_end(vc, idle);
 		} else if (intid == system_platform.uart_intid) {
 			console_poll_input();
 		} else {
@@ -190,14 +210,14 @@ void arch_irq_poll(void)
 	if (direct_poll()) {
 		return;
 	}
-	irq_dispatch(vc && vc->state == VCPU_RUNNING ? vc : NULL);
+	irq_dispatch(vc && vc->state == VCPU_RUNNING ? vc : NULL, true);
 }
 
 /* Returns 1 if the vCPU must not resume (vectors.S then saves the rest and idles). */
 u64 trap_irq(struct vcpu *vc)
 {
 	vc->irq_count++;
-	irq_dispatch(vc);
+	irq_dispatch(vc, false);
 	return trap_exit(vc) ? 0 : 1;
 }
 

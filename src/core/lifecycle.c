@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The lifecycle protocol's side of stops and resets (vm.h, docs/ARCHITECTURE.md
+ * "Concurrency"): claim the VM out of the states in which other CPUs may touch it, wait for
+ * the touches in flight, then reset its devices without ever re-initialising a lock. Kept
+ * apart from vm.c (memory, images, stage 2) so the host unit tests run exactly this code
+ * against concurrent accesses under ThreadSanitizer.
+ */
+#include "vm.h"
+
+bool vm_claim(struct vm *vm, u32 from, u32 to)
+{
+	/* Sequentially consistent: the store half of the Dekker pair with vm_access_begin's
+	 * increment-then-load; either the accessor sees the new state, or we see its count. */
+	return __atomic_compare_exchange_n(&vm->state, &from, to, false, __ATOMIC_SEQ_CST,
+					   __ATOMIC_SEQ_CST);
+}
+
+void vm_wait_users(struct vm *vm)
+{
+	/* Every access section is short and never waits for another CPU: this ends. */
+	while (__atomic_load_n(&vm->users, __ATOMIC_SEQ_CST) != 0) {
+		arch_cpu_relax();
+	}
+}
+
+void vm_devices_create(struct vm *vm)
+{
+	vgic_create(&vm->vgic, vm->vgic_cpus, 0, NULL);
+	vpl011_create(&vm->uart, vm->id);
+}
+
+void vm_devices_reset(struct vm *vm)
+{
+	u32 pcpus[CONFIG_MAX_VCPUS];
+
+	for (u32 v = 0; v < vm->vcpu_count; v++) {
+		pcpus[v] = vm->cfg->cpus[v];
+	}
+	vgic_init(&vm->vgic, vm->vgic_cpus, vm->vcpu_count, pcpus);
+	for (u32 d = 0; d < vm->cfg->dev_count; d++) {
+		for (u32 i = 0; i < vm->cfg->devs[d].irq_count; i++) {
+			vgic_assign_hw_spi(&vm->vgic, vm->cfg->devs[d].irqs[i]);
+		}
+	}
+	vpl011_init(&vm->uart, vm->id);
+	vdev_virtio_reset(vm);
+}
