@@ -86,6 +86,10 @@ $(B)/unit/test_lifecycle: SANITIZE := -fsanitize=thread -pthread -Wno-tsan
 $(B)/unit/%: tests/unit/%.c $(UNIT_LIB_C) $(wildcard src/include/*.h tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_LIB_C)
+# Unit tests that compile in a source file outside the unit-test link.
+$(B)/unit/test_console: src/core/console.c
+$(B)/unit/test_mgmt: src/core/mgmt.c
+$(B)/unit/test_vm_dtb: src/core/vm_dtb.c
 
 -include guests/guests.mk
 -include tests/fuzz/fuzz.mk

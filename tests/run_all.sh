@@ -14,7 +14,7 @@
 #   console-paste tests/system/console_paste.sh (4 KiB pastes through a real pty)
 #   linux-console tests/system/linux_console.sh (types into the Linux shell via a FIFO)
 #   direct-stuck  tests/system/direct_stuck.sh (a direct-interrupts VM that blocks its CPU)
-#   uboot         tests/system/uboot.sh (U-Boot prompt, then booti Linux, via a FIFO)
+#   uboot         tests/system/uboot.sh (U-Boot boots Linux unattended; prompt + booti via a FIFO)
 #   lint    scripts/lint.sh             (clang-format, cppcheck)
 # A unit binary or stage script that exits non-zero without printing any "FAIL: "
 # line (a crash, a sanitizer report, a missing tool) counts as one failure.

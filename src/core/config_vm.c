@@ -149,6 +149,31 @@ static int vm_parse_bootargs(struct cfg_ctx *c, int node, const char *name, cons
 	return vm_prop_string(c, node, name, val, len, vm->bootargs, sizeof(vm->bootargs));
 }
 
+/* U-Boot's boot command: one line of printable ASCII (several commands are separated
+ * by ';'), since U-Boot's shell runs it as typed. */
+static int vm_parse_uboot_bootcmd(struct cfg_ctx *c, int node, const char *name, const u8 *val,
+				  u32 len, struct vm_cfg *vm)
+{
+	char *cmd = vm->uboot_bootcmd;
+
+	if (vm_prop_string(c, node, name, val, len, cmd, sizeof(vm->uboot_bootcmd)) != 0) {
+		return -1;
+	}
+	if (cmd[0] == '\0') {
+		return config_fail(c, node, name, "empty boot command");
+	}
+	for (u32 i = 0; cmd[i] != '\0'; i++) {
+		u8 ch = (u8)cmd[i];
+
+		if (ch < 0x20 || ch > 0x7e) {
+			return config_fail(c, node, name,
+					   "character 0x%02x at offset %u is not printable ASCII",
+					   (unsigned)ch, i);
+		}
+	}
+	return 0;
+}
+
 static int vm_parse_format(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
 			   struct vm_cfg *vm)
 {
@@ -262,6 +287,7 @@ static const struct vm_prop vm_props[] = {
     {"initrd-address", vm_parse_initrd_addr, false},
     {"dtb-address", vm_parse_dtb_addr, false},
     {"bootargs", vm_parse_bootargs, false},
+    {"u-boot-bootcmd", vm_parse_uboot_bootcmd, false},
     {"policy", vm_parse_policy, false},
     {"restart-max", vm_parse_restart_max, false},
     {"restart-backoff-ms", vm_parse_backoff, false},

@@ -212,6 +212,18 @@ static void dtb_chosen(struct fdtw *w, const struct vm *vm)
 	fdtw_end_node(w);
 }
 
+/* U-Boot's control-DT binding (its doc/device-tree-bindings/config.txt): U-Boot runs
+ * /config/bootcmd after the autoboot countdown instead of its environment's bootcmd. */
+static void dtb_uboot_config(struct fdtw *w, const struct vm_cfg *cfg)
+{
+	if (cfg->uboot_bootcmd[0] == '\0') {
+		return;
+	}
+	fdtw_begin_node(w, "config");
+	fdtw_prop_str(w, "bootcmd", cfg->uboot_bootcmd);
+	fdtw_end_node(w);
+}
+
 int vm_dtb_build(const struct vm *vm, void *buf, u64 size)
 {
 	struct fdtw w;
@@ -227,6 +239,7 @@ int vm_dtb_build(const struct vm *vm, void *buf, u64 size)
 	fdtw_prop_str(&w, "tessera,vm-name", vm->cfg->name);
 	fdtw_prop_u32(&w, "tessera,vm-id", vm->id);
 	dtb_chosen(&w, vm);
+	dtb_uboot_config(&w, vm->cfg);
 	dtb_memory(&w, vm->cfg);
 	dtb_cpus(&w, vm);
 	dtb_gic_timer(&w, vm);

@@ -21,6 +21,7 @@
 #define CONFIG_NAME_MAX	    32
 #define CONFIG_PATH_MAX	    120
 #define CONFIG_BOOTARGS_MAX 256
+#define CONFIG_BOOTCMD_MAX  256
 #define CONFIG_COMPAT_MAX   64
 #define CONFIG_MAX_CHANS    16
 #define CONFIG_MAX_ENDS	    4
@@ -100,6 +101,9 @@ struct vm_cfg {
 	ipa_t load_addr, entry, dtb_addr, initrd_addr;
 	char initrd[CONFIG_PATH_MAX];
 	char bootargs[CONFIG_BOOTARGS_MAX];
+	/* docs/CONFIG.md "U-Boot boot command": `/config/bootcmd` in the generated DTB, the
+	 * command U-Boot runs after its autoboot countdown; empty if not given. */
+	char uboot_bootcmd[CONFIG_BOOTCMD_MAX];
 
 	u32 dev_count;
 	struct dev_cfg devs[CONFIG_MAX_DEVS];

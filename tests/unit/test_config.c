@@ -76,6 +76,7 @@ static void test_valid(void)
 	fdtw_prop_str(&w, "image-format", "raw");
 	fdtw_prop_u64(&w, "load-address", 0x40080000);
 	fdtw_prop_reg64(&w, "flash", flash, 1);
+	fdtw_prop_str(&w, "u-boot-bootcmd", "booti 0x44000000 0x46200000:0x1000 ${fdtcontroladdr}");
 	fdtw_end_node(&w);
 	fdtw_begin_node(&w, "beta");
 	fdtw_prop_cells(&w, "cpus", cpus, 2);
@@ -106,6 +107,9 @@ static void test_valid(void)
 	CHECK_EQ(cfg.vms[0].flash.ipa, 0);
 	CHECK(!cfg.vms[1].has_flash);
 	CHECK(strcmp(cfg.vms[0].bootargs, "console=ttyAMA0") == 0);
+	CHECK(strcmp(cfg.vms[0].uboot_bootcmd,
+		     "booti 0x44000000 0x46200000:0x1000 ${fdtcontroladdr}") == 0);
+	CHECK_EQ(cfg.vms[1].uboot_bootcmd[0], '\0');
 	CHECK(strcmp(cfg.vms[1].name, "beta") == 0);
 	CHECK_EQ(cfg.vms[1].vcpu_count, 2);
 	CHECK_EQ(cfg.vms[1].cpus[0], 2);
@@ -326,6 +330,45 @@ static void b_too_many_regions(struct fdtw *w)
 	fdtw_end_node(w);
 }
 
+static void b_bootcmd_empty(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	fdtw_prop_str(w, "u-boot-bootcmd", "");
+	fdtw_end_node(w);
+}
+
+static void b_bootcmd_newline(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	fdtw_prop_str(w, "u-boot-bootcmd", "echo a\nreset");
+	fdtw_end_node(w);
+}
+
+static void b_bootcmd_utf8(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	fdtw_prop_str(w, "u-boot-bootcmd", "echo \xc3\xa9");
+	fdtw_end_node(w);
+}
+
+static void b_bootcmd_list(struct fdtw *w)
+{
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	fdtw_prop(w, "u-boot-bootcmd", "boot\0reset", 11);
+	fdtw_end_node(w);
+}
+
+static void b_bootcmd_long(struct fdtw *w)
+{
+	char cmd[CONFIG_BOOTCMD_MAX + 1];
+
+	memset(cmd, 'x', sizeof(cmd) - 1);
+	cmd[sizeof(cmd) - 1] = '\0';
+	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
+	fdtw_prop_str(w, "u-boot-bootcmd", cmd);
+	fdtw_end_node(w);
+}
+
 static void b_none(struct fdtw *w)
 {
 	(void)w;
@@ -368,6 +411,14 @@ static const struct bad_case bad_cases[] = {
     {"too many vcpus", b_too_many_vcpus, "/vms/alpha", "cpus", "too many vCPUs"},
     {"too many regions", b_too_many_regions, "/vms/alpha", "memory", "too many memory regions"},
     {"no vms", b_none, "/vms", "", "no VMs defined"},
+    {"bootcmd empty", b_bootcmd_empty, "/vms/alpha", "u-boot-bootcmd", "empty boot command"},
+    {"bootcmd newline", b_bootcmd_newline, "/vms/alpha", "u-boot-bootcmd",
+     "character 0x0a at offset 6 is not printable ASCII"},
+    {"bootcmd utf8", b_bootcmd_utf8, "/vms/alpha", "u-boot-bootcmd",
+     "character 0xc3 at offset 5 is not printable ASCII"},
+    {"bootcmd list", b_bootcmd_list, "/vms/alpha", "u-boot-bootcmd", "expected one string"},
+    {"bootcmd long", b_bootcmd_long, "/vms/alpha", "u-boot-bootcmd",
+     "string longer than 255 characters"},
 };
 
 static void test_bad_configs(void)
