@@ -27,6 +27,9 @@ void platform_default(struct platform *plat)
 	 * nothing in it may be passed through. */
 	plat->gicr_base = 0x080a0000ULL;
 	plat->gicr_size = 0xf60000ULL;
+	plat->gic_other_count = 1; /* the ITS */
+	plat->gic_other[0].base = 0x08080000ULL;
+	plat->gic_other[0].size = 0x20000ULL;
 	plat->uart_base = 0x09000000ULL;
 	plat->uart_size = 0x1000ULL;
 	plat->uart_intid = 33;
@@ -140,7 +143,9 @@ static int config_platform_node(struct cfg_ctx *c, int node, struct platform *pl
 	}
 	if (!config_in_ram(plat, plat->hyp_base, plat->hyp_end - plat->hyp_base)) {
 		return config_fail(
-		    c, node, "memory", "RAM must include the hypervisor area 0x%llx..0x%llx",
+		    c, node, "memory",
+		    "RAM must include the hypervisor range 0x%llx..0x%llx (" LAYOUT_HYP_RANGE_HOLDS
+		    ")",
 		    (unsigned long long)plat->hyp_base, (unsigned long long)plat->hyp_end);
 	}
 	return 0;

@@ -72,8 +72,10 @@ static int chan_check_memory(struct cfg_ctx *c, const struct chan_cfg *ch)
 	}
 	if (range_overlaps(ch->phys, ch->size, p->hyp_base, p->hyp_end - p->hyp_base)) {
 		return config_fail(c, ch->node, "memory",
-				   "0x%llx+0x%llx overlaps the hypervisor (0x%llx..0x%llx)", b, s,
-				   (unsigned long long)p->hyp_base, (unsigned long long)p->hyp_end);
+				   "0x%llx+0x%llx overlaps the hypervisor range 0x%llx..0x%llx "
+				   "(" LAYOUT_HYP_RANGE_HOLDS ")",
+				   b, s, (unsigned long long)p->hyp_base,
+				   (unsigned long long)p->hyp_end);
 	}
 	for (u32 k = 0; k < c->cfg->vm_count; k++) {
 		const struct vm_cfg *vm = &c->cfg->vms[k];
@@ -108,6 +110,7 @@ static int chan_check_end(struct cfg_ctx *c, const struct chan_cfg *ch,
 {
 	const struct vm_cfg *vm = &c->cfg->vms[e->vm];
 	const unsigned long long a = e->ipa, s = ch->size;
+	struct config_emul_window w;
 
 	if (!IS_ALIGNED(e->ipa, SZ_4K)) {
 		return config_fail(c, e->node, "address", "0x%llx is not 4 KiB aligned", a);
@@ -117,10 +120,11 @@ static int chan_check_end(struct cfg_ctx *c, const struct chan_cfg *ch,
 				   "window 0x%llx+0x%llx is beyond the 39-bit guest-physical space",
 				   a, s);
 	}
-	if (range_overlaps(e->ipa, ch->size, GUEST_DEV_WINDOW_BASE, GUEST_DEV_WINDOW_SIZE)) {
+	if (config_emulated_overlap(vm, e->ipa, ch->size, &w)) {
 		return config_fail(c, e->node, "address",
-				   "window 0x%llx+0x%llx overlaps the emulated device window", a,
-				   s);
+				   "window 0x%llx+0x%llx overlaps the emulated %s 0x%llx..0x%llx "
+				   "of VM %s",
+				   a, s, w.what, w.base, w.end, vm->name);
 	}
 	for (u32 i = 0; i < vm->mem_count; i++) {
 		if (range_overlaps(e->ipa, ch->size, vm->mem[i].ipa, vm->mem[i].size)) {

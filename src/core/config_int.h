@@ -45,6 +45,17 @@ int config_chan_parse(struct cfg_ctx *c, int node);
 /* config_virtio.c: the /virtio node, after /vms and /channels. */
 int config_virtio_parse(struct cfg_ctx *c, int node);
 
+/* What Tessera emulates in a VM, guest-physical [base, end): exactly its vGIC distributor,
+ * one redistributor frame pair per vCPU and its virtual UART (what vdev.c dispatches). */
+struct config_emul_window {
+	const char *what;	      /* "GIC distributor", "GIC redistributors", "UART" */
+	unsigned long long base, end; /* printed with %llx */
+};
+
+/* config_vm.c: true (and *hit) if [ipa, ipa+size) overlaps one of vm's emulated windows. */
+bool config_emulated_overlap(const struct vm_cfg *vm, u64 ipa, u64 size,
+			     struct config_emul_window *hit);
+
 /* Shared range helper: true if [base, base+size) is inside one platform RAM range. */
 bool config_in_ram(const struct platform *plat, u64 base, u64 size);
 

@@ -39,6 +39,7 @@ static int virtio_check_window(struct cfg_ctx *c, const struct virtio_end_cfg *e
 {
 	const struct vm_cfg *vm = &c->cfg->vms[e->vm];
 	const unsigned long long a = e->ipa, s = CONFIG_VIRTIO_WINDOW;
+	struct config_emul_window w;
 
 	if (!IS_ALIGNED(e->ipa, SZ_4K)) {
 		return config_fail(c, e->node, "address", "0x%llx is not 4 KiB aligned", a);
@@ -48,10 +49,11 @@ static int virtio_check_window(struct cfg_ctx *c, const struct virtio_end_cfg *e
 				   "window 0x%llx+0x%llx is beyond the 39-bit guest-physical space",
 				   a, s);
 	}
-	if (range_overlaps(e->ipa, s, GUEST_DEV_WINDOW_BASE, GUEST_DEV_WINDOW_SIZE)) {
+	if (config_emulated_overlap(vm, e->ipa, s, &w)) {
 		return config_fail(c, e->node, "address",
-				   "window 0x%llx+0x%llx overlaps the emulated device window", a,
-				   s);
+				   "window 0x%llx+0x%llx overlaps the emulated %s 0x%llx..0x%llx "
+				   "of VM %s",
+				   a, s, w.what, w.base, w.end, vm->name);
 	}
 	for (u32 i = 0; i < vm->mem_count; i++) {
 		if (range_overlaps(e->ipa, s, vm->mem[i].ipa, vm->mem[i].size)) {

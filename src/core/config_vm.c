@@ -337,6 +337,26 @@ static int vm_parse_props(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 	return 0;
 }
 
+bool config_emulated_overlap(const struct vm_cfg *vm, u64 ipa, u64 size,
+			     struct config_emul_window *hit)
+{
+	const struct config_emul_window w[] = {
+	    {"GIC distributor", GUEST_GICD_BASE, GUEST_GICD_BASE + GUEST_GICD_SIZE},
+	    {"GIC redistributors", GUEST_GICR_BASE,
+	     GUEST_GICR_BASE + GUEST_GICR_STRIDE * vm->vcpu_count},
+	    {"UART", GUEST_UART_BASE, GUEST_UART_BASE + GUEST_UART_SIZE},
+	};
+
+	for (u32 i = 0; i < ARRAY_SIZE(w); i++) {
+		if (w[i].end > w[i].base &&
+		    range_overlaps(ipa, size, w[i].base, w[i].end - w[i].base)) {
+			*hit = w[i];
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Per-region rules: 4 KiB granule (stage-2 pages; 2 MiB lets stage 2 use block
  * mappings), inside platform RAM, clear of the hypervisor, and the guest view
@@ -360,9 +380,11 @@ static int vm_check_region(struct cfg_ctx *c, int node, const char *prop, const 
 				   s);
 	}
 	if (range_overlaps(m->phys, m->size, plat->hyp_base, plat->hyp_end - plat->hyp_base)) {
-		return config_fail(
-		    c, node, prop, "region 0x%llx+0x%llx overlaps the hypervisor (0x%llx..0x%llx)",
-		    b, s, (unsigned long long)plat->hyp_base, (unsigned long long)plat->hyp_end);
+		return config_fail(c, node, prop,
+				   "region 0x%llx+0x%llx overlaps the hypervisor range "
+				   "0x%llx..0x%llx (" LAYOUT_HYP_RANGE_HOLDS ")",
+				   b, s, (unsigned long long)plat->hyp_base,
+				   (unsigned long long)plat->hyp_end);
 	}
 	return 0;
 }
@@ -371,16 +393,16 @@ static int vm_check_region(struct cfg_ctx *c, int node, const char *prop, const 
 static int vm_check_flash(struct cfg_ctx *c, int node, const struct vm_cfg *vm)
 {
 	const unsigned long long s = vm->flash.size;
+	struct config_emul_window w;
 
 	if (vm_check_region(c, node, "flash", &vm->flash) != 0) {
 		return -1;
 	}
-	if (range_overlaps(0, vm->flash.size, GUEST_DEV_WINDOW_BASE, GUEST_DEV_WINDOW_SIZE)) {
+	if (config_emulated_overlap(vm, 0, vm->flash.size, &w)) {
 		return config_fail(c, node, "flash",
-				   "guest window 0x0+0x%llx overlaps the emulated device window "
+				   "guest window 0x0+0x%llx overlaps the VM's emulated %s "
 				   "0x%llx..0x%llx",
-				   s, GUEST_DEV_WINDOW_BASE,
-				   GUEST_DEV_WINDOW_BASE + GUEST_DEV_WINDOW_SIZE);
+				   s, w.what, w.base, w.end);
 	}
 	for (u32 i = 0; i < vm->mem_count; i++) {
 		if (range_overlaps(0, vm->flash.size, vm->mem[i].ipa, vm->mem[i].size)) {
@@ -395,6 +417,7 @@ static int vm_check_flash(struct cfg_ctx *c, int node, const struct vm_cfg *vm)
 static int vm_check_memory(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 {
 	ipa_t next = GUEST_VIRT_RAM_BASE;
+	struct config_emul_window w;
 
 	for (u32 i = 0; i < vm->mem_count; i++) {
 		struct mem_cfg *m = &vm->mem[i];
@@ -405,12 +428,11 @@ static int vm_check_memory(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 		}
 		m->ipa = vm->virt_layout ? next : m->phys;
 		next += m->size;
-		if (range_overlaps(m->ipa, m->size, GUEST_DEV_WINDOW_BASE, GUEST_DEV_WINDOW_SIZE)) {
+		if (config_emulated_overlap(vm, m->ipa, m->size, &w)) {
 			return config_fail(c, node, "memory",
-					   "guest RAM 0x%llx+0x%llx overlaps the emulated device "
-					   "window 0x%llx..0x%llx",
-					   (unsigned long long)m->ipa, s, GUEST_DEV_WINDOW_BASE,
-					   GUEST_DEV_WINDOW_BASE + GUEST_DEV_WINDOW_SIZE);
+					   "guest RAM 0x%llx+0x%llx overlaps the VM's emulated %s "
+					   "0x%llx..0x%llx",
+					   (unsigned long long)m->ipa, s, w.what, w.base, w.end);
 		}
 	}
 	return vm->has_flash ? vm_check_flash(c, node, vm) : 0;
@@ -495,11 +517,57 @@ static int vm_dev_props(struct cfg_ctx *c, int node, struct dev_cfg *d)
 	return 0;
 }
 
+/* The hypervisor's own devices (physical): its GIC, every frame of it, and its UART. */
+static int vm_check_dev_hyp(struct cfg_ctx *c, int node, const struct dev_cfg *d)
+{
+	const struct platform *p = c->plat;
+	const unsigned long long b = d->base, s = d->size;
+	const unsigned long long ub = p->uart_base, ue = p->uart_base + p->uart_size;
+	const char *frame = NULL;
+	unsigned long long fb = 0, fe = 0;
+
+	if (range_overlaps(d->base, d->size, p->gicd_base, p->gicd_size)) {
+		frame = "distributor";
+		fb = p->gicd_base;
+		fe = p->gicd_base + p->gicd_size;
+	} else if (range_overlaps(d->base, d->size, p->gicr_base, p->gicr_size)) {
+		frame = "redistributors";
+		fb = p->gicr_base;
+		fe = p->gicr_base + p->gicr_size;
+	}
+	for (u32 i = 0; !frame && i < p->gic_other_count && i < PLATFORM_MAX_GIC_OTHER; i++) {
+		if (range_overlaps(d->base, d->size, p->gic_other[i].base, p->gic_other[i].size)) {
+			frame = "frame";
+			fb = p->gic_other[i].base;
+			fe = p->gic_other[i].base + p->gic_other[i].size;
+		}
+	}
+	if (frame) {
+		return config_fail(
+		    c, node, "reg",
+		    "0x%llx+0x%llx overlaps the hypervisor's GIC (%s 0x%llx..0x%llx)", b, s, frame,
+		    fb, fe);
+	}
+	if (range_overlaps(d->base, d->size, p->uart_base, p->uart_size)) {
+		return config_fail(c, node, "reg",
+				   "0x%llx+0x%llx is the hypervisor's UART (0x%llx..0x%llx)", b, s,
+				   ub, ue);
+	}
+	return 0;
+}
+
+/*
+ * A pass-through device is mapped at its physical address in the guest: it must be none of
+ * the hypervisor's devices, none of the VM's emulated windows (config_emulated_overlap: only
+ * what this VM has, so QEMU virt's RTC, GPIO, ... next to them can be given), no RAM, and
+ * its interrupts must be SPIs that are neither the hypervisor's nor the VM's virtual UART's.
+ */
 static int vm_check_dev(struct cfg_ctx *c, int node, const struct vm_cfg *vm,
 			const struct dev_cfg *d)
 {
 	const struct platform *p = c->plat;
 	const unsigned long long b = d->base, s = d->size;
+	struct config_emul_window w;
 
 	if (d->size == 0 || d->base + d->size < d->base || !IS_ALIGNED(d->base, SZ_4K) ||
 	    !IS_ALIGNED(d->size, SZ_4K)) {
@@ -509,17 +577,13 @@ static int vm_check_dev(struct cfg_ctx *c, int node, const struct vm_cfg *vm,
 	if (!vm_unit_matches(d->name, d->base)) {
 		return config_fail(c, node, "reg", "unit address does not match reg 0x%llx", b);
 	}
-	if (range_overlaps(d->base, d->size, p->gicd_base, p->gicd_size) ||
-	    range_overlaps(d->base, d->size, p->gicr_base, p->gicr_size)) {
-		return config_fail(c, node, "reg", "0x%llx+0x%llx overlaps the hypervisor's GIC", b,
-				   s);
+	if (vm_check_dev_hyp(c, node, d) != 0) {
+		return -1;
 	}
-	if (range_overlaps(d->base, d->size, p->uart_base, p->uart_size)) {
-		return config_fail(c, node, "reg", "0x%llx+0x%llx is the hypervisor's UART", b, s);
-	}
-	if (range_overlaps(d->base, d->size, GUEST_DEV_WINDOW_BASE, GUEST_DEV_WINDOW_SIZE)) {
+	if (config_emulated_overlap(vm, d->base, d->size, &w)) {
 		return config_fail(c, node, "reg",
-				   "0x%llx+0x%llx overlaps the emulated device window", b, s);
+				   "0x%llx+0x%llx overlaps the VM's emulated %s 0x%llx..0x%llx", b,
+				   s, w.what, w.base, w.end);
 	}
 	for (u32 i = 0; i < p->ram_count && i < CONFIG_MAX_RAM; i++) {
 		if (range_overlaps(d->base, d->size, p->ram[i].base, p->ram[i].size)) {
@@ -544,6 +608,11 @@ static int vm_check_dev(struct cfg_ctx *c, int node, const struct vm_cfg *vm,
 		if (d->irqs[i] == p->uart_intid) {
 			return config_fail(c, node, "interrupts",
 					   "IRQ %u is the hypervisor's UART interrupt", d->irqs[i]);
+		}
+		if (d->irqs[i] == GUEST_UART_INTID) {
+			return config_fail(c, node, "interrupts",
+					   "IRQ %u is the interrupt of the VM's emulated UART",
+					   d->irqs[i]);
 		}
 	}
 	return 0;

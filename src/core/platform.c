@@ -101,6 +101,38 @@ static int read_uart(const struct fdt *f, struct platform *p, u32 ac, u32 sc)
 	return 0;
 }
 
+/*
+ * Every GIC frame besides the distributor and the first redistributor region: further reg
+ * entries (more redistributor regions, GICC/GICH/GICV) and the reg of each child node (ITS,
+ * "arm,gic-v3-its"; the GIC's "ranges" is taken as the identity, as on QEMU virt). None may
+ * be passed through, so a frame that does not fit the table fails the boot.
+ */
+static int read_gic_other(const struct fdt *f, int gic, struct platform *p, u32 ac, u32 sc)
+{
+	u32 cac = fdt_address_cells(f, gic), csc = fdt_size_cells(f, gic);
+	u64 base, size;
+	int n;
+
+	p->gic_other_count = 0;
+	for (u32 i = 2; fdt_reg(f, gic, ac, sc, i, &base, &size); i++) {
+		if (p->gic_other_count == PLATFORM_MAX_GIC_OTHER) {
+			return -1;
+		}
+		p->gic_other[p->gic_other_count].base = base;
+		p->gic_other[p->gic_other_count++].size = size;
+	}
+	for (n = fdt_first_child(f, gic); n >= 0; n = fdt_next_sibling(f, n)) {
+		for (u32 i = 0; fdt_reg(f, n, cac, csc, i, &base, &size); i++) {
+			if (p->gic_other_count == PLATFORM_MAX_GIC_OTHER) {
+				return -1;
+			}
+			p->gic_other[p->gic_other_count].base = base;
+			p->gic_other[p->gic_other_count++].size = size;
+		}
+	}
+	return n == FDT_ERR_NOTFOUND ? 0 : -1;
+}
+
 int platform_from_dtb(const void *dtb, size_t avail, struct platform *p, const char **why)
 {
 	struct fdt f;
@@ -127,6 +159,10 @@ int platform_from_dtb(const void *dtb, size_t avail, struct platform *p, const c
 	if (gic < 0 || !fdt_reg(&f, gic, ac, sc, 0, &p->gicd_base, &p->gicd_size) ||
 	    !fdt_reg(&f, gic, ac, sc, 1, &p->gicr_base, &p->gicr_size)) {
 		*why = "no GICv3 (run QEMU with gic-version=3)";
+		return -1;
+	}
+	if (read_gic_other(&f, gic, p, ac, sc) != 0) {
+		*why = "malformed GIC node or more than 8 other GIC frames (ITS, CPU interfaces)";
 		return -1;
 	}
 	if (read_uart(&f, p, ac, sc) != 0) {

@@ -114,6 +114,27 @@ static void dtb_uart(struct fdtw *w)
 	fdtw_end_node(w);
 }
 
+/* True if the NUL-separated compatible list holds c. */
+static bool dev_compatible(const struct dev_cfg *dev, const char *c)
+{
+	for (u32 i = 0; i < dev->compatible_len && dev->compatible[i];) {
+		const char *s = &dev->compatible[i];
+		u32 n = (u32)str_nlen(s, dev->compatible_len - i);
+
+		if (strcmp(s, c) == 0) {
+			return true;
+		}
+		i += n + 1;
+	}
+	return false;
+}
+
+/*
+ * Pass-through devices, at their physical address. The node keeps the config's node name
+ * (its unit address matches reg: config_vm.c checks it). An AMBA PrimeCell (PL031 RTC,
+ * PL061 GPIO, ...) also gets the "apb_pclk" clock Linux's AMBA bus needs before it reads
+ * the peripheral ID, the same fixed clock as the PL011's.
+ */
 static void dtb_devices(struct fdtw *w, const struct vm_cfg *cfg)
 {
 	char name[48];
@@ -128,7 +149,11 @@ static void dtb_devices(struct fdtw *w, const struct vm_cfg *cfg)
 			irqs[3 * i + 1] = dev->irqs[i] - 32;
 			irqs[3 * i + 2] = IRQ_LEVEL_HIGH;
 		}
-		node_name(name, sizeof(name), dev->name[0] ? dev->name : "device", dev->base);
+		if (strchr(dev->name, '@')) {
+			str_copy(name, dev->name, sizeof(name));
+		} else {
+			node_name(name, sizeof(name), "device", dev->base);
+		}
 		fdtw_begin_node(w, name);
 		if (dev->compatible[0]) {
 			fdtw_prop(w, "compatible", dev->compatible, dev->compatible_len);
@@ -136,6 +161,10 @@ static void dtb_devices(struct fdtw *w, const struct vm_cfg *cfg)
 		fdtw_prop_reg64(w, "reg", reg, 1);
 		if (dev->irq_count) {
 			fdtw_prop_cells(w, "interrupts", irqs, 3 * dev->irq_count);
+		}
+		if (dev_compatible(dev, "arm,primecell")) {
+			fdtw_prop_u32(w, "clocks", PHANDLE_CLK);
+			fdtw_prop_str(w, "clock-names", "apb_pclk");
 		}
 		fdtw_end_node(w);
 	}

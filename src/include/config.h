@@ -28,6 +28,9 @@
 /* Highest pass-through INTID: the vGIC models SPIs 32..287 (VGIC_MAX_SPIS). */
 #define CONFIG_MAX_INTID 287U
 
+/* GIC frames besides the distributor and the first redistributor region (struct platform). */
+#define PLATFORM_MAX_GIC_OTHER 8
+
 /* What the board has: from the platform DTB at boot, from the config's /platform node (or
  * QEMU virt defaults) in `tessera check`. */
 struct platform {
@@ -45,6 +48,14 @@ struct platform {
 	paddr_t gicd_base, gicr_base, uart_base;
 	u64 gicd_size, gicr_size, uart_size;
 	u32 uart_intid;
+	/* The GIC's other frames (more redistributor regions, legacy CPU interfaces, ITSs):
+	 * unused by the hypervisor but never passed through (an ITS writes its tables to any
+	 * physical address it is given). */
+	u32 gic_other_count;
+	struct {
+		paddr_t base;
+		u64 size;
+	} gic_other[PLATFORM_MAX_GIC_OTHER];
 	u32 spi_limit; /* one past the highest SPI INTID the GIC implements */
 };
 

@@ -6,16 +6,19 @@
  *   0x4020_0000  tessera.elf (text, data, bss, page pool, stacks), up to 14 MiB
  *   0x4100_0000  system image (tessera pack) loaded with -device loader
  * Everything from RAM base to the end of the system image (rounded up to 2 MiB)
- * is reserved; guests get memory above it.
+ * is reserved; guests get memory above it. The boot banner and the config
+ * checker call it "the hypervisor range" and list what it holds with
+ * LAYOUT_HYP_RANGE_HOLDS, so both name one range the same way.
  */
 #ifndef TESSERA_LAYOUT_H
 #define TESSERA_LAYOUT_H
 
-#define LAYOUT_RAM_BASE	    0x40000000ULL
-#define LAYOUT_PLATFORM_DTB 0x40000000ULL
-#define LAYOUT_HYP_BASE	    0x40200000ULL
-#define LAYOUT_HYP_LIMIT    0x41000000ULL
-#define LAYOUT_PACK_BASE    0x41000000ULL
+#define LAYOUT_RAM_BASE	       0x40000000ULL
+#define LAYOUT_PLATFORM_DTB    0x40000000ULL
+#define LAYOUT_HYP_BASE	       0x40200000ULL
+#define LAYOUT_HYP_LIMIT       0x41000000ULL
+#define LAYOUT_PACK_BASE       0x41000000ULL
+#define LAYOUT_HYP_RANGE_HOLDS "platform DTB, hypervisor image, system image"
 
 /* What every guest sees (guest-physical), mirroring QEMU virt. */
 #define GUEST_GICD_BASE	    0x08000000ULL
@@ -26,7 +29,10 @@
 #define GUEST_UART_SIZE	    0x1000ULL
 #define GUEST_UART_INTID    33U /* SPI 1 */
 #define GUEST_VIRT_RAM_BASE 0x40000000ULL
-/* Guest-physical window reserved for emulated devices; RAM may not overlap it. */
+/* QEMU virt's GIC, UART, RTC, fw_cfg, GPIO, ... span, once reserved wholesale in every VM.
+ * The config now reserves exactly what each VM has emulated (its GICD, its vCPUs' GICR
+ * frames, its UART: config_emulated_overlap()) plus what the hypervisor owns physically.
+ * Kept for guests/hostile_mem.c, which probes the address just past it. */
 #define GUEST_DEV_WINDOW_BASE 0x08000000ULL
 #define GUEST_DEV_WINDOW_SIZE 0x01100000ULL /* 0x0800_0000 .. 0x0910_0000 */
 

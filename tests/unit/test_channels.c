@@ -250,7 +250,7 @@ static const struct bad bads[] = {
     {"window on device", m_win_dev, "/channels/ping/alpha", "address",
      "overlaps device device@a000000 of VM alpha"},
     {"window in device window", m_win_devwin, "/channels/ping/beta", "address",
-     "emulated device window"},
+     "overlaps the emulated GIC distributor 0x8000000..0x8010000 of VM beta"},
     {"window on channel", m_win_chan, "/channels/pong/alpha", "address",
      "overlaps the window of channel ping in VM alpha"},
     {"window unaligned", m_win_unaligned, "/channels/ping/alpha", "address", "not 4 KiB aligned"},

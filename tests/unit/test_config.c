@@ -8,6 +8,7 @@
 #include "fdt.h"
 #include "layout.h"
 #include "lib.h"
+#include "platform.h"
 
 static u8 blob[16384];
 static struct config cfg;
@@ -374,10 +375,10 @@ static void b_none(struct fdtw *w)
 	(void)w;
 }
 
-static void b_dev_window(struct fdtw *w)
+static void b_dev_its(struct fdtw *w)
 {
 	vm_open(w, "alpha", 0, 0x48000000, 0x1000000);
-	dev_node(w, "device@9050000", 0x9050000, 0x1000, NULL, 0);
+	dev_node(w, "device@8080000", 0x8080000, 0x1000, NULL, 0);
 	fdtw_end_node(w);
 }
 
@@ -389,7 +390,9 @@ static const struct bad_case bad_cases[] = {
     {"unaligned", b_unaligned, "/vms/alpha", "memory", "not 4 KiB aligned"},
     {"wraps", b_wraps, "/vms/alpha", "memory", "wraps"},
     {"overlap vms", b_overlap_vms, "/vms/beta", "memory", "overlaps memory of VM alpha"},
-    {"overlap hyp", b_overlap_hyp, "/vms/alpha", "memory", "overlaps the hypervisor"},
+    {"overlap hyp", b_overlap_hyp, "/vms/alpha", "memory",
+     "region 0x40000000+0x1000000 overlaps the hypervisor range 0x40000000..0x41000000 "
+     "(" LAYOUT_HYP_RANGE_HOLDS ")"},
     {"dev twice", b_dev_twice, "/vms/beta/device@a000000", "reg", "already given to VM alpha"},
     {"irq twice", b_irq_twice, "/vms/beta/device@a001000", "interrupts",
      "IRQ 50 already given to VM alpha"},
@@ -398,7 +401,8 @@ static const struct bad_case bad_cases[] = {
     {"dev uart", b_dev_uart, "/vms/alpha/device@9000000", "reg", "hypervisor's UART"},
     {"dev gic", b_dev_gic, "/vms/alpha/device@8010000", "reg", "hypervisor's GIC"},
     {"dev ram", b_dev_ram, "/vms/alpha/device@60000000", "reg", "overlaps RAM"},
-    {"dev window", b_dev_window, "/vms/alpha/device@9050000", "reg", "emulated device window"},
+    {"dev its", b_dev_its, "/vms/alpha/device@8080000", "reg",
+     "0x8080000+0x1000 overlaps the hypervisor's GIC (frame 0x8080000..0x80a0000)"},
     {"dup name", b_dup_name, "/vms/WEB", "", "duplicate VM name"},
     {"long name", b_long_name, "/vms/abcdefghijklmnopqrstuvwxyz012345", "", "longer than 31"},
     {"missing memory", b_missing_memory, "/vms/alpha", "memory", "missing required property"},
@@ -511,7 +515,194 @@ static void test_platform(void)
 	fdtw_end_node(&w);
 	CHECK_EQ(fdtw_finish(&w, &size), 0);
 	CHECK_EQ(config_platform(blob, size, &p, &err), -1);
-	CHECK(strstr(err.msg, "hypervisor area") != NULL);
+	CHECK(strstr(err.msg, "the hypervisor range 0x40000000..0x41000000 (" LAYOUT_HYP_RANGE_HOLDS
+			      ")") != NULL);
+
+	/* QEMU virt's GIC ITS is reserved with the GIC. */
+	platform_default(&p);
+	CHECK_EQ(p.gic_other_count, 1);
+	CHECK_EQ(p.gic_other[0].base, 0x08080000);
+	CHECK_EQ(p.gic_other[0].size, 0x20000);
+}
+
+/* A QEMU-virt-like platform DTB: RAM, 2 CPUs, a GICv3 with its extra reg entries and
+ * its_count ITS children (reg in the GIC's own 2+2 cells), a PL011 on /chosen. */
+static u32 platform_dtb(u32 extra_regs, u32 its_count)
+{
+	struct fdtw w;
+	u64 mem[2] = {0x40000000, 0x40000000};
+	u64 gic[2 * 6] = {0x08000000, 0x10000, 0x080a0000, 0xf60000, 0x08010000, 0x10000,
+			  0x08030000, 0x10000, 0x08040000, 0x10000,  0x08050000, 0x10000};
+	u64 uart[2] = {0x09000000, 0x1000};
+	u32 uart_irq[3] = {0, 1, 4};
+	char name[32];
+	u32 size = 0;
+
+	fdtw_init(&w, blob, sizeof(blob));
+	fdtw_begin_node(&w, "");
+	fdtw_prop_u32(&w, "#address-cells", 2);
+	fdtw_prop_u32(&w, "#size-cells", 2);
+	fdtw_begin_node(&w, "chosen");
+	fdtw_prop_str(&w, "stdout-path", "/pl011@9000000");
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "memory@40000000");
+	fdtw_prop_str(&w, "device_type", "memory");
+	fdtw_prop_reg64(&w, "reg", mem, 1);
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "cpus");
+	fdtw_prop_u32(&w, "#address-cells", 1);
+	fdtw_prop_u32(&w, "#size-cells", 0);
+	for (u32 i = 0; i < 2; i++) {
+		snprintf(name, sizeof(name), "cpu@%u", i);
+		fdtw_begin_node(&w, name);
+		fdtw_prop_str(&w, "device_type", "cpu");
+		fdtw_prop_u32(&w, "reg", i);
+		fdtw_end_node(&w);
+	}
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "intc@8000000");
+	fdtw_prop_str(&w, "compatible", "arm,gic-v3");
+	fdtw_prop_u32(&w, "#address-cells", 2);
+	fdtw_prop_u32(&w, "#size-cells", 2);
+	fdtw_prop_empty(&w, "ranges");
+	fdtw_prop_reg64(&w, "reg", gic, 2 + extra_regs);
+	for (u32 i = 0; i < its_count; i++) {
+		u64 its[2] = {0x08080000 + 0x20000ULL * i, 0x20000};
+
+		snprintf(name, sizeof(name), "its@%llx", (unsigned long long)its[0]);
+		fdtw_begin_node(&w, name);
+		fdtw_prop_str(&w, "compatible", "arm,gic-v3-its");
+		fdtw_prop_reg64(&w, "reg", its, 1);
+		fdtw_end_node(&w);
+	}
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "pl011@9000000");
+	fdtw_prop(&w, "compatible", "arm,pl011\0arm,primecell", 23);
+	fdtw_prop_reg64(&w, "reg", uart, 1);
+	fdtw_prop_cells(&w, "interrupts", uart_irq, 3);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	CHECK_EQ(fdtw_finish(&w, &size), 0);
+	return size;
+}
+
+/* The board's GIC frames beyond GICD and GICR (here an ITS and GICC/GICH/GICV) are
+ * reserved; a GIC with more of them than the table holds fails closed. */
+static void test_platform_dtb(void)
+{
+	struct platform p;
+	const char *why = NULL;
+	u32 size;
+
+	size = platform_dtb(0, 1);
+	CHECK_EQ(platform_from_dtb(blob, size, &p, &why), 0);
+	CHECK_EQ(p.gicd_base, 0x08000000);
+	CHECK_EQ(p.gicr_size, 0xf60000);
+	CHECK_EQ(p.uart_intid, 33);
+	CHECK_EQ(p.gic_other_count, 1);
+	CHECK_EQ(p.gic_other[0].base, 0x08080000);
+	CHECK_EQ(p.gic_other[0].size, 0x20000);
+
+	size = platform_dtb(3, 2);
+	CHECK_EQ(platform_from_dtb(blob, size, &p, &why), 0);
+	CHECK_EQ(p.gic_other_count, 5);
+	CHECK_EQ(p.gic_other[0].base, 0x08010000);
+	CHECK_EQ(p.gic_other[2].base, 0x08040000);
+	CHECK_EQ(p.gic_other[4].base, 0x080a0000);
+
+	size = platform_dtb(4, PLATFORM_MAX_GIC_OTHER - 3);
+	CHECK_EQ(platform_from_dtb(blob, size, &p, &why), -1);
+	CHECK(why && strstr(why, "GIC"));
+}
+
+/* Pass-through reserves exactly what the VM has emulated and what the hypervisor owns. */
+static void test_passthrough(void)
+{
+	struct platform other = plat;
+	struct fdtw w;
+	u32 size, rtc_irq = 34, gpio_irq = 39, irq33 = 33;
+	u32 two[2] = {0, 1};
+
+	/* QEMU virt's RTC and GPIO next to the emulated UART, in a 2-vCPU VM. */
+	begin(&w, "tessera,config-v1");
+	vm_open(&w, "alpha", 0, 0x48000000, 0x1000000);
+	dev_node(&w, "rtc@9010000", 0x9010000, 0x1000, &rtc_irq, 1);
+	dev_node(&w, "gpio@9030000", 0x9030000, 0x1000, &gpio_irq, 1);
+	fdtw_end_node(&w);
+	size = finish(&w);
+	CHECK_EQ(config_parse(blob, size, &plat, &cfg, &err), 0);
+	CHECK_EQ(cfg.vms[0].dev_count, 2);
+	CHECK_EQ(cfg.vms[0].devs[0].base, 0x9010000);
+	CHECK_EQ(cfg.vms[0].devs[0].irqs[0], 34);
+
+	/* A board whose GIC and UART are elsewhere: the VM's own emulated windows remain. */
+	other.gicd_base = 0x2f000000;
+	other.gicr_base = 0x2f100000;
+	other.gicr_size = 0x100000;
+	other.gic_other_count = 0;
+	other.uart_base = 0x1c090000;
+	other.uart_intid = 37;
+
+	begin(&w, "tessera,config-v1");
+	fdtw_begin_node(&w, "alpha");
+	fdtw_prop_cells(&w, "cpus", two, 2);
+	{
+		u64 mem[2] = {0x48000000, 0x1000000};
+		fdtw_prop_reg64(&w, "memory", mem, 1);
+	}
+	fdtw_prop_str(&w, "image", "img.bin");
+	dev_node(&w, "dev@80e0000", 0x80e0000, 0x20000, NULL, 0); /* past 2 vCPUs' frames */
+	dev_node(&w, "dev@8010000", 0x8010000, 0x10000, NULL, 0); /* between GICD and GICR */
+	dev_node(&w, "dev@9001000", 0x9001000, 0x1000, NULL, 0);  /* right after the UART */
+	fdtw_end_node(&w);
+	size = finish(&w);
+	CHECK_EQ(config_parse(blob, size, &other, &cfg, &err), 0);
+
+	static const struct {
+		u64 base, size;
+		u32 irq;
+		const char *frag;
+	} bad[] = {
+	    {0x80c0000, 0x20000, 0,
+	     "0x80c0000+0x20000 overlaps the VM's emulated GIC redistributors "
+	     "0x80a0000..0x80e0000"},
+	    {0x8000000, 0x1000, 0,
+	     "0x8000000+0x1000 overlaps the VM's emulated GIC distributor 0x8000000..0x8010000"},
+	    {0x9000000, 0x1000, 0,
+	     "0x9000000+0x1000 overlaps the VM's emulated UART "
+	     "0x9000000..0x9001000"},
+	    {0x2f000000, 0x1000, 0,
+	     "overlaps the hypervisor's GIC (distributor "
+	     "0x2f000000..0x2f010000)"},
+	    {0x2f1ff000, 0x1000, 0,
+	     "overlaps the hypervisor's GIC (redistributors "
+	     "0x2f100000..0x2f200000)"},
+	    {0x1c090000, 0x1000, 0, "is the hypervisor's UART (0x1c090000..0x1c091000)"},
+	    {0xa000000, 0x1000, 33, "IRQ 33 is the interrupt of the VM's emulated UART"},
+	    {0xa000000, 0x1000, 37, "IRQ 37 is the hypervisor's UART interrupt"},
+	};
+	for (u32 i = 0; i < ARRAY_SIZE(bad); i++) {
+		char name[32];
+		u64 mem[2] = {0x48000000, 0x1000000};
+
+		snprintf(name, sizeof(name), "dev@%llx", (unsigned long long)bad[i].base);
+		begin(&w, "tessera,config-v1");
+		fdtw_begin_node(&w, "alpha");
+		fdtw_prop_cells(&w, "cpus", two, 2);
+		fdtw_prop_reg64(&w, "memory", mem, 1);
+		fdtw_prop_str(&w, "image", "img.bin");
+		irq33 = bad[i].irq;
+		dev_node(&w, name, bad[i].base, bad[i].size, &irq33, bad[i].irq ? 1 : 0);
+		fdtw_end_node(&w);
+		size = finish(&w);
+		if (config_parse(blob, size, &other, &cfg, &err) != -1 ||
+		    strcmp(err.prop, bad[i].irq ? "interrupts" : "reg") != 0 ||
+		    !strstr(err.msg, bad[i].frag)) {
+			printf("  passthrough case %u: node '%s' prop '%s' msg '%s'\n", i, err.node,
+			       err.prop, err.msg);
+			check_failures++;
+		}
+	}
 }
 
 static void test_format_error(void)
@@ -647,6 +838,8 @@ int main(void)
 	RUN(test_bad_configs);
 	RUN(test_root);
 	RUN(test_platform);
+	RUN(test_platform_dtb);
+	RUN(test_passthrough);
 	RUN(test_format_error);
 	RUN(test_ipa_to_phys);
 	RUN(test_layout);

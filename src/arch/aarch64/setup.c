@@ -165,10 +165,6 @@ static void primary_boot(u64 stack_top)
 	cpu_local_init(0, stack_top);
 	mmu_enable();
 	mem_init();
-	console_printf(
-	    "Tessera hypervisor, %u CPUs, %llu MiB RAM, hypervisor at 0x%llx-0x%llx\n",
-	    system_platform.cpu_count, (unsigned long long)(system_platform.ram[0].size >> 20),
-	    (unsigned long long)(uintptr_t)__hyp_start, (unsigned long long)(uintptr_t)__hyp_end);
 	gic_init(system_platform.gicd_base, system_platform.gicr_base, system_platform.gicr_size);
 	/* Pass-through IRQs must also fit the vGIC model (SPIs up to 32 + VGIC_MAX_SPIS). */
 	system_platform.spi_limit = MIN(gic_spi_limit(), 32U + VGIC_MAX_SPIS);
@@ -185,6 +181,14 @@ static void primary_boot(u64 stack_top)
 	}
 	system_platform.hyp_end =
 	    ALIGN_UP(LAYOUT_PACK_BASE + ((const struct pack_header *)pack)->total_size, SZ_2M);
+	/* Named as the config checker names it (layout.h), once its end is known. */
+	console_printf(
+	    "Tessera hypervisor, %u CPUs, %llu MiB RAM, hypervisor range 0x%llx..0x%llx "
+	    "(" LAYOUT_HYP_RANGE_HOLDS "), hypervisor image 0x%llx..0x%llx\n",
+	    system_platform.cpu_count, (unsigned long long)(system_platform.ram[0].size >> 20),
+	    (unsigned long long)system_platform.hyp_base,
+	    (unsigned long long)system_platform.hyp_end, (unsigned long long)(uintptr_t)__hyp_start,
+	    (unsigned long long)(uintptr_t)__hyp_end);
 	if (vm_create_all(pack, &err) != 0) {
 		char msg[256];
 
