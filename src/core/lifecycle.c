@@ -44,5 +44,4 @@ void vm_devices_reset(struct vm *vm)
 		}
 	}
 	vpl011_init(&vm->uart, vm->id);
-	vdev_virtio_reset(vm);
 }

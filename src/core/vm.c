@@ -183,6 +183,7 @@ int vm_create_all(const void *pack, struct config_error *err)
 			cpus[vm->cfg->cpus[v]].vcpu = &vm->vcpus[v];
 		}
 		vm_devices_reset(vm);
+		vdev_virtio_reset(vm);
 		if (vm_load(vm, false) != 0) {
 			fmt_snprintf(err->node, sizeof(err->node), "/vms/%s", vm->cfg->name);
 			str_copy(err->msg, "loading the VM failed", sizeof(err->msg));
@@ -333,6 +334,7 @@ static int vm_reload_boot(struct vm *vm)
 {
 	console_vm_flush(vm->id);
 	vm_devices_reset(vm); /* quiesced: no vCPU runs, no access from outside is in flight */
+	vdev_virtio_reset(vm);
 	if (vm_load(vm, true) != 0) {
 		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
 		console_printf("VM %u '%s': reload failed, stopped\n", vm->id, vm->cfg->name);

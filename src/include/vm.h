@@ -183,7 +183,8 @@ bool vm_claim(struct vm *vm, u32 from, u32 to);
 void vm_wait_users(struct vm *vm);
 /* Once, at creation: the devices' locks, then their reset state. */
 void vm_devices_create(struct vm *vm);
-/* A quiesced VM's vGIC, UART and virtio devices back to their reset state (locks kept). */
+/* A quiesced VM's vGIC and UART back to their reset state (locks kept); its virtio devices
+ * are vdev_virtio_reset's. */
 void vm_devices_reset(struct vm *vm);
 
 /* core/vm.c */

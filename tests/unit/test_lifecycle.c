@@ -30,12 +30,6 @@ static struct vm_cfg x_cfg;
 static volatile bool resets_done;
 static u64 admitted, refused, resets;
 
-/* vm_devices_reset() puts the virtio devices back too; X has none in this test. */
-void vdev_virtio_reset(struct vm *vm)
-{
-	(void)vm;
-}
-
 static void *peer(void *arg)
 {
 	bool level = false;
