@@ -136,6 +136,7 @@ s64 psci_cpu_on(u64 mpidr, u64 entry, u64 ctx);
 s64 psci_cpu_off(void);
 s64 psci_affinity_info(u64 mpidr);
 void psci_system_off(void) __attribute__((noreturn));
+void psci_system_reset(void) __attribute__((noreturn));
 /* Starts CPU mpidr at kit_secondary_entry, which calls fn(ctx) on it. */
 s64 kit_cpu_start(u64 mpidr, void (*fn)(u64 ctx), u64 ctx);
 void kit_secondary_main(u64 ctx);

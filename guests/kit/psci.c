@@ -33,6 +33,14 @@ s64 psci_cpu_off(void)
 	return (s64)kit_hvc(PSCI_CPU_OFF, 0, 0, 0).x0;
 }
 
+void psci_system_reset(void)
+{
+	(void)kit_hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
+}
+
 s64 psci_affinity_info(u64 mpidr)
 {
 	return (s64)kit_hvc(PSCI_AFFINITY_INFO_64, mpidr, 0, 0).x0;

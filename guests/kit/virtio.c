@@ -60,6 +60,11 @@ static void rx_post(struct kvio *d, u16 i)
 
 int kvio_init(struct kvio *d, u64 base, u32 intid, const char **why)
 {
+	return kvio_init_id(d, base, intid, 3, why);
+}
+
+int kvio_init_id(struct kvio *d, u64 base, u32 intid, u32 device_id, const char **why)
+{
 	u32 st = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
 
 	memset(d->q, 0, sizeof(d->q));
@@ -70,8 +75,8 @@ int kvio_init(struct kvio *d, u64 base, u32 intid, const char **why)
 		*why = "not a virtio-mmio Version 2 device";
 		return -1;
 	}
-	if (kvio_rd(d, VMMIO_DEVICE_ID) != 3) {
-		*why = "not a console";
+	if (kvio_rd(d, VMMIO_DEVICE_ID) != device_id) {
+		*why = device_id == 3 ? "not a console" : "not the expected device type";
 		return -1;
 	}
 	kvio_wr(d, VMMIO_STATUS, 0);

@@ -53,6 +53,9 @@ void kvio_setup_queue(const struct kvio *d, u32 q, u32 num, u64 desc, u64 avail,
  * intid != 0: routes the SPI here and counts (and acknowledges) interrupts. 0, or -1
  * with *why set. */
 int kvio_init(struct kvio *d, u64 base, u32 intid, const char **why);
+/* As kvio_init for another device type with the same two queues (1 = network: receiveq1,
+ * transmitq1; the buffers then carry a 12-byte virtio_net_hdr, 5.1.6). */
+int kvio_init_id(struct kvio *d, u64 base, u32 intid, u32 device_id, const char **why);
 /* Status register has DEVICE_NEEDS_RESET. */
 bool kvio_broken(const struct kvio *d);
 /* Queues up to KVIO_BUF bytes; false if every transmit buffer is in flight. */
