@@ -155,7 +155,8 @@ static void irq_dispatch(struct vcpu *vc)
 			break;
 		}
 		cpu_this()->irq_count++;
-		if (intid == INTID_VTIMER && vc && vc->state == VCPU_RUNNING) {
+		if ((intid == INTID_VTIMER || intid == INTID_PTIMER) && vc &&
+		    vc->state == VCPU_RUNNING) {
 			/* HW-linked: the guest's EOI deactivates the physical interrupt. */
 			gic_eoi(intid);
 			vgic_hw_irq(&vc->vm->vgic, vc->id, intid);

@@ -55,6 +55,8 @@ void arch_vcpu_el1_reset(struct vcpu *vc)
 	sysreg_write(cntkctl_el1, 0);
 	sysreg_write(cntv_ctl_el0, 0);
 	sysreg_write(cntv_cval_el0, 0);
+	sysreg_write(cntp_ctl_el0, 0);
+	sysreg_write(cntp_cval_el0, 0);
 	sysreg_write(csselr_el1, 0);
 	sysreg_write(S3_4_C12_C11_7, 0); /* ICH_VMCR_EL2 */
 	/* Active-priority bits of a previous run would mask interrupts after a restart. */
@@ -82,8 +84,9 @@ void arch_vcpu_start(struct vcpu *vc)
 
 void arch_vcpu_park(struct vcpu *vc)
 {
-	/* A parked vCPU's timer must not keep interrupting this CPU. */
+	/* A parked vCPU's timers must not keep interrupting this CPU. */
 	sysreg_write(cntv_ctl_el0, 0);
+	sysreg_write(cntp_ctl_el0, 0);
 	isb();
 	vgic_vcpu_quiesce(&vc->vm->vgic, vc->id);
 	direct_exit(vc); /* no-op unless the guest owned the physical Group-1 interface */
