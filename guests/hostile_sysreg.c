@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hostile_sysreg: system registers and instructions a guest must not get.
- *  - trapped writes with nonsense values: set/way cache maintenance (a no-op for
- *    the guest), debug (MDSCR_EL1, DBGB*, DBGW*, OSLAR/OSDLR) and PMU (PMCR_EL0,
- *    PMCNTENSET_EL0, PMEVCNTR0_EL0, ...) registers: no exception, read as zero;
+ *  - writes with nonsense values: set/way cache maintenance (trapped, a no-op for
+ *    the guest), PMU (PMCR_EL0, PMCNTENSET_EL0, PMEVCNTR0_EL0, ...: trapped, read as
+ *    zero) and debug registers (MDSCR_EL1, DBGB*, DBGW*, OSLAR/OSDLR: the vCPU's own,
+ *    not trapped; no exception, and zeros written back read as zero);
  *  - ID registers: SVE, SME, pointer authentication, MTE, AMU, PMU, EL2 reported
  *    absent (also on -cpu max); writes to read-only ID registers UNDEFINED;
  *  - UNDEFINED at EL1: udf, EL2 registers (HCR_EL2, VTTBR_EL2, VBAR_EL2, ...),
@@ -60,7 +61,7 @@ static void set_way(void)
 
 static void debug_pmu(void)
 {
-	u64 v = NONSENSE, r = 0;
+	u64 v = NONSENSE, r;
 	TRY("msr mdscr_el1, %0", "r"(v));
 	expect_quiet("msr mdscr_el1");
 	TRY("msr dbgbcr0_el1, %0\n\tmsr dbgbvr0_el1, %0", "r"(v));
@@ -75,15 +76,25 @@ static void debug_pmu(void)
 	expect_quiet("msr mdccint_el1");
 	/* DBGCLAIMSET_EL1 is left out: QEMU 7.2 does not implement it (UNDEFINED at EL1
 	 * before any EL2 trap, also on bare QEMU). */
+	/* The debug registers are the guest's own (not trapped): clear what was written. */
 	kit_catch_begin();
-	r = sysreg_read(mdscr_el1);
-	r |= sysreg_read(dbgbcr0_el1);
-	r |= sysreg_read(dbgwvr0_el1);
-	r |= sysreg_read(oslsr_el1);
-	r |= sysreg_read(mdccint_el1);
+	sysreg_write(osdlr_el1, 0);
+	sysreg_write(oslar_el1, 0);
+	isb();
+	sysreg_write(mdscr_el1, 0);
+	sysreg_write(dbgbcr0_el1, 0);
+	sysreg_write(dbgbvr0_el1, 0);
+	sysreg_write(dbgwcr0_el1, 0);
+	sysreg_write(dbgwvr0_el1, 0);
+	sysreg_write(mdccint_el1, 0);
+	isb();
+	u64 md = sysreg_read(mdscr_el1), bc = sysreg_read(dbgbcr0_el1);
+	u64 wv = sysreg_read(dbgwvr0_el1), mi = sysreg_read(mdccint_el1);
 	caught = kit_catch_end(&caught_esr, NULL);
-	test_check(caught == 0 && r == 0, "debug registers read as zero", "caught=%u or=0x%lx",
-		   caught, r);
+	test_check(caught == 0 && !(md | bc | wv | mi),
+		   "debug registers written back to zero read as zero",
+		   "caught=%u mdscr=0x%lx dbgbcr0=0x%lx dbgwvr0=0x%lx mdccint=0x%lx", caught, md,
+		   bc, wv, mi);
 
 	TRY("msr pmcr_el0, %0\n\tmsr pmcntenset_el0, %0\n\tmsr pmevcntr0_el0, %0\n\t"
 	    "msr pmevtyper0_el0, %0\n\tmsr pmccntr_el0, %0\n\tmsr pmintenset_el1, %0\n\t"

@@ -46,6 +46,10 @@ void arch_gic_irq_deactivate(u32 intid);
  * CPU pcpu: mirrored to that CPU's physical redistributor when its VM has
  * direct-interrupts (src/arch/aarch64/direct.c), else ignored. */
 void arch_gic_direct_redist_write(u32 pcpu, u32 off, u32 size, u64 val);
+/* Private interrupt intid (16..31) in the physical redistributor of CPU pcpu (any CPU may
+ * call): enable or disable it; whether it is pending (a level PPI: its line is high). */
+void arch_gic_ppi_enable(u32 pcpu, u32 intid, bool enable);
+bool arch_gic_ppi_pending(u32 pcpu, u32 intid);
 
 /* ICH_LR<n>_EL2 fields (GICv3 arch spec 12.4.6). */
 #define ICH_LR_VINTID_MASK  0xffffffffULL

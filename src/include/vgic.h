@@ -42,6 +42,12 @@
 
 #define VGIC_NO_LR 0xff
 
+/* The virtual (27) and EL1 physical (30) timer PPIs: level-sensitive, hardware-linked to
+ * the same INTID of the vCPU's own CPU. Their enable is mirrored to that CPU's
+ * redistributor, so while the guest has one disabled the physical GIC holds its pending
+ * state, which then follows the timer's output as on hardware. */
+#define VGIC_TIMER_PPIS ((1U << 27) | (1U << 30))
+
 struct vgic_irq {
 	u8 flags;
 	u8 prio;

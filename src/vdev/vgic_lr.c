@@ -452,6 +452,10 @@ void vgic_vcpu_quiesce(struct vgic *g, u32 vcpu)
 	}
 	for (u32 i = 16; i < VGIC_NR_PRIVATE; i++) {
 		hw_release(&c->priv[i], i);
+		if (VGIC_TIMER_PPIS & (1U << i)) {
+			/* Physical enable as the model has it (the model outlives a CPU_OFF). */
+			arch_gic_ppi_enable(c->pcpu, i, (c->priv[i].flags & VGIC_IRQ_ENABLED) != 0);
+		}
 	}
 	for (u32 n = 0; n < VGIC_MAX_SPIS; n++) {
 		if (g->spi[n].target == vcpu && !(g->spi[n].flags & VGIC_IRQ_IN_LR)) {

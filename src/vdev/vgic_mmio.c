@@ -81,6 +81,12 @@ static u32 bits_read(struct vgic *g, u32 vcpu, u32 self, u32 base, enum bitop op
 			set = (op == OP_SPEND || op == OP_CPEND)
 				  ? vgic_irq_pending(irq)
 				  : (irq->flags & VGIC_IRQ_ACTIVE) != 0;
+			/* A disabled timer PPI is pending in the physical GIC while its line is
+			 * high. */
+			if ((op == OP_SPEND || op == OP_CPEND) && base == 0 && !set &&
+			    (VGIC_TIMER_PPIS & (1U << k)) && !(irq->flags & VGIC_IRQ_ENABLED)) {
+				set = arch_gic_ppi_pending(g->cpus[vcpu]->pcpu, k);
+			}
 			if ((irq->flags & VGIC_IRQ_IN_LR) && irq->lr_vcpu != self &&
 			    irq->lr_vcpu < g->vcpu_count) {
 				vgic_request_fold(g, irq->lr_vcpu);
@@ -135,6 +141,23 @@ static inline void bit_write(struct vgic *g, u32 vcpu, u32 intid, struct vgic_ir
 	}
 }
 
+/* A timer PPI of vCPU vcpu enabled or disabled: the physical one follows. A latched
+ * pending state the guest has not acknowledged is dropped on disable and the physical
+ * interrupt (acknowledged at EL2 when it was latched) deactivated by the vCPU's CPU
+ * (VGIC_OP_DEACT): from then on the physical GIC holds it pending exactly while the
+ * timer's output is high, and re-enabling delivers it only if it still is. */
+static void timer_ppi_enable(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq)
+{
+	bool on = (irq->flags & VGIC_IRQ_ENABLED) != 0;
+
+	if (!on && (irq->flags & (VGIC_IRQ_HW | VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE)) ==
+		       (VGIC_IRQ_HW | VGIC_IRQ_PENDING)) {
+		irq->flags &= (u8) ~(VGIC_IRQ_PENDING | VGIC_IRQ_NEWEDGE);
+		irq->ops |= VGIC_OP_DEACT;
+	}
+	arch_gic_ppi_enable(g->cpus[vcpu]->pcpu, intid, on);
+}
+
 /* base: 0 (vCPU vcpu's SGIs and PPIs) or an SPI block that exists (32 .. 256). */
 static void bits_write(struct vgic *g, u32 vcpu, u32 base, enum bitop op, u32 val)
 {
@@ -159,6 +182,9 @@ static void bits_write(struct vgic *g, u32 vcpu, u32 base, enum bitop op, u32 va
 			if (base + k >= VGIC_NR_PRIVATE && (irq->flags & VGIC_IRQ_HW) &&
 			    irq->flags != before) {
 				arch_gic_irq_enable(base + k, op == OP_SENABLE);
+			} else if (base == 0 && (VGIC_TIMER_PPIS & (1U << k)) &&
+				   irq->flags != before) {
+				timer_ppi_enable(g, vcpu, k, irq);
 			}
 			vgic_irq_changed(g, vcpu, base + k, irq);
 		}

@@ -24,13 +24,13 @@ CPUS=${CPUS:-cortex-a57}
 TIMEOUT=${TIMEOUT:-30}
 OUT_DIR=${OUT_DIR:-build/guests_bare}
 GUESTS=("$@")
-[ ${#GUESTS[@]} -gt 0 ] || GUESTS=(hello smp timer isolate crash)
+[ ${#GUESTS[@]} -gt 0 ] || GUESTS=(hello smp timer ptimer timer_level sgi_wake debug isolate crash)
 
 # smp_of NAME: the -smp count a guest runs with.
 smp_of()
 {
 	case $1 in
-	smp) echo 4 ;;
+	smp | sgi_wake) echo 4 ;;
 	*) echo 1 ;;
 	esac
 }

@@ -233,6 +233,22 @@ void arch_gic_direct_redist_write(u32 pcpu, u32 off, u32 size, u64 val)
 	(void)val;
 }
 
+u32 fake_ppi_enabled[FAKE_MAX_CPUS];
+u32 fake_ppi_line[FAKE_MAX_CPUS];
+
+void arch_gic_ppi_enable(u32 pcpu, u32 intid, bool enable)
+{
+	if (pcpu < FAKE_MAX_CPUS && intid >= 16 && intid < 32) {
+		fake_ppi_enabled[pcpu] = enable ? (fake_ppi_enabled[pcpu] | (1U << intid))
+						: (fake_ppi_enabled[pcpu] & ~(1U << intid));
+	}
+}
+
+bool arch_gic_ppi_pending(u32 pcpu, u32 intid)
+{
+	return pcpu < FAKE_MAX_CPUS && intid < 32 && (fake_ppi_line[pcpu] & (1U << intid));
+}
+
 /* ---- the guest side of the virtual CPU interface ---- */
 
 u32 fake_guest_ack(void)

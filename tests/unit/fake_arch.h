@@ -21,6 +21,9 @@ extern u64 fake_lr[FAKE_MAX_CPUS][FAKE_MAX_LRS];
 extern u64 fake_hcr[FAKE_MAX_CPUS];
 /* Calls of the ICH_* accessors (LRs, ELRSR, EISR, MISR, HCR), to prove fast paths. */
 extern u32 fake_ich_accesses;
+/* Physical PPI enables (arch_gic_ppi_enable) and input lines (arch_gic_ppi_pending), per CPU. */
+extern u32 fake_ppi_enabled[FAKE_MAX_CPUS];
+extern u32 fake_ppi_line[FAKE_MAX_CPUS];
 
 /* arch_cpu_kick(pcpu) calls, in order. */
 extern u32 fake_kicks[FAKE_LOG_MAX];

@@ -46,8 +46,8 @@
 #define GICR_ICACTIVER0	 0x0380
 #define GICR_IPRIORITYR0 0x0400
 
-/* The guest's private interrupts: SGIs 1-15 and the virtual timer PPI. */
-#define GUEST_MASK ((u32)(0xfffeU | BIT(INTID_VTIMER)))
+/* The guest's private interrupts: SGIs 1-15 and the virtual and physical timer PPIs. */
+#define GUEST_MASK ((u32)(0xfffeU | BIT(INTID_VTIMER) | BIT(INTID_PTIMER)))
 /* The hypervisor's private interrupts, Group 0 while the guest owns Group 1. */
 #define HYP_MASK	((u32)(BIT(INTID_HYP_IPI) | BIT(INTID_MAINT) | BIT(INTID_HYP_TIMER)))
 #define DIRECT_HYP_PRIO 0x40U
@@ -163,8 +163,7 @@ void direct_exit(struct vcpu *vc)
 	for (u32 i = 0; i < 32; i++) {
 		wr8(sgi + GICR_IPRIORITYR0 + i, i == INTID_HYP_IPI ? PRIO_HYP_IPI : PRIO_DEFAULT);
 	}
-	wr32(sgi + GICR_ISENABLER0, BIT(INTID_VTIMER));
-	dsb(sy);
+	dsb(sy); /* the timer PPIs stay off: vgic_vcpu_quiesce enables them as the model says */
 	ap1r_clear(); /* whatever the guest left active or wrote there */
 	sysreg_write(S3_0_C12_C12_3, 0);
 	sysreg_write(S3_0_C12_C12_7, 1);

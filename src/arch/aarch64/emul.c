@@ -144,8 +144,10 @@ static bool debug_or_pmu(u32 key)
 	if (op0 == 2) {
 		return true; /* debug registers (MDSCR, DBGB*, OSLAR, ...) */
 	}
-	/* PMU: PMCR_EL0.. in CRn 9 (op1 3), PMINTEN/PMMIR in CRn 9 op1 0, PMEV* in CRn 14. */
-	return op0 == 3 && ((crn == 9 && (op1 == 3 || op1 == 0)) || (crn == 14 && op1 == 3));
+	/* PMU: PMCR_EL0.. in CRn 9 (op1 3), PMINTEN/PMMIR in CRn 9 op1 0, PMEV* in CRn 14 with
+	 * CRm 8..15. CRn 14 CRm 0..3 are the generic timer's (CNTP_*, CNTV_*): not trapped. */
+	return op0 == 3 && ((crn == 9 && (op1 == 3 || op1 == 0)) ||
+			    (crn == 14 && op1 == 3 && ((key >> 1) & 0xf) >= 8));
 }
 
 void sysreg_trap(struct vcpu *vc, u64 esr)

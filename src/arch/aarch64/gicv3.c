@@ -33,6 +33,7 @@
 #define GICR_IGROUPR0	 (GICR_SGI + 0x0080)
 #define GICR_ISENABLER0	 (GICR_SGI + 0x0100)
 #define GICR_ICENABLER0	 (GICR_SGI + 0x0180)
+#define GICR_ISPENDR0	 (GICR_SGI + 0x0200)
 #define GICR_ICACTIVER0	 (GICR_SGI + 0x0380)
 #define GICR_IPRIORITYR0 (GICR_SGI + 0x0400)
 #define GICR_TYPER_LAST	 BIT(4)
@@ -149,8 +150,9 @@ int gic_cpu_init(u32 cpu, u64 mpidr)
 	}
 	/* The hypervisor IPI is urgent relative to guest work: higher priority. */
 	wr32(rd + GICR_IPRIORITYR0, 0xa0a0a080);
-	wr32(rd + GICR_ISENABLER0,
-	     BIT(INTID_HYP_IPI) | BIT(INTID_MAINT) | BIT(INTID_VTIMER) | BIT(INTID_HYP_TIMER));
+	wr32(rd + GICR_ISENABLER0, BIT(INTID_HYP_IPI) | BIT(INTID_MAINT) | BIT(INTID_HYP_TIMER));
+	/* The guest timers' PPIs (INTID_VTIMER, INTID_PTIMER) stay off until the vGIC model
+	 * enables them (arch_gic_ppi_enable from vgic_vcpu_quiesce and the guest's writes). */
 
 	/* ICC_SRE_EL2: SRE, and Enable so EL1 may use its system register interface. */
 	sysreg_write(S3_4_C12_C9_5, 0xf);
@@ -399,6 +401,23 @@ void arch_gic_irq_deactivate(u32 intid)
 	if (intid < spi_limit) {
 		wr32(gicd + GICD_ICACTIVER + (intid / 32) * 4, 1U << (intid % 32));
 	}
+}
+
+void arch_gic_ppi_enable(u32 pcpu, u32 intid, bool enable)
+{
+	paddr_t rd = pcpu < CONFIG_MAX_PCPUS ? gicr_of[pcpu] : 0;
+
+	if (!rd || intid < 16 || intid >= 32) {
+		return;
+	}
+	wr32(rd + (enable ? GICR_ISENABLER0 : GICR_ICENABLER0), 1U << intid);
+}
+
+bool arch_gic_ppi_pending(u32 pcpu, u32 intid)
+{
+	paddr_t rd = pcpu < CONFIG_MAX_PCPUS ? gicr_of[pcpu] : 0;
+
+	return rd && intid < 32 && (rd32(rd + GICR_ISPENDR0) & (1U << intid));
 }
 
 void arch_cpu_kick(u32 pcpu)

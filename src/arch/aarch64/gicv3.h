@@ -19,4 +19,7 @@ u32 gic_spi_limit(void);
 paddr_t gic_redist(u32 cpu);
 void gic_irq_config_edge(u32 intid, bool edge);
 
+/* The EL1 physical timer's PPI (CNTP_*_EL0), the guest's like INTID_VTIMER. */
+#define INTID_PTIMER 30U
+
 #endif

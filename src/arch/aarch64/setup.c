@@ -104,11 +104,15 @@ static void el2_traps_init(void)
 {
 	/* Lower ELs are AArch64; no VHE. Per-VM HCR is set on entry (vm_arch). */
 	sysreg_write(cptr_el2, 0x33ffULL | BIT(30)); /* TZ (SVE), TSM (SME), TAM; FP not trapped */
-	sysreg_write(cnthctl_el2, BIT(0));	     /* EL1PCTEN: counter readable, timer trapped */
+	/* EL1PCTEN, EL1PCEN: the EL1 physical counter and timer are the guest's (its vCPU owns
+	 * this CPU); the timer's PPI 30 is forwarded like the virtual timer's. */
+	sysreg_write(cnthctl_el2, BIT(0) | BIT(1));
 	sysreg_write(cntvoff_el2, 0);
-	/* MDCR_EL2: trap debug (TDA, TDOSA, TDRA) and PMU (TPM, TPMCR) accesses; keep HPMN. */
-	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> 11 & 0x1f) | BIT(5) | BIT(6) | BIT(9) |
-				   BIT(10) | BIT(11));
+	/* MDCR_EL2: trap PMU accesses (TPM, TPMCR; the PMU is not given to guests); keep HPMN.
+	 * Self-hosted debug registers are not trapped (TDA, TDOSA, TDRA clear): the vCPU owns
+	 * this CPU, its breakpoints, watchpoints and step state are reset with it (vcpu.c), and
+	 * with TDE clear debug exceptions target EL1 only, never EL2. */
+	sysreg_write(mdcr_el2, (sysreg_read(pmcr_el0) >> 11 & 0x1f) | BIT(5) | BIT(6));
 	sysreg_write(vpidr_el2, sysreg_read(midr_el1));
 	isb();
 }

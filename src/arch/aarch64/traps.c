@@ -172,8 +172,8 @@ static inline void irq_dispatch(struct vcpu *vc, bool idle)
 			break;
 		}
 		cpu_this()->irq_count++;
-		if (intid == INTID_VTIMER && vc && vc->state == VCPU_RUNNING &&
-		    irq_own_begin(vc, idle)) {
+		if ((intid == INTID_VTIMER || intid == INTID_PTIMER) && vc &&
+		    vc->state == VCPU_RUNNING && irq_own_begin(vc, idle)) {
 			/* HW-linked: the guest's EOI deactivates the physical interrupt. */
 			gic_eoi(intid);
 			vgic_hw_irq(&vc->vm->vgic, vc->id, intid);

@@ -19,6 +19,51 @@ static u64 hcr_for_guest(void)
 	       HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_TID3 | HCR_RW;
 }
 
+#define DBG_PAIR(n)                                       \
+	case n:                                           \
+		sysreg_write(dbgbcr##n##_el1, 0);         \
+		sysreg_write(dbgbvr##n##_el1, 0);         \
+		if ((n) < wrps) {                         \
+			sysreg_write(dbgwcr##n##_el1, 0); \
+			sysreg_write(dbgwvr##n##_el1, 0); \
+		}                                         \
+		__attribute__((fallthrough))
+
+/* Self-hosted debug state as after a cold reset (Arm ARM D2, D13.3): no breakpoint or
+ * watchpoint enabled, no step, OS lock set. Only the implemented registers are written
+ * (ID_AA64DFR0_EL1.BRPs/WRPs; breakpoints are never fewer than watchpoints). */
+static void debug_reset(void)
+{
+	u64 dfr0 = sysreg_read(id_aa64dfr0_el1);
+	u32 brps = (u32)((dfr0 >> 12) & 0xf) + 1;
+	u32 wrps = (u32)((dfr0 >> 20) & 0xf) + 1;
+
+	sysreg_write(mdscr_el1, 0);
+	switch (brps - 1) {
+		DBG_PAIR(15);
+		DBG_PAIR(14);
+		DBG_PAIR(13);
+		DBG_PAIR(12);
+		DBG_PAIR(11);
+		DBG_PAIR(10);
+		DBG_PAIR(9);
+		DBG_PAIR(8);
+		DBG_PAIR(7);
+		DBG_PAIR(6);
+		DBG_PAIR(5);
+		DBG_PAIR(4);
+		DBG_PAIR(3);
+		DBG_PAIR(2);
+		DBG_PAIR(1);
+		DBG_PAIR(0);
+	default:
+		break;
+	}
+	sysreg_write(mdccint_el1, 0);
+	sysreg_write(osdlr_el1, 0);
+	sysreg_write(oslar_el1, 1); /* OS lock set, as at cold reset */
+}
+
 void arch_vcpu_el1_reset(struct vcpu *vc)
 {
 	sysreg_write(hcr_el2, hcr_for_guest());
@@ -55,6 +100,8 @@ void arch_vcpu_el1_reset(struct vcpu *vc)
 	sysreg_write(cntkctl_el1, 0);
 	sysreg_write(cntv_ctl_el0, 0);
 	sysreg_write(cntv_cval_el0, 0);
+	sysreg_write(cntp_ctl_el0, 0);
+	sysreg_write(cntp_cval_el0, 0);
 	sysreg_write(csselr_el1, 0);
 	sysreg_write(S3_4_C12_C11_7, 0); /* ICH_VMCR_EL2 */
 	/* Active-priority bits of a previous run would mask interrupts after a restart. */
@@ -63,6 +110,7 @@ void arch_vcpu_el1_reset(struct vcpu *vc)
 	sysreg_write(S3_4_C12_C11_0, 1); /* ICH_HCR_EL2: En */
 	/* ICC_SRE_EL1 as seen by the guest is fixed to SRE = 1 by the virtual interface. */
 	arch_fp_reset();
+	debug_reset();
 	isb();
 
 	memset(&vc->regs, 0, sizeof(vc->regs));
@@ -82,8 +130,9 @@ void arch_vcpu_start(struct vcpu *vc)
 
 void arch_vcpu_park(struct vcpu *vc)
 {
-	/* A parked vCPU's timer must not keep interrupting this CPU. */
+	/* A parked vCPU's timers must not keep interrupting this CPU. */
 	sysreg_write(cntv_ctl_el0, 0);
+	sysreg_write(cntp_ctl_el0, 0);
 	isb();
 	vgic_vcpu_quiesce(&vc->vm->vgic, vc->id);
 	direct_exit(vc); /* no-op unless the guest owned the physical Group-1 interface */
