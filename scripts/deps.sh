@@ -27,6 +27,9 @@ NEEDS=(
 	# tests/fuzz: libFuzzer harnesses need clang and its fuzzer runtime.
 	"clang clang"
 	"/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a libclang-rt-14-dev"
+	# Debugging a guest or the hypervisor through QEMU's gdbstub (README): the host's
+	# gdb cannot read AArch64.
+	"gdb-multiarch gdb-multiarch"
 	"git git"
 	"timeout coreutils"
 	"grep grep"

@@ -2,6 +2,9 @@
 # Negative config tests: every tests/configs/bad/NAME.dts must fail `tessera check`
 # (exit 1) with the message fragment on its first line ("// expect: FRAGMENT").
 # Good configs (tests/configs/*.dts) must pass. Prints PASS:/FAIL: config/NAME.
+# Also the CLI around it: `tessera --help` (-h, help) prints usage and exits 0, an
+# unknown command exits 2, and `check -v` lists the platform, the hypervisor's
+# reserved range, channels and virtio links.
 # TESSERA=path overrides the CLI (default build/tools/tessera).
 cd "$(dirname "$0")/.." || exit 1
 TESSERA=${TESSERA:-build/tools/tessera}
@@ -39,4 +42,46 @@ for f in tests/configs/bad/*.dts; do
 		fails=$((fails + 1))
 	fi
 done
+for h in --help -h help; do
+	case $h in
+	--help) name=cli_help_long ;;
+	-h) name=cli_help_short ;;
+	*) name=cli_help_command ;;
+	esac
+	out=$("$TESSERA" "$h" 2>/dev/null)
+	rc=$?
+	if [ "$rc" -eq 0 ] && printf '%s\n' "$out" | grep -q '^usage: tessera COMMAND' &&
+		printf '%s\n' "$out" | grep -q '^  tessera ctl '; then
+		echo "PASS: config/$name"
+	else
+		echo "FAIL: config/$name (exit $rc): $out"
+		fails=$((fails + 1))
+	fi
+done
+out=$("$TESSERA" frobnicate 2>&1 >/dev/null)
+rc=$?
+if [ "$rc" -eq 2 ] && printf '%s\n' "$out" | grep -q 'unknown command "frobnicate"'; then
+	echo "PASS: config/cli_unknown"
+else
+	echo "FAIL: config/cli_unknown (exit $rc, expected 2): $out"
+	fails=$((fails + 1))
+fi
+
+# check -v on a config with a channel and a virtio link (tests/configs/virtio_good.dts).
+out=$("$TESSERA" check -v tests/configs/virtio_good.dts 2>&1)
+rc=$?
+missing=
+for want in '^  platform: 4 CPU\(s\), RAM 0x40000000 size 0x40000000$' \
+	'^  hypervisor reserved 0x40000000\.\.0x41[0-9a-f]{6} ' \
+	'^  channel ring \(id 0\): host 0x5f000000 size 0x1000, 2 ends$' \
+	'^    alpha: guest 0x60000000 rw, interrupt 40$' '^    beta: guest 0x60000000 rw, interrupt 41$' \
+	'^  virtio link con0 \(console\)$' '^    beta: guest 0xa000000 size 0x1000, interrupt 48$'; do
+	printf '%s\n' "$out" | grep -q -E -- "$want" || missing="$missing [$want]"
+done
+if [ "$rc" -eq 0 ] && [ -z "$missing" ]; then
+	echo "PASS: config/check_verbose"
+else
+	echo "FAIL: config/check_verbose (exit $rc, missing$missing): $out"
+	fails=$((fails + 1))
+fi
 [ "$fails" -eq 0 ]

@@ -37,6 +37,54 @@ static void check_print_vm(const struct vm_cfg *vm, const struct vm_layout *l)
 	}
 }
 
+static void check_print_platform(const struct platform *p)
+{
+	printf("  platform: %u CPU(s), RAM", p->cpu_count);
+	for (u32 i = 0; i < p->ram_count; i++) {
+		printf("%s0x%llx size 0x%llx", i ? ", " : " ", (unsigned long long)p->ram[i].base,
+		       (unsigned long long)p->ram[i].size);
+	}
+	printf("\n");
+	/* Everything from the platform DTB to the end of the system image (layout.h). */
+	printf("  hypervisor reserved 0x%llx..0x%llx (platform DTB, hypervisor, system image)\n",
+	       (unsigned long long)p->hyp_base, (unsigned long long)p->hyp_end);
+}
+
+static const char *check_vm_name(const struct config *cfg, u32 vm)
+{
+	return vm < cfg->vm_count ? cfg->vms[vm].name : "?";
+}
+
+static void check_print_links(const struct config *cfg)
+{
+	for (u32 i = 0; i < cfg->chan_count; i++) {
+		const struct chan_cfg *ch = &cfg->chans[i];
+
+		printf("  channel %s (id %u): host 0x%llx size 0x%llx, %u ends\n", ch->name, i,
+		       (unsigned long long)ch->phys, (unsigned long long)ch->size, ch->end_count);
+		for (u32 e = 0; e < ch->end_count; e++) {
+			printf("    %s: guest 0x%llx %s, interrupt %u\n",
+			       check_vm_name(cfg, ch->ends[e].vm),
+			       (unsigned long long)ch->ends[e].ipa, ch->ends[e].ro ? "ro" : "rw",
+			       ch->ends[e].intid);
+		}
+	}
+	for (u32 i = 0; i < cfg->virtio_count; i++) {
+		const struct virtio_cfg *v = &cfg->virtio[i];
+
+		printf("  virtio link %s (%s)\n", v->name,
+		       v->type == CONFIG_VIRTIO_NET	  ? "net"
+		       : v->type == CONFIG_VIRTIO_CONSOLE ? "console"
+							  : "?");
+		for (u32 e = 0; e < 2; e++) {
+			printf("    %s: guest 0x%llx size 0x%llx, interrupt %u\n",
+			       check_vm_name(cfg, v->ends[e].vm),
+			       (unsigned long long)v->ends[e].ipa, CONFIG_VIRTIO_WINDOW,
+			       v->ends[e].intid);
+		}
+	}
+}
+
 int cmd_check(int argc, char **argv)
 {
 	const char *dts = NULL;
@@ -45,6 +93,12 @@ int cmd_check(int argc, char **argv)
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			printf("usage: tessera check FILE.dts [-v]\n"
+			       "validates a config and its images; -v prints the platform, the "
+			       "hypervisor's reserved range, each VM, channel and virtio link\n");
+			return 0;
+		}
 		if (strcmp(argv[i], "-v") == 0) {
 			verbose = true;
 		} else if (!dts && argv[i][0] != '-') {
@@ -65,8 +119,14 @@ int cmd_check(int argc, char **argv)
 	rc = tool_load(dts, tc);
 	if (rc == 0) {
 		printf("%s: OK (%u VMs)\n", dts, tc->cfg.vm_count);
+		if (verbose) {
+			check_print_platform(&tc->plat);
+		}
 		for (u32 i = 0; verbose && i < tc->cfg.vm_count; i++) {
 			check_print_vm(&tc->cfg.vms[i], &tc->layout[i]);
+		}
+		if (verbose) {
+			check_print_links(&tc->cfg);
 		}
 	}
 	tool_free(tc);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `tessera ctl --socket PATH [--timeout S] COMMAND [ARGS]`: one request on the
- * management channel of a running system (`tessera run --mgmt PATH`), whose
- * response lines are printed; exit 0 on "ok", 1 on "err", 2 if the channel
+ * `tessera ctl --socket PATH [--json|--lines] [--interval MS] [--timeout S]
+ * COMMAND [ARGS]`: one request on the management channel of a running system
+ * (`tessera run --mgmt PATH`). list and stats are shown as tables (--json:
+ * JSON) built from two samples, for per-second rates (ctl_fmt.c); other
+ * commands print their response lines (--json: a result object); --lines prints
+ * the protocol's lines unchanged. Exit 0 on "ok", 1 on "err", 2 if the channel
  * cannot be reached, does not answer in time (default 5 s) or speaks another
  * protocol version.
  * `tessera ctl --socket PATH --raw`: sends stdin as it is (for tests with
@@ -22,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl_fmt.h"
 #include "mgmt.h"
 #include "tessera.h"
 
@@ -140,12 +144,6 @@ static int ctl_line(struct ctl *c, char *line, size_t size)
 	}
 }
 
-static bool is_final(const char *line)
-{
-	return strcmp(line, "ok") == 0 || strncmp(line, "ok ", 3) == 0 ||
-	       strncmp(line, "err ", 4) == 0;
-}
-
 /*
  * Sends Ctrl-U + "hello <token>" and waits for its answer, printing the lines
  * that come before it if echo (answers to raw input). The token tells our
@@ -201,10 +199,84 @@ static int ctl_raw(struct ctl *c)
 	return ctl_sync(c, true) == 0 ? 0 : CTL_EXIT_CONN;
 }
 
-static int ctl_request(struct ctl *c, int argc, char **argv)
+enum ctl_mode { CTL_TABLE, CTL_JSON, CTL_LINES };
+
+/* Sends one request line and collects its response into smp (printing each line if echo).
+ * 0 once the final line is in, else CTL_EXIT_CONN. */
+static int ctl_exchange(struct ctl *c, const char *req, size_t n, struct ctl_sample *smp, bool echo)
 {
-	char req[4 * MGMT_LINE_MAX], line[1024];
+	char line[1024];
+
+	ctl_sample_reset(smp);
+	if (ctl_send(c, req, n) != 0) {
+		return CTL_EXIT_CONN;
+	}
+	for (;;) {
+		if (ctl_line(c, line, sizeof(line)) != 0) {
+			return CTL_EXIT_CONN;
+		}
+		if (echo) {
+			printf("%s\n", line);
+		}
+		if (ctl_sample_add(smp, line)) {
+			return 0;
+		}
+	}
+}
+
+static void ctl_nap_ms(long ms)
+{
+	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&t, &t) != 0 && errno == EINTR) {
+	}
+}
+
+/*
+ * list / stats for people (a table) or scripts (JSON): two samples interval_ms apart, so
+ * the table can show per-second rates (counter changes over the hypervisor's own uptime
+ * between them); one sample if interval_ms is 0.
+ */
+static int ctl_sampled(struct ctl *c, const char *req, size_t n, enum ctl_mode mode,
+		       long interval_ms)
+{
+	struct ctl_sample *s = calloc(2, sizeof(*s));
+	struct ctl_sample *prev = NULL, *now = &s[0];
+	bool list = strncmp(req, "list", 4) == 0;
+	int rc;
+
+	if (!s) {
+		return CTL_EXIT_CONN;
+	}
+	rc = ctl_exchange(c, req, n, &s[0], false);
+	if (rc == 0 && !s[0].is_err && interval_ms > 0) {
+		ctl_nap_ms(interval_ms);
+		rc = ctl_exchange(c, req, n, &s[1], false);
+		prev = &s[0];
+		now = &s[1];
+	}
+	if (rc == 0 && now->is_err) {
+		if (mode == CTL_JSON) {
+			ctl_result_json(stdout, now);
+		} else {
+			printf("err %s %s\n", now->code, now->text);
+		}
+		rc = CTL_EXIT_ERR;
+	} else if (rc == 0 && mode == CTL_JSON) {
+		(list ? ctl_list_json : ctl_stats_json)(stdout, prev, now);
+	} else if (rc == 0) {
+		(list ? ctl_list_table : ctl_stats_table)(stdout, prev, now);
+	}
+	free(s);
+	return rc;
+}
+
+static int ctl_request(struct ctl *c, int argc, char **argv, enum ctl_mode mode, long interval_ms)
+{
+	char req[4 * MGMT_LINE_MAX];
+	struct ctl_sample *smp;
 	size_t n = 0;
+	int rc;
 
 	for (int i = 0; i < argc; i++) {
 		int w = snprintf(req + n, sizeof(req) - n, "%s%s", i ? " " : "", argv[i]);
@@ -216,26 +288,41 @@ static int ctl_request(struct ctl *c, int argc, char **argv)
 		n += (size_t)w;
 	}
 	req[n++] = '\n';
-	if (ctl_send(c, req, n) != 0) {
+	req[n] = '\0';
+	if (mode != CTL_LINES && argc == 1 &&
+	    (strcmp(argv[0], "list") == 0 || strcmp(argv[0], "stats") == 0)) {
+		return ctl_sampled(c, req, n, mode, interval_ms);
+	}
+	smp = calloc(1, sizeof(*smp));
+	if (!smp) {
 		return CTL_EXIT_CONN;
 	}
-	for (;;) {
-		if (ctl_line(c, line, sizeof(line)) != 0) {
-			return CTL_EXIT_CONN;
-		}
-		printf("%s\n", line);
-		if (is_final(line)) {
-			return line[0] == 'o' ? 0 : CTL_EXIT_ERR;
-		}
+	rc = ctl_exchange(c, req, n, smp, mode != CTL_JSON);
+	if (rc == 0 && mode == CTL_JSON) {
+		ctl_result_json(stdout, smp);
 	}
+	if (rc == 0) {
+		rc = smp->is_err ? CTL_EXIT_ERR : 0;
+	}
+	free(smp);
+	return rc;
 }
+
+static const char ctl_help[] =
+    "usage: tessera ctl --socket PATH [OPTIONS] COMMAND [ARGS]\n"
+    "       tessera ctl --socket PATH [--timeout S] --raw   (sends stdin, prints the answers)\n"
+    "commands: list, stats, start|stop|restart|pause|resume|console NAME, hello, help\n"
+    "options:\n"
+    "  --json          JSON for scripts (list, stats: every counter, rates; others: the result)\n"
+    "  --lines         the protocol's own response lines (key=value), unchanged\n"
+    "  --interval MS   list/stats: time between the two samples rates come from (default\n"
+    "                  1000; 0: one sample, no rates)\n"
+    "  --timeout S     give up after S seconds (default 5), plus the interval\n"
+    "exit status: 0 ok, 1 the hypervisor answered err, 2 no answer (or usage error)\n";
 
 static int ctl_usage(void)
 {
-	fprintf(stderr,
-		"usage: tessera ctl --socket PATH [--timeout S] COMMAND [ARGS]\n"
-		"       tessera ctl --socket PATH [--timeout S] --raw   (sends stdin)\n"
-		"commands: hello help list stats start stop restart pause resume console\n");
+	fputs(ctl_help, stderr);
 	return CTL_EXIT_CONN;
 }
 
@@ -243,22 +330,35 @@ int cmd_ctl(int argc, char **argv)
 {
 	const char *sock = NULL;
 	bool raw = false;
-	long timeout = 5;
+	enum ctl_mode mode = CTL_TABLE;
+	long timeout = 5, interval = 1000;
 	struct ctl *c;
 	int i, rc;
 
 	for (i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			fputs(ctl_help, stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) {
 			sock = argv[++i];
-		} else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc) {
+		} else if ((strcmp(argv[i], "--timeout") == 0 ||
+			    strcmp(argv[i], "--interval") == 0) &&
+			   i + 1 < argc) {
+			bool is_timeout = argv[i][2] == 't';
 			char *end;
+			long v = strtol(argv[++i], &end, 10);
 
-			timeout = strtol(argv[++i], &end, 10);
-			if (*end || timeout <= 0 || timeout > 3600) {
+			if (*end || !*argv[i] || v < (is_timeout ? 1 : 0) ||
+			    v > (is_timeout ? 3600 : 3600000)) {
 				return ctl_usage();
 			}
+			*(is_timeout ? &timeout : &interval) = v;
 		} else if (strcmp(argv[i], "--raw") == 0) {
 			raw = true;
+		} else if (strcmp(argv[i], "--json") == 0) {
+			mode = CTL_JSON;
+		} else if (strcmp(argv[i], "--lines") == 0) {
+			mode = CTL_LINES;
 		} else {
 			break; /* the command and its arguments */
 		}
@@ -271,13 +371,14 @@ int cmd_ctl(int argc, char **argv)
 		return CTL_EXIT_CONN;
 	}
 	c->fd = -1;
-	c->deadline_ms = now_ms() + timeout * 1000L;
+	c->deadline_ms = now_ms() + timeout * 1000L + interval;
 	if (ctl_connect(c, sock) != 0) {
 		rc = CTL_EXIT_CONN;
 	} else if (raw) {
 		rc = ctl_raw(c);
 	} else {
-		rc = ctl_sync(c, false) != 0 ? CTL_EXIT_CONN : ctl_request(c, argc - i, argv + i);
+		rc = ctl_sync(c, false) != 0 ? CTL_EXIT_CONN
+					     : ctl_request(c, argc - i, argv + i, mode, interval);
 	}
 	fflush(stdout);
 	if (c->fd >= 0) {

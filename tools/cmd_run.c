@@ -3,17 +3,21 @@
  * `tessera run FILE.dts [--cpu MODEL] [--icount] [--timeout S] [--pack IMG]
  * [--hyp ELF] [--mgmt SOCKET] [-- QEMU ARGS]`: packs the config and boots it on
  * QEMU virt, sized from the config's /platform node. --mgmt connects the
- * hypervisor's management channel to a Unix socket for `tessera ctl`. Exit status is QEMU's, or 124
- * when
- * --timeout expires (as timeout(1) does).
+ * hypervisor's management channel to a Unix socket for `tessera ctl`, and
+ * says so on stderr if the channel never answers (run_watch_mgmt). Exit
+ * status is QEMU's, or 124 when --timeout expires (as timeout(1) does).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -137,6 +141,117 @@ static int run_wait(pid_t pid, long timeout)
 	}
 }
 
+/* Seconds --mgmt waits for the channel's first answer (TESSERA_MGMT_WAIT overrides). */
+#define RUN_MGMT_WAIT_S 20
+
+static long run_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+/* Connects to the channel's socket and says hello: true once the hypervisor answers,
+ * false at the deadline or when QEMU is gone (*gone set). */
+static bool run_mgmt_answers(const char *path, pid_t qemu, long deadline, bool *gone)
+{
+	struct sockaddr_un a;
+	char hello[64], buf[512];
+	size_t len = 0;
+	int fd = -1;
+
+	memset(&a, 0, sizeof(a));
+	a.sun_family = AF_UNIX;
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", path);
+	snprintf(hello, sizeof(hello), "\x15hello run-%ld\n", (long)getpid());
+	while (run_ms() < deadline) {
+		struct timespec nap = {0, 50 * 1000 * 1000};
+
+		if (kill(qemu, 0) != 0 && errno == ESRCH) {
+			*gone = true;
+			break;
+		}
+		if (fd < 0) {
+			fd = socket(AF_UNIX, SOCK_STREAM, 0);
+			if (fd >= 0 && (connect(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+					send(fd, hello, strlen(hello), MSG_NOSIGNAL) < 0)) {
+				close(fd);
+				fd = -1;
+			}
+			if (fd < 0) {
+				nanosleep(&nap, NULL);
+				continue;
+			}
+		}
+		struct pollfd pfd = {fd, POLLIN, 0};
+		if (poll(&pfd, 1, 50) <= 0) {
+			continue;
+		}
+		ssize_t got = recv(fd, buf + len, sizeof(buf) - 1 - len, 0);
+		if (got <= 0) {
+			close(fd); /* QEMU closed it: try again */
+			fd = -1;
+			len = 0;
+			continue;
+		}
+		len += (size_t)got;
+		buf[len] = '\0';
+		if (strstr(buf, "ok tessera-mgmt ")) {
+			close(fd);
+			return true;
+		}
+		if (len == sizeof(buf) - 1) {
+			len = 0;
+		}
+	}
+	if (fd >= 0) {
+		close(fd);
+	}
+	return false;
+}
+
+/*
+ * --mgmt: the hypervisor announces a management channel only when it took one (a board
+ * without a virtio console is a plain run, not an error, so it says nothing then). This
+ * detached process asks the channel for a hello and, if QEMU is still running without an
+ * answer after RUN_MGMT_WAIT_S, says so on stderr. It never stops QEMU.
+ */
+static void run_watch_mgmt(const char *sock, pid_t qemu)
+{
+	const char *env = getenv("TESSERA_MGMT_WAIT");
+	long wait_s = env && atol(env) > 0 ? atol(env) : RUN_MGMT_WAIT_S;
+	pid_t w = fork();
+
+	if (w != 0) {
+		if (w > 0) {
+			waitpid(w, NULL, 0); /* the middle process exits at once */
+		}
+		return;
+	}
+	if (fork() != 0) {
+		_exit(0); /* the watcher is reparented: nobody has to reap it */
+	}
+	bool gone = false;
+	int devnull = open("/dev/null", O_RDWR);
+
+	if (devnull >= 0) { /* keep only stderr: a pipe on stdout must not wait for us */
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+		close(devnull);
+	}
+	if (!run_mgmt_answers(sock, qemu, run_ms() + wait_s * 1000L, &gone) && !gone &&
+	    kill(qemu, 0) == 0) {
+		const char *eol = isatty(2) ? "\r\n" : "\n"; /* QEMU puts a terminal in raw mode */
+
+		fprintf(stderr,
+			"%stessera run: no answer on the management channel (%s) after %ld s: the "
+			"hypervisor did not take the virtio console (see its boot log above)%s",
+			eol, sock, wait_s, eol);
+	}
+	_exit(0);
+}
+
 static int run_qemu(const struct run_opts *o, const struct platform *p, const char *img)
 {
 	static char mem[32], smp[16], cpu[128], loader[4400];
@@ -191,6 +306,9 @@ static int run_qemu(const struct run_opts *o, const struct platform *p, const ch
 	fprintf(stderr, "\n");
 	fflush(NULL);
 	if (!o->timeout) {
+		if (o->mgmt) {
+			run_watch_mgmt(o->mgmt, getpid()); /* getpid() is QEMU's once we exec */
+		}
 		execvp(args[0], args);
 		fprintf(stderr, "tessera run: cannot run %s: %s\n", args[0], strerror(errno));
 		return 127;
@@ -203,6 +321,9 @@ static int run_qemu(const struct run_opts *o, const struct platform *p, const ch
 	}
 	if (pid < 0) {
 		return 1;
+	}
+	if (o->mgmt) {
+		run_watch_mgmt(o->mgmt, pid);
 	}
 	run_child = pid;
 	signal(SIGTERM, run_forward);

@@ -15,28 +15,40 @@ static const struct {
     {"run", cmd_run,
      "run FILE.dts [--cpu MODEL] [--icount] [--timeout S] [--pack IMG] [--hyp ELF] [--mgmt "
      "SOCKET] [-- QEMU ARGS]"},
-    {"ctl", cmd_ctl, "ctl --socket PATH COMMAND [ARGS] | --raw   manage a running system"},
+    {"ctl", cmd_ctl, "ctl --socket PATH [--json] COMMAND [ARGS] | --raw   manage a running system"},
     {"dump", cmd_dump, "dump IMG                     list a system image's entries"},
 };
 
-static int usage(void)
+static void usage(FILE *f)
 {
-	fprintf(stderr, "usage: tessera COMMAND ...\n");
+	fprintf(f, "usage: tessera COMMAND ...\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		fprintf(stderr, "  tessera %s\n", commands[i].usage);
+		fprintf(f, "  tessera %s\n", commands[i].usage);
 	}
-	return 2;
+	fprintf(f, "  tessera help                         this list (also --help, -h)\n"
+		   "`tessera ctl --help` describes ctl's options; docs/MANAGEMENT.md its "
+		   "commands.\n");
+}
+
+static bool is_help(const char *a)
+{
+	return strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "help") == 0;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 2) {
-		return usage();
+	if (argc >= 2 && is_help(argv[1])) {
+		usage(stdout);
+		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+	for (size_t i = 0; argc >= 2 && i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(argv[1], commands[i].name) == 0) {
 			return commands[i].fn(argc - 1, argv + 1);
 		}
 	}
-	return usage();
+	if (argc >= 2) {
+		fprintf(stderr, "tessera: unknown command \"%s\"\n", argv[1]);
+	}
+	usage(stderr);
+	return 2;
 }

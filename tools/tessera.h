@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Host CLI `tessera`: one file per subcommand (check.c, pack.c, run.c,
- * dump.c) over a shared loader (load.c) that compiles the config with dtc and
- * validates it with the same src/core/config*.c the hypervisor boots with.
+ * Host CLI `tessera`: one file per subcommand (cmd_check.c, cmd_pack.c,
+ * cmd_run.c, cmd_dump.c, cmd_ctl.c with its output in ctl_fmt.c) over a shared
+ * loader (load.c) that compiles the config with dtc and validates it with the
+ * same src/core/config*.c the hypervisor boots with.
  */
 #ifndef TESSERA_TOOL_H
 #define TESSERA_TOOL_H

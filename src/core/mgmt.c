@@ -27,6 +27,7 @@
 #include "console.h"
 #include "lib.h"
 #include "mem.h"
+#include "virtio_mmio.h"
 #include "vm.h"
 #include "../drivers/virtio_console.h"
 
@@ -114,7 +115,7 @@ static struct vm *vm_named(const char *name)
 }
 
 /* "vm NAME id=.. state=.. cpus=0,1 mem_mib=.. uptime_ms=.. restarts=.. resets=.. stop=..
- *  exit=R/C traps=.. irqs=.. aborts=.." */
+ *  exit=R/C traps=.. irqs=.. aborts=.. console_dropped=.." */
 static void list_vm(struct mgmt_out *o, const struct vm *vm)
 {
 	const struct vm_cfg *cfg = vm->cfg;
@@ -145,12 +146,14 @@ static void list_vm(struct mgmt_out *o, const struct vm *vm)
 	}
 	out_line(o,
 		 "vm %s id=%u state=%s cpus=%s mem_mib=%llu uptime_ms=%llu restarts=%u "
-		 "resets=%llu stop=%s exit=%u/%u traps=%llu irqs=%llu aborts=%llu",
+		 "resets=%llu stop=%s exit=%u/%u traps=%llu irqs=%llu aborts=%llu "
+		 "console_dropped=%llu",
 		 cfg->name, vm->id, vm->stuck ? "stuck" : state_name(st), cpu_list,
 		 (unsigned long long)(mem >> 20), (unsigned long long)up, vm->restarts,
 		 (unsigned long long)vm->stats.resets, cause, vm->exit_reason, vm->exit_code,
 		 (unsigned long long)traps, (unsigned long long)irqs,
-		 (unsigned long long)vm->stats.aborts);
+		 (unsigned long long)vm->stats.aborts,
+		 (unsigned long long)__atomic_load_n(&vm->uart.rx_dropped, __ATOMIC_RELAXED));
 }
 
 static void cmd_list(struct mgmt_out *o, char **argv)
@@ -159,7 +162,39 @@ static void cmd_list(struct mgmt_out *o, char **argv)
 	for (u32 i = 0; i < vm_count && i < CONFIG_MAX_VMS; i++) {
 		list_vm(o, &vms[i]);
 	}
-	out_line(o, "ok %u vms", vm_count);
+	/* The time of this sample: a client computes rates from two of them. */
+	out_line(o, "ok %u vms uptime_ms=%llu", vm_count,
+		 (unsigned long long)ticks_to_ms(arch_counter()));
+}
+
+/* "net LINK end=E vm=NAME tx_frames=.. drop_bad=.. drop_nobuf=.. drop_nofit=..": per end
+ * of each virtio-net link (docs/VIRTIO.md), what became of the frames that end sent. */
+static void stats_net(struct mgmt_out *o)
+{
+	u32 n = 0;
+
+	for (u32 i = 0; i < system_config.virtio_count && i < CONFIG_MAX_VIRTIO; i++) {
+		const struct virtio_cfg *vc = &system_config.virtio[i];
+
+		if (vc->type != CONFIG_VIRTIO_NET) {
+			continue;
+		}
+		for (u32 e = 0; e < 2; e++) {
+			struct vnet_stats st;
+			u32 vm = vc->ends[e].vm;
+
+			if (!vnet_get_stats(n, e, &st)) {
+				continue;
+			}
+			out_line(o,
+				 "net %s end=%u vm=%s tx_frames=%u drop_bad=%u drop_nobuf=%u "
+				 "drop_nofit=%u",
+				 vc->name, e,
+				 vm < vm_count && vms[vm].cfg ? vms[vm].cfg->name : "-",
+				 st.tx_frames, st.drop_bad, st.drop_nobuf, st.drop_nofit);
+		}
+		n++;
+	}
 }
 
 static void cmd_stats(struct mgmt_out *o, char **argv)
@@ -178,6 +213,7 @@ static void cmd_stats(struct mgmt_out *o, char **argv)
 				 (unsigned long long)cpus[i].irq_count);
 		}
 	}
+	stats_net(o);
 	for (u32 i = 0; i < vm_count && i < CONFIG_MAX_VMS; i++) {
 		running += __atomic_load_n(&vms[i].state, __ATOMIC_ACQUIRE) == VM_RUNNING;
 	}
@@ -547,8 +583,8 @@ bool mgmt_present(void)
 	return mgmt_on;
 }
 
-/* True if a VM was given the device's window or its interrupt (pass-through). */
-static bool mgmt_dev_taken(const struct vcon_dev *d)
+/* The VM that was given the device's window or its interrupt (pass-through), or NULL. */
+static const struct vm *mgmt_dev_owner(const struct vcon_dev *d)
 {
 	for (u32 i = 0; i < vm_count && i < CONFIG_MAX_VMS; i++) {
 		const struct vm_cfg *cfg = vms[i].cfg;
@@ -557,18 +593,23 @@ static bool mgmt_dev_taken(const struct vcon_dev *d)
 			const struct dev_cfg *dv = &cfg->devs[k];
 
 			if (dv->base < d->base + d->size && d->base < dv->base + dv->size) {
-				return true;
+				return &vms[i];
 			}
 			for (u32 q = 0; q < dv->irq_count && q < CONFIG_MAX_DEV_IRQS; q++) {
 				if (d->intid && dv->irqs[q] == d->intid) {
-					return true;
+					return &vms[i];
 				}
 			}
 		}
 	}
-	return false;
+	return NULL;
 }
 
+/*
+ * Says something only when a virtio console is there, i.e. when someone attached one
+ * (`tessera run --mgmt`): a board without any stays silent, since a plain run is not
+ * missing anything. `tessera run --mgmt` itself reports a channel that never answers.
+ */
 void mgmt_init(const void *platform_dtb, size_t avail)
 {
 	struct vcon_dev d;
@@ -576,12 +617,27 @@ void mgmt_init(const void *platform_dtb, size_t avail)
 
 	mgmt_parser_reset(&mgmt_chan);
 	for (u32 i = 0; i < 32; i++) {
+		const struct vm *owner;
+
 		if (vcon_find(platform_dtb, avail, i, &d) != 0) {
 			break;
 		}
-		if (mgmt_dev_taken(&d)) {
-			continue; /* given to a VM by the config: it is the VM's, not ours */
+		owner = mgmt_dev_owner(&d);
+		if (owner) {
+			/* Given to a VM by the config: it is the VM's, not ours. */
+			console_printf("virtio console at 0x%llx is VM %s's (pass-through): not a "
+				       "management channel\n",
+				       (unsigned long long)d.base, owner->cfg->name);
+			continue;
 		}
+		/*
+		 * Level-sensitive, whatever the DTB says (QEMU's virt says edge): a virtio-mmio
+		 * device holds its line until InterruptACK (Virtio 1.2, 4.2.2), and a client
+		 * that connected during boot makes it rise before the GIC is configured. As an
+		 * edge that rise is lost and, with the line then never falling, so is every
+		 * later one: the channel would never answer. As a level it stays pending.
+		 */
+		d.edge = false;
 		if (d.intid < 32 || vcon_start(&d, &why) != 0) {
 			console_printf(
 			    "management channel: virtio console at 0x%llx unusable (%s)\n",
@@ -596,7 +652,6 @@ void mgmt_init(const void *platform_dtb, size_t avail)
 			       (unsigned long long)d.base, d.intid, MGMT_VERSION);
 		return;
 	}
-	console_printf("no management channel (no free virtio console on the platform)\n");
 }
 
 static void chan_write(void *ctx, const char *s, size_t n)

@@ -49,7 +49,7 @@ esac
 clean_log | grep -a -q -E "^\[tessera\] VM 1 'rt': vCPU 0 on CPU 1 does not respond: giving up$" ||
 	fail "no give-up line"
 clean_log | grep -a -q -E "^\[tessera\] VM 1 'rt' stuck: not stopped$" || fail "no stuck line"
-out=$("$TESSERA" ctl --socket "$SOCK" list 2>&1)
+out=$("$TESSERA" ctl --socket "$SOCK" --lines list 2>&1)
 printf '%s\n' "$out" | grep -a -q -E '^vm rt id=1 state=stuck ' || fail "list after the stop: $out"
 n=$(last_tick neighbour)
 wait_ticks neighbour $((n + 3)) 10 || fail "neighbour stopped ticking after the stop (tick $n)"

@@ -146,7 +146,8 @@ u64 arch_counter_freq(void)
 /* The transport: a list of devices vcon_find reports, bytes vcon_poll delivers. */
 static struct vcon_dev fake_devs[4];
 static u32 fake_dev_count;
-static int fake_started = -1; /* index of the device vcon_start was given */
+static int fake_started = -1;  /* index of the device vcon_start was given */
+static bool fake_started_edge; /* and whether it was to configure its SPI as edge */
 static const u8 *fake_rx;
 static size_t fake_rx_len;
 static char fake_tx[8192];
@@ -168,6 +169,7 @@ int vcon_start(const struct vcon_dev *dev, const char **why)
 	for (u32 i = 0; i < fake_dev_count; i++) {
 		if (fake_devs[i].base == dev->base) {
 			fake_started = (int)i;
+			fake_started_edge = dev->edge;
 		}
 	}
 	*why = "";
@@ -204,6 +206,7 @@ static void fake_system(void)
 	memset(cpus, 0, sizeof(cpus));
 	memset(fake_cfgs, 0, sizeof(fake_cfgs));
 	memset(&system_platform, 0, sizeof(system_platform));
+	memset(&system_config, 0, sizeof(system_config));
 	fake_ops[0] = '\0';
 	fake_console[0] = '\0';
 	fake_tx_len = 0;
