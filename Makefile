@@ -90,6 +90,7 @@ $(B)/unit/%: tests/unit/%.c $(UNIT_LIB_C) $(wildcard src/include/*.h tests/unit/
 $(B)/unit/test_console: src/core/console.c
 $(B)/unit/test_mgmt: src/core/mgmt.c
 $(B)/unit/test_vm_dtb: src/core/vm_dtb.c
+$(B)/unit/test_ctl: tools/ctl_fmt.c tools/ctl_fmt.h
 
 -include guests/guests.mk
 -include tests/fuzz/fuzz.mk

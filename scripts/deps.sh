@@ -30,6 +30,8 @@ NEEDS=(
 	# Debugging a guest or the hypervisor through QEMU's gdbstub (README): the host's
 	# gdb cannot read AArch64.
 	"gdb-multiarch gdb-multiarch"
+	# tests/system/mgmt.sh validates `ctl --json` output.
+	"jq jq"
 	"git git"
 	"timeout coreutils"
 	"grep grep"

@@ -7,8 +7,8 @@
 #   qemu_bare     the same for tests/system/guests_bare.sh (QEMU=fake)
 #   qemu_scripts  every other place that starts QEMU uses QEMU_BASE_ARGS (scripts/qemu-args.sh)
 #   apt_lock      scripts/apt.sh waits for the dpkg frontend and apt-lists locks held by another
-#                 process instead of failing (root only; as another user it is reported as
-#                 "SKIP", which counts as neither pass nor fail)
+#                 process instead of failing (root only, as apt itself; as another user it is
+#                 reported as "SKIP", which counts as neither pass nor fail)
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -87,18 +87,20 @@ if [ -z "$bad" ]; then pass qemu_scripts; else fail qemu_scripts "QEMU started w
 # apt_lock: another process holds the locks for 4 s; apt_run must wait and then succeed.
 if [ "$(id -u)" -ne 0 ]; then
 	echo "SKIP: setup/apt_lock (needs root)"
-elif ! command -v python3 >/dev/null 2>&1; then
-	echo "SKIP: setup/apt_lock (no python3 to hold the lock)"
 else
-	python3 -c '
-import fcntl, sys, time
-held = []
-for p in ("/var/lib/dpkg/lock-frontend", "/var/lib/apt/lists/lock"):
-    f = open(p, "a")
-    fcntl.lockf(f, fcntl.LOCK_EX)
-    held.append(f)
-open(sys.argv[1], "w").close()
-time.sleep(4)
+	# perl is Essential in Debian (perl-base): fcntl(2) record locks, as apt and dpkg take
+	# them (struct flock on 64-bit Linux: type, whence, pad, start, len, pid, pad).
+	perl -e '
+use Fcntl qw(F_SETLKW F_WRLCK SEEK_SET);
+my @held;
+for my $p ("/var/lib/dpkg/lock-frontend", "/var/lib/apt/lists/lock") {
+	open(my $f, ">>", $p) or die "$p: $!";
+	my $lk = pack("ssx4qqix4", F_WRLCK, SEEK_SET, 0, 0, 0);
+	fcntl($f, F_SETLKW, $lk) or die "lock $p: $!";
+	push @held, $f;
+}
+open(my $m, ">", $ARGV[0]) or die; close($m);
+sleep 4;
 ' "$tmp/locked" &
 	holder=$!
 	for _ in $(seq 100); do [ -e "$tmp/locked" ] && break; sleep 0.1; done
