@@ -57,10 +57,10 @@ wait_line()
 lines() { clean_log | wc -l; }
 
 # type_line TEXT EOL: types TEXT, then EOL ('\n' for a shell, '\r' for U-Boot), like a
-# typist: 4 bytes at a time, each chunk only once the guest has echoed the one before.
-# The virtual PL011 has a 32-byte RX FIFO and, like the hardware, drops what finds it full
-# (src/vdev/vpl011.c), so a fast paste would lose the end of the line. Keep TEXT short
-# enough not to wrap.
+# typist: 4 bytes at a time, each chunk only once the guest has echoed the one before, so
+# a step that fails says which characters never arrived. (Pastes work too: each VM's UART
+# keeps up to 4 KiB of input behind its FIFO, src/vdev/vpl011.c; console_paste.sh and
+# linux_paste test that.) Keep TEXT short enough not to wrap.
 type_line()
 {
 	local t=$1 i from end

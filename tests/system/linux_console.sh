@@ -4,6 +4,7 @@
 # on QEMU's standard input and reads the console log:
 #   linux_console   a command typed into the Linux shell answers; Ctrl-T l lists the
 #                   VMs, Ctrl-T 2 / Ctrl-T 1 move the keyboard to rt and back
+#   linux_paste     64 commands (4 KiB) pasted at once all run, in order
 #   linux_reboot    `reboot` resets only the Linux VM, which boots to its shell again
 #   linux_poweroff  `poweroff` stops only the Linux VM
 # and, for the last two, the rt guest's report numbers run on without a gap.
@@ -90,6 +91,25 @@ run_checks()
 	wait_line "$l" "[linux] aarch64" >/dev/null ||
 		{ fail linux_console "no answer after switching back"; return; }
 	pass linux_console
+
+	# 1b. 4 KiB pasted at once (64 commands of 64 bytes): every command runs, in order, and
+	# the keyboard still works afterwards (issue 10: input froze after 32 bytes).
+	l=$(lines)
+	send "$(for i in $(seq -w 0 63); do printf 'echo p%s %s\\n' "$i" "$(printf '%054d' 0 | tr 0 x)"; done)"
+	send 'echo PASTE-END $((6*7))\n'
+	if wait_line "$l" "[linux] PASTE-END 42" >/dev/null; then
+		# uniq: a line the rt guest's report interrupted is drawn again (console.c).
+		seqs=$(clean_log | tail -n +"$((l + 1))" | sed -n -E 's/^\[linux\] p([0-9]{2}) x{54}$/\1/p' | uniq)
+		got=$(printf '%s\n' "$seqs" | grep -c .)
+		order=$(printf '%s\n' "$seqs" | awk '$1 + 0 != NR - 1 { bad = 1 } END { print bad ? "bad" : "ok" }')
+		if [ "$got" -eq 64 ] && [ "$order" = ok ]; then
+			pass linux_paste
+		else
+			fail linux_paste "$got of 64 pasted commands answered (order $order)"
+		fi
+	else
+		fail linux_paste "no answer after a 4 KiB paste"
+	fi
 
 	# 2. reboot: only Linux resets and boots again; rt runs on.
 	l=$(lines)
