@@ -9,6 +9,9 @@
  *                itself with PSCI SYSTEM_RESET, again and again; every 100th run prints
  *                "TEST vlink_reset: run=<n>". At run "resets=<n>" (default 1000) it marks
  *                the channel done and powers off (SYSTEM_OFF).
+ * role=receiver as resetter, but never resets itself: it takes bytes for ever and prints
+ *                "TEST vlink_reset: up run=<n>" at each boot (something else restarts it:
+ *                tests/system/mgmt_restart_peer.sh).
  * role=sender    transmits as fast as it can, one byte (console) or one minimal frame (net)
  *                per descriptor, and notifies in a loop even when nothing new is queued,
  *                until the channel says done; then prints its count and DONE.
@@ -77,6 +80,26 @@ static __attribute__((noreturn)) void resetter(struct shared *s, bool net, u32 r
 	psci_system_reset();
 }
 
+static __attribute__((noreturn)) void receiver(struct shared *s, bool net)
+{
+	u32 run;
+
+	if (s->magic != COUNT_MAGIC) {
+		s->runs = 0;
+		s->done = 0;
+		dsb_sy();
+		s->magic = COUNT_MAGIC;
+	}
+	run = ++s->runs;
+	link_up(net);
+	test_fact("up run=%u", run);
+	for (;;) {
+		while (kvio_getc(&dev) >= 0) {
+		}
+		kvio_wait(&dev);
+	}
+}
+
 static __attribute__((noreturn)) void sender(struct shared *s, bool net)
 {
 	static u8 frame[NET_HDR + NET_FRAME];
@@ -119,6 +142,9 @@ int main(u64 dtb)
 	if (kit_strstr(args, "role=resetter")) {
 		resetter((struct shared *)(uintptr_t)ch.base, net,
 			 (u32)kit_arg_u64(args, "resets", 1000));
+	}
+	if (kit_strstr(args, "role=receiver")) {
+		receiver((struct shared *)(uintptr_t)ch.base, net);
 	}
 	sender((struct shared *)(uintptr_t)ch.base, net);
 }
