@@ -98,7 +98,12 @@ static void role_storm(bool traps)
 	kit_irq_off();
 	test_fact("storm hvc=%lu mmio=%lu sgi_sent=%lu sgi_taken=%u spin=%lu x=%lu", hvcs, mmio,
 		  sgis, storm_irqs, spins, x & 1);
-	test_check(true, traps ? "storm ran" : "spin ran", "-");
+	if (traps)
+		test_check(hvcs > 0 && mmio > 0 && sgis > 0 && storm_irqs > 0, "storm ran",
+			   "hvc=%lu mmio=%lu sgi_sent=%lu sgi_taken=%u", hvcs, mmio, sgis,
+			   storm_irqs);
+	else
+		test_check(spins > 0, "spin ran", "spin=%lu", spins);
 }
 
 int main(u64 dtb)
