@@ -11,6 +11,7 @@ OBJCOPY_T := $(CROSS)objcopy
 SIZE_T := $(CROSS)size
 HOSTCC ?= gcc
 B := build
+comma := ,
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # Target (EL2) flags: freestanding, no FP/SIMD use by the hypervisor (guest FP state
@@ -79,13 +80,27 @@ $(B)/tools/tessera: $(TOOL_C) $(HOST_LIB_C) $(wildcard src/include/*.h tools/*.h
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(TOOL_C) $(HOST_LIB_C)
 
-# The lifecycle protocol's concurrency test runs two threads under ThreadSanitizer.
-# (-Wno-tsan: TSan does not model the virtio code's fences, which order guest memory.)
-$(B)/unit/test_lifecycle: SANITIZE := -fsanitize=thread -pthread -Wno-tsan
+# The code under unit test is compiled once (with the sanitizers) and linked into every
+# test, not recompiled per test. The lifecycle protocol's concurrency test runs two threads
+# under ThreadSanitizer, which needs its own build of the same sources (-Wno-tsan: TSan
+# does not model the virtio code's fences, which order guest memory).
+TSAN := -fsanitize=thread -pthread -Wno-tsan
+UNIT_OBJ := $(patsubst %.c,$(B)/unit/obj/%.o,$(UNIT_LIB_C))
+UNIT_TSAN_OBJ := $(patsubst %.c,$(B)/unit/tsan/%.o,$(UNIT_LIB_C))
+UNIT_HDRS := $(wildcard src/include/*.h src/vdev/*.h src/core/*.h tests/unit/*.h)
 
-$(B)/unit/%: tests/unit/%.c $(UNIT_LIB_C) $(wildcard src/include/*.h tests/unit/*.h)
+$(B)/unit/obj/%.o: %.c $(UNIT_HDRS) Makefile
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_LIB_C)
+	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -c $< -o $@
+$(B)/unit/tsan/%.o: %.c $(UNIT_HDRS) Makefile
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HFLAGS) $(TSAN) -Itests/unit -c $< -o $@
+
+$(B)/unit/test_lifecycle: tests/unit/test_lifecycle.c $(UNIT_TSAN_OBJ) $(UNIT_HDRS)
+	$(HOSTCC) $(HFLAGS) $(TSAN) -Itests/unit -o $@ $< $(UNIT_TSAN_OBJ)
+$(B)/unit/%: tests/unit/%.c $(UNIT_OBJ) $(UNIT_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_OBJ)
 # Unit tests that compile in a source file outside the unit-test link.
 $(B)/unit/test_console: src/core/console.c
 $(B)/unit/test_mgmt: src/core/mgmt.c

@@ -22,10 +22,19 @@ FUZZ_EXTRA_hypercall := src/core/hypercall.c src/core/psci.c
 
 .PHONY: fuzz fuzz-build fuzz-regress
 
-$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(UNIT_LIB_C) \
-		$(wildcard src/include/*.h tests/unit/*.h src/core/hypercall.c src/core/psci.c)
+# The code under test is compiled once with coverage and sanitizers (fuzzer-no-link) and
+# linked into every harness; only the harness itself is compiled per target.
+FUZZ_OBJ_FLAGS := $(subst -fsanitize=fuzzer$(comma),-fsanitize=fuzzer-no-link$(comma),$(FUZZ_FLAGS))
+FUZZ_OBJ := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(UNIT_LIB_C))
+
+$(FUZZ_B)/obj/%.o: %.c $(UNIT_HDRS) tests/fuzz/fuzz.mk
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(UNIT_LIB_C) $(FUZZ_EXTRA_$*)
+	$(FUZZ_CC) $(FUZZ_OBJ_FLAGS) -c $< -o $@
+
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_OBJ) $(UNIT_HDRS) \
+		src/core/hypercall.c src/core/psci.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_OBJ) $(FUZZ_EXTRA_$*)
 
 fuzz-build: $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
 

@@ -15,6 +15,12 @@ if [ -z "${FUZZ_TARGETS:-}" ]; then
 	FUZZ_TARGETS=$(for f in tests/fuzz/fuzz_*.c; do basename "$f" .c; done | sed 's/^fuzz_//')
 fi
 
+# Build every harness first, in parallel (the shared objects once); a target that failed
+# to build is reported by the loop's own make below.
+mkdir -p "$BUILD/fuzz"
+make -s -j"$(nproc 2>/dev/null || echo 2)" B="$BUILD" \
+	$(for t in $FUZZ_TARGETS; do echo "$BUILD/fuzz/fuzz_$t"; done) >"$BUILD/fuzz/regress_build.log" 2>&1
+
 status=0
 for t in $FUZZ_TARGETS; do
 	bin=$BUILD/fuzz/fuzz_$t
