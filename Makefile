@@ -96,6 +96,9 @@ $(B)/unit/tsan/%.o: %.c $(UNIT_HDRS) Makefile
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HFLAGS) $(TSAN) -Itests/unit -c $< -o $@
 
+# Kept between runs (make would delete them as intermediate files and rebuild them).
+.SECONDARY: $(UNIT_OBJ) $(UNIT_TSAN_OBJ)
+
 $(B)/unit/test_lifecycle: tests/unit/test_lifecycle.c $(UNIT_TSAN_OBJ) $(UNIT_HDRS)
 	$(HOSTCC) $(HFLAGS) $(TSAN) -Itests/unit -o $@ $< $(UNIT_TSAN_OBJ)
 $(B)/unit/%: tests/unit/%.c $(UNIT_OBJ) $(UNIT_HDRS)

@@ -27,6 +27,8 @@ FUZZ_EXTRA_hypercall := src/core/hypercall.c src/core/psci.c
 FUZZ_OBJ_FLAGS := $(subst -fsanitize=fuzzer$(comma),-fsanitize=fuzzer-no-link$(comma),$(FUZZ_FLAGS))
 FUZZ_OBJ := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(UNIT_LIB_C))
 
+.SECONDARY: $(FUZZ_OBJ)
+
 $(FUZZ_B)/obj/%.o: %.c $(UNIT_HDRS) tests/fuzz/fuzz.mk
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_OBJ_FLAGS) -c $< -o $@
