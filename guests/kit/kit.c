@@ -9,6 +9,7 @@ static volatile u32 probe_active[KIT_MAX_CPUS];
 static volatile u64 probe_esr[KIT_MAX_CPUS];
 static volatile u32 panicking;
 u64 kit_entry_counter; /* stored by start.S after .bss is zeroed */
+__attribute__((weak)) const bool kit_gic_by_guest = false;
 
 void kit_set_sync_hook(kit_sync_hook hook)
 {
@@ -93,8 +94,10 @@ void kit_boot(u64 x0)
 	if (x0 && IS_ALIGNED(x0, 4) && kit_probe_read(x0, &magic, NULL) && magic == FDT_MAGIC_LE)
 		dtb = x0;
 	uart_init();
-	gic_init_dist();
-	gic_init_cpu();
+	if (!kit_gic_by_guest) {
+		gic_init_dist();
+		gic_init_cpu();
+	}
 	int rc = main(dtb);
 	kit_exit(rc ? TESSERA_EXIT_TEST_FAILED : TESSERA_EXIT_NORMAL, (u32)rc);
 }

@@ -100,6 +100,9 @@ void kit_vprintf(const char *fmt, va_list ap);
 typedef void (*kit_irq_fn)(u32 intid);
 void gic_init_dist(void);
 void gic_init_cpu(void);
+/* A guest that defines this as true programs the GIC itself: the kit then leaves the
+ * distributor and every redistributor as reset (no init before main or on secondaries). */
+extern const bool kit_gic_by_guest;
 void gic_set_handler(u32 intid, kit_irq_fn fn);
 /* Enable/disable one INTID: SGI/PPI in this CPU's redistributor, SPI in the distributor. */
 void gic_enable(u32 intid);

@@ -67,7 +67,8 @@ s64 kit_cpu_start(u64 mpidr, void (*fn)(u64 ctx), u64 ctx)
 /* Called by start.S on a CPU started by kit_cpu_start, on its own stack. */
 void kit_secondary_main(u64 ctx)
 {
-	gic_init_cpu();
+	if (!kit_gic_by_guest)
+		gic_init_cpu();
 	void (*fn)(u64) = secondary_fn;
 	if (fn)
 		fn(ctx);

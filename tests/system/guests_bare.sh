@@ -30,7 +30,7 @@ GUESTS=("$@")
 smp_of()
 {
 	case $1 in
-	smp | sgi_wake) echo 4 ;;
+	smp | sgi_wake | nuttx_gic) echo 4 ;;
 	*) echo 1 ;;
 	esac
 }
