@@ -20,8 +20,19 @@ OPT := -O2
 TFLAGS = -std=gnu11 $(OPT) $(LTO) -g -fomit-frame-pointer $(WARN) -ffreestanding -nostdlib -fno-builtin -march=armv8-a -mno-outline-atomics \
 	-mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-stack-protector -fno-pic -fno-pie -fno-common -ffunction-sections -fdata-sections \
-	-Isrc/include -Isrc/arch/aarch64
-HFLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST -Isrc/include -Isrc/arch/aarch64
+	$(TINC)
+# The arch line, enforced by the compiler: core, vdev and lib see src/include and only the
+# public part of the architecture (src/arch/$(ARCH)/include: the arch-owned structs); the
+# architecture's own headers (sysreg.h, gicv3.h, stage2.h, ...) are on the include path of
+# src/arch/$(ARCH)/ and src/drivers/ only, so core code that reaches into them does not
+# compile. Host builds (unit tests, fuzzing, the CLI) test arch code too and see both.
+ARCH := aarch64
+INC_CORE := -Isrc/include -Isrc/arch/$(ARCH)/include
+INC_ARCH := $(INC_CORE) -Isrc/arch/$(ARCH)
+TINC = $(INC_CORE)
+$(B)/hyp/src/arch/%: TINC = $(INC_ARCH)
+$(B)/hyp/src/drivers/%: TINC = $(INC_ARCH)
+HFLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST $(INC_ARCH)
 SANITIZE ?= -fsanitize=address,undefined -fno-sanitize-recover=undefined
 
 HYP_C := $(wildcard src/lib/*.c src/core/*.c src/vdev/*.c src/arch/aarch64/*.c src/drivers/*.c)

@@ -10,14 +10,12 @@
 #include "mem.h"
 #include "pack.h"
 #include "pl011.h"
-#include "stage2.h"
 #include "vm.h"
 #include "vm_dtb.h"
 
 struct vm vms[CONFIG_MAX_VMS];
 u32 vm_count;
 bool vm_stay_on;
-static struct stage2 vm_stage2[CONFIG_MAX_VMS];
 static spinlock_t stop_lock;
 static bool powering_off;
 
@@ -57,19 +55,19 @@ static int vm_find_images(struct vm *vm, const void *pack, struct config_error *
 static int vm_map(struct vm *vm, struct config_error *err)
 {
 	const struct vm_cfg *cfg = vm->cfg;
-	struct stage2 *s2 = &vm_stage2[vm->id];
-	int r = stage2_init(s2);
+	struct arch_vm *a = &vm->arch;
+	int r = arch_vm_init(a, vm->id + 1); /* hardware VM ids from 1 */
 
 	for (u32 i = 0; r == 0 && i < cfg->mem_count; i++) {
-		r = stage2_map(s2, cfg->mem[i].ipa, cfg->mem[i].phys, cfg->mem[i].size,
-			       STAGE2_NORMAL);
+		r = arch_vm_map(a, cfg->mem[i].ipa, cfg->mem[i].phys, cfg->mem[i].size,
+				ARCH_MAP_NORMAL);
 	}
 	if (r == 0 && cfg->has_flash) { /* boot flash: RAM at guest-physical 0, read-write */
-		r = stage2_map(s2, 0, cfg->flash.phys, cfg->flash.size, STAGE2_NORMAL);
+		r = arch_vm_map(a, 0, cfg->flash.phys, cfg->flash.size, ARCH_MAP_NORMAL);
 	}
 	for (u32 i = 0; r == 0 && i < cfg->dev_count; i++) {
-		r = stage2_map(s2, cfg->devs[i].base, cfg->devs[i].base,
-			       ALIGN_UP(cfg->devs[i].size, SZ_4K), STAGE2_DEVICE);
+		r = arch_vm_map(a, cfg->devs[i].base, cfg->devs[i].base,
+				ALIGN_UP(cfg->devs[i].size, SZ_4K), ARCH_MAP_DEVICE);
 	}
 	/* Channel memory: into exactly its end VMs, with each end's rights (core/chan.c). */
 	for (u32 c = 0; r == 0 && c < system_config.chan_count; c++) {
@@ -77,19 +75,18 @@ static int vm_map(struct vm *vm, struct config_error *err)
 
 		for (u32 e = 0; r == 0 && e < ch->end_count; e++) {
 			if (ch->ends[e].vm == vm->id) {
-				r = stage2_map(s2, ch->ends[e].ipa, ch->phys, ch->size,
-					       STAGE2_NORMAL | (ch->ends[e].ro ? STAGE2_RO : 0));
+				r = arch_vm_map(a, ch->ends[e].ipa, ch->phys, ch->size,
+						ARCH_MAP_NORMAL |
+						    (ch->ends[e].ro ? ARCH_MAP_RO : 0));
 			}
 		}
 	}
 	chan_vm_init(vm);
 	if (r != 0) {
 		fmt_snprintf(err->msg, sizeof(err->msg),
-			     "cannot build stage-2 tables (hypervisor page pool exhausted)");
+			     "cannot build its address space (hypervisor page pool exhausted)");
 		return -1;
 	}
-	vm->vmid = (u16)(vm->id + 1);
-	vm->vttbr = ((u64)vm->vmid << 48) | (u64)(uintptr_t)s2->root;
 	return 0;
 }
 

@@ -7,7 +7,19 @@
 #ifndef TESSERA_ARCH_H
 #define TESSERA_ARCH_H
 
+#include "arch_types.h" /* src/arch/<arch>/include: the arch-owned structs core embeds */
 #include "types.h"
+
+/*
+ * A VM's guest-physical address space (AArch64: stage 2). arch_vm_init gives it an empty
+ * translation and the hardware VM id vmid (1..255); arch_vm_map maps [ipa, ipa + size)
+ * to [pa, pa + size). 0, or -1 when the hypervisor's page pool is exhausted.
+ */
+#define ARCH_MAP_NORMAL 0 /* RAM: cacheable, read-write */
+#define ARCH_MAP_DEVICE 1 /* pass-through MMIO: device memory, never executable */
+#define ARCH_MAP_RO	2 /* flag: read-only */
+int arch_vm_init(struct arch_vm *a, u32 vmid);
+int arch_vm_map(struct arch_vm *a, ipa_t ipa, paddr_t pa, u64 size, u32 attr);
 
 /* Index of the physical CPU running this code (0 .. platform cpu_count-1). */
 u32 arch_cpu_current(void);

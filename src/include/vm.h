@@ -110,13 +110,12 @@ struct vm {
 	u32 stop_cause;
 	bool stuck; /* a stop or reset gave up on a vCPU that never left the guest */
 	/* Health (core/health.c). Counters survive restarts; the rest is per run. */
-	u32 restarts;	    /* policy restarts so far */
-	u64 last_heartbeat; /* counter value of the last heartbeat (or of the start) */
-	u64 restart_at;	    /* counter value of a pending restart, 0 if none */
-	u64 run_aborts;	    /* external aborts injected in this run */
-	u64 started_at;	    /* counter value when this run started */
-	u16 vmid;
-	u64 vttbr; /* VMID + stage-2 root */
+	u32 restarts;	     /* policy restarts so far */
+	u64 last_heartbeat;  /* counter value of the last heartbeat (or of the start) */
+	u64 restart_at;	     /* counter value of a pending restart, 0 if none */
+	u64 run_aborts;	     /* external aborts injected in this run */
+	u64 started_at;	     /* counter value when this run started */
+	struct arch_vm arch; /* its address space (AArch64: stage 2 + VTTBR), arch-owned */
 	struct vm_layout layout;
 	const u8 *image;
 	u64 image_size;

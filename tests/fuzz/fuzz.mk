@@ -14,7 +14,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_B := $(B)/fuzz
 FUZZ_ALL := fdt config vgic vpl011 image pack hypercall virtio
 FUZZ_TARGETS ?= $(FUZZ_ALL)
-FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST -Isrc/include -Isrc/arch/aarch64 \
+FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST $(INC_ARCH) \
 	-Itests/unit -Itests/fuzz -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 # The hypercall harness links the dispatcher and PSCI with stubs of the VM layer.

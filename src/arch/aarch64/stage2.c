@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Stage-2 table builder; see stage2.h. */
 #include "stage2.h"
+#include "arch.h"
 #include "mem.h"
 
 #define LEVEL_SHIFT(l) (12 + 9 * (3 - (l)))
@@ -147,4 +148,24 @@ void stage2_destroy(struct stage2 *s2)
 	}
 	s2->root = NULL;
 	s2->table_pages = 0;
+}
+
+/* ---- arch.h: a VM's address space ---- */
+
+_Static_assert(ARCH_MAP_NORMAL == STAGE2_NORMAL && ARCH_MAP_DEVICE == STAGE2_DEVICE &&
+		   ARCH_MAP_RO == STAGE2_RO,
+	       "arch.h mapping attributes are stage2.h's");
+
+int arch_vm_init(struct arch_vm *a, u32 vmid)
+{
+	if (vmid == 0 || vmid > 0xff || stage2_init(&a->s2) != 0) {
+		return -1;
+	}
+	a->vttbr = ((u64)vmid << 48) | (u64)(uintptr_t)a->s2.root;
+	return 0;
+}
+
+int arch_vm_map(struct arch_vm *a, ipa_t ipa, paddr_t pa, u64 size, u32 attr)
+{
+	return stage2_map(&a->s2, ipa, pa, size, attr);
 }

@@ -7,17 +7,13 @@
 #ifndef TESSERA_STAGE2_H
 #define TESSERA_STAGE2_H
 
+#include "arch_types.h" /* struct stage2 */
 #include "types.h"
 
 #define STAGE2_IPA_BITS 39
 #define STAGE2_NORMAL	0 /* RAM: Normal write-back, inner shareable, RW */
 #define STAGE2_DEVICE	1 /* pass-through MMIO: Device-nGnRE, RW, execute-never */
 #define STAGE2_RO	2 /* flag: read-only */
-
-struct stage2 {
-	u64 *root; /* level-1 table, 512 entries */
-	u32 table_pages;
-};
 
 /* Descriptor bits (D8.3). */
 #define S2_VALID	  BIT(0)

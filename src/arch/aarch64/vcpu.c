@@ -67,7 +67,7 @@ static void debug_reset(void)
 void arch_vcpu_el1_reset(struct vcpu *vc)
 {
 	sysreg_write(hcr_el2, hcr_for_guest());
-	sysreg_write(vttbr_el2, vc->vm->vttbr);
+	sysreg_write(vttbr_el2, vc->vm->arch.vttbr);
 	sysreg_write(vmpidr_el2, BIT(31) | vc->id);
 	/* VTCR_EL2: T0SZ = 25 (39-bit IPA), SL0 = 1 (start at level 1), inner/outer WBWA,
 	 * inner shareable, 4 KiB granule, PS from the CPU, RES1 bit 31. */
