@@ -43,7 +43,7 @@ HYP_OBJ := $(patsubst %.c,$(B)/hyp/%.o,$(HYP_C)) $(patsubst %.S,$(B)/hyp/%.o,$(H
 # so does the FDT reader (boot time: -Os does not inline its token loop's helpers).
 COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/core/platform.c \
 	src/core/vm.c src/core/vm_dtb.c src/core/mgmt.c src/core/console.c src/core/health.c \
-	src/core/psci.c src/core/mem.c src/core/lifecycle.c src/lib/fdt_write.c src/lib/fmt.c \
+	src/arch/aarch64/psci.c src/core/mem.c src/core/lifecycle.c src/lib/fdt_write.c src/lib/fmt.c \
 	src/lib/sha256.c src/lib/str.c src/arch/aarch64/setup.c src/arch/aarch64/stage2.c \
 	src/drivers/virtio_console.c
 $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
@@ -53,7 +53,7 @@ $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 HOT_C := src/arch/aarch64/traps.c src/arch/aarch64/emul.c src/arch/aarch64/gicv3.c \
 	src/arch/aarch64/inject.c src/arch/aarch64/setup.c src/arch/aarch64/vcpu.c \
 	src/vdev/vgic.c src/vdev/vgic_lr.c src/vdev/vgic_mmio.c src/vdev/vpl011.c \
-	src/core/vdev.c src/core/hypercall.c src/core/vm.c src/core/sched.c src/core/health.c \
+	src/core/vdev.c src/arch/aarch64/smccc.c src/core/vm.c src/core/sched.c src/core/health.c \
 	src/core/chan.c $(wildcard src/arch/aarch64/direct.c)
 $(patsubst %.c,$(B)/hyp/%.o,$(HOT_C)): LTO := -flto
 $(HYP_OBJ): Makefile

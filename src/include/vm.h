@@ -31,15 +31,6 @@
 #include "vgic.h"
 #include "vpl011.h"
 
-/* Saved on every trap by vectors.S; layout known to assembly (offsets below). */
-struct vcpu_regs {
-	u64 x[31];
-	u64 elr; /* guest PC */
-	u64 spsr;
-};
-#define VCPU_REGS_ELR_OFF  (31 * 8)
-#define VCPU_REGS_SPSR_OFF (32 * 8)
-
 enum vcpu_state {
 	VCPU_OFF = 0,	 /* powered off (PSCI), waiting for CPU_ON */
 	VCPU_ON_PENDING, /* CPU_ON accepted, its CPU has not entered it yet */
@@ -70,7 +61,8 @@ enum vm_state {
 struct vm;
 
 struct vcpu {
-	struct vcpu_regs regs; /* must stay first: vectors.S saves here */
+	struct vcpu_regs
+	    regs; /* arch-owned (arch_types.h); must stay first: vectors.S saves here */
 	struct vm *vm;
 	u32 id;	  /* index in the VM (virtual MPIDR Aff0) */
 	u32 pcpu; /* physical CPU it runs on */
@@ -210,13 +202,6 @@ void health_heartbeat(struct vm *vm);
 void health_abort(struct vm *vm);
 void health_timer(struct cpu *c); /* this CPU's hypervisor timer fired */
 const char *health_cause_name(u32 cause);
-
-/* core/psci.c: guest PSCI; returns true if fid was a PSCI call (result in regs). */
-bool psci_guest_call(struct vcpu *vc, u32 fid);
-/* core/hypercall.c: SMCCC dispatch for HVC/SMC from a guest. */
-void hypercall_dispatch(struct vcpu *vc, bool is_smc);
-/* The hot calls, handled without the vGIC or a full register save; false = not one of them. */
-bool hypercall_fast(struct vcpu *vc);
 
 /* core/chan.c: channels. Fills vm->chans from the config (at VM creation). */
 void chan_vm_init(struct vm *vm);

@@ -11,6 +11,16 @@
 
 #include "types.h"
 
+/* A vCPU's general registers, saved on every trap by vectors.S (layout known to assembly:
+ * offsets below). Only arch code (traps, SMCCC/PSCI, exception injection) reads them. */
+struct vcpu_regs {
+	u64 x[31];
+	u64 elr; /* guest PC */
+	u64 spsr;
+};
+#define VCPU_REGS_ELR_OFF  (31 * 8)
+#define VCPU_REGS_SPSR_OFF (32 * 8)
+
 /* One VM's stage-2 translation tables (stage2.c). */
 struct stage2 {
 	u64 *root; /* level-1 table, 512 entries */

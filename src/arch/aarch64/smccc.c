@@ -6,6 +6,7 @@
  * NOT_SUPPORTED (-1) as SMCCC requires.
  */
 #include "abi.h"
+#include "arch_cpu.h"
 #include "console.h"
 #include "mgmt.h"
 #include "vm.h"

@@ -6,6 +6,7 @@
  * the calling VM only.
  */
 #include "abi.h"
+#include "arch_cpu.h"
 #include "vm.h"
 
 #define PSCI_VERSION_1_1 0x10001
