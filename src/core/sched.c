@@ -4,6 +4,8 @@
  * a CPU runs its one vCPU when it is on, and otherwise waits for interrupts
  * (its vCPU being turned on by PSCI CPU_ON, a VM reset, ...).
  */
+#include "console.h"
+#include "mgmt.h"
 #include "vm.h"
 
 void cpu_request(u32 pcpu, u32 req)
@@ -24,6 +26,20 @@ void sched_handle_requests(struct cpu *c)
 
 	if (req & CPU_REQ_HEALTH) {
 		health_timer(c);
+	}
+}
+
+void sched_hyp_timer(struct cpu *c)
+{
+	health_timer(c); /* watchdogs and pending restarts live on this timer */
+}
+
+void sched_device_irq(u32 intid)
+{
+	if (intid == system_platform.uart_intid) {
+		console_poll_input();
+	} else {
+		mgmt_irq(intid); /* ignores any INTID but its own */
 	}
 }
 

@@ -10,7 +10,6 @@
 #include "direct.h"
 #include "gicv3.h"
 #include "layout.h"
-#include "mgmt.h"
 #include "sysreg.h"
 #include "vgic.h"
 #include "vm.h"
@@ -189,14 +188,12 @@ static inline void irq_dispatch(struct vcpu *vc, bool idle)
 		gic_eoi(intid);
 		gic_deactivate(intid);
 		if (intid == INTID_HYP_TIMER) {
-			health_timer(cpu_this());
+			sched_hyp_timer(cpu_this());
 		} else if (intid == INTID_MAINT && vc && irq_own_begin(vc, idle)) {
 			vgic_maintenance(&vc->vm->vgic, vc->id);
 			irq_own_end(vc, idle);
-		} else if (intid == system_platform.uart_intid) {
-			console_poll_input();
-		} else {
-			mgmt_irq(intid); /* ignores any INTID but its own */
+		} else if (intid >= 32) {
+			sched_device_irq(intid); /* the hypervisor's own devices: core decides */
 		}
 		/* INTID_HYP_IPI: requests are looked at on the way out. */
 	}
