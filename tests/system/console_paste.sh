@@ -5,6 +5,8 @@
 #                  byte per 100 us, complete and in order (line count, byte count and sum)
 #   paste_deaf     8 KiB pasted into a VM that never reads its UART blocks nothing: the
 #                  hotkeys still switch the focus and the reader answers a PING at once
+#   dropped_count  what deaf could not take (8192 - 32 FIFO - 4096 backlog = 4064 bytes) is
+#                  counted: `tessera ctl list` shows console_dropped=4064 for it, 0 for reader
 #   stopped_vm     typing to a VM that has stopped says so once ("is stopped: input
 #                  dropped"), and Ctrl-T l shows it as stopped
 #   qemu_quit      QEMU's own Ctrl-A x still quits QEMU (it was not blocked by a full UART)
@@ -18,6 +20,7 @@ OUT_DIR=${OUT_DIR:-build/systest}
 STEP_TIMEOUT=${STEP_TIMEOUT:-60}
 LOG=$OUT_DIR/console_paste.log
 fifo=$OUT_DIR/console_paste.fifo
+SOCK=$OUT_DIR/console_paste.sock
 qpid=
 failed=0
 pass() { echo "PASS: system/console_paste/$1"; }
@@ -28,7 +31,7 @@ fail()
 }
 
 mkdir -p "$OUT_DIR" || exit 1
-rm -f "$fifo" "$LOG"
+rm -f "$fifo" "$LOG" "$SOCK"
 for f in "$TESSERA" build/tessera.elf build/guests/console_reader.elf build/guests/hello.elf; do
 	if [ ! -e "$f" ]; then
 		fail setup "$f missing: run make"
@@ -44,7 +47,7 @@ mkfifo "$fifo" || exit 1
 # script(1) gives `tessera run` (so QEMU's stdio) a pty; what we write to the FIFO is typed
 # into it. QEMU puts the pty in raw mode, so bytes pass unchanged.
 setsid script -qfec "$TESSERA run tests/system/configs/console_paste.dts --timeout 240 \
-	--pack $OUT_DIR/console_paste.img ${HYP:+--hyp $HYP}" /dev/null <"$fifo" >"$LOG" 2>&1 &
+	--pack $OUT_DIR/console_paste.img --mgmt $SOCK ${HYP:+--hyp $HYP}" /dev/null <"$fifo" >"$LOG" 2>&1 &
 qpid=$!
 exec 3>"$fifo"
 
@@ -83,6 +86,13 @@ if wait_line "$from" "[tessera] console -> reader" >/dev/null &&
 	pass paste_deaf
 else
 	fail paste_deaf "focus switch or PING after an 8 KiB paste into deaf did not get through"
+fi
+out=$("$TESSERA" ctl --socket "$SOCK" --timeout 20 --lines list 2>&1)
+if printf '%s\n' "$out" | grep -q '^vm deaf .* console_dropped=4064$' &&
+	printf '%s\n' "$out" | grep -q '^vm reader .* console_dropped=0$'; then
+	pass dropped_count
+else
+	fail dropped_count "ctl list: $out"
 fi
 
 # Ctrl-T 3: the stopped VM; type twice; one message. Ctrl-T l shows it stopped.
