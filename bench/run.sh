@@ -211,10 +211,12 @@ VMS_BYTES=$((16#${VMS_HEX:-0}))
 MAX_VMS=$(sed -n -E 's/^#define CONFIG_MAX_VMS[[:space:]]+([0-9]+).*/\1/p' src/include/config.h)
 VM_SLOT=$((VMS_BYTES / ${MAX_VMS:-8}))
 S2_PAGES=""
-if gcc -std=gnu11 -O1 -DTESSERA_HOST -Isrc/include -Isrc/arch/aarch64 -o "$OUT/s2pages" \
+if gcc -std=gnu11 -O1 -DTESSERA_HOST -Isrc/include -Isrc/arch/aarch64/include -Isrc/arch/aarch64 -o "$OUT/s2pages" \
 	bench/s2pages.c src/arch/aarch64/stage2.c src/core/mem.c 2>"$OUT/s2pages.err"; then
 	# The bench VMs: 32 MiB at IPA 0x4000_0000 (virt-layout), physical 0x4800_0000.
 	S2_PAGES=$("$OUT/s2pages" 0x40000000 0x2000000)
+else
+	errors+=("bench/s2pages.c did not build (see $OUT/s2pages.err)")
 fi
 
 # ---- table ---------------------------------------------------------------------
