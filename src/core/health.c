@@ -103,8 +103,7 @@ void health_failure(struct vm *vm, enum vm_stop_cause cause)
 		vm_stop_for_restart(vm, cause, arch_counter() + ms_to_ticks(delay_ms));
 		if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_STOPPED ||
 		    !__atomic_load_n(&vm->restart_at, __ATOMIC_ACQUIRE)) {
-			return; /* someone else stopped or reset it first: theirs is the last word
-				 */
+			return; /* stopped or reset by someone else first: theirs wins */
 		}
 		if (on_home_cpu(vm)) {
 			health_arm(vm);
@@ -130,6 +129,19 @@ void health_timer(struct cpu *c)
 		return;
 	}
 	vm = c->vcpu->vm;
+	if (vm->restart_at && now >= vm->restart_at &&
+	    __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RESETTING) {
+		/* Its stop is still waiting for a CPU (vm_stop_for_restart sets restart_at
+		 * first): look again in a millisecond rather than lose the restart; a stop
+		 * that gave up (stuck) never completes, and nothing restarts it. */
+		if (__atomic_load_n(&vm->stuck, __ATOMIC_ACQUIRE)) {
+			vm->restart_at = 0;
+			arch_hyp_timer_cancel();
+		} else {
+			arch_hyp_timer_set(now + ms_to_ticks(1));
+		}
+		return;
+	}
 	if (vm->restart_at && now >= vm->restart_at) {
 		vm->restart_at = 0;
 		vm_restart(vm);
