@@ -165,6 +165,9 @@ for n in hvc svc vtimer gicd_write gicd_read sgi_self ipi_cross uart_write; do
 	put H "$n" "$L" "$n"
 	[ "$n" = hvc ] || put BM "$n" "$B" "$n"
 done
+for n in psci_version smccc_version smccc_arch_features psci_features; do
+	put H "$n" "$L" "$n"
+done
 # direct-interrupts: same guest and bare baseline, the VM owns CPU 1's Group-1 interrupts.
 put H vtimer_direct "$OUT/hyp_lat_direct.log" vtimer
 for k in min med max samples; do BM[vtimer_direct.$k]=${BM[vtimer.$k]-}; done
@@ -254,8 +257,12 @@ extra()
 }
 row() { ROWS+=("$1|$2|$3|$4|$5|$6|$7"); }
 
-row "null hypercall round trip (HVC -> EL2 -> back)" "$(fmt3 H hvc)" "n/a (no EL2)" "-" "<= 60" \
-	"$(verdict "$(ok_le "${H[hvc.med]-}" 60)")" hvc
+row "null hypercall round trip (HVC -> EL2 -> back; Tessera's own TESSERA_HC_VERSION, the leaf fast path)" \
+	"$(fmt3 H hvc)" "n/a (no EL2)" "-" "<= 60" "$(verdict "$(ok_le "${H[hvc.med]-}" 60)")" hvc
+for n in psci_version smccc_version smccc_arch_features psci_features; do
+	row "standard query HVC round trip: ${n^^}" "$(fmt3 H "$n")" "n/a (no EL2)" "-" "<= 60" \
+		"$(verdict "$(ok_le "${H[$n.med]-}" 60)")" "$n"
+done
 row "EL1 exception round trip, SVC -> ERET (reference)" "$(fmt3 H svc)" "$(fmt3 BM svc)" \
 	"+$(extra svc)" "measured" "-" svc
 x=$(extra vtimer)

@@ -79,6 +79,22 @@ static bool wait_seen(void)
 	return true;
 }
 
+/* One HVC round trip of function fid (x1 = arg), WARMUP + SAMPLES times. */
+static void bench_call(const char *name, u32 fid, u64 arg)
+{
+	for (u32 i = 0; i < WARMUP + SAMPLES; i++) {
+		register u64 x0 __asm__("x0") = fid;
+		register u64 x1 __asm__("x1") = arg;
+		u64 t0, t1;
+		__asm__ volatile("isb\n\tmrs %2, cntvct_el0\n\thvc #0\n\tisb\n\tmrs %3, cntvct_el0"
+				 : "+r"(x0), "+r"(x1), "=&r"(t0), "=r"(t1)
+				 :
+				 : "x2", "x3", "memory");
+		record(i, t1 - t0 - ovh);
+	}
+	lat_report(name, samples, SAMPLES);
+}
+
 static void bench_hvc(void)
 {
 	for (u32 i = 0; i < WARMUP + SAMPLES; i++) {
@@ -274,8 +290,14 @@ int main(u64 dtb)
 	bool under_hyp = hyp_vm_id(&vcpu, &vcpus) >= 0;
 	ovh = bench_overhead();
 	test_fact("env=%s cntfrq=%lu ovh=%lu", under_hyp ? "tessera" : "bare", timer_freq(), ovh);
-	if (under_hyp)
+	if (under_hyp) {
 		bench_hvc();
+		/* The side-effect-free standard queries (SMCCC 1.1, PSCI 1.1). */
+		bench_call("psci_version", PSCI_VERSION, 0);
+		bench_call("smccc_version", SMCCC_VERSION, 0);
+		bench_call("smccc_arch_features", SMCCC_ARCH_FEATURES, SMCCC_VERSION);
+		bench_call("psci_features", PSCI_FEATURES, PSCI_CPU_ON_64);
+	}
 	bench_svc();
 	bench_vtimer();
 	bench_gicd();

@@ -9,8 +9,6 @@
 #include "arch_cpu.h"
 #include "vm.h"
 
-#define PSCI_VERSION_1_1 0x10001
-
 /* Affinity of a guest MPIDR argument: Aff0 is the vCPU index, everything else 0. */
 static struct vcpu *psci_target(struct vcpu *vc, u64 mpidr)
 {
@@ -79,7 +77,7 @@ static s64 psci_affinity_info(struct vcpu *vc, u64 mpidr, u64 level)
 	}
 }
 
-static s64 psci_features(u64 fid)
+s64 psci_features(u64 fid)
 {
 	/* CPU_SUSPEND's 0 is a feature-flags word (see PSCI_FEATURES), not a SUCCESS that happens
 	 * to be 0: kept as its own branch. */
@@ -110,10 +108,8 @@ bool psci_guest_call(struct vcpu *vc, u32 fid)
 	u64 *x = vc->regs.x;
 	s64 r;
 
+	/* PSCI_VERSION, PSCI_FEATURES and MIGRATE_INFO_TYPE: smccc_query (smccc.c). */
 	switch (fid) {
-	case PSCI_VERSION:
-		r = PSCI_VERSION_1_1;
-		break;
 	case PSCI_CPU_SUSPEND_64:
 		r = PSCI_RET_SUCCESS; /* a standby that returns at once is a valid wake-up */
 		break;
@@ -131,9 +127,6 @@ bool psci_guest_call(struct vcpu *vc, u32 fid)
 	case PSCI_AFFINITY_INFO_32:
 		r = psci_affinity_info(vc, x[1], x[2]);
 		break;
-	case PSCI_MIGRATE_INFO_TYPE:
-		r = 2; /* no trusted OS: migration not required */
-		break;
 	case PSCI_SYSTEM_OFF:
 		if (vc->vm->exit_reason != TESSERA_EXIT_NORMAL) {
 			health_failure(vc->vm, STOP_GUEST_FAILURE);
@@ -145,9 +138,6 @@ bool psci_guest_call(struct vcpu *vc, u32 fid)
 	case PSCI_SYSTEM_RESET:
 		vm_reset(vc->vm);
 		r = PSCI_RET_SUCCESS;
-		break;
-	case PSCI_FEATURES:
-		r = psci_features(x[1]);
 		break;
 	default:
 		return false;
