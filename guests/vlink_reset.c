@@ -47,18 +47,24 @@ static void link_up(bool net)
 	}
 }
 
-static __attribute__((noreturn)) void resetter(struct shared *s, bool net, u32 resets)
+/* This boot's run number, from the channel memory (set up by the first boot). */
+static u32 next_run(struct shared *s)
 {
-	u32 run;
-	u64 until;
-
 	if (s->magic != COUNT_MAGIC) {
 		s->runs = 0;
 		s->done = 0;
 		dsb_sy();
 		s->magic = COUNT_MAGIC;
 	}
-	run = ++s->runs;
+	return ++s->runs;
+}
+
+static __attribute__((noreturn)) void resetter(struct shared *s, bool net, u32 resets)
+{
+	u32 run;
+	u64 until;
+
+	run = next_run(s);
 	dsb_sy();
 	if (run % 100 == 0 || run == 1) {
 		test_fact("run=%u", run);
@@ -84,13 +90,7 @@ static __attribute__((noreturn)) void receiver(struct shared *s, bool net)
 {
 	u32 run;
 
-	if (s->magic != COUNT_MAGIC) {
-		s->runs = 0;
-		s->done = 0;
-		dsb_sy();
-		s->magic = COUNT_MAGIC;
-	}
-	run = ++s->runs;
+	run = next_run(s);
 	link_up(net);
 	test_fact("up run=%u", run);
 	for (;;) {
