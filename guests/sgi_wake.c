@@ -40,12 +40,7 @@ static volatile u32 watchdog_wakes;
 
 static u32 self_index(void)
 {
-	u64 me = sysreg_read(mpidr_el1) & 0xff00ffffffULL;
-	for (u32 i = 0; i < ncpu; i++) {
-		if (mpidr[i] == me)
-			return i;
-	}
-	return 0;
+	return kit_cpu_index(mpidr, ncpu);
 }
 
 /* Receiver of round r when CPU s holds the token: every other CPU in turn. */

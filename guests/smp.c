@@ -25,12 +25,7 @@ static volatile u32 go, stop;
 /* Ring neighbours by position in /cpus; the CPU number used for SGIs is Aff0 of mpidr[]. */
 static u32 self_index(void)
 {
-	u64 me = sysreg_read(mpidr_el1) & 0xff00ffffffULL;
-	for (u32 i = 0; i < ncpu; i++) {
-		if (mpidr[i] == me)
-			return i;
-	}
-	return 0;
+	return kit_cpu_index(mpidr, ncpu);
 }
 
 static void sgi_irq(u32 intid)

@@ -83,6 +83,19 @@ static inline u32 kit_cpu_id(void)
 	return (u32)(sysreg_read(mpidr_el1) & 0xff);
 }
 
+/* This CPU's position in mpidr[0..n-1] (its affinity fields, from the DTB's /cpus), 0 if
+ * absent. */
+static inline u32 kit_cpu_index(const u64 *mpidr, u32 n)
+{
+	u64 me = sysreg_read(mpidr_el1) & 0xff00ffffffULL;
+
+	for (u32 i = 0; i < n; i++) {
+		if (mpidr[i] == me)
+			return i;
+	}
+	return 0;
+}
+
 /* uart.c: PL011 at GUEST_UART_BASE, polled TX; RX polled or by interrupt. */
 void uart_init(void);
 void uart_putc(char c);

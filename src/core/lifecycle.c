@@ -6,7 +6,15 @@
  * apart from vm.c (memory, images, stage 2) so the host unit tests run exactly this code
  * against concurrent accesses under ThreadSanitizer.
  */
+#include "lib.h"
 #include "vm.h"
+
+const char *vm_state_name(u32 st)
+{
+	static const char *const names[] = {"running", "stopped", "resetting", "paused"};
+
+	return st < ARRAY_SIZE(names) ? names[st] : "unknown";
+}
 
 bool vm_claim(struct vm *vm, u32 from, u32 to)
 {

@@ -90,13 +90,6 @@ static void op_release(void)
 	__atomic_store_n(&op_busy, 0, __ATOMIC_RELEASE);
 }
 
-static const char *state_name(u32 st)
-{
-	static const char *const names[] = {"running", "stopped", "resetting", "paused"};
-
-	return st < ARRAY_SIZE(names) ? names[st] : "unknown";
-}
-
 static u64 ticks_to_ms(u64 t)
 {
 	u64 f = arch_counter_freq();
@@ -148,7 +141,7 @@ static void list_vm(struct mgmt_out *o, const struct vm *vm)
 		 "vm %s id=%u state=%s cpus=%s mem_mib=%llu uptime_ms=%llu restarts=%u "
 		 "resets=%llu stop=%s exit=%u/%u traps=%llu irqs=%llu aborts=%llu "
 		 "console_dropped=%llu",
-		 cfg->name, vm->id, vm->stuck ? "stuck" : state_name(st), cpu_list,
+		 cfg->name, vm->id, vm->stuck ? "stuck" : vm_state_name(st), cpu_list,
 		 (unsigned long long)(mem >> 20), (unsigned long long)up, vm->restarts,
 		 (unsigned long long)vm->stats.resets, cause, vm->exit_reason, vm->exit_code,
 		 (unsigned long long)traps, (unsigned long long)irqs,
@@ -249,14 +242,14 @@ static void cmd_start(struct mgmt_out *o, struct vm *vm)
 
 	if (st != VM_STOPPED) {
 		out_err(o, "wrong-state", "VM %s is %s (start needs a stopped VM)", vm->cfg->name,
-			state_name(st));
+			vm_state_name(st));
 		return;
 	}
 	vm->restart_at = 0; /* started by hand: a pending policy restart is moot */
 	if (vm_restart(vm) != 0) {
 		st = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
 		out_err(o, "wrong-state", "VM %s could not be started (now %s)", vm->cfg->name,
-			state_name(st));
+			vm_state_name(st));
 		return;
 	}
 	out_line(o, "ok started %s", vm->cfg->name);
@@ -284,7 +277,7 @@ static void cmd_stop(struct mgmt_out *o, struct vm *vm)
 		resume_vm(vm); /* vm_stop takes a running VM; it parks the vCPUs at once */
 	} else if (st != VM_RUNNING) {
 		out_err(o, "wrong-state", "VM %s is %s (stop needs a running or paused VM)",
-			vm->cfg->name, state_name(st));
+			vm->cfg->name, vm_state_name(st));
 		return;
 	}
 	vm_stop(vm, STOP_MANAGEMENT);
@@ -296,7 +289,7 @@ static void cmd_stop(struct mgmt_out *o, struct vm *vm)
 	}
 	if (st != VM_STOPPED || vm->stop_cause != STOP_MANAGEMENT) {
 		out_err(o, "wrong-state", "VM %s changed state meanwhile (now %s)", vm->cfg->name,
-			state_name(st));
+			vm_state_name(st));
 		return;
 	}
 	out_line(o, "ok stopped %s", vm->cfg->name);
@@ -313,14 +306,14 @@ static void cmd_restart(struct mgmt_out *o, struct vm *vm)
 	if (st == VM_PAUSED) {
 		resume_vm(vm);
 	} else if (st != VM_RUNNING) {
-		out_err(o, "wrong-state", "VM %s is %s", vm->cfg->name, state_name(st));
+		out_err(o, "wrong-state", "VM %s is %s", vm->cfg->name, vm_state_name(st));
 		return;
 	}
 	vm_reset(vm);
 	st = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
 	if (st != VM_RUNNING) {
 		out_err(o, "wrong-state", "VM %s did not restart (now %s)", vm->cfg->name,
-			state_name(st));
+			vm_state_name(st));
 		return;
 	}
 	out_line(o, "ok restarted %s", vm->cfg->name);
@@ -332,7 +325,7 @@ static void cmd_pause(struct mgmt_out *o, struct vm *vm)
 
 	if (st != VM_RUNNING || vm_pause(vm) != 0) {
 		out_err(o, "wrong-state", "VM %s is %s (pause needs a running VM)", vm->cfg->name,
-			state_name(__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE)));
+			vm_state_name(__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE)));
 		return;
 	}
 	out_line(o, "ok paused %s", vm->cfg->name);
@@ -344,7 +337,7 @@ static void cmd_resume(struct mgmt_out *o, struct vm *vm)
 
 	if (st != VM_PAUSED) {
 		out_err(o, "wrong-state", "VM %s is %s (resume needs a paused VM)", vm->cfg->name,
-			state_name(st));
+			vm_state_name(st));
 		return;
 	}
 	resume_vm(vm);

@@ -127,10 +127,8 @@ u32 console_vm_count(void)
 
 const char *console_vm_state(u32 vm_id)
 {
-	static const char *const names[] = {"running", "stopped", "resetting", "paused"};
-	u32 st = vm_id < vm_count ? __atomic_load_n(&vms[vm_id].state, __ATOMIC_RELAXED) : 0;
-
-	return st < ARRAY_SIZE(names) ? names[st] : "?";
+	return vm_state_name(vm_id < vm_count ? __atomic_load_n(&vms[vm_id].state, __ATOMIC_RELAXED)
+					      : VM_RUNNING);
 }
 
 /* Console input runs on the CPU that takes the UART interrupt, whatever VM has the focus:

@@ -170,6 +170,8 @@ static inline void vm_access_end(struct vm *vm)
 /* Claims vm for a state change from -> to (compare-and-swap, sequentially consistent): only
  * one CPU stops, resets, pauses or resumes a VM at a time. */
 bool vm_claim(struct vm *vm, u32 from, u32 to);
+/* "running", "stopped", "resetting", "paused" (enum vm_state), or "unknown". */
+const char *vm_state_name(u32 st);
 /* After a claim out of RUNNING/PAUSED: waits until no access section is in flight. */
 void vm_wait_users(struct vm *vm);
 /* Once, at creation: the devices' locks, then their reset state. */
