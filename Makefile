@@ -17,7 +17,10 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 # Target (EL2) flags: freestanding, no FP/SIMD use by the hypervisor (guest FP state
 # stays in the registers untouched), no unaligned accesses (safe before the MMU is on).
 OPT := -O2
-TFLAGS = -std=gnu11 $(OPT) $(LTO) -g -fomit-frame-pointer $(WARN) -ffreestanding -nostdlib -fno-builtin -march=armv8-a -mno-outline-atomics \
+# TEXTRA: extra target flags for a variant build in its own B (bench/run.sh builds
+# B=build/share TEXTRA=-DTESSERA_SHARE_STATS for the cross-CPU sharing counters).
+TEXTRA ?=
+TFLAGS = -std=gnu11 $(OPT) $(LTO) $(TEXTRA) -g -fomit-frame-pointer $(WARN) -ffreestanding -nostdlib -fno-builtin -march=armv8-a -mno-outline-atomics \
 	-mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-stack-protector -fno-pic -fno-pie -fno-common -ffunction-sections -fdata-sections \
 	$(TINC)
@@ -141,7 +144,7 @@ unit: $(UNIT_TESTS)
 test: deps all unit linux u-boot
 	@tests/run_all.sh
 
-bench: deps all
+bench: deps all linux
 	@bench/run.sh
 
 lint:

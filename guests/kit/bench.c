@@ -29,8 +29,8 @@ void bench_report(const char *name, u64 *s, u32 n)
 		return;
 	}
 	bench_sort(s, n);
-	kit_printf("BENCH %s: min=%lu med=%lu max=%lu samples=%u\n", name, s[0], s[n / 2], s[n - 1],
-		   n);
+	kit_printf("BENCH %s: min=%lu med=%lu p99=%lu max=%lu samples=%u\n", name, s[0], s[n / 2],
+		   s[(u64)n * 99 / 100], s[n - 1], n);
 }
 
 u64 bench_overhead(void)

@@ -209,7 +209,7 @@ static inline u64 bench_now(void)
 }
 /* Sorts samples ascending. */
 void bench_sort(u64 *s, u32 n);
-/* Sorts s and prints "BENCH <name>: min=<n> med=<n> max=<n> samples=<n>". */
+/* Sorts s and prints "BENCH <name>: min=<n> med=<n> p99=<n> max=<n> samples=<n>". */
 void bench_report(const char *name, u64 *s, u32 n);
 /* Ticks between two back-to-back bench_now() calls (the measurement's own cost). */
 u64 bench_overhead(void);

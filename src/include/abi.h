@@ -19,6 +19,12 @@
 #define TESSERA_HC_MANAGE	  0xC6000007U /* x1 = operation, x2 = target VM index */
 #define TESSERA_HC_COUNT	  8U
 
+/* TESSERA_HC_TRACE markers (ASCII "SHARE" + 1 / 0) that open and close the counting window
+ * of the benchmark build's cross-CPU sharing counters (share_stats.h); the product build
+ * prints them like any marker. */
+#define SHARE_MARK_OPEN	 0x5348415245000001ULL
+#define SHARE_MARK_CLOSE 0x5348415245000000ULL
+
 /* TESSERA_HC_MANAGE operations (docs/HYPERCALLS.md). STATE returns the target's state. */
 #define TESSERA_MANAGE_STATE   0U
 #define TESSERA_MANAGE_START   1U

@@ -3,6 +3,7 @@
 #ifndef TESSERA_SPINLOCK_H
 #define TESSERA_SPINLOCK_H
 
+#include "share_stats.h"
 #include "types.h"
 
 typedef struct {
@@ -23,7 +24,10 @@ static inline void spin_init(spinlock_t *l)
 
 static inline void spin_lock(spinlock_t *l)
 {
-	u32 ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
+	u32 ticket;
+
+	SHARE_NOTE(l);
+	ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
 #ifndef TESSERA_HOST
 		__asm__ volatile("yield");

@@ -119,8 +119,10 @@ struct vm {
 	struct vcpu vcpus[CONFIG_MAX_VCPUS];
 	struct vm_stats stats;
 	struct vm_chan chans[CONFIG_MAX_CHANS];
-	u32 users; /* accesses in flight from outside its vCPUs (vm_access_begin) */
-};
+	/* Accesses in flight from outside its vCPUs (vm_access_begin). The struct is
+	 * aligned so that no cache line is shared by two VMs' slots. */
+	u32 users;
+} __attribute__((aligned(64)));
 
 /* Per physical CPU. TPIDR_EL2 points here; vectors.S reads 'vcpu' at offset 0. */
 struct cpu {
@@ -130,7 +132,8 @@ struct cpu {
 	u64 mpidr;
 	volatile u32 requests; /* CPU_REQ_* bits, set remotely then kicked */
 	u64 irq_count;
-};
+	/* Aligned: a line each, so CPUs never write each other's lines. */
+} __attribute__((aligned(64)));
 #define CPU_REQ_VGIC   BIT(0) /* re-evaluate virtual interrupts */
 #define CPU_REQ_WAKE   BIT(1) /* vCPU state changed (CPU_ON, stop, reset) */
 #define CPU_REQ_HEALTH BIT(2) /* re-arm the health timer of the VM homed here */
@@ -152,6 +155,7 @@ static inline bool vm_access_begin(struct vm *vm)
 {
 	u32 st;
 
+	SHARE_NOTE(&vm->users);
 	__atomic_fetch_add(&vm->users, 1, __ATOMIC_SEQ_CST);
 	st = __atomic_load_n(&vm->state, __ATOMIC_SEQ_CST);
 	if (st == VM_RUNNING || st == VM_PAUSED) {

@@ -9,6 +9,7 @@
 #include "arch_cpu.h"
 #include "console.h"
 #include "mgmt.h"
+#include "share_stats.h"
 #include "vm.h"
 
 static s64 tessera_call(struct vcpu *vc, u32 fid)
@@ -36,9 +37,19 @@ static s64 tessera_call(struct vcpu *vc, u32 fid)
 	case TESSERA_HC_MANAGE:
 		return mgmt_guest_call(vc->vm, x[1], x[2]);
 	case TESSERA_HC_TRACE:
+#ifdef TESSERA_SHARE_STATS
+		if (x[1] == SHARE_MARK_CLOSE) {
+			share_window(false); /* before printing: the console lock is shared */
+		}
+#endif
 		console_printf("trace: VM %s vCPU %u marker 0x%llx at %llu\n", vc->vm->cfg->name,
 			       vc->id, (unsigned long long)x[1],
 			       (unsigned long long)arch_counter());
+#ifdef TESSERA_SHARE_STATS
+		if (x[1] == SHARE_MARK_OPEN) {
+			share_window(true);
+		}
+#endif
 		return TESSERA_OK;
 	default:
 		return TESSERA_NOT_SUPPORTED;
