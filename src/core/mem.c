@@ -18,8 +18,11 @@ extern u8 __init_start[], __init_end[];
 /* A page this pool may hold: its own .bss pages, or the released boot-only pages. */
 static bool page_ours(const u8 *p)
 {
-	if (p >= pool[0] && p < pool[0] + sizeof(pool)) {
-		return IS_ALIGNED((u64)(p - pool[0]), SZ_4K);
+	const u8 *base = &pool[0][0];
+
+	/* The whole pool as one byte range (pool[0] + sizeof(pool) indexes past pool[0]). */
+	if (p >= base && p < base + sizeof(pool)) {
+		return IS_ALIGNED((u64)(p - base), SZ_4K);
 	}
 	return p >= init_start && p < init_end && IS_ALIGNED((u64)(p - init_start), SZ_4K);
 }

@@ -31,7 +31,6 @@
 #include "vm.h"
 #include "../drivers/virtio_console.h"
 
-#define MGMT_OUT_MAX  256
 #define MGMT_ARGS_MAX 4
 
 struct mgmt_out {

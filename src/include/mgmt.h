@@ -13,6 +13,7 @@
 
 #define MGMT_VERSION  1
 #define MGMT_LINE_MAX 128  /* request bytes before the '\n' */
+#define MGMT_OUT_MAX  256  /* bytes of one response line, its newline included */
 #define MGMT_KILL     0x15 /* Ctrl-U: discard the unfinished line (clients resync with it) */
 
 /* Receives response bytes; each call holds one or more complete lines. */

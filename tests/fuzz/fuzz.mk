@@ -25,18 +25,23 @@ FUZZ_EXTRA_hypercall := src/arch/aarch64/smccc.c src/arch/aarch64/psci.c
 # The code under test is compiled once with coverage and sanitizers (fuzzer-no-link) and
 # linked into every harness; only the harness itself is compiled per target.
 FUZZ_OBJ_FLAGS := $(subst -fsanitize=fuzzer$(comma),-fsanitize=fuzzer-no-link$(comma),$(FUZZ_FLAGS))
-FUZZ_OBJ := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(UNIT_LIB_C))
+# The device harnesses link the device models without the core (their console is a buffer,
+# console_sink.c); the management harness links the whole core on the fake machine, as the
+# unit tests do.
+FUZZ_OBJ := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(UNIT_LIB_C) tests/fuzz/console_sink.c)
+FUZZ_CORE_OBJ := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(UNIT_LIB_C) $(UNIT_CORE_C))
+FUZZ_LINK = $(if $(filter mgmt,$*),$(FUZZ_CORE_OBJ),$(FUZZ_OBJ))
 
-.SECONDARY: $(FUZZ_OBJ)
+.SECONDARY: $(FUZZ_OBJ) $(FUZZ_CORE_OBJ)
 
 $(FUZZ_B)/obj/%.o: %.c $(UNIT_HDRS) tests/fuzz/fuzz.mk
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_OBJ_FLAGS) -c $< -o $@
 
-$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_OBJ) $(UNIT_HDRS) \
-		src/arch/aarch64/smccc.c src/arch/aarch64/psci.c
+$(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_OBJ) $(FUZZ_CORE_OBJ) \
+		$(UNIT_HDRS) src/arch/aarch64/smccc.c src/arch/aarch64/psci.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_OBJ) $(FUZZ_EXTRA_$*)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LINK) $(FUZZ_EXTRA_$*)
 
 fuzz-build: $(patsubst %,$(FUZZ_B)/fuzz_%,$(FUZZ_TARGETS))
 

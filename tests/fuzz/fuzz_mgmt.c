@@ -5,13 +5,22 @@
  * VM's state first), then that many bytes fed to the parser as one transport
  * read. Checked after each chunk: the line buffer stays in bounds, every
  * response is whole lines with a known prefix, each executed request ends in
- * exactly one "ok"/"err" line, and VM states stay valid. mgmt.c is compiled in
- * with the VM-layer stand-ins of tests/unit/mgmt_fake.h.
+ * exactly one "ok"/"err" line, and VM states stay valid. The commands act on a
+ * system the real core booted on the fake machine (tests/unit/fixture.h), with a
+ * management channel present (the machine stays on when every VM has stopped).
  */
-#include "../../src/core/mgmt.c"
+#include <string.h>
 
+#include "fake_arch.h"
+#include "fixture.h"
 #include "fuzz_input.h"
-#include "mgmt_fake.h"
+#include "lib.h"
+#include "mgmt.h"
+
+static const struct fx_vm sys[2] = {
+    {.name = "alpha", .cpu_count = 2, .first_cpu = 0},
+    {.name = "beta", .cpu_count = 1, .first_cpu = 2},
+};
 
 static u64 finals;
 
@@ -41,7 +50,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	static struct mgmt_parser p;
 	struct fin in;
 
-	fake_system();
+	FUZZ_ASSERT(fx_boot(sys, 2, NULL, 0) == 0);
+	fake_cpu = 3;
+	vm_stay_on = true;
 	mgmt_parser_reset(&p);
 	finals = 0;
 	fin_init(&in, data, size);

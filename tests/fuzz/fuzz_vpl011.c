@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "console_sink.h"
 #include "fake_arch.h"
 #include "fuzz_input.h"
 #include "vpl011.h"

@@ -5,7 +5,6 @@
 
 #include "fake_arch.h"
 #include "arch.h"
-#include "vpl011.h"
 
 _Thread_local u32 fake_cpu;
 u32 fake_lr_count = 4;
@@ -16,8 +15,7 @@ u32 fake_kicks[FAKE_LOG_MAX];
 u32 fake_kick_count;
 struct fake_gic_call fake_gic_log[FAKE_LOG_MAX];
 u32 fake_gic_log_len;
-char fake_console_buf[4096];
-size_t fake_console_len;
+void (*fake_kick_hook)(u32 pcpu);
 
 #define LR_STATE(v) ((v)&ICH_LR_STATE_MASK)
 
@@ -44,8 +42,6 @@ void fake_arch_reset(void)
 	fake_ich_accesses = 0;
 	fake_kick_count = 0;
 	fake_gic_log_len = 0;
-	fake_console_len = 0;
-	fake_console_buf[0] = 0;
 }
 
 static void gic_log(enum fake_gic_op op, u32 intid, u32 arg)
@@ -110,6 +106,9 @@ void arch_cpu_kick(u32 pcpu)
 
 	if (n < FAKE_LOG_MAX) {
 		fake_kicks[n] = pcpu;
+	}
+	if (fake_kick_hook) {
+		fake_kick_hook(pcpu);
 	}
 }
 
@@ -309,15 +308,4 @@ int fake_lr_find(u32 intid)
 		}
 	}
 	return -1;
-}
-
-/* ---- console (core/console.c in the hypervisor) ---- */
-
-void console_vm_putc(u32 vm_id, char c)
-{
-	(void)vm_id;
-	if (fake_console_len + 1 < sizeof(fake_console_buf)) {
-		fake_console_buf[fake_console_len++] = c;
-		fake_console_buf[fake_console_len] = 0;
-	}
 }

@@ -9,16 +9,17 @@
  * write to con_out below instead of the physical UART.
  */
 #define TESSERA_CONSOLE_UNIT
-#define console_init	 ut_console_init
-#define console_vm_putc	 ut_console_vm_putc
-#define console_vm_flush ut_console_vm_flush
-#define console_printf	 ut_console_printf
-#define console_input	 ut_console_input
-#define console_focus	 ut_console_focus
-#define console_vm_name	 ut_console_vm_name
-#define console_vm_count ut_console_vm_count
-#define console_vm_rx	 ut_console_vm_rx
-#define console_vm_state ut_console_vm_state
+#define console_init	  ut_console_init
+#define console_vm_putc	  ut_console_vm_putc
+#define console_vm_flush  ut_console_vm_flush
+#define console_printf	  ut_console_printf
+#define console_input	  ut_console_input
+#define console_focus	  ut_console_focus
+#define console_set_focus ut_console_set_focus
+#define console_vm_name	  ut_console_vm_name
+#define console_vm_count  ut_console_vm_count
+#define console_vm_rx	  ut_console_vm_rx
+#define console_vm_state  ut_console_vm_state
 #include "../../src/core/console.c"
 
 #include <string.h>

@@ -3,13 +3,19 @@
  * Unit tests of the management protocol (src/core/mgmt.c): framing (line
  * limits, garbage, Ctrl-U, split input), every command with its output and
  * errors, and the channel glue (which virtio console it picks, its interrupt).
- * mgmt.c is not in the unit-test link, so it is compiled in here, against the
- * VM-layer stand-ins of mgmt_fake.h.
+ * The commands act on a system the real core booted on the fake machine
+ * (fixture.h): alpha (vCPUs on CPUs 0 and 1, watchdog 1 s) and beta (CPU 2); the
+ * requests come from CPU 3.
  */
-#include "../../src/core/mgmt.c"
+#include <string.h>
 
 #include "check.h"
-#include "mgmt_fake.h"
+#include "console.h"
+#include "fake_arch.h"
+#include "fixture.h"
+#include "lib.h"
+#include "mgmt.h"
+#include "virtio_mmio.h"
 
 static char out[8192];
 static size_t out_len;
@@ -38,9 +44,17 @@ static void feed(const char *s)
 	feed_n(s, strlen(s));
 }
 
+static const struct fx_vm sys[2] = {
+    {.name = "alpha", .cpu_count = 2, .first_cpu = 0, .watchdog_ms = 1000},
+    {.name = "beta", .cpu_count = 1, .first_cpu = 2},
+};
+
 static void reset(void)
 {
-	fake_system();
+	CHECK_EQ(fx_boot(sys, 2, NULL, 0), 0);
+	fake_cpu = 3;
+	vms[0].started_at = fake_m.now - 2 * FAKE_COUNTER_HZ; /* up 2 s */
+	fake_uart_clear();
 	mgmt_parser_reset(&P);
 	out_len = 0;
 	out[0] = '\0';
@@ -87,9 +101,9 @@ static void test_list(void)
 	vms[1].exit_code = 9;
 	vms[1].uart.rx_dropped = 77; /* console input the VM could not take */
 	EXPECT("list\n",
-	       "vm alpha id=0 state=running cpus=0,1 mem_mib=32 uptime_ms=2000 restarts=2 "
+	       "vm alpha id=0 state=running cpus=0,1 mem_mib=2 uptime_ms=2000 restarts=2 "
 	       "resets=4 stop=- exit=0/0 traps=15 irqs=7 aborts=3 console_dropped=0\n"
-	       "vm beta id=1 state=stopped cpus=2 mem_mib=16 uptime_ms=0 restarts=0 resets=0 "
+	       "vm beta id=1 state=stopped cpus=2 mem_mib=2 uptime_ms=0 restarts=0 resets=0 "
 	       "stop=abort-storm exit=2/9 traps=0 irqs=0 aborts=0 console_dropped=77\n"
 	       "ok 2 vms uptime_ms=10000\n");
 	EXPECT("list all\n", "err bad-args list takes no arguments\n");
@@ -134,16 +148,23 @@ static void test_stats_ok_line(void)
 static void test_pause_resume(void)
 {
 	reset();
+	fake_m.now += 5 * FAKE_COUNTER_HZ; /* 5 s later (the timers are not fired) */
 	EXPECT("pause alpha\n", "ok paused alpha\n");
 	CHECK_EQ(vms[0].state, VM_PAUSED);
 	EXPECT("pause alpha\n", "err wrong-state VM alpha is paused (pause needs a running VM)\n");
 	EXPECT("resume beta\n", "err wrong-state VM beta is running (resume needs a paused VM)\n");
 	EXPECT("resume alpha\n", "ok resumed alpha\n");
 	CHECK_EQ(vms[0].state, VM_RUNNING);
-	/* A pause is not a hang: the watchdog period starts again, and is re-armed. */
-	CHECK_EQ(fake_heartbeats, 1);
-	CHECK_EQ(fake_health_requests, 1);
-	CHECK(strcmp(fake_ops, "pause:alpha resume:alpha") == 0);
+	/* Its CPU went back into the guest where it left off: woken by the resume, then kicked
+	 * once more by the watchdog's re-arm request (each kick: an exit and a re-entry). */
+	CHECK_EQ(fake_m.enters[0], 3);
+	CHECK_EQ(fake_kicks_to(0), 3); /* and once by the pause, to leave the guest */
+	CHECK_EQ(fake_m.starts[0], 1);
+	/* A pause is not a hang: the watchdog period starts again, and is re-armed on its
+	 * home CPU. */
+	CHECK_EQ(vms[0].last_heartbeat, fake_m.now);
+	CHECK_EQ(fake_m.timer[0], fake_m.now + 1000 * FAKE_MS);
+	CHECK_EQ(vms[1].state, VM_RUNNING);
 }
 
 static void test_stop_start(void)
@@ -160,7 +181,8 @@ static void test_stop_start(void)
 	/* A paused VM can be stopped (it is resumed first, vm_stop parks it at once). */
 	feed("pause beta\n");
 	EXPECT("stop beta\n", "ok stopped beta\n");
-	CHECK(strstr(fake_ops, "pause:beta resume:beta stop:beta") != NULL);
+	CHECK_EQ(vms[1].state, VM_STOPPED);
+	CHECK_EQ(vms[1].stats.resets, 1); /* the start before */
 	/* Stopped during a restart back-off: stop cancels the pending restart. */
 	vms[1].restart_at = 12345;
 	EXPECT("stop beta\n", "ok stopped beta (pending restart cancelled)\n");
@@ -181,22 +203,23 @@ static void test_restart(void)
 	reset();
 	EXPECT("restart alpha\n", "ok restarted alpha\n");
 	CHECK_EQ(vms[0].stats.resets, 1);
-	CHECK(strcmp(fake_ops, "reset:alpha") == 0);
-	vms[0].state = VM_STOPPED;
+	CHECK_EQ(fake_m.starts[0], 2);
+	vm_stop(&vms[0], STOP_CRASH);
 	EXPECT("restart alpha\n", "ok started alpha\n");
 	CHECK_EQ(vms[0].state, VM_RUNNING);
 	feed("pause alpha\n");
 	EXPECT("restart alpha\n", "ok restarted alpha\n");
 	CHECK_EQ(vms[0].state, VM_RUNNING);
-	CHECK(strcmp(fake_ops, "reset:alpha restart:alpha pause:alpha resume:alpha reset:alpha") ==
-	      0);
+	CHECK_EQ(vms[0].stats.resets, 3);
+	CHECK_EQ(vms[1].stats.resets, 0);
 }
 
 static void test_console(void)
 {
 	reset();
 	EXPECT("console beta\n", "ok console beta\n");
-	CHECK_EQ(fake_focus, 1);
+	CHECK_EQ(console_focus(), 1);
+	CHECK(fake_uart_has("[tessera] console -> beta"));
 	EXPECT("console\n", "err bad-args usage: console NAME\n");
 }
 
@@ -212,7 +235,8 @@ static void test_errors(void)
 	/* Prefixes of names are not names. */
 	EXPECT("stop alph\n", "err unknown-vm no VM named \"alph\" (list shows them)\n");
 	CHECK_EQ(vms[0].state, VM_RUNNING);
-	CHECK(fake_ops[0] == '\0');
+	CHECK_EQ(vms[1].state, VM_RUNNING);
+	CHECK_EQ(fake_kick_count, 0); /* no CPU was asked to do anything */
 }
 
 static void test_framing(void)
@@ -289,7 +313,8 @@ static void test_garbage(void)
 	feed_n(cr_mid, sizeof(cr_mid));
 	CHECK(strcmp(out, "err bad-args byte 0x0d at column 3 is not printable ASCII\n") == 0);
 	CHECK_EQ(P.errors, 5);
-	CHECK(fake_ops[0] == '\0');
+	CHECK_EQ(vms[1].state, VM_RUNNING);
+	CHECK_EQ(fake_kick_count, 0);
 	/* Still in step afterwards. */
 	EXPECT("hello\n", "ok tessera-mgmt 1\n");
 }
@@ -319,56 +344,66 @@ static void test_channel(void)
 	reset();
 	/* No virtio console: no channel, the machine keeps powering off when idle, and a plain
 	 * run (nobody asked for a channel) says nothing about it. */
-	fake_dev_count = 0;
+	fake_vcon.dev_count = 0;
 	mgmt_init(NULL, 0);
 	CHECK(!mgmt_present());
 	CHECK(!vm_stay_on);
-	CHECK(fake_console[0] == '\0');
-	/* The first console was given to VM beta by the config (its IRQ): the next one is ours. */
+	CHECK_EQ(fake_m.uart_len, 0);
+	/* Someone attached a console, and a VM has its window: say so (the only console line). */
 	reset();
-	fake_dev_count = 2;
-	fake_devs[0] = (struct vcon_dev){0x0a003e00, 0x200, 79, true};
-	fake_devs[1] = (struct vcon_dev){0x0a003c00, 0x200, 78, true};
-	fake_cfgs[1].dev_count = 1;
-	fake_cfgs[1].devs[0].base = 0x0c000000;
-	fake_cfgs[1].devs[0].size = 0x1000;
-	fake_cfgs[1].devs[0].irq_count = 1;
-	fake_cfgs[1].devs[0].irqs[0] = 79;
-	fake_started = -1;
-	mgmt_init(NULL, 0);
-	CHECK(mgmt_present());
-	CHECK_EQ(fake_started, 1);
-	/* Level-sensitive although the DTB says edge: the line stays up until acknowledged,
-	 * possibly from before the GIC was configured (a client that connected during boot). */
-	CHECK(!fake_started_edge);
-	CHECK(vm_stay_on);
-	CHECK(strstr(fake_console,
-		     "virtio console at 0xa003e00 is VM beta's (pass-through): not a management "
-		     "channel\n") != NULL);
-	CHECK(strstr(fake_console, "virtio console at 0xa003c00, INTID 78") != NULL);
-	/* Its interrupt runs the requests; other INTIDs do not touch it. */
-	fake_rx = req;
-	fake_rx_len = sizeof(req) - 1;
-	mgmt_irq(79);
-	CHECK_EQ(fake_tx_len, 0);
-	mgmt_irq(78);
-	CHECK(strstr(fake_tx, "ok 2 vms uptime_ms=10000\nok stopped beta\n") != NULL);
-	CHECK_EQ(vms[1].state, VM_STOPPED);
-	/* A console whose window a VM was given is skipped too. */
-	reset();
-	fake_dev_count = 1;
-	fake_devs[0] = (struct vcon_dev){0x0a003e00, 0x200, 79, true};
-	fake_cfgs[0].dev_count = 1;
-	fake_cfgs[0].devs[0].base = 0x0a003000;
-	fake_cfgs[0].devs[0].size = 0x1000;
-	fake_started = -1;
-	mgmt_on = false;
+	fake_vcon.dev_count = 1;
+	fake_vcon.devs[0].base = 0x0a003e00;
+	fake_vcon.devs[0].size = 0x200;
+	fake_vcon.devs[0].intid = 79;
+	fake_vcon.devs[0].edge = true;
+	system_config.vms[0].dev_count = 1;
+	system_config.vms[0].devs[0].base = 0x0a003000;
+	system_config.vms[0].devs[0].size = 0x1000;
 	mgmt_init(NULL, 0);
 	CHECK(!mgmt_present());
-	CHECK_EQ(fake_started, -1);
-	/* Someone attached a console, and a VM has it: say so (the only console line). */
-	CHECK(strcmp(fake_console, "virtio console at 0xa003e00 is VM alpha's (pass-through): "
-				   "not a management channel\n") == 0);
+	CHECK_EQ(fake_vcon.started, -1);
+	CHECK(strcmp(fake_m.uart, "[tessera] virtio console at 0xa003e00 is VM alpha's "
+				  "(pass-through): not a management channel\r\n") == 0);
+	/* The first console was given to VM beta by the config (its IRQ): the next one is ours. */
+	reset();
+	fake_vcon.dev_count = 2;
+	fake_vcon.devs[0].base = 0x0a003e00;
+	fake_vcon.devs[0].size = 0x200;
+	fake_vcon.devs[0].intid = 79;
+	fake_vcon.devs[0].edge = true;
+	fake_vcon.devs[1].base = 0x0a003c00;
+	fake_vcon.devs[1].size = 0x200;
+	fake_vcon.devs[1].intid = 78;
+	fake_vcon.devs[1].edge = true;
+	system_config.vms[1].dev_count = 1;
+	system_config.vms[1].devs[0].base = 0x0c000000;
+	system_config.vms[1].devs[0].size = 0x1000;
+	system_config.vms[1].devs[0].irq_count = 1;
+	system_config.vms[1].devs[0].irqs[0] = 79;
+	mgmt_init(NULL, 0);
+	CHECK(mgmt_present());
+	CHECK_EQ(fake_vcon.started, 1);
+	/* Level-sensitive although the DTB says edge: the line stays up until acknowledged,
+	 * possibly from before the GIC was configured (a client that connected during boot). */
+	CHECK(!fake_vcon.started_edge);
+	CHECK(vm_stay_on);
+	CHECK(fake_uart_has("virtio console at 0xa003e00 is VM beta's (pass-through): not a "
+			    "management channel\r\n"));
+	CHECK(fake_uart_has("virtio console at 0xa003c00, INTID 78"));
+	/* Its interrupt runs the requests; other INTIDs do not touch it. */
+	fake_vcon.rx = req;
+	fake_vcon.rx_len = sizeof(req) - 1;
+	mgmt_irq(79);
+	CHECK_EQ(fake_vcon.tx_len, 0);
+	mgmt_irq(78);
+	CHECK(strstr(fake_vcon.tx, "ok 2 vms uptime_ms=10000\nok stopped beta\n") != NULL);
+	CHECK_EQ(vms[1].state, VM_STOPPED);
+	/* The interrupt reaches it through the core's routing (sched_device_irq). */
+	fake_vcon.rx = (const u8 *)"start beta\n";
+	fake_vcon.rx_len = strlen("start beta\n");
+	sched_device_irq(78);
+	CHECK(strstr(fake_vcon.tx, "ok started beta\n") != NULL);
+	CHECK_EQ(vms[1].state, VM_RUNNING);
 }
 
 static void *no_xlate(u32 vm, u64 gpa, u64 size)
