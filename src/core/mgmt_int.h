@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal to the management code: the protocol side (mgmt.c: parser, dispatch,
+ * the hypervisor's channel) and the operations it runs (mgmt_ops.c: the VM
+ * commands, statistics, and the same operations by hypercall).
+ */
+#ifndef TESSERA_MGMT_INT_H
+#define TESSERA_MGMT_INT_H
+
+#include "mgmt.h"
+#include "vm.h"
+
+/* Where a command's response lines go. */
+struct mgmt_out {
+	mgmt_write_fn w;
+	void *ctx;
+	const struct mgmt_parser *p; /* for the request counters in stats */
+	bool err;
+};
+
+/* One response line; longer output is cut (names and numbers fit easily). */
+void mgmt_line(struct mgmt_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The final "err <code> <message>" line of a failed command. */
+#define mgmt_err(o, code, ...)                               \
+	do {                                                 \
+		(o)->err = true;                             \
+		mgmt_line((o), "err " code " " __VA_ARGS__); \
+	} while (0)
+
+/* A command: global (no VM; usage, if set, allows one argument) or on a named VM. */
+struct mgmt_cmd {
+	const char *name;
+	void (*global)(struct mgmt_out *o, char **argv);
+	void (*on_vm)(struct mgmt_out *o, struct vm *vm);
+	const char *usage; /* global commands that take an optional argument */
+	bool no_claim;	   /* on_vm that changes no VM state: no operation lock */
+};
+extern const struct mgmt_cmd mgmt_commands[];
+extern const u32 mgmt_command_count;
+
+struct vm *mgmt_vm_named(const char *name);
+
+/* One VM-changing operation at a time, system-wide (mgmt_ops.c explains why). */
+bool mgmt_op_claim(void);
+void mgmt_op_release(void);
+
+#endif
