@@ -83,27 +83,27 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 	}
 	if (!cmd) {
 		mgmt_err(o, "unknown-command", "\"%s\" (help lists the commands)", argv[0]);
-	} else if (cmd->global) {
-		/* Only a command with a usage takes an (optional) argument. */
-		if (argc > (cmd->usage ? 2U : 1U)) {
-			if (cmd->usage) {
-				mgmt_err(o, "bad-args", "%s", cmd->usage);
+	} else if (!(cmd->flags & MGMT_CMD_VM)) {
+		/* Only hello takes an (optional) argument: the client's version. */
+		if (argc > ((cmd->flags & MGMT_CMD_ARG) ? 2U : 1U)) {
+			if (cmd->flags & MGMT_CMD_ARG) {
+				mgmt_err(o, "bad-args", "usage: %s [TOKEN]", argv[0]);
 			} else {
 				mgmt_err(o, "bad-args", "%s takes no arguments", argv[0]);
 			}
 			return;
 		}
-		cmd->global(o, argv);
+		cmd->run.global(o, argv);
 	} else if (argc != 2) {
 		mgmt_err(o, "bad-args", "usage: %s NAME", argv[0]);
 	} else if (!(vm = mgmt_vm_named(argv[1]))) {
 		mgmt_err(o, "unknown-vm", "no VM named \"%s\" (list shows them)", argv[1]);
-	} else if (cmd->no_claim) {
-		cmd->on_vm(o, vm);
+	} else if (cmd->flags & MGMT_CMD_NO_CLAIM) {
+		cmd->run.on_vm(o, vm);
 	} else if (!mgmt_op_claim()) {
 		mgmt_err(o, "busy", "another management operation is in progress: retry");
 	} else {
-		cmd->on_vm(o, vm);
+		cmd->run.on_vm(o, vm);
 		mgmt_op_release();
 	}
 }

@@ -28,13 +28,17 @@ void mgmt_line(struct mgmt_out *o, const char *fmt, ...) __attribute__((format(p
 		mgmt_line((o), "err " code " " __VA_ARGS__); \
 	} while (0)
 
-/* A command: global (no VM; usage, if set, allows one argument) or on a named VM. */
+/* A command: global (no VM) or on a named VM (MGMT_CMD_VM). */
+#define MGMT_CMD_VM	  0x1 /* takes NAME: run.on_vm */
+#define MGMT_CMD_ARG	  0x2 /* global, with one optional argument ("hello [TOKEN]") */
+#define MGMT_CMD_NO_CLAIM 0x4 /* changes no VM state: no operation lock */
 struct mgmt_cmd {
 	const char *name;
-	void (*global)(struct mgmt_out *o, char **argv);
-	void (*on_vm)(struct mgmt_out *o, struct vm *vm);
-	const char *usage; /* global commands that take an optional argument */
-	bool no_claim;	   /* on_vm that changes no VM state: no operation lock */
+	union {
+		void (*global)(struct mgmt_out *o, char **argv);
+		void (*on_vm)(struct mgmt_out *o, struct vm *vm);
+	} run;
+	u32 flags;
 };
 extern const struct mgmt_cmd mgmt_commands[];
 extern const u32 mgmt_command_count;

@@ -307,16 +307,16 @@ static void cmd_console(struct mgmt_out *o, struct vm *vm)
 }
 
 const struct mgmt_cmd mgmt_commands[] = {
-    {"hello", cmd_hello, NULL, "usage: hello [TOKEN]", false},
-    {"help", cmd_help, NULL, NULL, false},
-    {"list", cmd_list, NULL, NULL, false},
-    {"stats", cmd_stats, NULL, NULL, false},
-    {"start", NULL, cmd_start, NULL, false},
-    {"stop", NULL, cmd_stop, NULL, false},
-    {"restart", NULL, cmd_restart, NULL, false},
-    {"pause", NULL, cmd_pause, NULL, false},
-    {"resume", NULL, cmd_resume, NULL, false},
-    {"console", NULL, cmd_console, NULL, true},
+    {"hello", {.global = cmd_hello}, MGMT_CMD_ARG},
+    {"help", {.global = cmd_help}, 0},
+    {"list", {.global = cmd_list}, 0},
+    {"stats", {.global = cmd_stats}, 0},
+    {"start", {.on_vm = cmd_start}, MGMT_CMD_VM},
+    {"stop", {.on_vm = cmd_stop}, MGMT_CMD_VM},
+    {"restart", {.on_vm = cmd_restart}, MGMT_CMD_VM},
+    {"pause", {.on_vm = cmd_pause}, MGMT_CMD_VM},
+    {"resume", {.on_vm = cmd_resume}, MGMT_CMD_VM},
+    {"console", {.on_vm = cmd_console}, MGMT_CMD_VM | MGMT_CMD_NO_CLAIM},
 };
 const u32 mgmt_command_count = ARRAY_SIZE(mgmt_commands);
 

@@ -19,13 +19,16 @@
 #ifndef TESSERA_VGIC_H
 #define TESSERA_VGIC_H
 
+#include "config.h"
 #include "spinlock.h"
 #include "types.h"
 
 #define VGIC_NR_PRIVATE 32
 #define VGIC_MAX_SPIS	256 /* INTIDs 32 .. 287 */
 #define VGIC_MAX_LRS	16
-#define VGIC_MAX_VCPUS	8
+#define VGIC_MAX_VCPUS	CONFIG_MAX_VCPUS /* one vGIC CPU per vCPU a config may give a VM */
+_Static_assert(CONFIG_MAX_INTID + 1 - VGIC_NR_PRIVATE == VGIC_MAX_SPIS,
+	       "the config accepts exactly the SPIs the vGIC models");
 
 /* Per-interrupt flags. */
 #define VGIC_IRQ_ENABLED 0x01
