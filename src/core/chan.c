@@ -9,6 +9,7 @@
  * (vgic_raise_spi): the peer's CPU moves it into its model and list registers
  * on its way back into the guest. The memory itself is mapped by vm_map() (core/vm.c).
  */
+#include "chan.h"
 #include "abi.h"
 #include "lib.h"
 #include "vm.h"

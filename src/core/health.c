@@ -12,6 +12,8 @@
  * CPU that runs its vCPU 0, so no VM's health work ever interrupts another
  * VM's CPU.
  */
+#include "sched_loop.h"
+#include "health.h"
 #include "abi.h"
 #include "console.h"
 #include "vm.h"

@@ -6,6 +6,8 @@
  * manage capability (docs/HYPERCALLS.md TESSERA_HC_MANAGE). The protocol itself
  * (lines, parsing, dispatch, the channel) is mgmt.c.
  */
+#include "sched_loop.h"
+#include "health.h"
 #include "mgmt_int.h"
 #include "abi.h"
 #include "console.h"

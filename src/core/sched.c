@@ -4,6 +4,8 @@
  * a CPU runs its one vCPU when it is on, and otherwise waits for interrupts
  * (its vCPU being turned on by PSCI CPU_ON, a VM reset, ...).
  */
+#include "sched_loop.h"
+#include "health.h"
 #include "console.h"
 #include "mgmt.h"
 #include "vm.h"

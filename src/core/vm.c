@@ -5,6 +5,10 @@
  * config boots nothing. A VM's pristine images stay in the system image, so a
  * reset can scrub and reload one VM while the others keep running.
  */
+#include "vdev.h"
+#include "sched_loop.h"
+#include "health.h"
+#include "chan.h"
 #include "console.h"
 #include "lib.h"
 #include "mem.h"

@@ -83,4 +83,20 @@ bool arch_gic_ppi_pending(u32 pcpu, u32 intid);
 #define ICH_HCR_NPIE	       BIT(3)
 #define ICH_HCR_EOICOUNT_SHIFT 27
 
+/* vCPU, CPU and machine hooks used by core (struct vcpu: vm.h). */
+struct vcpu;
+void arch_vcpu_start(struct vcpu *vc); /* EL1 reset + entry state, on the vCPU's CPU */
+void arch_vcpu_park(struct vcpu *vc);  /* stop its timer, drop its list registers */
+void arch_vcpu_enter(struct vcpu *vc, u64 stack_top) __attribute__((noreturn));
+void arch_idle_wait(void);
+void arch_irq_poll(void);
+void arch_system_off(void) __attribute__((noreturn));
+void arch_dcache_clean(paddr_t pa, u64 size);
+u64 arch_counter_freq(void);
+void arch_hyp_timer_set(u64 deadline); /* this CPU's EL2 timer, absolute counter value */
+void arch_hyp_timer_cancel(void);
+void arch_machine_reset(void) __attribute__((noreturn));
+void arch_memzero(paddr_t pa, u64 size);
+u64 arch_counter(void);
+
 #endif

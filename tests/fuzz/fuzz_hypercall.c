@@ -25,6 +25,9 @@
 #include "fuzz_input.h"
 #include "lib.h"
 #include "mgmt.h"
+#include "chan.h"
+#include "health.h"
+#include "sched_loop.h"
 #include "vm.h"
 
 #define NVM	 2U

@@ -5,6 +5,7 @@
  * hypervisor's PL011 and virtio console, and a CPU model. Every call is observable in
  * fake_m; nothing here decides anything the core decides.
  */
+#include "sched_loop.h"
 #include <setjmp.h>
 #include <stdlib.h>
 #include <string.h>

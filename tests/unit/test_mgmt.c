@@ -15,6 +15,7 @@
 #include "fixture.h"
 #include "lib.h"
 #include "mgmt.h"
+#include "sched_loop.h"
 #include "virtio_mmio.h"
 
 static char out[8192];

@@ -21,6 +21,9 @@
 #include "fake_arch.h"
 #include "fdt.h"
 #include "fixture.h"
+#include "health.h"
+#include "chan.h"
+#include "sched_loop.h"
 #include "vm_dtb.h"
 
 #define OPS_CPU 3

@@ -28,6 +28,8 @@
  * Everything is put back when the vCPU parks for good (direct_exit), so the CPU is
  * in its boot state for a restart.
  */
+#include "sched_loop.h"
+#include "health.h"
 #include "direct.h"
 #include "arch.h"
 #include "gicv3.h"

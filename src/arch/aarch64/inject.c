@@ -4,6 +4,7 @@
  * "Exception entry"): the same register updates hardware makes, performed on
  * the vCPU's own CPU where its EL1 registers live.
  */
+#include "health.h"
 #include "arch_cpu.h"
 #include "sysreg.h"
 

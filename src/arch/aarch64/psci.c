@@ -5,6 +5,8 @@
  * guest can only ever power its own vCPUs. SYSTEM_OFF and SYSTEM_RESET act on
  * the calling VM only.
  */
+#include "sched_loop.h"
+#include "health.h"
 #include "abi.h"
 #include "arch_cpu.h"
 #include "vm.h"

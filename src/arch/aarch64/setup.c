@@ -6,6 +6,7 @@
  * that have work with PSCI CPU_ON. Secondaries join with their own MMU and GIC
  * set-up and go straight to their vCPU: no boot-time barrier.
  */
+#include "sched_loop.h"
 #include "arch_cpu.h"
 #include "abi.h"
 #include "console.h"

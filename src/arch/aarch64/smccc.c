@@ -5,6 +5,8 @@
  * docs/HYPERCALLS.md). One table-like switch; unknown IDs return
  * NOT_SUPPORTED (-1) as SMCCC requires.
  */
+#include "health.h"
+#include "chan.h"
 #include "abi.h"
 #include "arch_cpu.h"
 #include "console.h"

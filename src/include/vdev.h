@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* A VM's emulated MMIO windows and device interrupts (core/vdev.c). */
+#ifndef TESSERA_VDEV_H
+#define TESSERA_VDEV_H
+
+#include "vm.h"
+
+/* core/vdev.c: emulated MMIO. Returns false if nothing is there (caller aborts). */
+bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val);
+void vdev_uart_update_irq(struct vm *vm);
+/* Virtio links (docs/VIRTIO.md): puts vm's virtio devices in the reset state. */
+void vdev_virtio_reset(struct vm *vm);
+/* A pass-through SPI fired: true if a VM owns it (then it was injected). */
+bool vdev_hw_spi(u32 intid);
+/* console_poll_input() is declared in console.h. */
+
+#endif
