@@ -338,9 +338,10 @@ row "trapped GIC distributor read (GICD_TYPER)" "$(fmt3 H gicd_read)" "$(fmt3 BM
 	"+$(extra gicd_read)" "measured" "-" gicd_read
 x=$(extra sgi_self)
 row "self-IPI (SGI) latency (ICC_SGI1R write -> handler)" "$(fmt3 H sgi_self)" "$(fmt3 BM sgi_self)" \
-	"+$x" "<= +300" "$(verdict "$(ok_le "$x" 300)")" sgi_self
+	"+$x" "<= +150" "$(verdict "$(ok_le "$x" 150)")" sgi_self
+# Issue 12: half of the 836 measured before the interrupt fast path.
 row "cross-vCPU IPI latency (CPU 0 -> CPU 1 in WFI)" "$(fmt3 H ipi_cross)" "$(fmt3 BM ipi_cross)" \
-	"+$(extra ipi_cross)" "measured" "-" ipi_cross
+	"+$(extra ipi_cross)" "<= 418" "$(verdict "$(ok_le "${H[ipi_cross.med]-}" 418)")" ipi_cross
 row "emulated UART byte write (UARTDR store)" "$(fmt3 H uart_write)" "$(fmt3 BM uart_write)" \
 	"+$(extra uart_write)" "measured" "-" uart_write
 row "channel doorbell: CHANNEL_NOTIFY round trip seen by the caller (peer VM in WFI)" \

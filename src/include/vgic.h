@@ -138,6 +138,13 @@ static inline void vgic_flush(struct vgic *g, u32 vcpu)
 		}
 	}
 }
+/* The interrupt fast path, on vcpu's own CPU in its trap: private interrupt intid of vcpu
+ * (a HW-linked timer PPI with set = VGIC_IRQ_HW, or an SGI with src = the sender's bit)
+ * becomes pending and goes straight into a list register (a free one, or its own that the
+ * guest has finished with), nothing else to do. False, with nothing changed, when anything
+ * needs the general path (vgic_hw_irq, vgic_sgi1r): disabled, active, a refill due, no
+ * free LR. */
+extern bool vgic_lr_fast(struct vgic *g, u32 vcpu, u32 intid, u8 set, u16 src);
 /* Maintenance interrupt (INTID 25) on the vCPU's physical CPU. */
 void vgic_maintenance(struct vgic *g, u32 vcpu);
 /* Clears LRs and deactivates HW interrupts left active; on the vCPU's CPU (reset/stop). */

@@ -333,6 +333,12 @@ void vgic_sgi1r(struct vgic *g, u32 vcpu, u64 val)
 	if (!targets) {
 		return;
 	}
+	/* A self-SGI on the sender's own CPU (always, from its trap): usually straight into
+	 * an LR without the general path (vgic_lr_fast). */
+	if (targets == 1U << vcpu && g->cpus[vcpu]->pcpu == arch_cpu_current() &&
+	    vgic_lr_fast(g, vcpu, intid, 0, (u16)(1U << vcpu))) {
+		return;
+	}
 	vgic_lock(g);
 	for (; targets; targets &= targets - 1) {
 		u32 t = vgic_lowest_bit(targets);

@@ -231,6 +231,62 @@ bool vgic_lr_inject(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq)
 	return true;
 }
 
+/* Inlined into both callers (trap_irq across files, by LTO; vgic_sgi1r): a call would cost
+ * the fast path its spills. */
+__attribute__((always_inline)) inline bool vgic_lr_fast(struct vgic *g, u32 vcpu, u32 intid, u8 set,
+							u16 src)
+{
+	struct vgic_cpu *c = g->cpus[vcpu];
+	struct vgic_irq *irq = &c->priv[intid % VGIC_NR_PRIVATE];
+	u32 nlr, free, i;
+	u8 f;
+	u64 v;
+
+	/* Dirty: a refill is due (its kick is on its way); overflow: a queue to respect. */
+	if (c->overflow || __atomic_load_n(&c->dirty, __ATOMIC_RELAXED)) {
+		return false;
+	}
+	spin_lock(&g->lock); /* no kick can result: spin_unlock, not vgic_unlock */
+	f = irq->flags;
+	if ((f & (VGIC_IRQ_ENABLED | VGIC_IRQ_ACTIVE)) != VGIC_IRQ_ENABLED || irq->ops ||
+	    !(g->ctlr & GICD_CTLR_EN_GRP1)) {
+		goto general;
+	}
+	if (f & VGIC_IRQ_IN_LR) {
+		/* Its LR from last time, which the guest has acknowledged and deactivated (the
+		 * fold vgic_lr_inject does, without the state machine: not active, pending
+		 * again): the acknowledge consumed the old latch unless an edge came after. */
+		i = irq->lr;
+		if (irq->lr_vcpu != vcpu || i >= VGIC_MAX_LRS || !(arch_gic_elrsr() & (1U << i))) {
+			goto general;
+		}
+		if (!(f & VGIC_IRQ_NEWEDGE) && (c->lr_val[i] & ICH_LR_PENDING)) {
+			irq->sgi_src = 0;
+		}
+	} else {
+		nlr = arch_gic_lr_count();
+		free = ~c->lr_used & (nlr < VGIC_MAX_LRS ? (1U << nlr) - 1 : 0xffffU);
+		if (!free) {
+			goto general;
+		}
+		i = vgic_lowest_bit(free);
+		c->lr_used |= 1U << i;
+		c->lr_intid[i] = intid;
+		irq->lr = (u8)i;
+		irq->lr_vcpu = (u8)vcpu;
+	}
+	irq->flags = (u8)((f | set | VGIC_IRQ_PENDING | VGIC_IRQ_IN_LR) & ~VGIC_IRQ_NEWEDGE);
+	irq->sgi_src |= src;
+	v = ICH_LR_PENDING | lr_fields(intid, irq);
+	c->lr_val[i] = v;
+	arch_gic_lr_write(i, v);
+	spin_unlock(&g->lock);
+	return true;
+general:
+	spin_unlock(&g->lock);
+	return false;
+}
+
 static void cand_insert(struct cand_list *l, u8 prio, u32 intid)
 {
 	u32 k;

@@ -781,6 +781,77 @@ static void test_direct_and_lazy(void)
 	CHECK_EQ(lr_invariants(&g, 1), 0);
 }
 
+/* The interrupt fast path (vgic_lr_fast): the model vgic_hw_irq / vgic_sgi1r would leave, or
+ * false with nothing changed whenever the general path is needed. */
+static void test_lr_fast(void)
+{
+	struct vgic_irq before;
+	u64 lr;
+
+	setup(2);
+	/* Disabled: the general path, nothing touched. */
+	before = cpus[0].priv[27];
+	CHECK(!vgic_lr_fast(&g, 0, 27, VGIC_IRQ_HW, 0));
+	CHECK(memcmp(&before, &cpus[0].priv[27], sizeof(before)) == 0);
+	rw(0, 0x10100, 4, 1U << 27);
+	CHECK(!vgic_lr_fast(&g, 0, 27, VGIC_IRQ_HW, 0)); /* distributor Group 1 off */
+	CHECK_EQ(fake_lr_valid_count(), 0);
+	enable(0, 27);
+	CHECK(vgic_lr_fast(&g, 0, 27, VGIC_IRQ_HW, 0));
+	lr = lr_of(0, 27);
+	CHECK_EQ(lr & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	CHECK(lr & ICH_LR_HW);
+	CHECK(!cpus[0].dirty);
+	CHECK_EQ(lr_invariants(&g, 0), 0);
+	CHECK_EQ(rr(0, 0x10200, 4), 1U << 27);
+	/* Acknowledged but not deactivated: its LR is live, the general path merges. */
+	CHECK_EQ(fake_guest_ack(), 27);
+	before = cpus[0].priv[27];
+	CHECK(!vgic_lr_fast(&g, 0, 27, VGIC_IRQ_HW, 0));
+	CHECK(memcmp(&before, &cpus[0].priv[27], sizeof(before)) == 0);
+	CHECK(fake_guest_eoi(27));
+	/* Finished by the guest without an exit: the same LR again, the model agrees. */
+	CHECK(vgic_lr_fast(&g, 0, 27, VGIC_IRQ_HW, 0));
+	CHECK_EQ(fake_lr_valid_count(), 1);
+	CHECK_EQ(lr_of(0, 27) & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	CHECK_EQ(lr_invariants(&g, 0), 0);
+	CHECK_EQ(rr(0, 0x10200, 4), 1U << 27);
+	CHECK_EQ(rr(0, 0x10300, 4), 0);
+	CHECK(fake_guest_ack() == 27 && fake_guest_eoi(27));
+	/* A refill due (another CPU marked it dirty and kicked): the general path. */
+	cpus[0].dirty = true;
+	CHECK(!vgic_lr_fast(&g, 0, 27, VGIC_IRQ_HW, 0));
+	run(0);
+	/* Self-SGIs fill the free LRs, with the sender recorded; the fifth finds none free
+	 * and is left to the general path. */
+	for (u32 s = 1; s <= 5; s++) {
+		enable(0, s);
+	}
+	for (u32 s = 1; s <= 4; s++) {
+		CHECK(vgic_lr_fast(&g, 0, s, 0, 1));
+		CHECK_EQ(cpus[0].priv[s].sgi_src, 1);
+		CHECK_EQ(lr_of(0, s) & (ICH_LR_STATE_MASK | ICH_LR_HW), ICH_LR_PENDING);
+	}
+	before = cpus[0].priv[5];
+	CHECK(!vgic_lr_fast(&g, 0, 5, 0, 1));
+	CHECK(memcmp(&before, &cpus[0].priv[5], sizeof(before)) == 0);
+	CHECK_EQ(lr_invariants(&g, 0), 0);
+	/* Through vgic_sgi1r the same SGI takes the general path and waits for an LR. */
+	vgic_sgi1r(&g, 0, (5ULL << 24) | 1);
+	CHECK(cpus[0].dirty);
+	run(0);
+	CHECK_EQ(lr_of(0, 5), 0);
+	for (u32 s = 1; s <= 4; s++) {
+		CHECK(fake_guest_ack() == s && fake_guest_eoi(s));
+	}
+	run(0);
+	CHECK_EQ(lr_of(0, 5) & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	CHECK(fake_guest_ack() == 5 && fake_guest_eoi(5));
+	run(0);
+	CHECK_EQ(fake_lr_valid_count(), 0);
+	CHECK_EQ(lr_invariants(&g, 0), 0);
+}
+
 static void test_reinit(void)
 {
 	setup(2);
@@ -922,6 +993,7 @@ int main(void)
 	RUN(test_hostile);
 	RUN(test_reinit);
 	RUN(test_direct_and_lazy);
+	RUN(test_lr_fast);
 	RUN(test_posted_doorbell);
 	CHECK_MAIN_END();
 }

@@ -42,6 +42,8 @@ void inject_iabt(struct vcpu *vc, u64 far);
 
 /* Trapped system register access (EC 0x18); returns after emulating or injecting. */
 void sysreg_trap(struct vcpu *vc, u64 esr);
+/* vectors.S, with x0-x18/x30 saved: ICC_SGI1R_EL1 writes; 1 = not handled (trap_sync). */
+u64 trap_sysreg_fast(struct vcpu *vc);
 
 /* Puts this CPU's EL1 state into its architectural reset values for a (re)started vCPU. */
 void arch_vcpu_el1_reset(struct vcpu *vc);

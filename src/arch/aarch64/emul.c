@@ -190,3 +190,27 @@ void sysreg_trap(struct vcpu *vc, u64 esr)
 	// NOLINTEND(bugprone-branch-clone)
 	vc->regs.elr += 4;
 }
+
+/*
+ * Fast path of a trapped ICC_SGI1R_EL1 write, called from vectors.S with only x0-x18/x30
+ * saved (an SGI names its value register; x19-x29 are not in the vCPU, so those go the
+ * general way): the SGI needs neither the rest of the registers nor the exit work, since
+ * another CPU that wants this one to look again kicks it and that interrupt is taken right
+ * after the ERET. The sender's own vGIC is refilled here if the SGI made it dirty (a
+ * self-SGI that found no free LR). Returns 1 to fall back to trap_sync, nothing done.
+ */
+u64 trap_sysreg_fast(struct vcpu *vc)
+{
+	u32 iss = (u32)(sysreg_read(esr_el2) & 0x1ffffff);
+	u32 rt = (iss >> 5) & 0x1f;
+
+	if ((iss & (SR_MASK | 1U)) != SR_ICC_SGI1R || (rt > 18 && rt < 30) ||
+	    vc->vm->cfg->direct_interrupts) {
+		return 1;
+	}
+	vc->trap_count++;
+	vgic_sgi1r(&vc->vm->vgic, vc->id, vcpu_get_x(vc, rt));
+	vgic_flush(&vc->vm->vgic, vc->id);
+	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
+	return 0;
+}

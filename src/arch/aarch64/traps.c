@@ -162,14 +162,13 @@ static inline void irq_own_end(struct vcpu *vc, bool idle)
 	}
 }
 
-/* Handles the pending physical interrupts on this CPU (at most IRQ_BATCH). vc: the vCPU
- * of this CPU if it is on, else NULL; idle: called from the idle loop, not a trap. Never
- * inside an access section around lifecycle work (health, management). */
-static inline void irq_dispatch(struct vcpu *vc, bool idle)
+/* Handles the pending physical interrupts on this CPU (at most IRQ_BATCH), starting with
+ * intid, already acknowledged (1023: none). vc: the vCPU of this CPU if it is on, else
+ * NULL; idle: called from the idle loop, not a trap. Never inside an access section around
+ * lifecycle work (health, management). */
+static inline void irq_dispatch(struct vcpu *vc, bool idle, u32 intid)
 {
-	for (u32 n = 0; n < IRQ_BATCH; n++) {
-		u32 intid = gic_ack();
-
+	for (u32 n = 0; n < IRQ_BATCH; n++, intid = gic_ack()) {
 		if (intid >= 1020) {
 			break;
 		}
@@ -210,15 +209,41 @@ void arch_irq_poll(void)
 	if (direct_poll()) {
 		return;
 	}
-	irq_dispatch(vc && vc->state == VCPU_RUNNING ? vc : NULL, true);
+	irq_dispatch(vc && vc->state == VCPU_RUNNING ? vc : NULL, true, gic_ack());
 }
 
-/* Returns 1 if the vCPU must not resume (vectors.S then saves the rest and idles). */
-u64 trap_irq(struct vcpu *vc)
+/* The general interrupt exit, intid already acknowledged (1023: none). ELR/SPSR are saved
+ * here, not in vectors.S: the fast path never needs them. Returns 1 if the vCPU must not
+ * resume (vectors.S then saves the rest and idles). */
+static __attribute__((noinline)) u64 trap_irq_slow(struct vcpu *vc, u32 intid)
 {
 	vc->irq_count++;
-	irq_dispatch(vc, false);
+	vc->regs.elr = sysreg_read(elr_el2);
+	vc->regs.spsr = sysreg_read(spsr_el2);
+	irq_dispatch(vc, false, intid);
 	return trap_exit(vc) ? 0 : 1;
+}
+
+/*
+ * The interrupt fast path, called with only x0-x18/x30 saved: this vCPU's own timer
+ * interrupt goes straight from the physical IAR into a list register and back to the
+ * guest. No exit work is skipped: another CPU that wants this one to look again (a
+ * request, a stop, a dirty vGIC) kicks it, and that SGI is taken right after the ERET;
+ * anything unusual (timer disabled or active in the model, no free LR, a refill
+ * pending, the vCPU not running) takes the general path.
+ */
+u64 trap_irq(struct vcpu *vc)
+{
+	u32 intid = gic_ack();
+
+	if ((intid == INTID_VTIMER || intid == INTID_PTIMER) && vc->state == VCPU_RUNNING &&
+	    vgic_lr_fast(&vc->vm->vgic, vc->id, intid, VGIC_IRQ_HW, 0)) {
+		gic_eoi(intid); /* priority drop; the guest's EOI deactivates it (HW LR) */
+		vc->irq_count++;
+		cpu_this()->irq_count++;
+		return 0;
+	}
+	return trap_irq_slow(vc, intid);
 }
 
 void trap_serror(struct vcpu *vc)

@@ -20,6 +20,15 @@
  * save_callee, while those registers still hold the guest's values.
  */
 .macro save_partial
+	save_gprs
+	mrs	x1, elr_el2
+	mrs	x2, spsr_el2
+	stp	x1, x2, [x0, #REGS_ELR]
+.endm
+
+/* x0-x18 and x30 only; leaves x0 = vCPU. ELR/SPSR stay in the CPU (trap_irq saves them
+ * when it leaves its fast path). */
+.macro save_gprs
 	stp	x0, x1, [sp, #-16]!
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
@@ -35,9 +44,6 @@
 	ldp	x2, x3, [sp], #16
 	str	x30, [x0, #240]
 	stp	x2, x3, [x0]
-	mrs	x1, elr_el2
-	mrs	x2, spsr_el2
-	stp	x1, x2, [x0, #REGS_ELR]
 .endm
 
 /* x0 = vCPU. */
@@ -66,7 +72,9 @@
 	eret
 .endm
 
-	.text
+	/* First in .text (tessera.ld): the image base is 2 KiB aligned, so the table's
+	 * alignment costs no padding, whatever the size of the code around it. */
+	.section .text.vectors, "ax"
 	.balign 2048
 	.global vectors
 vectors:
@@ -93,12 +101,17 @@ guest_sync:
 	mrs	x1, esr_el2
 	lsr	x1, x1, #26
 	cmp	x1, #0x16
-	b.ne	1f
+	b.ne	3f
 	bl	trap_hvc_fast
-	cbnz	x0, 2f
+4:	cbnz	x0, 2f
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
 	restore_partial
+	/* Fast path: an SGI generation write (ICC_SGI1R_EL1) from x0-x18/x30. */
+3:	cmp	x1, #0x18
+	b.ne	1f
+	bl	trap_sysreg_fast
+	b	4b
 2:	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
 1:	save_callee
@@ -111,8 +124,8 @@ guest_fiq:
 	b	irq_tail
 
 guest_irq:
-	save_partial
-	bl	trap_irq
+	save_gprs
+	bl	trap_irq		/* the fast path; saves ELR/SPSR when it leaves it */
 irq_tail:
 	mrs	x1, tpidr_el2
 	ldr	x1, [x1]
