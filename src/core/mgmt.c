@@ -29,7 +29,7 @@
 #include "mem.h"
 #include "virtio_mmio.h"
 #include "vm.h"
-#include "../drivers/virtio_console.h"
+#include "../drivers/virtio_console_driver.h"
 
 #define MGMT_OUT_MAX  256
 #define MGMT_ARGS_MAX 4

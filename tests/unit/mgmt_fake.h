@@ -16,7 +16,7 @@
 #include "console.h"
 #include "mgmt.h"
 #include "vm.h"
-#include "../../src/drivers/virtio_console.h"
+#include "../../src/drivers/virtio_console_driver.h"
 
 struct cpu cpus[CONFIG_MAX_PCPUS];
 struct vm vms[CONFIG_MAX_VMS];
