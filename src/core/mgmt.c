@@ -27,7 +27,7 @@
 #include "console.h"
 #include "lib.h"
 #include "mem.h"
-#include "virtio_mmio.h"
+#include "vlink.h"
 #include "vm.h"
 #include "../drivers/virtio_console_driver.h"
 

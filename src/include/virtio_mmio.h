@@ -16,7 +16,6 @@
 #ifndef TESSERA_VIRTIO_MMIO_H
 #define TESSERA_VIRTIO_MMIO_H
 
-#include "config.h"
 #include "types.h"
 #include "virtio_spec.h"
 
@@ -114,49 +113,5 @@ u32 vmmio_chain_write(const struct vmmio_chain *c, u32 off, const void *src, u32
 bool vmmio_vq_complete(struct vmmio_dev *d, u32 q, const struct vmmio_chain *c, u32 written);
 /* Used buffers were added: InterruptStatus bit 0 and the line. */
 void vmmio_vq_interrupt(struct vmmio_dev *d);
-
-/* ---- virtio-console links between two VMs (vdev/virtio_console.c) ---- */
-
-/* Bytes held in the hypervisor per direction when the receiver has no buffers. */
-#define VLINK_BUF 4096U
-
-/* What the core provides: a VM's RAM and its vGIC. */
-struct vlink_env {
-	/* Pointer to guest-physical [gpa, gpa+size) of VM vm if wholly in its RAM, else NULL. */
-	void *(*xlate)(u32 vm, u64 gpa, u64 size);
-	/* Drives SPI intid of VM vm (level-sensitive). */
-	void (*irq)(u32 vm, u32 intid, bool level);
-};
-
-/* Builds the links of cfg (its virtio entries), every device in the reset state. The vlink_*
- * entry points cover every link type: console links here, net links by vnet_* below. */
-void vlink_setup(const struct config *cfg, const struct vlink_env *env);
-/* An access by VM vm at ipa: false if no virtio window of vm is there. */
-bool vlink_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val);
-/* VM vm was reset: its devices go back to the reset state (bytes in flight are kept). */
-void vlink_vm_reset(u32 vm);
-/* Diagnostics for tests: the device of end `end` of console link `link` (NULL if none). */
-struct vmmio_dev *vlink_dev(u32 link, u32 end);
-
-/* ---- virtio-net links between two VMs (vdev/virtio_net.c) ---- */
-
-/* Per end of a net link: what happened to the frames this end transmitted. */
-struct vnet_stats {
-	u32 tx_frames;	/* delivered into the peer's receive buffer */
-	u32 drop_bad;	/* malformed: shorter than header + 14 or longer than header + 1518 */
-	u32 drop_nobuf; /* the peer had no receive buffer (not running, or all in use) */
-	u32 drop_nofit; /* the peer's next receive buffer is smaller than header + frame */
-};
-
-/* Net links of cfg (type "net"); called by vlink_setup, which leaves them to this file.
- * The MAC of end e of the virtio entry with index l is 52:54:00:7e:l:e. */
-void vnet_setup(const struct config *cfg, const struct vlink_env *env);
-/* An access by VM vm at ipa: false if no net window of vm is there. */
-bool vnet_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val);
-/* VM vm was reset: its net devices go back to the reset state. */
-void vnet_vm_reset(u32 vm);
-/* Diagnostics for tests: device / counters of end `end` of the n-th net link. */
-struct vmmio_dev *vnet_dev(u32 n, u32 end);
-bool vnet_get_stats(u32 n, u32 end, struct vnet_stats *out);
 
 #endif
