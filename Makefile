@@ -48,7 +48,7 @@ COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/co
 	src/core/vm.c src/core/vm_dtb.c src/core/mgmt.c src/core/mgmt_ops.c src/core/console.c src/core/health.c \
 	src/arch/aarch64/psci.c src/core/mem.c src/core/lifecycle.c src/lib/fdt_write.c src/lib/fmt.c \
 	src/lib/sha256.c src/lib/str.c src/arch/aarch64/setup.c src/arch/aarch64/stage2.c \
-	src/drivers/virtio_console.c
+	src/drivers/virtio_console_driver.c
 $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 # The objects on the trap paths are optimised together at link time (LTO), so the small
 # helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined.

@@ -45,8 +45,7 @@ static void hvc_storm(void)
 	u64 t0 = timer_now(), end = t0 + storm_ticks, n = 0;
 	bool bad = false;
 	while (timer_now() < end) {
-		bad |= kit_hvc(TESSERA_HC_VERSION, 0, 0, 0).x0 !=
-		       ((TESSERA_ABI_MAJOR << 16) | TESSERA_ABI_MINOR);
+		bad |= kit_hvc(TESSERA_HC_VERSION, 0, 0, 0).x0 != TESSERA_ABI_VERSION;
 		(void)hyp_heartbeat();
 		(void)kit_hvc(TESSERA_HC_FEATURES, TESSERA_HC_VM_ID, 0, 0);
 		bad |= (s64)kit_hvc(TESSERA_HC_BASE + 0xff, n, n, n).x0 != TESSERA_NOT_SUPPORTED;

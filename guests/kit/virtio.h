@@ -10,7 +10,7 @@
 #define TESSERA_KIT_VIRTIO_H
 
 #include "kit.h"
-#include "virtio_mmio.h"
+#include "virtio_spec.h"
 
 #define KVIO_QSIZE 16
 #define KVIO_BUF   256

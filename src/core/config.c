@@ -219,6 +219,43 @@ int config_parse_children(struct cfg_ctx *c, int node, const u32 *count, u32 max
 	return 0;
 }
 
+int config_parse_props(struct cfg_ctx *c, int node, const struct config_prop *props, u32 count,
+		       void *out)
+{
+	u32 seen = 0;
+
+	for (int cur = fdt_first_prop(&c->fdt, node); cur >= 0; cur = fdt_next_prop(&c->fdt, cur)) {
+		const char *name;
+		const void *val;
+		u32 len, i;
+
+		if (fdt_prop_at(&c->fdt, cur, &name, &val, &len) != 0) {
+			return config_fail(c, node, NULL, "malformed property");
+		}
+		for (i = 0; i < count && strcmp(name, props[i].name) != 0; i++) {
+		}
+		if (i == count) {
+			if (strcmp(name, "phandle") == 0) {
+				continue; /* dtc adds it when a label is referenced */
+			}
+			return config_fail(c, node, name, "unknown property");
+		}
+		if (seen & (1U << i)) {
+			return config_fail(c, node, name, "property given twice");
+		}
+		seen |= 1U << i;
+		if (props[i].parse(c, node, name, val, len, out) != 0) {
+			return -1;
+		}
+	}
+	for (u32 i = 0; i < count; i++) {
+		if (props[i].required && !(seen & (1U << i))) {
+			return config_fail(c, node, props[i].name, "missing required property");
+		}
+	}
+	return 0;
+}
+
 static int config_vm_one(struct cfg_ctx *c, int node)
 {
 	struct config *cfg = c->cfg;

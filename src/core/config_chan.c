@@ -15,29 +15,6 @@
 /* Stage 2 translates a 39-bit IPA space (arch/aarch64/stage2.h, STAGE2_IPA_BITS). */
 #define CHAN_IPA_LIMIT (1ULL << 39)
 
-static char chan_lower(char ch)
-{
-	return (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
-}
-
-/* VM names compare case-insensitively everywhere (config_check.c). */
-static bool chan_same_name(const char *a, const char *b)
-{
-	for (; *a && chan_lower(*a) == chan_lower(*b); a++, b++) {
-	}
-	return chan_lower(*a) == chan_lower(*b);
-}
-
-static int chan_find_vm(const struct config *cfg, const char *name)
-{
-	for (u32 i = 0; i < cfg->vm_count; i++) {
-		if (chan_same_name(cfg->vms[i].name, name)) {
-			return (int)i;
-		}
-	}
-	return -1;
-}
-
 static int chan_plain_name(struct cfg_ctx *c, int node, const char *what)
 {
 	const char *name = fdt_name(&c->fdt, node);
@@ -177,9 +154,23 @@ static int chan_check_end(struct cfg_ctx *c, const struct chan_cfg *ch,
 	return 0;
 }
 
-static int chan_end_access(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			   struct chan_end_cfg *e)
+static int chan_end_address(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			    void *out)
 {
+	struct chan_end_cfg *e = out;
+
+	if (len != 8) {
+		return config_fail(c, node, name, "expected 2 cells <hi lo>, got %u bytes", len);
+	}
+	e->ipa = be64_load(val);
+	return 0;
+}
+
+static int chan_end_access(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			   void *out)
+{
+	struct chan_end_cfg *e = out;
+
 	if (len == 3 && memcmp(val, "rw", 3) == 0) {
 		e->ro = false;
 	} else if (len == 3 && memcmp(val, "ro", 3) == 0) {
@@ -191,9 +182,10 @@ static int chan_end_access(struct cfg_ctx *c, int node, const char *name, const 
 }
 
 static int chan_end_intid(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			  struct chan_end_cfg *e)
+			  void *out)
 {
 	const struct platform *p = c->plat;
+	struct chan_end_cfg *e = out;
 
 	if (len != 4) {
 		return config_fail(c, node, name, "expected one cell <intid>, got %u bytes", len);
@@ -209,56 +201,12 @@ static int chan_end_intid(struct cfg_ctx *c, int node, const char *name, const u
 	return 0;
 }
 
-/* address, access, interrupt: all required, each once; nothing else. */
-static int chan_end_props(struct cfg_ctx *c, int node, struct chan_end_cfg *e)
-{
-	static const char *const req[] = {"address", "access", "interrupt"};
-	u32 seen = 0;
-
-	for (int cur = fdt_first_prop(&c->fdt, node); cur >= 0; cur = fdt_next_prop(&c->fdt, cur)) {
-		const char *name;
-		const void *vp;
-		u32 len, i;
-		int r;
-
-		if (fdt_prop_at(&c->fdt, cur, &name, &vp, &len) != 0) {
-			return config_fail(c, node, NULL, "malformed property");
-		}
-		for (i = 0; i < ARRAY_SIZE(req) && strcmp(name, req[i]) != 0; i++) {
-		}
-		if (i == ARRAY_SIZE(req)) {
-			if (strcmp(name, "phandle") == 0) {
-				continue;
-			}
-			return config_fail(c, node, name, "unknown property");
-		}
-		if (seen & (1U << i)) {
-			return config_fail(c, node, name, "property given twice");
-		}
-		seen |= 1U << i;
-		if (i == 0) {
-			if (len != 8) {
-				return config_fail(c, node, name,
-						   "expected 2 cells <hi lo>, got %u bytes", len);
-			}
-			e->ipa = be64_load(vp);
-			r = 0;
-		} else if (i == 1) {
-			r = chan_end_access(c, node, name, vp, len, e);
-		} else {
-			r = chan_end_intid(c, node, name, vp, len, e);
-		}
-		if (r != 0) {
-			return -1;
-		}
-	}
-	for (u32 i = 0; i < ARRAY_SIZE(req); i++) {
-		if (!(seen & (1U << i))) {
-			return config_fail(c, node, req[i], "missing required property");
-		}
-	}
-	return 0;
-}
+/* An end (a child of the channel named after its VM): all required, nothing else. */
+static const struct config_prop chan_end_props[] = {
+    {"address", chan_end_address, true},
+    {"access", chan_end_access, true},
+    {"interrupt", chan_end_intid, true},
+};
 
 static int chan_parse_ends(struct cfg_ctx *c, struct chan_cfg *ch)
 {
@@ -268,7 +216,7 @@ static int chan_parse_ends(struct cfg_ctx *c, struct chan_cfg *ch)
 	     child = fdt_next_sibling(&c->fdt, child)) {
 		const char *name = fdt_name(&c->fdt, child);
 		struct chan_end_cfg *e;
-		int vm = chan_find_vm(c->cfg, name);
+		int vm = config_find_vm(c->cfg, name);
 
 		if (vm < 0) {
 			return config_fail(c, child, NULL, "no VM named \"%s\"", name);
@@ -287,7 +235,8 @@ static int chan_parse_ends(struct cfg_ctx *c, struct chan_cfg *ch)
 		e = &ch->ends[ch->end_count];
 		e->vm = (u32)vm;
 		e->node = child;
-		if (chan_end_props(c, child, e) != 0) {
+		if (config_parse_props(c, child, chan_end_props, ARRAY_SIZE(chan_end_props), e) !=
+		    0) {
 			return -1;
 		}
 		ch->end_count++;
@@ -302,36 +251,23 @@ static int chan_parse_ends(struct cfg_ctx *c, struct chan_cfg *ch)
 	return 0;
 }
 
-static int chan_parse_props(struct cfg_ctx *c, struct chan_cfg *ch)
+static int chan_parse_memory(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			     void *out)
 {
-	bool has_mem = false;
+	struct chan_cfg *ch = out;
 
-	for (int cur = fdt_first_prop(&c->fdt, ch->node); cur >= 0;
-	     cur = fdt_next_prop(&c->fdt, cur)) {
-		const char *name;
-		const void *vp;
-		u32 len;
-
-		if (fdt_prop_at(&c->fdt, cur, &name, &vp, &len) != 0) {
-			return config_fail(c, ch->node, NULL, "malformed property");
-		}
-		if (strcmp(name, "memory") == 0) {
-			if (len != 16) {
-				return config_fail(c, ch->node, name,
-						   "expected <addr-hi addr-lo size-hi size-lo>");
-			}
-			ch->phys = be64_load(vp);
-			ch->size = be64_load((const u8 *)vp + 8);
-			has_mem = true;
-		} else if (strcmp(name, "phandle") != 0) {
-			return config_fail(c, ch->node, name, "unknown property");
-		}
+	if (len != 16) {
+		return config_fail(c, node, name, "expected <addr-hi addr-lo size-hi size-lo>");
 	}
-	if (!has_mem) {
-		return config_fail(c, ch->node, "memory", "missing required property");
-	}
+	ch->phys = be64_load(val);
+	ch->size = be64_load(val + 8);
 	return 0;
 }
+
+/* The channel node itself; its children are the ends. */
+static const struct config_prop chan_props[] = {
+    {"memory", chan_parse_memory, true},
+};
 
 /* One channel node into cfg->chans[cfg->chan_count]; counted only when fully valid. */
 static int chan_parse_one(struct cfg_ctx *c, int node)
@@ -344,8 +280,8 @@ static int chan_parse_one(struct cfg_ctx *c, int node)
 		return -1;
 	}
 	str_copy(ch->name, fdt_name(&c->fdt, node), sizeof(ch->name));
-	if (chan_parse_props(c, ch) != 0 || chan_check_memory(c, ch) != 0 ||
-	    chan_parse_ends(c, ch) != 0) {
+	if (config_parse_props(c, node, chan_props, ARRAY_SIZE(chan_props), ch) != 0 ||
+	    chan_check_memory(c, ch) != 0 || chan_parse_ends(c, ch) != 0) {
 		return -1;
 	}
 	for (u32 i = 0; i < ch->end_count; i++) {

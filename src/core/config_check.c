@@ -13,13 +13,21 @@ static char config_lower(char ch)
 	return (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
 }
 
-/* VM names are compared case-insensitively: they prefix console lines and are
- * typed on the command line, where "Web" and "web" would be confusing. */
-static bool config_same_name(const char *a, const char *b)
+bool config_same_name(const char *a, const char *b)
 {
 	for (; *a && config_lower(*a) == config_lower(*b); a++, b++) {
 	}
 	return config_lower(*a) == config_lower(*b);
+}
+
+int config_find_vm(const struct config *cfg, const char *name)
+{
+	for (u32 i = 0; i < cfg->vm_count; i++) {
+		if (config_same_name(cfg->vms[i].name, name)) {
+			return (int)i;
+		}
+	}
+	return -1;
 }
 
 static int config_check_cpus(struct cfg_ctx *c, const struct vm_cfg *vm)

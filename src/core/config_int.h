@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Internal to src/core/config*.c: the parse context shared by the root walk
- * (config.c), the per-VM property parser (config_vm.c), the cross-VM checks
- * (config_check.c) and the image layout (config_layout.c).
+ * Internal to src/core/config*.c: the parse context shared by the root walk and
+ * the property-table walker (config.c), the per-VM parser (config_vm.c), the
+ * channel and virtio-link parsers (config_chan.c, config_virtio.c), the
+ * cross-VM checks (config_check.c) and the image layout (config_layout.c).
  */
 #ifndef TESSERA_CONFIG_INT_H
 #define TESSERA_CONFIG_INT_H
@@ -34,6 +35,30 @@ int config_direct_check(struct cfg_ctx *c);
 
 /* config_check.c: VM number idx against VMs 0..idx-1 and against itself. */
 int config_check_vm(struct cfg_ctx *c, u32 idx);
+
+/* config_check.c: VM names are compared case-insensitively: they prefix console lines and
+ * are typed on the command line, where "Web" and "web" would be confusing. */
+bool config_same_name(const char *a, const char *b);
+/* The index of the VM named name among those parsed so far, or -1. */
+int config_find_vm(const struct config *cfg, const char *name);
+
+/*
+ * A node's property table: every property the node accepts, each with the parser that
+ * validates it completely and stores it into the node's struct (out). config_parse_props
+ * walks the node's properties against it: "unknown property" (except "phandle", which dtc
+ * adds when a label is referenced), "property given twice", then each parser in the
+ * order the properties come, then "missing required property" in table order. At most
+ * 32 entries.
+ */
+struct config_prop {
+	const char *name;
+	int (*parse)(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+		     void *out);
+	bool required;
+};
+
+int config_parse_props(struct cfg_ctx *c, int node, const struct config_prop *props, u32 count,
+		       void *out);
 
 /* config_chan.c: the /channels node, after every VM is parsed. */
 /* A container node (/vms, /channels, /virtio): no properties of its own; each child is one

@@ -14,26 +14,6 @@
 /* Stage 2 translates a 39-bit IPA space (arch/aarch64/stage2.h). */
 #define VIRTIO_IPA_LIMIT (1ULL << 39)
 
-static char virtio_lower(char ch)
-{
-	return (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
-}
-
-/* VM names compare case-insensitively everywhere (config_check.c). */
-static int virtio_find_vm(const struct config *cfg, const char *name)
-{
-	for (u32 i = 0; i < cfg->vm_count; i++) {
-		const char *a = cfg->vms[i].name, *b = name;
-
-		for (; *a && virtio_lower(*a) == virtio_lower(*b); a++, b++) {
-		}
-		if (virtio_lower(*a) == virtio_lower(*b)) {
-			return (int)i;
-		}
-	}
-	return -1;
-}
-
 /* The window of end e against everything else in its VM's guest-physical map. */
 static int virtio_check_window(struct cfg_ctx *c, const struct virtio_end_cfg *e)
 {
@@ -158,75 +138,57 @@ static int virtio_check_others(struct cfg_ctx *c, const struct virtio_cfg *v, u3
 	return 0;
 }
 
-/* address = <hi lo>; interrupt = <intid>; both required, nothing else. */
-static int virtio_end_props(struct cfg_ctx *c, struct virtio_end_cfg *e)
+static int virtio_end_address(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			      void *out)
 {
-	bool has_addr = false, has_irq = false;
+	struct virtio_end_cfg *e = out;
 
-	for (int cur = fdt_first_prop(&c->fdt, e->node); cur >= 0;
-	     cur = fdt_next_prop(&c->fdt, cur)) {
-		const char *name;
-		const void *vp;
-		u32 len;
-
-		if (fdt_prop_at(&c->fdt, cur, &name, &vp, &len) != 0) {
-			return config_fail(c, e->node, NULL, "malformed property");
-		}
-		if (strcmp(name, "address") == 0) {
-			if (len != 8 || has_addr) {
-				return config_fail(c, e->node, name,
-						   "expected one 2-cell value <hi lo>");
-			}
-			e->ipa = be64_load(vp);
-			has_addr = true;
-		} else if (strcmp(name, "interrupt") == 0) {
-			if (len != 4 || has_irq) {
-				return config_fail(c, e->node, name,
-						   "expected one cell <intid>, got %u bytes", len);
-			}
-			e->intid = be32_load(vp);
-			has_irq = true;
-		} else if (strcmp(name, "phandle") != 0) {
-			return config_fail(c, e->node, name, "unknown property");
-		}
+	if (len != 8) {
+		return config_fail(c, node, name, "expected one 2-cell value <hi lo>");
 	}
-	if (!has_addr || !has_irq) {
-		return config_fail(c, e->node, has_addr ? "interrupt" : "address",
-				   "missing required property");
+	e->ipa = be64_load(val);
+	return 0;
+}
+
+static int virtio_end_intid(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			    void *out)
+{
+	struct virtio_end_cfg *e = out;
+
+	if (len != 4) {
+		return config_fail(c, node, name, "expected one cell <intid>, got %u bytes", len);
+	}
+	e->intid = be32_load(val);
+	return 0;
+}
+
+/* An end (a child of the link named after its VM); the interrupt is checked against the
+ * VM once both ends are known (virtio_check_irq). */
+static const struct config_prop virtio_end_props[] = {
+    {"address", virtio_end_address, true},
+    {"interrupt", virtio_end_intid, true},
+};
+
+static int virtio_link_type(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			    void *out)
+{
+	struct virtio_cfg *v = out;
+
+	if (len == 8 && memcmp(val, "console", 8) == 0) {
+		v->type = CONFIG_VIRTIO_CONSOLE;
+	} else if (len == 4 && memcmp(val, "net", 4) == 0) {
+		v->type = CONFIG_VIRTIO_NET;
+	} else {
+		return config_fail(c, node, name,
+				   "unknown type (this version knows \"console\" and \"net\")");
 	}
 	return 0;
 }
 
-static int virtio_link_props(struct cfg_ctx *c, struct virtio_cfg *v)
-{
-	for (int cur = fdt_first_prop(&c->fdt, v->node); cur >= 0;
-	     cur = fdt_next_prop(&c->fdt, cur)) {
-		const char *name;
-		const void *vp;
-		u32 len;
-
-		if (fdt_prop_at(&c->fdt, cur, &name, &vp, &len) != 0) {
-			return config_fail(c, v->node, NULL, "malformed property");
-		}
-		if (strcmp(name, "type") == 0) {
-			if (len == 8 && memcmp(vp, "console", 8) == 0) {
-				v->type = CONFIG_VIRTIO_CONSOLE;
-			} else if (len == 4 && memcmp(vp, "net", 4) == 0) {
-				v->type = CONFIG_VIRTIO_NET;
-			} else {
-				return config_fail(
-				    c, v->node, name,
-				    "unknown type (this version knows \"console\" and \"net\")");
-			}
-		} else if (strcmp(name, "phandle") != 0) {
-			return config_fail(c, v->node, name, "unknown property");
-		}
-	}
-	if (v->type == 0) {
-		return config_fail(c, v->node, "type", "missing required property");
-	}
-	return 0;
-}
+/* The link node itself; its children are the two ends. */
+static const struct config_prop virtio_link_props[] = {
+    {"type", virtio_link_type, true},
+};
 
 static int virtio_parse_one(struct cfg_ctx *c, int node)
 {
@@ -244,13 +206,13 @@ static int virtio_parse_one(struct cfg_ctx *c, int node)
 				   CONFIG_NAME_MAX);
 	}
 	str_copy(v->name, lname, sizeof(v->name));
-	if (virtio_link_props(c, v) != 0) {
+	if (config_parse_props(c, node, virtio_link_props, ARRAY_SIZE(virtio_link_props), v) != 0) {
 		return -1;
 	}
 	for (child = fdt_first_child(&c->fdt, node); child >= 0;
 	     child = fdt_next_sibling(&c->fdt, child)) {
 		const char *name = fdt_name(&c->fdt, child);
-		int vm = virtio_find_vm(c->cfg, name);
+		int vm = config_find_vm(c->cfg, name);
 		struct virtio_end_cfg *e;
 
 		if (vm < 0) {
@@ -267,7 +229,8 @@ static int virtio_parse_one(struct cfg_ctx *c, int node)
 		e = &v->ends[ends++];
 		e->vm = (u32)vm;
 		e->node = child;
-		if (virtio_end_props(c, e) != 0) {
+		if (config_parse_props(c, child, virtio_end_props, ARRAY_SIZE(virtio_end_props),
+				       e) != 0) {
 			return -1;
 		}
 	}

@@ -9,13 +9,6 @@
 #include "layout.h"
 #include "lib.h"
 
-struct vm_prop {
-	const char *name;
-	int (*parse)(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-		     struct vm_cfg *vm);
-	bool required;
-};
-
 /* A single NUL-terminated string with no embedded NUL, shorter than max. */
 static int vm_prop_string(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
 			  char *out, size_t max)
@@ -43,8 +36,10 @@ static int vm_prop_addr(struct cfg_ctx *c, int node, const char *name, const u8 
 }
 
 static int vm_parse_cpus(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			 struct vm_cfg *vm)
+			 void *out)
 {
+	struct vm_cfg *vm = out;
+
 	if (len == 0 || len % 4 != 0) {
 		return config_fail(c, node, name, "expected <cpu ...> (32-bit cells), got %u bytes",
 				   len);
@@ -64,8 +59,10 @@ static int vm_parse_cpus(struct cfg_ctx *c, int node, const char *name, const u8
 }
 
 static int vm_parse_memory(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			   struct vm_cfg *vm)
+			   void *out)
 {
+	struct vm_cfg *vm = out;
+
 	if (len == 0 || len % 16 != 0) {
 		return config_fail(c, node, name,
 				   "expected <addr-hi addr-lo size-hi size-lo> ..., got %u bytes",
@@ -85,8 +82,10 @@ static int vm_parse_memory(struct cfg_ctx *c, int node, const char *name, const 
 
 /* Boot flash: one physical RAM region, seen by the guest at guest-physical 0. */
 static int vm_parse_flash(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			  struct vm_cfg *vm)
+			  void *out)
 {
+	struct vm_cfg *vm = out;
+
 	if (len != 16) {
 		return config_fail(c, node, name,
 				   "expected <addr-hi addr-lo size-hi size-lo>, got %u bytes", len);
@@ -99,8 +98,10 @@ static int vm_parse_flash(struct cfg_ctx *c, int node, const char *name, const u
 }
 
 static int vm_parse_virt_layout(struct cfg_ctx *c, int node, const char *name, const u8 *val,
-				u32 len, struct vm_cfg *vm)
+				u32 len, void *out)
 {
+	struct vm_cfg *vm = out;
+
 	(void)val;
 	if (len != 0) {
 		return config_fail(c, node, name, "boolean property takes no value");
@@ -110,8 +111,10 @@ static int vm_parse_virt_layout(struct cfg_ctx *c, int node, const char *name, c
 }
 
 static int vm_parse_direct(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			   struct vm_cfg *vm)
+			   void *out)
 {
+	struct vm_cfg *vm = out;
+
 	(void)val;
 	if (len != 0) {
 		return config_fail(c, node, name, "boolean property takes no value");
@@ -121,8 +124,10 @@ static int vm_parse_direct(struct cfg_ctx *c, int node, const char *name, const 
 }
 
 static int vm_parse_manage(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			   struct vm_cfg *vm)
+			   void *out)
 {
+	struct vm_cfg *vm = out;
+
 	(void)val;
 	if (len != 0) {
 		return config_fail(c, node, name, "boolean property takes no value");
@@ -132,28 +137,36 @@ static int vm_parse_manage(struct cfg_ctx *c, int node, const char *name, const 
 }
 
 static int vm_parse_image(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			  struct vm_cfg *vm)
+			  void *out)
 {
+	struct vm_cfg *vm = out;
+
 	return vm_prop_string(c, node, name, val, len, vm->image, sizeof(vm->image));
 }
 
 static int vm_parse_initrd(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			   struct vm_cfg *vm)
+			   void *out)
 {
+	struct vm_cfg *vm = out;
+
 	return vm_prop_string(c, node, name, val, len, vm->initrd, sizeof(vm->initrd));
 }
 
 static int vm_parse_bootargs(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			     struct vm_cfg *vm)
+			     void *out)
 {
+	struct vm_cfg *vm = out;
+
 	return vm_prop_string(c, node, name, val, len, vm->bootargs, sizeof(vm->bootargs));
 }
 
 /* U-Boot's boot command: one line of printable ASCII (several commands are separated
  * by ';'), since U-Boot's shell runs it as typed. */
 static int vm_parse_uboot_bootcmd(struct cfg_ctx *c, int node, const char *name, const u8 *val,
-				  u32 len, struct vm_cfg *vm)
+				  u32 len, void *out)
 {
+	struct vm_cfg *vm = out;
+
 	char *cmd = vm->uboot_bootcmd;
 
 	if (vm_prop_string(c, node, name, val, len, cmd, sizeof(vm->uboot_bootcmd)) != 0) {
@@ -175,8 +188,10 @@ static int vm_parse_uboot_bootcmd(struct cfg_ctx *c, int node, const char *name,
 }
 
 static int vm_parse_format(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			   struct vm_cfg *vm)
+			   void *out)
 {
+	struct vm_cfg *vm = out;
+
 	static const enum image_format fmts[] = {IMAGE_ELF, IMAGE_RAW, IMAGE_LINUX};
 	char s[8];
 
@@ -192,26 +207,34 @@ static int vm_parse_format(struct cfg_ctx *c, int node, const char *name, const 
 }
 
 static int vm_parse_load(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			 struct vm_cfg *vm)
+			 void *out)
 {
+	struct vm_cfg *vm = out;
+
 	return vm_prop_addr(c, node, name, val, len, &vm->has_load_addr, &vm->load_addr);
 }
 
 static int vm_parse_entry(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			  struct vm_cfg *vm)
+			  void *out)
 {
+	struct vm_cfg *vm = out;
+
 	return vm_prop_addr(c, node, name, val, len, &vm->has_entry, &vm->entry);
 }
 
 static int vm_parse_initrd_addr(struct cfg_ctx *c, int node, const char *name, const u8 *val,
-				u32 len, struct vm_cfg *vm)
+				u32 len, void *out)
 {
+	struct vm_cfg *vm = out;
+
 	return vm_prop_addr(c, node, name, val, len, &vm->has_initrd_addr, &vm->initrd_addr);
 }
 
 static int vm_parse_dtb_addr(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			     struct vm_cfg *vm)
+			     void *out)
 {
+	struct vm_cfg *vm = out;
+
 	return vm_prop_addr(c, node, name, val, len, &vm->has_dtb_addr, &vm->dtb_addr);
 }
 
@@ -229,8 +252,10 @@ static int vm_prop_u32(struct cfg_ctx *c, int node, const char *name, const u8 *
 }
 
 static int vm_parse_policy(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			   struct vm_cfg *vm)
+			   void *out)
 {
+	struct vm_cfg *vm = out;
+
 	static const char *const names[] = {"stop", "restart", "system-reset"};
 	char s[16];
 
@@ -246,20 +271,25 @@ static int vm_parse_policy(struct cfg_ctx *c, int node, const char *name, const 
 }
 
 static int vm_parse_restart_max(struct cfg_ctx *c, int node, const char *name, const u8 *val,
-				u32 len, struct vm_cfg *vm)
+				u32 len, void *out)
 {
+	struct vm_cfg *vm = out;
+
 	return vm_prop_u32(c, node, name, val, len, 1000000, &vm->restart_max);
 }
 
 static int vm_parse_backoff(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			    struct vm_cfg *vm)
+			    void *out)
 {
+	struct vm_cfg *vm = out;
+
 	return vm_prop_u32(c, node, name, val, len, 60000, &vm->restart_backoff_ms);
 }
 
 static int vm_parse_watchdog(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			     struct vm_cfg *vm)
+			     void *out)
 {
+	struct vm_cfg *vm = out;
 	int r = vm_prop_u32(c, node, name, val, len, 3600000, &vm->watchdog_ms);
 
 	if (r == 0 && vm->watchdog_ms != 0 && vm->watchdog_ms < 10) {
@@ -269,12 +299,14 @@ static int vm_parse_watchdog(struct cfg_ctx *c, int node, const char *name, cons
 }
 
 static int vm_parse_abort_limit(struct cfg_ctx *c, int node, const char *name, const u8 *val,
-				u32 len, struct vm_cfg *vm)
+				u32 len, void *out)
 {
+	struct vm_cfg *vm = out;
+
 	return vm_prop_u32(c, node, name, val, len, 0xffffffffU, &vm->abort_limit);
 }
 
-static const struct vm_prop vm_props[] = {
+static const struct config_prop vm_props[] = {
     {"cpus", vm_parse_cpus, true},
     {"memory", vm_parse_memory, true},
     {"image", vm_parse_image, true},
@@ -299,37 +331,8 @@ static const struct vm_prop vm_props[] = {
 
 static int vm_parse_props(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 {
-	u32 seen = 0;
-	int cur;
-
-	for (cur = fdt_first_prop(&c->fdt, node); cur >= 0; cur = fdt_next_prop(&c->fdt, cur)) {
-		const char *name;
-		const void *val;
-		u32 len, i;
-
-		if (fdt_prop_at(&c->fdt, cur, &name, &val, &len) != 0) {
-			return config_fail(c, node, NULL, "malformed property");
-		}
-		for (i = 0; i < ARRAY_SIZE(vm_props) && strcmp(name, vm_props[i].name) != 0; i++) {
-		}
-		if (i == ARRAY_SIZE(vm_props)) {
-			if (strcmp(name, "phandle") == 0) {
-				continue; /* dtc adds it when a label is referenced */
-			}
-			return config_fail(c, node, name, "unknown property");
-		}
-		if (seen & (1U << i)) {
-			return config_fail(c, node, name, "property given twice");
-		}
-		seen |= 1U << i;
-		if (vm_props[i].parse(c, node, name, val, len, vm) != 0) {
-			return -1;
-		}
-	}
-	for (u32 i = 0; i < ARRAY_SIZE(vm_props); i++) {
-		if (vm_props[i].required && !(seen & (1U << i))) {
-			return config_fail(c, node, vm_props[i].name, "missing required property");
-		}
+	if (config_parse_props(c, node, vm_props, ARRAY_SIZE(vm_props), vm) != 0) {
+		return -1;
 	}
 	if (vm->has_initrd_addr && !vm->initrd[0]) {
 		return config_fail(c, node, "initrd-address", "given without initrd");

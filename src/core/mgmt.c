@@ -26,7 +26,7 @@
 #include "console.h"
 #include "lib.h"
 #include "vm.h"
-#include "../drivers/virtio_console.h"
+#include "../drivers/virtio_console_driver.h"
 
 #define MGMT_ARGS_MAX 4
 

@@ -13,8 +13,8 @@
 #include "console.h"
 #include "lib.h"
 #include "mem.h"
-#include "virtio_mmio.h"
-#include "../drivers/virtio_console.h"
+#include "vlink.h"
+#include "../drivers/virtio_console_driver.h"
 
 /*
  * One VM-changing operation at a time, system-wide, whoever asks (this channel on CPU 0 or a

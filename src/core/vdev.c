@@ -9,7 +9,7 @@
 #include "console.h"
 #include "layout.h"
 #include "pl011.h"
-#include "virtio_mmio.h"
+#include "vlink.h"
 #include "vm.h"
 
 static bool in_window(ipa_t ipa, u32 size, ipa_t base, u64 len)

@@ -7,7 +7,7 @@
 #include "fdt.h"
 #include "layout.h"
 #include "lib.h"
-#include "virtio_mmio.h"
+#include "virtio_spec.h"
 #include "vm_dtb.h"
 
 #define PHANDLE_GIC    1

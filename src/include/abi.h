@@ -41,6 +41,8 @@
 
 #define TESSERA_ABI_MAJOR 1U
 #define TESSERA_ABI_MINOR 1U
+/* What TESSERA_HC_VERSION returns in x0. */
+#define TESSERA_ABI_VERSION ((TESSERA_ABI_MAJOR << 16) | TESSERA_ABI_MINOR)
 
 /* Return codes (SMCCC: negative values in x0). */
 #define TESSERA_OK	      0

@@ -4,7 +4,7 @@
  * VMs from outside the guests (docs/MANAGEMENT.md). The protocol (parser and
  * commands) is independent of its transport and runs on the host in unit tests
  * and the fuzz harness; in the hypervisor the transport is a virtio console
- * (drivers/virtio_console.c) whose interrupt goes to CPU 0.
+ * (drivers/virtio_console_driver.c) whose interrupt goes to CPU 0.
  */
 #ifndef TESSERA_MGMT_H
 #define TESSERA_MGMT_H

@@ -16,71 +16,11 @@
 #ifndef TESSERA_VIRTIO_MMIO_H
 #define TESSERA_VIRTIO_MMIO_H
 
-#include "config.h"
 #include "types.h"
-
-/* Register map (4.2.2). */
-#define VMMIO_MAGIC		0x000
-#define VMMIO_VERSION		0x004
-#define VMMIO_DEVICE_ID		0x008
-#define VMMIO_VENDOR_ID		0x00c
-#define VMMIO_DEVICE_FEATURES	0x010
-#define VMMIO_DEVICE_FEAT_SEL	0x014
-#define VMMIO_DRIVER_FEATURES	0x020
-#define VMMIO_DRIVER_FEAT_SEL	0x024
-#define VMMIO_QUEUE_SEL		0x030
-#define VMMIO_QUEUE_NUM_MAX	0x034
-#define VMMIO_QUEUE_NUM		0x038
-#define VMMIO_QUEUE_READY	0x044
-#define VMMIO_QUEUE_NOTIFY	0x050
-#define VMMIO_INTERRUPT_STATUS	0x060
-#define VMMIO_INTERRUPT_ACK	0x064
-#define VMMIO_STATUS		0x070
-#define VMMIO_QUEUE_DESC_LOW	0x080
-#define VMMIO_QUEUE_DESC_HIGH	0x084
-#define VMMIO_QUEUE_DRIVER_LOW	0x090
-#define VMMIO_QUEUE_DRIVER_HIGH 0x094
-#define VMMIO_QUEUE_DEVICE_LOW	0x0a0
-#define VMMIO_QUEUE_DEVICE_HIGH 0x0a4
-#define VMMIO_CONFIG_GEN	0x0fc
-#define VMMIO_CONFIG		0x100
-
-#define VMMIO_MAGIC_VALUE 0x74726976U /* "virt" */
-#define VMMIO_VENDOR	  0x53534554U /* "TESS" */
-#define VMMIO_WINDOW_SIZE 0x200ULL    /* registers + config space */
-
-/* Device status bits (2.1). */
-#define VIRTIO_STATUS_ACKNOWLEDGE	 1U
-#define VIRTIO_STATUS_DRIVER		 2U
-#define VIRTIO_STATUS_DRIVER_OK		 4U
-#define VIRTIO_STATUS_FEATURES_OK	 8U
-#define VIRTIO_STATUS_DEVICE_NEEDS_RESET 64U
-#define VIRTIO_STATUS_FAILED		 128U
-
-/* InterruptStatus bits (4.2.2). */
-#define VMMIO_INT_VRING	 1U
-#define VMMIO_INT_CONFIG 2U
-
-/* Feature bits (6). */
-#define VIRTIO_F_INDIRECT_DESC 28
-#define VIRTIO_F_EVENT_IDX     29
-#define VIRTIO_F_VERSION_1     32
-
-/* Split virtqueue (2.7). */
-#define VIRTQ_DESC_F_NEXT	   1U
-#define VIRTQ_DESC_F_WRITE	   2U
-#define VIRTQ_DESC_F_INDIRECT	   4U
-#define VIRTQ_AVAIL_F_NO_INTERRUPT 1U
+#include "virtio_spec.h"
 
 #define VMMIO_MAX_QUEUES 2
 #define VMMIO_QUEUE_MAX	 64 /* QueueNumMax: a power of two */
-
-struct virtq_desc {
-	u64 addr;
-	u32 len;
-	u16 flags;
-	u16 next;
-};
 
 /* One buffer of a validated chain, already translated. */
 struct vmmio_seg {
@@ -173,61 +113,5 @@ u32 vmmio_chain_write(const struct vmmio_chain *c, u32 off, const void *src, u32
 bool vmmio_vq_complete(struct vmmio_dev *d, u32 q, const struct vmmio_chain *c, u32 written);
 /* Used buffers were added: InterruptStatus bit 0 and the line. */
 void vmmio_vq_interrupt(struct vmmio_dev *d);
-
-/* ---- virtio-console links between two VMs (vdev/virtio_console.c) ---- */
-
-/* Bytes held in the hypervisor per direction when the receiver has no buffers. */
-#define VLINK_BUF 4096U
-
-/* What the core provides: a VM's RAM and its vGIC. */
-struct vlink_env {
-	/* Pointer to guest-physical [gpa, gpa+size) of VM vm if wholly in its RAM, else NULL. */
-	void *(*xlate)(u32 vm, u64 gpa, u64 size);
-	/* Drives SPI intid of VM vm (level-sensitive). */
-	void (*irq)(u32 vm, u32 intid, bool level);
-};
-
-/* Builds the links of cfg (its virtio entries), every device in the reset state. The vlink_*
- * entry points cover every link type: console links here, net links by vnet_* below. */
-void vlink_setup(const struct config *cfg, const struct vlink_env *env);
-/* An access by VM vm at ipa: false if no virtio window of vm is there. */
-bool vlink_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val);
-/* VM vm was reset: its devices go back to the reset state (bytes in flight are kept). */
-void vlink_vm_reset(u32 vm);
-/* Diagnostics for tests: the device of end `end` of console link `link` (NULL if none). */
-struct vmmio_dev *vlink_dev(u32 link, u32 end);
-
-/* ---- virtio-net links between two VMs (vdev/virtio_net.c) ---- */
-
-/* Device features (Virtio 1.2, 5.1.3); no offloads, no VIRTIO_NET_F_MRG_RXBUF. */
-#define VIRTIO_NET_F_MAC     5
-#define VIRTIO_NET_F_STATUS  16
-#define VIRTIO_NET_S_LINK_UP 1U
-/* struct virtio_net_hdr (5.1.6) with VIRTIO_F_VERSION_1: num_buffers is always there. */
-#define VNET_HDR_LEN	     12U
-#define VNET_HDR_NUM_BUFFERS 10U /* offset of le16 num_buffers */
-/* Ethernet frame (without FCS): destination, source, type... up to a 1500-byte payload
- * with one 802.1Q tag. Linux's "small" receive buffers hold exactly this (12 + 1518). */
-#define VNET_MIN_FRAME 14U
-#define VNET_MAX_FRAME 1518U
-
-/* Per end of a net link: what happened to the frames this end transmitted. */
-struct vnet_stats {
-	u32 tx_frames;	/* delivered into the peer's receive buffer */
-	u32 drop_bad;	/* malformed: shorter than header + 14 or longer than header + 1518 */
-	u32 drop_nobuf; /* the peer had no receive buffer (not running, or all in use) */
-	u32 drop_nofit; /* the peer's next receive buffer is smaller than header + frame */
-};
-
-/* Net links of cfg (type "net"); called by vlink_setup, which leaves them to this file.
- * The MAC of end e of the virtio entry with index l is 52:54:00:7e:l:e. */
-void vnet_setup(const struct config *cfg, const struct vlink_env *env);
-/* An access by VM vm at ipa: false if no net window of vm is there. */
-bool vnet_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val);
-/* VM vm was reset: its net devices go back to the reset state. */
-void vnet_vm_reset(u32 vm);
-/* Diagnostics for tests: device / counters of end `end` of the n-th net link. */
-struct vmmio_dev *vnet_dev(u32 n, u32 end);
-bool vnet_get_stats(u32 n, u32 end, struct vnet_stats *out);
 
 #endif

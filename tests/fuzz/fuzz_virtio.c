@@ -2,7 +2,7 @@
 /*
  * libFuzzer harness for the virtio-mmio transport and split-virtqueue walker
  * (src/vdev/virtio_mmio.c) behind two links between two VMs: a virtio-console
- * link (src/vdev/virtio_console.c) and a virtio-net link (src/vdev/virtio_net.c),
+ * link (src/vdev/vlink_console.c) and a virtio-net link (src/vdev/vlink_net.c),
  * so each VM has two devices. Each VM has 16 KiB of fake RAM (heap, so ASan
  * sees a byte past it) reached only through the links' xlate callback. The
  * input is a program of driver actions by either VM on either of its devices
@@ -33,6 +33,7 @@
 #include "config.h"
 #include "fuzz_input.h"
 #include "virtio_mmio.h"
+#include "vlink.h"
 
 #define NVM	  2U
 #define RAM_BASE  0x40000000ULL

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/drivers/virtio_console.h"
+#include "../../src/drivers/virtio_console_driver.h"
 #include "fake_arch.h"
 #include "pl011.h"
 #include "vm.h"

@@ -16,7 +16,7 @@
 #include "lib.h"
 #include "mgmt.h"
 #include "sched_loop.h"
-#include "virtio_mmio.h"
+#include "vlink.h"
 
 static char out[8192];
 static size_t out_len;
@@ -436,7 +436,7 @@ static void test_stats_net(void)
 	system_config.virtio[1].type = CONFIG_VIRTIO_NET;
 	system_config.virtio[1].ends[0].vm = 1;
 	system_config.virtio[1].ends[1].vm = 0;
-	vnet_setup(&system_config, &env);
+	vlink_setup(&system_config, &env);
 	out_len = 0;
 	feed("stats\n");
 	net = strstr(out, "cpu 3 irqs=0 vm=- vcpu=-\n");
@@ -451,7 +451,7 @@ static void test_stats_net(void)
 				    "drop_nofit=0\nnet lan end=1 vm=alpha tx_frames=0 drop_bad=0 "
 				    "drop_nobuf=0 drop_nofit=0\nok uptime_ms=")) == 0);
 	memset(&system_config, 0, sizeof(system_config));
-	vnet_setup(&system_config, &env);
+	vlink_setup(&system_config, &env);
 }
 
 int main(void)

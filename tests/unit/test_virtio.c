@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * virtio-mmio transport (src/vdev/virtio_mmio.c), virtio-console links
- * (src/vdev/virtio_console.c) and virtio-net links (src/vdev/virtio_net.c)
+ * (src/vdev/vlink_console.c) and virtio-net links (src/vdev/vlink_net.c)
  * against fake guest memory: register semantics,
  * feature negotiation, a working byte stream with back-pressure, and every
  * hostile driver behaviour we promise to reject (docs/VIRTIO.md).
@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "virtio_mmio.h"
+#include "vlink.h"
 
 #define GRAM_BASE 0x40000000ULL
 #define GRAM_SIZE 0x10000ULL
@@ -606,7 +607,7 @@ static void test_link_hostile_end(void)
 	CHECK(vmmio_live(vlink_dev(0, 0)));
 }
 
-/* ---- net links (src/vdev/virtio_net.c) ---- */
+/* ---- net links (src/vdev/vlink_net.c) ---- */
 
 /* A console link (index 0 of /virtio, windows at 0x0a001000) and a net link (index 1,
  * windows at 0x0a000000, where lrd/lwr go): both through the vlink_* entry points. */

@@ -33,7 +33,8 @@ s64 psci_features(u64 fid);
 #define PSCI_VERSION_1_1 0x10001
 /* smccc.c: SMCCC dispatch for HVC/SMC from a guest (Arm's firmware-call convention). */
 void hypercall_dispatch(struct vcpu *vc, bool is_smc);
-/* The hot calls, handled without the vGIC or a full register save; false = not one of them. */
+/* The hot calls, handled without the vGIC or a full register save; false = not one of them.
+ * Counts the trap (vcpu.trap_count), except for the null call (TESSERA_HC_VERSION). */
 bool hypercall_fast(struct vcpu *vc);
 
 void inject_undef(struct vcpu *vc);

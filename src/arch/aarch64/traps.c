@@ -132,12 +132,6 @@ void trap_sync(struct vcpu *vc)
  */
 u64 trap_hvc_fast(struct vcpu *vc)
 {
-	/* The null call (version query) stays a leaf: it is the floor of every trap's cost. */
-	if ((u32)vc->regs.x[0] == TESSERA_HC_VERSION) {
-		vc->regs.x[0] = (TESSERA_ABI_MAJOR << 16) | TESSERA_ABI_MINOR;
-		return 0;
-	}
-	vc->trap_count++;
 	return hypercall_fast(vc) ? 0 : 1;
 }
 

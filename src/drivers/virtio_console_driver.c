@@ -17,67 +17,25 @@
  *   range-checked before use: a buggy device cannot make us overrun a buffer.
  * - Only CPU 0 calls in (the interrupt is routed there), so no lock.
  */
-#include "virtio_console.h"
+#include "virtio_console_driver.h"
 #include "arch.h"
 #include "fdt.h"
 #include "gicv3.h"
 #include "lib.h"
 #include "sysreg.h"
+#include "virtio_spec.h"
 #include "vm.h"
 
-/* virtio-mmio registers (section 4.2.2). */
-#define VIO_MAGIC	   0x000
-#define VIO_VERSION	   0x004
-#define VIO_DEVICE_ID	   0x008
-#define VIO_DEV_FEATURES   0x010
-#define VIO_DEV_FEAT_SEL   0x014
-#define VIO_DRV_FEATURES   0x020
-#define VIO_DRV_FEAT_SEL   0x024
-#define VIO_QUEUE_SEL	   0x030
-#define VIO_QUEUE_NUM_MAX  0x034
-#define VIO_QUEUE_NUM	   0x038
-#define VIO_QUEUE_READY	   0x044
-#define VIO_QUEUE_NOTIFY   0x050
-#define VIO_INT_STATUS	   0x060
-#define VIO_INT_ACK	   0x064
-#define VIO_STATUS	   0x070
-#define VIO_QUEUE_DESC_LO  0x080
-#define VIO_QUEUE_DESC_HI  0x084
-#define VIO_QUEUE_AVAIL_LO 0x090
-#define VIO_QUEUE_AVAIL_HI 0x094
-#define VIO_QUEUE_USED_LO  0x0a0
-#define VIO_QUEUE_USED_HI  0x0a4
+/* Feature bit 32 (VIRTIO_F_VERSION_1) is bit 0 of feature word 1. */
+#define F_VERSION_1_HI BIT(VIRTIO_F_VERSION_1 - 32)
 
-#define VIO_MAGIC_VALUE 0x74726976U /* "virt" */
-#define VIO_ID_CONSOLE	3U
-
-/* Device status bits (section 2.1). */
-#define ST_ACKNOWLEDGE	1U
-#define ST_DRIVER	2U
-#define ST_DRIVER_OK	4U
-#define ST_FEATURES_OK	8U
-#define ST_NEEDS_RESET	64U
-#define ST_FAILED	128U
-#define F_VERSION_1_HI	BIT(0) /* feature bit 32: word 1, bit 0 */
-#define INT_USED_BUFFER BIT(0)
-
-#define VQ_SIZE	   8U
-#define RX_BUF	   128U
-#define TX_BUF	   256U
-#define Q_RX	   0U
-#define Q_TX	   1U
-#define DESC_WRITE 2U /* VIRTQ_DESC_F_WRITE: device writes this buffer */
+#define VQ_SIZE 8U
+#define RX_BUF	128U
+#define TX_BUF	256U
 
 /* Split virtqueue layout (section 2.7): alignment 16 / 2 / 4. */
-struct vq_desc {
-	u64 addr;
-	u32 len;
-	u16 flags;
-	u16 next;
-};
-
 struct vq {
-	struct vq_desc desc[VQ_SIZE] __attribute__((aligned(16)));
+	struct virtq_desc desc[VQ_SIZE] __attribute__((aligned(16)));
 	/* flags and used_event stay 0 (interrupt after every buffer); they are part of the
 	 * layout the device reads, so they must exist. */
 	struct {
@@ -145,8 +103,8 @@ int vcon_find(const void *dtb, size_t avail, u32 index, struct vcon_dev *out)
 			continue;
 		}
 		vio_base = out->base;
-		if (vio_rd(VIO_MAGIC) != VIO_MAGIC_VALUE || vio_rd(VIO_VERSION) != 2 ||
-		    vio_rd(VIO_DEVICE_ID) != VIO_ID_CONSOLE || seen++ != index) {
+		if (vio_rd(VMMIO_MAGIC) != VMMIO_MAGIC_VALUE || vio_rd(VMMIO_VERSION) != 2 ||
+		    vio_rd(VMMIO_DEVICE_ID) != VIRTIO_ID_CONSOLE || seen++ != index) {
 			continue;
 		}
 		/* GIC binding: <type number flags>; type 0 = SPI; flags 1 = rising edge. */
@@ -173,18 +131,18 @@ static void vq_push(struct vq *q, u16 d)
 static int vq_setup(u32 sel, struct vq *q)
 {
 	memset(q, 0, sizeof(*q));
-	vio_wr(VIO_QUEUE_SEL, sel);
-	if (vio_rd(VIO_QUEUE_READY) != 0 || vio_rd(VIO_QUEUE_NUM_MAX) < VQ_SIZE) {
+	vio_wr(VMMIO_QUEUE_SEL, sel);
+	if (vio_rd(VMMIO_QUEUE_READY) != 0 || vio_rd(VMMIO_QUEUE_NUM_MAX) < VQ_SIZE) {
 		return -1;
 	}
-	vio_wr(VIO_QUEUE_NUM, VQ_SIZE);
-	vio_wr(VIO_QUEUE_DESC_LO, (u32)dma_addr(q->desc));
-	vio_wr(VIO_QUEUE_DESC_HI, (u32)(dma_addr(q->desc) >> 32));
-	vio_wr(VIO_QUEUE_AVAIL_LO, (u32)dma_addr(&q->avail));
-	vio_wr(VIO_QUEUE_AVAIL_HI, (u32)(dma_addr(&q->avail) >> 32));
-	vio_wr(VIO_QUEUE_USED_LO, (u32)dma_addr(&q->used));
-	vio_wr(VIO_QUEUE_USED_HI, (u32)(dma_addr(&q->used) >> 32));
-	vio_wr(VIO_QUEUE_READY, 1);
+	vio_wr(VMMIO_QUEUE_NUM, VQ_SIZE);
+	vio_wr(VMMIO_QUEUE_DESC_LOW, (u32)dma_addr(q->desc));
+	vio_wr(VMMIO_QUEUE_DESC_HIGH, (u32)(dma_addr(q->desc) >> 32));
+	vio_wr(VMMIO_QUEUE_DRIVER_LOW, (u32)dma_addr(&q->avail));
+	vio_wr(VMMIO_QUEUE_DRIVER_HIGH, (u32)(dma_addr(&q->avail) >> 32));
+	vio_wr(VMMIO_QUEUE_DEVICE_LOW, (u32)dma_addr(&q->used));
+	vio_wr(VMMIO_QUEUE_DEVICE_HIGH, (u32)(dma_addr(&q->used) >> 32));
+	vio_wr(VMMIO_QUEUE_READY, 1);
 	return 0;
 }
 
@@ -192,7 +150,7 @@ static void rx_post(u16 d)
 {
 	rxq.desc[d].addr = dma_addr(rx_bufs[d]);
 	rxq.desc[d].len = RX_BUF;
-	rxq.desc[d].flags = DESC_WRITE;
+	rxq.desc[d].flags = VIRTQ_DESC_F_WRITE;
 	rxq.desc[d].next = 0;
 	vq_push(&rxq, d);
 }
@@ -203,36 +161,38 @@ int vcon_start(const struct vcon_dev *dev, const char **why)
 	u32 st;
 
 	vio_base = dev->base;
-	vio_wr(VIO_STATUS, 0); /* reset (section 4.2.3.1: reads back 0 when done) */
-	for (u32 i = 0; i < 1000000 && vio_rd(VIO_STATUS) != 0; i++) {
+	vio_wr(VMMIO_STATUS, 0); /* reset (section 4.2.3.1: reads back 0 when done) */
+	for (u32 i = 0; i < 1000000 && vio_rd(VMMIO_STATUS) != 0; i++) {
 	}
-	vio_wr(VIO_STATUS, ST_ACKNOWLEDGE);
-	vio_wr(VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER);
-	vio_wr(VIO_DEV_FEAT_SEL, 1);
-	if (!(vio_rd(VIO_DEV_FEATURES) & F_VERSION_1_HI)) {
+	vio_wr(VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+	vio_wr(VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	vio_wr(VMMIO_DEVICE_FEAT_SEL, 1);
+	if (!(vio_rd(VMMIO_DEVICE_FEATURES) & F_VERSION_1_HI)) {
 		*why = "device does not offer VIRTIO_F_VERSION_1";
 		goto fail;
 	}
-	vio_wr(VIO_DRV_FEAT_SEL, 0);
-	vio_wr(VIO_DRV_FEATURES, 0);
-	vio_wr(VIO_DRV_FEAT_SEL, 1);
-	vio_wr(VIO_DRV_FEATURES, F_VERSION_1_HI);
-	vio_wr(VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK);
-	st = vio_rd(VIO_STATUS);
-	if (!(st & ST_FEATURES_OK)) {
+	vio_wr(VMMIO_DRIVER_FEAT_SEL, 0);
+	vio_wr(VMMIO_DRIVER_FEATURES, 0);
+	vio_wr(VMMIO_DRIVER_FEAT_SEL, 1);
+	vio_wr(VMMIO_DRIVER_FEATURES, F_VERSION_1_HI);
+	vio_wr(VMMIO_STATUS,
+	       VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+	st = vio_rd(VMMIO_STATUS);
+	if (!(st & VIRTIO_STATUS_FEATURES_OK)) {
 		*why = "device refused the features";
 		goto fail;
 	}
-	if (vq_setup(Q_RX, &rxq) != 0 || vq_setup(Q_TX, &txq) != 0) {
+	if (vq_setup(VIRTIO_CONSOLE_RXQ, &rxq) != 0 || vq_setup(VIRTIO_CONSOLE_TXQ, &txq) != 0) {
 		*why = "virtqueue 0 or 1 missing or smaller than 8 entries";
 		goto fail;
 	}
 	for (u16 d = 0; d < VQ_SIZE; d++) {
 		rx_post(d);
 	}
-	vio_wr(VIO_STATUS, ST_ACKNOWLEDGE | ST_DRIVER | ST_FEATURES_OK | ST_DRIVER_OK);
+	vio_wr(VMMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+				 VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
 	/* No notification before DRIVER_OK (section 3.1.1); now tell it about the buffers. */
-	vio_wr(VIO_QUEUE_NOTIFY, Q_RX);
+	vio_wr(VMMIO_QUEUE_NOTIFY, VIRTIO_CONSOLE_RXQ);
 	if (dev->intid >= 32) {
 		gic_irq_config_edge(dev->intid, dev->edge);
 		arch_gic_irq_route(dev->intid, 0);
@@ -240,8 +200,8 @@ int vcon_start(const struct vcon_dev *dev, const char **why)
 	}
 	return 0;
 fail:
-	vio_wr(VIO_STATUS, ST_FAILED);
-	vio_wr(VIO_STATUS, 0);
+	vio_wr(VMMIO_STATUS, VIRTIO_STATUS_FAILED);
+	vio_wr(VMMIO_STATUS, 0);
 	return -1;
 }
 
@@ -276,8 +236,8 @@ void vcon_poll(void (*rx)(void *ctx, const u8 *data, size_t n), void *ctx)
 		return;
 	}
 	/* Acknowledge first: a buffer used after this raises a new edge. */
-	vio_wr(VIO_INT_ACK, vio_rd(VIO_INT_STATUS));
-	if (vio_rd(VIO_STATUS) & ST_NEEDS_RESET) {
+	vio_wr(VMMIO_INTERRUPT_ACK, vio_rd(VMMIO_INTERRUPT_STATUS));
+	if (vio_rd(VMMIO_STATUS) & VIRTIO_STATUS_DEVICE_NEEDS_RESET) {
 		return;
 	}
 	while (vq_pop(&rxq, &d, &len, RX_BUF)) {
@@ -286,7 +246,7 @@ void vcon_poll(void (*rx)(void *ctx, const u8 *data, size_t n), void *ctx)
 		posted = true;
 	}
 	if (posted) {
-		vio_wr(VIO_QUEUE_NOTIFY, Q_RX);
+		vio_wr(VMMIO_QUEUE_NOTIFY, VIRTIO_CONSOLE_RXQ);
 	}
 }
 
@@ -336,7 +296,7 @@ void vcon_write(const char *s, size_t n)
 		txq.desc[d].flags = 0;
 		txq.desc[d].next = 0;
 		vq_push(&txq, d);
-		vio_wr(VIO_QUEUE_NOTIFY, Q_TX);
+		vio_wr(VMMIO_QUEUE_NOTIFY, VIRTIO_CONSOLE_TXQ);
 		/* Synchronous: QEMU normally completes the buffer during the notify write. */
 		while (!tx_stalled && (txq.in_flight & (1U << d))) {
 			tx_reclaim();

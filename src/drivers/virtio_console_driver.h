@@ -6,8 +6,8 @@
  * receiveq = queue 0, transmitq = queue 1, section 5.3.2), split virtqueues
  * in the hypervisor's own memory. One device at a time; CPU 0 only.
  */
-#ifndef TESSERA_VIRTIO_CONSOLE_H
-#define TESSERA_VIRTIO_CONSOLE_H
+#ifndef TESSERA_VIRTIO_CONSOLE_DRIVER_H
+#define TESSERA_VIRTIO_CONSOLE_DRIVER_H
 
 #include "types.h"
 

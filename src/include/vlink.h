@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtio links (docs/VIRTIO.md): a configured /virtio entry joins two VMs with
+ * one emulated virtio-mmio device in each, a console (src/vdev/vlink_console.c)
+ * or a network card (src/vdev/vlink_net.c). src/vdev/vlink.c owns what every
+ * kind shares: the link table, each link's lock, the MMIO lookup, setup and the
+ * per-VM reset. Core reaches the links only through this header.
+ */
+#ifndef TESSERA_VLINK_H
+#define TESSERA_VLINK_H
+
+#include "config.h"
+#include "types.h"
+
+struct vmmio_dev;
+
+/* Bytes a console link holds in the hypervisor per direction when the receiver has no
+ * buffers. */
+#define VLINK_BUF 4096U
+
+/*
+ * What the core provides: a VM's RAM and its vGIC. irq runs on whichever CPU pumps the
+ * link (either end's), so it brackets the peer's vGIC with the lifecycle protocol
+ * (vm_access_begin/end): the one such bracket of the virtio links.
+ */
+struct vlink_env {
+	/* Pointer to guest-physical [gpa, gpa+size) of VM vm if wholly in its RAM, else NULL. */
+	void *(*xlate)(u32 vm, u64 gpa, u64 size);
+	/* Drives SPI intid of VM vm (level-sensitive). */
+	void (*irq)(u32 vm, u32 intid, bool level);
+};
+
+/* Builds the links of cfg (its virtio entries, every kind), every device in the reset
+ * state. The MAC of end e of a net link that is virtio entry l is 52:54:00:7e:l:e. */
+void vlink_setup(const struct config *cfg, const struct vlink_env *env);
+/* An access by VM vm at ipa: false if no virtio window of vm is there. */
+bool vlink_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val);
+/* VM vm was reset: its devices go back to the reset state (console bytes in flight are
+ * kept). */
+void vlink_vm_reset(u32 vm);
+
+/* Per end of a net link: what happened to the frames this end transmitted. */
+struct vnet_stats {
+	u32 tx_frames;	/* delivered into the peer's receive buffer */
+	u32 drop_bad;	/* malformed: shorter than header + 14 or longer than header + 1518 */
+	u32 drop_nobuf; /* the peer had no receive buffer (not running, or all in use) */
+	u32 drop_nofit; /* the peer's next receive buffer is smaller than header + frame */
+};
+
+/* Counters of end `end` of the n-th net link (in config order); false if none. */
+bool vnet_get_stats(u32 n, u32 end, struct vnet_stats *out);
+
+/* Diagnostics for tests: the device of end `end` of the n-th console / net link. */
+struct vmmio_dev *vlink_dev(u32 n, u32 end);
+struct vmmio_dev *vnet_dev(u32 n, u32 end);
+
+#endif
