@@ -78,7 +78,6 @@ struct vcpu {
 struct vm_stats {
 	u64 aborts; /* external aborts injected: accesses outside the VM */
 	u64 hypercalls;
-	u64 mmio;
 	u64 resets;
 };
 
@@ -210,8 +209,10 @@ void chan_vm_init(struct vm *vm);
 /* TESSERA_HC_CHANNEL_NOTIFY: raises every other end's SPI; TESSERA_OK/INVALID/DENIED. */
 s64 chan_notify(struct vm *vm, u64 id);
 
-/* core/vdev.c: emulated MMIO. Returns false if nothing is there (caller aborts). */
-bool vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val);
+/* core/vdev.c: emulated MMIO. 1: emulated; 0: nothing there or refused, nothing changed
+ * (the caller aborts). links false (the trap fast path): the vGIC and vPL011 windows only,
+ * -1 for any other address. */
+int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool links);
 void vdev_uart_update_irq(struct vm *vm);
 /* Virtio links (docs/VIRTIO.md): puts vm's virtio devices in the reset state. */
 void vdev_virtio_reset(struct vm *vm);

@@ -66,7 +66,7 @@
 	eret
 .endm
 
-	.text
+	.section .text.vectors, "ax"	/* placed first by tessera.ld: no alignment padding */
 	.balign 2048
 	.global vectors
 vectors:
@@ -89,19 +89,24 @@ vectors:
 
 guest_sync:
 	save_partial
-	/* Fast path: HVC calls that need neither the vGIC nor the full register file. */
+	/* Fast paths, on the partial save: HVC calls that need neither the vGIC nor the full
+	 * register file, and emulated MMIO naming x0-x18/x30. 0: back to the guest. */
 	mrs	x1, esr_el2
 	lsr	x1, x1, #26
 	cmp	x1, #0x16
 	b.ne	1f
 	bl	trap_hvc_fast
 	cbnz	x0, 2f
-	mrs	x0, tpidr_el2
+4:	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
 	restore_partial
+1:	cmp	x1, #0x24
+	b.ne	3f
+	bl	trap_dabt
+	cbz	x0, 4b
 2:	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
-1:	save_callee
+3:	save_callee
 	bl	trap_sync
 	b	guest_restore
 
