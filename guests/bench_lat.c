@@ -10,6 +10,9 @@
  *   vtimer      virtual timer deadline (CVAL) to the guest handler's first read
  *   gicd_write  one GICD_ISENABLER1 store (INTID 33)
  *   gicd_read   one GICD_TYPER load
+ *   gicd_prio   one GICD_IPRIORITYR8 store (INTIDs 32-35)
+ *   gicr_write  one GICR_ISENABLER0 store (SGI 5, this CPU's redistributor)
+ *   uart_fr     one PL011 UARTFR load
  *   sgi_self    ICC_SGI1R_EL1 write to self until the handler's first read
  *   ipi_cross   SGI from CPU 0 to CPU 1 (in WFI) until CPU 1's handler (>= 2 CPUs)
  *   uart_write  one PL011 UARTDR store
@@ -25,6 +28,11 @@
 #define GICD_TYPER   0x0004
 #define GICD_ISEN1   0x0104
 #define GICD_ICEN1   0x0184
+#define GICD_IPRIO8  0x0420
+#define GICR_ISEN0   0x10100 /* SGI_base frame of vCPU 0's redistributor */
+#define GICR_ICEN0   0x10180
+#define SGI_BENCH    5
+#define UARTFR	     0x018
 #define UART_INTID_B (1U << (GUEST_UART_INTID - 32))
 #define TIMEOUT_MS   2000
 
@@ -171,6 +179,36 @@ static void bench_gicd(void)
 	lat_report("gicd_read", samples, SAMPLES);
 }
 
+/* One 32-bit store to addr (undo: a store to undo_addr outside the timed window), or one
+ * 32-bit load from addr when undo_addr is 0. */
+static void bench_mmio(const char *name, u64 addr, u32 val, u64 undo_addr, u32 undo_val)
+{
+	for (u32 i = 0; i < WARMUP + SAMPLES; i++) {
+		u64 t0 = bench_now();
+		if (undo_addr)
+			mmio_write32(addr, val);
+		else
+			val = mmio_read32(addr);
+		u64 t1 = bench_now();
+		if (undo_addr)
+			mmio_write32(undo_addr, undo_val);
+		record(i, t1 - t0 - ovh);
+	}
+	lat_report(name, samples, SAMPLES);
+}
+
+/* The emulated-MMIO rows beyond gicd_write/gicd_read (issue 12 item 3). Only vCPU 0's
+ * redistributor: this runs on CPU 0, whose frame is the first. */
+static void bench_mmio_more(void)
+{
+	u64 prio = GUEST_GICD_BASE + GICD_IPRIO8;
+
+	bench_mmio("gicd_prio", prio, 0xa0a0a0a0U, prio, mmio_read32(prio));
+	bench_mmio("gicr_write", GUEST_GICR_BASE + GICR_ISEN0, 1U << SGI_BENCH,
+		   GUEST_GICR_BASE + GICR_ICEN0, 1U << SGI_BENCH);
+	bench_mmio("uart_fr", GUEST_UART_BASE + UARTFR, 0, 0, 0);
+}
+
 static void bench_sgi_self(void)
 {
 	gic_set_handler(SGI_SELF, on_irq);
@@ -301,6 +339,7 @@ int main(u64 dtb)
 	bench_svc();
 	bench_vtimer();
 	bench_gicd();
+	bench_mmio_more();
 	bench_sgi_self();
 	bench_uart();
 	bench_ipi_cross((const void *)(uintptr_t)dtb);

@@ -78,7 +78,6 @@ struct vcpu {
 struct vm_stats {
 	u64 aborts; /* external aborts injected: accesses outside the VM */
 	u64 hypercalls;
-	u64 mmio;
 	u64 resets;
 };
 

@@ -2,8 +2,9 @@
 /*
  * Emulated Arm PL011 UART (PrimeCell UART r1p5, DDI0183), one per VM, at
  * GUEST_UART_BASE. TX bytes go to the console multiplexer; RX bytes come from
- * it. The device does not know the GIC: after each access the caller reads
- * vpl011_irq_level() and drives the VM's UART interrupt line.
+ * it. The device does not know the GIC: vpl011_access() returns the level of its
+ * interrupt line, console input is followed by vpl011_irq_level(), and the caller
+ * drives the VM's UART interrupt with it.
  */
 #ifndef TESSERA_VPL011_H
 #define TESSERA_VPL011_H
@@ -34,8 +35,13 @@ struct vpl011 {
 void vpl011_create(struct vpl011 *u, u32 vm_id);
 /* Reset state (VM reset): everything but the lock, which is taken, never re-initialised. */
 void vpl011_init(struct vpl011 *u, u32 vm_id);
-/* Returns false only for accesses that must abort (none today: unknown offsets are RAZ/WI). */
-bool vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val);
+/* vpl011_access() for an access that cannot have changed the interrupt line. */
+#define VPL011_IRQ_SAME (-1)
+/* One guest access at off in the 4 KiB register frame (any size and alignment: 64-bit,
+ * misaligned and unknown accesses are RAZ/WI; nothing ever aborts). Returns the level of
+ * the interrupt line after it (0 or 1, read under the same lock), or VPL011_IRQ_SAME for a
+ * read that takes nothing (any but UARTDR's): the caller drives the line only then. */
+int vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val);
 /* Console input: into the RX FIFO, or behind it into the backlog (moved into the FIFO as the
  * guest reads UARTDR); false if both are full (byte dropped, counted, overrun flagged). */
 bool vpl011_rx(struct vpl011 *u, u8 c);

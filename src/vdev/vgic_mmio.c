@@ -57,6 +57,17 @@
 
 enum bitop { OP_GROUP, OP_SENABLE, OP_CENABLE, OP_SPEND, OP_CPEND, OP_SACTIVE, OP_CACTIVE };
 
+/* After a register write changed irq: vgic_irq_changed(), which has nothing to do (no CPU
+ * must look) unless the interrupt is in an LR, has deferred work, or may be deliverable,
+ * i.e. is latched pending or has its line high. That test first, inline: the common
+ * writes (enable, priority, configuration of an idle interrupt) stop here. */
+static inline void reg_changed(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq)
+{
+	if ((irq->flags & (VGIC_IRQ_IN_LR | VGIC_IRQ_PENDING | VGIC_IRQ_LEVEL)) || irq->ops) {
+		vgic_irq_changed(g, vcpu, intid, irq);
+	}
+}
+
 /* IGROUPR/ISENABLER/.../ICACTIVER: one bit per INTID, 32 INTIDs from base, read by vCPU
  * self. Pending and active state held in another vCPU's LR is as of that vCPU's last fold:
  * it is asked to fold again, so a guest polling it (e.g. waiting for an SPI to go
@@ -158,6 +169,31 @@ static void timer_ppi_enable(struct vgic *g, u32 vcpu, u32 intid, struct vgic_ir
 	arch_gic_ppi_enable(g->cpus[vcpu]->pcpu, intid, on);
 }
 
+/* ISENABLER/ICENABLER (on: set), the common writes: only the enable bit changes. irqs: the
+ * 32 interrupts from base (vCPU vcpu's private ones for base 0). */
+static inline __attribute__((always_inline)) void
+enable_write(struct vgic *g, u32 vcpu, u32 base, struct vgic_irq *irqs, bool on, u32 val)
+{
+	for (; val; val &= val - 1) {
+		u32 k = (u32)__builtin_ctz(val);
+		struct vgic_irq *irq = &irqs[k];
+		u8 before = irq->flags;
+
+		irq->flags =
+		    on ? (u8)(before | VGIC_IRQ_ENABLED) : (u8)(before & ~VGIC_IRQ_ENABLED);
+		if (irq->flags == before && !irq->ops) {
+			continue;
+		}
+		if (base + k >= VGIC_NR_PRIVATE && (irq->flags & VGIC_IRQ_HW) &&
+		    irq->flags != before) {
+			arch_gic_irq_enable(base + k, on);
+		} else if (base == 0 && (VGIC_TIMER_PPIS & (1U << k)) && irq->flags != before) {
+			timer_ppi_enable(g, vcpu, k, irq);
+		}
+		reg_changed(g, vcpu, base + k, irq);
+	}
+}
+
 /* base: 0 (vCPU vcpu's SGIs and PPIs) or an SPI block that exists (32 .. 256). */
 static void bits_write(struct vgic *g, u32 vcpu, u32 base, enum bitop op, u32 val)
 {
@@ -168,26 +204,7 @@ static void bits_write(struct vgic *g, u32 vcpu, u32 base, enum bitop op, u32 va
 		return; /* IGROUPR: WI */
 	}
 	if (op == OP_SENABLE || op == OP_CENABLE) {
-		/* The common writes, on their own: only the enable bit changes. */
-		for (; val; val &= val - 1) {
-			u32 k = (u32)__builtin_ctz(val);
-			struct vgic_irq *irq = &irqs[k];
-			u8 before = irq->flags;
-
-			irq->flags = op == OP_SENABLE ? (u8)(before | VGIC_IRQ_ENABLED)
-						      : (u8)(before & ~VGIC_IRQ_ENABLED);
-			if (irq->flags == before && !irq->ops) {
-				continue;
-			}
-			if (base + k >= VGIC_NR_PRIVATE && (irq->flags & VGIC_IRQ_HW) &&
-			    irq->flags != before) {
-				arch_gic_irq_enable(base + k, op == OP_SENABLE);
-			} else if (base == 0 && (VGIC_TIMER_PPIS & (1U << k)) &&
-				   irq->flags != before) {
-				timer_ppi_enable(g, vcpu, k, irq);
-			}
-			vgic_irq_changed(g, vcpu, base + k, irq);
-		}
+		enable_write(g, vcpu, base, irqs, op == OP_SENABLE, val);
 		return;
 	}
 	for (; val; val &= val - 1) {
@@ -212,19 +229,32 @@ static u64 prio_read(struct vgic *g, u32 vcpu, u32 intid, u32 size)
 	return v;
 }
 
+_Static_assert(VGIC_NR_IRQS % 4 == 0, "an IPRIORITYR word is all in or all out of range");
+
 static void prio_write(struct vgic *g, u32 vcpu, u32 intid, u32 size, u64 val)
 {
-	for (u32 k = 0; k < size; k++) {
-		struct vgic_irq *irq = vgic_irq_get(g, vcpu, intid + k);
+	/* Naturally aligned and at most 4 bytes: intid .. intid + size - 1 are all private
+	 * or all SPIs, and all exist or none does (VGIC_NR_IRQS is a multiple of 4). */
+	struct vgic_irq *irq = vgic_irq_get(g, vcpu, intid);
+	u32 busy = 0;
 
-		if (!irq) {
-			continue;
+	if (!irq) {
+		return;
+	}
+	for (u32 k = 0; k < size; k++) {
+		irq[k].prio = (u8)(val >> (8 * k));
+		busy |= (irq[k].flags &
+			 (VGIC_IRQ_HW | VGIC_IRQ_IN_LR | VGIC_IRQ_PENDING | VGIC_IRQ_LEVEL)) |
+			irq[k].ops;
+	}
+	if (!busy) {
+		return; /* the usual case: idle, virtual only: nothing else to tell */
+	}
+	for (u32 k = 0; k < size; k++) {
+		if (intid + k >= VGIC_NR_PRIVATE && (irq[k].flags & VGIC_IRQ_HW)) {
+			arch_gic_irq_priority(intid + k, vgic_hw_prio(irq[k].prio));
 		}
-		irq->prio = (u8)(val >> (8 * k));
-		if (intid + k >= VGIC_NR_PRIVATE && (irq->flags & VGIC_IRQ_HW)) {
-			arch_gic_irq_priority(intid + k, vgic_hw_prio(irq->prio));
-		}
-		vgic_irq_changed(g, vcpu, intid + k, irq);
+		reg_changed(g, vcpu, intid + k, &irq[k]);
 	}
 }
 
@@ -256,7 +286,7 @@ static void cfg_write(struct vgic *g, u32 vcpu, u32 base, u32 val)
 		} else {
 			irq->flags &= (u8)~VGIC_IRQ_EDGE;
 		}
-		vgic_irq_changed(g, vcpu, base + k, irq);
+		reg_changed(g, vcpu, base + k, irq);
 	}
 }
 
@@ -292,21 +322,12 @@ static u32 id_reg(u32 off)
 	return 0;
 }
 
-/* Distributor registers other than IROUTER and the bit-per-INTID blocks; size is 1 or 4. */
+/* Distributor registers other than IROUTER, IPRIORITYR and the bit-per-INTID blocks; size
+ * is 1 or 4. */
 static void dist_reg(struct vgic *g, u32 off, u32 size, bool write, u64 *val)
 {
 	u32 w = (u32)*val;
 
-	if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
-		u32 intid = off - GICD_IPRIORITYR;
-
-		if (intid >= VGIC_NR_PRIVATE && write) {
-			prio_write(g, 0, intid, size, *val);
-		} else if (intid >= VGIC_NR_PRIVATE) {
-			*val = prio_read(g, 0, intid, size);
-		}
-		return;
-	}
 	if (size != 4) {
 		return;
 	}
@@ -357,6 +378,19 @@ static inline void sync_own(struct vgic *g, u32 vcpu)
 	}
 }
 
+/* Does an access at off (distributor layout; priv: a redistributor's SGI_base frame) read
+ * or act on state the guest may have changed in its LRs since the last fold? Pending and
+ * active registers, and disabling a timer PPI (timer_ppi_enable drops a latched pending).
+ * Nothing else (enables, priorities, configuration, routing, IDs) depends on it: a write
+ * lands in the model, and the flush vgic_irq_changed() asks for folds the LRs first. */
+static inline bool lr_state_access(u64 off, bool write, u64 val, bool priv)
+{
+	if (off >= GICD_ISPENDR && off < GICD_IPRIORITYR) {
+		return true;
+	}
+	return priv && write && off == GICD_ICENABLER && (val & VGIC_TIMER_PPIS);
+}
+
 bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u64 *val)
 {
 	/* Nothing in the distributor is banked per vCPU with ARE; vcpu is the accessor. */
@@ -369,19 +403,42 @@ bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u
 	if (!size_aligned(off, size) || size == 2) {
 		return true;
 	}
-	sync_own(g, vcpu);
+	if (write && size == 4 &&
+	    (off & ~0x80ULL) - (GICD_ISENABLER + 4) < (VGIC_NR_IRQS - VGIC_NR_PRIVATE) / 8) {
+		/* The hottest: ISENABLER<n>/ICENABLER<n> (n >= 1, 0x80 apart), SPIs only. */
+		u32 base = (u32)(off & 0x7f) * 8;
+
+		vgic_lock(g);
+		enable_write(g, 0, base, &g->spi[base - VGIC_NR_PRIVATE], off < GICD_ICENABLER,
+			     (u32)*val);
+		vgic_unlock(g);
+		return true;
+	}
+	if (lr_state_access(off, write, *val, false)) {
+		sync_own(g, vcpu);
+	}
 	vgic_lock(g);
 	if (off >= GICD_IGROUPR && off < GICD_IPRIORITYR) {
 		/* The hot ones: one bit per INTID, 32 per 4-byte register. Register 0 covers
 		 * SGIs and PPIs: banked in the redistributors (ARE), RAZ/WI here. */
 		u32 base = (u32)(off & 0x7f) * 8;
+		enum bitop op = bitop_of((u32)off);
 
-		if (size == 4 && base != 0 && base < VGIC_NR_IRQS) {
-			if (write) {
-				bits_write(g, 0, base, bitop_of((u32)off), (u32)*val);
-			} else {
-				*val = bits_read(g, 0, vcpu, base, bitop_of((u32)off));
-			}
+		if (size != 4 || base < VGIC_NR_PRIVATE || base >= VGIC_NR_IRQS) {
+			/* RAZ/WI */
+		} else if (write) {
+			bits_write(g, 0, base, op, (u32)*val);
+		} else {
+			*val = bits_read(g, 0, vcpu, base, op);
+		}
+	} else if (off >= GICD_IPRIORITYR && off < GICD_ITARGETSR) {
+		/* One byte per INTID, byte or word access (12.9.18); 0-31 RAZ/WI here (ARE). */
+		u32 intid = (u32)off - GICD_IPRIORITYR;
+
+		if (size <= 4 && intid >= VGIC_NR_PRIVATE && write) {
+			prio_write(g, 0, intid, size, *val);
+		} else if (size <= 4 && intid >= VGIC_NR_PRIVATE) {
+			*val = prio_read(g, 0, intid, size);
 		}
 	} else if (off < GICD_IROUTER) {
 		if (size <= 4) {
@@ -503,7 +560,9 @@ bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write,
 	}
 	r = (u32)(off / GICR_FRAMES);
 	in = (u32)(off % GICR_FRAMES);
-	sync_own(g, vcpu);
+	if (in >= GICR_SGI_FRAME && lr_state_access(in - GICR_SGI_FRAME, write, *val, true)) {
+		sync_own(g, vcpu);
+	}
 	vgic_lock(g);
 	if (in < GICR_SGI_FRAME) {
 		rd_reg(g, r, in, size, write, val);

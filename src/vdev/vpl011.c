@@ -263,10 +263,16 @@ static int vpl011_write_reg(struct vpl011 *u, u32 reg, u32 val)
 	return -1;
 }
 
-bool vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val)
+/* Lock held: the interrupt line (TRM 3.4: UARTMIS != 0). */
+static int vpl011_level(const struct vpl011 *u)
+{
+	return (vpl011_ris(u) & u->imsc) != 0;
+}
+
+int vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val)
 {
 	u32 reg, shift, mask;
-	int tx = -1;
+	int tx = -1, level;
 
 	/* 8/16/32-bit, naturally aligned, inside the 4 KiB frame; anything else RAZ/WI. */
 	if ((size != 1 && size != 2 && size != 4) || off >= VPL011_FRAME ||
@@ -274,7 +280,7 @@ bool vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val)
 		if (!write) {
 			*val = 0;
 		}
-		return true;
+		return VPL011_IRQ_SAME;
 	}
 	reg = (u32)off & ~3U;
 	shift = ((u32)off & 3U) * 8;
@@ -283,6 +289,8 @@ bool vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val)
 	spin_lock(&u->lock);
 	if (!write) {
 		*val = (vpl011_read_reg(u, reg, shift == 0) >> shift) & mask;
+		/* Only a UARTDR read (its data byte lane) takes anything: a byte. */
+		level = reg == UARTDR && shift == 0 ? vpl011_level(u) : VPL011_IRQ_SAME;
 	} else {
 		/* Narrow write: the other bytes of a plain register keep their value. */
 		u32 v =
@@ -292,13 +300,14 @@ bool vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val)
 		if (reg != UARTDR || shift == 0) {
 			tx = vpl011_write_reg(u, reg, v);
 		}
+		level = vpl011_level(u);
 	}
 	spin_unlock(&u->lock);
 
 	if (tx >= 0) {
 		console_vm_putc(u->vm_id, (char)tx);
 	}
-	return true;
+	return level;
 }
 
 bool vpl011_rx(struct vpl011 *u, u8 c)
@@ -324,7 +333,7 @@ bool vpl011_irq_level(struct vpl011 *u)
 	bool level;
 
 	spin_lock(&u->lock);
-	level = (vpl011_ris(u) & u->imsc) != 0;
+	level = vpl011_level(u) != 0;
 	spin_unlock(&u->lock);
 	return level;
 }

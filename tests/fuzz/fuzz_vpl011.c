@@ -5,8 +5,9 @@
  * 4 KiB window, 1/2/4/8 bytes, as the trap decoder passes them), bytes
  * arriving from the console, and interrupt-line reads. Checked after each
  * step: memory around the device is unchanged, its lock is free, the RX FIFO
- * indices stay in range, a UARTDR read returns the oldest queued byte (TRM
- * 3.3.1), UARTFR.RXFE tells the truth, and one access sends at most one byte.
+ * indices stay in range, an access reports the interrupt line's level truly,
+ * a UARTDR read returns the oldest queued byte (TRM 3.3.1), UARTFR.RXFE tells
+ * the truth, and one access sends at most one byte.
  */
 #include <string.h>
 
@@ -48,8 +49,12 @@ static void uart_access(struct fin *in, bool write)
 	u64 val = write ? fin_u64(in) : 0xa5a5a5a5a5a5a5a5ULL;
 	struct vpl011 before = a.u;
 	size_t out = fake_console_len;
+	bool line = vpl011_irq_level(&a.u);
+	int level = vpl011_access(&a.u, off, size, write, &val);
 
-	FUZZ_ASSERT(vpl011_access(&a.u, off, size, write, &val));
+	/* The line as the access reports it: its level after, or unchanged (VPL011_IRQ_SAME). */
+	FUZZ_ASSERT(level == VPL011_IRQ_SAME ? vpl011_irq_level(&a.u) == line
+					     : level == (int)vpl011_irq_level(&a.u));
 	FUZZ_ASSERT(fake_console_len <= out + 1);
 	if (write || size > 4) {
 		return;

@@ -852,6 +852,47 @@ static void test_lr_fast(void)
 	CHECK_EQ(lr_invariants(&g, 0), 0);
 }
 
+/* The MMIO fast paths: enable and priority writes go straight to the model without folding
+ * the accessing vCPU's LRs, yet a change that matters still reaches the LRs, and the
+ * pending/active registers still fold before they answer. */
+static void test_mmio_fast_writes(void)
+{
+	setup(2);
+	enable(0, 40); /* SPI 40 -> vCPU 0 */
+	dw(0x400 + 40, 1, 0x80);
+	vgic_raise(&g, 0, 40);
+	run(0);
+	CHECK_EQ(lr_of(0, 40) & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	CHECK_EQ(fake_guest_ack(), 40); /* the guest has it active: not folded yet */
+	/* An idle interrupt's enable and priority: nothing for any CPU to do. */
+	dw(0x104, 4, 1U << 9);
+	dw(0x400 + 44, 4, 0x10203040);
+	CHECK(!cpus[0].dirty);
+	CHECK_EQ(dr(0x400 + 44, 4), 0x10203040);
+	CHECK(dr(0x104, 4) & (1U << 9));
+	CHECK(g.spi[8].flags & VGIC_IRQ_PENDING); /* the acknowledge is still in the LR */
+	/* The active register folds first: it answers what the guest did. */
+	CHECK(dr(0x304, 4) & (1U << 8));
+	CHECK_EQ(dr(0x204, 4) & (1U << 8), 0);
+	/* A priority write to the interrupt in the LR marks the vCPU; the flush rewrites it. */
+	dw(0x400 + 40, 4, 0x60);
+	CHECK(cpus[0].dirty);
+	run(0);
+	CHECK_EQ((lr_of(0, 40) >> ICH_LR_PRIO_SHIFT) & 0xff, 0x60);
+	CHECK_EQ(lr_of(0, 40) & ICH_LR_STATE_MASK, ICH_LR_ACTIVE);
+	CHECK(fake_guest_eoi(40));
+	/* Disabling an SPI that is pending in an LR takes it out of the LR. */
+	vgic_raise(&g, 0, 40);
+	run(0);
+	CHECK_EQ(lr_of(0, 40) & ICH_LR_STATE_MASK, ICH_LR_PENDING);
+	dw(0x184, 4, 1U << 8);
+	CHECK(cpus[0].dirty);
+	run(0);
+	CHECK_EQ(lr_of(0, 40) & ICH_LR_STATE_MASK, 0);
+	CHECK(dr(0x204, 4) & (1U << 8)); /* still pending, waiting for the enable */
+	CHECK_EQ(lr_invariants(&g, 0), 0);
+}
+
 static void test_reinit(void)
 {
 	setup(2);
@@ -994,6 +1035,7 @@ int main(void)
 	RUN(test_reinit);
 	RUN(test_direct_and_lazy);
 	RUN(test_lr_fast);
+	RUN(test_mmio_fast_writes);
 	RUN(test_posted_doorbell);
 	CHECK_MAIN_END();
 }

@@ -19,6 +19,7 @@
 
 void trap_sync(struct vcpu *vc);
 u64 trap_hvc_fast(struct vcpu *vc);
+u64 trap_dabt(struct vcpu *vc);
 u64 trap_irq(struct vcpu *vc);
 void trap_serror(struct vcpu *vc);
 void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far);
@@ -39,52 +40,125 @@ static bool trap_exit(struct vcpu *vc)
 	return true;
 }
 
+/* A data abort's syndrome (Arm ARM D17.2.40, ISS for EC 0x24), decoded once. */
+struct dabt {
+	u64 ipa;
+	u32 size; /* bytes: 1, 2, 4 or 8 */
+	u32 rt;	  /* SRT; 31 is XZR */
+	bool write;
+	bool sse; /* a load that sign-extends */
+	bool sf;  /* a load into a 64-bit register */
+};
+
+/* False without a valid syndrome (ISV = 0: load/store pair, writeback, ...) or for a
+ * fault on a stage-1 table walk: such an access cannot be emulated. */
+static inline bool dabt_decode(u64 esr, struct dabt *a)
+{
+	if ((esr & (ISS_DABT_ISV | ISS_DABT_S1PTW)) != ISS_DABT_ISV) {
+		return false;
+	}
+	a->ipa = ((sysreg_read(hpfar_el2) >> 4) << 12) | (sysreg_read(far_el2) & 0xfff);
+	a->size = 1U << ISS_DABT_SAS(esr);
+	a->rt = ISS_DABT_SRT(esr);
+	a->write = (esr & ISS_DABT_WNR) != 0;
+	a->sse = (esr & ISS_DABT_SSE) != 0;
+	a->sf = (esr & ISS_DABT_SF) != 0;
+	return true;
+}
+
+/* The value a store writes: register Rt cut to the access size. */
+static inline u64 dabt_store_value(const struct vcpu *vc, const struct dabt *a)
+{
+	u32 cut = 64 - 8 * a->size;
+
+	return (vcpu_get_x(vc, a->rt) << cut) >> cut;
+}
+
+/* Writes a load's result to Rt: sign-extended (SSE), then cut to W if SF = 0. */
+static inline void dabt_load_result(struct vcpu *vc, const struct dabt *a, u64 val)
+{
+	if (__builtin_expect(a->sse, 0) && a->size < 8) {
+		u64 sign = 1ULL << (a->size * 8 - 1);
+
+		val = (val ^ sign) - sign;
+	}
+	if (!a->sf) {
+		val &= 0xffffffffULL;
+	}
+	vcpu_set_x(vc, a->rt, val);
+}
+
+/* Decodes and emulates one data abort: 0 if it was emulated and retired (ELR advanced), 1
+ * if not, with nothing changed. full: from trap_sync, with the whole register file saved,
+ * so the access may name x19-x29 and go to a virtio link too; else the fast path (below),
+ * which also counts the trap, writes ELR_EL2 and refills this vCPU's LRs if needed. */
+static u64 dabt_emulate(struct vcpu *vc, u64 esr, bool full)
+{
+	struct dabt a;
+	u64 val = 0;
+
+	if (!dabt_decode(esr, &a) || (!full && a.rt >= 19 && a.rt <= 29)) {
+		return 1;
+	}
+	if (a.write) {
+		val = dabt_store_value(vc, &a);
+	}
+	if (vdev_mmio(vc, a.ipa, a.size, a.write, &val, full) <= 0) {
+		return 1;
+	}
+	if (!a.write) {
+		dabt_load_result(vc, &a, val);
+	}
+	vc->regs.elr += 4;
+	if (!full) {
+		vc->trap_count++;
+		sysreg_write(elr_el2, vc->regs.elr); /* the partial restore does not load it */
+		vgic_flush(&vc->vm->vgic, vc->id);
+	}
+	return 0;
+}
+
+/* trap_sync's data aborts: what the fast path left. An access that cannot be emulated (no
+ * valid syndrome: load/store pair, writeback, ...) or has nothing behind it gets an
+ * external abort, as hardware gives for an address with nothing behind it. */
 static void data_abort(struct vcpu *vc, u64 esr)
 {
-	u64 iss = esr & 0x1ffffff;
-	u64 far = sysreg_read(far_el2);
-	u64 ipa = ((sysreg_read(hpfar_el2) >> 4) << 12) | (far & 0xfff);
-	bool write = (iss & ISS_DABT_WNR) != 0;
-	u32 rt = ISS_DABT_SRT(iss);
-	u32 size = 1U << ISS_DABT_SAS(iss);
-	u64 val;
+	bool write = (esr & ISS_DABT_WNR) != 0;
+	u64 far;
 
-	/* Without a valid syndrome (e.g. load/store pair, writeback) we cannot emulate:
-	 * behave as hardware would for an address with nothing behind it. */
-	if (!(iss & ISS_DABT_ISV) || (iss & ISS_DABT_S1PTW)) {
-		vc->vm->stats.aborts++;
-		inject_dabt(vc, far, write);
-		health_abort(vc->vm);
+	if (!dabt_emulate(vc, esr, true)) {
 		return;
 	}
-	val = write ? vcpu_get_x(vc, rt) : 0;
-	if (write && size < 8) {
-		val &= (1ULL << (size * 8)) - 1;
-	}
-	if (!vdev_mmio(vc, ipa, size, write, &val)) {
-		vc->vm->stats.aborts++;
+	far = sysreg_read(far_el2);
+	vc->vm->stats.aborts++;
+	if ((esr & (ISS_DABT_ISV | ISS_DABT_S1PTW)) == ISS_DABT_ISV) {
+		u64 ipa = ((sysreg_read(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+
 		vc->abort_count++;
 		if (vc->vm->stats.aborts <= 8) {
 			console_printf("VM %s: %s at 0x%llx (PC 0x%llx): external abort injected\n",
 				       vc->vm->cfg->name, write ? "write" : "read",
 				       (unsigned long long)ipa, (unsigned long long)vc->regs.elr);
 		}
-		inject_dabt(vc, far, write);
-		health_abort(vc->vm);
-		return;
 	}
-	vc->vm->stats.mmio++;
-	if (!write) {
-		if ((iss & ISS_DABT_SSE) && size < 8) {
-			u64 sign = 1ULL << (size * 8 - 1);
-			val = (val ^ sign) - sign;
-		}
-		if (!(iss & ISS_DABT_SF)) {
-			val &= 0xffffffffULL;
-		}
-		vcpu_set_x(vc, rt, val);
-	}
-	vc->regs.elr += 4;
+	inject_dabt(vc, far, write);
+	health_abort(vc->vm);
+}
+
+/*
+ * Emulated-MMIO fast path, called from vectors.S for EC 0x24 with only x0-x18, x30, ELR and
+ * SPSR saved: an access with a valid syndrome to the vGIC or vPL011 window whose register
+ * is one of those (or XZR) is decoded, emulated and retired in one straight line, and the
+ * guest resumed with the partial restore (ELR_EL2 written here). Anything else returns 1
+ * before any state changes, and trap_sync takes it the general way, with the whole
+ * register file (x19-x29, virtio links, aborts, ISV = 0). As on the HVC fast path,
+ * cross-CPU requests are not looked at here: their kick is still pending at EL2 and is
+ * taken as soon as the guest resumes. Only this vCPU's list registers may need a refill
+ * (the access changed its interrupts): vgic_flush in dabt_emulate.
+ */
+u64 trap_dabt(struct vcpu *vc)
+{
+	return dabt_emulate(vc, sysreg_read(esr_el2), false);
 }
 
 void trap_sync(struct vcpu *vc)

@@ -97,24 +97,31 @@ vectors:
 
 guest_sync:
 	save_partial
-	/* Fast path: HVC calls that need neither the vGIC nor the full register file. */
+	/* Fast paths on the partial save (x0-x18, x30); each returns 0 when it retired the
+	 * trap, else the trap takes the full path. HVC calls that need neither the vGIC nor the
+	 * full register file; data aborts to the vGIC or vPL011 window (trap_dabt); an SGI
+	 * generation write (ICC_SGI1R_EL1, trap_sysreg_fast). */
 	mrs	x1, esr_el2
 	lsr	x1, x1, #26
 	cmp	x1, #0x16
-	b.ne	3f
+	b.ne	1f
 	bl	trap_hvc_fast
-4:	cbnz	x0, 2f
-	mrs	x0, tpidr_el2
+	cbnz	x0, 2f
+4:	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
 	restore_partial
-	/* Fast path: an SGI generation write (ICC_SGI1R_EL1) from x0-x18/x30. */
-3:	cmp	x1, #0x18
-	b.ne	1f
+1:	cmp	x1, #0x24
+	b.ne	5f
+	bl	trap_dabt
+	cbz	x0, 4b
+	b	2f
+5:	cmp	x1, #0x18
+	b.ne	3f
 	bl	trap_sysreg_fast
-	b	4b
+	cbz	x0, 4b
 2:	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
-1:	save_callee
+3:	save_callee
 	bl	trap_sync
 	b	guest_restore
 
