@@ -153,10 +153,9 @@ static size_t fake_rx_len;
 static char fake_tx[8192];
 static size_t fake_tx_len;
 
-int vcon_find(const void *dtb, size_t avail, u32 index, struct vcon_dev *out)
+int vcon_find(const struct platform *plat, u32 index, struct vcon_dev *out)
 {
-	(void)dtb;
-	(void)avail;
+	(void)plat;
 	if (index >= fake_dev_count) {
 		return -1;
 	}

@@ -320,7 +320,7 @@ static void test_channel(void)
 	/* No virtio console: no channel, the machine keeps powering off when idle, and a plain
 	 * run (nobody asked for a channel) says nothing about it. */
 	fake_dev_count = 0;
-	mgmt_init(NULL, 0);
+	mgmt_init(NULL);
 	CHECK(!mgmt_present());
 	CHECK(!vm_stay_on);
 	CHECK(fake_console[0] == '\0');
@@ -335,7 +335,7 @@ static void test_channel(void)
 	fake_cfgs[1].devs[0].irq_count = 1;
 	fake_cfgs[1].devs[0].irqs[0] = 79;
 	fake_started = -1;
-	mgmt_init(NULL, 0);
+	mgmt_init(NULL);
 	CHECK(mgmt_present());
 	CHECK_EQ(fake_started, 1);
 	/* Level-sensitive although the DTB says edge: the line stays up until acknowledged,
@@ -363,7 +363,7 @@ static void test_channel(void)
 	fake_cfgs[0].devs[0].size = 0x1000;
 	fake_started = -1;
 	mgmt_on = false;
-	mgmt_init(NULL, 0);
+	mgmt_init(NULL);
 	CHECK(!mgmt_present());
 	CHECK_EQ(fake_started, -1);
 	/* Someone attached a console, and a VM has it: say so (the only console line). */
