@@ -9,11 +9,11 @@ set -u
 ELF=${1:?usage: check-init.sh ELF}
 CROSS=${CROSS:-aarch64-linux-gnu-}
 
-# Resident functions that run only during boot (setup_cpu_main: the primary_boot path, which
-# releases .init after it returns; the others are called from it alone), and
-# mem_release_init, which takes the section bounds to free the pages.
-BOOT_ONLY="setup_cpu_main primary_boot vm_create_all vm_find_images mgmt_init vcon_find
-mem_release_init"
+# Resident functions that run only during boot (setup_cpu_main: calls primary_boot, itself
+# in .init (BOOT_ONLY, lib.h), and releases .init after it returns; the vm_ ones are called
+# from primary_boot alone), and mem_release_init, which takes the section bounds to free
+# the pages.
+BOOT_ONLY="setup_cpu_main vm_create_all vm_find_images vm_first_load mem_release_init"
 
 sym()
 {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `tessera run FILE.dts [--cpu MODEL] [--icount] [--timeout S] [--pack IMG]
+ * `tessera run FILE.dts [--cpu MODEL] [--icount] [-v] [--timeout S] [--pack IMG]
  * [--hyp ELF] [--mgmt SOCKET] [-- QEMU ARGS]`: packs the config and boots it on
  * QEMU virt, sized from the config's /platform node. --mgmt connects the
  * hypervisor's management channel to a Unix socket for `tessera ctl`, and
@@ -29,7 +29,7 @@
 
 struct run_opts {
 	const char *dts, *cpu, *pack, *hyp, *mgmt;
-	bool icount;
+	bool icount, verbose;
 	long timeout;
 	int extra_argc;
 	char **extra_argv;
@@ -50,6 +50,8 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			break;
 		} else if (strcmp(a, "--icount") == 0) {
 			o->icount = true;
+		} else if (strcmp(a, "-v") == 0) {
+			o->verbose = true;
 		} else if (strcmp(a, "--cpu") == 0 && has_val) {
 			o->cpu = argv[++i];
 		} else if (strcmp(a, "--pack") == 0 && has_val) {
@@ -296,6 +298,10 @@ static int run_qemu(const struct run_opts *o, const struct platform *p, const ch
 		args[n++] = "-icount";
 		args[n++] = "shift=4,sleep=off";
 	}
+	if (o->verbose) { /* the board's /chosen/bootargs: the boot profile (bootprof.h) */
+		args[n++] = "-append";
+		args[n++] = "tessera.verbose";
+	}
 	for (int i = 0; i < o->extra_argc && n < RUN_MAX_ARGS; i++) {
 		args[n++] = o->extra_argv[i];
 	}
@@ -343,7 +349,7 @@ int cmd_run(int argc, char **argv)
 
 	if (run_parse(argc, argv, &o) != 0) {
 		fprintf(stderr,
-			"usage: tessera run FILE.dts [--cpu MODEL] [--icount] [--timeout S] "
+			"usage: tessera run FILE.dts [--cpu MODEL] [--icount] [-v] [--timeout S] "
 			"[--pack IMG] [--hyp ELF] [--mgmt SOCKET] [-- QEMU ARGS]\n");
 		return 2;
 	}

@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: MIT */
-/* Page pool: a free list threaded through the free pages themselves. */
+/*
+ * Page pool: pages never handed out yet (from pool_next on), then a free list threaded
+ * through the returned pages themselves. Nothing is written at boot: the pool lives in its
+ * own section that the early boot does not zero (tessera.ld .pool), and page_alloc zeroes
+ * every page it hands out, so no page's earlier contents ever reach its user.
+ */
 #include "mem.h"
 #include "lib.h"
 #include "spinlock.h"
 
-static u8 pool[MEM_POOL_PAGES][SZ_4K] __attribute__((aligned(4096)));
+static u8 pool[MEM_POOL_PAGES][SZ_4K] __attribute__((aligned(4096), section(".bss.mem_pool")));
+static u32 pool_next; /* pool[pool_next..] were never handed out */
 static void *free_list;
 static u32 free_count;
 static spinlock_t mem_lock;
@@ -12,6 +18,7 @@ static spinlock_t mem_lock;
 static u8 *init_start, *init_end;
 
 #ifndef TESSERA_HOST
+#include "vm.h" /* arch_memzero */
 extern u8 __init_start[], __init_end[];
 #endif
 
@@ -22,7 +29,9 @@ static bool page_ours(const u8 *p)
 
 	/* The whole pool as one byte range (pool[0] + sizeof(pool) indexes past pool[0]). */
 	if (p >= base && p < base + sizeof(pool)) {
-		return IS_ALIGNED((u64)(p - base), SZ_4K);
+		/* pool_next only grows, and a page handed out lies below it. */
+		return IS_ALIGNED((u64)(p - base), SZ_4K) &&
+		       (u64)(p - base) / SZ_4K < __atomic_load_n(&pool_next, __ATOMIC_RELAXED);
 	}
 	return p >= init_start && p < init_end && IS_ALIGNED((u64)(p - init_start), SZ_4K);
 }
@@ -32,9 +41,7 @@ void mem_init(void)
 	spin_init(&mem_lock);
 	free_list = NULL;
 	free_count = 0;
-	for (u32 i = MEM_POOL_PAGES; i > 0; i--) {
-		page_free(pool[i - 1]);
-	}
+	pool_next = 0;
 }
 
 void *page_alloc(void)
@@ -46,6 +53,8 @@ void *page_alloc(void)
 	if (page) {
 		free_list = *(void **)page;
 		free_count--;
+	} else if (pool_next < MEM_POOL_PAGES) {
+		page = pool[pool_next++];
 	}
 	spin_unlock(&mem_lock);
 	if (page) {
@@ -71,7 +80,7 @@ void page_free(void *page)
 
 u32 mem_free_pages(void)
 {
-	return free_count;
+	return free_count + (MEM_POOL_PAGES - pool_next);
 }
 
 void mem_release_init(void)
@@ -87,7 +96,7 @@ void mem_release_init(void)
 	init_end = __init_start + pages * SZ_4K;
 	for (u64 i = 0; i < pages; i++) {
 		/* Zeroes decode as UDF: a stray call into released code faults at once. */
-		memset(init_start + i * SZ_4K, 0, SZ_4K);
+		arch_memzero((paddr_t)(uintptr_t)(init_start + i * SZ_4K), SZ_4K);
 		page_free(init_start + i * SZ_4K);
 	}
 #endif

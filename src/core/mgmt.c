@@ -226,7 +226,7 @@ static const struct vm *mgmt_dev_owner(const struct vcon_dev *d)
  * (`tessera run --mgmt`): a board without any stays silent, since a plain run is not
  * missing anything. `tessera run --mgmt` itself reports a channel that never answers.
  */
-void mgmt_init(const void *platform_dtb, size_t avail)
+BOOT_ONLY void mgmt_init(const struct platform *plat)
 {
 	struct vcon_dev d;
 	const char *why = "";
@@ -235,7 +235,7 @@ void mgmt_init(const void *platform_dtb, size_t avail)
 	for (u32 i = 0; i < 32; i++) {
 		const struct vm *owner;
 
-		if (vcon_find(platform_dtb, avail, i, &d) != 0) {
+		if (vcon_find(plat, i, &d) != 0) {
 			break;
 		}
 		owner = mgmt_dev_owner(&d);

@@ -9,36 +9,104 @@
 #include "layout.h"
 #include "lib.h"
 
-static int read_memory(const struct fdt *f, struct platform *p, u32 ac, u32 sc)
+/* The nodes the board is read from, found in one pass over the DTB (fdt_walk). */
+struct plat_scan {
+	const struct fdt *f;
+	struct platform *p;
+	int root, cpus, chosen, gic, pl011, pl011_parent;
+	u32 ac, sc; /* the root's cells */
+};
+
+/* A /memory node (device_type "memory", child of the root): its banks, in order. */
+static void read_memory(const struct plat_scan *s, int n)
 {
-	int root = fdt_root(f);
+	struct platform *p = s->p;
+	const char *type = fdt_prop_str(s->f, n, "device_type");
 
-	p->ram_count = 0;
-	for (int n = fdt_first_child(f, root); n >= 0; n = fdt_next_sibling(f, n)) {
-		const char *type = fdt_prop_str(f, n, "device_type");
+	if (!type || strcmp(type, "memory") != 0) {
+		return;
+	}
+	for (u32 i = 0; p->ram_count < CONFIG_MAX_RAM; i++) {
+		u64 base, size;
 
-		if (!type || strcmp(type, "memory") != 0) {
-			continue;
+		if (!fdt_reg(s->f, n, s->ac, s->sc, i, &base, &size)) {
+			break;
 		}
-		for (u32 i = 0; p->ram_count < CONFIG_MAX_RAM; i++) {
-			u64 base, size;
-
-			if (!fdt_reg(f, n, ac, sc, i, &base, &size)) {
-				break;
-			}
-			if (size) {
-				p->ram[p->ram_count].base = base;
-				p->ram[p->ram_count].size = size;
-				p->ram_count++;
-			}
+		if (size) {
+			p->ram[p->ram_count].base = base;
+			p->ram[p->ram_count].size = size;
+			p->ram_count++;
 		}
 	}
-	return p->ram_count ? 0 : -1;
 }
 
-static int read_cpus(const struct fdt *f, struct platform *p)
+/* fdt_path's match for one path component: the whole name, or the part before '@'. */
+static bool plat_name_is(const char *nm, const char *want)
 {
-	int cpus = fdt_path(f, "/cpus");
+	size_t n = strlen(want);
+
+	return strncmp(nm, want, n) == 0 && (nm[n] == '\0' || nm[n] == '@');
+}
+
+/* A "virtio,mmio" node: its first window (in its parent's cells) and SPI. */
+static void read_virtio(const struct plat_scan *s, int n, int parent)
+{
+	struct platform *p = s->p;
+	/* The root's own cells are at hand; a parentless node (the root) takes the defaults. */
+	u32 ac = parent == s->root ? s->ac : parent >= 0 ? fdt_address_cells(s->f, parent) : 2;
+	u32 sc = parent == s->root ? s->sc : parent >= 0 ? fdt_size_cells(s->f, parent) : 1;
+	u32 i = p->virtio_count, len = 0;
+	const u8 *irq;
+
+	if (i == PLATFORM_MAX_VIRTIO ||
+	    !fdt_reg(s->f, n, ac, sc, 0, &p->virtio[i].base, &p->virtio[i].size)) {
+		return;
+	}
+	/* GIC binding: <type number flags>; type 0 = SPI; flags 1 = rising edge. */
+	irq = fdt_getprop(s->f, n, "interrupts", &len);
+	p->virtio[i].intid = 0;
+	p->virtio[i].edge = false;
+	if (irq && len >= 12 && be32_load(irq) == 0 && be32_load(irq + 4) < 988) {
+		p->virtio[i].intid = 32 + be32_load(irq + 4);
+		p->virtio[i].edge = (be32_load(irq + 8) & 0xf) == 1;
+	}
+	p->virtio_count++;
+}
+
+/* fdt_walk visitor: records the first of each node the board is read from, in document
+ * order from the root itself (as fdt_find_compatible searched). */
+static int plat_visit(void *ctx, int n, int parent)
+{
+	struct plat_scan *s = ctx;
+	const char *compat;
+	u32 len = 0;
+
+	if (parent >= 0 && parent == s->root) {
+		const char *nm = fdt_name(s->f, n);
+
+		read_memory(s, n);
+		if (s->cpus < 0 && plat_name_is(nm, "cpus")) {
+			s->cpus = n;
+		} else if (s->chosen < 0 && plat_name_is(nm, "chosen")) {
+			s->chosen = n;
+		}
+	}
+	compat = fdt_getprop(s->f, n, "compatible", &len);
+	if (s->gic < 0 && fdt_compat_has(compat, len, "arm,gic-v3")) {
+		s->gic = n;
+	}
+	if (s->pl011 < 0 && fdt_compat_has(compat, len, "arm,pl011")) {
+		s->pl011 = n;
+		s->pl011_parent = parent;
+	}
+	if (fdt_compat_has(compat, len, "virtio,mmio")) {
+		read_virtio(s, n, parent);
+	}
+	return 0;
+}
+
+static int read_cpus(const struct fdt *f, struct platform *p, int cpus)
+{
 	u32 ac;
 
 	if (cpus < 0) {
@@ -63,18 +131,29 @@ static int read_cpus(const struct fdt *f, struct platform *p)
 	return p->cpu_count ? 0 : -1;
 }
 
-static int read_uart(const struct fdt *f, struct platform *p, u32 ac, u32 sc)
+/* path ("/name" or "/name:options", DTSpec 3.6) names the root's child called name. */
+static bool path_is_child(const char *path, const char *name)
+{
+	size_t n = strlen(name);
+
+	return path[0] == '/' && strncmp(path + 1, name, n) == 0 &&
+	       (path[1 + n] == '\0' || path[1 + n] == ':');
+}
+
+static int read_uart(const struct fdt *f, struct platform *p, const struct plat_scan *s)
 {
 	const char *path = NULL;
-	int n = -1;
-	u32 len;
+	int n = -1, chosen = s->chosen;
+	u32 len, ac = s->ac, sc = s->sc;
 	const u8 *irq;
 
-	int chosen = fdt_path(f, "/chosen");
 	if (chosen >= 0) {
 		path = fdt_prop_str(f, chosen, "stdout-path");
 	}
-	if (path) {
+	if (path && s->pl011 >= 0 && s->pl011_parent == s->root &&
+	    path_is_child(path, fdt_name(f, s->pl011))) {
+		n = s->pl011; /* "/<name of the first PL011>[:options]": no walk for the path */
+	} else if (path) {
 		char buf[64];
 		size_t i = 0;
 		while (path[i] && path[i] != ':' && i + 1 < sizeof(buf)) {
@@ -85,7 +164,7 @@ static int read_uart(const struct fdt *f, struct platform *p, u32 ac, u32 sc)
 		n = fdt_path(f, buf);
 	}
 	if (n < 0 || !fdt_is_compatible(f, n, "arm,pl011")) {
-		n = fdt_find_compatible(f, -1, "arm,pl011");
+		n = s->pl011; /* the first in document order */
 	}
 	if (n < 0 || !fdt_reg(f, n, ac, sc, 0, &p->uart_base, &p->uart_size)) {
 		return -1;
@@ -99,6 +178,27 @@ static int read_uart(const struct fdt *f, struct platform *p, u32 ac, u32 sc)
 		p->uart_intid = 0;
 	}
 	return 0;
+}
+
+/* Boot options: words of /chosen/bootargs (QEMU -append; `tessera run -v`). Unknown words are
+ * ignored: the command line belongs to whoever booted the board. */
+static bool bootargs_has(const struct fdt *f, int chosen, const char *word)
+{
+	const char *s = chosen >= 0 ? fdt_prop_str(f, chosen, "bootargs") : NULL;
+	size_t n = strlen(word);
+
+	while (s && *s) {
+		size_t len = 0;
+
+		while (s[len] && s[len] != ' ') {
+			len++;
+		}
+		if (len == n && strncmp(s, word, n) == 0) {
+			return true;
+		}
+		s += len + (s[len] == ' ');
+	}
+	return false;
 }
 
 /*
@@ -136,42 +236,43 @@ static int read_gic_other(const struct fdt *f, int gic, struct platform *p, u32 
 int platform_from_dtb(const void *dtb, size_t avail, struct platform *p, const char **why)
 {
 	struct fdt f;
-	int root, gic;
-	u32 ac, sc;
+	struct plat_scan scan = {&f, p, -1, -1, -1, -1, -1, -1, 0, 0};
+	int gic;
 
 	memset(p, 0, sizeof(*p));
 	if (fdt_init(&f, dtb, avail) != 0 || fdt_check_struct(&f) != 0) {
 		*why = "no valid device tree";
 		return -1;
 	}
-	root = fdt_root(&f);
-	ac = fdt_address_cells(&f, root);
-	sc = fdt_size_cells(&f, root);
-	if (read_memory(&f, p, ac, sc) != 0) {
+	scan.root = fdt_root(&f);
+	scan.ac = fdt_address_cells(&f, scan.root);
+	scan.sc = fdt_size_cells(&f, scan.root);
+	if (fdt_walk(&f, plat_visit, &scan) != 0 || p->ram_count == 0) {
 		*why = "no /memory";
 		return -1;
 	}
-	if (read_cpus(&f, p) != 0) {
+	if (read_cpus(&f, p, scan.cpus) != 0) {
 		*why = "no usable /cpus";
 		return -1;
 	}
-	gic = fdt_find_compatible(&f, -1, "arm,gic-v3");
-	if (gic < 0 || !fdt_reg(&f, gic, ac, sc, 0, &p->gicd_base, &p->gicd_size) ||
-	    !fdt_reg(&f, gic, ac, sc, 1, &p->gicr_base, &p->gicr_size)) {
+	gic = scan.gic;
+	if (gic < 0 || !fdt_reg(&f, gic, scan.ac, scan.sc, 0, &p->gicd_base, &p->gicd_size) ||
+	    !fdt_reg(&f, gic, scan.ac, scan.sc, 1, &p->gicr_base, &p->gicr_size)) {
 		*why = "no GICv3 (run QEMU with gic-version=3)";
 		return -1;
 	}
-	if (read_gic_other(&f, gic, p, ac, sc) != 0) {
+	if (read_gic_other(&f, gic, p, scan.ac, scan.sc) != 0) {
 		*why = "malformed GIC node or more than 8 other GIC frames (ITS, CPU interfaces)";
 		return -1;
 	}
-	if (read_uart(&f, p, ac, sc) != 0) {
+	if (read_uart(&f, p, &scan) != 0) {
 		*why = "no PL011 UART";
 		return -1;
 	}
 	p->hyp_base = p->ram[0].base;
 	p->hyp_end = LAYOUT_PACK_BASE;
 	p->spi_limit = 1020;
+	p->verbose = bootargs_has(&f, scan.chosen, "tessera.verbose");
 	return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "sched_loop.h"
 #include "health.h"
 #include "chan.h"
+#include "bootprof.h"
 #include "console.h"
 #include "lib.h"
 #include "mem.h"
@@ -94,21 +95,13 @@ static int vm_map(struct vm *vm, struct config_error *err)
 	return 0;
 }
 
-/* Scrubs (on reset) and loads the VM's RAM: image segments, initrd, generated DTB. */
-static int vm_load(struct vm *vm, bool scrub)
+/* Loads the VM's image segments and initrd; with scrub, its RAM was zeroed before. */
+static int vm_load_images(struct vm *vm, bool scrub)
 {
 	const struct vm_cfg *cfg = vm->cfg;
 	const struct vm_layout *l = &vm->layout;
 	paddr_t pa;
 
-	if (scrub) {
-		for (u32 i = 0; i < cfg->mem_count; i++) {
-			arch_memzero(cfg->mem[i].phys, cfg->mem[i].size);
-		}
-		if (cfg->has_flash) {
-			arch_memzero(cfg->flash.phys, cfg->flash.size);
-		}
-	}
 	for (u32 i = 0; i < l->kernel.seg_count; i++) {
 		const struct image_segment *s = &l->kernel.seg[i];
 
@@ -117,7 +110,7 @@ static int vm_load(struct vm *vm, bool scrub)
 		}
 		memcpy(phys_ptr(pa), vm->image + s->file_off, s->file_size);
 		if (!scrub) {
-			memset(phys_ptr(pa + s->file_size), 0, s->mem_size - s->file_size);
+			arch_memzero(pa + s->file_size, s->mem_size - s->file_size);
 		}
 		arch_dcache_clean(pa, s->mem_size);
 	}
@@ -128,12 +121,46 @@ static int vm_load(struct vm *vm, bool scrub)
 		memcpy(phys_ptr(pa), vm->initrd, vm->initrd_size);
 		arch_dcache_clean(pa, vm->initrd_size);
 	}
-	if (!config_vm_ipa_to_phys(cfg, l->dtb_ipa, l->dtb_max, &pa) ||
+	return 0;
+}
+
+static int vm_load_dtb(struct vm *vm)
+{
+	const struct vm_layout *l = &vm->layout;
+	paddr_t pa;
+
+	if (!config_vm_ipa_to_phys(vm->cfg, l->dtb_ipa, l->dtb_max, &pa) ||
 	    vm_dtb_build(vm, phys_ptr(pa), l->dtb_max) != 0) {
 		return -1;
 	}
 	arch_dcache_clean(pa, l->dtb_max);
 	return 0;
+}
+
+/* Scrubs (on reset) and loads the VM's RAM: image segments, initrd, generated DTB. */
+static int vm_load(struct vm *vm, bool scrub)
+{
+	const struct vm_cfg *cfg = vm->cfg;
+
+	if (scrub) {
+		for (u32 i = 0; i < cfg->mem_count; i++) {
+			arch_memzero(cfg->mem[i].phys, cfg->mem[i].size);
+		}
+		if (cfg->has_flash) {
+			arch_memzero(cfg->flash.phys, cfg->flash.size);
+		}
+	}
+	return vm_load_images(vm, scrub) != 0 ? -1 : vm_load_dtb(vm);
+}
+
+/* The first boot's load (RAM not yet used by anyone), in two profiled phases. */
+static int vm_first_load(struct vm *vm)
+{
+	if (vm_load_images(vm, false) != 0) {
+		return -1;
+	}
+	bootprof_lap(BOOTPROF_LOAD);
+	return vm_load_dtb(vm);
 }
 
 static void vm_boot_vcpus(struct vm *vm)
@@ -162,6 +189,7 @@ int vm_create_all(const void *pack, struct config_error *err)
 	if (config_parse(dtb, dtb_size, &system_platform, &system_config, err) != 0) {
 		return -1;
 	}
+	bootprof_lap(BOOTPROF_CONFIG);
 	vm_count = system_config.vm_count;
 	for (u32 i = 0; i < vm_count; i++) {
 		vms[i].id = i;
@@ -171,6 +199,7 @@ int vm_create_all(const void *pack, struct config_error *err)
 			return -1;
 		}
 	}
+	bootprof_lap(BOOTPROF_LAYOUT);
 	/* Everything checked: only now write guest memory and bind vCPUs to CPUs. */
 	for (u32 i = 0; i < vm_count; i++) {
 		struct vm *vm = &vms[i];
@@ -185,15 +214,18 @@ int vm_create_all(const void *pack, struct config_error *err)
 		}
 		vm_devices_reset(vm);
 		vdev_virtio_reset(vm);
-		if (vm_load(vm, false) != 0) {
+		bootprof_lap(BOOTPROF_DEVICES);
+		if (vm_first_load(vm) != 0) {
 			fmt_snprintf(err->node, sizeof(err->node), "/vms/%s", vm->cfg->name);
 			str_copy(err->msg, "loading the VM failed", sizeof(err->msg));
 			return -1;
 		}
+		bootprof_lap(BOOTPROF_DTB);
 		vm_boot_vcpus(vm);
 		console_printf("VM %u '%s': %u vCPU(s), entry 0x%llx, DTB at 0x%llx\n", i,
 			       vm->cfg->name, vm->vcpu_count, (unsigned long long)vm->layout.entry,
 			       (unsigned long long)vm->layout.dtb_ipa);
+		bootprof_lap(BOOTPROF_PRINT);
 	}
 	return 0;
 }

@@ -19,7 +19,6 @@
  */
 #include "virtio_console_driver.h"
 #include "arch.h"
-#include "fdt.h"
 #include "gicv3.h"
 #include "lib.h"
 #include "sysreg.h"
@@ -80,26 +79,17 @@ static u64 dma_addr(const void *p)
 	return (u64)(uintptr_t)p; /* EL2 identity map */
 }
 
-int vcon_find(const void *dtb, size_t avail, u32 index, struct vcon_dev *out)
+BOOT_ONLY int vcon_find(const struct platform *plat, u32 index, struct vcon_dev *out)
 {
-	struct fdt f;
 	u32 seen = 0;
 
-	if (fdt_init(&f, dtb, avail) != 0 || fdt_check_struct(&f) != 0) {
-		return -1;
-	}
-	for (int n = fdt_find_compatible(&f, -1, "virtio,mmio"); n >= 0;
-	     n = fdt_find_compatible(&f, n, "virtio,mmio")) {
-		int parent = fdt_parent(&f, n);
-		u32 ac = parent >= 0 ? fdt_address_cells(&f, parent) : 2;
-		u32 sc = parent >= 0 ? fdt_size_cells(&f, parent) : 1;
-		const u8 *irq;
-		u32 len = 0;
-
+	for (u32 i = 0; i < plat->virtio_count; i++) {
 		memset(out, 0, sizeof(*out));
+		out->base = plat->virtio[i].base;
+		out->size = plat->virtio[i].size;
 		/* Only windows in the first GiB: that is what the EL2 map covers as Device. */
-		if (!fdt_reg(&f, n, ac, sc, 0, &out->base, &out->size) || out->size < 0x100 ||
-		    out->base >= SZ_1G - out->size || !IS_ALIGNED(out->base, 4)) {
+		if (out->size < 0x100 || out->base >= SZ_1G - out->size ||
+		    !IS_ALIGNED(out->base, 4)) {
 			continue;
 		}
 		vio_base = out->base;
@@ -107,12 +97,8 @@ int vcon_find(const void *dtb, size_t avail, u32 index, struct vcon_dev *out)
 		    vio_rd(VMMIO_DEVICE_ID) != VIRTIO_ID_CONSOLE || seen++ != index) {
 			continue;
 		}
-		/* GIC binding: <type number flags>; type 0 = SPI; flags 1 = rising edge. */
-		irq = fdt_getprop(&f, n, "interrupts", &len);
-		if (irq && len >= 12 && be32_load(irq) == 0 && be32_load(irq + 4) < 988) {
-			out->intid = 32 + be32_load(irq + 4);
-			out->edge = (be32_load(irq + 8) & 0xf) == 1;
-		}
+		out->intid = plat->virtio[i].intid;
+		out->edge = plat->virtio[i].edge;
 		return 0;
 	}
 	return -1;

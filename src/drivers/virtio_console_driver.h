@@ -9,6 +9,7 @@
 #ifndef TESSERA_VIRTIO_CONSOLE_DRIVER_H
 #define TESSERA_VIRTIO_CONSOLE_DRIVER_H
 
+#include "config.h"
 #include "types.h"
 
 struct vcon_dev {
@@ -19,11 +20,12 @@ struct vcon_dev {
 };
 
 /*
- * The index-th "virtio,mmio" node of the platform DTB (document order) whose
- * device reports DeviceID 3 (console) on a Version 2 transport. Reads the
- * device's ID registers, so the window must be mapped. 0, or -1 if none.
+ * The index-th "virtio,mmio" node of the platform DTB (document order, as
+ * platform_from_dtb recorded them) whose device reports DeviceID 3 (console) on
+ * a Version 2 transport. Reads the device's ID registers, so the window must be
+ * mapped. 0, or -1 if none.
  */
-int vcon_find(const void *dtb, size_t avail, u32 index, struct vcon_dev *out);
+int vcon_find(const struct platform *plat, u32 index, struct vcon_dev *out);
 
 /* Resets and initialises the device, posts the receive buffers and routes its
  * interrupt to CPU 0. 0, or -1 with *why set (the device is then left reset). */

@@ -30,6 +30,7 @@
 
 /* GIC frames besides the distributor and the first redistributor region (struct platform). */
 #define PLATFORM_MAX_GIC_OTHER 8
+#define PLATFORM_MAX_VIRTIO    32 /* virtio-mmio windows recorded (QEMU virt has 32) */
 
 /* What the board has: from the platform DTB at boot, from the config's /platform node (or
  * QEMU virt defaults) in `tessera check`. */
@@ -57,6 +58,16 @@ struct platform {
 		u64 size;
 	} gic_other[PLATFORM_MAX_GIC_OTHER];
 	u32 spi_limit; /* one past the highest SPI INTID the GIC implements */
+	bool verbose;  /* boot option "tessera.verbose": print the boot profile (bootprof.h) */
+	/* "virtio,mmio" nodes in document order, read in the same pass as the rest (the
+	 * management channel looks among them for its console, drivers/virtio_console.c). */
+	u32 virtio_count;
+	struct {
+		paddr_t base;
+		u64 size;
+		u32 intid; /* GIC INTID (0 if the DTB gives no SPI) */
+		bool edge; /* rising edge per the DTB */
+	} virtio[PLATFORM_MAX_VIRTIO];
 };
 
 /* Defaults matching `tessera run` (QEMU virt, -m 1G, -smp 4, GICv3). */

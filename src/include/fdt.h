@@ -37,6 +37,7 @@ struct fdt {
 	u32 size_struct;
 	u32 off_strings;
 	u32 size_strings;
+	bool strings_nul_end; /* the strings block's last byte is NUL (checked once, fdt_init) */
 };
 
 /* Validates the header (magic, version >= 16, block bounds) against avail bytes. */
@@ -77,8 +78,14 @@ bool fdt_prop_u64(const struct fdt *fdt, int node, const char *name, u64 *out);
 const char *fdt_prop_str(const struct fdt *fdt, int node, const char *name);
 /* True if the node's "compatible" string list contains compat. */
 bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat);
+/* The same test on a "compatible" value already read (v may be NULL: false). */
+bool fdt_compat_has(const char *v, u32 len, const char *compat);
 /* Next node after 'from' in document order (from < 0: start at root) that is compatible. */
 int fdt_find_compatible(const struct fdt *fdt, int from, const char *compat);
+/* Calls fn(ctx, node, parent) for every node in document order (parent: FDT_ERR_NOTFOUND for
+ * the root) in one pass, where fdt_parent would walk from the root for each node. Stops at
+ * the first non-zero return of fn and returns it; 0 after the last node, or an error. */
+int fdt_walk(const struct fdt *fdt, int (*fn)(void *ctx, int node, int parent), void *ctx);
 
 /* Reads the cell-th (address, size) pair from "reg" using the given cell counts (1 or 2). */
 bool fdt_reg(const struct fdt *fdt, int node, u32 addr_cells, u32 size_cells, u32 index, u64 *addr,
@@ -91,6 +98,8 @@ u32 fdt_size_cells(const struct fdt *fdt, int node);
  * Writer: builds a blob in a caller-supplied buffer. Errors are sticky: after
  * the first failure every call is a no-op and fdtw_finish() returns the error.
  */
+#define FDTW_NAME_SLOTS 64
+
 struct fdtw {
 	u8 *buf;
 	u32 cap;
@@ -99,6 +108,9 @@ struct fdtw {
 	int depth;
 	int err;
 	u32 last_token; /* properties may not follow a closed child node (DTSpec 5.4.2) */
+	/* Open-addressed hash of the stored names (distance from the top, 0 = empty), so the
+	 * strings block is not scanned for every property; scanned only once it is full. */
+	u32 name_dist[FDTW_NAME_SLOTS];
 };
 
 void fdtw_init(struct fdtw *w, void *buf, size_t cap);

@@ -19,6 +19,18 @@ int strncmp(const char *a, const char *b, size_t n);
 char *strchr(const char *s, int c);
 #endif
 
+/*
+ * A boot-only function in a resident file: linked into .init.text (tessera.ld), which is
+ * zeroed and given to the page pool after boot (mem_release_init). Only for functions that
+ * run on CPU 0 before that; scripts/check-init.sh fails the build if resident code other
+ * than its known boot-only callers refers to one.
+ */
+#ifdef TESSERA_HOST
+#define BOOT_ONLY
+#else
+#define BOOT_ONLY __attribute__((section(".init.text"), noinline))
+#endif
+
 /* Bounded string helpers (both builds). */
 size_t str_nlen(const char *s, size_t max);
 /* Copies at most size-1 bytes and always NUL-terminates; returns strlen(src). */

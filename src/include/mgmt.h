@@ -11,6 +11,8 @@
 
 #include "types.h"
 
+struct platform;
+
 #define MGMT_VERSION  1
 #define MGMT_LINE_MAX 128  /* request bytes before the '\n' */
 #define MGMT_OUT_MAX  256  /* bytes of one response line, its newline included */
@@ -34,11 +36,11 @@ void mgmt_feed(struct mgmt_parser *p, const u8 *data, size_t n, mgmt_write_fn w,
 
 /*
  * The hypervisor's channel (the transport glue in core/mgmt.c, hypervisor only).
- * mgmt_init() looks for a virtio console in the platform DTB that no VM was
+ * mgmt_init() looks for a virtio console among the board's (platform_from_dtb) that no VM was
  * given and starts it; mgmt_irq() serves its interrupt (any other intid is
  * ignored). Both run on CPU 0.
  */
-void mgmt_init(const void *platform_dtb, size_t avail);
+void mgmt_init(const struct platform *plat);
 void mgmt_irq(u32 intid);
 bool mgmt_present(void);
 

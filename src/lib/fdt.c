@@ -49,14 +49,36 @@ static const u8 *fdt_sb(const struct fdt *fdt)
 	return fdt->blob + fdt->off_struct;
 }
 
-/* Length of a NUL-terminated string at p with at most max bytes available, or -1. */
+typedef u32 __attribute__((may_alias)) fdt_word_t;
+
+/* Length of a NUL-terminated string at p with at most max bytes available, or -1. Node
+ * names are 4-byte aligned in the blob: whole words are tested first for a zero byte. */
 static s64 fdt_strlen_in(const u8 *p, u32 max)
 {
-	for (u32 i = 0; i < max; i++) {
+	u32 i = 0;
+
+	if (((uintptr_t)p & 3) == 0) {
+		for (; max - i >= 4; i += 4) {
+			u32 w = *(const fdt_word_t *)(const void *)(p + i);
+
+			if ((w - 0x01010101U) & ~w & 0x80808080U)
+				break; /* a zero byte in this word */
+		}
+	}
+	for (; i < max; i++) {
 		if (p[i] == 0)
 			return i;
 	}
 	return -1;
+}
+
+/* Big-endian u32 at p: one load when p is 4-byte aligned (every structure-block field is,
+ * in an aligned blob), bytewise otherwise (-mstrict-align). */
+static u32 fdt_be32(const u8 *p)
+{
+	if ((uintptr_t)p & 3)
+		return be32_load(p);
+	return __builtin_bswap32(*(const fdt_word_t *)__builtin_assume_aligned(p, 4));
 }
 
 /* Decodes the token at off (DTSpec 5.4); returns 0 or a negative error. */
@@ -72,7 +94,7 @@ static int fdt_tok(const struct fdt *fdt, int off_in, struct fdt_token *t)
 	if (!fdt->blob || (off & 3) || off > size || size - off < 4)
 		return FDT_ERR_BADSTRUCT;
 	sb = fdt_sb(fdt);
-	t->tag = be32_load(sb + off);
+	t->tag = fdt_be32(sb + off);
 	t->data = off + 4;
 	t->len = 0;
 	t->pname = NULL;
@@ -95,8 +117,8 @@ static int fdt_tok(const struct fdt *fdt, int off_in, struct fdt_token *t)
 		s64 n;
 		if (size - off < 12)
 			return FDT_ERR_BADSTRUCT;
-		t->len = be32_load(sb + off + 4);
-		nameoff = be32_load(sb + off + 8);
+		t->len = fdt_be32(sb + off + 4);
+		nameoff = fdt_be32(sb + off + 8);
 		t->data = off + 12;
 		next = ALIGN_UP((u64)t->data + t->len, 4);
 		if (next > size)
@@ -104,8 +126,10 @@ static int fdt_tok(const struct fdt *fdt, int off_in, struct fdt_token *t)
 		t->next = (u32)next;
 		if (nameoff >= fdt->size_strings)
 			return FDT_ERR_BADSTRING;
-		n = fdt_strlen_in(fdt->blob + fdt->off_strings + nameoff,
-				  fdt->size_strings - nameoff);
+		/* A strings block that ends in NUL terminates every name that starts in it. */
+		n = fdt->strings_nul_end ? 0
+					 : fdt_strlen_in(fdt->blob + fdt->off_strings + nameoff,
+							 fdt->size_strings - nameoff);
 		if (n < 0)
 			return FDT_ERR_BADSTRING;
 		t->pname = (const char *)(fdt->blob + fdt->off_strings + nameoff);
@@ -181,6 +205,7 @@ int fdt_init(struct fdt *fdt, const void *blob, size_t avail)
 	fdt->size_struct = size_struct;
 	fdt->off_strings = off_strings;
 	fdt->size_strings = size_strings;
+	fdt->strings_nul_end = size_strings && b[off_strings + size_strings - 1] == 0;
 	return 0;
 }
 
@@ -534,19 +559,22 @@ int fdt_prop_at(const struct fdt *fdt, int cursor, const char **name, const void
 	return 0;
 }
 
+/* The property cursor walk (fdt_first_prop, fdt_next_prop, fdt_prop_at) in one loop that
+ * decodes each token once: the boot reads the board's DTB and the config this way. */
 const void *fdt_getprop(const struct fdt *fdt, int node, const char *name, u32 *len)
 {
-	for (int c = fdt_first_prop(fdt, node); c >= 0; c = fdt_next_prop(fdt, c)) {
-		const char *pn;
-		const void *val;
-		u32 l;
-		if (fdt_prop_at(fdt, c, &pn, &val, &l))
-			return NULL;
-		if (strcmp(pn, name) == 0) {
+	struct fdt_token t;
+	int off = fdt_node_body(fdt, node);
+
+	while (off >= 0 && fdt_tok(fdt, off, &t) == 0) {
+		if (t.tag == FDT_PROP && strcmp(t.pname, name) == 0) {
 			if (len)
-				*len = l;
-			return val;
+				*len = t.len;
+			return fdt_sb(fdt) + t.data;
 		}
+		if (t.tag != FDT_PROP && t.tag != FDT_NOP)
+			return NULL;
+		off = (int)t.next;
 	}
 	return NULL;
 }
@@ -592,6 +620,12 @@ bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat)
 {
 	u32 len;
 	const char *v = fdt_getprop(fdt, node, "compatible", &len);
+
+	return fdt_compat_has(v, len, compat);
+}
+
+bool fdt_compat_has(const char *v, u32 len, const char *compat)
+{
 	size_t clen = strlen(compat);
 	u32 pos = 0;
 
@@ -628,6 +662,34 @@ int fdt_find_compatible(const struct fdt *fdt, int from, const char *compat)
 		off = (int)t.next;
 	}
 	return off;
+}
+
+int fdt_walk(const struct fdt *fdt, int (*fn)(void *ctx, int node, int parent), void *ctx)
+{
+	struct fdt_token t;
+	int stack[FDT_MAX_DEPTH];
+	int depth = 0, off = 0;
+
+	for (;;) {
+		int err = fdt_tok(fdt, off, &t);
+		if (err)
+			return err;
+		if (t.tag == FDT_BEGIN_NODE) {
+			if (depth >= FDT_MAX_DEPTH)
+				return FDT_ERR_DEPTH;
+			err = fn(ctx, off, depth ? stack[depth - 1] : FDT_ERR_NOTFOUND);
+			if (err)
+				return err;
+			stack[depth++] = off;
+		} else if (t.tag == FDT_END_NODE) {
+			if (depth == 0)
+				return FDT_ERR_BADSTRUCT;
+			depth--;
+		} else if (t.tag == FDT_END) {
+			return 0;
+		}
+		off = (int)t.next;
+	}
 }
 
 bool fdt_reg(const struct fdt *fdt, int node, u32 addr_cells, u32 size_cells, u32 index, u64 *addr,

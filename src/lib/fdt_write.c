@@ -64,6 +64,7 @@ void fdtw_init(struct fdtw *w, void *buf, size_t cap)
 	w->depth = 0;
 	w->err = 0;
 	w->last_token = 0;
+	memset(w->name_dist, 0, sizeof(w->name_dist));
 	/* Room for header, reservation map, and the final FDT_END token. */
 	if (!buf || w->cap < FDTW_STRUCT_OFF + 4) {
 		w->cap = 0;
@@ -122,10 +123,23 @@ void fdtw_end_node(struct fdtw *w)
 	w->last_token = FDTW_END_NODE;
 }
 
-/* Returns the string's distance from the top of the buffer, adding it if new (0 on error). */
-static u32 fdtw_string(struct fdtw *w, const char *s)
+/* Appends s (len bytes and its NUL) to the strings; its distance from the top (0 on error). */
+static u32 fdtw_string_add(struct fdtw *w, const char *s, size_t len)
 {
-	size_t len = strlen(s);
+	u32 top = w->cap;
+
+	if ((u64)len + 1 > fdtw_free(w)) {
+		fdtw_fail(w, FDT_ERR_NOSPACE);
+		return 0;
+	}
+	w->strings_size += (u32)len + 1;
+	memcpy(w->buf + top - w->strings_size, s, len + 1);
+	return w->strings_size;
+}
+
+/* Returns the string's distance from the top of the buffer, adding it if new (0 on error). */
+static u32 fdtw_string_find(struct fdtw *w, const char *s, size_t len)
+{
 	u32 top = w->cap;
 	u32 pos = top - w->strings_size;
 
@@ -137,13 +151,39 @@ static u32 fdtw_string(struct fdtw *w, const char *s)
 			return top - pos;
 		pos += (u32)n + 1;
 	}
-	if ((u64)len + 1 > fdtw_free(w)) {
-		fdtw_fail(w, FDT_ERR_NOSPACE);
-		return 0;
+	return fdtw_string_add(w, s, len);
+}
+
+/* FNV-1a over the name; *len is its length. */
+static u32 fdtw_hash(const char *s, size_t *len)
+{
+	u32 h = 2166136261U;
+	size_t n = 0;
+
+	for (; s[n]; n++)
+		h = (h ^ (u8)s[n]) * 16777619U;
+	*len = n;
+	return h;
+}
+
+static u32 fdtw_string(struct fdtw *w, const char *s)
+{
+	size_t len;
+	u32 h = fdtw_hash(s, &len);
+
+	for (u32 i = 0; i < FDTW_NAME_SLOTS; i++) {
+		u32 slot = (h + i) % FDTW_NAME_SLOTS, d = w->name_dist[slot];
+
+		if (d == 0) { /* new: until the table fills, every stored name is in it */
+			d = fdtw_string_add(w, s, len);
+			w->name_dist[slot] = d;
+			return d;
+		}
+		/* d <= strings_size: d >= len + 1 keeps the compare inside buf. */
+		if (d >= len + 1 && memcmp(w->buf + w->cap - d, s, len + 1) == 0)
+			return d;
 	}
-	w->strings_size += (u32)len + 1;
-	memcpy(w->buf + top - w->strings_size, s, len + 1);
-	return w->strings_size;
+	return fdtw_string_find(w, s, len); /* table full: scan the block */
 }
 
 /* Writes a property header for len value bytes; returns the (zeroed) value area or NULL. */

@@ -18,7 +18,19 @@ void *memcpy(void *dst, const void *src, size_t n)
 	u8 *d = dst;
 	const u8 *s = src;
 
-	if ((((uintptr_t)d | (uintptr_t)s) & 7) == 0) {
+	if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
+		for (; n && ((uintptr_t)d & 7); n--)
+			*d++ = *s++;
+		/* 32 bytes a round: GCC emits two ldp/stp pairs (boot-time image copies). */
+		for (; n >= 32; n -= 32, d += 32, s += 32) {
+			word_t a = ((const word_t *)s)[0], b = ((const word_t *)s)[1];
+			word_t c = ((const word_t *)s)[2], e = ((const word_t *)s)[3];
+
+			((word_t *)d)[0] = a;
+			((word_t *)d)[1] = b;
+			((word_t *)d)[2] = c;
+			((word_t *)d)[3] = e;
+		}
 		for (; n >= 8; n -= 8, d += 8, s += 8)
 			*(word_t *)d = *(const word_t *)s;
 	}
@@ -48,12 +60,18 @@ void *memset(void *dst, int c, size_t n)
 {
 	u8 *d = dst;
 	u8 b = (u8)c;
+	word_t w = 0x0101010101010101ULL * b;
 
-	if (((uintptr_t)d & 7) == 0 && n >= 8) {
-		word_t w = 0x0101010101010101ULL * b;
-		for (; n >= 8; n -= 8, d += 8)
-			*(word_t *)d = w;
+	for (; n && ((uintptr_t)d & 7); n--)
+		*d++ = b;
+	for (; n >= 32; n -= 32, d += 32) {
+		((word_t *)d)[0] = w;
+		((word_t *)d)[1] = w;
+		((word_t *)d)[2] = w;
+		((word_t *)d)[3] = w;
 	}
+	for (; n >= 8; n -= 8, d += 8)
+		*(word_t *)d = w;
 	while (n--)
 		*d++ = b;
 	return dst;

@@ -238,12 +238,11 @@ void pl011_irq_ack(void)
 {
 }
 
-/* ---- the management transport (src/drivers/virtio_console.c) ---- */
+/* ---- the management transport (src/drivers/virtio_console_driver.c) ---- */
 
-int vcon_find(const void *dtb, size_t avail, u32 index, struct vcon_dev *out)
+int vcon_find(const struct platform *plat, u32 index, struct vcon_dev *out)
 {
-	(void)dtb;
-	(void)avail;
+	(void)plat;
 	if (index >= fake_vcon.dev_count) {
 		return -1;
 	}

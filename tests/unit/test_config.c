@@ -615,6 +615,118 @@ static void test_platform_dtb(void)
 	CHECK(why && strstr(why, "GIC"));
 }
 
+/* A board read in one pass (platform.c plat_visit): boot options from /chosen/bootargs, the
+ * PL011 named by stdout-path even when another comes first, and every virtio-mmio window in
+ * document order with its parent's cells (one under a bus with 1-cell addresses). */
+static u32 platform_dtb2(const char *bootargs, const char *stdout_path)
+{
+	struct fdtw w;
+	u64 mem[2] = {0x40000000, 0x40000000};
+	u64 gic[4] = {0x08000000, 0x10000, 0x080a0000, 0xf60000};
+	u64 uart0[2] = {0x09040000, 0x1000}, uart1[2] = {0x09000000, 0x1000};
+	u64 vio0[2] = {0x0a000000, 0x200};
+	u32 vio1_reg[2] = {0x0a000200, 0x200};
+	u32 irq0[3] = {0, 1, 4}, irq1[3] = {0, 8, 4}, virq0[3] = {0, 16, 1}, virq1[3] = {0, 17, 4};
+	u32 size = 0;
+
+	fdtw_init(&w, blob, sizeof(blob));
+	fdtw_begin_node(&w, "");
+	fdtw_prop_u32(&w, "#address-cells", 2);
+	fdtw_prop_u32(&w, "#size-cells", 2);
+	fdtw_begin_node(&w, "memory@40000000");
+	fdtw_prop_str(&w, "device_type", "memory");
+	fdtw_prop_reg64(&w, "reg", mem, 1);
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "virtio_mmio@a000000");
+	fdtw_prop_str(&w, "compatible", "virtio,mmio");
+	fdtw_prop_reg64(&w, "reg", vio0, 1);
+	fdtw_prop_cells(&w, "interrupts", virq0, 3);
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "soc");
+	fdtw_prop_u32(&w, "#address-cells", 1);
+	fdtw_prop_u32(&w, "#size-cells", 1);
+	fdtw_begin_node(&w, "virtio_mmio@a000200");
+	fdtw_prop_str(&w, "compatible", "virtio,mmio");
+	fdtw_prop_cells(&w, "reg", vio1_reg, 2);
+	fdtw_prop_cells(&w, "interrupts", virq1, 3);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "pl011@9040000");
+	fdtw_prop_str(&w, "compatible", "arm,pl011");
+	fdtw_prop_reg64(&w, "reg", uart0, 1);
+	fdtw_prop_cells(&w, "interrupts", irq1, 3);
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "pl011@9000000");
+	fdtw_prop_str(&w, "compatible", "arm,pl011");
+	fdtw_prop_reg64(&w, "reg", uart1, 1);
+	fdtw_prop_cells(&w, "interrupts", irq0, 3);
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "intc@8000000");
+	fdtw_prop_str(&w, "compatible", "arm,gic-v3");
+	fdtw_prop_reg64(&w, "reg", gic, 2);
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "cpus");
+	fdtw_prop_u32(&w, "#address-cells", 1);
+	fdtw_prop_u32(&w, "#size-cells", 0);
+	fdtw_begin_node(&w, "cpu@0");
+	fdtw_prop_str(&w, "device_type", "cpu");
+	fdtw_prop_u32(&w, "reg", 0);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "chosen");
+	if (bootargs) {
+		fdtw_prop_str(&w, "bootargs", bootargs);
+	}
+	if (stdout_path) {
+		fdtw_prop_str(&w, "stdout-path", stdout_path);
+	}
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	CHECK_EQ(fdtw_finish(&w, &size), 0);
+	return size;
+}
+
+static void test_platform_walk(void)
+{
+	struct platform p;
+	const char *why = NULL;
+	u32 size;
+
+	size = platform_dtb2("console=ttyAMA0 tessera.verbose", "/pl011@9000000:115200n8");
+	CHECK_EQ(platform_from_dtb(blob, size, &p, &why), 0);
+	CHECK(p.verbose);
+	CHECK_EQ(p.ram_count, 1);
+	CHECK_EQ(p.cpu_count, 1);
+	CHECK_EQ(p.gicd_base, 0x08000000);
+	CHECK_EQ(p.uart_base, 0x09000000); /* the stdout-path one, not the first */
+	CHECK_EQ(p.uart_intid, 33);
+	CHECK_EQ(p.virtio_count, 2);
+	CHECK_EQ(p.virtio[0].base, 0x0a000000);
+	CHECK_EQ(p.virtio[0].size, 0x200);
+	CHECK_EQ(p.virtio[0].intid, 48);
+	CHECK(p.virtio[0].edge);
+	CHECK_EQ(p.virtio[1].base, 0x0a000200); /* 1-cell reg under /soc */
+	CHECK_EQ(p.virtio[1].size, 0x200);
+	CHECK_EQ(p.virtio[1].intid, 49);
+	CHECK(!p.virtio[1].edge);
+
+	/* "tessera.verbose" only as a whole word; no stdout-path: the first PL011. */
+	size = platform_dtb2("tessera.verbose=0 xtessera.verbose", NULL);
+	CHECK_EQ(platform_from_dtb(blob, size, &p, &why), 0);
+	CHECK(!p.verbose);
+	CHECK_EQ(p.uart_base, 0x09040000);
+	CHECK_EQ(p.uart_intid, 40);
+
+	/* A stdout-path that names no node falls back to the first PL011 too. */
+	size = platform_dtb2(NULL, "/serial@1234");
+	CHECK_EQ(platform_from_dtb(blob, size, &p, &why), 0);
+	CHECK(!p.verbose);
+	CHECK_EQ(p.uart_base, 0x09040000);
+	size = platform_dtb2(NULL, "/pl011@9000000");
+	CHECK_EQ(platform_from_dtb(blob, size, &p, &why), 0);
+	CHECK_EQ(p.uart_base, 0x09000000);
+}
+
 /* Pass-through reserves exactly what the VM has emulated and what the hypervisor owns. */
 static void test_passthrough(void)
 {
@@ -839,6 +951,7 @@ int main(void)
 	RUN(test_root);
 	RUN(test_platform);
 	RUN(test_platform_dtb);
+	RUN(test_platform_walk);
 	RUN(test_passthrough);
 	RUN(test_format_error);
 	RUN(test_ipa_to_phys);

@@ -451,6 +451,107 @@ static void test_roundtrip(void)
 	CHECK(exercise(buf, total) == 0);
 }
 
+struct walk_log {
+	const struct fdt *f;
+	int nodes[16], parents[16];
+	u32 n, stop_at;
+};
+
+static int walk_visit(void *ctx, int node, int parent)
+{
+	struct walk_log *l = ctx;
+
+	if (l->n < 16) {
+		l->nodes[l->n] = node;
+		l->parents[l->n] = parent;
+	}
+	l->n++;
+	return l->n == l->stop_at ? 7 : 0;
+}
+
+/* fdt_walk: every node once, in document order, with the parent fdt_parent reports; a
+ * non-zero return stops it; a truncated structure block is an error, not a partial walk. */
+static void test_walk(void)
+{
+	static u8 buf[4096];
+	struct fdtw w;
+	struct fdt fdt;
+	struct walk_log l = {&fdt, {0}, {0}, 0, 0};
+	u32 total;
+
+	fdtw_init(&w, buf, sizeof(buf));
+	fdtw_begin_node(&w, "");
+	fdtw_begin_node(&w, "a");
+	fdtw_begin_node(&w, "a1");
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "a2");
+	fdtw_begin_node(&w, "a2x");
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "b");
+	fdtw_prop_u32(&w, "p", 1);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	CHECK_EQ(fdtw_finish(&w, &total), 0);
+	CHECK_EQ(fdt_init(&fdt, buf, total), 0);
+	CHECK_EQ(fdt_walk(&fdt, walk_visit, &l), 0);
+	CHECK_EQ(l.n, 6);
+	CHECK_EQ(l.nodes[0], fdt_root(&fdt));
+	CHECK_EQ(l.parents[0], FDT_ERR_NOTFOUND);
+	CHECK_EQ(l.nodes[4], fdt_path(&fdt, "/a/a2/a2x"));
+	CHECK_EQ(l.nodes[5], fdt_path(&fdt, "/b"));
+	for (u32 i = 1; i < 6; i++)
+		CHECK_EQ(l.parents[i], fdt_parent(&fdt, l.nodes[i]));
+	l.n = 0;
+	l.stop_at = 3;
+	CHECK_EQ(fdt_walk(&fdt, walk_visit, &l), 7);
+	CHECK_EQ(l.n, 3);
+	/* Cut inside node "b": the walk fails when it reaches the cut. */
+	fdt.size_struct = (u32)l.nodes[5] + 8;
+	l.n = 0;
+	l.stop_at = 0;
+	CHECK(fdt_walk(&fdt, walk_visit, &l) < 0);
+}
+
+/* More distinct names than the writer's name table holds (FDTW_NAME_SLOTS): past it, names
+ * are still stored once and found again (the strings block is scanned). */
+static void test_writer_many_names(void)
+{
+	static u8 buf[16384];
+	static char names[FDTW_NAME_SLOTS + 20][16];
+	struct fdtw w;
+	struct fdt fdt;
+	u32 total, want = 0, v;
+	int root;
+
+	fdtw_init(&w, buf, sizeof(buf));
+	fdtw_begin_node(&w, "");
+	for (u32 round = 0; round < 2; round++) {
+		fdtw_begin_node(&w, round ? "second" : "first");
+		for (u32 i = 0; i < ARRAY_SIZE(names); i++) {
+			/* A reused buffer: the table must match on bytes, not on the pointer. */
+			snprintf(names[round ? ARRAY_SIZE(names) - 1 - i : i], sizeof(names[0]),
+				 "prop-%u", i);
+			fdtw_prop_u32(&w, names[round ? ARRAY_SIZE(names) - 1 - i : i], i);
+		}
+		fdtw_end_node(&w);
+	}
+	fdtw_end_node(&w);
+	CHECK_EQ(fdtw_finish(&w, &total), 0);
+	CHECK_EQ(fdt_init(&fdt, buf, total), 0);
+	for (u32 i = 0; i < ARRAY_SIZE(names); i++) {
+		char n[16];
+
+		snprintf(n, sizeof(n), "prop-%u", i);
+		want += (u32)strlen(n) + 1;
+	}
+	CHECK_EQ(fdt.size_strings, want);
+	root = fdt_root(&fdt);
+	CHECK(fdt_prop_u32(&fdt, fdt_subnode(&fdt, root, "second"), "prop-70", &v) && v == 70);
+	CHECK(fdt_prop_u32(&fdt, fdt_subnode(&fdt, root, "first"), "prop-3", &v) && v == 3);
+}
+
 static void test_writer_errors(void)
 {
 	static u8 buf[2048];
@@ -785,6 +886,8 @@ int main(void)
 	RUN(test_dtc_blob);
 	RUN(test_roundtrip);
 	RUN(test_writer_errors);
+	RUN(test_walk);
+	RUN(test_writer_many_names);
 	RUN(test_bad_headers);
 	RUN(test_bad_structs);
 	RUN(test_truncation);

@@ -346,7 +346,7 @@ static void test_channel(void)
 	/* No virtio console: no channel, the machine keeps powering off when idle, and a plain
 	 * run (nobody asked for a channel) says nothing about it. */
 	fake_vcon.dev_count = 0;
-	mgmt_init(NULL, 0);
+	mgmt_init(NULL);
 	CHECK(!mgmt_present());
 	CHECK(!vm_stay_on);
 	CHECK_EQ(fake_m.uart_len, 0);
@@ -360,7 +360,7 @@ static void test_channel(void)
 	system_config.vms[0].dev_count = 1;
 	system_config.vms[0].devs[0].base = 0x0a003000;
 	system_config.vms[0].devs[0].size = 0x1000;
-	mgmt_init(NULL, 0);
+	mgmt_init(NULL);
 	CHECK(!mgmt_present());
 	CHECK_EQ(fake_vcon.started, -1);
 	CHECK(strcmp(fake_m.uart, "[tessera] virtio console at 0xa003e00 is VM alpha's "
@@ -381,7 +381,7 @@ static void test_channel(void)
 	system_config.vms[1].devs[0].size = 0x1000;
 	system_config.vms[1].devs[0].irq_count = 1;
 	system_config.vms[1].devs[0].irqs[0] = 79;
-	mgmt_init(NULL, 0);
+	mgmt_init(NULL);
 	CHECK(mgmt_present());
 	CHECK_EQ(fake_vcon.started, 1);
 	/* Level-sensitive although the DTB says edge: the line stays up until acknowledged,

@@ -9,6 +9,7 @@
 #include "sched_loop.h"
 #include "arch_cpu.h"
 #include "abi.h"
+#include "bootprof.h"
 #include "console.h"
 #include "gicv3.h"
 #include "layout.h"
@@ -151,13 +152,14 @@ static void start_secondaries(void)
 	}
 }
 
-static void primary_boot(u64 stack_top)
+static BOOT_ONLY void primary_boot(u64 stack_top)
 {
 	const void *dtb = (const void *)(uintptr_t)LAYOUT_PLATFORM_DTB;
 	const void *pack = (const void *)(uintptr_t)LAYOUT_PACK_BASE;
 	struct config_error err;
 	const char *why = NULL;
 
+	bootprof_lap(BOOTPROF_EARLY);
 	pl011_init(GUEST_UART_BASE); /* QEMU virt default until the DTB says otherwise */
 	if (platform_from_dtb(dtb, SZ_2M, &system_platform, &why) != 0) {
 		console_printf("platform DTB at 0x%llx: %s\n",
@@ -166,10 +168,13 @@ static void primary_boot(u64 stack_top)
 	}
 	pl011_init(system_platform.uart_base);
 	console_init();
+	bootprof_lap(BOOTPROF_PLATFORM);
 	mmu_build(&system_platform);
 	cpu_local_init(0, stack_top);
 	mmu_enable();
+	bootprof_lap(BOOTPROF_MMU);
 	mem_init();
+	bootprof_lap(BOOTPROF_POOL);
 	gic_init(system_platform.gicd_base, system_platform.gicr_base, system_platform.gicr_size);
 	/* Pass-through IRQs must also fit the vGIC model (SPIs up to 32 + VGIC_MAX_SPIS). */
 	system_platform.spi_limit = MIN(gic_spi_limit(), 32U + VGIC_MAX_SPIS);
@@ -177,6 +182,7 @@ static void primary_boot(u64 stack_top)
 		console_printf("no GIC redistributor for CPU 0\n");
 		halt();
 	}
+	bootprof_lap(BOOTPROF_GIC);
 	if (pack_check(pack,
 		       platform_ram_end(&system_platform, LAYOUT_PACK_BASE) - LAYOUT_PACK_BASE,
 		       &why) != 0) {
@@ -184,6 +190,7 @@ static void primary_boot(u64 stack_top)
 			       why);
 		halt();
 	}
+	bootprof_lap(BOOTPROF_PACK);
 	system_platform.hyp_end =
 	    ALIGN_UP(LAYOUT_PACK_BASE + ((const struct pack_header *)pack)->total_size, SZ_2M);
 	/* Named as the config checker names it (layout.h), once its end is known. */
@@ -194,6 +201,7 @@ static void primary_boot(u64 stack_top)
 	    (unsigned long long)system_platform.hyp_base,
 	    (unsigned long long)system_platform.hyp_end, (unsigned long long)(uintptr_t)__hyp_start,
 	    (unsigned long long)(uintptr_t)__hyp_end);
+	bootprof_lap(BOOTPROF_PRINT);
 	if (vm_create_all(pack, &err) != 0) {
 		char msg[256];
 
@@ -210,8 +218,12 @@ static void primary_boot(u64 stack_top)
 		pl011_rx_irq_enable(true);
 	}
 	/* Management channel (docs/MANAGEMENT.md): before any VM runs, so none can stop first. */
-	mgmt_init(dtb, SZ_2M);
+	mgmt_init(&system_platform);
 	start_secondaries();
+	bootprof_lap(BOOTPROF_START);
+	if (system_platform.verbose) {
+		bootprof_print();
+	}
 }
 
 void setup_cpu_main(u32 idx, u64 stack_top);
