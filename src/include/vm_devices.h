@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* A VM's emulated MMIO windows and device interrupts (core/vdev.c). */
-#ifndef TESSERA_VDEV_H
-#define TESSERA_VDEV_H
+#ifndef TESSERA_VM_DEVICES_H
+#define TESSERA_VM_DEVICES_H
 
 #include "vm.h"
 

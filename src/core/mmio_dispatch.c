@@ -6,7 +6,7 @@
  * glue between the console multiplexer and the VMs' virtual UARTs, and the
  * owner table for pass-through SPIs.
  */
-#include "vdev.h"
+#include "vm_devices.h"
 #include "console.h"
 #include "layout.h"
 #include "pl011.h"
