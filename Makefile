@@ -56,7 +56,8 @@ $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 HOT_C := src/arch/aarch64/traps.c src/arch/aarch64/emul.c src/arch/aarch64/gicv3.c \
 	src/arch/aarch64/inject.c src/arch/aarch64/setup.c src/arch/aarch64/vcpu.c \
 	src/vdev/vgic.c src/vdev/vgic_lr.c src/vdev/vgic_mmio.c src/vdev/vpl011.c \
-	src/core/mmio_dispatch.c src/arch/aarch64/smccc.c src/core/vm.c src/core/sched.c src/core/health.c \
+	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
+	src/arch/aarch64/smccc.c src/core/vm.c src/core/sched.c src/core/health.c \
 	src/core/chan.c $(wildcard src/arch/aarch64/direct.c)
 $(patsubst %.c,$(B)/hyp/%.o,$(HOT_C)): LTO := -flto
 $(HYP_OBJ): Makefile
@@ -74,7 +75,8 @@ UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c s
 # tests (tests/unit/fake_machine.c), and a fixture that boots a configured system through
 # the real vm_create_all (tests/unit/fixture.c).
 UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/health.c src/core/sched.c src/core/chan.c \
-	src/core/console.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mmio_dispatch.c src/core/vm_dtb.c \
+	src/core/console.c src/core/mgmt.c src/core/mgmt_ops.c src/core/vm_dtb.c \
+	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
 	tests/unit/fake_machine.c tests/unit/fixture.c
 TOOL_C := $(wildcard tools/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
