@@ -48,7 +48,7 @@ COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/co
 	src/core/vm.c src/core/vm_dtb.c src/core/mgmt.c src/core/mgmt_ops.c src/core/console.c src/core/health.c \
 	src/arch/aarch64/psci.c src/core/mem.c src/core/lifecycle.c src/lib/fdt_write.c src/lib/fmt.c \
 	src/lib/sha256.c src/lib/str.c src/arch/aarch64/setup.c src/arch/aarch64/stage2.c \
-	src/drivers/virtio_console_driver.c
+	src/arch/aarch64/guest_dtb.c src/drivers/virtio_console_driver.c
 $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 # The objects on the trap paths are optimised together at link time (LTO), so the small
 # helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined.
@@ -73,7 +73,8 @@ $(HYP_OBJ): Makefile
 HOST_LIB_C := $(filter-out src/lib/string.c,$(wildcard src/lib/*.c)) \
 	$(wildcard src/core/config*.c src/core/image.c src/core/pack.c)
 # Unit tests additionally link the virtual devices and stage-2 builder with a fake arch.
-UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c src/core/mem.c \
+UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c \
+	src/arch/aarch64/guest_dtb.c src/core/mem.c \
 	src/core/platform.c src/core/lifecycle.c \
 	tests/unit/fake_arch.c
 # The unit tests also run the whole core (VM construction and lifecycle, health, the per-CPU

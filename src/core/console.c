@@ -270,11 +270,6 @@ void console_printf(const char *fmt, ...)
 	spin_unlock(&con_lock);
 }
 
-u32 console_focus(void)
-{
-	return __atomic_load_n(&con_focus, __ATOMIC_RELAXED);
-}
-
 /* Lock held. */
 static void con_set_focus(u32 vm)
 {

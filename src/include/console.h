@@ -27,8 +27,6 @@ void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* One byte received from the physical UART: escape commands or the focused VM. */
 void console_input(u8 c);
-/* Index of the VM that receives input. */
-u32 console_focus(void);
 /* Gives the input focus to a VM (as Ctrl-T <n> does); 0, or -1 if there is no such VM. */
 int console_set_focus(u32 vm_id);
 

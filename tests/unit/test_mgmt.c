@@ -17,6 +17,7 @@
 #include "mgmt.h"
 #include "sched_loop.h"
 #include "vlink.h"
+#include "../../src/vdev/vlink_int.h"
 
 static char out[8192];
 static size_t out_len;
@@ -219,8 +220,12 @@ static void test_console(void)
 {
 	reset();
 	EXPECT("console beta\n", "ok console beta\n");
-	CHECK_EQ(console_focus(), 1);
 	CHECK(fake_uart_has("[tessera] console -> beta"));
+	/* Typed input now goes to beta's UART, not alpha's. */
+	console_input('q');
+	CHECK_EQ(vms[1].uart.rx_count, 1);
+	CHECK_EQ(vms[1].uart.rx[vms[1].uart.rx_head], 'q');
+	CHECK_EQ(vms[0].uart.rx_count, 0);
 	EXPECT("console\n", "err bad-args usage: console NAME\n");
 }
 
@@ -437,19 +442,28 @@ static void test_stats_net(void)
 	system_config.virtio[1].ends[0].vm = 1;
 	system_config.virtio[1].ends[1].vm = 0;
 	vlink_setup(&system_config, &env);
+	/* Distinct counts per end (as vlink_net.c keeps them): an end's rx is its peer's tx. */
+	struct vlink *l = vlink_nth(CONFIG_VIRTIO_NET, 0);
+	CHECK(l != NULL);
+	if (l) {
+		l->end[0].u.net = (struct vnet_stats){.tx_frames = 3,
+						      .tx_bytes = 180,
+						      .drop_bad = 1,
+						      .drop_nobuf = 2,
+						      .drop_nofit = 4};
+		l->end[1].u.net = (struct vnet_stats){.tx_frames = 5, .tx_bytes = 7000};
+	}
 	out_len = 0;
 	feed("stats\n");
 	net = strstr(out, "cpu 3 irqs=0 vm=- vcpu=-\n");
 	CHECK(net != NULL);
-	CHECK(net && strncmp(net + strlen("cpu 3 irqs=0 vm=- vcpu=-\n"),
-			     "net lan end=0 vm=beta tx_frames=0 drop_bad=0 drop_nobuf=0 "
-			     "drop_nofit=0\n"
-			     "net lan end=1 vm=alpha tx_frames=0 drop_bad=0 drop_nobuf=0 "
-			     "drop_nofit=0\n"
-			     "ok uptime_ms=",
-			     strlen("net lan end=0 vm=beta tx_frames=0 drop_bad=0 drop_nobuf=0 "
-				    "drop_nofit=0\nnet lan end=1 vm=alpha tx_frames=0 drop_bad=0 "
-				    "drop_nobuf=0 drop_nofit=0\nok uptime_ms=")) == 0);
+	static const char want[] =
+	    "net lan end=0 vm=beta rx_frames=5 rx_bytes=7000 tx_frames=3 tx_bytes=180 drop_bad=1 "
+	    "drop_nobuf=2 drop_nofit=4\n"
+	    "net lan end=1 vm=alpha rx_frames=3 rx_bytes=180 tx_frames=5 tx_bytes=7000 drop_bad=0 "
+	    "drop_nobuf=0 drop_nofit=0\n"
+	    "ok uptime_ms=";
+	CHECK(net && strncmp(net + strlen("cpu 3 irqs=0 vm=- vcpu=-\n"), want, strlen(want)) == 0);
 	memset(&system_config, 0, sizeof(system_config));
 	vlink_setup(&system_config, &env);
 }
