@@ -18,7 +18,7 @@
 #include "vm.h"
 
 void trap_sync(struct vcpu *vc);
-u64 trap_hvc_fast(struct vcpu *vc);
+u64 trap_hvc_fast(struct vcpu *vc, u32 fn);
 u64 trap_dabt(struct vcpu *vc);
 u64 trap_irq(struct vcpu *vc);
 void trap_serror(struct vcpu *vc);
@@ -199,14 +199,15 @@ void trap_sync(struct vcpu *vc)
 }
 
 /*
- * HVC fast path, called with only x0-x18/x30 saved: Tessera calls that change
- * no vGIC state of this vCPU, no ELR/SPSR and no vCPU state. Returns 1 to fall
- * back to trap_sync. Interrupts that arrived meanwhile (a remote injection, a
- * kick) are still pending at EL2 and are taken as soon as the guest resumes.
+ * Tessera's own calls over HVC other than the null call (vectors.S answers that and the
+ * standard queries itself), called with only x0-x18/x30 saved; fn is the function ID less
+ * TESSERA_HC_BASE, not 0. Returns 1 to fall back to trap_sync. Interrupts that arrived
+ * meanwhile (a remote injection, a kick) are still pending at EL2 and are taken as soon
+ * as the guest resumes.
  */
-u64 trap_hvc_fast(struct vcpu *vc)
+u64 trap_hvc_fast(struct vcpu *vc, u32 fn)
 {
-	return hypercall_fast(vc) ? 0 : 1;
+	return hypercall_fast(vc, fn) ? 0 : 1;
 }
 
 /* Interrupts handled per exit. A bound, not a drain: whatever is still pending is taken

@@ -6,7 +6,12 @@
  * call C, and return to the guest through guest_restore. Exceptions taken
  * from EL2 itself are hypervisor bugs: hyp_fault reports and halts.
  */
-#define REGS_ELR (31 * 8)
+#include "smccc_fast.h"
+
+#define REGS_ELR  (31 * 8)
+#define EC_HVC64    0x16
+#define EC_SYSREG   0x18
+#define EC_DABT_LOW 0x24
 
 .macro ventry target
 	.balign 128
@@ -44,6 +49,28 @@
 	ldp	x2, x3, [sp], #16
 	str	x30, [x0, #240]
 	stp	x2, x3, [x0]
+.endm
+
+/* save_partial for a sync trap whose entry pushed the guest's x0 and x1 (in that order) and
+ * used only those two: leaves x0 = vCPU, keeps x1. */
+.macro save_rest
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0]
+	stp	x2, x3, [x0, #16]
+	stp	x4, x5, [x0, #32]
+	stp	x6, x7, [x0, #48]
+	stp	x8, x9, [x0, #64]
+	stp	x10, x11, [x0, #80]
+	stp	x12, x13, [x0, #96]
+	stp	x14, x15, [x0, #112]
+	stp	x16, x17, [x0, #128]
+	str	x18, [x0, #144]
+	ldp	x2, x3, [sp], #16
+	str	x30, [x0, #240]
+	stp	x2, x3, [x0]
+	mrs	x2, elr_el2
+	mrs	x3, spsr_el2
+	stp	x2, x3, [x0, #REGS_ELR]
 .endm
 
 /* x0 = vCPU. */
@@ -96,34 +123,126 @@ vectors:
 	ventry	guest_serror
 
 guest_sync:
-	save_partial
-	/* Fast paths on the partial save (x0-x18, x30); each returns 0 when it retired the
-	 * trap, else the trap takes the full path. HVC calls that need neither the vGIC nor the
-	 * full register file; data aborts to the vGIC or vPL011 window (trap_dabt); an SGI
-	 * generation write (ICC_SGI1R_EL1, trap_sysreg_fast). */
+	/* The EC first, with only x0 and x1 on the stack: HVC and SMC go to the standard-call
+	 * fast path (smccc_entry) before anything else is saved. x1 = EC - EC_HVC64 from here:
+	 * 0 for HVC, 1 for a trapped SMC, and it survives save_rest. */
+	stp	x0, x1, [sp, #-16]!
 	mrs	x1, esr_el2
 	lsr	x1, x1, #26
-	cmp	x1, #0x16
-	b.ne	1f
-	bl	trap_hvc_fast
+	sub	x1, x1, #EC_HVC64
+	cmp	x1, #1
+	b.ls	smccc_entry
+	save_rest
+	/* Fast paths on the partial save (x0-x18, x30); each returns 0 when it retired the
+	 * trap, else the trap takes the full path: data aborts to the vGIC or vPL011 window
+	 * (trap_dabt); an SGI generation write (ICC_SGI1R_EL1, trap_sysreg_fast). */
+	cmp	x1, #(EC_DABT_LOW - EC_HVC64)
+	b.ne	5f
+	bl	trap_dabt
+	cbz	x0, 4f
+	b	2f
+5:	cmp	x1, #(EC_SYSREG - EC_HVC64)
+	b.ne	3f
+	bl	trap_sysreg_fast
 	cbnz	x0, 2f
 4:	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
 	restore_partial
-1:	cmp	x1, #0x24
-	b.ne	5f
-	bl	trap_dabt
-	cbz	x0, 4b
-	b	2f
-5:	cmp	x1, #0x18
-	b.ne	3f
-	bl	trap_sysreg_fast
-	cbz	x0, 4b
 2:	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
 3:	save_callee
 	bl	trap_sync
 	b	guest_restore
+
+/*
+ * The standard-call fast path: HVC or trapped SMC (x1 = 0 / 1), w0 = the function ID, the
+ * guest's x0 and x1 on the stack and every other register still the guest's. The
+ * side-effect-free queries (smccc_fast.h) are answered here from constants and the
+ * guest's x1, writing only x0 (SMCCC 1.1: x1-x17 preserved): SMCCC_VERSION,
+ * SMCCC_ARCH_FEATURES, PSCI_VERSION, PSCI_FEATURES, MIGRATE_INFO_TYPE and Tessera's own
+ * TESSERA_HC_VERSION. Like the null call before, they are not counted as traps. Tessera's
+ * other calls over HVC go to trap_hvc_fast on the partial save; everything else (PSCI
+ * calls, unknown IDs, Tessera calls over SMC) to trap_sync. The upper half of x0 is
+ * ignored (SMCCC 2.5: the function ID is w0).
+ */
+smccc_entry:
+	tbz	w0, #30, smccc32
+	eor	w0, w0, #0xc0000000
+	eor	w0, w0, #0x06000000	/* Tessera's function number, if 0xC600_00nn */
+	cbnz	w0, smccc_tessera
+	mov	x0, #(TESSERA_ABI_VERSION_FAST & 0xffff)
+	movk	x0, #(TESSERA_ABI_VERSION_FAST >> 16), lsl #16
+smccc_ret:				/* x0 = the result */
+	cbnz	x1, 1f
+	ldp	xzr, x1, [sp], #16
+	eret
+1:	mrs	x1, elr_el2		/* a trapped SMC returns past the SMC instruction */
+	add	x1, x1, #4
+	msr	elr_el2, x1
+	ldp	xzr, x1, [sp], #16
+	eret
+
+smccc32:				/* SMC32 convention: the Arm architecture calls, PSCI */
+	eor	w0, w0, #0x80000000
+	cmp	w0, #1
+	b.ls	smccc_arch		/* 0x8000_0000 SMCCC_VERSION, 0x8000_0001 ARCH_FEATURES */
+	eor	w0, w0, #0x04000000	/* PSCI's function number, if 0x8400_00nn */
+	cmp	w0, #PSCI_FN_FEATURES
+	b.eq	psci_features_fast
+	cmp	w0, #PSCI_FN_MIGRATE_INFO_TYPE
+	b.eq	1f
+	cbnz	w0, smccc_slow
+	mov	x0, #(PSCI_VERSION_1_1 & 0xffff)
+	movk	x0, #(PSCI_VERSION_1_1 >> 16), lsl #16
+	b	smccc_ret
+1:	mov	x0, #PSCI_MIGRATE_NONE
+	b	smccc_ret
+
+smccc_arch:
+	cbnz	w0, 1f
+	mov	x0, #(SMCCC_VERSION_1_1 & 0xffff)
+	movk	x0, #(SMCCC_VERSION_1_1 >> 16), lsl #16
+	b	smccc_ret
+1:	ldr	w0, [sp, #8]		/* SMCCC_ARCH_FEATURES(w1): SMCCC_VERSION and itself */
+	eor	w0, w0, #0x80000000
+	cmp	w0, #1
+	csetm	x0, hi			/* 0: implemented, -1: NOT_SUPPORTED */
+	b	smccc_ret
+
+/* PSCI_FEATURES(w1): a bit of PSCI_FEATURES_SMC32/64 for a PSCI function, SMCCC_VERSION. */
+psci_features_fast:
+	stp	x2, x3, [sp, #-16]!
+	ldr	w0, [sp, #24]		/* the function asked about: the guest's w1 */
+	and	w2, w0, #0xbfffffff	/* the SMC32 and SMC64 variants alike */
+	eor	w2, w2, #0x80000000
+	eor	w2, w2, #0x04000000	/* its PSCI function number, if 0x8400_00nn/0xC400_00nn */
+	cmp	w2, #31
+	b.hi	1f
+	ubfx	w3, w0, #30, #1		/* 1: SMC64 */
+	add	w2, w2, w3, lsl #5
+	ldr	x3, =((PSCI_FEATURES_SMC64 << 32) | PSCI_FEATURES_SMC32)
+	lsr	x3, x3, x2
+	tst	x3, #1
+	csetm	x0, eq			/* 0: SUCCESS (and CPU_SUSPEND's flags), -1 */
+	ldp	x2, x3, [sp], #16
+	b	smccc_ret
+1:	eor	w0, w0, #0x80000000	/* PSCI 5.1.14: SMCCC_VERSION may be asked about too */
+	cmp	w0, #0
+	csetm	x0, ne
+	ldp	x2, x3, [sp], #16
+	b	smccc_ret
+
+smccc_tessera:				/* w0 = Tessera's function number, not 0 */
+	cbnz	x1, smccc_slow		/* over SMC: trap_sync */
+	mov	w1, w0
+	save_rest
+	bl	trap_hvc_fast		/* (vCPU, function number) */
+	cbz	x0, 4b
+	b	2b
+
+smccc_slow:				/* not answered here: the full path, as the EC says */
+	save_rest
+	b	3b
 
 guest_fiq:
 	save_partial
