@@ -8,6 +8,7 @@
 #include "sched_loop.h"
 #include "health.h"
 #include "arch_cpu.h"
+#include "asm_offsets.h"
 #include "abi.h"
 #include "console.h"
 #include "direct.h"
@@ -21,6 +22,8 @@ void trap_sync(struct vcpu *vc);
 u64 trap_hvc_fast(struct vcpu *vc, u32 fn);
 u64 trap_dabt(struct vcpu *vc);
 u64 trap_irq(struct vcpu *vc);
+u64 trap_irq_acked(struct vcpu *vc, u32 intid);
+u64 trap_irq_slow(struct vcpu *vc, u32 intid);
 void trap_serror(struct vcpu *vc);
 void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far);
 
@@ -281,10 +284,11 @@ void arch_irq_poll(void)
 	irq_dispatch(vc && vc->state == VCPU_RUNNING ? vc : NULL, true, gic_ack());
 }
 
-/* The general interrupt exit, intid already acknowledged (1023: none). ELR/SPSR are saved
- * here, not in vectors.S: the fast path never needs them. Returns 1 if the vCPU must not
+/* The general interrupt exit, intid already acknowledged (1023: none); vectors.S calls it
+ * for anything but the timer. ELR/SPSR are saved here, not in vectors.S: the fast paths
+ * never need them. Returns 1 if the vCPU must not
  * resume (vectors.S then saves the rest and idles). */
-static __attribute__((noinline)) u64 trap_irq_slow(struct vcpu *vc, u32 intid)
+__attribute__((noinline)) u64 trap_irq_slow(struct vcpu *vc, u32 intid)
 {
 	vc->irq_count++;
 	vc->regs.elr = sysreg_read(elr_el2);
@@ -294,17 +298,16 @@ static __attribute__((noinline)) u64 trap_irq_slow(struct vcpu *vc, u32 intid)
 }
 
 /*
- * The interrupt fast path, called with only x0-x18/x30 saved: this vCPU's own timer
- * interrupt goes straight from the physical IAR into a list register and back to the
- * guest. No exit work is skipped: another CPU that wants this one to look again (a
- * request, a stop, a dirty vGIC) kicks it, and that SGI is taken right after the ERET;
- * anything unusual (timer disabled or active in the model, no free LR, a refill
- * pending, the vCPU not running) takes the general path.
+ * The interrupt path after vectors.S's own (guest_irq: the running vCPU's timer PPI into
+ * its list register before any register save), with x0-x18/x30 saved and intid already
+ * acknowledged. The timer in the cases that one leaves to C (requests pending, ...) still
+ * goes straight into a list register here when it can; anything unusual (timer disabled
+ * or active in the model, no free LR, a refill pending, the vCPU not running) takes the
+ * general path. No exit work is skipped: another CPU that wants this one to look again
+ * (a request, a stop, a dirty vGIC) kicks it, and that SGI is taken right after the ERET.
  */
-u64 trap_irq(struct vcpu *vc)
+u64 trap_irq_acked(struct vcpu *vc, u32 intid)
 {
-	u32 intid = gic_ack();
-
 	if ((intid == INTID_VTIMER || intid == INTID_PTIMER) && vc->state == VCPU_RUNNING &&
 	    vgic_lr_fast(&vc->vm->vgic, vc->id, intid, VGIC_IRQ_HW, 0)) {
 		gic_eoi(intid); /* priority drop; the guest's EOI deactivates it (HW LR) */
@@ -313,6 +316,12 @@ u64 trap_irq(struct vcpu *vc)
 		return 0;
 	}
 	return trap_irq_slow(vc, intid);
+}
+
+/* An interrupt not acknowledged yet (direct.c's FIQ fallback). */
+u64 trap_irq(struct vcpu *vc)
+{
+	return trap_irq_acked(vc, gic_ack());
 }
 
 void trap_serror(struct vcpu *vc)
@@ -332,3 +341,43 @@ void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far)
 		       (unsigned long long)far);
 	arch_system_off();
 }
+
+/* vectors.S reads these structures by the numbers in asm_offsets.h. */
+_Static_assert(offsetof(struct cpu, vcpu) == CPU_VCPU &&
+		   offsetof(struct cpu, requests) == CPU_REQUESTS &&
+		   offsetof(struct cpu, irq_count) == CPU_IRQ_COUNT,
+	       "asm_offsets.h: struct cpu");
+_Static_assert(offsetof(struct vcpu, vm) == VCPU_VM && offsetof(struct vcpu, id) == VCPU_ID &&
+		   offsetof(struct vcpu, state) == VCPU_STATE &&
+		   offsetof(struct vcpu, irq_count) == VCPU_IRQ_COUNT &&
+		   sizeof(((struct vcpu *)0)->state) == 4 && sizeof(((struct vcpu *)0)->id) == 4 &&
+		   VCPU_RUNNING == VCPU_RUNNING_VAL,
+	       "asm_offsets.h: struct vcpu");
+_Static_assert(offsetof(struct vm, vgic) == VM_VGIC && offsetof(struct vgic, lock) == 0 &&
+		   offsetof(spinlock_t, next) == 0 &&
+		   offsetof(spinlock_t, owner) == VGIC_LOCK_OWNER &&
+		   offsetof(struct vgic, ctlr) == VGIC_CTLR &&
+		   offsetof(struct vgic, cpus) == VGIC_CPUS,
+	       "asm_offsets.h: struct vm, struct vgic");
+_Static_assert(offsetof(struct vgic_cpu, priv) == 0 &&
+		   offsetof(struct vgic_cpu, dirty) == VC_DIRTY &&
+		   offsetof(struct vgic_cpu, lr_intid) == VC_LR_INTID &&
+		   offsetof(struct vgic_cpu, lr_used) == VC_LR_USED &&
+		   offsetof(struct vgic_cpu, lr_val) == VC_LR_VAL &&
+		   offsetof(struct vgic_cpu, overflow) == VC_OVERFLOW,
+	       "asm_offsets.h: struct vgic_cpu");
+_Static_assert(offsetof(struct vgic_irq, flags) == VIRQ_FLAGS &&
+		   offsetof(struct vgic_irq, prio) == VIRQ_PRIO &&
+		   offsetof(struct vgic_irq, lr) == VIRQ_LR &&
+		   offsetof(struct vgic_irq, lr_vcpu) == VIRQ_LR_VCPU &&
+		   offsetof(struct vgic_irq, ops) == VIRQ_OPS &&
+		   sizeof(struct vgic_irq) == VIRQ_SIZE,
+	       "asm_offsets.h: struct vgic_irq");
+_Static_assert(VGIC_IRQ_ENABLED == 1U << VGIC_IRQ_ENABLED_BIT &&
+		   VGIC_IRQ_ACTIVE == 1U << VGIC_IRQ_ACTIVE_BIT &&
+		   VGIC_IRQ_IN_LR == 1U << VGIC_IRQ_IN_LR_BIT && VGIC_IRQ_HW == 0x20 &&
+		   VGIC_IRQ_PENDING == 0x02 && VGIC_IRQ_NEWEDGE == 0x80 && VGIC_MAX_LRS == 16 &&
+		   ICH_LR_PENDING + ICH_LR_HW + ICH_LR_GROUP1 == 0x7000000000000000ULL &&
+		   ICH_LR_PRIO_SHIFT == 48 && ICH_LR_PINTID_SHIFT == 32 && INTID_VTIMER == 27 &&
+		   INTID_PTIMER == 30,
+	       "vectors.S guest_irq: vGIC flags and LR fields");
