@@ -414,6 +414,11 @@ bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u
 		vgic_unlock(g);
 		return true;
 	}
+	if (!write && (off == GICD_TYPER || off == GICD_IIDR)) {
+		/* Constant for the VM's life (TYPER: its vCPU count): no lock. */
+		*val = size != 4 ? 0 : off == GICD_TYPER ? dist_typer(g) : VGIC_IIDR;
+		return true;
+	}
 	if (lr_state_access(off, write, *val, false)) {
 		sync_own(g, vcpu);
 	}

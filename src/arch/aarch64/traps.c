@@ -94,7 +94,8 @@ static inline void dabt_load_result(struct vcpu *vc, const struct dabt *a, u64 v
 /* Decodes and emulates one data abort: 0 if it was emulated and retired (ELR advanced), 1
  * if not, with nothing changed. full: from trap_sync, with the whole register file saved,
  * so the access may name x19-x29 and go to a virtio link too; else the fast path (below),
- * which also counts the trap, writes ELR_EL2 and refills this vCPU's LRs if needed. */
+ * which also counts the trap, advances ELR_EL2 (not saved in the vCPU on that path) and
+ * refills this vCPU's LRs if needed. */
 static u64 dabt_emulate(struct vcpu *vc, u64 esr, bool full)
 {
 	struct dabt a;
@@ -112,12 +113,14 @@ static u64 dabt_emulate(struct vcpu *vc, u64 esr, bool full)
 	if (!a.write) {
 		dabt_load_result(vc, &a, val);
 	}
-	vc->regs.elr += 4;
-	if (!full) {
-		vc->trap_count++;
-		sysreg_write(elr_el2, vc->regs.elr); /* the partial restore does not load it */
-		vgic_flush(&vc->vm->vgic, vc->id);
+	if (full) {
+		vc->regs.elr += 4;
+		return 0;
 	}
+	/* The fast path: ELR lives in ELR_EL2 only (vectors.S saves it for the full path). */
+	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
+	vc->trap_count++;
+	vgic_flush(&vc->vm->vgic, vc->id);
 	return 0;
 }
 
@@ -149,8 +152,8 @@ static void data_abort(struct vcpu *vc, u64 esr)
 }
 
 /*
- * Emulated-MMIO fast path, called from vectors.S for EC 0x24 with only x0-x18, x30, ELR and
- * SPSR saved: an access with a valid syndrome to the vGIC or vPL011 window whose register
+ * Emulated-MMIO fast path, called from vectors.S for EC 0x24 with only x0-x18 and x30
+ * saved: an access with a valid syndrome to the vGIC or vPL011 window whose register
  * is one of those (or XZR) is decoded, emulated and retired in one straight line, and the
  * guest resumed with the partial restore (ELR_EL2 written here). Anything else returns 1
  * before any state changes, and trap_sync takes it the general way, with the whole

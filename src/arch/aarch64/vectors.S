@@ -52,8 +52,9 @@
 	stp	x2, x3, [x0]
 .endm
 
-/* save_partial for a sync trap whose entry pushed the guest's x0 and x1 (in that order) and
- * used only those two: leaves x0 = vCPU, keeps x1. */
+/* save_gprs for a sync trap whose entry pushed the guest's x0 and x1 (in that order) and
+ * used only those two: leaves x0 = vCPU, keeps x1. ELR/SPSR stay in the CPU: the fast paths
+ * write ELR_EL2 directly; guest_sync saves both before it takes the full path. */
 .macro save_rest
 	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
@@ -69,9 +70,6 @@
 	ldp	x2, x3, [sp], #16
 	str	x30, [x0, #240]
 	stp	x2, x3, [x0]
-	mrs	x2, elr_el2
-	mrs	x3, spsr_el2
-	stp	x2, x3, [x0, #REGS_ELR]
 .endm
 
 /* For guest_irq: x0 = the INTID it acknowledged, the guest's x0 and x1 on the stack in a
@@ -175,7 +173,10 @@ guest_sync:
 	restore_partial
 2:	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
-3:	save_callee
+3:	mrs	x2, elr_el2		/* the full path: ELR and SPSR too */
+	mrs	x3, spsr_el2
+	stp	x2, x3, [x0, #REGS_ELR]
+	save_callee
 	bl	trap_sync
 	b	guest_restore
 
