@@ -376,11 +376,16 @@ _Static_assert(offsetof(struct vgic_irq, flags) == VIRQ_FLAGS &&
 		   offsetof(struct vgic_irq, ops) == VIRQ_OPS &&
 		   sizeof(struct vgic_irq) == VIRQ_SIZE,
 	       "asm_offsets.h: struct vgic_irq");
-_Static_assert(VGIC_IRQ_ENABLED == 1U << VGIC_IRQ_ENABLED_BIT &&
-		   VGIC_IRQ_ACTIVE == 1U << VGIC_IRQ_ACTIVE_BIT &&
-		   VGIC_IRQ_IN_LR == 1U << VGIC_IRQ_IN_LR_BIT && VGIC_IRQ_HW == 0x20 &&
-		   VGIC_IRQ_PENDING == 0x02 && VGIC_IRQ_NEWEDGE == 0x80 && VGIC_MAX_LRS == 16 &&
-		   ICH_LR_PENDING + ICH_LR_HW + ICH_LR_GROUP1 == 0x7000000000000000ULL &&
-		   ICH_LR_PRIO_SHIFT == 48 && ICH_LR_PINTID_SHIFT == 32 && INTID_VTIMER == 27 &&
-		   INTID_PTIMER == 30,
-	       "vectors.S guest_irq: vGIC flags and LR fields");
+_Static_assert(VGIC_IRQ_ENABLED == 1U << VGIC_IRQ_ENABLED_BIT, "vectors.S: VGIC_IRQ_ENABLED");
+_Static_assert(VGIC_IRQ_ACTIVE == 1U << VGIC_IRQ_ACTIVE_BIT, "vectors.S: VGIC_IRQ_ACTIVE");
+_Static_assert(VGIC_IRQ_IN_LR == 1U << VGIC_IRQ_IN_LR_BIT, "vectors.S: VGIC_IRQ_IN_LR");
+_Static_assert((VGIC_IRQ_HW | VGIC_IRQ_IN_LR) == 0x60 && VGIC_IRQ_PENDING == 0x02,
+	       "vectors.S: the flags a timer PPI in an LR gets");
+_Static_assert(VGIC_IRQ_NEWEDGE == 0x80, "vectors.S: VGIC_IRQ_NEWEDGE");
+_Static_assert(VGIC_MAX_LRS == 16, "vectors.S: 16 list registers at most");
+_Static_assert((ICH_LR_PENDING | ICH_LR_HW | ICH_LR_GROUP1) == 0x7000000000000000ULL,
+	       "vectors.S: LR state and flags");
+_Static_assert(ICH_LR_PRIO_SHIFT == 48, "vectors.S: LR priority field");
+_Static_assert(ICH_LR_PINTID_SHIFT == 32, "vectors.S: LR pINTID field");
+_Static_assert(INTID_VTIMER == 27, "vectors.S: the virtual timer PPI");
+_Static_assert(INTID_PTIMER == 30, "vectors.S: the EL1 physical timer PPI");
