@@ -38,6 +38,12 @@
  * typing to a VM that is not running says so once ("[tessera] console: 'x' is stopped:
  * input dropped"), again only after it ran or the focus moved.
  *
+ * History. Every byte a VM sends is also kept, unchanged ('\r', NUL and escape
+ * sequences included), in its ring of CONSOLE_RING_SIZE bytes for management clients
+ * (`tessera ctl console`, the dashboard), which read it by position with
+ * console_ring_read(); when the ring is full the oldest byte is dropped. The physical UART
+ * is not affected by what the clients do.
+ *
  * Redraw. The unfinished line printed again after another line is the text of the
  * focused VM's line with its escape sequences left out: a sequence can be a query the
  * terminal answers (ESC[6n, the cursor position busybox asks for), and each redraw would
@@ -64,10 +70,14 @@ static void console_hw_write(const char *s, size_t n)
 }
 #endif
 
+_Static_assert((CONSOLE_RING_SIZE & (CONSOLE_RING_SIZE - 1)) == 0, "ring size: a power of 2");
+
 struct console_vm {
 	char buf[CONSOLE_LINE_MAX];
 	u32 len;
 	bool told_stopped; /* "is stopped: input dropped" said since it last took input */
+	u64 ring_end;	   /* bytes ever sent: the position after the newest */
+	u8 ring[CONSOLE_RING_SIZE];
 };
 
 static spinlock_t con_lock;
@@ -208,12 +218,15 @@ void console_vm_putc(u32 vm_id, char c)
 {
 	struct console_vm *v;
 
-	if (vm_id >= CONFIG_MAX_VMS || c == '\r' || c == '\0') {
+	if (vm_id >= CONFIG_MAX_VMS) {
 		return;
 	}
 	v = &con_vms[vm_id];
 	spin_lock(&con_lock);
-	if (vm_id == con_focus) {
+	v->ring[v->ring_end++ & (CONSOLE_RING_SIZE - 1)] = (u8)c;
+	if (c == '\r' || c == '\0') {
+		/* kept in the history only */
+	} else if (vm_id == con_focus) {
 		con_focused_putc(c);
 	} else if (c == '\n') {
 		con_emit_line(vm_id);
@@ -224,6 +237,31 @@ void console_vm_putc(u32 vm_id, char c)
 		}
 	}
 	spin_unlock(&con_lock);
+}
+
+u32 console_ring_read(u32 vm_id, u64 *from, u8 *buf, u32 max, u64 *end, u64 *dropped)
+{
+	const struct console_vm *v;
+	u64 first, at;
+	u32 n = 0;
+
+	*end = 0;
+	*dropped = 0;
+	if (vm_id >= CONFIG_MAX_VMS) {
+		return 0;
+	}
+	v = &con_vms[vm_id];
+	spin_lock(&con_lock);
+	*end = v->ring_end;
+	first = v->ring_end > CONSOLE_RING_SIZE ? v->ring_end - CONSOLE_RING_SIZE : 0;
+	at = *from < first || *from > v->ring_end ? first : *from;
+	for (; n < max && at + n < v->ring_end; n++) {
+		buf[n] = v->ring[(at + n) & (CONSOLE_RING_SIZE - 1)];
+	}
+	spin_unlock(&con_lock);
+	*from = at;
+	*dropped = first;
+	return n;
 }
 
 void console_vm_flush(u32 vm_id)

@@ -84,20 +84,25 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 	if (!cmd) {
 		mgmt_err(o, "unknown-command", "\"%s\" (help lists the commands)", argv[0]);
 	} else if (!(cmd->flags & MGMT_CMD_VM)) {
-		/* Only hello takes an (optional) argument: the client's version. */
+		/* hello and log take an optional argument (a token, a line number). */
 		if (argc > ((cmd->flags & MGMT_CMD_ARG) ? 2U : 1U)) {
 			if (cmd->flags & MGMT_CMD_ARG) {
-				mgmt_err(o, "bad-args", "usage: %s [TOKEN]", argv[0]);
+				mgmt_err(o, "bad-args", "usage: %s [%s]", argv[0],
+					 mgmt_arg_name(argv[0]));
 			} else {
 				mgmt_err(o, "bad-args", "%s takes no arguments", argv[0]);
 			}
 			return;
 		}
 		cmd->run.global(o, argv);
-	} else if (argc != 2) {
-		mgmt_err(o, "bad-args", "usage: %s NAME", argv[0]);
+	} else if (argc != ((cmd->flags & MGMT_CMD_VM_ARG) ? 3U : 2U)) {
+		mgmt_err(o, "bad-args", "usage: %s NAME%s%s", argv[0],
+			 (cmd->flags & MGMT_CMD_VM_ARG) ? " " : "",
+			 (cmd->flags & MGMT_CMD_VM_ARG) ? mgmt_arg_name(argv[0]) : "");
 	} else if (!(vm = mgmt_vm_named(argv[1]))) {
 		mgmt_err(o, "unknown-vm", "no VM named \"%s\" (list shows them)", argv[1]);
+	} else if (cmd->flags & MGMT_CMD_VM_ARG) {
+		cmd->run.on_vm_arg(o, vm, argv[2]); /* reads or feeds a device: no claim */
 	} else if (cmd->flags & MGMT_CMD_NO_CLAIM) {
 		cmd->run.on_vm(o, vm);
 	} else if (!mgmt_op_claim()) {

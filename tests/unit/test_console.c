@@ -20,6 +20,7 @@
 #define console_vm_count  ut_console_vm_count
 #define console_vm_rx	  ut_console_vm_rx
 #define console_vm_state  ut_console_vm_state
+#define console_ring_read ut_console_ring_read
 #include "../../src/core/console.c"
 
 #include <string.h>
@@ -383,9 +384,66 @@ static void test_redraw_no_escapes(void)
 	CHECK_OUT("\r\n[beta] t\r\n[alpha] root# ");
 }
 
+/* Every byte a VM sends is kept in its ring, unchanged; the UART output is not affected. */
+static void test_ring_history(void)
+{
+	u8 buf[CONSOLE_RING_SIZE];
+	u64 from = 0, end, dropped;
+	u32 n;
+
+	setup();
+	vm_puts(1, "one\r\n");
+	console_vm_putc(1, '\0');
+	vm_puts(0, "\x1b[1mx");
+	CHECK_OUT("[beta] one\r\n[alpha] \x1b[1mx");
+	n = console_ring_read(1, &from, buf, sizeof(buf), &end, &dropped);
+	CHECK_EQ(n, 6);
+	CHECK(memcmp(buf, "one\r\n\0", 6) == 0);
+	CHECK_EQ(from, 0);
+	CHECK_EQ(end, 6);
+	CHECK_EQ(dropped, 0);
+	from = 4;
+	n = console_ring_read(1, &from, buf, 1, &end, &dropped);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(buf[0], '\n');
+	from = 0;
+	n = console_ring_read(0, &from, buf, sizeof(buf), &end, &dropped);
+	CHECK_EQ(n, 5);
+	CHECK(memcmp(buf, "\x1b[1mx", 5) == 0);
+	/* Unknown VMs read as empty. */
+	from = 0;
+	CHECK_EQ(console_ring_read(CONFIG_MAX_VMS, &from, buf, sizeof(buf), &end, &dropped), 0);
+	CHECK_EQ(end, 0);
+}
+
+/* A full ring drops its oldest bytes: a reader behind is moved to the oldest kept. */
+static void test_ring_drops_oldest(void)
+{
+	u8 buf[CONSOLE_RING_SIZE];
+	u64 from = 0, end, dropped;
+	u32 n;
+
+	setup();
+	for (u32 i = 0; i < 3 * CONSOLE_RING_SIZE + 5; i++) {
+		console_vm_putc(2, (char)('0' + i % 10));
+	}
+	n = console_ring_read(2, &from, buf, sizeof(buf), &end, &dropped);
+	CHECK_EQ(n, CONSOLE_RING_SIZE);
+	CHECK_EQ(end, 3 * CONSOLE_RING_SIZE + 5);
+	CHECK_EQ(dropped, 2 * CONSOLE_RING_SIZE + 5);
+	CHECK_EQ(from, dropped);
+	CHECK_EQ(buf[0], (u8)('0' + dropped % 10));
+	CHECK_EQ(buf[n - 1], (u8)('0' + (end - 1) % 10));
+	from = end + 7; /* beyond the newest: from the oldest kept */
+	CHECK_EQ(console_ring_read(2, &from, buf, 3, &end, &dropped), 3);
+	CHECK_EQ(from, dropped);
+}
+
 int main(void)
 {
 	RUN(test_stopped_vm_input);
+	RUN(test_ring_history);
+	RUN(test_ring_drops_oldest);
 	RUN(test_redraw_no_escapes);
 	RUN(test_prefix_lines);
 	RUN(test_interleave);
