@@ -46,7 +46,7 @@ HYP_OBJ := $(patsubst %.c,$(B)/hyp/%.o,$(HYP_C)) $(patsubst %.S,$(B)/hyp/%.o,$(H
 # so does the FDT reader (boot time: -Os does not inline its token loop's helpers).
 COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/core/platform.c \
 	src/core/vm.c src/core/vm_dtb.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c \
-	src/core/console.c src/core/health.c \
+	src/core/console.c src/core/hyplog.c src/core/health.c \
 	src/arch/aarch64/psci.c src/core/mem.c src/core/lifecycle.c src/lib/fdt_write.c src/lib/fmt.c \
 	src/lib/sha256.c src/lib/str.c src/arch/aarch64/setup.c src/arch/aarch64/stage2.c \
 	src/drivers/virtio_console_driver.c
@@ -83,7 +83,8 @@ UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c s
 # tests (tests/unit/fake_machine.c), and a fixture that boots a configured system through
 # the real vm_create_all (tests/unit/fixture.c).
 UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/health.c src/core/sched.c src/core/chan.c \
-	src/core/console.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c src/core/vm_dtb.c \
+	src/core/console.c src/core/hyplog.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c \
+	src/core/vm_dtb.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
 	tests/unit/fake_machine.c tests/unit/fixture.c
 TOOL_C := $(wildcard tools/*.c)

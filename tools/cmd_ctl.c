@@ -152,6 +152,8 @@ static const char ctl_help[] =
     "          console NAME  attach to the VM's console (output history, then live; typing\n"
     "                        goes to the VM; Ctrl-] or the end of input detaches)\n"
     "          focus NAME    give the physical UART's keyboard focus to the VM\n"
+    "          log [--follow]  the hypervisor's log ([seconds] level text); --follow:\n"
+    "                        then wait for new lines (until interrupted)\n"
     "options:\n"
     "  --json          JSON for scripts (list, stats: every counter, rates; others: the result)\n"
     "  --lines         the protocol's own response lines (key=value), unchanged\n"
@@ -208,6 +210,10 @@ int cmd_ctl(int argc, char **argv)
 	}
 	if (!raw && argc - i == 2 && strcmp(argv[i], "console") == 0) {
 		return ctl_console(sock, argv[i + 1], timeout);
+	}
+	if (!raw && mode != CTL_LINES && strcmp(argv[i], "log") == 0 &&
+	    (argc - i == 1 || (argc - i == 2 && strcmp(argv[i + 1], "--follow") == 0))) {
+		return ctl_log(sock, argc - i == 2, timeout);
 	}
 	if (!raw && argc - i == 2 && strcmp(argv[i], "focus") == 0) {
 		argv[i] = (char *)"console"; /* the protocol's name for a focus move */

@@ -14,7 +14,7 @@ static const struct {
     {"pack", cmd_pack, "pack FILE.dts -o OUT.img     build the system image"},
     {"run", cmd_run,
      "run FILE.dts [--cpu MODEL] [--icount] [--timeout S] [--pack IMG] [--hyp ELF] [--mgmt "
-     "SOCKET] [-- QEMU ARGS]"},
+     "SOCKET] [--log-level L] [-- QEMU ARGS]"},
     {"ctl", cmd_ctl, "ctl --socket PATH [--json] COMMAND [ARGS] | --raw   manage a running system"},
     {"dump", cmd_dump, "dump IMG                     list a system image's entries"},
 };

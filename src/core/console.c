@@ -21,8 +21,10 @@
  *   until the line ends, the VM gets the focus, or console_vm_flush(). A VM
  *   that loses the focus in mid-line prints that line once more, complete,
  *   when it ends.
- * - Hypervisor messages: console_printf() formats up to CONSOLE_MSG_MAX
- *   bytes (the rest is cut) and prints each of its lines with "[tessera] ".
+ * - Hypervisor messages: console_printf() / console_log() format up to
+ *   CONSOLE_MSG_MAX bytes (the rest is cut); each line goes to the hypervisor's
+ *   log (core/hyplog.c, with its level and time) and, when the UART's level
+ *   includes it (hyplog_on_uart), to the UART with "[tessera] ".
  *
  * Input. Bytes from the physical UART go to the focused VM (the first VM at boot),
  * except Ctrl-T (0x14), which starts a command:
@@ -295,6 +297,26 @@ static void con_message(const char *msg)
 	con_restore();
 }
 
+/* Logs each line of msg (before the console lock: the log lock is never nested), then prints
+ * it if the UART shows this level. */
+static void con_log_message(u32 level, const char *msg)
+{
+	const char *s = msg;
+
+	do {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+
+		hyplog_add((enum log_level)level, s, n);
+		s = nl ? nl + 1 : s + n;
+	} while (*s != '\0');
+	if (hyplog_on_uart((enum log_level)level)) {
+		spin_lock(&con_lock);
+		con_message(msg);
+		spin_unlock(&con_lock);
+	}
+}
+
 void console_printf(const char *fmt, ...)
 {
 	char msg[CONSOLE_MSG_MAX];
@@ -303,9 +325,18 @@ void console_printf(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	spin_lock(&con_lock);
-	con_message(msg);
-	spin_unlock(&con_lock);
+	con_log_message(LOG_INFO, msg);
+}
+
+void console_log(u32 level, const char *fmt, ...)
+{
+	char msg[CONSOLE_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	con_log_message(level, msg);
 }
 
 u32 console_focus(void)

@@ -246,9 +246,10 @@ BOOT_ONLY void mgmt_init(const struct platform *plat)
 		owner = mgmt_dev_owner(&d);
 		if (owner) {
 			/* Given to a VM by the config: it is the VM's, not ours. */
-			console_printf("virtio console at 0x%llx is VM %s's (pass-through): not a "
-				       "management channel\n",
-				       (unsigned long long)d.base, owner->cfg->name);
+			console_log(LOG_WARN,
+				    "virtio console at 0x%llx is VM %s's (pass-through): not a "
+				    "management channel\n",
+				    (unsigned long long)d.base, owner->cfg->name);
 			continue;
 		}
 		/*
@@ -260,9 +261,10 @@ BOOT_ONLY void mgmt_init(const struct platform *plat)
 		 */
 		d.edge = false;
 		if (d.intid < 32 || vcon_start(&d, &why) != 0) {
-			console_printf(
-			    "management channel: virtio console at 0x%llx unusable (%s)\n",
-			    (unsigned long long)d.base, d.intid < 32 ? "no SPI in the DTB" : why);
+			console_log(LOG_WARN,
+				    "management channel: virtio console at 0x%llx unusable (%s)\n",
+				    (unsigned long long)d.base,
+				    d.intid < 32 ? "no SPI in the DTB" : why);
 			return;
 		}
 		mgmt_intid = d.intid;

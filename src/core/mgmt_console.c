@@ -3,13 +3,15 @@
  * The management channel's console and log commands (docs/MANAGEMENT.md):
  *   console-read NAME FROM   a VM's output history from byte FROM, hex-encoded
  *   console-write NAME HEX   bytes for the VM's UART, as typed on the console
- *   log [FROM]               the hypervisor's log from line FROM
+ *   log [FROM]               the hypervisor's log from line FROM (default 0: the oldest)
  * Every read is bounded per request (MGMT_CON_READ_MAX bytes, MGMT_LOG_READ_MAX lines):
  * a client asks again from the position it was given. Nothing is remembered between
  * requests, so any number of clients can read the same VM, each at its own position.
  * Input takes the physical console's path (console_vm_rx: inside the lifecycle protocol).
  */
+#include "arch.h"
 #include "console.h"
+#include "hyplog.h"
 #include "lib.h"
 #include "mgmt_int.h"
 
@@ -41,6 +43,9 @@ bool mgmt_parse_u64(const char *s, u64 *v)
 const char *mgmt_arg_name(const char *cmd)
 {
 	if (strcmp(cmd, "console-read") == 0) {
+		return "FROM";
+	}
+	if (strcmp(cmd, "log") == 0) {
 		return "FROM";
 	}
 	return strcmp(cmd, "console-write") == 0 ? "HEX" : "TOKEN";
@@ -141,4 +146,38 @@ void mgmt_console_write(struct mgmt_out *o, struct vm *vm, const char *hex)
 		dropped += r == CONSOLE_RX_DROPPED;
 	}
 	mgmt_line(o, "ok wrote=%u dropped=%u", taken, dropped);
+}
+
+static u64 ticks_to_us(u64 t)
+{
+	u64 f = arch_counter_freq();
+
+	return f ? t / f * 1000000 + t % f * 1000000 / f : 0;
+}
+
+/* "log SEQ level=L time_us=T text=..." lines (text runs to the end of the line), then
+ * "ok next=N dropped=D". */
+void mgmt_log(struct mgmt_out *o, char **argv)
+{
+	u64 seq = 0, next = 0, dropped = 0;
+	struct hyplog_entry e;
+
+	if (argv[1] && !mgmt_parse_u64(argv[1], &seq)) {
+		mgmt_err(o, "bad-args", "FROM must be a line number (0 = the oldest kept)");
+		return;
+	}
+	for (u32 n = 0; n < MGMT_LOG_READ_MAX; n++) {
+		u64 at = seq;
+
+		if (!hyplog_read(&at, &e, &next, &dropped)) {
+			seq = at;
+			break;
+		}
+		mgmt_line(o, "log %llu level=%s time_us=%llu text=%s", (unsigned long long)e.seq,
+			  hyplog_level_name(e.level), (unsigned long long)ticks_to_us(e.time),
+			  e.text);
+		seq = at + 1;
+	}
+	mgmt_line(o, "ok next=%llu end=%llu dropped=%llu", (unsigned long long)seq,
+		  (unsigned long long)next, (unsigned long long)dropped);
 }

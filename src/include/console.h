@@ -8,6 +8,7 @@
 #ifndef TESSERA_CONSOLE_H
 #define TESSERA_CONSOLE_H
 
+#include "hyplog.h"
 #include "types.h"
 
 #define CONSOLE_LINE_MAX 200  /* a VM line longer than this is split */
@@ -35,8 +36,11 @@ void console_vm_flush(u32 vm_id);
  */
 u32 console_ring_read(u32 vm_id, u64 *from, u8 *buf, u32 max, u64 *end, u64 *dropped);
 
-/* A hypervisor message, printed as "[tessera] <line>" per line of the result. */
+/* A hypervisor message of level LOG_INFO: each line of the result goes to the log (hyplog.h)
+ * and, if the UART's level includes it, to the UART as "[tessera] <line>". */
 void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same at a given level (enum log_level): LOG_ERROR, LOG_WARN or LOG_INFO. */
+void console_log(u32 level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* One byte received from the physical UART: escape commands or the focused VM. */
 void console_input(u8 c);

@@ -9,7 +9,10 @@
 #     and sum) and both clients and the physical UART show the answer,
 #   - the other client's input works too, a client detaches with Ctrl-] and the other
 #     goes on,
-#   - the protocol's errors: unknown VM, malformed hex and position, input to a stopped VM.
+#   - the protocol's errors: unknown VM, malformed hex and position, input to a stopped VM;
+# and the hypervisor's log (`tessera ctl log`): the run is started with --log-level warn, so
+# the UART shows the warning about "crasher" (guests/crash.c) but none of the info lines,
+# which `ctl log` shows with their levels and times; `ctl log --follow` shows a new line.
 # Prints "PASS: system/mgmt_console_<case>" or "FAIL: ... (<reason>)"; exits 1 if any failed.
 # Environment: OUT_DIR (default build/mgmt_console), TIMEOUT (whole run, default 90 s).
 set -u
@@ -85,6 +88,48 @@ attach()
 	eval "exec $((3 + $1))>\"$fifo\""
 }
 
+# check_log: the UART shows warnings only (--log-level warn); `ctl log` shows every line.
+check_log()
+{
+	local follow_pid
+	if wait_for "^\[tessera\] VM 2 'crasher' failed \(guest failure\)\$" 10 &&
+		! clean_log | grep -a -q -E "^\[tessera\] (VM 0 'reader': 1 vCPU|management channel:|VM 1 'ticker' stopped)"; then
+		pass log_uart_level
+	else
+		fail log_uart_level "$(clean_log | grep -a '^\[tessera\]' | head -n 5 | tr '\n' '|')"
+	fi
+	ctl log
+	if [ $rc = 0 ] && has "^\[ +0\.[0-9]{6}\] info  VM 0 'reader': 1 vCPU\(s\), entry 0x[0-9a-f]+, DTB at 0x[0-9a-f]+\$" &&
+		has "^\[ +[0-9]+\.[0-9]{6}\] info  management channel: virtio console at " &&
+		has "^\[ +[0-9]+\.[0-9]{6}\] warn  VM 2 'crasher' failed \(guest failure\)\$" &&
+		has "^\[ +[0-9]+\.[0-9]{6}\] info  VM 1 'ticker' stopped \(management, "; then
+		pass log
+	else
+		fail log "rc=$rc: $out"
+	fi
+	ctl --lines log 1
+	if [ $rc = 0 ] && has "^log 1 level=info time_us=[0-9]+ text=VM 0 'reader': 1 vCPU" &&
+		has '^ok next=[0-9]+ end=[0-9]+ dropped=0$' && ! has '^log 0 '; then
+		pass log_protocol
+	else
+		fail log_protocol "rc=$rc: $out"
+	fi
+	"$TESSERA" ctl --socket "$SOCK" log --follow >"$OUT_DIR/follow.out" 2>&1 &
+	follow_pid=$!
+	pids+=("$follow_pid")
+	in_file "$OUT_DIR/follow.out" "warn  VM 2 'crasher' failed" 10
+	ctl start ticker
+	if in_file "$OUT_DIR/follow.out" "info  VM 1 'ticker' restarting" 10; then
+		pass log_follow
+	else
+		fail log_follow "$(tail -n 3 "$OUT_DIR/follow.out")"
+	fi
+	kill "$follow_pid" 2>/dev/null
+}
+
+# has REGEX: a line of the last ctl output matches.
+has() { printf '%s\n' "$out" | grep -a -q -E "$1"; }
+
 main()
 {
 	local line sum a_pid b_pid
@@ -97,7 +142,7 @@ main()
 	done
 	mkdir -p "$OUT_DIR" && rm -f "$SOCK" && : >"$LOG"
 	timeout -k 5 "$TIMEOUT" "$TESSERA" run tests/system/configs/mgmt_console.dts \
-		--pack "$OUT_DIR/mgmt_console.img" --mgmt "$SOCK" >"$LOG" 2>&1 </dev/null &
+		--pack "$OUT_DIR/mgmt_console.img" --mgmt "$SOCK" --log-level warn >"$LOG" 2>&1 </dev/null &
 	qemu_pid=$!
 	if ! wait_for '^\[reader\] TEST console_reader: ready$' 30 || ! wait_ticks ticker 3 15; then
 		fail boot "no ready line or ticks on the UART"
@@ -190,7 +235,9 @@ main()
 	printf '\035' >&5
 	wait "$b_pid"
 	[ $? = 0 ] || fail detach "client 2"
-	if clean_log | grep -a -q -E 'PANIC|KIT: unhandled exception'; then
+
+	check_log
+	if clean_log | grep -a -q -E 'PANIC|\[(reader|ticker)\] KIT: unhandled exception'; then
 		fail clean_log "$(clean_log | grep -a -E 'PANIC|KIT: unhandled' | head -n 3)"
 	fi
 }

@@ -13,6 +13,7 @@
 #define console_vm_putc	  ut_console_vm_putc
 #define console_vm_flush  ut_console_vm_flush
 #define console_printf	  ut_console_printf
+#define console_log	  ut_console_log
 #define console_input	  ut_console_input
 #define console_focus	  ut_console_focus
 #define console_set_focus ut_console_set_focus
@@ -439,11 +440,85 @@ static void test_ring_drops_oldest(void)
 	CHECK_EQ(from, dropped);
 }
 
+/* Hypervisor messages go to the log line by line, and to the UART at the UART's level. */
+static void test_log_levels(void)
+{
+	struct hyplog_entry e;
+	u64 seq = 0, next, dropped;
+
+	setup();
+	hyplog_reset();
+	console_printf("one\ntwo\n");
+	console_log(LOG_WARN, "careful");
+	CHECK_OUT("[tessera] one\r\n[tessera] two\r\n[tessera] careful\r\n");
+	hyplog_set_uart_level(LOG_WARN);
+	console_printf("quiet");
+	console_log(LOG_ERROR, "loud");
+	console_log(LOG_WARN, "warned");
+	CHECK_OUT("[tessera] loud\r\n[tessera] warned\r\n");
+	hyplog_set_uart_level(LOG_ERROR);
+	console_log(LOG_WARN, "hidden");
+	CHECK_OUT("");
+	/* Everything is in the log, in order, with its level. */
+	const char *want[] = {"one", "two", "careful", "quiet", "loud", "warned", "hidden"};
+	const u8 lvl[] = {LOG_INFO, LOG_INFO, LOG_WARN, LOG_INFO, LOG_ERROR, LOG_WARN, LOG_WARN};
+	for (u32 i = 0; i < ARRAY_SIZE(want); i++) {
+		seq = i;
+		CHECK(hyplog_read(&seq, &e, &next, &dropped));
+		CHECK_EQ(e.seq, i);
+		CHECK(strcmp(e.text, want[i]) == 0);
+		CHECK_EQ(e.level, lvl[i]);
+	}
+	seq = 7;
+	CHECK(!hyplog_read(&seq, &e, &next, &dropped));
+	CHECK_EQ(next, 7);
+	CHECK_EQ(dropped, 0);
+	hyplog_reset();
+}
+
+/* A bounded ring: the oldest lines are dropped and counted; text is cut and made printable. */
+static void test_log_ring(void)
+{
+	struct hyplog_entry e;
+	char big[300];
+	u64 seq = 0, next, dropped;
+
+	hyplog_reset();
+	for (u32 i = 0; i < HYPLOG_ENTRIES + 10; i++) {
+		char t[16];
+
+		fmt_snprintf(t, sizeof(t), "line %u", i);
+		hyplog_add(LOG_INFO, t, strlen(t));
+	}
+	CHECK(hyplog_read(&seq, &e, &next, &dropped));
+	CHECK_EQ(seq, 10);
+	CHECK_EQ(dropped, 10);
+	CHECK_EQ(next, HYPLOG_ENTRIES + 10);
+	CHECK(strcmp(e.text, "line 10") == 0);
+	seq = next + 5; /* beyond the newest: the oldest again */
+	CHECK(hyplog_read(&seq, &e, &next, &dropped));
+	CHECK_EQ(seq, 10);
+	memset(big, 'x', sizeof(big));
+	big[0] = '\x1b';
+	big[1] = '\0';
+	hyplog_add(LOG_LEVELS + 3, big, sizeof(big));
+	seq = next;
+	CHECK(hyplog_read(&seq, &e, &next, &dropped));
+	CHECK_EQ(strlen(e.text), HYPLOG_TEXT_MAX);
+	CHECK(e.text[0] == '?' && e.text[1] == '?' && e.text[2] == 'x');
+	CHECK_EQ(e.level, LOG_INFO); /* an unknown level is logged as info */
+	CHECK(strcmp(hyplog_level_name(LOG_WARN), "warn") == 0);
+	CHECK(strcmp(hyplog_level_name(99), "?") == 0);
+	hyplog_reset();
+}
+
 int main(void)
 {
 	RUN(test_stopped_vm_input);
 	RUN(test_ring_history);
 	RUN(test_ring_drops_oldest);
+	RUN(test_log_levels);
+	RUN(test_log_ring);
 	RUN(test_redraw_no_escapes);
 	RUN(test_prefix_lines);
 	RUN(test_interleave);

@@ -13,6 +13,7 @@
 #include "console.h"
 #include "fake_arch.h"
 #include "fixture.h"
+#include "hyplog.h"
 #include "lib.h"
 #include "mgmt.h"
 #include "sched_loop.h"
@@ -82,7 +83,7 @@ static void test_hello_help(void)
 	EXPECT("hello 1 2\n", "err bad-args usage: hello [TOKEN]\n");
 	EXPECT("help\n", "ok commands: hello help list stats start stop restart pause resume "
 			 "console (NAME for the last six) console-read NAME FROM console-write "
-			 "NAME HEX\n");
+			 "NAME HEX log [FROM]\n");
 	EXPECT("help me\n", "err bad-args help takes no arguments\n");
 	CHECK_EQ(P.requests, 5);
 	CHECK_EQ(P.errors, 2);
@@ -311,6 +312,33 @@ static void test_console_write(void)
 	vms[0].uart.bl_count = VPL011_BACKLOG;
 	EXPECT("console-write alpha 4142\n", "ok wrote=0 dropped=2\n");
 	CHECK_EQ(vms[0].uart.rx_dropped, 2);
+}
+
+static void test_log(void)
+{
+	reset();
+	hyplog_reset();
+	fake_m.now = 3 * FAKE_COUNTER_HZ + FAKE_COUNTER_HZ / 1000; /* 3.001 s */
+	console_printf("hello log");
+	console_log(LOG_WARN, "watch out");
+	EXPECT("log\n", "log 0 level=info time_us=3001000 text=hello log\n"
+			"log 1 level=warn time_us=3001000 text=watch out\n"
+			"ok next=2 end=2 dropped=0\n");
+	EXPECT("log 1\n", "log 1 level=warn time_us=3001000 text=watch out\n"
+			  "ok next=2 end=2 dropped=0\n");
+	EXPECT("log 2\n", "ok next=2 end=2 dropped=0\n");
+	EXPECT("log x\n", "err bad-args FROM must be a line number (0 = the oldest kept)\n");
+	EXPECT("log 1 2\n", "err bad-args usage: log [FROM]\n");
+	/* At most 16 lines per request. */
+	for (u32 i = 0; i < 30; i++) {
+		console_printf("more %u", i);
+	}
+	out_len = 0;
+	feed("log 0\n");
+	CHECK(strstr(out, "log 15 level=info") != NULL);
+	CHECK(strstr(out, "log 16 ") == NULL);
+	CHECK(strstr(out, "ok next=16 end=32 dropped=0\n") != NULL);
+	hyplog_reset();
 }
 
 static void test_errors(void)
@@ -556,6 +584,7 @@ int main(void)
 	RUN(test_console_read);
 	RUN(test_console_read_ring);
 	RUN(test_console_write);
+	RUN(test_log);
 	RUN(test_errors);
 	RUN(test_framing);
 	RUN(test_garbage);
