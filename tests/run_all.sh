@@ -14,6 +14,7 @@
 #   console-paste tests/system/console_paste.sh (4 KiB pastes through a real pty)
 #   linux-console tests/system/linux_console.sh (types into the Linux shell via a FIFO)
 #   mgmt-console  tests/system/mgmt_console.sh (two `ctl console` clients on one VM)
+#   dashboard     tests/system/dashboard.sh (the web dashboard in headless Chromium)
 #   mgmt-restart-peer tests/system/mgmt_restart_peer.sh (restarts during virtio traffic)
 #   direct-stuck  tests/system/direct_stuck.sh (a direct-interrupts VM that blocks its CPU)
 #   uboot         tests/system/uboot.sh (U-Boot boots Linux unattended; prompt + booti via a FIFO)
@@ -87,6 +88,7 @@ main()
 	stage_script linux-console tests/system/linux_console.sh
 	stage_script mgmt tests/system/mgmt.sh
 	stage_script mgmt-console tests/system/mgmt_console.sh
+	stage_script dashboard tests/system/dashboard.sh
 	stage_script mgmt-restart-peer tests/system/mgmt_restart_peer.sh
 	stage_script direct-stuck tests/system/direct_stuck.sh
 	stage_script uboot tests/system/uboot.sh
