@@ -78,8 +78,6 @@ struct console_vm {
 	char buf[CONSOLE_LINE_MAX];
 	u32 len;
 	bool told_stopped; /* "is stopped: input dropped" said since it last took input */
-	u64 ring_end;	   /* bytes ever sent: the position after the newest */
-	u8 ring[CONSOLE_RING_SIZE];
 };
 
 static spinlock_t con_lock;
@@ -87,11 +85,17 @@ static struct console_vm con_vms[CONFIG_MAX_VMS];
 static u32 con_focus;	/* VM receiving input and printing unbuffered */
 static bool con_open;	/* the focused VM's unfinished line is on the wire */
 static bool con_escape; /* Ctrl-T seen, next byte is a command */
+/* Each VM's output history: con_ring_end[vm] bytes were ever sent. Only bytes below that
+ * position are ever read, each written before, so the rings need no zeroing: they are kept
+ * out of .bss (NOINIT), which boot would otherwise spend 32 KiB of stores on. */
+static u64 con_ring_end[CONFIG_MAX_VMS];
+static u8 con_ring[CONFIG_MAX_VMS][CONSOLE_RING_SIZE] NOINIT;
 
 void console_init(void)
 {
 	spin_init(&con_lock);
 	memset(con_vms, 0, sizeof(con_vms));
+	memset(con_ring_end, 0, sizeof(con_ring_end));
 	con_focus = 0;
 	con_open = false;
 	con_escape = false;
@@ -225,7 +229,7 @@ void console_vm_putc(u32 vm_id, char c)
 	}
 	v = &con_vms[vm_id];
 	spin_lock(&con_lock);
-	v->ring[v->ring_end++ & (CONSOLE_RING_SIZE - 1)] = (u8)c;
+	con_ring[vm_id][con_ring_end[vm_id]++ & (CONSOLE_RING_SIZE - 1)] = (u8)c;
 	if (c == '\r' || c == '\0') {
 		/* kept in the history only */
 	} else if (vm_id == con_focus) {
@@ -243,8 +247,7 @@ void console_vm_putc(u32 vm_id, char c)
 
 u32 console_ring_read(u32 vm_id, u64 *from, u8 *buf, u32 max, u64 *end, u64 *dropped)
 {
-	const struct console_vm *v;
-	u64 first, at;
+	u64 first, at, last;
 	u32 n = 0;
 
 	*end = 0;
@@ -252,13 +255,13 @@ u32 console_ring_read(u32 vm_id, u64 *from, u8 *buf, u32 max, u64 *end, u64 *dro
 	if (vm_id >= CONFIG_MAX_VMS) {
 		return 0;
 	}
-	v = &con_vms[vm_id];
 	spin_lock(&con_lock);
-	*end = v->ring_end;
-	first = v->ring_end > CONSOLE_RING_SIZE ? v->ring_end - CONSOLE_RING_SIZE : 0;
-	at = *from < first || *from > v->ring_end ? first : *from;
-	for (; n < max && at + n < v->ring_end; n++) {
-		buf[n] = v->ring[(at + n) & (CONSOLE_RING_SIZE - 1)];
+	last = con_ring_end[vm_id];
+	*end = last;
+	first = last > CONSOLE_RING_SIZE ? last - CONSOLE_RING_SIZE : 0;
+	at = *from < first || *from > last ? first : *from;
+	for (; n < max && at + n < last; n++) {
+		buf[n] = con_ring[vm_id][(at + n) & (CONSOLE_RING_SIZE - 1)];
 	}
 	spin_unlock(&con_lock);
 	*from = at;
@@ -315,17 +318,6 @@ static void con_log_message(u32 level, const char *msg)
 		con_message(msg);
 		spin_unlock(&con_lock);
 	}
-}
-
-void console_printf(const char *fmt, ...)
-{
-	char msg[CONSOLE_MSG_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	con_log_message(LOG_INFO, msg);
 }
 
 void console_log(u32 level, const char *fmt, ...)

@@ -13,14 +13,14 @@
 #include "spinlock.h"
 
 static spinlock_t log_lock = SPINLOCK_INIT;
-static struct hyplog_entry log_ring[HYPLOG_ENTRIES];
+/* Only lines below log_next are read, each written before: no zeroing needed (NOINIT). */
+static struct hyplog_entry log_ring[HYPLOG_ENTRIES] NOINIT;
 static u64 log_next; /* the number the next line gets */
 static u32 log_uart_level = LOG_INFO;
 
 void hyplog_reset(void)
 {
 	spin_lock(&log_lock);
-	memset(log_ring, 0, sizeof(log_ring));
 	log_next = 0;
 	spin_unlock(&log_lock);
 	hyplog_set_uart_level(LOG_INFO);
@@ -37,13 +37,9 @@ void hyplog_add(enum log_level level, const char *text, size_t n)
 	e->seq = log_next++;
 	e->time = now;
 	e->level = (u8)(level < LOG_LEVELS ? level : LOG_INFO);
-	char *d = e->text;
-	for (const char *s = text, *end = text + n; s < end; s++) {
-		u8 c = (u8)*s;
-
-		*d++ = c >= 0x20 && c < 0x7f ? (char)c : '?';
-	}
-	*d = '\0';
+	memcpy(e->text, text, n);
+	e->text[n] = '\0';
+	e->len = (u8)n;
 	spin_unlock(&log_lock);
 }
 
@@ -60,6 +56,12 @@ bool hyplog_read(u64 *seq, struct hyplog_entry *e, u64 *next, u64 *dropped)
 	ok = *seq < log_next;
 	if (ok) {
 		*e = log_ring[*seq % HYPLOG_ENTRIES];
+		/* Made printable here, not when logged: the boot's lines cost only a copy. */
+		for (u32 i = 0; i < e->len; i++) {
+			u8 c = (u8)e->text[i];
+
+			e->text[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+		}
 	}
 	*next = log_next;
 	*dropped = first;

@@ -88,7 +88,7 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 		if (argc > ((cmd->flags & MGMT_CMD_ARG) ? 2U : 1U)) {
 			if (cmd->flags & MGMT_CMD_ARG) {
 				mgmt_err(o, "bad-args", "usage: %s [%s]", argv[0],
-					 mgmt_arg_name(argv[0]));
+					 argv[0][0] == 'l' ? "FROM" : "TOKEN"); /* log, hello */
 			} else {
 				mgmt_err(o, "bad-args", "%s takes no arguments", argv[0]);
 			}
@@ -96,9 +96,11 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 		}
 		cmd->run.global(o, argv);
 	} else if (argc != ((cmd->flags & MGMT_CMD_VM_ARG) ? 3U : 2U)) {
-		mgmt_err(o, "bad-args", "usage: %s NAME%s%s", argv[0],
-			 (cmd->flags & MGMT_CMD_VM_ARG) ? " " : "",
-			 (cmd->flags & MGMT_CMD_VM_ARG) ? mgmt_arg_name(argv[0]) : "");
+		/* console-read NAME FROM, console-write NAME HEX */
+		mgmt_err(o, "bad-args", "usage: %s NAME%s", argv[0],
+			 !(cmd->flags & MGMT_CMD_VM_ARG) ? ""
+			 : argv[0][8] == 'r'		 ? " FROM"
+							 : " HEX");
 	} else if (!(vm = mgmt_vm_named(argv[1]))) {
 		mgmt_err(o, "unknown-vm", "no VM named \"%s\" (list shows them)", argv[1]);
 	} else if (cmd->flags & MGMT_CMD_VM_ARG) {

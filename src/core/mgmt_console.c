@@ -40,17 +40,6 @@ bool mgmt_parse_u64(const char *s, u64 *v)
 	return true;
 }
 
-const char *mgmt_arg_name(const char *cmd)
-{
-	if (strcmp(cmd, "console-read") == 0) {
-		return "FROM";
-	}
-	if (strcmp(cmd, "log") == 0) {
-		return "FROM";
-	}
-	return strcmp(cmd, "console-write") == 0 ? "HEX" : "TOKEN";
-}
-
 static const char hex_digits[] = "0123456789abcdef";
 
 static int hex_value(char c)
@@ -58,13 +47,8 @@ static int hex_value(char c)
 	if (c >= '0' && c <= '9') {
 		return c - '0';
 	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
+	c |= 0x20; /* lower case */
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
 /* "con NAME at=P hex=.." lines, then "ok next=N end=E dropped=D lost=L". */
@@ -74,7 +58,7 @@ void mgmt_console_read(struct mgmt_out *o, struct vm *vm, const char *from_arg)
 	u32 total = 0;
 
 	if (!mgmt_parse_u64(from_arg, &from)) {
-		mgmt_err(o, "bad-args", "FROM must be a byte position (0 = the oldest kept)");
+		mgmt_err(o, "bad-args", "FROM: a decimal position");
 		return;
 	}
 	next = from;
@@ -105,37 +89,21 @@ void mgmt_console_read(struct mgmt_out *o, struct vm *vm, const char *from_arg)
 		  (unsigned long long)end, (unsigned long long)dropped, (unsigned long long)lost);
 }
 
-/* Decodes 1..MGMT_CON_WRITE_MAX bytes of hex; their count, or 0 if malformed. */
-static u32 hex_decode(const char *hex, u8 *out)
-{
-	size_t len = strlen(hex);
-
-	if (len == 0 || len % 2 != 0 || len > 2 * MGMT_CON_WRITE_MAX) {
-		return 0;
-	}
-	for (size_t i = 0; i < len; i += 2) {
-		int hi = hex_value(hex[i]), lo = hex_value(hex[i + 1]);
-
-		if (hi < 0 || lo < 0) {
-			return 0;
-		}
-		out[i / 2] = (u8)(hi << 4 | lo);
-	}
-	return (u32)(len / 2);
-}
-
 void mgmt_console_write(struct mgmt_out *o, struct vm *vm, const char *hex)
 {
-	u8 bytes[MGMT_CON_WRITE_MAX] = {0};
-	u32 n = hex_decode(hex, bytes), taken = 0, dropped = 0;
+	size_t len = strlen(hex);
+	u32 taken = 0, dropped = 0;
 
-	if (n == 0) {
-		mgmt_err(o, "bad-args", "HEX must be 2 to %u hex digits, an even number",
-			 2 * MGMT_CON_WRITE_MAX);
+	for (size_t i = 0; i < len; i++) {
+		len = hex_value(hex[i]) < 0 ? 0 : len;
+	}
+	if (len == 0 || len % 2 != 0 || len > 2 * MGMT_CON_WRITE_MAX) {
+		mgmt_err(o, "bad-args", "HEX: 2 to %u hex digits in pairs", 2 * MGMT_CON_WRITE_MAX);
 		return;
 	}
-	for (u32 i = 0; i < n; i++) {
-		enum console_rx r = console_vm_rx(vm->id, bytes[i]);
+	for (size_t i = 0; i < len; i += 2) {
+		u8 c = (u8)(hex_value(hex[i]) << 4 | hex_value(hex[i + 1]));
+		enum console_rx r = console_vm_rx(vm->id, c);
 
 		if (r == CONSOLE_RX_STOPPED) {
 			mgmt_err(o, "wrong-state", "VM %s is %s: input dropped", vm->cfg->name,
@@ -156,20 +124,23 @@ static u64 ticks_to_us(u64 t)
 }
 
 /* "log SEQ level=L time_us=T text=..." lines (text runs to the end of the line), then
- * "ok next=N dropped=D". */
+ * "ok next=N end=E dropped=D lost=L" (as console-read). */
 void mgmt_log(struct mgmt_out *o, char **argv)
 {
-	u64 seq = 0, next = 0, dropped = 0;
+	u64 seq = 0, next = 0, dropped = 0, lost = 0;
 	struct hyplog_entry e;
 
 	if (argv[1] && !mgmt_parse_u64(argv[1], &seq)) {
-		mgmt_err(o, "bad-args", "FROM must be a line number (0 = the oldest kept)");
+		mgmt_err(o, "bad-args", "FROM: a decimal position");
 		return;
 	}
 	for (u32 n = 0; n < MGMT_LOG_READ_MAX; n++) {
 		u64 at = seq;
 
-		if (!hyplog_read(&at, &e, &next, &dropped)) {
+		bool ok = hyplog_read(&at, &e, &next, &dropped);
+
+		lost += at > seq ? at - seq : 0;
+		if (!ok) {
 			seq = at;
 			break;
 		}
@@ -178,6 +149,6 @@ void mgmt_log(struct mgmt_out *o, char **argv)
 			  e.text);
 		seq = at + 1;
 	}
-	mgmt_line(o, "ok next=%llu end=%llu dropped=%llu", (unsigned long long)seq,
-		  (unsigned long long)next, (unsigned long long)dropped);
+	mgmt_line(o, "ok next=%llu end=%llu dropped=%llu lost=%llu", (unsigned long long)seq,
+		  (unsigned long long)next, (unsigned long long)dropped, (unsigned long long)lost);
 }

@@ -52,8 +52,6 @@ struct vm *mgmt_vm_named(const char *name);
 void mgmt_console_read(struct mgmt_out *o, struct vm *vm, const char *from);
 void mgmt_console_write(struct mgmt_out *o, struct vm *vm, const char *hex);
 void mgmt_log(struct mgmt_out *o, char **argv);
-/* The name of a command's extra argument in usage messages ("TOKEN" for hello). */
-const char *mgmt_arg_name(const char *cmd);
 /* A decimal u64 of 1..20 digits without overflow; false otherwise. */
 bool mgmt_parse_u64(const char *s, u64 *v);
 

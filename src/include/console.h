@@ -38,7 +38,7 @@ u32 console_ring_read(u32 vm_id, u64 *from, u8 *buf, u32 max, u64 *end, u64 *dro
 
 /* A hypervisor message of level LOG_INFO: each line of the result goes to the log (hyplog.h)
  * and, if the UART's level includes it, to the UART as "[tessera] <line>". */
-void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define console_printf(...) console_log(LOG_INFO, __VA_ARGS__)
 /* The same at a given level (enum log_level): LOG_ERROR, LOG_WARN or LOG_INFO. */
 void console_log(u32 level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

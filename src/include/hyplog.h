@@ -24,6 +24,7 @@ struct hyplog_entry {
 	u64 seq;			/* 0 for the first line since boot */
 	u64 time;			/* arch_counter() when it was logged */
 	u8 level;			/* enum log_level */
+	u8 len;				/* bytes of text */
 	char text[HYPLOG_TEXT_MAX + 1]; /* printable ASCII, NUL-terminated */
 };
 

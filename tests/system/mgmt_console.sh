@@ -109,7 +109,7 @@ check_log()
 	fi
 	ctl --lines log 1
 	if [ $rc = 0 ] && has "^log 1 level=info time_us=[0-9]+ text=VM 0 'reader': 1 vCPU" &&
-		has '^ok next=[0-9]+ end=[0-9]+ dropped=0$' && ! has '^log 0 '; then
+		has '^ok next=[0-9]+ end=[0-9]+ dropped=0 lost=0$' && ! has '^log 0 '; then
 		pass log_protocol
 	else
 		fail log_protocol "rc=$rc: $out"

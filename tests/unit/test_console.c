@@ -12,7 +12,6 @@
 #define console_init	  ut_console_init
 #define console_vm_putc	  ut_console_vm_putc
 #define console_vm_flush  ut_console_vm_flush
-#define console_printf	  ut_console_printf
 #define console_log	  ut_console_log
 #define console_input	  ut_console_input
 #define console_focus	  ut_console_focus

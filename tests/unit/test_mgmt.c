@@ -251,11 +251,9 @@ static void test_console_read(void)
 	EXPECT("console-read alpha 18446744073709551615\n", "con alpha at=0 hex=68690d0a\n"
 							    "ok next=4 end=4 dropped=0 lost=0\n");
 	EXPECT("console-read alpha 18446744073709551616\n",
-	       "err bad-args FROM must be a byte position (0 = the oldest kept)\n");
-	EXPECT("console-read alpha -1\n",
-	       "err bad-args FROM must be a byte position (0 = the oldest kept)\n");
-	EXPECT("console-read alpha 1x\n",
-	       "err bad-args FROM must be a byte position (0 = the oldest kept)\n");
+	       "err bad-args FROM: a decimal position\n");
+	EXPECT("console-read alpha -1\n", "err bad-args FROM: a decimal position\n");
+	EXPECT("console-read alpha 1x\n", "err bad-args FROM: a decimal position\n");
 	EXPECT("console-read alpha\n", "err bad-args usage: console-read NAME FROM\n");
 	EXPECT("console-read alpha 1 2\n", "err bad-args usage: console-read NAME FROM\n");
 	EXPECT("console-read gamma 0\n",
@@ -292,16 +290,13 @@ static void test_console_write(void)
 	CHECK_EQ(vms[0].uart.rx[0], 'P');
 	EXPECT("console-write beta 00FFff\n", "ok wrote=3 dropped=0\n");
 	CHECK_EQ(vms[1].uart.rx[1], 0xff);
-	EXPECT("console-write alpha 5\n",
-	       "err bad-args HEX must be 2 to 96 hex digits, an even number\n");
-	EXPECT("console-write alpha 5g\n",
-	       "err bad-args HEX must be 2 to 96 hex digits, an even number\n");
-	EXPECT("console-write alpha 0x41\n",
-	       "err bad-args HEX must be 2 to 96 hex digits, an even number\n");
+	EXPECT("console-write alpha 5\n", "err bad-args HEX: 2 to 96 hex digits in pairs\n");
+	EXPECT("console-write alpha 5g\n", "err bad-args HEX: 2 to 96 hex digits in pairs\n");
+	EXPECT("console-write alpha 0x41\n", "err bad-args HEX: 2 to 96 hex digits in pairs\n");
 	feed("console-write alpha "
 	     "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
 	     "000000000000000000\n"); /* 98 digits: one byte too many */
-	CHECK(strstr(out, "err bad-args HEX must be") != NULL);
+	CHECK(strstr(out, "err bad-args HEX: 2 to 96") != NULL);
 	EXPECT("console-write alpha\n", "err bad-args usage: console-write NAME HEX\n");
 	vms[1].state = VM_STOPPED;
 	EXPECT("console-write beta 41\n", "err wrong-state VM beta is stopped: input dropped\n");
@@ -323,11 +318,11 @@ static void test_log(void)
 	console_log(LOG_WARN, "watch out");
 	EXPECT("log\n", "log 0 level=info time_us=3001000 text=hello log\n"
 			"log 1 level=warn time_us=3001000 text=watch out\n"
-			"ok next=2 end=2 dropped=0\n");
+			"ok next=2 end=2 dropped=0 lost=0\n");
 	EXPECT("log 1\n", "log 1 level=warn time_us=3001000 text=watch out\n"
-			  "ok next=2 end=2 dropped=0\n");
-	EXPECT("log 2\n", "ok next=2 end=2 dropped=0\n");
-	EXPECT("log x\n", "err bad-args FROM must be a line number (0 = the oldest kept)\n");
+			  "ok next=2 end=2 dropped=0 lost=0\n");
+	EXPECT("log 2\n", "ok next=2 end=2 dropped=0 lost=0\n");
+	EXPECT("log x\n", "err bad-args FROM: a decimal position\n");
 	EXPECT("log 1 2\n", "err bad-args usage: log [FROM]\n");
 	/* At most 16 lines per request. */
 	for (u32 i = 0; i < 30; i++) {
@@ -337,7 +332,7 @@ static void test_log(void)
 	feed("log 0\n");
 	CHECK(strstr(out, "log 15 level=info") != NULL);
 	CHECK(strstr(out, "log 16 ") == NULL);
-	CHECK(strstr(out, "ok next=16 end=32 dropped=0\n") != NULL);
+	CHECK(strstr(out, "ok next=16 end=32 dropped=0 lost=0\n") != NULL);
 	hyplog_reset();
 }
 
