@@ -189,7 +189,8 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 {
 	(void)argv;
 	mgmt_line(o, "ok commands: hello help list stats start stop restart pause resume "
-		     "console (NAME for the last six)");
+		     "console (NAME for the last six) console-read NAME FROM console-write NAME "
+		     "HEX log [FROM]");
 }
 
 static void cmd_start(struct mgmt_out *o, struct vm *vm)
@@ -324,6 +325,9 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"pause", {.on_vm = cmd_pause}, MGMT_CMD_VM},
     {"resume", {.on_vm = cmd_resume}, MGMT_CMD_VM},
     {"console", {.on_vm = cmd_console}, MGMT_CMD_VM | MGMT_CMD_NO_CLAIM},
+    {"console-read", {.on_vm_arg = mgmt_console_read}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
+    {"console-write", {.on_vm_arg = mgmt_console_write}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
+    {"log", {.global = mgmt_log}, MGMT_CMD_ARG},
 };
 const u32 mgmt_command_count = ARRAY_SIZE(mgmt_commands);
 

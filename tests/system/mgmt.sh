@@ -238,7 +238,7 @@ main()
 	ctl --lines list
 	has_out '^vm worker id=0 state=running ' && pass truncated || fail truncated "$out"
 
-	ctl console neighbour
+	ctl focus neighbour
 	[ $rc = 0 ] && [ "$out" = "ok console neighbour" ] && wait_for '^\[tessera\] console -> neighbour$' 5 &&
 		pass console || fail console "rc=$rc: $out"
 

@@ -142,9 +142,10 @@ static void data_abort(struct vcpu *vc, u64 esr)
 
 		vc->abort_count++;
 		if (vc->vm->stats.aborts <= 8) {
-			console_printf("VM %s: %s at 0x%llx (PC 0x%llx): external abort injected\n",
-				       vc->vm->cfg->name, write ? "write" : "read",
-				       (unsigned long long)ipa, (unsigned long long)vc->regs.elr);
+			console_log(LOG_WARN,
+				    "VM %s: %s at 0x%llx (PC 0x%llx): external abort injected\n",
+				    vc->vm->cfg->name, write ? "write" : "read",
+				    (unsigned long long)ipa, (unsigned long long)vc->regs.elr);
 		}
 	}
 	inject_dabt(vc, far, write);
@@ -339,9 +340,10 @@ void trap_serror(struct vcpu *vc)
 
 void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far)
 {
-	console_printf("PANIC: hypervisor exception kind %llu ESR 0x%llx ELR 0x%llx FAR 0x%llx\n",
-		       (unsigned long long)kind, (unsigned long long)esr, (unsigned long long)elr,
-		       (unsigned long long)far);
+	console_log(LOG_ERROR,
+		    "PANIC: hypervisor exception kind %llu ESR 0x%llx ELR 0x%llx FAR 0x%llx\n",
+		    (unsigned long long)kind, (unsigned long long)esr, (unsigned long long)elr,
+		    (unsigned long long)far);
 	arch_system_off();
 }
 
