@@ -12,13 +12,15 @@
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_B := $(B)/fuzz
-FUZZ_ALL := fdt config vgic vpl011 image pack hypercall virtio
+FUZZ_ALL := fdt config vgic vpl011 image pack hypercall virtio ed25519
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST $(INC_ARCH) \
 	-Itests/unit -Itests/fuzz -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 # The hypercall harness links the dispatcher and PSCI with stubs of the VM layer.
 FUZZ_EXTRA_hypercall := src/arch/aarch64/smccc.c src/arch/aarch64/psci.c
+# The Ed25519 harness checks ours against Debian's libsodium (libsodium-dev).
+FUZZ_EXTRA_ed25519 := -lsodium
 
 .PHONY: fuzz fuzz-build fuzz-regress
 
