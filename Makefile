@@ -48,7 +48,7 @@ COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/co
 	src/core/vm.c src/core/vm_dtb.c src/core/mgmt.c src/core/mgmt_ops.c src/core/console.c src/core/health.c \
 	src/arch/aarch64/psci.c src/core/mem.c src/core/lifecycle.c src/lib/fdt_write.c src/lib/fmt.c \
 	src/lib/sha256.c src/lib/str.c src/arch/aarch64/setup.c src/arch/aarch64/stage2.c \
-	src/drivers/virtio_console_driver.c
+	src/drivers/virtio_console_driver.c src/core/measure.c src/core/vboot.c
 $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 # The objects on the trap paths are optimised together at link time (LTO), so the small
 # helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined.
@@ -69,9 +69,27 @@ $(if $(filter-out $(HYP_C),$(INIT_C)),$(error src/init-objects.txt: no such sour
 $(if $(filter $(INIT_C),$(HOT_C)),$(error src/init-objects.txt: boot-only objects cannot be in HOT_C (LTO): $(filter $(INIT_C),$(HOT_C))))
 $(HYP_OBJ): Makefile
 
+# Verified boot (docs/SECURITY.md): TRUSTED_KEYS=a.pub,b.pub (from `tessera keygen`) builds
+# those Ed25519 public keys into the hypervisor, which then boots only system images signed by
+# one of them, and keeps a measurement log; MEASURED_BOOT=1 keeps the log without keys. The
+# generated file changes only when the keys do (so a variant build wants its own B).
+TRUSTED_KEYS ?=
+MEASURED_BOOT ?= 0
+KEYS_C := $(B)/gen/trusted_keys.c
+HYP_OBJ += $(B)/hyp/gen/trusted_keys.o
+.PHONY: FORCE
+FORCE:
+$(KEYS_C): FORCE
+	@mkdir -p $(dir $@)
+	@scripts/gen-keys.sh "$(TRUSTED_KEYS)" "$(MEASURED_BOOT)" >$@.tmp || { rm -f $@.tmp; exit 1; }
+	@if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+$(B)/hyp/gen/trusted_keys.o: $(KEYS_C) src/include/vboot.h
+	@mkdir -p $(dir $@)
+	$(CC_T) $(TFLAGS) -c $< -o $@
+
 # Code shared by the host CLI and unit tests (same sources as the hypervisor).
 HOST_LIB_C := $(filter-out src/lib/string.c,$(wildcard src/lib/*.c)) \
-	$(wildcard src/core/config*.c src/core/image.c src/core/pack.c)
+	$(wildcard src/core/config*.c src/core/image.c src/core/pack.c src/core/vboot.c)
 # Unit tests additionally link the virtual devices and stage-2 builder with a fake arch.
 UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c src/core/mem.c \
 	src/core/platform.c src/core/lifecycle.c \
@@ -81,7 +99,7 @@ UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c s
 # arch interface, the boot-owned globals and the hypervisor's own devices, observable by the
 # tests (tests/unit/fake_machine.c), and a fixture that boots a configured system through
 # the real vm_create_all (tests/unit/fixture.c).
-UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/health.c src/core/sched.c src/core/chan.c \
+UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/measure.c src/core/health.c src/core/sched.c src/core/chan.c \
 	src/core/console.c src/core/mgmt.c src/core/mgmt_ops.c src/core/vm_dtb.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
 	tests/unit/fake_machine.c tests/unit/fixture.c
@@ -117,7 +135,7 @@ $(B)/tessera.elf: $(HYP_OBJ) $(B)/tessera.ld scripts/check-init.sh
 
 $(B)/tools/tessera: $(TOOL_C) $(HOST_LIB_C) $(wildcard src/include/*.h tools/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(TOOL_C) $(HOST_LIB_C)
+	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(TOOL_C) $(HOST_LIB_C) -lsodium
 
 # The code under unit test is compiled once (with the sanitizers) and linked into every
 # test, not recompiled per test. The lifecycle protocol's concurrency test runs two threads
@@ -143,6 +161,10 @@ $(B)/unit/test_lifecycle: tests/unit/test_lifecycle.c $(UNIT_TSAN_OBJ) $(UNIT_HD
 $(B)/unit/%: tests/unit/%.c $(UNIT_OBJ) $(UNIT_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_OBJ)
+# test_vboot signs system images with libsodium, as `tessera pack --sign` does.
+$(B)/unit/test_vboot: tests/unit/test_vboot.c $(UNIT_OBJ) $(UNIT_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_OBJ) -lsodium
 # Unit tests that compile in a source file under other names (console.c: its own sink).
 $(B)/unit/test_console: src/core/console.c
 $(B)/unit/test_ctl: tools/ctl_fmt.c tools/ctl_fmt.h

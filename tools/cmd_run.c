@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `tessera run FILE.dts [--cpu MODEL] [--icount] [-v] [--timeout S] [--pack IMG]
- * [--hyp ELF] [--mgmt SOCKET] [-- QEMU ARGS]`: packs the config and boots it on
- * QEMU virt, sized from the config's /platform node. --mgmt connects the
+ * [--hyp ELF] [--mgmt SOCKET] [--sign KEY] [--version N] [--image IMG] [-- QEMU ARGS]`:
+ * packs the config (signed with --sign) and boots it on QEMU virt, sized from the
+ * config's /platform node; --image boots IMG as it is instead (a system image made
+ * or altered elsewhere, e.g. the verified-boot tests' tampered ones). --mgmt connects the
  * hypervisor's management channel to a Unix socket for `tessera ctl`, and
  * says so on stderr if the channel never answers (run_watch_mgmt). Exit
  * status is QEMU's, or 124 when --timeout expires (as timeout(1) does).
@@ -28,7 +30,8 @@
 #define RUN_MAX_ARGS 64
 
 struct run_opts {
-	const char *dts, *cpu, *pack, *hyp, *mgmt;
+	const char *dts, *cpu, *pack, *hyp, *mgmt, *image;
+	struct tool_sign sign;
 	bool icount, verbose;
 	long timeout;
 	int extra_argc;
@@ -43,8 +46,13 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_val = i + 1 < argc;
+		int s = tool_sign_option(argc, argv, &i, &o->sign);
 
-		if (strcmp(a, "--") == 0) {
+		if (s != 0) {
+			if (s < 0) {
+				return -1;
+			}
+		} else if (strcmp(a, "--") == 0) {
 			o->extra_argc = argc - i - 1;
 			o->extra_argv = argv + i + 1;
 			break;
@@ -56,6 +64,8 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			o->cpu = argv[++i];
 		} else if (strcmp(a, "--pack") == 0 && has_val) {
 			o->pack = argv[++i];
+		} else if (strcmp(a, "--image") == 0 && has_val) {
+			o->image = argv[++i];
 		} else if (strcmp(a, "--hyp") == 0 && has_val) {
 			o->hyp = argv[++i];
 		} else if (strcmp(a, "--mgmt") == 0 && has_val) {
@@ -350,7 +360,8 @@ int cmd_run(int argc, char **argv)
 	if (run_parse(argc, argv, &o) != 0) {
 		fprintf(stderr,
 			"usage: tessera run FILE.dts [--cpu MODEL] [--icount] [-v] [--timeout S] "
-			"[--pack IMG] [--hyp ELF] [--mgmt SOCKET] [-- QEMU ARGS]\n");
+			"[--pack IMG] [--hyp ELF] [--mgmt SOCKET] [--sign KEY] [--version N] "
+			"[--image IMG] [-- QEMU ARGS]\n");
 		return 2;
 	}
 	img = run_pack_path(&o, buf, sizeof(buf));
@@ -362,7 +373,12 @@ int cmd_run(int argc, char **argv)
 	if (!tc) {
 		return 1;
 	}
-	rc = tool_pack_to(o.dts, img, tc);
+	if (o.image) {
+		img = o.image; /* booted as it is: the config only sizes the machine */
+		rc = tool_load(o.dts, tc);
+	} else {
+		rc = tool_pack_to(o.dts, img, tc, &o.sign);
+	}
 	plat = tc->plat;
 	tool_free(tc);
 	free(tc);

@@ -414,3 +414,16 @@ pk0, _, sig0 = ED_RFC[0]
 for y in range(19):
     for sign in (0, 1):
         put("ed25519", f"noncanon_y{y}_s{sign}", bytes([3, y, sign]) + bytes.fromhex(sig0))
+
+
+# ---- pack with a manifest (tessera pack --sign): its layout, a zero signature ----
+def manifest(entries, version=1):
+    body = b"TESSMANF" + struct.pack("<IIQ", 1, len(entries), version) + bytes(8)
+    for name, data in entries:
+        body += name.ljust(120, b"\0") + struct.pack("<Q", len(data)) + \
+            hashlib.sha256(data).digest()
+    return body + bytes(64)
+
+
+signed_entries = [(b"config.dtb", good), (b"dummy.bin", dummy)]
+put("pack", "manifest", pack(signed_entries + [(b"tessera.manifest", manifest(signed_entries))]))
