@@ -321,6 +321,11 @@ static int run_qemu(const struct run_opts *o, const struct platform *p, const ch
 	}
 	fprintf(stderr, "\n");
 	fflush(NULL);
+	if (o->mgmt) {
+		/* QEMU creates the management socket: owner only, since whoever can connect may
+		 * stop, start and restart every VM (docs/SECURITY.md, "Management access"). */
+		umask(077);
+	}
 	if (!o->timeout) {
 		if (o->mgmt) {
 			run_watch_mgmt(o->mgmt, getpid()); /* getpid() is QEMU's once we exec */

@@ -11,7 +11,7 @@
 #   vboot_flip_manifest   one byte of the manifest changed: refused, naming the manifest
 #   vboot_nokeys          the hypervisor built without keys boots it and says verification off
 #   vboot_ctl             `tessera ctl measurements` (vboot_mgmt.dts): every entry and the
-#                         running digest recomputed here
+#                         running digest recomputed here; the socket is its owner's only
 #   vboot_restart         a VM restart re-verifies its images and boots again
 #   vboot_restart_tamper  an image changed in memory (QEMU gdbstub) is refused at restart
 # Prints "PASS: system/<name>" or "FAIL: system/<name> (why)" for each.
@@ -201,6 +201,7 @@ if ! wait_for '^\[measured\] TEST measure: tick=1$' 60; then
 	exit 1
 fi
 "$TESSERA" ctl --socket "$SOCK" measurements >"$OUT/ctl.txt" 2>&1
+mode=$(stat -c %a "$SOCK")
 read -r cfg_off cfg_size < <(entry "$OUT/mgmt.img" config.dtb)
 dd if="$OUT/mgmt.img" of="$OUT/config_mgmt.dtb" bs=1 skip="$cfg_off" count="$cfg_size" status=none
 d=$(printf '%064d' 0)
@@ -227,6 +228,7 @@ grep -q -E "^ok 7 measurements digest=$d verified=yes version=0$" "$OUT/ctl.txt"
 clean_log | grep -q -E "^\\[measured\\] TEST measure: digest entries=7 sha256=$d\$" ||
 	bad+=" the guest's digest differs;"
 [ $n -eq 7 ] || bad+=" $n entries, 7 expected;"
+[ "$mode" = 700 ] || bad+=" the management socket is mode $mode, not 700 (owner only);"
 if [ -n "$bad" ]; then
 	fail vboot_ctl "$bad"
 	sed 's/^/    | /' "$OUT/ctl.txt"
