@@ -48,7 +48,8 @@ COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/co
 	src/core/vm.c src/core/vm_dtb.c src/core/mgmt.c src/core/mgmt_ops.c src/core/console.c src/core/health.c \
 	src/arch/aarch64/psci.c src/core/mem.c src/core/lifecycle.c src/lib/fdt_write.c src/lib/fmt.c \
 	src/lib/sha256.c src/lib/str.c src/arch/aarch64/setup.c src/arch/aarch64/stage2.c \
-	src/drivers/virtio_console_driver.c src/core/measure.c src/core/vboot.c
+	src/drivers/virtio_console_driver.c src/core/measure.c src/core/vboot.c src/core/rollback.c \
+	src/drivers/cfi_flash.c
 $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 # The objects on the trap paths are optimised together at link time (LTO), so the small
 # helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined.
@@ -99,7 +100,8 @@ UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c s
 # arch interface, the boot-owned globals and the hypervisor's own devices, observable by the
 # tests (tests/unit/fake_machine.c), and a fixture that boots a configured system through
 # the real vm_create_all (tests/unit/fixture.c).
-UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/measure.c src/core/health.c src/core/sched.c src/core/chan.c \
+UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/measure.c src/core/rollback.c \
+	src/drivers/cfi_flash.c src/core/health.c src/core/sched.c src/core/chan.c \
 	src/core/console.c src/core/mgmt.c src/core/mgmt_ops.c src/core/vm_dtb.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
 	tests/unit/fake_machine.c tests/unit/fixture.c

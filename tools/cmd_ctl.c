@@ -311,8 +311,8 @@ static int ctl_request(struct ctl *c, int argc, char **argv, enum ctl_mode mode,
 static const char ctl_help[] =
     "usage: tessera ctl --socket PATH [OPTIONS] COMMAND [ARGS]\n"
     "       tessera ctl --socket PATH [--timeout S] --raw   (sends stdin, prints the answers)\n"
-    "commands: list, stats, measurements, start|stop|restart|pause|resume|console NAME, hello,\n"
-    "          help\n"
+    "commands: list, stats, measurements, confirm, start|stop|restart|pause|resume|console NAME,\n"
+    "          hello, help\n"
     "options:\n"
     "  --json          JSON for scripts (list, stats: every counter, rates; others: the result)\n"
     "  --lines         the protocol's own response lines (key=value), unchanged\n"

@@ -16,7 +16,7 @@ static const struct {
     {"keygen", cmd_keygen, "keygen OUT                   Ed25519 key pair OUT.key, OUT.pub"},
     {"run", cmd_run,
      "run FILE.dts [--cpu MODEL] [--icount] [--timeout S] [--pack IMG] [--hyp ELF] [--mgmt "
-     "SOCKET] [--sign KEY] [--version N] [--image IMG] [-- QEMU ARGS]"},
+     "SOCKET] [--sign KEY] [--version N] [--image IMG] [--flash FILE] [-- QEMU ARGS]"},
     {"ctl", cmd_ctl, "ctl --socket PATH [--json] COMMAND [ARGS] | --raw   manage a running system"},
     {"dump", cmd_dump, "dump IMG                     list a system image's entries"},
 };

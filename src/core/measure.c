@@ -9,6 +9,7 @@
 #include "abi.h"
 #include "console.h"
 #include "lib.h"
+#include "rollback.h"
 #include "vboot.h"
 #include "vm.h"
 
@@ -50,17 +51,30 @@ static BOOT_ONLY int measure_verify(const void *pack, const u8 (*keys)[32], u32 
 {
 	struct vboot_result res;
 	char msg[VBOOT_MSG_MAX];
+	u64 counter = 0;
 
 	if (vboot_verify(pack, keys, nkeys, (const u8(*)[SHA256_DIGEST_SIZE])entry_digest, &res,
 			 msg, sizeof(msg)) != 0) {
 		console_printf("verified boot: refused: %s\n", msg);
 		return -1;
 	}
+	if (rollback_available()) { /* rollback_init: setup.c, from the platform DTB */
+		counter = rollback_counter();
+		if (res.version < counter) {
+			console_printf(
+			    "verified boot: refused: manifest: version %llu is older than "
+			    "the anti-rollback counter %llu\n",
+			    (unsigned long long)res.version, (unsigned long long)counter);
+			return -1;
+		}
+	}
 	verified = true;
 	verified_version = res.version;
 	console_printf("verified boot: system image version %llu signed by trusted key %u of %u; "
-		       "config and %u image(s) match the manifest\n",
-		       (unsigned long long)res.version, res.key + 1, nkeys, res.manifest - 1);
+		       "config and %u image(s) match the manifest; %s %llu\n",
+		       (unsigned long long)res.version, res.key + 1, nkeys, res.manifest - 1,
+		       rollback_available() ? "anti-rollback counter" : "no anti-rollback store",
+		       (unsigned long long)counter);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "lib.h"
 #include "measure.h"
 #include "mem.h"
+#include "rollback.h"
 #include "vlink.h"
 #include "../drivers/virtio_console_driver.h"
 
@@ -184,8 +185,39 @@ static void cmd_hello(struct mgmt_out *o, char **argv)
 static void cmd_help(struct mgmt_out *o, char **argv)
 {
 	(void)argv;
-	mgmt_line(o, "ok commands: hello help list stats measurements start stop restart pause "
-		     "resume console (NAME for the last six)");
+	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
+		     "pause resume console (NAME for the last six)");
+}
+
+/* "confirm": the running, verified system image is good: raise the anti-rollback counter
+ * to its version (rollback.h), so that no older image boots again. Forward only. */
+static void cmd_confirm(struct mgmt_out *o, char **argv)
+{
+	u64 version, before, after;
+
+	(void)argv;
+	if (!measure_verified(&version)) {
+		mgmt_err(o, "not-verified",
+			 "the running system image was not verified (hypervisor built without "
+			 "TRUSTED_KEYS): nothing to confirm");
+		return;
+	}
+	if (!rollback_available()) {
+		mgmt_err(o, "no-store", "this board has no anti-rollback store (flash bank)");
+		return;
+	}
+	if (rollback_confirm(version, &before, &after) != 0) {
+		mgmt_err(o, "flash", "writing the anti-rollback counter failed (now %llu)",
+			 (unsigned long long)rollback_counter());
+		return;
+	}
+	if (after != before) {
+		console_printf("anti-rollback counter %llu -> %llu (version %llu confirmed)\n",
+			       (unsigned long long)before, (unsigned long long)after,
+			       (unsigned long long)version);
+	}
+	mgmt_line(o, "ok confirmed version=%llu counter=%llu was=%llu", (unsigned long long)version,
+		  (unsigned long long)after, (unsigned long long)before);
 }
 
 /* "measure I kind=K vm=NAME sha256=HEX name=NAME" per entry of the measured-boot log
@@ -345,6 +377,7 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"list", {.global = cmd_list}, 0},
     {"stats", {.global = cmd_stats}, 0},
     {"measurements", {.global = cmd_measurements}, 0},
+    {"confirm", {.global = cmd_confirm}, 0},
     {"start", {.on_vm = cmd_start}, MGMT_CMD_VM},
     {"stop", {.on_vm = cmd_stop}, MGMT_CMD_VM},
     {"restart", {.on_vm = cmd_restart}, MGMT_CMD_VM},

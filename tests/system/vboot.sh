@@ -14,6 +14,9 @@
 #                         running digest recomputed here; the socket is its owner's only
 #   vboot_restart         a VM restart re-verifies its images and boots again
 #   vboot_restart_tamper  an image changed in memory (QEMU gdbstub) is refused at restart
+#   vboot_rollback        anti-rollback: `ctl confirm` raises the counter in the hypervisor's
+#                         flash (a file, --flash) to the running version 5; then version 4 is
+#                         refused, 5 boots, 6 boots without moving the counter
 # Prints "PASS: system/<name>" or "FAIL: system/<name> (why)" for each.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -37,11 +40,11 @@ fail()
 	status=1
 }
 
-# boot NAME HYP IMG: boots IMG as it is on HYP; the log is $OUT/NAME.log (LOG).
+# boot NAME HYP IMG [OPTION...]: boots IMG as it is on HYP; the log is $OUT/NAME.log (LOG).
 boot()
 {
 	LOG=$OUT/$1.log
-	timeout -k 5 120 "$TESSERA" run "$CFG" --hyp "$2" --image "$3" --timeout 60 \
+	timeout -k 5 120 "$TESSERA" run "$CFG" --hyp "$2" --image "$3" --timeout 60 "${@:4}" \
 		>"$LOG" 2>&1 </dev/null
 }
 
@@ -189,10 +192,11 @@ trap stop_qemu EXIT
 LOG=$OUT/mgmt.log
 SOCK=$OUT/mgmt.sock
 PORT=$((20000 + $$ % 20000))
-rm -f "$SOCK"
+FLASH=$OUT/flash.bin
+rm -f "$SOCK" "$FLASH"
 timeout -k 5 300 "$TESSERA" run tests/system/configs/vboot_mgmt.dts --hyp "$VHYP" \
-	--pack "$OUT/mgmt.img" --sign "$KEY" --mgmt "$SOCK" -- -gdb "tcp:127.0.0.1:$PORT" \
-	>"$LOG" 2>&1 </dev/null &
+	--pack "$OUT/mgmt.img" --sign "$KEY" --version 5 --flash "$FLASH" --mgmt "$SOCK" \
+	-- -gdb "tcp:127.0.0.1:$PORT" >"$LOG" 2>&1 </dev/null &
 qemu_pid=$!
 if ! wait_for '^\[measured\] TEST measure: tick=1$' 60; then
 	fail vboot_ctl "the measure guest did not come up"
@@ -223,8 +227,8 @@ while read -r tag i kind vm sum name; do
 	d=$(extend "$d" "$sum")
 	n=$((n + 1))
 done <"$OUT/ctl.txt"
-grep -q -E "^ok 7 measurements digest=$d verified=yes version=0$" "$OUT/ctl.txt" ||
-	bad+=" the ok line is not \"ok 7 measurements digest=<recomputed $d> verified=yes version=0\";"
+grep -q -E "^ok 7 measurements digest=$d verified=yes version=5$" "$OUT/ctl.txt" ||
+	bad+=" the ok line is not \"ok 7 measurements digest=<recomputed $d> verified=yes version=5\";"
 clean_log | grep -q -E "^\\[measured\\] TEST measure: digest entries=7 sha256=$d\$" ||
 	bad+=" the guest's digest differs;"
 [ $n -eq 7 ] || bad+=" $n entries, 7 expected;"
@@ -264,5 +268,27 @@ if wait_for "^\\[tessera\\] VM 0 'measured': image \"../../../build/guests/measu
 else
 	fail vboot_restart_tamper "restart after tampering: $out; gdb: $(tr '\n' ' ' <"$OUT/gdb.log")"
 fi
+
+# --- anti-rollback: the counter (flash file) moves to 5 on confirm, and only then ---
+bad=""
+clean_log | grep -q -F "match the manifest; anti-rollback counter 0" || bad+=" the first boot did not report counter 0;"
+out=$("$TESSERA" ctl --socket "$SOCK" confirm 2>&1)
+[ "$out" = "ok confirmed version=5 counter=5 was=0" ] || bad+=" confirm said \"$out\";"
+wait_for '^\[tessera\] anti-rollback counter 0 -> 5 \(version 5 confirmed\)$' 5 || bad+=" no console line for the confirm;"
 stop_qemu
+"$TESSERA" pack "$CFG" -o "$OUT/v4.img" --sign "$KEY" --version 4 >/dev/null &&
+	"$TESSERA" pack "$CFG" -o "$OUT/v6.img" --sign "$KEY" --version 6 >/dev/null || bad+=" pack failed;"
+boot rollback_v4 "$VHYP" "$OUT/v4.img" --flash "$FLASH"
+clean_log | grep -q -F "[tessera] verified boot: refused: manifest: version 4 is older than the anti-rollback counter 5" &&
+	clean_log | grep -q -F "[tessera] boot stopped: nothing was started" &&
+	! clean_log | grep -q -E '^\[(measured|other)\]' || bad+=" version 4 was not refused;"
+boot rollback_v5 "$VHYP" "$OUT/signed.img" --flash "$FLASH"
+clean_log | grep -q -F "system image version 5 signed by trusted key 1 of 1; config and 3 image(s) match the manifest; anti-rollback counter 5" &&
+	clean_log | grep -q -E '^\[other\] DONE hello: passed=[1-9][0-9]* failed=0$' || bad+=" version 5 did not boot;"
+boot rollback_v6 "$VHYP" "$OUT/v6.img" --flash "$FLASH"
+clean_log | grep -q -F "system image version 6 signed by trusted key 1 of 1; config and 3 image(s) match the manifest; anti-rollback counter 5" &&
+	clean_log | grep -q -E '^\[other\] DONE hello: passed=[1-9][0-9]* failed=0$' || bad+=" version 6 did not boot with counter 5;"
+boot rollback_v4_again "$VHYP" "$OUT/v4.img" --flash "$FLASH"
+clean_log | grep -q -F "version 4 is older than the anti-rollback counter 5" || bad+=" version 4 booted after version 6 ran unconfirmed;"
+if [ -n "$bad" ]; then fail vboot_rollback "$bad"; else pass vboot_rollback; fi
 exit $status

@@ -20,6 +20,7 @@
 #include "pack.h"
 #include "pl011.h"
 #include "platform.h"
+#include "rollback.h"
 #include "sysreg.h"
 #include "vboot.h"
 #include "vgic.h"
@@ -194,7 +195,11 @@ static BOOT_ONLY void primary_boot(u64 stack_top)
 			       why);
 		halt();
 	}
-	/* Verified boot: before the config is parsed or anything is copied (measure.h). */
+	/* Verified boot: before the config is parsed or anything is copied (measure.h), with
+	 * the anti-rollback counter's flash store if the board has one (rollback.h). */
+	if (vboot_trusted_key_count) {
+		rollback_init(&system_platform);
+	}
 	if (measure_boot(pack, vboot_trusted_keys, vboot_trusted_key_count, vboot_measured_boot,
 			 (const u8 *)__hyp_start, __rodata_end, __init_start,
 			 __init_rodata_end) != 0) {
