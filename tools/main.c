@@ -18,7 +18,7 @@ static const struct {
      "run FILE.dts [--cpu MODEL] [--icount] [--timeout S] [--pack IMG] [--hyp ELF] [--mgmt "
      "SOCKET] [--sign KEY] [--version N] [--image IMG] [--flash FILE] [-- QEMU ARGS]"},
     {"ctl", cmd_ctl, "ctl --socket PATH [--json] COMMAND [ARGS] | --raw   manage a running system"},
-    {"dump", cmd_dump, "dump IMG                     list a system image's entries"},
+    {"dump", cmd_dump, "dump IMG [--key PUB]         list a system image's entries (verify it)"},
 };
 
 static void usage(FILE *f)

@@ -58,6 +58,11 @@ static int sign_read_hex(const char *path, u8 *out, size_t n)
 	return 0;
 }
 
+int tool_read_public_key(const char *path, u8 key[32])
+{
+	return sign_read_hex(path, key, 32);
+}
+
 int tool_sign_bytes(const char *key_path, const void *msg, size_t len, u8 sig[64])
 {
 	u8 sk[crypto_sign_SECRETKEYBYTES], pk[crypto_sign_PUBLICKEYBYTES];

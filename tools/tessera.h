@@ -56,6 +56,8 @@ int tool_pack_to(const char *dts, const char *out, struct tool_config *tc,
 /* Parses "--sign KEY" / "--version N" at argv[*i] (advancing *i): 1 taken, 0 not one of
  * them, -1 bad value (printed). */
 int tool_sign_option(int argc, char **argv, int *i, struct tool_sign *sign);
+/* A public key file (tessera keygen's OUT.pub) into key; 0 or -1 (printed). */
+int tool_read_public_key(const char *path, u8 key[32]);
 /* Ed25519-signs len bytes with the secret key file (tessera keygen); 0 or -1 (printed). */
 int tool_sign_bytes(const char *key_path, const void *msg, size_t len, u8 sig[64]);
 

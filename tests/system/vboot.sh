@@ -2,6 +2,7 @@
 # Verified and measured boot (issue 15; docs/SECURITY.md "Verified and measured boot").
 # Builds a second hypervisor that trusts tests/keys/test.pub (make B=build/vboot
 # TRUSTED_KEYS=tests/keys/test.pub) and boots tests/system/configs/vboot.dts with it:
+#   vboot_dump            `tessera dump --key` accepts the signed image with its key only
 #   vboot_signed          a signed image boots, the guests pass
 #   vboot_measure         the guest's measurements (hypercall) equal hashes computed here
 #   vboot_unsigned        an unsigned image is refused, nothing boots
@@ -136,6 +137,16 @@ fi
 	echo "FAIL: system/vboot (tessera pack failed)"
 	exit 1
 }
+
+# --- the host's view: tessera dump --key runs the boot's check ---
+if "$TESSERA" dump "$OUT/signed.img" --key tests/keys/test.pub | grep -q -F "verification with tests/keys/test.pub: good" &&
+	! "$TESSERA" dump "$OUT/signed.img" --key tests/keys/other.pub >"$OUT/dump_other.txt" &&
+	grep -q -F "refused: manifest: signature matches no trusted key" "$OUT/dump_other.txt" &&
+	! "$TESSERA" dump "$OUT/unsigned.img" --key tests/keys/test.pub >/dev/null; then
+	pass vboot_dump
+else
+	fail vboot_dump "tessera dump --key did not accept the signed image with its key and refuse the rest"
+fi
 
 # --- a signed image boots, and measures what it booted ---
 boot vboot_signed "$VHYP" "$OUT/signed.img"
