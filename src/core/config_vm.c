@@ -558,12 +558,12 @@ static int vm_check_dev_hyp(struct cfg_ctx *c, int node, const struct dev_cfg *d
 				   ub, ue);
 	}
 	if (p->flash_size && range_overlaps(d->base, d->size, p->flash_base, p->flash_size)) {
-		return config_fail(
-		    c, node, "reg",
-		    "0x%llx+0x%llx overlaps the hypervisor's flash bank (anti-rollback "
-		    "counter, 0x%llx..0x%llx)",
-		    b, s, (unsigned long long)p->flash_base,
-		    (unsigned long long)(p->flash_base + p->flash_size));
+		const unsigned long long flb = p->flash_base, fle = p->flash_base + p->flash_size;
+
+		return config_fail(c, node, "reg",
+				   "0x%llx+0x%llx overlaps the hypervisor's flash bank "
+				   "(anti-rollback counter, 0x%llx..0x%llx)",
+				   b, s, flb, fle);
 	}
 	return 0;
 }
