@@ -42,6 +42,12 @@ static u64 rollback_scan(u32 *free_slot)
 	u64 max = 0;
 
 	*free_slot = ROLLBACK_SLOTS;
+	/* A first record of zeros (a zero-filled, never formatted store: QEMU's flash without a
+	 * backing file, or a new sparse one) is never written here (the counter starts at 0 and
+	 * only moves up): no value, and the first confirm erases the block. */
+	if (rollback_word64(store) == 0 && rollback_word64(store + 8) == 0) {
+		return 0;
+	}
 	for (u32 i = 0; i < ROLLBACK_SLOTS; i++) {
 		paddr_t a = store + (u64)i * ROLLBACK_SLOT_SIZE;
 		u64 v = rollback_word64(a), c = rollback_word64(a + 8);

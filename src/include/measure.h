@@ -13,8 +13,22 @@
 #define TESSERA_MEASURE_H
 
 #include "config.h"
+#include "lib.h"
 #include "pack.h"
 #include "sha256.h"
+
+/*
+ * TESSERA_VBOOT: the hypervisor verifies and measures (built with TRUSTED_KEYS or
+ * MEASURED_BOOT=1: the Makefile generates $(B)/gen/vboot_config.h). Without it everything
+ * below but measure_boot is an inline stub, so the default build keeps none of it resident.
+ * Host builds (unit tests, fuzzing) and the linters, which have no generated header, see
+ * the whole of it.
+ */
+#if !defined(TESSERA_HOST) && __has_include("vboot_config.h")
+#include "vboot_config.h"
+#else
+#define TESSERA_VBOOT 1
+#endif
 
 /* Entry kinds; the values are the ABI's (abi.h TESSERA_MEASURE_KIND_*). */
 enum measure_kind {
@@ -45,6 +59,7 @@ struct vm;
  */
 int measure_boot(const void *pack, const u8 (*keys)[32], u32 nkeys, bool measure, const u8 *text_lo,
 		 const u8 *text_hi, const u8 *init_lo, const u8 *init_hi);
+#if TESSERA_VBOOT
 /* Records a VM's image and initrd (hashed by measure_boot) and its generated DTB. */
 void measure_vm(const struct vm *vm);
 /* Before a restart reloads a VM: its image and initrd hashed again and compared with the
@@ -64,5 +79,54 @@ void measure_hex(const u8 d[SHA256_DIGEST_SIZE], char out[2 * SHA256_DIGEST_SIZE
 /* TESSERA_HC_MEASUREMENT for VM vm (docs/HYPERCALLS.md): x[1] index, x[2] half; returns x0
  * and sets x[1], x[2]. */
 s64 measure_guest_call(u32 vm, u64 *x);
+#else
+static inline void measure_vm(const struct vm *vm)
+{
+	(void)vm;
+}
+static inline int measure_recheck_vm(const struct vm *vm)
+{
+	(void)vm;
+	return 0;
+}
+static inline bool measure_enabled(void)
+{
+	return false;
+}
+static inline u32 measure_count(void)
+{
+	return 0;
+}
+static inline const struct measure_entry *measure_get(u32 i)
+{
+	(void)i;
+	return NULL;
+}
+static inline void measure_digest(u8 out[SHA256_DIGEST_SIZE])
+{
+	memset(out, 0, SHA256_DIGEST_SIZE);
+}
+static inline bool measure_verified(u64 *version)
+{
+	*version = 0;
+	return false;
+}
+static inline const char *measure_kind_name(u32 kind)
+{
+	(void)kind;
+	return "?";
+}
+static inline void measure_hex(const u8 d[SHA256_DIGEST_SIZE], char out[2 * SHA256_DIGEST_SIZE + 1])
+{
+	(void)d;
+	out[0] = '\0';
+}
+static inline s64 measure_guest_call(u32 vm, u64 *x)
+{
+	(void)vm;
+	(void)x;
+	return -1; /* TESSERA_NOT_SUPPORTED */
+}
+#endif
 
 #endif

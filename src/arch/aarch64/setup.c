@@ -197,9 +197,12 @@ static BOOT_ONLY void primary_boot(u64 stack_top)
 	}
 	/* Verified boot: before the config is parsed or anything is copied (measure.h), with
 	 * the anti-rollback counter's flash store if the board has one (rollback.h). */
+#if TESSERA_VBOOT
 	if (vboot_trusted_key_count) {
+		platform_find_flash(dtb, SZ_2M, &system_platform);
 		rollback_init(&system_platform);
 	}
+#endif
 	if (measure_boot(pack, vboot_trusted_keys, vboot_trusted_key_count, vboot_measured_boot,
 			 (const u8 *)__hyp_start, __rodata_end, __init_start,
 			 __init_rodata_end) != 0) {
