@@ -61,16 +61,16 @@ run_hyp()
 	[ "$rc" -eq 0 ] || errors+=("tessera run $1: exit status $rc (see $log)")
 }
 
-# run_var TAG CONFIG HYP ICOUNT?: like run_hyp, for a variant: bench/configs/CONFIG.dts under the
-# hypervisor HYP, with icount (1) or with QEMU's multi-threaded TCG in wall time (0); log to
-# $OUT/hyp_TAG.log.
+# run_var TAG CONFIG HYP ICOUNT? [OPTION...]: like run_hyp, for a variant: bench/configs/CONFIG.dts
+# under the hypervisor HYP, with icount (1) or with QEMU's multi-threaded TCG in wall time (0),
+# and the `tessera run` OPTIONs; log to $OUT/hyp_TAG.log.
 run_var()
 {
 	local log=$OUT/hyp_$1.log ic=()
 	[ "$4" = 1 ] && ic=(--icount) || ic=(-- -accel tcg,thread=multi)
 	echo "bench: tessera $1" >&2
 	timeout -k 5 $((TIMEOUT + 30)) "$TESSERA" run "bench/configs/$2.dts" --cpu "$CPU" --hyp "$3" \
-		--timeout "$TIMEOUT" --pack "$OUT/$1.img" "${ic[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
+		--timeout "$TIMEOUT" --pack "$OUT/$1.img" "${@:5}" "${ic[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
 	local rc=${PIPESTATUS[0]}
 	[ "$rc" -eq 0 ] || errors+=("tessera run $1: exit status $rc (see $log)")
 }
@@ -145,6 +145,15 @@ run_hyp boot1
 run_hyp boot1 profile -v # the boot profile (tessera.verbose): one row per phase
 run_hyp boot4
 run_bare bench_boot 1 128M
+# Verified boot (docs/SECURITY.md): the same boot under a hypervisor that trusts the test key,
+# the image signed with it (manifest signature, SHA-256 of every entry, measurement log).
+VBOOT_HYP=build/vboot/tessera.elf
+if make -s B=build/vboot TRUSTED_KEYS=tests/keys/test.pub "$VBOOT_HYP" >"$OUT/vboot_build.log" 2>&1; then
+	run_var boot1_vboot boot1 "$VBOOT_HYP" 1 --sign tests/keys/test.key
+	run_var boot1_vboot_profile boot1 "$VBOOT_HYP" 1 --sign tests/keys/test.key -v
+else
+	errors+=("the verified-boot build failed (see $OUT/vboot_build.log)")
+fi
 run_hyp rt_solo
 # The RT CPU's path during a neighbour storm, counted: the same system under the benchmark
 # build of the hypervisor (share_stats.h: every lock and cross-VM access noted per CPU), the
@@ -219,6 +228,10 @@ for vm in b0 b1 b2 b3; do
 	fi
 done
 H[boot4.med]=$boot4_max
+put H boot1_vboot "$OUT/hyp_boot1_vboot.log" boot_entry
+grep -a -q "verified boot: system image version 0 signed by trusted key 1 of 1" "$OUT/hyp_boot1_vboot.log" ||
+	errors+=("the verified-boot run did not verify its image (see $OUT/hyp_boot1_vboot.log)")
+H[bootph_pack_vboot.med]=$(sed -n -E 's/^(\[tessera\] )?BOOT pack: ([0-9]+).*$/\2/p' "$OUT/hyp_boot1_vboot_profile.log")
 # Boot profile: "BOOT <phase>: <instructions>" lines, in the order CPU 0 runs them.
 BOOT_PHASES=()
 while read -r ph v; do
@@ -387,6 +400,10 @@ if [ -n "${H[bootph_total.med]-}" ] && [ -n "${H[boot1.med]-}" ]; then
 	row "boot phase, 1 VM: rest (.init released, CPU 0's vCPU started and entered; boot row minus the phases)" \
 		"${H[bootph_rest.med]}" "-" "-" "measured" "-" bootph_rest
 fi
+row "boot: QEMU start to first guest instruction, 1 VM, verified boot on (TRUSTED_KEYS, signed image; overhead vs off)" \
+	"${H[boot1_vboot.med]-missing}" "-" "+$(( ${H[boot1_vboot.med]:-0} - ${H[boot1.med]:-0} ))" "measured" "-" boot1_vboot
+row "boot phase, 1 VM, verified boot on: pack (system image check, SHA-256 of every entry, manifest signature, log)" \
+	"${H[bootph_pack_vboot.med]:-missing}" "-" "-" "measured" "-" bootph_pack_vboot
 row "boot: QEMU start to first guest instruction, 4 VMs (last VM)" "${H[boot4.med]-missing}" \
 	"${BM[boot.med]-missing}" "+$(( ${H[boot4.med]:-0} - ${BM[boot.med]:-0} ))" "<= 1,000,000" "$(verdict "$(ok_le "${H[boot4.med]-}" 1000000)")" boot4
 W_PCT=""

@@ -27,6 +27,9 @@ NEEDS=(
 	# tests/fuzz: libFuzzer harnesses need clang and its fuzzer runtime.
 	"clang clang"
 	"/usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-*.a libclang-rt-14-dev"
+	# libsodium: the host CLI's keygen and signing (tessera keygen, pack --sign) and the
+	# reference the Ed25519 fuzzer checks the hypervisor's verifier against.
+	"/usr/include/sodium.h libsodium-dev"
 	# Debugging a guest or the hypervisor through QEMU's gdbstub (README): the host's
 	# gdb cannot read AArch64.
 	"gdb-multiarch gdb-multiarch"

@@ -148,7 +148,8 @@ static int ctl_request(struct ctl *c, int argc, char **argv, enum ctl_mode mode,
 static const char ctl_help[] =
     "usage: tessera ctl --socket PATH [OPTIONS] COMMAND [ARGS]\n"
     "       tessera ctl --socket PATH [--timeout S] --raw   (sends stdin, prints the answers)\n"
-    "commands: list, stats, start|stop|restart|pause|resume NAME, hello, help,\n"
+    "commands: list, stats, measurements, confirm, start|stop|restart|pause|resume NAME,\n"
+    "          hello, help\n"
     "          console NAME  attach to the VM's console (output history, then live; typing\n"
     "                        goes to the VM; Ctrl-] or the end of input detaches)\n"
     "          focus NAME    give the physical UART's keyboard focus to the VM\n"

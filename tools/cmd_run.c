@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `tessera run FILE.dts [--cpu MODEL] [--icount] [-v] [--timeout S] [--pack IMG]
- * [--hyp ELF] [--mgmt SOCKET] [--log-level L] [-- QEMU ARGS]`: packs the config and boots it on
- * QEMU virt, sized from the config's /platform node. --mgmt connects the
- * hypervisor's management channel to a Unix socket for `tessera ctl`, and
- * says so on stderr if the channel never answers (run_watch_mgmt). Exit
- * status is QEMU's, or 124 when --timeout expires (as timeout(1) does).
+ * [--hyp ELF] [--mgmt SOCKET] [--sign KEY] [--version N] [--image IMG] [--flash FILE] [--log-level
+ * L]
+ * [-- QEMU ARGS]`:
+ * packs the config (signed with --sign) and boots it on QEMU virt, sized from the
+ * config's /platform node; --image boots IMG as it is instead (a system image made
+ * or altered elsewhere, e.g. the verified-boot tests' tampered ones); --flash backs the
+ * hypervisor's flash bank (anti-rollback counter) with FILE, created if missing. --mgmt connects
+ * the hypervisor's management channel to a Unix socket for `tessera ctl`, and says so on stderr if
+ * the channel never answers (run_watch_mgmt). Exit status is QEMU's, or 124 when --timeout expires
+ * (as timeout(1) does).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -28,7 +33,8 @@
 #define RUN_MAX_ARGS 64
 
 struct run_opts {
-	const char *dts, *cpu, *pack, *hyp, *mgmt, *log_level;
+	const char *dts, *cpu, *pack, *hyp, *mgmt, *log_level, *image, *flash;
+	struct tool_sign sign;
 	bool icount, verbose;
 	long timeout;
 	int extra_argc;
@@ -43,8 +49,13 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		bool has_val = i + 1 < argc;
+		int s = tool_sign_option(argc, argv, &i, &o->sign);
 
-		if (strcmp(a, "--") == 0) {
+		if (s != 0) {
+			if (s < 0) {
+				return -1;
+			}
+		} else if (strcmp(a, "--") == 0) {
 			o->extra_argc = argc - i - 1;
 			o->extra_argv = argv + i + 1;
 			break;
@@ -56,6 +67,10 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			o->cpu = argv[++i];
 		} else if (strcmp(a, "--pack") == 0 && has_val) {
 			o->pack = argv[++i];
+		} else if (strcmp(a, "--flash") == 0 && has_val) {
+			o->flash = argv[++i];
+		} else if (strcmp(a, "--image") == 0 && has_val) {
+			o->image = argv[++i];
 		} else if (strcmp(a, "--hyp") == 0 && has_val) {
 			o->hyp = argv[++i];
 		} else if (strcmp(a, "--mgmt") == 0 && has_val) {
@@ -104,6 +119,35 @@ static const char *run_pack_path(const struct run_opts *o, char *buf, size_t siz
 	}
 	snprintf(buf, size, "build/%s.img", base);
 	return buf;
+}
+
+/* QEMU virt's flash bank size: a --flash file is created (sparse) at it if missing. */
+#define RUN_FLASH_SIZE (64LL << 20)
+
+static int run_flash_file(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) == 0) {
+		if (st.st_size != RUN_FLASH_SIZE) {
+			fprintf(stderr,
+				"tessera run: --flash %s: %lld bytes, QEMU virt's flash bank "
+				"is %lld\n",
+				path, (long long)st.st_size, RUN_FLASH_SIZE);
+			return -1;
+		}
+		return 0;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || ftruncate(fd, RUN_FLASH_SIZE) != 0) {
+		fprintf(stderr, "tessera run: --flash %s: %s\n", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+		}
+		return -1;
+	}
+	return close(fd);
 }
 
 static volatile sig_atomic_t run_child;
@@ -303,6 +347,14 @@ static int run_qemu(const struct run_opts *o, const struct platform *p, const ch
 			args[n++] = m[i];
 		}
 	}
+	if (o->flash) {
+		static char drive[4200];
+		/* QEMU virt's second flash bank (64 MiB at 0x0400_0000), the hypervisor's own:
+		 * the anti-rollback counter lives in it (docs/SECURITY.md). */
+		snprintf(drive, sizeof(drive), "if=pflash,unit=1,format=raw,file=%s", o->flash);
+		args[n++] = "-drive";
+		args[n++] = drive;
+	}
 	if (o->icount) {
 		args[n++] = "-icount";
 		args[n++] = "shift=4,sleep=off";
@@ -325,6 +377,11 @@ static int run_qemu(const struct run_opts *o, const struct platform *p, const ch
 	}
 	fprintf(stderr, "\n");
 	fflush(NULL);
+	if (o->mgmt) {
+		/* QEMU creates the management socket: owner only, since whoever can connect may
+		 * stop, start and restart every VM (docs/SECURITY.md, "Management access"). */
+		umask(077);
+	}
 	if (!o->timeout) {
 		if (o->mgmt) {
 			run_watch_mgmt(o->mgmt, getpid()); /* getpid() is QEMU's once we exec */
@@ -365,8 +422,7 @@ int cmd_run(int argc, char **argv)
 		fprintf(stderr,
 			"usage: tessera run FILE.dts [--cpu MODEL] [--icount] [-v] [--timeout S] "
 			"[--pack IMG] [--hyp ELF] [--mgmt SOCKET] [--log-level error|warn|info] "
-			"[-- QEMU "
-			"ARGS]\n");
+			"[--sign KEY] [--version N] [--image IMG] [--flash FILE] [-- QEMU ARGS]\n");
 		return 2;
 	}
 	img = run_pack_path(&o, buf, sizeof(buf));
@@ -378,7 +434,12 @@ int cmd_run(int argc, char **argv)
 	if (!tc) {
 		return 1;
 	}
-	rc = tool_pack_to(o.dts, img, tc);
+	if (o.image) {
+		img = o.image; /* booted as it is: the config only sizes the machine */
+		rc = tool_load(o.dts, tc);
+	} else {
+		rc = tool_pack_to(o.dts, img, tc, &o.sign);
+	}
 	plat = tc->plat;
 	tool_free(tc);
 	free(tc);
@@ -392,6 +453,9 @@ int cmd_run(int argc, char **argv)
 			"%s: /platform memory must be one MiB-sized range at 0x%llx for "
 			"QEMU virt\n",
 			o.dts, LAYOUT_RAM_BASE);
+		return 1;
+	}
+	if (o.flash && run_flash_file(o.flash) != 0) {
 		return 1;
 	}
 	if (access(o.hyp, R_OK) != 0) {

@@ -186,9 +186,15 @@ static u64 tool_pack_size(const struct tool_config *tc)
 {
 	u64 off = sizeof(struct pack_header) + (1 + tc->file_count) * sizeof(struct pack_entry);
 
+	if (tc->with_manifest) {
+		off += sizeof(struct pack_entry);
+	}
 	off = ALIGN_UP(off, PACK_ALIGN) + ALIGN_UP(tc->dtb_size, PACK_ALIGN);
 	for (u32 i = 0; i < tc->file_count; i++) {
 		off += ALIGN_UP(tc->files[i].size, PACK_ALIGN);
+	}
+	if (tc->with_manifest) {
+		off += ALIGN_UP(PACK_MANIFEST_SIZE(1 + tc->file_count), PACK_ALIGN);
 	}
 	return off;
 }
@@ -218,10 +224,16 @@ static bool tool_hyp_in_ram(const struct platform *p)
 
 int tool_load(const char *dts, struct tool_config *tc)
 {
+	return tool_load_ex(dts, tc, false);
+}
+
+int tool_load_ex(const char *dts, struct tool_config *tc, bool with_manifest)
+{
 	struct config_error err;
 
 	memset(tc, 0, sizeof(*tc));
 	tc->dts_path = dts;
+	tc->with_manifest = with_manifest;
 	if (tool_dtc(dts, &tc->dtb, &tc->dtb_size) != 0 || tool_parse(tc) != 0) {
 		return -1;
 	}

@@ -37,12 +37,15 @@ static const struct {
 	const char *usage;
 } commands[] = {
     {"check", cmd_check, "check FILE.dts [-v]          validate a config and its images"},
-    {"pack", cmd_pack, "pack FILE.dts -o OUT.img     build the system image"},
+    {"pack", cmd_pack,
+     "pack FILE.dts -o OUT.img [--sign KEY] [--version N]   build the system image (signed)"},
+    {"keygen", cmd_keygen, "keygen OUT                   Ed25519 key pair OUT.key, OUT.pub"},
     {"run", cmd_run,
      "run FILE.dts [--cpu MODEL] [--icount] [--timeout S] [--pack IMG] [--hyp ELF] [--mgmt "
-     "SOCKET] [--log-level L] [-- QEMU ARGS]"},
+     "SOCKET] [--log-level L] [--sign KEY] [--version N] [--image IMG] [--flash FILE] [-- QEMU "
+     "ARGS]"},
     {"ctl", cmd_ctl, "ctl --socket PATH [--json] COMMAND [ARGS] | --raw   manage a running system"},
-    {"dump", cmd_dump, "dump IMG                     list a system image's entries"},
+    {"dump", cmd_dump, "dump IMG [--key PUB]         list a system image's entries (verify it)"},
     {"dashboard", cmd_dashboard,
      "dashboard --mgmt SOCKET [--listen ADDR:PORT] [--token T]   web page (make dashboard)"},
 };

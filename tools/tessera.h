@@ -26,21 +26,40 @@ struct tool_config {
 	struct config cfg;
 	struct vm_layout layout[CONFIG_MAX_VMS];
 	u32 file_count;
-	struct tool_file files[PACK_MAX_ENTRIES - 1];
+	struct tool_file files[PACK_MAX_ENTRIES - 2]; /* config.dtb and a manifest besides */
 	u64 pack_size;
+	bool with_manifest; /* pack_size counts a manifest entry (signed pack) */
+};
+
+/* `pack --sign KEY [--version N]` (and the same options of `run`). */
+struct tool_sign {
+	const char *key_path; /* NULL: unsigned */
+	u64 version;
 };
 
 /* Compiles, parses and validates dts with every image it names; prints the
  * first problem as "FILE: NODE: PROP: message" to stderr. 0 or -1. */
 int tool_load(const char *dts, struct tool_config *tc);
+/* The same, sizing the pack for a manifest entry when with_manifest. */
+int tool_load_ex(const char *dts, struct tool_config *tc, bool with_manifest);
 void tool_free(struct tool_config *tc);
 /* File bytes in a malloc'd buffer; 0 or -1 with errno set. */
 int tool_read_file(const char *path, u8 **data, size_t *size);
 int tool_write_file(const char *path, const void *data, size_t size);
-/* The system image for a loaded config, malloc'd (pack.h format). */
-int tool_build_pack(const struct tool_config *tc, u8 **out, size_t *size);
-/* Loads dts and writes its pack to out; 0 or -1 (message printed). */
-int tool_pack_to(const char *dts, const char *out, struct tool_config *tc);
+/* The system image for a loaded config, malloc'd (pack.h format); signed with sign's key
+ * (the config must have been loaded with_manifest) unless sign is NULL or has no key. */
+int tool_build_pack(const struct tool_config *tc, const struct tool_sign *sign, u8 **out,
+		    size_t *size);
+/* Loads dts and writes its pack to out, signed if sign names a key; 0 or -1 (printed). */
+int tool_pack_to(const char *dts, const char *out, struct tool_config *tc,
+		 const struct tool_sign *sign);
+/* Parses "--sign KEY" / "--version N" at argv[*i] (advancing *i): 1 taken, 0 not one of
+ * them, -1 bad value (printed). */
+int tool_sign_option(int argc, char **argv, int *i, struct tool_sign *sign);
+/* A public key file (tessera keygen's OUT.pub) into key; 0 or -1 (printed). */
+int tool_read_public_key(const char *path, u8 key[32]);
+/* Ed25519-signs len bytes with the secret key file (tessera keygen); 0 or -1 (printed). */
+int tool_sign_bytes(const char *key_path, const void *msg, size_t len, u8 sig[64]);
 
 int cmd_check(int argc, char **argv);
 int cmd_pack(int argc, char **argv);
@@ -51,5 +70,6 @@ int cmd_ctl(int argc, char **argv);
 int ctl_console(const char *sock, const char *vm, long timeout_s);
 /* `tessera ctl log [--follow]` (cmd_log.c). */
 int ctl_log(const char *sock, bool follow, long timeout_s);
+int cmd_keygen(int argc, char **argv);
 
 #endif

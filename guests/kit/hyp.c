@@ -33,3 +33,21 @@ s64 hyp_notify(u64 channel)
 {
 	return (s64)kit_hvc(TESSERA_HC_CHANNEL_NOTIFY, channel, 0, 0).x0;
 }
+
+s64 hyp_measurement(u64 index, u8 sha256[32])
+{
+	s64 kind = 0;
+
+	for (u64 half = 0; half < 2; half++) {
+		struct hvc_res r = kit_hvc(TESSERA_HC_MEASUREMENT, index, half, 0);
+
+		kind = (s64)r.x0;
+		if (kind < 0)
+			return kind;
+		for (u32 i = 0; i < 8; i++) {
+			sha256[16 * half + i] = (u8)(r.x1 >> (8 * i));
+			sha256[16 * half + 8 + i] = (u8)(r.x2 >> (8 * i));
+		}
+	}
+	return kind;
+}

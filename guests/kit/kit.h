@@ -163,6 +163,10 @@ s64 hyp_exit_status(u32 reason, u32 code);
 s64 hyp_heartbeat(void);
 s64 hyp_trace(u64 marker);
 s64 hyp_notify(u64 channel);
+/* TESSERA_HC_MEASUREMENT, both halves: the index-th measurement this VM may read (or the
+ * running digest, index TESSERA_MEASURE_DIGEST) into sha256; returns x0 (kind, the log's
+ * entry count for the digest, or a negative error). */
+s64 hyp_measurement(u64 index, u8 sha256[32]);
 
 /* dt.c: minimal bounds-checked FDT reader (DTSpec v0.4 ch. 5) for what guests need. */
 bool dt_valid(const void *dtb);

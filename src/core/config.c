@@ -33,6 +33,8 @@ void platform_default(struct platform *plat)
 	plat->uart_base = 0x09000000ULL;
 	plat->uart_size = 0x1000ULL;
 	plat->uart_intid = 33;
+	plat->flash_base = 0x04000000ULL; /* QEMU virt's second flash bank */
+	plat->flash_size = 0x04000000ULL;
 	plat->spi_limit = 288;
 }
 

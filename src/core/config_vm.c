@@ -521,7 +521,8 @@ static int vm_dev_props(struct cfg_ctx *c, int node, struct dev_cfg *d)
 	return 0;
 }
 
-/* The hypervisor's own devices (physical): its GIC, every frame of it, and its UART. */
+/* The hypervisor's own devices (physical): its GIC, every frame of it, its UART and its flash
+ * bank. */
 static int vm_check_dev_hyp(struct cfg_ctx *c, int node, const struct dev_cfg *d)
 {
 	const struct platform *p = c->plat;
@@ -556,6 +557,14 @@ static int vm_check_dev_hyp(struct cfg_ctx *c, int node, const struct dev_cfg *d
 		return config_fail(c, node, "reg",
 				   "0x%llx+0x%llx is the hypervisor's UART (0x%llx..0x%llx)", b, s,
 				   ub, ue);
+	}
+	if (p->flash_size && range_overlaps(d->base, d->size, p->flash_base, p->flash_size)) {
+		const unsigned long long flb = p->flash_base, fle = p->flash_base + p->flash_size;
+
+		return config_fail(c, node, "reg",
+				   "0x%llx+0x%llx overlaps the hypervisor's flash bank "
+				   "(anti-rollback counter, 0x%llx..0x%llx)",
+				   b, s, flb, fle);
 	}
 	return 0;
 }

@@ -12,7 +12,9 @@
 #include "abi.h"
 #include "console.h"
 #include "lib.h"
+#include "measure.h"
 #include "mem.h"
+#include "rollback.h"
 #include "vlink.h"
 #include "../drivers/virtio_console_driver.h"
 
@@ -188,9 +190,70 @@ static void cmd_hello(struct mgmt_out *o, char **argv)
 static void cmd_help(struct mgmt_out *o, char **argv)
 {
 	(void)argv;
-	mgmt_line(o, "ok commands: hello help list stats start stop restart pause resume "
-		     "console (NAME for the last six) console-read NAME FROM console-write NAME "
-		     "HEX log [FROM]");
+	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
+		     "pause resume console (NAME for the last six) console-read NAME FROM "
+		     "console-write NAME HEX log [FROM]");
+}
+
+/* "confirm": the running, verified system image is good: raise the anti-rollback counter
+ * to its version (rollback.h), so that no older image boots again. Forward only. */
+static void cmd_confirm(struct mgmt_out *o, char **argv)
+{
+	u64 version, before, after;
+
+	(void)argv;
+	if (!measure_verified(&version)) {
+		mgmt_err(o, "not-verified",
+			 "the running system image was not verified (hypervisor built without "
+			 "TRUSTED_KEYS): nothing to confirm");
+		return;
+	}
+	if (!rollback_available()) {
+		mgmt_err(o, "no-store", "this board has no anti-rollback store (flash bank)");
+		return;
+	}
+	if (rollback_confirm(version, &before, &after) != 0) {
+		mgmt_err(o, "flash", "writing the anti-rollback counter failed (now %llu)",
+			 (unsigned long long)rollback_counter());
+		return;
+	}
+	if (after != before) {
+		console_printf("anti-rollback counter %llu -> %llu (version %llu confirmed)\n",
+			       (unsigned long long)before, (unsigned long long)after,
+			       (unsigned long long)version);
+	}
+	mgmt_line(o, "ok confirmed version=%llu counter=%llu was=%llu", (unsigned long long)version,
+		  (unsigned long long)after, (unsigned long long)before);
+}
+
+/* "measure I kind=K vm=NAME sha256=HEX name=NAME" per entry of the measured-boot log
+ * (measure.h: written at boot, read-only since), then its running digest. */
+static void cmd_measurements(struct mgmt_out *o, char **argv)
+{
+	char hex[2 * SHA256_DIGEST_SIZE + 1];
+	u8 d[SHA256_DIGEST_SIZE];
+	u64 version;
+	bool verified = measure_verified(&version);
+
+	(void)argv;
+	if (!measure_enabled()) {
+		mgmt_err(o, "off",
+			 "measured boot is off (hypervisor built without TRUSTED_KEYS or "
+			 "MEASURED_BOOT=1)");
+		return;
+	}
+	for (u32 i = 0; i < measure_count(); i++) {
+		const struct measure_entry *e = measure_get(i);
+
+		measure_hex(e->sha256, hex);
+		mgmt_line(
+		    o, "measure %u kind=%s vm=%s sha256=%s name=%s", i, measure_kind_name(e->kind),
+		    e->vm < vm_count && vms[e->vm].cfg ? vms[e->vm].cfg->name : "-", hex, e->name);
+	}
+	measure_digest(d);
+	measure_hex(d, hex);
+	mgmt_line(o, "ok %u measurements digest=%s verified=%s version=%llu", measure_count(), hex,
+		  verified ? "yes" : "no", (unsigned long long)version);
 }
 
 static void cmd_start(struct mgmt_out *o, struct vm *vm)
@@ -319,6 +382,8 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"help", {.global = cmd_help}, 0},
     {"list", {.global = cmd_list}, 0},
     {"stats", {.global = cmd_stats}, 0},
+    {"measurements", {.global = cmd_measurements}, 0},
+    {"confirm", {.global = cmd_confirm}, 0},
     {"start", {.on_vm = cmd_start}, MGMT_CMD_VM},
     {"stop", {.on_vm = cmd_stop}, MGMT_CMD_VM},
     {"restart", {.on_vm = cmd_restart}, MGMT_CMD_VM},

@@ -15,9 +15,25 @@ _Static_assert(sizeof(struct pack_header) == 88, "pack header layout");
 _Static_assert(sizeof(struct pack_entry) == 176, "pack entry layout");
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "pack format is little-endian");
 
+_Static_assert(sizeof(struct pack_manifest) == 32, "manifest header layout");
+_Static_assert(sizeof(struct pack_manifest_entry) == 160, "manifest entry layout");
+
 static void pack_entry_at(const void *pack, u32 i, struct pack_entry *e)
 {
 	memcpy(e, (const u8 *)pack + sizeof(struct pack_header) + (u64)i * sizeof(*e), sizeof(*e));
+}
+
+void pack_entry_get(const void *pack, u32 i, struct pack_entry *e)
+{
+	pack_entry_at(pack, i, e);
+}
+
+u32 pack_entry_count(const void *pack)
+{
+	struct pack_header h;
+
+	memcpy(&h, pack, sizeof(h));
+	return h.entry_count;
 }
 
 static int pack_check_entry(const struct pack_entry *e, u64 table_end, u64 total, const char **why)

@@ -292,3 +292,26 @@ paddr_t platform_ram_end(const struct platform *p, paddr_t addr)
 	}
 	return 0;
 }
+
+/* The first "cfi-flash" node's last bank (reg window): the hypervisor's (config.h). Looked for
+ * only by a hypervisor that verifies (setup.c), so the platform scan stays as it was. */
+void platform_find_flash(const void *dtb, size_t avail, struct platform *p)
+{
+	struct fdt f;
+	int n, parent;
+	paddr_t base;
+	u64 size;
+
+	p->flash_base = 0;
+	p->flash_size = 0;
+	if (fdt_init(&f, dtb, avail) != 0 || (n = fdt_find_compatible(&f, -1, "cfi-flash")) < 0) {
+		return;
+	}
+	parent = fdt_parent(&f, n);
+	for (u32 i = 0; i < 8 && fdt_reg(&f, n, fdt_address_cells(&f, parent),
+					 fdt_size_cells(&f, parent), i, &base, &size);
+	     i++) {
+		p->flash_base = base;
+		p->flash_size = size;
+	}
+}

@@ -12,6 +12,7 @@
 #include "bootprof.h"
 #include "console.h"
 #include "lib.h"
+#include "measure.h"
 #include "mem.h"
 #include "pack.h"
 #include "pl011.h"
@@ -221,6 +222,7 @@ int vm_create_all(const void *pack, struct config_error *err)
 			return -1;
 		}
 		bootprof_lap(BOOTPROF_DTB);
+		measure_vm(vm);
 		vm_boot_vcpus(vm);
 		console_printf("VM %u '%s': %u vCPU(s), entry 0x%llx, DTB at 0x%llx\n", i,
 			       vm->cfg->name, vm->vcpu_count, (unsigned long long)vm->layout.entry,
@@ -370,7 +372,7 @@ static int vm_reload_boot(struct vm *vm)
 	console_vm_flush(vm->id);
 	vm_devices_reset(vm); /* quiesced: no vCPU runs, no access from outside is in flight */
 	vdev_virtio_reset(vm);
-	if (vm_load(vm, true) != 0) {
+	if (measure_recheck_vm(vm) != 0 || vm_load(vm, true) != 0) {
 		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
 		console_log(LOG_ERROR, "VM %u '%s': reload failed, stopped\n", vm->id,
 			    vm->cfg->name);

@@ -17,7 +17,17 @@
 #define TESSERA_HC_EXIT_STATUS	  0xC6000005U /* x1 = reason, x2 = code: "why I stop" */
 #define TESSERA_HC_TRACE	  0xC6000006U /* x1 = marker value, logged with a timestamp */
 #define TESSERA_HC_MANAGE	  0xC6000007U /* x1 = operation, x2 = target VM index */
-#define TESSERA_HC_COUNT	  8U
+#define TESSERA_HC_MEASUREMENT	  0xC6000008U /* x1 = index, x2 = half -> kind, 16 hash bytes */
+#define TESSERA_HC_COUNT	  9U
+
+/* TESSERA_HC_MEASUREMENT (docs/HYPERCALLS.md): x1 = this index reads the running digest
+ * (x0 = the number of entries in the whole log); x0 of an entry is its kind. */
+#define TESSERA_MEASURE_DIGEST	   0xffffffffULL
+#define TESSERA_MEASURE_HYPERVISOR 1
+#define TESSERA_MEASURE_CONFIG	   2
+#define TESSERA_MEASURE_IMAGE	   3
+#define TESSERA_MEASURE_INITRD	   4
+#define TESSERA_MEASURE_DTB	   5
 
 /* TESSERA_HC_TRACE markers (ASCII "SHARE" + 1 / 0) that open and close the counting window
  * of the benchmark build's cross-CPU sharing counters (share_stats.h); the product build
@@ -40,7 +50,7 @@
 #define TESSERA_VM_STUCK     4
 
 #define TESSERA_ABI_MAJOR 1U
-#define TESSERA_ABI_MINOR 1U
+#define TESSERA_ABI_MINOR 2U
 /* What TESSERA_HC_VERSION returns in x0. */
 #define TESSERA_ABI_VERSION ((TESSERA_ABI_MAJOR << 16) | TESSERA_ABI_MINOR)
 

@@ -57,6 +57,10 @@ struct platform {
 		paddr_t base;
 		u64 size;
 	} gic_other[PLATFORM_MAX_GIC_OTHER];
+	/* The last "cfi-flash" bank, which the hypervisor keeps for itself: its last erase
+	 * block holds the anti-rollback counter (core/rollback.c). Size 0: none. */
+	paddr_t flash_base;
+	u64 flash_size;
 	u32 spi_limit; /* one past the highest SPI INTID the GIC implements */
 	bool verbose;  /* boot option "tessera.verbose": print the boot profile (bootprof.h) */
 	u8 log_level;  /* boot option "tessera.log=error|warn|info": the UART's (hyplog.h) */

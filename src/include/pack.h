@@ -34,11 +34,45 @@ struct pack_entry {
 	u8 sha256[32];
 };
 
+/*
+ * Manifest of a signed system image (`tessera pack --sign`, docs/SECURITY.md): the data of
+ * the pack's last entry, named PACK_MANIFEST_NAME. A header, one pack_manifest_entry per
+ * other pack entry in the same order (config.dtb first), then the Ed25519 signature of
+ * every byte before it.
+ */
+#define PACK_MANIFEST_NAME    "tessera.manifest"
+#define PACK_MANIFEST_MAGIC   "TESSMANF"
+#define PACK_MANIFEST_VERSION 1U
+#define PACK_SIGNATURE_SIZE   64U
+
+struct pack_manifest {
+	char magic[8];
+	u32 format;	 /* PACK_MANIFEST_VERSION */
+	u32 entry_count; /* signed entries: every pack entry but the manifest */
+	u64 version;	 /* the system image's version (`tessera pack --version N`) */
+	u8 reserved[8];	 /* zero */
+};
+
+struct pack_manifest_entry {
+	char name[PACK_NAME_MAX]; /* as in the pack entry, NUL-padded */
+	u64 size;
+	u8 sha256[32];
+};
+
+/* Bytes of a manifest for n signed entries, signature included. */
+#define PACK_MANIFEST_SIZE(n)                                                           \
+	(sizeof(struct pack_manifest) + (u64)(n) * sizeof(struct pack_manifest_entry) + \
+	 PACK_SIGNATURE_SIZE)
+
 /* Validates header and entry table against avail bytes; returns 0 or -1 (*why). */
 int pack_check(const void *pack, u64 avail, const char **why);
 /* Finds an entry by name in a checked pack; returns 0 or -1. */
 int pack_find(const void *pack, const char *name, const u8 **data, u64 *size);
 /* Recomputes every entry's SHA-256 in a checked pack; returns 0 or -1 (*why, *bad_entry). */
 int pack_verify(const void *pack, u32 *bad_entry, const char **why);
+/* Entry i of a checked pack (i < its entry_count). */
+void pack_entry_get(const void *pack, u32 i, struct pack_entry *e);
+/* Number of entries of a checked pack. */
+u32 pack_entry_count(const void *pack);
 
 #endif

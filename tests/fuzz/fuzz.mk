@@ -12,13 +12,16 @@
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_B := $(B)/fuzz
-FUZZ_ALL := fdt config vgic vpl011 image pack hypercall virtio
+FUZZ_ALL := fdt config vgic vpl011 image pack hypercall virtio ed25519
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST $(INC_ARCH) \
 	-Itests/unit -Itests/fuzz -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 # The hypercall harness links the dispatcher and PSCI with stubs of the VM layer.
-FUZZ_EXTRA_hypercall := src/arch/aarch64/smccc.c src/arch/aarch64/psci.c
+FUZZ_EXTRA_hypercall := src/arch/aarch64/smccc.c src/arch/aarch64/psci.c src/core/measure.c \
+	src/core/rollback.c src/drivers/cfi_flash.c
+# The Ed25519 harness checks ours against Debian's libsodium (libsodium-dev).
+FUZZ_EXTRA_ed25519 := -lsodium
 
 .PHONY: fuzz fuzz-build fuzz-regress
 
@@ -39,7 +42,7 @@ $(FUZZ_B)/obj/%.o: %.c $(UNIT_HDRS) tests/fuzz/fuzz.mk
 	$(FUZZ_CC) $(FUZZ_OBJ_FLAGS) -c $< -o $@
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_OBJ) $(FUZZ_CORE_OBJ) \
-		$(UNIT_HDRS) src/arch/aarch64/smccc.c src/arch/aarch64/psci.c
+		$(UNIT_HDRS) $(FUZZ_EXTRA_hypercall)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LINK) $(FUZZ_EXTRA_$*)
 

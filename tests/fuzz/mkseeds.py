@@ -372,3 +372,58 @@ for n, d in virtio_seeds.items():
     put("virtio", n, d)
 for n, d in virtio_seeds_net.items():
     put("virtio", n, d)
+
+
+# ---- ed25519: inputs as decoded by fuzz_ed25519.c (mode byte first) ----
+# The RFC 8032 section 7.1 vectors (TEST 1, 2, 3, SHA(abc); TEST 1024 is in the unit test),
+# raw and bent: S + L, a flipped sign bit of A; then libsodium-made signatures with each
+# mutation, torsion on A and R, and every non-canonical A.
+ED_L = 2**252 + 27742317777372353535851937790883648493
+ED_RFC = [
+    ("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"),
+    ("3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"),
+    ("fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
+     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a"),
+    ("ec172b93ad5e563bf4932c70e1245034c35467ef2efd4d64ebf819683467e2bf",
+     "ddaf35a193617abacc417349ae20413112e6fa4e89a97ea20a9eeee64b55d39a2192992a274fc1a836ba3c23a3feebbd454d4423643ce80e2a9ac94fa54ca49f",
+     "dc2a4459e7369633a52b1bf277839a00201009a3efbf3ecb69bea2186c26b58909351fc9ac90b3ecfdfbc7c66431e0303dca179c138ac17ad9bef1177331a704"),
+]
+for i, (pk, msg, sig) in enumerate(ED_RFC):
+    pk, msg, sig = bytes.fromhex(pk), bytes.fromhex(msg), bytes.fromhex(sig)
+    put("ed25519", f"rfc{i}", bytes([0]) + pk + sig + msg)
+    s = (int.from_bytes(sig[32:], "little") + ED_L).to_bytes(32, "little")
+    put("ed25519", f"rfc{i}_s_plus_l", bytes([0]) + pk + sig[:32] + s + msg)
+    put("ed25519", f"rfc{i}_a_sign", bytes([0]) + pk[:31] + bytes([pk[31] ^ 0x80]) + sig + msg)
+ed_seed = hashlib.sha256(b"tessera ed25519 seed").digest()
+put("ed25519", "mut_none", bytes([1]) + ed_seed + bytes([0]) + b"manifest")
+for kind in range(5):
+    for val in range(7):
+        put("ed25519", f"mut_k{kind}_v{val}",
+            bytes([1]) + ed_seed + bytes([1, kind, val, val * 37 + 1]) + b"manifest")
+for ta in range(8):
+    for tr in (0, 1, 4):
+        for flags in (0, 1, 2):
+            put("ed25519", f"torsion_a{ta}_r{tr}_f{flags}",
+                bytes([2]) + ed_seed + bytes([ta, tr, flags]) + b"torsion %d" % ta)
+# Torsion on A alone is accepted when k = 0 mod 8/gcd: several messages make that likely.
+for m in range(16):
+    put("ed25519", f"torsion_a1_m{m}", bytes([2]) + ed_seed + bytes([1, 0, 0]) + b"m%d" % m)
+pk0, _, sig0 = ED_RFC[0]
+for y in range(19):
+    for sign in (0, 1):
+        put("ed25519", f"noncanon_y{y}_s{sign}", bytes([3, y, sign]) + bytes.fromhex(sig0))
+
+
+# ---- pack with a manifest (tessera pack --sign): its layout, a zero signature ----
+def manifest(entries, version=1):
+    body = b"TESSMANF" + struct.pack("<IIQ", 1, len(entries), version) + bytes(8)
+    for name, data in entries:
+        body += name.ljust(120, b"\0") + struct.pack("<Q", len(data)) + \
+            hashlib.sha256(data).digest()
+    return body + bytes(64)
+
+
+signed_entries = [(b"config.dtb", good), (b"dummy.bin", dummy)]
+put("pack", "manifest", pack(signed_entries + [(b"tessera.manifest", manifest(signed_entries))]))

@@ -107,9 +107,16 @@ check_log()
 	else
 		fail log "rc=$rc: $out"
 	fi
-	ctl --lines log 1
-	if [ $rc = 0 ] && has "^log 1 level=info time_us=[0-9]+ text=VM 0 'reader': 1 vCPU" &&
-		has '^ok next=[0-9]+ end=[0-9]+ dropped=0 lost=0$' && ! has '^log 0 '; then
+	# Read from the reader's line on (its index depends on how many lines boot printed
+	# before it): the answer starts there and holds nothing older.
+	ctl --lines log
+	local idx
+	idx=$(printf '%s\n' "$out" | tr -d '\r' | sed -n -E "s/^log ([0-9]+) level=info time_us=[0-9]+ text=VM 0 'reader': 1 vCPU.*/\\1/p" | head -n 1)
+	[ -n "$idx" ] || idx=1
+	ctl --lines log "$idx"
+	if [ $rc = 0 ] && [ "$idx" -gt 0 ] &&
+		has "^log $idx level=info time_us=[0-9]+ text=VM 0 'reader': 1 vCPU" &&
+		has '^ok next=[0-9]+ end=[0-9]+ dropped=0 lost=0$' && ! has "^log $((idx - 1)) "; then
 		pass log_protocol
 	else
 		fail log_protocol "rc=$rc: $out"

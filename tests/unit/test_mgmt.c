@@ -82,12 +82,17 @@ static void test_hello_help(void)
 	EXPECT("hello\n", "ok tessera-mgmt 1\n");
 	EXPECT("hello sync-42\n", "ok tessera-mgmt 1 sync-42\n");
 	EXPECT("hello 1 2\n", "err bad-args usage: hello [TOKEN]\n");
-	EXPECT("help\n", "ok commands: hello help list stats start stop restart pause resume "
-			 "console (NAME for the last six) console-read NAME FROM console-write "
-			 "NAME HEX log [FROM]\n");
+	EXPECT("help\n", "ok commands: hello help list stats measurements confirm start stop "
+			 "restart pause resume console (NAME for the last six) console-read NAME "
+			 "FROM console-write NAME HEX log [FROM]\n");
+	/* The unit build boots with no measure_boot: the log is off and says so. */
+	EXPECT("measurements\n", "err off measured boot is off (hypervisor built without "
+				 "TRUSTED_KEYS or MEASURED_BOOT=1)\n");
+	EXPECT("confirm\n", "err not-verified the running system image was not verified "
+			    "(hypervisor built without TRUSTED_KEYS): nothing to confirm\n");
 	EXPECT("help me\n", "err bad-args help takes no arguments\n");
-	CHECK_EQ(P.requests, 5);
-	CHECK_EQ(P.errors, 2);
+	CHECK_EQ(P.requests, 7);
+	CHECK_EQ(P.errors, 4);
 }
 
 static void test_list(void)

@@ -14,17 +14,22 @@
 #include "gicv3.h"
 #include "layout.h"
 #include "lib.h"
+#include "measure.h"
 #include "mem.h"
 #include "mgmt.h"
 #include "pack.h"
 #include "pl011.h"
 #include "platform.h"
+#include "rollback.h"
 #include "sysreg.h"
+#include "vboot.h"
 #include "vgic.h"
 #include "vm.h"
 
 extern char secondary_entry[];
 extern char __hyp_start[], __hyp_end[];
+/* The hypervisor's code and constants as loaded (tessera.ld): what measured boot hashes. */
+extern const u8 __rodata_end[], __init_start[], __init_rodata_end[];
 
 struct cpu cpus[CONFIG_MAX_PCPUS];
 struct platform system_platform;
@@ -189,6 +194,19 @@ static BOOT_ONLY void primary_boot(u64 stack_top)
 		       &why) != 0) {
 		console_log(LOG_ERROR, "system image at 0x%llx: %s\n",
 			    (unsigned long long)LAYOUT_PACK_BASE, why);
+		halt();
+	}
+	/* Verified boot: before the config is parsed or anything is copied (measure.h), with
+	 * the anti-rollback counter's flash store if the board has one (rollback.h). */
+#if TESSERA_VBOOT
+	if (vboot_trusted_key_count) {
+		platform_find_flash(dtb, SZ_2M, &system_platform);
+		rollback_init(&system_platform);
+	}
+#endif
+	if (measure_boot(pack, vboot_trusted_keys, vboot_trusted_key_count, vboot_measured_boot,
+			 (const u8 *)__hyp_start, __rodata_end, __init_start,
+			 __init_rodata_end) != 0) {
 		halt();
 	}
 	bootprof_lap(BOOTPROF_PACK);

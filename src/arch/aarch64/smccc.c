@@ -10,6 +10,7 @@
 #include "abi.h"
 #include "arch_cpu.h"
 #include "console.h"
+#include "measure.h"
 #include "mgmt.h"
 #include "share_stats.h"
 #include "smccc_fast.h"
@@ -48,6 +49,8 @@ static s64 tessera_call(struct vcpu *vc, u32 fid)
 		return TESSERA_OK;
 	case TESSERA_HC_MANAGE:
 		return mgmt_guest_call(vc->vm, x[1], x[2]);
+	case TESSERA_HC_MEASUREMENT:
+		return measure_guest_call(vc->vm->id, x);
 	case TESSERA_HC_TRACE:
 #ifdef TESSERA_SHARE_STATS
 		if (x[1] == SHARE_MARK_CLOSE) {
