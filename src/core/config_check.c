@@ -34,7 +34,7 @@ static int config_check_cpus(struct cfg_ctx *c, const struct vm_cfg *vm)
 {
 	for (u32 i = 0; i < vm->vcpu_count; i++) {
 		for (u32 j = 0; j < i; j++) {
-			if (vm->cpus[j] == vm->cpus[i]) {
+			if (vm->cpus[j] == vm->cpus[i] && !vm->sched_share_tmp) {
 				return config_fail(c, vm->node, "cpus", "CPU %u given twice",
 						   vm->cpus[i]);
 			}
@@ -42,7 +42,8 @@ static int config_check_cpus(struct cfg_ctx *c, const struct vm_cfg *vm)
 		for (u32 k = 0; k < c->cfg->vm_count && &c->cfg->vms[k] != vm; k++) {
 			const struct vm_cfg *o = &c->cfg->vms[k];
 			for (u32 j = 0; j < o->vcpu_count; j++) {
-				if (o->cpus[j] == vm->cpus[i]) {
+				if (o->cpus[j] == vm->cpus[i] &&
+				    !(o->sched_share_tmp && vm->sched_share_tmp)) {
 					return config_fail(c, vm->node, "cpus",
 							   "CPU %u already used by VM %s",
 							   vm->cpus[i], o->name);

@@ -144,6 +144,10 @@ struct vm_cfg {
 	/* docs/CONFIG.md "Management capability": may start/stop/restart/pause/resume other
 	 * VMs by hypercall (docs/HYPERCALLS.md TESSERA_HC_MANAGE). */
 	bool manage;
+
+	/* TEMPORARY (branch sched-mech, until sched-cfg's /scheduling bindings land): this VM's
+	 * vCPUs may share CPUs with each other and with other VMs that say the same. */
+	bool sched_share_tmp;
 };
 
 /* One end of a channel (docs/CONFIG.md "Channels"): a VM, where it sees the memory, its
