@@ -52,13 +52,21 @@ COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/co
 $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 # The objects on the trap paths are optimised together at link time (LTO), so the small
 # helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined.
-# Boot-only objects stay out: tessera.ld places them in .init.* by file name.
+# Boot-only objects stay out (checked below): tessera.ld places them in .init.* by file name.
 HOT_C := src/arch/aarch64/traps.c src/arch/aarch64/emul.c src/arch/aarch64/gicv3.c \
 	src/arch/aarch64/inject.c src/arch/aarch64/setup.c src/arch/aarch64/vcpu.c \
 	src/vdev/vgic.c src/vdev/vgic_lr.c src/vdev/vgic_mmio.c src/vdev/vpl011.c \
-	src/core/vdev.c src/arch/aarch64/smccc.c src/core/vm.c src/core/sched.c src/core/health.c \
+	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
+	src/arch/aarch64/smccc.c src/core/vm.c src/core/sched.c src/core/health.c \
 	src/core/chan.c $(wildcard src/arch/aarch64/direct.c)
 $(patsubst %.c,$(B)/hyp/%.o,$(HOT_C)): LTO := -flto
+# The boot-only objects: one list (src/init-objects.txt), from which the linker script's
+# lines are generated ($(B)/tessera.ld) and which scripts/check-init.sh checks the ELF
+# against. Linker-script patterns are "*core/config.o": the path under src/, as .o.
+INIT_C := $(shell sed -e 's/\#.*//' src/init-objects.txt)
+INIT_PAT := $(patsubst src/%.c,*%.o,$(INIT_C))
+$(if $(filter-out $(HYP_C),$(INIT_C)),$(error src/init-objects.txt: no such source: $(filter-out $(HYP_C),$(INIT_C))))
+$(if $(filter $(INIT_C),$(HOT_C)),$(error src/init-objects.txt: boot-only objects cannot be in HOT_C (LTO): $(filter $(INIT_C),$(HOT_C))))
 $(HYP_OBJ): Makefile
 
 # Code shared by the host CLI and unit tests (same sources as the hypervisor).
@@ -75,7 +83,8 @@ UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c s
 # the real vm_create_all (tests/unit/fixture.c).
 UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/health.c src/core/sched.c \
 	src/core/sched_rr_tmp.c src/core/chan.c \
-	src/core/console.c src/core/mgmt.c src/core/mgmt_ops.c src/core/vdev.c src/core/vm_dtb.c \
+	src/core/console.c src/core/mgmt.c src/core/mgmt_ops.c src/core/vm_dtb.c \
+	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
 	tests/unit/fake_machine.c tests/unit/fixture.c
 TOOL_C := $(wildcard tools/*.c)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
@@ -93,10 +102,18 @@ $(B)/hyp/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC_T) $(TFLAGS) -MMD -c $< -o $@
 
-$(B)/tessera.elf: $(HYP_OBJ) src/arch/aarch64/tessera.ld scripts/check-init.sh
-	$(CC_T) $(TFLAGS) -static -Wl,--build-id=none -Wl,--gc-sections -Wl,--no-warn-rwx-segments -T src/arch/aarch64/tessera.ld \
+$(B)/tessera.ld: src/arch/$(ARCH)/tessera.ld.in src/init-objects.txt Makefile
+	@mkdir -p $(dir $@)
+	sed -e 's|@INIT_OBJS@|$(INIT_PAT)|g' \
+		-e 's|@INIT_TEXT@|$(foreach o,$(INIT_PAT),$(o)(.text .text.*))|' \
+		-e 's|@INIT_RODATA@|$(foreach o,$(INIT_PAT),$(o)(.rodata .rodata.*))|' $< >$@.tmp
+	@! grep -n '@[A-Z_]*@' $@.tmp || { echo "$<: placeholder left unreplaced" >&2; exit 1; }
+	mv $@.tmp $@
+
+$(B)/tessera.elf: $(HYP_OBJ) $(B)/tessera.ld scripts/check-init.sh
+	$(CC_T) $(TFLAGS) -static -Wl,--build-id=none -Wl,--gc-sections -Wl,--no-warn-rwx-segments -T $(B)/tessera.ld \
 		-o $@ $(HYP_OBJ) -lgcc
-	@scripts/check-init.sh $@ || { rm -f $@; exit 1; }
+	@scripts/check-init.sh $@ $(B)/tessera.ld src/init-objects.txt $(B)/hyp || { rm -f $@; exit 1; }
 	$(SIZE_T) $@
 
 $(B)/tools/tessera: $(TOOL_C) $(HOST_LIB_C) $(wildcard src/include/*.h tools/*.h)

@@ -260,7 +260,8 @@ sec()
 F_TEXT=$(sec .text) F_RODATA=$(sec .rodata) F_DATA=$(sec .data)
 F_BSS=$(($(sec .bss) + $(sec .pool))) # .pool: the page pool, which the boot does not zero
 # Resident after boot: .text + .rodata. Boot-only code and constants (.init.text,
-# .init.rodata; src/arch/aarch64/tessera.ld) are handed to the page pool once CPU 0 has booted.
+# .init.rodata: the objects in src/init-objects.txt) are handed to the page pool once CPU 0
+# has booted.
 F_INIT=$(($(sec .init.text) + $(sec .init.rodata)))
 F_TR=$((F_TEXT + F_RODATA))
 F_IMAGE=$((F_TR + F_INIT))

@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# check-init.sh ELF: the build's guard for the boot-only sections (src/arch/aarch64/tessera.ld).
+# check-init.sh ELF [LDSCRIPT INIT_LIST OBJ_DIR]: the build's guard for the boot-only
+# sections (the linker script the Makefile generates from src/arch/aarch64/tessera.ld.in).
 # .init.text/.init.rodata are handed to the page pool after boot (mem_release_init), so
 # nothing resident may refer into them once boot is over. Fails (exit 1) if resident code
 # branches to or takes the address of anything in [__init_start, __init_end), or resident
 # constants/data hold such an address, except from the functions listed in BOOT_ONLY: those
 # are resident but only ever run on CPU 0 before the release.
+# With INIT_LIST (src/init-objects.txt, the one list of boot-only sources) it also fails if
+# a function of a listed object (OBJ_DIR/<path>.o) is not in .init, unless the linker
+# script names it to stay resident (*(.text.NAME)): a list entry the linker script's
+# patterns do not match would otherwise leave its code resident without a word.
 set -u
-ELF=${1:?usage: check-init.sh ELF}
+ELF=${1:?usage: check-init.sh ELF [LDSCRIPT INIT_LIST OBJ_DIR]}
+LDS=${2:-}
+INIT_LIST=${3:-}
+OBJ_DIR=${4:-}
 CROSS=${CROSS:-aarch64-linux-gnu-}
 
 # Resident functions that run only during boot (setup_cpu_main: calls primary_boot, itself
@@ -64,4 +72,36 @@ for s in .rodata .data; do
 		bad=1
 	fi
 done
+# The boot-only objects: every function they define lies in .init (the ELF's symbol of that
+# name; a static name also defined in a resident file passes if any copy is in .init).
+if [ -n "$INIT_LIST" ]; then
+	keep=" $(grep -o '\*(\.text\.[A-Za-z0-9_]*)' "$LDS" | sed 's/^\*(\.text\.//; s/)$//' | tr '\n' ' ') "
+	elfsyms=$(mktemp)
+	"${CROSS}nm" "$ELF" | awk '$2 ~ /^[Tt]$/ { print $3, $1 }' >"$elfsyms"
+	n=0
+	for src in $(sed -e 's/#.*//' "$INIT_LIST"); do
+		obj=$OBJ_DIR/${src%.c}.o
+		if [ ! -f "$obj" ]; then
+			echo "check-init: $INIT_LIST names $src, but there is no $obj" >&2
+			bad=1
+			continue
+		fi
+		n=$((n + 1))
+		out=$("${CROSS}nm" --defined-only "$obj" | awk '$2 ~ /^[Tt]$/ { print $3 }' |
+			awk -v lo="$lo" -v hi="$hi" -v keep="$keep" -v f="$elfsyms" '
+			function hex16(h) { while (length(h) < 16) h = "0" h; return h }
+			BEGIN { while ((getline l < f) > 0) { split(l, p, " "); a = "x" hex16(p[2])
+				if (a >= "x" lo && a < "x" hi) init[p[1]] = 1; else res[p[1]] = 1 } }
+			(($1 in res) && !($1 in init) && index(keep, " " $1 " ") == 0) { print $1 }')
+		if [ -n "$out" ]; then
+			echo "check-init: boot-only $src has resident functions: $(echo $out)" >&2
+			bad=1
+		fi
+	done
+	rm -f "$elfsyms"
+	if [ "$n" -eq 0 ]; then
+		echo "check-init: no boot-only objects in $INIT_LIST" >&2
+		bad=1
+	fi
+fi
 exit $bad

@@ -71,7 +71,7 @@ int config_chan_parse(struct cfg_ctx *c, int node);
 int config_virtio_parse(struct cfg_ctx *c, int node);
 
 /* What Tessera emulates in a VM, guest-physical [base, end): exactly its vGIC distributor,
- * one redistributor frame pair per vCPU and its virtual UART (what vdev.c dispatches). */
+ * one redistributor frame pair per vCPU and its virtual UART (what mmio_dispatch.c dispatches). */
 struct config_emul_window {
 	const char *what;	      /* "GIC distributor", "GIC redistributors", "UART" */
 	unsigned long long base, end; /* printed with %llx */

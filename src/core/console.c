@@ -34,7 +34,7 @@
  *   Ctrl-T Ctrl-T   send one Ctrl-T to the focused VM
  * A focus change prints "[tessera] console -> <name>" followed by whatever
  * the newly focused VM had left unfinished. Input never stops: what the focused VM
- * cannot take (its UART keeps a backlog, core/vdev.c) is dropped and counted there;
+ * cannot take (its UART keeps a backlog, core/console_vm.c) is dropped and counted there;
  * typing to a VM that is not running says so once ("[tessera] console: 'x' is stopped:
  * input dropped"), again only after it ran or the focus moved.
  *

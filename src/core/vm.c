@@ -5,7 +5,7 @@
  * config boots nothing. A VM's pristine images stay in the system image, so a
  * reset can scrub and reload one VM while the others keep running.
  */
-#include "vdev.h"
+#include "vm_devices.h"
 #include "sched_loop.h"
 #include "health.h"
 #include "chan.h"

@@ -33,7 +33,7 @@ u32 console_focus(void);
 int console_set_focus(u32 vm_id);
 
 /*
- * Provided by core (vdev.c). The first two are called with the console lock
+ * Provided by core (console_vm.c). The first two are called with the console lock
  * held, so they must not print or take a lock; console_vm_rx() is called
  * without it. console_poll_input() feeds the physical UART's bytes to
  * console_input() (physical UART interrupt).

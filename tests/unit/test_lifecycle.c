@@ -3,7 +3,7 @@
  * The lifecycle protocol under concurrency (vm.h, src/core/lifecycle.c), built with
  * ThreadSanitizer (Makefile: -fsanitize=thread). Two threads play two physical CPUs:
  *   "peer"      another VM's CPU touching VM X from outside, as the virtio-link pump,
- *               a channel doorbell and console input do (core/vdev.c, core/chan.c): inside
+ *               a channel doorbell and console input do (core/console_vm.c, core/chan.c): inside
  *               vm_access_begin/end, it drives X's UART interrupt line, raises an SPI,
  *               posts one lock-free and queues console input;
  *   "resetter"  X's own CPU resetting X again and again, as vm_reset does: claim, wait for

@@ -4,7 +4,7 @@
  * the vCPU. Everything the guest controls (ESR syndrome, registers, fault
  * addresses) is decoded and range-checked here, in one place per path.
  */
-#include "vdev.h"
+#include "vm_devices.h"
 #include "sched_loop.h"
 #include "health.h"
 #include "arch_cpu.h"

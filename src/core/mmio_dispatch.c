@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Emulated MMIO dispatch: the guest-physical windows of every VM's virtual
+ * devices. Range compares with constants, not a table or function pointers, on this
+ * trap path: the device models are inlined into it.
+ */
+#include "layout.h"
+#include "vlink.h"
+#include "vm.h"
+#include "vm_devices.h"
+
+/* off: the access's offset from a window's base (wrapped round if below it). */
+static inline bool in_window(u64 off, u32 size, u64 len)
+{
+	return off < len && size <= len - off;
+}
+
+void vdev_uart_update_irq(struct vm *vm)
+{
+	vgic_set_level(&vm->vgic, 0, GUEST_UART_INTID, vpl011_irq_level(&vm->uart));
+}
+
+int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool links)
+{
+	struct vm *vm = vc->vm;
+
+	if (in_window(ipa - GUEST_GICD_BASE, size, GUEST_GICD_SIZE)) {
+		return vgic_dist_access(&vm->vgic, vc->id, ipa - GUEST_GICD_BASE, size, write, val);
+	}
+	if (in_window(ipa - GUEST_UART_BASE, size, GUEST_UART_SIZE)) {
+		int level = vpl011_access(&vm->uart, ipa - GUEST_UART_BASE, size, write, val);
+
+		if (level != VPL011_IRQ_SAME) {
+			vgic_set_level(&vm->vgic, 0, GUEST_UART_INTID, level != 0);
+		}
+		return 1;
+	}
+	if (in_window(ipa - GUEST_GICR_BASE, size, GUEST_GICR_STRIDE * vm->vcpu_count)) {
+		return vgic_redist_access(&vm->vgic, vc->id, ipa - GUEST_GICR_BASE, size, write,
+					  val);
+	}
+	if (!links) {
+		return -1;
+	}
+	/* Virtio links (docs/VIRTIO.md): windows outside the emulated device window. */
+	return vlink_mmio(vm->id, ipa, size, write, val);
+}

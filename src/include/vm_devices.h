@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Core's side of a VM's virtual devices (prefix vdev_; the device models themselves are in
+ * src/vdev/): the emulated MMIO windows (core/mmio_dispatch.c), the virtio links' VM
+ * environment (core/vm_links.c) and the pass-through SPI owners (core/passthru.c).
+ */
+#ifndef TESSERA_VM_DEVICES_H
+#define TESSERA_VM_DEVICES_H
+
+#include "vm.h"
+
+/* core/mmio_dispatch.c: emulated MMIO. 1: emulated; 0: nothing there or refused, nothing
+ * changed (the caller aborts). links false (the trap fast path): the vGIC and vPL011 windows
+ * only, -1 for any other address. */
+int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool links);
+void vdev_uart_update_irq(struct vm *vm);
+/* core/vm_links.c: virtio links (docs/VIRTIO.md): puts vm's virtio devices in the reset
+ * state. */
+void vdev_virtio_reset(struct vm *vm);
+/* core/passthru.c: a pass-through SPI fired: true if a VM owns it (then it was injected). */
+bool vdev_hw_spi(u32 intid);
+/* The console glue (core/console_vm.c) is declared in console.h. */
+
+#endif
