@@ -70,7 +70,8 @@ int sched_pick(struct sched_cpu *s, u64 now, u64 *until)
 		s->ent[next].waited += now - s->ent[next].ready_since;
 		s->ent[next].switches++;
 	}
-	if (next != SCHED_IDLE && (next != cur || now - s->ent[next].period_start >= s->cfg.quantum)) {
+	if (next != SCHED_IDLE &&
+	    (next != cur || now - s->ent[next].period_start >= s->cfg.quantum)) {
 		s->ent[next].period_start = now; /* a new quantum */
 	}
 	if (cur != SCHED_IDLE && next != cur && s->ent[cur].runnable) {

@@ -43,8 +43,8 @@ struct sched_ent {
 };
 
 struct sched_window {
-	s32 ent;     /* entity index that owns it, or SCHED_IDLE */
-	u64 offset;  /* from the start of the major frame, ticks */
+	s32 ent;    /* entity index that owns it, or SCHED_IDLE */
+	u64 offset; /* from the start of the major frame, ticks */
 	u64 duration;
 };
 

@@ -14,14 +14,14 @@
 #include "sysreg.h"
 #include "vgic.h"
 
-#define TIMER_PPIS	  (BIT(INTID_VTIMER) | BIT(INTID_PTIMER))
-#define CNT_CTL_ENABLE	  BIT(0)
-#define CNT_CTL_IMASK	  BIT(1)
-#define OSLSR_OSLK	  BIT(1)
-#define ICH_VTR_PRE(v)	  ((u32)((v) >> 29) & 7) /* 12.4.9: priority bits - 1 */
-#define ICH_VMCR_EL2	  S3_4_C12_C11_7
-#define ICH_HCR_EL2	  S3_4_C12_C11_0
-#define ICH_VTR_EL2	  S3_4_C12_C11_1
+#define TIMER_PPIS     (BIT(INTID_VTIMER) | BIT(INTID_PTIMER))
+#define CNT_CTL_ENABLE BIT(0)
+#define CNT_CTL_IMASK  BIT(1)
+#define OSLSR_OSLK     BIT(1)
+#define ICH_VTR_PRE(v) ((u32)((v) >> 29) & 7) /* 12.4.9: priority bits - 1 */
+#define ICH_VMCR_EL2   S3_4_C12_C11_7
+#define ICH_HCR_EL2    S3_4_C12_C11_0
+#define ICH_VTR_EL2    S3_4_C12_C11_1
 
 static u32 apr_count(void)
 {
@@ -160,15 +160,15 @@ static void timers_restore(const struct arch_timers *t)
 	sysreg_write(cntp_ctl_el0, t->cntp_ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK));
 }
 
-#define APR_SAVE(n)                                                   \
-	case (n) + 1:                                                 \
-		g->ap0r[n] = (u32)sysreg_read(S3_4_C12_C8_##n);       \
-		g->ap1r[n] = (u32)sysreg_read(S3_4_C12_C9_##n);       \
+#define APR_SAVE(n)                                             \
+	case (n) + 1:                                           \
+		g->ap0r[n] = (u32)sysreg_read(S3_4_C12_C8_##n); \
+		g->ap1r[n] = (u32)sysreg_read(S3_4_C12_C9_##n); \
 		__attribute__((fallthrough))
-#define APR_RESTORE(n)                                                \
-	case (n) + 1:                                                 \
-		sysreg_write(S3_4_C12_C8_##n, g->ap0r[n]);            \
-		sysreg_write(S3_4_C12_C9_##n, g->ap1r[n]);            \
+#define APR_RESTORE(n)                                     \
+	case (n) + 1:                                      \
+		sysreg_write(S3_4_C12_C8_##n, g->ap0r[n]); \
+		sysreg_write(S3_4_C12_C9_##n, g->ap1r[n]); \
 		__attribute__((fallthrough))
 
 /* The virtual CPU interface is left disabled (ICH_HCR_EL2.En = 0): no maintenance interrupt
@@ -212,23 +212,23 @@ static void gicv_restore(const struct arch_gicv *g)
 	sysreg_write(ICH_HCR_EL2, g->hcr);
 }
 
-#define DBG_SAVE(n)                                                    \
-	case n:                                                        \
-		d->bvr[n] = sysreg_read(dbgbvr##n##_el1);              \
-		d->bcr[n] = sysreg_read(dbgbcr##n##_el1);              \
-		if ((n) < wrps) {                                      \
-			d->wvr[n] = sysreg_read(dbgwvr##n##_el1);      \
-			d->wcr[n] = sysreg_read(dbgwcr##n##_el1);      \
-		}                                                      \
+#define DBG_SAVE(n)                                               \
+	case n:                                                   \
+		d->bvr[n] = sysreg_read(dbgbvr##n##_el1);         \
+		d->bcr[n] = sysreg_read(dbgbcr##n##_el1);         \
+		if ((n) < wrps) {                                 \
+			d->wvr[n] = sysreg_read(dbgwvr##n##_el1); \
+			d->wcr[n] = sysreg_read(dbgwcr##n##_el1); \
+		}                                                 \
 		__attribute__((fallthrough))
-#define DBG_RESTORE(n)                                                 \
-	case n:                                                        \
-		sysreg_write(dbgbvr##n##_el1, d->bvr[n]);              \
-		sysreg_write(dbgbcr##n##_el1, d->bcr[n]);              \
-		if ((n) < wrps) {                                      \
-			sysreg_write(dbgwvr##n##_el1, d->wvr[n]);      \
-			sysreg_write(dbgwcr##n##_el1, d->wcr[n]);      \
-		}                                                      \
+#define DBG_RESTORE(n)                                            \
+	case n:                                                   \
+		sysreg_write(dbgbvr##n##_el1, d->bvr[n]);         \
+		sysreg_write(dbgbcr##n##_el1, d->bcr[n]);         \
+		if ((n) < wrps) {                                 \
+			sysreg_write(dbgwvr##n##_el1, d->wvr[n]); \
+			sysreg_write(dbgwcr##n##_el1, d->wcr[n]); \
+		}                                                 \
 		__attribute__((fallthrough))
 
 /* Implemented breakpoints and watchpoints (ID_AA64DFR0_EL1.BRPs/WRPs, minus one). */
