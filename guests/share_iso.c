@@ -136,7 +136,8 @@ static void pattern_check(const struct pattern *p, struct counts *c)
 	c->fp += bad != 0;
 	c->sys += sysreg_read(tpidr_el0) != p->tpidr0 || sysreg_read(tpidrro_el0) != p->tpidrro ||
 		  sysreg_read(tpidr_el1) != p->tpidr1 || sysreg_read(contextidr_el1) != p->ctxid;
-	c->timer += sysreg_read(cntv_cval_el0) != p->vcval || sysreg_read(cntp_cval_el0) != p->pcval ||
+	c->timer += sysreg_read(cntv_cval_el0) != p->vcval ||
+		    sysreg_read(cntp_cval_el0) != p->pcval ||
 		    (sysreg_read(cntv_ctl_el0) & 3) != (CTL_ENABLE | CTL_IMASK) ||
 		    (sysreg_read(cntp_ctl_el0) & 3) != (CTL_ENABLE | CTL_IMASK);
 	c->gic += (sysreg_read(ICC_PMR_EL1) & 0xff) != p->pmr ||

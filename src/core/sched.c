@@ -59,8 +59,10 @@ static bool away_wants_cpu(struct vcpu *vc, u64 now)
 		return false;
 	}
 	if (vc->blocked) {
+		/* A stop or reset took it out of its WFI: it starts afresh (ON_PENDING). */
 		t = timer_deadline(vc);
-		if (vgic_vcpu_woken(&vc->vm->vgic, vc->id) || (t && t <= now)) {
+		if (__atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING ||
+		    vgic_vcpu_woken(&vc->vm->vgic, vc->id) || (t && t <= now)) {
 			vc->blocked = false;
 		}
 	}
