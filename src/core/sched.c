@@ -227,7 +227,9 @@ bool sched_exit_resched(struct cpu *c)
 {
 	struct sched_host *h = c->sched;
 
-	shared_refresh(c, h, arch_counter());
+	if (!h->resched) {
+		shared_refresh(c, h, arch_counter());
+	}
 	return h->resched;
 }
 
@@ -350,7 +352,11 @@ void sched_hyp_timer(struct cpu *c)
 		shared_health(c, h);
 	}
 	shared_refresh(c, h, arch_counter()); /* wakes blocked vCPUs whose deadline came */
-	shared_timer_program(c, h);
+	if (h->resched) {
+		arch_hyp_timer_cancel(); /* the pick on the way out programs it again */
+	} else {
+		shared_timer_program(c, h);
+	}
 }
 
 void sched_device_irq(u32 intid)
