@@ -122,12 +122,14 @@ struct vm {
 	struct vgic vgic;
 	struct vgic_cpu vgic_cpus[CONFIG_MAX_VCPUS];
 	struct vpl011 uart;
-	struct vcpu vcpus[CONFIG_MAX_VCPUS];
 	struct vm_stats stats;
 	struct vm_chan chans[CONFIG_MAX_CHANS];
 	/* Accesses in flight from outside its vCPUs (vm_access_begin). The struct is
 	 * aligned so that no cache line is shared by two VMs' slots. */
 	u32 users;
+	/* Last: each holds its whole saved state (struct arch_vcpu), and the fields above stay
+	 * within load/store immediate range of the struct's base on the hot paths. */
+	struct vcpu vcpus[CONFIG_MAX_VCPUS];
 } __attribute__((aligned(64)));
 
 struct sched_host;
