@@ -53,14 +53,13 @@ static u64 timer_deadline(const struct vcpu *vc)
  * deliverable to it (vGIC dirty) or its timer deadline. */
 static bool away_wants_cpu(struct vcpu *vc, u64 now)
 {
-	u64 t;
-
 	if (!vcpu_can_run(vc)) {
 		return false;
 	}
 	if (vc->blocked) {
 		/* A stop or reset took it out of its WFI: it starts afresh (ON_PENDING). */
-		t = timer_deadline(vc);
+		u64 t = timer_deadline(vc);
+
 		if (__atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING ||
 		    vgic_vcpu_woken(&vc->vm->vgic, vc->id) || (t && t <= now)) {
 			vc->blocked = false;
@@ -75,9 +74,13 @@ static void shared_refresh(struct cpu *c, struct sched_host *h, u64 now)
 {
 	for (u32 i = 0; i < h->s.count; i++) {
 		struct vcpu *vc = h->vc[i];
-		bool here = vc == c->vcpu;
-		bool r = here ? vcpu_can_run(vc) && !vc->blocked : away_wants_cpu(vc, now);
+		bool here, r;
 
+		if (!vc) {
+			continue; /* every entity has its vCPU (sched_setup); for the analyser */
+		}
+		here = vc == c->vcpu;
+		r = here ? vcpu_can_run(vc) && !vc->blocked : away_wants_cpu(vc, now);
 		if (r == h->s.ent[i].runnable) {
 			continue;
 		}
@@ -103,7 +106,7 @@ static void shared_timer_program(struct cpu *c, struct sched_host *h)
 	for (u32 i = 0; i < h->s.count; i++) {
 		struct vcpu *vc = h->vc[i];
 
-		if (vc != c->vcpu && vc->blocked && vcpu_can_run(vc)) {
+		if (vc && vc != c->vcpu && vc->blocked && vcpu_can_run(vc)) {
 			at = earliest(at, timer_deadline(vc));
 		}
 	}
@@ -120,7 +123,7 @@ static void shared_health(struct cpu *c, struct sched_host *h)
 	u64 at = 0;
 
 	for (u32 i = 0; i < h->s.count; i++) {
-		if (h->vc[i]->id == 0) {
+		if (h->vc[i] && h->vc[i]->id == 0) {
 			at = earliest(at, health_vm_timer(h->vc[i]->vm));
 		}
 	}

@@ -53,7 +53,6 @@ int sched_pick(struct sched_cpu *s, u64 now, u64 *until)
 
 	if (cur != SCHED_IDLE) {
 		s->ent[cur].used += now - s->slice_start;
-		s->slice_start = now;
 		/* period_start: the start of its quantum (this policy's use of the field) */
 		if (s->ent[cur].runnable && now - s->ent[cur].period_start < s->cfg.quantum) {
 			next = cur;
