@@ -312,7 +312,7 @@ static int sched_cpu_index(struct cfg_ctx *c, int node, u32 *pcpu)
 static int sched_cpu_node(struct cfg_ctx *c, int node)
 {
 	struct sched_cpu_parse p = {0};
-	int nodes[SCHED_MAX_WINDOWS];
+	int nodes[SCHED_MAX_WINDOWS] = {0};
 	u32 pcpu = 0;
 	int child;
 
