@@ -123,19 +123,6 @@ static int vm_parse_direct(struct cfg_ctx *c, int node, const char *name, const 
 	return 0;
 }
 
-static int vm_parse_share_tmp(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
-			      void *out)
-{
-	struct vm_cfg *vm = out;
-
-	(void)val;
-	if (len != 0) {
-		return config_fail(c, node, name, "boolean property takes no value");
-	}
-	vm->sched_share_tmp = true;
-	return 0;
-}
-
 static int vm_parse_manage(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
 			   void *out)
 {
@@ -340,7 +327,9 @@ static const struct config_prop vm_props[] = {
     {"abort-limit", vm_parse_abort_limit, false},
     {"direct-interrupts", vm_parse_direct, false},
     {"manage", vm_parse_manage, false},
-    {"sched-share-tmp", vm_parse_share_tmp, false},
+    {"priority", config_sched_vm_priority, false},
+    {"budget-us", config_sched_vm_budget, false},
+    {"period-us", config_sched_vm_period, false},
 };
 
 static int vm_parse_props(struct cfg_ctx *c, int node, struct vm_cfg *vm)

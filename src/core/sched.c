@@ -252,57 +252,33 @@ void sched_vcpu_wfx(struct vcpu *vc, bool wfe)
 	}
 }
 
-/*
- * TEMPORARY (until sched-cfg's /scheduling bindings land): a CPU given to several vCPUs
- * (VMs with sched-share-tmp) gets round-robin with a 1 ms quantum.
- */
-static void host_cfg_tmp(struct sched_cpu_cfg *cfg)
-{
-	memset(cfg, 0, sizeof(*cfg));
-	cfg->kind = SCHED_PRIORITY;
-	cfg->quantum = arch_counter_freq() / 1000;
-}
-
 _Static_assert(sizeof(struct sched_host) <= 4096, "one page per shared CPU");
 
-/* After every VM is created: a CPU hosting more than one vCPU becomes shared. Its host
- * state comes from the page pool, so a static system pays nothing for it. */
+/* After every VM is created: a CPU with a policy (a /scheduling/cpu@N node, docs/CONFIG.md
+ * "Scheduling") becomes shared, even with one vCPU (a partition CPU runs it only in its
+ * windows). Its host state comes from the page pool, so a static system pays nothing for it.
+ * Entities come in the configuration's order, VM index then vCPU index (sched_cpu_setup). */
 int sched_setup(void)
 {
 	for (u32 p = 0; p < CONFIG_MAX_PCPUS; p++) {
-		struct sched_host *h = NULL;
-		struct sched_cpu_cfg cfg;
-		u32 n = 0;
+		struct sched_host *h;
 
-		for (u32 i = 0; i < vm_count; i++) {
-			for (u32 v = 0; v < vms[i].vcpu_count; v++) {
-				n += vms[i].vcpus[v].pcpu == p;
-			}
-		}
-		if (n < 2) {
+		if (system_config.sched[p].kind == SCHED_STATIC) {
 			continue;
 		}
 		h = page_alloc();
 		if (!h) {
 			return -1;
 		}
-		host_cfg_tmp(&cfg);
-		sched_cpu_init(&h->s, &cfg, arch_counter());
-		for (u32 i = 0; i < vm_count; i++) {
-			for (u32 v = 0; v < vms[i].vcpu_count; v++) {
-				struct vcpu *vc = &vms[i].vcpus[v];
-				int e;
+		if (sched_cpu_setup(&h->s, &system_config, p, arch_counter_freq(), arch_counter()) <
+		    0) {
+			return -1;
+		}
+		for (u32 e = 0; e < h->s.count; e++) {
+			struct vcpu *vc = &vms[h->s.ent[e].vm].vcpus[h->s.ent[e].vcpu];
 
-				if (vc->pcpu != p) {
-					continue;
-				}
-				e = sched_cpu_add(&h->s, i, v, 1, 0, 0);
-				if (e < 0) {
-					return -1;
-				}
-				vc->sched_ent = e;
-				h->vc[e] = vc;
-			}
+			vc->sched_ent = (int)e;
+			h->vc[e] = vc;
 		}
 		h->until = SCHED_FOREVER;
 		cpus[p].vcpu = NULL;

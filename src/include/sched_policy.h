@@ -65,6 +65,10 @@ struct sched_cpu {
 	u64 slice_start; /* when current was switched in (or last charged) */
 	u64 frame_start; /* SCHED_PARTITION: start of the current major frame */
 	u32 window;	 /* SCHED_PARTITION: current window index */
+	/* Added by sched-cfg (not in the first contract): */
+	u64 quantum_end; /* SCHED_PRIORITY: end of current's round-robin quantum */
+	u64 idle;	 /* ticks with no entity current, since sched_cpu_init */
+	bool rr_armed;	 /* the last pick had an equal-priority peer waiting: quantum_end counts */
 };
 
 /* Set up an empty CPU with its policy; the frame starts at `now`. */
@@ -79,7 +83,15 @@ void sched_set_runnable(struct sched_cpu *s, int ent, bool runnable, u64 now);
  * decision must be revisited (quantum end, budget exhaustion, window boundary, the next
  * replenishment of a runnable entity), or SCHED_FOREVER. Counts switches/waited/used. */
 int sched_pick(struct sched_cpu *s, u64 now, u64 *until);
-/* Would waking `ent` preempt the current entity under this policy? (IPI/IRQ fast decision) */
+/* Would waking `ent` preempt the current entity under this policy? (IPI/IRQ fast decision)
+ * Precisely: true if, after sched_set_runnable(ent, true), sched_pick must run before the
+ * current entity resumes: ent would run instead of it (higher priority, the CPU is idle, it
+ * owns the current window), or its arrival moves the instant to look again earlier (an
+ * equal-priority peer arms the round-robin quantum; an exhausted entity of higher or equal
+ * priority adds its replenishment). False means the current decision and its `until` stand. */
 bool sched_would_preempt(const struct sched_cpu *s, int ent);
+/* Added by sched-cfg: bring used/waited/idle (and window misses) up to `now` without
+ * deciding anything, for statistics; the decision and its `until` are unchanged. */
+void sched_account(struct sched_cpu *s, u64 now);
 
 #endif
