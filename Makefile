@@ -45,10 +45,11 @@ HYP_OBJ := $(patsubst %.c,$(B)/hyp/%.o,$(HYP_C)) $(patsubst %.S,$(B)/hyp/%.o,$(H
 # for size; the trap paths (vectors, traps, emul, vGIC, vdev, hypercalls, GIC) stay -O2, and
 # so does the FDT reader (boot time: -Os does not inline its token loop's helpers).
 COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/core/platform.c \
-	src/core/vm.c src/core/vm_dtb.c src/core/mgmt.c src/core/mgmt_ops.c src/core/console.c src/core/health.c \
+	src/core/vm.c src/core/vm_dtb.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c \
+	src/core/console.c src/core/hyplog.c src/core/health.c \
 	src/arch/aarch64/psci.c src/core/mem.c src/core/lifecycle.c src/lib/fdt_write.c src/lib/fmt.c \
 	src/lib/sha256.c src/lib/str.c src/arch/aarch64/setup.c src/arch/aarch64/stage2.c \
-	src/drivers/virtio_console_driver.c
+	src/arch/aarch64/guest_dtb.c src/drivers/virtio_console_driver.c
 $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 # The objects on the trap paths are optimised together at link time (LTO), so the small
 # helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined.
@@ -73,7 +74,8 @@ $(HYP_OBJ): Makefile
 HOST_LIB_C := $(filter-out src/lib/string.c,$(wildcard src/lib/*.c)) \
 	$(wildcard src/core/config*.c src/core/image.c src/core/pack.c)
 # Unit tests additionally link the virtual devices and stage-2 builder with a fake arch.
-UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c src/core/mem.c \
+UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c \
+	src/arch/aarch64/guest_dtb.c src/core/mem.c \
 	src/core/platform.c src/core/lifecycle.c \
 	tests/unit/fake_arch.c
 # The unit tests also run the whole core (VM construction and lifecycle, health, the per-CPU
@@ -83,13 +85,21 @@ UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c s
 # the real vm_create_all (tests/unit/fixture.c).
 UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/health.c src/core/sched.c \
 	src/core/sched_policy.c src/core/sched_setup.c src/core/chan.c \
-	src/core/console.c src/core/mgmt.c src/core/mgmt_ops.c src/core/vm_dtb.c \
+	src/core/console.c src/core/hyplog.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c \
+	src/core/vm_dtb.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
 	tests/unit/fake_machine.c tests/unit/fixture.c
 TOOL_C := $(wildcard tools/*.c)
+# The web dashboard (tools/dashboard/): its own program, so the CLI needs no libmicrohttpd;
+# the page's libraries come from npm (versions pinned in package-lock.json), vendored into
+# build/dashboard/www at build time (nothing from a CDN at run time).
+DASH_C := tools/dashboard/dashboard.c tools/mgmt_client.c tools/ctl_fmt.c
+DASH_WEB := tools/dashboard/web
+DASH_NPM := $(B)/dashboard/npm
+DASH_WWW := $(B)/dashboard/www
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all hyp tools guests linux u-boot run test unit systest bench lint format deps clean
+.PHONY: all hyp tools guests linux u-boot run test unit systest bench lint format deps clean dashboard
 all: hyp tools guests
 
 hyp: $(B)/tessera.elf
@@ -119,6 +129,26 @@ $(B)/tessera.elf: $(HYP_OBJ) $(B)/tessera.ld scripts/check-init.sh
 $(B)/tools/tessera: $(TOOL_C) $(HOST_LIB_C) $(wildcard src/include/*.h tools/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(TOOL_C) $(HOST_LIB_C)
+
+dashboard: $(B)/tools/tessera-dashboard $(DASH_WWW)/.stamp
+
+$(B)/tools/tessera-dashboard: $(DASH_C) $(wildcard tools/*.h src/include/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(DASH_C) -lmicrohttpd -lpthread
+
+# npm ci: exactly the locked versions, checked against their integrity hashes.
+$(DASH_NPM)/node_modules/.package-lock.json: $(DASH_WEB)/package.json $(DASH_WEB)/package-lock.json
+	@mkdir -p $(DASH_NPM)
+	cp $^ $(DASH_NPM)/
+	cd $(DASH_NPM) && npm ci --no-audit --no-fund --loglevel=error
+
+$(DASH_WWW)/.stamp: $(DASH_NPM)/node_modules/.package-lock.json $(wildcard $(DASH_WEB)/*.html $(DASH_WEB)/*.js $(DASH_WEB)/*.css)
+	@mkdir -p $(DASH_WWW)/vendor
+	cp $(DASH_WEB)/index.html $(DASH_WEB)/app.js $(DASH_WEB)/style.css $(DASH_WWW)/
+	cp $(DASH_NPM)/node_modules/@xterm/xterm/lib/xterm.js $(DASH_NPM)/node_modules/@xterm/xterm/css/xterm.css \
+		$(DASH_NPM)/node_modules/uplot/dist/uPlot.iife.min.js $(DASH_NPM)/node_modules/uplot/dist/uPlot.min.css \
+		$(DASH_WWW)/vendor/
+	touch $@
 
 # The code under unit test is compiled once (with the sanitizers) and linked into every
 # test, not recompiled per test. The lifecycle protocol's concurrency test runs two threads
@@ -165,7 +195,7 @@ run: deps all linux
 
 unit: $(UNIT_TESTS)
 
-test: deps all unit linux u-boot
+test: deps all unit linux u-boot dashboard
 	@tests/run_all.sh
 
 bench: deps all linux

@@ -194,7 +194,7 @@ for n in hvc svc vtimer gicd_write gicd_read gicd_prio gicr_write sgi_self ipi_c
 	put H "$n" "$L" "$n"
 	[ "$n" = hvc ] || put BM "$n" "$B" "$n"
 done
-for n in psci_version smccc_version smccc_arch_features psci_features; do
+for n in psci_version smccc_version smccc_arch_features psci_features migrate_info_type; do
 	put H "$n" "$L" "$n"
 done
 # direct-interrupts: same guest and bare baseline, the VM owns CPU 1's Group-1 interrupts.
@@ -333,10 +333,10 @@ extra()
 }
 row() { ROWS+=("$1|$2|$3|$4|$5|$6|$7"); }
 
-row "null hypercall round trip (HVC -> EL2 -> back; Tessera's own TESSERA_HC_VERSION, the leaf fast path)" \
+row "null hypercall round trip (HVC -> EL2 -> back; Tessera's own TESSERA_HC_VERSION, answered in vectors.S before any register is saved)" \
 	"$(fmt3 H hvc)" "n/a (no EL2)" "-" "<= 60" "$(verdict "$(ok_le "${H[hvc.med]-}" 60)")" hvc
-for n in psci_version smccc_version smccc_arch_features psci_features; do
-	row "standard query HVC round trip: ${n^^}" "$(fmt3 H "$n")" "n/a (no EL2)" "-" "<= 60" \
+for n in psci_version smccc_version smccc_arch_features psci_features migrate_info_type; do
+	row "standard query HVC round trip (vectors.S, like the null call): ${n^^}" "$(fmt3 H "$n")" "n/a (no EL2)" "-" "<= 60" \
 		"$(verdict "$(ok_le "${H[$n.med]-}" 60)")" "$n"
 done
 row "EL1 exception round trip, SVC -> ERET (reference)" "$(fmt3 H svc)" "$(fmt3 BM svc)" \
@@ -550,7 +550,9 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
   \`bench_rt\`: 10 warm-up timer interrupts, then 200 at 1 kHz. \`bench_work\`: 3 rounds.
   Goals are checked against the median, except the real-time figure (its max).
 - **Guests** (\`guests/bench_*.c\`, on the guest kit; output \`BENCH <name>: min= med= max= samples=\`):
-  - \`bench_lat\` (one VM, 2 vCPUs; \`bench/configs/lat.dts\`): HVC \`TESSERA_HC_VERSION\`; SVC into an
+  - \`bench_lat\` (one VM, 2 vCPUs; \`bench/configs/lat.dts\`): HVC \`TESSERA_HC_VERSION\`; HVC
+    \`PSCI_VERSION\`, \`SMCCC_VERSION\`, \`SMCCC_ARCH_FEATURES\` (of \`SMCCC_VERSION\`),
+    \`PSCI_FEATURES\` (of \`CPU_ON\`) and \`MIGRATE_INFO_TYPE\`, one row each; SVC into an
     EL1 vector table whose entries only ERET (the architectural floor of an exception round
     trip); virtual timer with CVAL 3000..3999 ticks ahead while the CPU spins with IRQs
     unmasked, latency = handler's first counter read - CVAL (the guest kit's IRQ entry path

@@ -6,6 +6,8 @@
  * as "BENCH <name>: min= med= max= samples=" with the timestamp pair's own
  * cost subtracted where the figure is "instructions between two reads".
  *   hvc         HVC #0 TESSERA_HC_VERSION round trip (Tessera only: no EL2 on bare)
+ *   psci_version, smccc_version, smccc_arch_features, psci_features, migrate_info_type:
+ *               the same for the side-effect-free standard queries
  *   svc         SVC round trip through an EL1 vector that only ERETs (reference)
  *   vtimer      virtual timer deadline (CVAL) to the guest handler's first read
  *   gicd_write  one GICD_ISENABLER1 store (INTID 33)
@@ -335,6 +337,7 @@ int main(u64 dtb)
 		bench_call("smccc_version", SMCCC_VERSION, 0);
 		bench_call("smccc_arch_features", SMCCC_ARCH_FEATURES, SMCCC_VERSION);
 		bench_call("psci_features", PSCI_FEATURES, PSCI_CPU_ON_64);
+		bench_call("migrate_info_type", PSCI_MIGRATE_INFO_TYPE, 0);
 	}
 	bench_svc();
 	bench_vtimer();

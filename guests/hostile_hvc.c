@@ -12,6 +12,10 @@
  *  - SMC with firmware IDs (SiP, OEM, trusted OS, Arm architecture workarounds,
  *    yielding calls) -> NOT_SUPPORTED;
  *  - HVC with non-zero immediates still answers;
+ *  - the standard queries Tessera answers on its fastest path (SMCCC_VERSION,
+ *    SMCCC_ARCH_FEATURES, PSCI_VERSION, PSCI_FEATURES of every PSCI ID and more,
+ *    MIGRATE_INFO_TYPE) give the SMCCC/PSCI answers over HVC and SMC, whatever the
+ *    upper halves of x0 and x1, and change no register but x0;
  *  - at the end: vCPU 0 powers itself off with CPU_OFF over SMC and vCPU 1, seeing
  *    it OFF, reports DONE and stops the VM with SYSTEM_OFF.
  */
@@ -220,6 +224,87 @@ static void firmware_smc(void)
 	test_check(r[0] == 0x10001, "SMCCC_VERSION over SMC -> 1.1", "ret=0x%lx", r[0]);
 }
 
+/* What PSCI_FEATURES must say about fid (PSCI 1.1 5.1.14): 0 for the functions Tessera
+ * implements (for CPU_SUSPEND: its feature flags, 0) and for SMCCC_VERSION, else -1. */
+static s64 psci_features_expected(u32 fid)
+{
+	static const u32 implemented[] = {
+	    PSCI_VERSION,    PSCI_CPU_SUSPEND_64,   PSCI_CPU_OFF,	   PSCI_CPU_ON_64,
+	    PSCI_CPU_ON_32,  PSCI_AFFINITY_INFO_64, PSCI_AFFINITY_INFO_32, PSCI_MIGRATE_INFO_TYPE,
+	    PSCI_SYSTEM_OFF, PSCI_SYSTEM_RESET,	    PSCI_FEATURES,	   SMCCC_VERSION,
+	};
+	for (u32 i = 0; i < ARRAY_SIZE(implemented); i++)
+		if (fid == implemented[i])
+			return 0;
+	return -1;
+}
+
+/* One query with junk in the upper halves of x0 and x1; false if x0 is not want or any
+ * of x1..x7 changed. */
+static bool query_ok(bool smc, u32 fid, u32 arg, s64 want, char *why, size_t n)
+{
+	u64 in[8], r[8];
+	for (u32 i = 0; i < 8; i++)
+		in[i] = kit_rand();
+	in[0] = (in[0] & ~0xffffffffULL) | fid;
+	in[1] = (in[1] & ~0xffffffffULL) | arg; /* an SMC32 call's argument is w1 */
+	memcpy(r, in, sizeof(r));
+	kit_smccc(smc, r);
+	for (u32 i = 1; i < 8; i++) {
+		if (r[i] != in[i]) {
+			fmt_snprintf(why, n, "%s 0x%x(0x%x) changed x%u", smc ? "smc" : "hvc", fid,
+				     arg, i);
+			return false;
+		}
+	}
+	if ((s64)r[0] != want) {
+		fmt_snprintf(why, n, "%s 0x%x(0x%x) -> 0x%lx, want 0x%lx", smc ? "smc" : "hvc", fid,
+			     arg, r[0], (u64)want);
+		return false;
+	}
+	return true;
+}
+
+static void standard_queries(void)
+{
+	static const u32 arch_args[] = {0x80000000, 0x80000001, 0x80000002, 0x80008000,
+					0x80007fff, 0x8000ffff, 0x84000000, 0xc6000000,
+					0x00000000, 0xffffffff, 0x00000001, 0x80000100};
+	static const u32 other_args[] = {0x80000000, 0x80000001, 0xc6000000, 0xc6000003,
+					 0,	     0xffffffff, 0x84000100, 0xc4000100,
+					 0x8400000b, 0x88000000, 0x04000000, 0xc4000000};
+	for (u32 smc = 0; smc < 2; smc++) {
+		char why[96] = "", w[96];
+		u32 bad = 0, calls = 0;
+		const char *via = smc ? "SMC" : "HVC";
+#define Q(fid, arg, want)                                                       \
+	do {                                                                    \
+		calls++;                                                        \
+		if (!query_ok(smc, fid, arg, want, w, sizeof(w)) && bad++ == 0) \
+			memcpy(why, w, sizeof(why));                            \
+	} while (0)
+		Q(SMCCC_VERSION, 0, 0x10001);
+		Q(PSCI_VERSION, 0, 0x10001);
+		Q(PSCI_MIGRATE_INFO_TYPE, 0, 2);
+		Q(TESSERA_HC_VERSION, 0, (s64)TESSERA_ABI_VERSION);
+		for (u32 i = 0; i < ARRAY_SIZE(arch_args); i++)
+			Q(SMCCC_ARCH_FEATURES, arch_args[i],
+			  arch_args[i] <= 0x80000001 && arch_args[i] >= 0x80000000 ? 0 : -1);
+		for (u32 k = 0; k < 256; k++) {
+			Q(PSCI_FEATURES, 0x84000000 + k, psci_features_expected(0x84000000 + k));
+			Q(PSCI_FEATURES, 0xc4000000 + k, psci_features_expected(0xc4000000 + k));
+		}
+		for (u32 i = 0; i < ARRAY_SIZE(other_args); i++)
+			Q(PSCI_FEATURES, other_args[i], psci_features_expected(other_args[i]));
+#undef Q
+		char what[96];
+		fmt_snprintf(what, sizeof(what),
+			     "standard queries over %s: %u answers as SMCCC/PSCI say, x1..x7 kept",
+			     via, calls);
+		test_check(bad == 0, what, "%u bad, first: %s", bad, why);
+	}
+}
+
 static void hvc_immediates(void)
 {
 	register u64 x0 __asm__("x0");
@@ -270,6 +355,7 @@ int main(u64 dtb)
 	psci_abuse(ncpu);
 	firmware_smc();
 	hvc_immediates();
+	standard_queries();
 
 	/* The end: vCPU 1 waits for vCPU 0 to be OFF, then reports and stops the VM. */
 	s64 r = kit_cpu_start(1, finisher, 0);

@@ -30,6 +30,14 @@ NEEDS=(
 	# Debugging a guest or the hypervisor through QEMU's gdbstub (README): the host's
 	# gdb cannot read AArch64.
 	"gdb-multiarch gdb-multiarch"
+	# The web dashboard (make dashboard): its HTTP server library; npm (with Node.js) fetches
+	# the page's pinned libraries; tests/system/dashboard.sh drives headless Chromium.
+	"/usr/include/microhttpd.h libmicrohttpd-dev"
+	"node nodejs"
+	"npm npm"
+	"chromium chromium"
+	"chromedriver chromium-driver"
+	"curl curl"
 	# tests/system/mgmt.sh validates `ctl --json` output.
 	"jq jq"
 	"git git"

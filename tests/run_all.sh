@@ -13,7 +13,10 @@
 #   system  tests/system/run.sh         (QEMU system tests of the hypervisor)
 #   console-paste tests/system/console_paste.sh (4 KiB pastes through a real pty)
 #   linux-console tests/system/linux_console.sh (types into the Linux shell via a FIFO)
+#   mgmt-console  tests/system/mgmt_console.sh (two `ctl console` clients on one VM)
+#   dashboard     tests/system/dashboard.sh (the web dashboard in headless Chromium)
 #   mgmt-restart-peer tests/system/mgmt_restart_peer.sh (restarts during virtio traffic)
+#   mgmt-net      tests/system/mgmt_net.sh (virtio-net statistics on real traffic)
 #   direct-stuck  tests/system/direct_stuck.sh (a direct-interrupts VM that blocks its CPU)
 #   uboot         tests/system/uboot.sh (U-Boot boots Linux unattended; prompt + booti via a FIFO)
 #   lint    scripts/lint.sh             (clang-format, cppcheck)
@@ -85,7 +88,10 @@ main()
 	stage_script console-paste tests/system/console_paste.sh
 	stage_script linux-console tests/system/linux_console.sh
 	stage_script mgmt tests/system/mgmt.sh
+	stage_script mgmt-console tests/system/mgmt_console.sh
+	stage_script dashboard tests/system/dashboard.sh
 	stage_script mgmt-restart-peer tests/system/mgmt_restart_peer.sh
+	stage_script mgmt-net tests/system/mgmt_net.sh
 	stage_script direct-stuck tests/system/direct_stuck.sh
 	stage_script uboot tests/system/uboot.sh
 	if [ "${SKIP_LINT:-0}" = 1 ]; then

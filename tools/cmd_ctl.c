@@ -26,164 +26,9 @@
 #include <unistd.h>
 
 #include "ctl_fmt.h"
+#include "mgmt_client.h"
 #include "mgmt.h"
 #include "tessera.h"
-
-#define CTL_EXIT_ERR  1
-#define CTL_EXIT_CONN 2
-
-struct ctl {
-	int fd;
-	long deadline_ms; /* CLOCK_MONOTONIC */
-	char buf[8192];
-	size_t len;
-};
-
-static long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
-}
-
-/* Connects, retrying while the socket does not exist yet or refuses (QEMU starting). */
-static int ctl_connect(struct ctl *c, const char *path)
-{
-	struct sockaddr_un a;
-
-	memset(&a, 0, sizeof(a));
-	a.sun_family = AF_UNIX;
-	if (strlen(path) >= sizeof(a.sun_path)) {
-		fprintf(stderr, "tessera ctl: socket path too long: %s\n", path);
-		return -1;
-	}
-	memcpy(a.sun_path, path, strlen(path) + 1);
-	for (;;) {
-		c->fd = socket(AF_UNIX, SOCK_STREAM, 0);
-		if (c->fd < 0) {
-			perror("tessera ctl: socket");
-			return -1;
-		}
-		if (connect(c->fd, (struct sockaddr *)&a, sizeof(a)) == 0) {
-			return 0;
-		}
-		int e = errno;
-		close(c->fd);
-		c->fd = -1;
-		if ((e != ENOENT && e != ECONNREFUSED) || now_ms() >= c->deadline_ms) {
-			fprintf(stderr, "tessera ctl: cannot connect to %s: %s\n", path,
-				strerror(e));
-			return -1;
-		}
-		struct timespec nap = {0, 50 * 1000 * 1000};
-		nanosleep(&nap, NULL);
-	}
-}
-
-static int ctl_send(struct ctl *c, const void *data, size_t n)
-{
-	const char *p = data;
-
-	while (n > 0) {
-		ssize_t r = send(c->fd, p, n, MSG_NOSIGNAL);
-
-		if (r < 0 && errno == EINTR) {
-			continue;
-		}
-		if (r <= 0) {
-			perror("tessera ctl: send");
-			return -1;
-		}
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-/* Next response line (without '\n') into line; 0, or -1 on timeout / closed. */
-static int ctl_line(struct ctl *c, char *line, size_t size)
-{
-	for (;;) {
-		char *nl = memchr(c->buf, '\n', c->len);
-
-		if (nl || c->len == sizeof(c->buf)) {
-			size_t n = nl ? (size_t)(nl - c->buf) : c->len;
-			size_t keep = MIN(n, size - 1);
-
-			memcpy(line, c->buf, keep);
-			line[keep] = '\0';
-			if (keep > 0 && line[keep - 1] == '\r') {
-				line[keep - 1] = '\0';
-			}
-			n += nl ? 1 : 0;
-			memmove(c->buf, c->buf + n, c->len - n);
-			c->len -= n;
-			return 0;
-		}
-		long left = c->deadline_ms - now_ms();
-		struct pollfd pfd = {c->fd, POLLIN, 0};
-
-		if (left <= 0) {
-			fprintf(stderr, "tessera ctl: no answer in time\n");
-			return -1;
-		}
-		int r = poll(&pfd, 1, (int)left);
-		if (r < 0 && errno == EINTR) {
-			continue;
-		}
-		if (r <= 0) {
-			continue; /* timeout: reported at the top of the loop */
-		}
-		ssize_t got = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
-		if (got <= 0) {
-			fprintf(stderr, "tessera ctl: connection closed\n");
-			return -1;
-		}
-		c->len += (size_t)got;
-	}
-}
-
-/*
- * Sends Ctrl-U + "hello <token>" and waits for its answer, printing the lines
- * that come before it if echo (answers to raw input). The token tells our
- * hello's answer from the answer to a "hello" in that input.
- */
-static int ctl_sync(struct ctl *c, bool echo)
-{
-	char hello[64], line[1024], want[64], token[32];
-	size_t tlen;
-
-	snprintf(token, sizeof(token), "ctl-%ld", (long)getpid());
-	snprintf(hello, sizeof(hello), "\x15hello %s\n", token);
-	snprintf(want, sizeof(want), "ok tessera-mgmt %d %s", MGMT_VERSION, token);
-	tlen = strlen(token);
-	if (ctl_send(c, hello, strlen(hello)) != 0) {
-		return -1;
-	}
-	for (;;) {
-		size_t n;
-
-		if (ctl_line(c, line, sizeof(line)) != 0) {
-			return -1;
-		}
-		if (strcmp(line, want) == 0) {
-			return 0;
-		}
-		n = strlen(line);
-		if (strncmp(line, "ok tessera-mgmt ", 16) == 0 && n > tlen &&
-		    strcmp(line + n - tlen, token) == 0) {
-			fprintf(stderr,
-				"tessera ctl: the hypervisor answered \"%s\"; this tool speaks "
-				"protocol %d\n",
-				line, MGMT_VERSION);
-			return -1;
-		}
-		if (echo) {
-			printf("%s\n", line);
-		}
-	}
-}
 
 static int ctl_raw(struct ctl *c)
 {
@@ -221,14 +66,6 @@ static int ctl_exchange(struct ctl *c, const char *req, size_t n, struct ctl_sam
 		if (ctl_sample_add(smp, line)) {
 			return 0;
 		}
-	}
-}
-
-static void ctl_nap_ms(long ms)
-{
-	struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
-
-	while (nanosleep(&t, &t) != 0 && errno == EINTR) {
 	}
 }
 
@@ -311,7 +148,12 @@ static int ctl_request(struct ctl *c, int argc, char **argv, enum ctl_mode mode,
 static const char ctl_help[] =
     "usage: tessera ctl --socket PATH [OPTIONS] COMMAND [ARGS]\n"
     "       tessera ctl --socket PATH [--timeout S] --raw   (sends stdin, prints the answers)\n"
-    "commands: list, stats, start|stop|restart|pause|resume|console NAME, hello, help\n"
+    "commands: list, stats, start|stop|restart|pause|resume NAME, hello, help,\n"
+    "          console NAME  attach to the VM's console (output history, then live; typing\n"
+    "                        goes to the VM; Ctrl-] or the end of input detaches)\n"
+    "          focus NAME    give the physical UART's keyboard focus to the VM\n"
+    "          log [--follow]  the hypervisor's log ([seconds] level text); --follow:\n"
+    "                        then wait for new lines (until interrupted)\n"
     "options:\n"
     "  --json          JSON for scripts (list, stats: every counter, rates; others: the result)\n"
     "  --lines         the protocol's own response lines (key=value), unchanged\n"
@@ -365,6 +207,16 @@ int cmd_ctl(int argc, char **argv)
 	}
 	if (!sock || (raw && i < argc) || (!raw && i == argc)) {
 		return ctl_usage();
+	}
+	if (!raw && argc - i == 2 && strcmp(argv[i], "console") == 0) {
+		return ctl_console(sock, argv[i + 1], timeout);
+	}
+	if (!raw && mode != CTL_LINES && strcmp(argv[i], "log") == 0 &&
+	    (argc - i == 1 || (argc - i == 2 && strcmp(argv[i + 1], "--follow") == 0))) {
+		return ctl_log(sock, argc - i == 2, timeout);
+	}
+	if (!raw && argc - i == 2 && strcmp(argv[i], "focus") == 0) {
+		argv[i] = (char *)"console"; /* the protocol's name for a focus move */
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c) {

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `tessera run FILE.dts [--cpu MODEL] [--icount] [-v] [--timeout S] [--pack IMG]
- * [--hyp ELF] [--mgmt SOCKET] [-- QEMU ARGS]`: packs the config and boots it on
+ * [--hyp ELF] [--mgmt SOCKET] [--log-level L] [-- QEMU ARGS]`: packs the config and boots it on
  * QEMU virt, sized from the config's /platform node. --mgmt connects the
  * hypervisor's management channel to a Unix socket for `tessera ctl`, and
  * says so on stderr if the channel never answers (run_watch_mgmt). Exit
@@ -28,7 +28,7 @@
 #define RUN_MAX_ARGS 64
 
 struct run_opts {
-	const char *dts, *cpu, *pack, *hyp, *mgmt;
+	const char *dts, *cpu, *pack, *hyp, *mgmt, *log_level;
 	bool icount, verbose;
 	long timeout;
 	int extra_argc;
@@ -60,6 +60,15 @@ static int run_parse(int argc, char **argv, struct run_opts *o)
 			o->hyp = argv[++i];
 		} else if (strcmp(a, "--mgmt") == 0 && has_val) {
 			o->mgmt = argv[++i];
+		} else if (strcmp(a, "--log-level") == 0 && has_val) {
+			o->log_level = argv[++i];
+			if (strcmp(o->log_level, "error") != 0 &&
+			    strcmp(o->log_level, "warn") != 0 &&
+			    strcmp(o->log_level, "info") != 0) {
+				fprintf(stderr,
+					"tessera run: --log-level takes error, warn or info\n");
+				return -1;
+			}
 		} else if (strcmp(a, "--timeout") == 0 && has_val) {
 			char *end;
 			o->timeout = strtol(argv[++i], &end, 10);
@@ -298,9 +307,14 @@ static int run_qemu(const struct run_opts *o, const struct platform *p, const ch
 		args[n++] = "-icount";
 		args[n++] = "shift=4,sleep=off";
 	}
-	if (o->verbose) { /* the board's /chosen/bootargs: the boot profile (bootprof.h) */
+	/* The board's /chosen/bootargs: the boot profile (bootprof.h), the UART's log level. */
+	static char bootargs[64];
+	if (o->verbose || o->log_level) {
+		snprintf(bootargs, sizeof(bootargs), "%s%s%s%s",
+			 o->verbose ? "tessera.verbose" : "", o->verbose && o->log_level ? " " : "",
+			 o->log_level ? "tessera.log=" : "", o->log_level ? o->log_level : "");
 		args[n++] = "-append";
-		args[n++] = "tessera.verbose";
+		args[n++] = bootargs;
 	}
 	for (int i = 0; i < o->extra_argc && n < RUN_MAX_ARGS; i++) {
 		args[n++] = o->extra_argv[i];
@@ -350,7 +364,9 @@ int cmd_run(int argc, char **argv)
 	if (run_parse(argc, argv, &o) != 0) {
 		fprintf(stderr,
 			"usage: tessera run FILE.dts [--cpu MODEL] [--icount] [-v] [--timeout S] "
-			"[--pack IMG] [--hyp ELF] [--mgmt SOCKET] [-- QEMU ARGS]\n");
+			"[--pack IMG] [--hyp ELF] [--mgmt SOCKET] [--log-level error|warn|info] "
+			"[-- QEMU "
+			"ARGS]\n");
 		return 2;
 	}
 	img = run_pack_path(&o, buf, sizeof(buf));

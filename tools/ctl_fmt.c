@@ -428,15 +428,19 @@ void ctl_stats_table(FILE *f, const struct ctl_sample *prev, const struct ctl_sa
 	}
 	if (net) {
 		memset(t, 0, sizeof(*t));
-		t->cols = 8;
+		t->cols = 12;
 		t->head[0] = "NET LINK";
 		t->head[1] = "END";
 		t->head[2] = "VM";
-		t->head[3] = "FRAMES SENT";
-		t->head[4] = "SENT/S";
-		t->head[5] = "DROPPED: MALFORMED";
-		t->head[6] = "NO RX BUFFER";
-		t->head[7] = "RX BUFFER TOO SMALL";
+		t->head[3] = "RX FRAMES";
+		t->head[4] = "RX BYTES";
+		t->head[5] = "TX FRAMES";
+		t->head[6] = "TX BYTES";
+		t->head[7] = "TX/S";
+		t->head[8] = "TX BYTES/S";
+		t->head[9] = "TX DROPPED: MALFORMED";
+		t->head[10] = "NO RX BUFFER";
+		t->head[11] = "RX BUFFER TOO SMALL";
 		for (unsigned c = 1; c < t->cols; c++) {
 			t->right[c] = c != 2;
 		}
@@ -451,11 +455,15 @@ void ctl_stats_table(FILE *f, const struct ctl_sample *prev, const struct ctl_sa
 			cell(t, r, 0, "%s", rec->id);
 			cell(t, r, 1, "%s", val_or(rec, "end", "?"));
 			cell(t, r, 2, "%s", val_or(rec, "vm", "-"));
-			cell(t, r, 3, "%s", val_or(rec, "tx_frames", "?"));
-			rate_cell(t, r, 4, prev, now, rec, "tx_frames");
-			cell(t, r, 5, "%s", val_or(rec, "drop_bad", "?"));
-			cell(t, r, 6, "%s", val_or(rec, "drop_nobuf", "?"));
-			cell(t, r, 7, "%s", val_or(rec, "drop_nofit", "?"));
+			cell(t, r, 3, "%s", val_or(rec, "rx_frames", "?"));
+			cell(t, r, 4, "%s", val_or(rec, "rx_bytes", "?"));
+			cell(t, r, 5, "%s", val_or(rec, "tx_frames", "?"));
+			cell(t, r, 6, "%s", val_or(rec, "tx_bytes", "?"));
+			rate_cell(t, r, 7, prev, now, rec, "tx_frames");
+			rate_cell(t, r, 8, prev, now, rec, "tx_bytes");
+			cell(t, r, 9, "%s", val_or(rec, "drop_bad", "?"));
+			cell(t, r, 10, "%s", val_or(rec, "drop_nobuf", "?"));
+			cell(t, r, 11, "%s", val_or(rec, "drop_nofit", "?"));
 		}
 		fputs("\n", f);
 		table_print(f, t);
@@ -634,7 +642,8 @@ void ctl_list_json(FILE *f, const struct ctl_sample *prev, const struct ctl_samp
 void ctl_stats_json(FILE *f, const struct ctl_sample *prev, const struct ctl_sample *now)
 {
 	static const char *const cpu_rates[] = {"irqs", NULL};
-	static const char *const net_rates[] = {"tx_frames", NULL};
+	static const char *const net_rates[] = {"rx_frames", "rx_bytes", "tx_frames", "tx_bytes",
+						NULL};
 	static const char *const vcpu_rates[] = {"used_us", "switches", NULL};
 	bool first = true;
 

@@ -1,9 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /* `tessera`: host CLI for Tessera configurations and system images. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tessera.h"
+
+/* `tessera dashboard ...`: runs tessera-dashboard from this program's directory (its own
+ * binary, built by `make dashboard`, so the CLI itself needs no HTTP library). */
+static int cmd_dashboard(int argc, char **argv)
+{
+	char path[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", path, sizeof(path) - 32);
+	char *slash;
+
+	(void)argc;
+	if (n <= 0) {
+		perror("tessera dashboard: /proc/self/exe");
+		return 2;
+	}
+	path[n] = '\0';
+	slash = strrchr(path, '/');
+	strcpy(slash ? slash + 1 : path, "tessera-dashboard");
+	argv[0] = path;
+	execv(path, argv);
+	fprintf(stderr, "tessera dashboard: cannot run %s: %s (build it: make dashboard)\n", path,
+		strerror(errno));
+	return 2;
+}
 
 static const struct {
 	const char *name;
@@ -14,9 +40,11 @@ static const struct {
     {"pack", cmd_pack, "pack FILE.dts -o OUT.img     build the system image"},
     {"run", cmd_run,
      "run FILE.dts [--cpu MODEL] [--icount] [--timeout S] [--pack IMG] [--hyp ELF] [--mgmt "
-     "SOCKET] [-- QEMU ARGS]"},
+     "SOCKET] [--log-level L] [-- QEMU ARGS]"},
     {"ctl", cmd_ctl, "ctl --socket PATH [--json] COMMAND [ARGS] | --raw   manage a running system"},
     {"dump", cmd_dump, "dump IMG                     list a system image's entries"},
+    {"dashboard", cmd_dashboard,
+     "dashboard --mgmt SOCKET [--listen ADDR:PORT] [--token T]   web page (make dashboard)"},
 };
 
 static void usage(FILE *f)

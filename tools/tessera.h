@@ -47,5 +47,9 @@ int cmd_pack(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_dump(int argc, char **argv);
 int cmd_ctl(int argc, char **argv);
+/* `tessera ctl console VM` (cmd_console.c): exit status as ctl's. */
+int ctl_console(const char *sock, const char *vm, long timeout_s);
+/* `tessera ctl log [--follow]` (cmd_log.c). */
+int ctl_log(const char *sock, bool follow, long timeout_s);
 
 #endif

@@ -9,6 +9,7 @@
 #define TESSERA_GUEST_KIT_H
 
 #include "abi.h"
+#include "arch_gic.h"
 #include "layout.h"
 #include "lib.h"
 #include "spinlock.h"

@@ -6,6 +6,7 @@
  * Checks here need only this VM and the platform; config_check.c compares VMs.
  */
 #include "config_int.h"
+#include "arch_gic.h" /* the emulated GIC windows */
 #include "layout.h"
 #include "lib.h"
 

@@ -21,8 +21,10 @@
  *   until the line ends, the VM gets the focus, or console_vm_flush(). A VM
  *   that loses the focus in mid-line prints that line once more, complete,
  *   when it ends.
- * - Hypervisor messages: console_printf() formats up to CONSOLE_MSG_MAX
- *   bytes (the rest is cut) and prints each of its lines with "[tessera] ".
+ * - Hypervisor messages: console_printf() / console_log() format up to
+ *   CONSOLE_MSG_MAX bytes (the rest is cut); each line goes to the hypervisor's
+ *   log (core/hyplog.c, with its level and time) and, when the UART's level
+ *   includes it (hyplog_on_uart), to the UART with "[tessera] ".
  *
  * Input. Bytes from the physical UART go to the focused VM (the first VM at boot),
  * except Ctrl-T (0x14), which starts a command:
@@ -37,6 +39,12 @@
  * cannot take (its UART keeps a backlog, core/console_vm.c) is dropped and counted there;
  * typing to a VM that is not running says so once ("[tessera] console: 'x' is stopped:
  * input dropped"), again only after it ran or the focus moved.
+ *
+ * History. Every byte a VM sends is also kept, unchanged ('\r', NUL and escape
+ * sequences included), in its ring of CONSOLE_RING_SIZE bytes for management clients
+ * (`tessera ctl console`, the dashboard), which read it by position with
+ * console_ring_read(); when the ring is full the oldest byte is dropped. The physical UART
+ * is not affected by what the clients do.
  *
  * Redraw. The unfinished line printed again after another line is the text of the
  * focused VM's line with its escape sequences left out: a sequence can be a query the
@@ -64,6 +72,8 @@ static void console_hw_write(const char *s, size_t n)
 }
 #endif
 
+_Static_assert((CONSOLE_RING_SIZE & (CONSOLE_RING_SIZE - 1)) == 0, "ring size: a power of 2");
+
 struct console_vm {
 	char buf[CONSOLE_LINE_MAX];
 	u32 len;
@@ -75,11 +85,17 @@ static struct console_vm con_vms[CONFIG_MAX_VMS];
 static u32 con_focus;	/* VM receiving input and printing unbuffered */
 static bool con_open;	/* the focused VM's unfinished line is on the wire */
 static bool con_escape; /* Ctrl-T seen, next byte is a command */
+/* Each VM's output history: con_ring_end[vm] bytes were ever sent. Only bytes below that
+ * position are ever read, each written before, so the rings need no zeroing: they are kept
+ * out of .bss (NOINIT), which boot would otherwise spend 32 KiB of stores on. */
+static u64 con_ring_end[CONFIG_MAX_VMS];
+static u8 con_ring[CONFIG_MAX_VMS][CONSOLE_RING_SIZE] NOINIT;
 
 void console_init(void)
 {
 	spin_init(&con_lock);
 	memset(con_vms, 0, sizeof(con_vms));
+	memset(con_ring_end, 0, sizeof(con_ring_end));
 	con_focus = 0;
 	con_open = false;
 	con_escape = false;
@@ -208,12 +224,15 @@ void console_vm_putc(u32 vm_id, char c)
 {
 	struct console_vm *v;
 
-	if (vm_id >= CONFIG_MAX_VMS || c == '\r' || c == '\0') {
+	if (vm_id >= CONFIG_MAX_VMS) {
 		return;
 	}
 	v = &con_vms[vm_id];
 	spin_lock(&con_lock);
-	if (vm_id == con_focus) {
+	con_ring[vm_id][con_ring_end[vm_id]++ & (CONSOLE_RING_SIZE - 1)] = (u8)c;
+	if (c == '\r' || c == '\0') {
+		/* kept in the history only */
+	} else if (vm_id == con_focus) {
 		con_focused_putc(c);
 	} else if (c == '\n') {
 		con_emit_line(vm_id);
@@ -224,6 +243,30 @@ void console_vm_putc(u32 vm_id, char c)
 		}
 	}
 	spin_unlock(&con_lock);
+}
+
+u32 console_ring_read(u32 vm_id, u64 *from, u8 *buf, u32 max, u64 *end, u64 *dropped)
+{
+	u64 first, at, last;
+	u32 n = 0;
+
+	*end = 0;
+	*dropped = 0;
+	if (vm_id >= CONFIG_MAX_VMS) {
+		return 0;
+	}
+	spin_lock(&con_lock);
+	last = con_ring_end[vm_id];
+	*end = last;
+	first = last > CONSOLE_RING_SIZE ? last - CONSOLE_RING_SIZE : 0;
+	at = *from < first || *from > last ? first : *from;
+	for (; n < max && at + n < last; n++) {
+		buf[n] = con_ring[vm_id][(at + n) & (CONSOLE_RING_SIZE - 1)];
+	}
+	spin_unlock(&con_lock);
+	*from = at;
+	*dropped = first;
+	return n;
 }
 
 void console_vm_flush(u32 vm_id)
@@ -257,7 +300,27 @@ static void con_message(const char *msg)
 	con_restore();
 }
 
-void console_printf(const char *fmt, ...)
+/* Logs each line of msg (before the console lock: the log lock is never nested), then prints
+ * it if the UART shows this level. */
+static void con_log_message(u32 level, const char *msg)
+{
+	const char *s = msg;
+
+	do {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+
+		hyplog_add((enum log_level)level, s, n);
+		s = nl ? nl + 1 : s + n;
+	} while (*s != '\0');
+	if (hyplog_on_uart((enum log_level)level)) {
+		spin_lock(&con_lock);
+		con_message(msg);
+		spin_unlock(&con_lock);
+	}
+}
+
+void console_log(u32 level, const char *fmt, ...)
 {
 	char msg[CONSOLE_MSG_MAX];
 	va_list ap;
@@ -265,14 +328,7 @@ void console_printf(const char *fmt, ...)
 	va_start(ap, fmt);
 	fmt_vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	spin_lock(&con_lock);
-	con_message(msg);
-	spin_unlock(&con_lock);
-}
-
-u32 console_focus(void)
-{
-	return __atomic_load_n(&con_focus, __ATOMIC_RELAXED);
+	con_log_message(level, msg);
 }
 
 /* Lock held. */

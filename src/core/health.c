@@ -96,15 +96,16 @@ void health_failure(struct vm *vm, enum vm_stop_cause cause)
 	const struct vm_cfg *cfg = vm->cfg;
 	u64 delay_ms;
 
-	console_printf("VM %u '%s' failed (%s)\n", vm->id, cfg->name, health_cause_name(cause));
+	console_log(LOG_WARN, "VM %u '%s' failed (%s)\n", vm->id, cfg->name,
+		    health_cause_name(cause));
 	switch (cfg->policy) {
 	case POLICY_SYSTEM_RESET:
-		console_printf("policy system-reset: resetting the machine\n");
+		console_log(LOG_WARN, "policy system-reset: resetting the machine\n");
 		arch_machine_reset();
 	case POLICY_RESTART:
 		if (vm->restarts >= cfg->restart_max) {
-			console_printf("VM '%s': no restarts left (%u of %u used)\n", cfg->name,
-				       vm->restarts, cfg->restart_max);
+			console_log(LOG_WARN, "VM '%s': no restarts left (%u of %u used)\n",
+				    cfg->name, vm->restarts, cfg->restart_max);
 			vm_stop(vm, STOP_RESTART_LIMIT);
 			return;
 		}

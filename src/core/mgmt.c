@@ -84,20 +84,27 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 	if (!cmd) {
 		mgmt_err(o, "unknown-command", "\"%s\" (help lists the commands)", argv[0]);
 	} else if (!(cmd->flags & MGMT_CMD_VM)) {
-		/* Only hello takes an (optional) argument: the client's version. */
+		/* hello and log take an optional argument (a token, a line number). */
 		if (argc > ((cmd->flags & MGMT_CMD_ARG) ? 2U : 1U)) {
 			if (cmd->flags & MGMT_CMD_ARG) {
-				mgmt_err(o, "bad-args", "usage: %s [TOKEN]", argv[0]);
+				mgmt_err(o, "bad-args", "usage: %s [%s]", argv[0],
+					 argv[0][0] == 'l' ? "FROM" : "TOKEN"); /* log, hello */
 			} else {
 				mgmt_err(o, "bad-args", "%s takes no arguments", argv[0]);
 			}
 			return;
 		}
 		cmd->run.global(o, argv);
-	} else if (argc != 2) {
-		mgmt_err(o, "bad-args", "usage: %s NAME", argv[0]);
+	} else if (argc != ((cmd->flags & MGMT_CMD_VM_ARG) ? 3U : 2U)) {
+		/* console-read NAME FROM, console-write NAME HEX */
+		mgmt_err(o, "bad-args", "usage: %s NAME%s", argv[0],
+			 !(cmd->flags & MGMT_CMD_VM_ARG) ? ""
+			 : argv[0][8] == 'r'		 ? " FROM"
+							 : " HEX");
 	} else if (!(vm = mgmt_vm_named(argv[1]))) {
 		mgmt_err(o, "unknown-vm", "no VM named \"%s\" (list shows them)", argv[1]);
+	} else if (cmd->flags & MGMT_CMD_VM_ARG) {
+		cmd->run.on_vm_arg(o, vm, argv[2]); /* reads or feeds a device: no claim */
 	} else if (cmd->flags & MGMT_CMD_NO_CLAIM) {
 		cmd->run.on_vm(o, vm);
 	} else if (!mgmt_op_claim()) {
@@ -241,9 +248,10 @@ BOOT_ONLY void mgmt_init(const struct platform *plat)
 		owner = mgmt_dev_owner(&d);
 		if (owner) {
 			/* Given to a VM by the config: it is the VM's, not ours. */
-			console_printf("virtio console at 0x%llx is VM %s's (pass-through): not a "
-				       "management channel\n",
-				       (unsigned long long)d.base, owner->cfg->name);
+			console_log(LOG_WARN,
+				    "virtio console at 0x%llx is VM %s's (pass-through): not a "
+				    "management channel\n",
+				    (unsigned long long)d.base, owner->cfg->name);
 			continue;
 		}
 		/*
@@ -255,9 +263,10 @@ BOOT_ONLY void mgmt_init(const struct platform *plat)
 		 */
 		d.edge = false;
 		if (d.intid < 32 || vcon_start(&d, &why) != 0) {
-			console_printf(
-			    "management channel: virtio console at 0x%llx unusable (%s)\n",
-			    (unsigned long long)d.base, d.intid < 32 ? "no SPI in the DTB" : why);
+			console_log(LOG_WARN,
+				    "management channel: virtio console at 0x%llx unusable (%s)\n",
+				    (unsigned long long)d.base,
+				    d.intid < 32 ? "no SPI in the DTB" : why);
 			return;
 		}
 		mgmt_intid = d.intid;

@@ -32,11 +32,13 @@ void mgmt_line(struct mgmt_out *o, const char *fmt, ...) __attribute__((format(p
 #define MGMT_CMD_VM	  0x1 /* takes NAME: run.on_vm */
 #define MGMT_CMD_ARG	  0x2 /* global, with one optional argument ("hello [TOKEN]") */
 #define MGMT_CMD_NO_CLAIM 0x4 /* changes no VM state: no operation lock */
+#define MGMT_CMD_VM_ARG	  0x8 /* NAME and exactly one more argument: run.on_vm_arg */
 struct mgmt_cmd {
 	const char *name;
 	union {
 		void (*global)(struct mgmt_out *o, char **argv);
 		void (*on_vm)(struct mgmt_out *o, struct vm *vm);
+		void (*on_vm_arg)(struct mgmt_out *o, struct vm *vm, const char *arg);
 	} run;
 	u32 flags;
 };
@@ -44,6 +46,14 @@ extern const struct mgmt_cmd mgmt_commands[];
 extern const u32 mgmt_command_count;
 
 struct vm *mgmt_vm_named(const char *name);
+
+/* The console and log commands (mgmt_console.c, docs/MANAGEMENT.md): the per-VM output
+ * history, input to a VM's UART, and the hypervisor's log. */
+void mgmt_console_read(struct mgmt_out *o, struct vm *vm, const char *from);
+void mgmt_console_write(struct mgmt_out *o, struct vm *vm, const char *hex);
+void mgmt_log(struct mgmt_out *o, char **argv);
+/* A decimal u64 of 1..20 digits without overflow; false otherwise. */
+bool mgmt_parse_u64(const char *s, u64 *v);
 
 /* One VM-changing operation at a time, system-wide (mgmt_ops.c explains why). */
 bool mgmt_op_claim(void);

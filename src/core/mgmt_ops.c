@@ -111,31 +111,36 @@ static void cmd_list(struct mgmt_out *o, char **argv)
 		  (unsigned long long)ticks_to_ms(arch_counter()));
 }
 
-/* "net LINK end=E vm=NAME tx_frames=.. drop_bad=.. drop_nobuf=.. drop_nofit=..": per end
- * of each virtio-net link (docs/VIRTIO.md), what became of the frames that end sent. */
+/* "net LINK end=E vm=NAME rx_frames=.. rx_bytes=.. tx_frames=.. tx_bytes=.. drop_bad=..
+ * drop_nobuf=.. drop_nofit=..": per end of each virtio-net link (docs/VIRTIO.md), the
+ * frames that end received (its peer's delivered ones) and what became of those it sent.
+ * Bytes are Ethernet bytes, without the virtio-net header. */
 static void stats_net(struct mgmt_out *o)
 {
 	u32 n = 0;
 
 	for (u32 i = 0; i < system_config.virtio_count && i < CONFIG_MAX_VIRTIO; i++) {
 		const struct virtio_cfg *vc = &system_config.virtio[i];
+		struct vnet_stats st[2];
 
 		if (vc->type != CONFIG_VIRTIO_NET) {
 			continue;
 		}
+		if (!vnet_get_stats(n, 0, &st[0]) || !vnet_get_stats(n, 1, &st[1])) {
+			n++;
+			continue;
+		}
 		for (u32 e = 0; e < 2; e++) {
-			struct vnet_stats st;
 			u32 vm = vc->ends[e].vm;
 
-			if (!vnet_get_stats(n, e, &st)) {
-				continue;
-			}
 			mgmt_line(o,
-				  "net %s end=%u vm=%s tx_frames=%u drop_bad=%u drop_nobuf=%u "
-				  "drop_nofit=%u",
+				  "net %s end=%u vm=%s rx_frames=%u rx_bytes=%llu tx_frames=%u "
+				  "tx_bytes=%llu drop_bad=%u drop_nobuf=%u drop_nofit=%u",
 				  vc->name, e,
 				  vm < vm_count && vms[vm].cfg ? vms[vm].cfg->name : "-",
-				  st.tx_frames, st.drop_bad, st.drop_nobuf, st.drop_nofit);
+				  st[!e].tx_frames, (unsigned long long)st[!e].tx_bytes,
+				  st[e].tx_frames, (unsigned long long)st[e].tx_bytes,
+				  st[e].drop_bad, st[e].drop_nobuf, st[e].drop_nofit);
 		}
 		n++;
 	}
@@ -213,7 +218,8 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 {
 	(void)argv;
 	mgmt_line(o, "ok commands: hello help list stats start stop restart pause resume "
-		     "console (NAME for the last six)");
+		     "console (NAME for the last six) console-read NAME FROM console-write NAME "
+		     "HEX log [FROM]");
 }
 
 static void cmd_start(struct mgmt_out *o, struct vm *vm)
@@ -348,6 +354,9 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"pause", {.on_vm = cmd_pause}, MGMT_CMD_VM},
     {"resume", {.on_vm = cmd_resume}, MGMT_CMD_VM},
     {"console", {.on_vm = cmd_console}, MGMT_CMD_VM | MGMT_CMD_NO_CLAIM},
+    {"console-read", {.on_vm_arg = mgmt_console_read}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
+    {"console-write", {.on_vm_arg = mgmt_console_write}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
+    {"log", {.global = mgmt_log}, MGMT_CMD_ARG},
 };
 const u32 mgmt_command_count = ARRAY_SIZE(mgmt_commands);
 

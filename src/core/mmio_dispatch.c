@@ -4,6 +4,7 @@
  * devices. Range compares with constants, not a table or function pointers, on this
  * trap path: the device models are inlined into it.
  */
+#include "arch_gic.h" /* the GICv3 windows: the vGIC is the Arm model */
 #include "layout.h"
 #include "vlink.h"
 #include "vm.h"

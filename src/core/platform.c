@@ -6,6 +6,7 @@
  */
 #include "platform.h"
 #include "fdt.h"
+#include "hyplog.h"
 #include "layout.h"
 #include "lib.h"
 
@@ -273,6 +274,12 @@ int platform_from_dtb(const void *dtb, size_t avail, struct platform *p, const c
 	p->hyp_end = LAYOUT_PACK_BASE;
 	p->spi_limit = 1020;
 	p->verbose = bootargs_has(&f, scan.chosen, "tessera.verbose");
+	p->log_level = LOG_INFO;
+	if (bootargs_has(&f, scan.chosen, "tessera.log=warn")) {
+		p->log_level = LOG_WARN;
+	} else if (bootargs_has(&f, scan.chosen, "tessera.log=error")) {
+		p->log_level = LOG_ERROR;
+	}
 	return 0;
 }
 

@@ -266,15 +266,17 @@ static bool vm_wait_parked(struct vm *vm)
 				next = now + ms;
 			}
 			if (!warned && now - start >= VM_PARK_WARN_MS * ms) {
-				console_printf(
+				console_log(
+				    LOG_WARN,
 				    "VM %u '%s': vCPU %u on CPU %u slow to leave the guest\n",
 				    vm->id, vm->cfg->name, v, vc->pcpu);
 				warned = true;
 			}
 			if (now - start >= VM_PARK_TIMEOUT_MS * ms) {
-				console_printf("VM %u '%s': vCPU %u on CPU %u does not respond: "
-					       "giving up\n",
-					       vm->id, vm->cfg->name, v, vc->pcpu);
+				console_log(LOG_WARN,
+					    "VM %u '%s': vCPU %u on CPU %u does not respond: "
+					    "giving up\n",
+					    vm->id, vm->cfg->name, v, vc->pcpu);
 				return false;
 			}
 		}
@@ -349,7 +351,7 @@ void vm_stop_for_restart(struct vm *vm, enum vm_stop_cause cause, u64 restart_at
 	if (!vm_quiesce(vm)) {
 		/* Stays claimed (resetting): nothing may reload memory a vCPU still runs on. */
 		vm->stuck = true;
-		console_printf("VM %u '%s' stuck: not stopped\n", vm->id, vm->cfg->name);
+		console_log(LOG_ERROR, "VM %u '%s' stuck: not stopped\n", vm->id, vm->cfg->name);
 		return;
 	}
 	console_vm_flush(vm->id);
@@ -376,7 +378,8 @@ static int vm_reload_boot(struct vm *vm)
 	vdev_virtio_reset(vm);
 	if (vm_load(vm, true) != 0) {
 		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
-		console_printf("VM %u '%s': reload failed, stopped\n", vm->id, vm->cfg->name);
+		console_log(LOG_ERROR, "VM %u '%s': reload failed, stopped\n", vm->id,
+			    vm->cfg->name);
 		return -1;
 	}
 	vm->stats.resets++;
@@ -394,7 +397,7 @@ void vm_reset(struct vm *vm)
 	}
 	if (!vm_quiesce(vm)) {
 		vm->stuck = true;
-		console_printf("VM %u '%s' stuck: not reset\n", vm->id, vm->cfg->name);
+		console_log(LOG_ERROR, "VM %u '%s' stuck: not reset\n", vm->id, vm->cfg->name);
 		return;
 	}
 	console_printf("VM %u '%s' resetting (free hypervisor pages: %u)\n", vm->id, vm->cfg->name,

@@ -1,21 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Generates each VM's DTB (Linux arm64 boot protocol: x0 = its address).
- * Bindings follow the kernel's Documentation/devicetree/bindings for
- * arm,gic-v3, arm,armv8-timer, arm,psci-1.0, arm,pl011 and fixed-clock.
+ * Generates each VM's DTB (its boot protocol passes the address: x0 on arm64). Bindings
+ * follow the kernel's Documentation/devicetree/bindings for arm,pl011, fixed-clock and
+ * virtio,mmio. What is the architecture's (CPU nodes and how they start, the interrupt
+ * controller, the timer, interrupt specifiers) arch_vm_dtb_nodes and
+ * arch_vm_dtb_interrupts write (arch.h; src/arch/aarch64/guest_dtb.c).
  */
 #include "fdt.h"
 #include "layout.h"
 #include "lib.h"
 #include "virtio_spec.h"
 #include "vm_dtb.h"
-
-#define PHANDLE_GIC    1
-#define PHANDLE_CLK    2
-#define GIC_PPI	       1
-#define IRQ_LEVEL_HIGH 4
-#define IRQ_EDGE       1 /* rising edge */
-#define IRQ_PPI_FLAGS  0x04
 
 static void node_name(char *buf, size_t size, const char *base, u64 addr)
 {
@@ -37,78 +32,26 @@ static void dtb_memory(struct fdtw *w, const struct vm_cfg *cfg)
 	}
 }
 
-static void dtb_cpus(struct fdtw *w, const struct vm *vm)
-{
-	char name[24];
-
-	fdtw_begin_node(w, "cpus");
-	fdtw_prop_u32(w, "#address-cells", 1);
-	fdtw_prop_u32(w, "#size-cells", 0);
-	for (u32 v = 0; v < vm->vcpu_count; v++) {
-		fmt_snprintf(name, sizeof(name), "cpu@%u", v);
-		fdtw_begin_node(w, name);
-		fdtw_prop_str(w, "device_type", "cpu");
-		fdtw_prop_str(w, "compatible", "arm,armv8");
-		fdtw_prop_u32(w, "reg", v);
-		fdtw_prop_str(w, "enable-method", "psci");
-		fdtw_end_node(w);
-	}
-	fdtw_end_node(w);
-
-	fdtw_begin_node(w, "psci");
-	fdtw_prop(w, "compatible", "arm,psci-1.0\0arm,psci-0.2", 26);
-	fdtw_prop_str(w, "method", "hvc");
-	fdtw_end_node(w);
-}
-
-static void dtb_gic_timer(struct fdtw *w, const struct vm *vm)
-{
-	char name[40];
-	u64 reg[4] = {GUEST_GICD_BASE, GUEST_GICD_SIZE, GUEST_GICR_BASE,
-		      GUEST_GICR_STRIDE * vm->vcpu_count};
-	/* Secure phys, non-secure phys, virtual, hypervisor timer PPIs (13, 14, 11, 10). */
-	u32 timer[12] = {GIC_PPI, 13, IRQ_PPI_FLAGS, GIC_PPI, 14, IRQ_PPI_FLAGS,
-			 GIC_PPI, 11, IRQ_PPI_FLAGS, GIC_PPI, 10, IRQ_PPI_FLAGS};
-
-	node_name(name, sizeof(name), "intc", GUEST_GICD_BASE);
-	fdtw_begin_node(w, name);
-	fdtw_prop_str(w, "compatible", "arm,gic-v3");
-	fdtw_prop_u32(w, "#interrupt-cells", 3);
-	fdtw_prop_u32(w, "#address-cells", 2);
-	fdtw_prop_u32(w, "#size-cells", 2);
-	fdtw_prop_empty(w, "interrupt-controller");
-	fdtw_prop_u32(w, "#redistributor-regions", 1);
-	fdtw_prop_reg64(w, "reg", reg, 2);
-	fdtw_prop_u32(w, "phandle", PHANDLE_GIC);
-	fdtw_end_node(w);
-
-	fdtw_begin_node(w, "timer");
-	fdtw_prop_str(w, "compatible", "arm,armv8-timer");
-	fdtw_prop_cells(w, "interrupts", timer, 12);
-	fdtw_prop_empty(w, "always-on");
-	fdtw_end_node(w);
-}
-
 static void dtb_uart(struct fdtw *w)
 {
 	char name[40];
 	u64 reg[2] = {GUEST_UART_BASE, GUEST_UART_SIZE};
-	u32 irq[3] = {0, GUEST_UART_INTID - 32, IRQ_LEVEL_HIGH};
-	u32 clocks[2] = {PHANDLE_CLK, PHANDLE_CLK};
+	u32 intid = GUEST_UART_INTID;
+	u32 clocks[2] = {VM_DTB_PHANDLE_CLK, VM_DTB_PHANDLE_CLK};
 
 	fdtw_begin_node(w, "apb-pclk");
 	fdtw_prop_str(w, "compatible", "fixed-clock");
 	fdtw_prop_u32(w, "#clock-cells", 0);
 	fdtw_prop_u32(w, "clock-frequency", 24000000);
 	fdtw_prop_str(w, "clock-output-names", "clk24mhz");
-	fdtw_prop_u32(w, "phandle", PHANDLE_CLK);
+	fdtw_prop_u32(w, "phandle", VM_DTB_PHANDLE_CLK);
 	fdtw_end_node(w);
 
 	node_name(name, sizeof(name), "pl011", GUEST_UART_BASE);
 	fdtw_begin_node(w, name);
 	fdtw_prop(w, "compatible", "arm,pl011\0arm,primecell", 23);
 	fdtw_prop_reg64(w, "reg", reg, 1);
-	fdtw_prop_cells(w, "interrupts", irq, 3);
+	arch_vm_dtb_interrupts(w, &intid, 1, false);
 	fdtw_prop_cells(w, "clocks", clocks, 2);
 	fdtw_prop(w, "clock-names", "uartclk\0apb_pclk", 17);
 	fdtw_end_node(w);
@@ -142,13 +85,7 @@ static void dtb_devices(struct fdtw *w, const struct vm_cfg *cfg)
 	for (u32 d = 0; d < cfg->dev_count; d++) {
 		const struct dev_cfg *dev = &cfg->devs[d];
 		u64 reg[2] = {dev->base, dev->size};
-		u32 irqs[3 * CONFIG_MAX_DEV_IRQS];
 
-		for (u32 i = 0; i < dev->irq_count; i++) {
-			irqs[3 * i] = 0;
-			irqs[3 * i + 1] = dev->irqs[i] - 32;
-			irqs[3 * i + 2] = IRQ_LEVEL_HIGH;
-		}
 		if (strchr(dev->name, '@')) {
 			str_copy(name, dev->name, sizeof(name));
 		} else {
@@ -160,10 +97,10 @@ static void dtb_devices(struct fdtw *w, const struct vm_cfg *cfg)
 		}
 		fdtw_prop_reg64(w, "reg", reg, 1);
 		if (dev->irq_count) {
-			fdtw_prop_cells(w, "interrupts", irqs, 3 * dev->irq_count);
+			arch_vm_dtb_interrupts(w, dev->irqs, dev->irq_count, false);
 		}
 		if (dev_compatible(dev, "arm,primecell")) {
-			fdtw_prop_u32(w, "clocks", PHANDLE_CLK);
+			fdtw_prop_u32(w, "clocks", VM_DTB_PHANDLE_CLK);
 			fdtw_prop_str(w, "clock-names", "apb_pclk");
 		}
 		fdtw_end_node(w);
@@ -183,7 +120,6 @@ static void dtb_channels(struct fdtw *w, const struct vm *vm)
 		for (u32 e = 0; e < ch->end_count; e++) {
 			const struct chan_end_cfg *end = &ch->ends[e];
 			u64 reg[2] = {end->ipa, ch->size};
-			u32 irq[3] = {0, end->intid - 32, IRQ_EDGE};
 
 			if (end->vm != vm->id) {
 				continue;
@@ -192,7 +128,7 @@ static void dtb_channels(struct fdtw *w, const struct vm *vm)
 			fdtw_begin_node(w, name);
 			fdtw_prop_str(w, "compatible", "tessera,channel");
 			fdtw_prop_reg64(w, "reg", reg, 1);
-			fdtw_prop_cells(w, "interrupts", irq, 3);
+			arch_vm_dtb_interrupts(w, &end->intid, 1, true);
 			fdtw_prop_u32(w, "tessera,channel-id", c);
 			fdtw_prop_str(w, "tessera,name", ch->name);
 			fdtw_prop_str(w, "tessera,access", end->ro ? "ro" : "rw");
@@ -210,7 +146,6 @@ static void dtb_virtio(struct fdtw *w, const struct vm *vm)
 		for (u32 s = 0; s < 2; s++) {
 			const struct virtio_end_cfg *e = &system_config.virtio[i].ends[s];
 			u64 reg[2] = {e->ipa, VMMIO_WINDOW_SIZE};
-			u32 irq[3] = {0, e->intid - 32, IRQ_LEVEL_HIGH};
 
 			if (e->vm != vm->id) {
 				continue;
@@ -219,7 +154,7 @@ static void dtb_virtio(struct fdtw *w, const struct vm *vm)
 			fdtw_begin_node(w, name);
 			fdtw_prop_str(w, "compatible", "virtio,mmio");
 			fdtw_prop_reg64(w, "reg", reg, 1);
-			fdtw_prop_cells(w, "interrupts", irq, 3);
+			arch_vm_dtb_interrupts(w, &e->intid, 1, false);
 			fdtw_prop_empty(w, "dma-coherent");
 			fdtw_end_node(w);
 		}
@@ -264,14 +199,13 @@ int vm_dtb_build(const struct vm *vm, void *buf, u64 size)
 	fdtw_prop_str(&w, "model", "Tessera virtual machine");
 	fdtw_prop_u32(&w, "#address-cells", 2);
 	fdtw_prop_u32(&w, "#size-cells", 2);
-	fdtw_prop_u32(&w, "interrupt-parent", PHANDLE_GIC);
+	fdtw_prop_u32(&w, "interrupt-parent", VM_DTB_PHANDLE_INTC);
 	fdtw_prop_str(&w, "tessera,vm-name", vm->cfg->name);
 	fdtw_prop_u32(&w, "tessera,vm-id", vm->id);
 	dtb_chosen(&w, vm);
 	dtb_uboot_config(&w, vm->cfg);
 	dtb_memory(&w, vm->cfg);
-	dtb_cpus(&w, vm);
-	dtb_gic_timer(&w, vm);
+	arch_vm_dtb_nodes(&w, vm);
 	dtb_uart(&w);
 	dtb_devices(&w, vm->cfg);
 	dtb_virtio(&w, vm);

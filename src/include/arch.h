@@ -63,25 +63,17 @@ void arch_gic_direct_redist_write(u32 pcpu, u32 off, u32 size, u64 val);
 void arch_gic_ppi_enable(u32 pcpu, u32 intid, bool enable);
 bool arch_gic_ppi_pending(u32 pcpu, u32 intid);
 
-/* ICH_LR<n>_EL2 fields (GICv3 arch spec 12.4.6). */
-#define ICH_LR_VINTID_MASK  0xffffffffULL
-#define ICH_LR_PINTID_SHIFT 32
-#define ICH_LR_PINTID_MASK  (0x3ffULL << 32)
-#define ICH_LR_EOI	    BIT(41)
-#define ICH_LR_PRIO_SHIFT   48
-#define ICH_LR_GROUP1	    BIT(60)
-#define ICH_LR_HW	    BIT(61)
-#define ICH_LR_STATE_SHIFT  62
-#define ICH_LR_STATE_MASK   (3ULL << 62)
-#define ICH_LR_PENDING	    (1ULL << 62)
-#define ICH_LR_ACTIVE	    (2ULL << 62)
-
-/* ICH_HCR_EL2 bits. */
-#define ICH_HCR_EN	       BIT(0)
-#define ICH_HCR_UIE	       BIT(1)
-#define ICH_HCR_LRENPIE	       BIT(2)
-#define ICH_HCR_NPIE	       BIT(3)
-#define ICH_HCR_EOICOUNT_SHIFT 27
+/*
+ * A VM's device tree (core/vm_dtb.c writes the rest). arch_vm_dtb_nodes writes, under the
+ * root, the nodes that are the architecture's: the VM's CPUs and how they are started,
+ * its interrupt controller (phandle VM_DTB_PHANDLE_INTC, vm_dtb.h) and its timer.
+ * arch_vm_dtb_interrupts writes a device's "interrupts" property for its n interrupt IDs
+ * (n <= CONFIG_MAX_DEV_IRQS), level-high or, if edge, rising-edge.
+ */
+struct fdtw;
+struct vm;
+void arch_vm_dtb_nodes(struct fdtw *w, const struct vm *vm);
+void arch_vm_dtb_interrupts(struct fdtw *w, const u32 *intids, u32 n, bool edge);
 
 /* vCPU, CPU and machine hooks used by core (struct vcpu: vm.h). */
 struct vcpu;

@@ -60,6 +60,7 @@ struct platform {
 	} gic_other[PLATFORM_MAX_GIC_OTHER];
 	u32 spi_limit; /* one past the highest SPI INTID the GIC implements */
 	bool verbose;  /* boot option "tessera.verbose": print the boot profile (bootprof.h) */
+	u8 log_level;  /* boot option "tessera.log=error|warn|info": the UART's (hyplog.h) */
 	/* "virtio,mmio" nodes in document order, read in the same pass as the rest (the
 	 * management channel looks among them for its console, drivers/virtio_console.c). */
 	u32 virtio_count;

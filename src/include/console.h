@@ -8,11 +8,15 @@
 #ifndef TESSERA_CONSOLE_H
 #define TESSERA_CONSOLE_H
 
+#include "hyplog.h"
 #include "types.h"
 
 #define CONSOLE_LINE_MAX 200  /* a VM line longer than this is split */
 #define CONSOLE_MSG_MAX	 256  /* one console_printf() call, after formatting */
 #define CONSOLE_ESCAPE	 0x14 /* Ctrl-T */
+/* Bytes of each VM's output kept for management clients (a power of two): the newest
+ * CONSOLE_RING_SIZE bytes, as the VM sent them; older ones are dropped and counted. */
+#define CONSOLE_RING_SIZE 4096
 
 /* Back to the boot state: no buffered output, focus on VM 0. */
 void console_init(void);
@@ -22,13 +26,24 @@ void console_vm_putc(u32 vm_id, char c);
 /* Ends a VM's unfinished line (e.g. when it stops), so nothing it printed is lost. */
 void console_vm_flush(u32 vm_id);
 
-/* A hypervisor message, printed as "[tessera] <line>" per line of the result. */
-void console_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * Reads VM vm_id's output history (its ring, docs/MANAGEMENT.md "console-read"). Bytes are
+ * numbered from 0 since boot. Copies up to max bytes starting at position *from into buf
+ * and returns their count; *from is first moved to the oldest byte still kept if it is
+ * older than that (or beyond the newest: a client of an earlier boot). *end receives the
+ * position after the newest byte, *dropped how many bytes the ring ever dropped (= the
+ * oldest position kept). An unknown VM reads as empty.
+ */
+u32 console_ring_read(u32 vm_id, u64 *from, u8 *buf, u32 max, u64 *end, u64 *dropped);
+
+/* A hypervisor message of level LOG_INFO: each line of the result goes to the log (hyplog.h)
+ * and, if the UART's level includes it, to the UART as "[tessera] <line>". */
+#define console_printf(...) console_log(LOG_INFO, __VA_ARGS__)
+/* The same at a given level (enum log_level): LOG_ERROR, LOG_WARN or LOG_INFO. */
+void console_log(u32 level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* One byte received from the physical UART: escape commands or the focused VM. */
 void console_input(u8 c);
-/* Index of the VM that receives input. */
-u32 console_focus(void);
 /* Gives the input focus to a VM (as Ctrl-T <n> does); 0, or -1 if there is no such VM. */
 int console_set_focus(u32 vm_id);
 

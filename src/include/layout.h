@@ -20,11 +20,8 @@
 #define LAYOUT_PACK_BASE       0x41000000ULL
 #define LAYOUT_HYP_RANGE_HOLDS "platform DTB, hypervisor image, system image"
 
-/* What every guest sees (guest-physical), mirroring QEMU virt. */
-#define GUEST_GICD_BASE	    0x08000000ULL
-#define GUEST_GICD_SIZE	    0x10000ULL
-#define GUEST_GICR_BASE	    0x080a0000ULL
-#define GUEST_GICR_STRIDE   0x20000ULL /* RD_base + SGI_base frames per vCPU */
+/* What every guest sees (guest-physical), mirroring QEMU virt. Its interrupt controller and
+ * the Arm interrupt IDs are the architecture's: src/arch/aarch64/include/arch_gic.h. */
 #define GUEST_UART_BASE	    0x09000000ULL
 #define GUEST_UART_SIZE	    0x1000ULL
 #define GUEST_UART_INTID    33U /* SPI 1 */
@@ -35,11 +32,5 @@
  * Kept for guests/hostile_mem.c, which probes the address just past it. */
 #define GUEST_DEV_WINDOW_BASE 0x08000000ULL
 #define GUEST_DEV_WINDOW_SIZE 0x01100000ULL /* 0x0800_0000 .. 0x0910_0000 */
-
-/* Interrupt IDs (GICv3). */
-#define INTID_VTIMER	27U
-#define INTID_MAINT	25U
-#define INTID_HYP_TIMER 26U /* CNTHP: the hypervisor's own timer (health) */
-#define INTID_HYP_IPI	0U  /* physical SGI used between hypervisor CPUs */
 
 #endif

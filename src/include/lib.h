@@ -31,6 +31,17 @@ char *strchr(const char *s, int c);
 #define BOOT_ONLY __attribute__((section(".init.text"), noinline))
 #endif
 
+/*
+ * NOINIT: a large static buffer that boot does not zero (tessera.ld .noinit, beside the page
+ * pool), for data whose reader only ever reads what was written first (the console and log
+ * rings). Zero-initialised as usual in host builds.
+ */
+#ifdef TESSERA_HOST
+#define NOINIT
+#else
+#define NOINIT __attribute__((section(".noinit")))
+#endif
+
 /* Bounded string helpers (both builds). */
 size_t str_nlen(const char *s, size_t max);
 /* Copies at most size-1 bytes and always NUL-terminates; returns strlen(src). */

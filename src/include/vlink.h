@@ -39,8 +39,10 @@ bool vlink_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val);
  * kept). */
 void vlink_vm_reset(u32 vm);
 
-/* Per end of a net link: what happened to the frames this end transmitted. */
+/* Per end of a net link: what happened to the frames this end transmitted (what it received
+ * is its peer's tx_frames and tx_bytes). */
 struct vnet_stats {
+	u64 tx_bytes;	/* Ethernet bytes (no virtio-net header) of the tx_frames */
 	u32 tx_frames;	/* delivered into the peer's receive buffer */
 	u32 drop_bad;	/* malformed: shorter than header + 14 or longer than header + 1518 */
 	u32 drop_nobuf; /* the peer had no receive buffer (not running, or all in use) */
@@ -49,9 +51,5 @@ struct vnet_stats {
 
 /* Counters of end `end` of the n-th net link (in config order); false if none. */
 bool vnet_get_stats(u32 n, u32 end, struct vnet_stats *out);
-
-/* Diagnostics for tests: the device of end `end` of the n-th console / net link. */
-struct vmmio_dev *vlink_dev(u32 n, u32 end);
-struct vmmio_dev *vnet_dev(u32 n, u32 end);
 
 #endif

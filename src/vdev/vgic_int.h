@@ -3,6 +3,7 @@
 #ifndef TESSERA_VGIC_INT_H
 #define TESSERA_VGIC_INT_H
 
+#include "arch_gic.h" /* the GICv3 windows and ICH_* fields: the Arm layer's */
 #include "vgic.h"
 
 /* GICD_CTLR with DS = 1 (IHI0069 12.9.4). */

@@ -416,6 +416,19 @@ bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u
 		vgic_unlock(g);
 		return true;
 	}
+	if (!write && (off == GICD_TYPER || off == GICD_IIDR)) {
+		/* Constant for the VM's life (TYPER: its vCPU count): no lock. */
+		*val = size != 4 ? 0 : off == GICD_TYPER ? dist_typer(g) : VGIC_IIDR;
+		return true;
+	}
+	if (write && size == 4 &&
+	    off - (GICD_IPRIORITYR + VGIC_NR_PRIVATE) < VGIC_NR_IRQS - VGIC_NR_PRIVATE) {
+		/* IPRIORITYR<n> word stores, SPIs (n >= 8): the priority setup of a driver. */
+		vgic_lock(g);
+		prio_write(g, 0, (u32)off - GICD_IPRIORITYR, 4, *val);
+		vgic_unlock(g);
+		return true;
+	}
 	if (lr_state_access(off, write, *val, false)) {
 		sync_own(g, vcpu);
 	}
@@ -562,6 +575,17 @@ bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write,
 	}
 	r = (u32)(off / GICR_FRAMES);
 	in = (u32)(off % GICR_FRAMES);
+	if (write && size == 4 && ((in - GICR_SGI_FRAME) & ~0x80U) == GICD_ISENABLER &&
+	    !((u32)*val & VGIC_TIMER_PPIS)) {
+		/* The hottest: ISENABLER0/ICENABLER0 of SGIs and non-timer PPIs (a timer PPI's
+		 * disable may drop state held in an LR: the general path below). */
+		vgic_lock(g);
+		enable_write(g, r, 0, g->cpus[r]->priv, in == GICR_SGI_FRAME + GICD_ISENABLER,
+			     (u32)*val);
+		vgic_unlock(g);
+		arch_gic_direct_redist_write(g->cpus[r]->pcpu, in - GICR_SGI_FRAME, size, *val);
+		return true;
+	}
 	if (in >= GICR_SGI_FRAME && lr_state_access(in - GICR_SGI_FRAME, write, *val, true)) {
 		sync_own(g, vcpu);
 	}

@@ -114,20 +114,3 @@ struct vlink *vlink_nth(u32 type, u32 n)
 	}
 	return NULL;
 }
-
-static struct vmmio_dev *vlink_nth_dev(u32 type, u32 n, u32 end)
-{
-	struct vlink *l = vlink_nth(type, n);
-
-	return l && end < 2 ? &l->end[end].dev : NULL;
-}
-
-struct vmmio_dev *vlink_dev(u32 n, u32 end)
-{
-	return vlink_nth_dev(CONFIG_VIRTIO_CONSOLE, n, end);
-}
-
-struct vmmio_dev *vnet_dev(u32 n, u32 end)
-{
-	return vlink_nth_dev(CONFIG_VIRTIO_NET, n, end);
-}

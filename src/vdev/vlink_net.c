@@ -62,6 +62,7 @@ static bool vnet_forward(struct vlink *l, struct vlink_end *src, struct vlink_en
 	l->u.net.pkt[VNET_HDR_NUM_BUFFERS] = 1;
 	vmmio_chain_write(rx, 0, l->u.net.pkt, len);
 	src->u.net.tx_frames++;
+	src->u.net.tx_bytes += len - VNET_HDR_LEN;
 	return vmmio_vq_complete(&dst->dev, VIRTIO_NET_RXQ, rx, len);
 }
 

@@ -106,11 +106,12 @@ void cpu_request(u32 pcpu, u32 req)
 	bad_stub_calls += !found || req != CPU_REQ_WAKE;
 }
 
-void console_printf(const char *fmt, ...)
+void console_log(u32 level, const char *fmt, ...)
 {
 	char buf[CONSOLE_MSG_MAX];
 	va_list ap;
 
+	(void)level;
 	va_start(ap, fmt);
 	fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);

@@ -5,12 +5,14 @@
  * VM's state first), then that many bytes fed to the parser as one transport
  * read. Checked after each chunk: the line buffer stays in bounds, every
  * response is whole lines with a known prefix, each executed request ends in
- * exactly one "ok"/"err" line, and VM states stay valid. The commands act on a
+ * exactly one "ok"/"err" line, and VM states stay valid. Every chunk is also printed by
+ * VM beta, so console-read has history to return (and a ring that wraps). The commands act on a
  * system the real core booted on the fake machine (tests/unit/fixture.h), with a
  * management channel present (the machine stays on when every VM has stopped).
  */
 #include <string.h>
 
+#include "console.h"
 #include "fake_arch.h"
 #include "fixture.h"
 #include "fuzz_input.h"
@@ -36,7 +38,8 @@ static void check_output(void *ctx, const char *s, size_t n)
 		if (strncmp(line, "ok", 2) == 0 || strncmp(line, "err ", 4) == 0) {
 			finals++;
 		} else {
-			FUZZ_ASSERT(strncmp(line, "vm ", 3) == 0 || strncmp(line, "cpu ", 4) == 0);
+			FUZZ_ASSERT(strncmp(line, "vm ", 3) == 0 || strncmp(line, "cpu ", 4) == 0 ||
+				    strncmp(line, "con ", 4) == 0 || strncmp(line, "log ", 4) == 0);
 		}
 		for (const char *c = line; c < nl; c++) {
 			FUZZ_ASSERT(*c >= 0x20 && *c < 0x7f); /* responses are printable */
@@ -66,6 +69,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			vm->state = fin_u8(&in) % 4; /* any state, as a racing CPU could leave it */
 			vm->restart_at = vm->state == VM_STOPPED ? (ctl & 1) : 0;
 			n = MIN(n, in.n - in.pos);
+		}
+		for (size_t i = 0; i < n; i++) {
+			console_vm_putc(1, (char)in.p[in.pos + i]);
 		}
 		mgmt_feed(&p, in.p + in.pos, n, check_output, NULL);
 		in.pos += n;

@@ -34,6 +34,26 @@
 #include "fuzz_input.h"
 #include "virtio_mmio.h"
 #include "vlink.h"
+#include "../../src/vdev/vlink_int.h"
+
+/* The device of end `end` of the n-th link of a kind, as the links find it themselves
+ * (vlink_nth, vlink_int.h): the product has no accessor for tests. */
+static struct vmmio_dev *link_dev(u32 type, u32 n, u32 end)
+{
+	struct vlink *l = vlink_nth(type, n);
+
+	return l && end < 2 ? &l->end[end].dev : NULL;
+}
+
+static struct vmmio_dev *vlink_dev(u32 n, u32 end)
+{
+	return link_dev(CONFIG_VIRTIO_CONSOLE, n, end);
+}
+
+static struct vmmio_dev *vnet_dev(u32 n, u32 end)
+{
+	return link_dev(CONFIG_VIRTIO_NET, n, end);
+}
 
 #define NVM	  2U
 #define RAM_BASE  0x40000000ULL

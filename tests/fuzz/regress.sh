@@ -28,7 +28,7 @@ for t in $FUZZ_TARGETS; do
 	mkdir -p "$BUILD/fuzz"
 	if ! make -s "$bin" B="$BUILD" >"$log" 2>&1; then
 		tail -n 20 "$log"
-		echo "FAIL: fuzz/$t (build failed: clang with libclang-rt-14-dev needed, see scripts/deps.sh)"
+		echo "FAIL: fuzz/$t (build failed, see $log; the fuzzers need clang and libclang-rt-14-dev: scripts/deps.sh)"
 		status=1
 		continue
 	fi

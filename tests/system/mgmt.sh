@@ -238,15 +238,15 @@ main()
 	ctl --lines list
 	has_out '^vm worker id=0 state=running ' && pass truncated || fail truncated "$out"
 
-	ctl console neighbour
+	ctl focus neighbour
 	[ $rc = 0 ] && [ "$out" = "ok console neighbour" ] && wait_for '^\[tessera\] console -> neighbour$' 5 &&
 		pass console || fail console "rc=$rc: $out"
 
 	ctl --lines stats
 	if [ $rc = 0 ] && has_out '^cpu 0 irqs=[1-9][0-9]* vm=worker vcpu=0$' &&
 		has_out '^cpu 1 irqs=[1-9][0-9]* vm=neighbour vcpu=0$' && has_out '^cpu 2 irqs=0 vm=- vcpu=-$' &&
-		has_out '^net lan end=0 vm=worker tx_frames=0 drop_bad=0 drop_nobuf=0 drop_nofit=0$' &&
-		has_out '^net lan end=1 vm=neighbour tx_frames=0 drop_bad=0 drop_nobuf=0 drop_nofit=0$' &&
+		has_out '^net lan end=0 vm=worker rx_frames=0 rx_bytes=0 tx_frames=0 tx_bytes=0 drop_bad=0 drop_nobuf=0 drop_nofit=0$' &&
+		has_out '^net lan end=1 vm=neighbour rx_frames=0 rx_bytes=0 tx_frames=0 tx_bytes=0 drop_bad=0 drop_nobuf=0 drop_nofit=0$' &&
 		has_out '^ok uptime_ms=[0-9]+ free_pages=[0-9]+ vms=2 running=2 requests=[0-9]+ errors=[0-9]+ dropped=0$'; then
 		pass stats
 	else
@@ -255,8 +255,8 @@ main()
 	ctl stats
 	if [ $rc = 0 ] && has_out '^CPU +VM +VCPU +IRQS +IRQS/S$' && has_out '^ +0 +worker +0 +[1-9][0-9]* +[1-9][0-9]*$' &&
 		has_out '^ +2 +- +- +0 +0$' &&
-		has_out '^NET LINK +END +VM +FRAMES SENT +SENT/S +DROPPED: MALFORMED +NO RX BUFFER +RX BUFFER TOO SMALL$' &&
-		has_out '^lan +1 +neighbour +0 +0 +0 +0 +0$' && has_out '^up [0-9].*; VMs: 2, 2 running; ' &&
+		has_out '^NET LINK +END +VM +RX FRAMES +RX BYTES +TX FRAMES +TX BYTES +TX/S +TX BYTES/S +TX DROPPED: MALFORMED +NO RX BUFFER +RX BUFFER TOO SMALL$' &&
+		has_out '^lan +1 +neighbour +0 +0 +0 +0 +0 +0 +0 +0 +0$' && has_out '^up [0-9].*; VMs: 2, 2 running; ' &&
 		has_out '^management channel: [0-9]+ requests, [0-9]+ answered err, 0 response bytes dropped$'; then
 		pass stats_table
 	else
@@ -265,8 +265,8 @@ main()
 	out=$("$TESSERA" ctl --socket "$SOCK" --json stats 2>/dev/null)
 	rc=$?
 	json_case stats_json \
-		"[c['vm'] for c in d['cpus']] == ['worker', 'neighbour', None, None] and d['cpus'][0]['irqs_per_s'] > 0 and [(n['link'], n['end'], n['vm'], n['tx_frames']) for n in d['net']] == [('lan', 0, 'worker', 0), ('lan', 1, 'neighbour', 0)] and d['running'] == 2" \
-		'[.cpus[].vm] == ["worker", "neighbour", null, null] and .cpus[0].irqs_per_s > 0 and ([.net[] | [.link, .end, .vm, .tx_frames]] == [["lan", 0, "worker", 0], ["lan", 1, "neighbour", 0]]) and .running == 2'
+		"[c['vm'] for c in d['cpus']] == ['worker', 'neighbour', None, None] and d['cpus'][0]['irqs_per_s'] > 0 and [(n['link'], n['end'], n['vm'], n['rx_frames'], n['rx_bytes'], n['tx_frames'], n['tx_bytes']) for n in d['net']] == [('lan', 0, 'worker', 0, 0, 0, 0), ('lan', 1, 'neighbour', 0, 0, 0, 0)] and d['running'] == 2" \
+		'[.cpus[].vm] == ["worker", "neighbour", null, null] and .cpus[0].irqs_per_s > 0 and ([.net[] | [.link, .end, .vm, .rx_frames, .rx_bytes, .tx_frames, .tx_bytes]] == [["lan", 0, "worker", 0, 0, 0, 0], ["lan", 1, "neighbour", 0, 0, 0, 0]]) and .running == 2'
 	out=$("$TESSERA" ctl --socket "$SOCK" --json stop nosuchvm 2>/dev/null)
 	rc=$?
 	if [ $rc = 1 ]; then

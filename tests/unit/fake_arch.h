@@ -13,6 +13,7 @@
 #ifndef TESSERA_FAKE_ARCH_H
 #define TESSERA_FAKE_ARCH_H
 
+#include "arch_gic.h" /* the ICH_* fields the simulated list registers hold */
 #include "types.h"
 
 #define FAKE_MAX_CPUS 8

@@ -12,14 +12,14 @@
 #define console_init	  ut_console_init
 #define console_vm_putc	  ut_console_vm_putc
 #define console_vm_flush  ut_console_vm_flush
-#define console_printf	  ut_console_printf
+#define console_log	  ut_console_log
 #define console_input	  ut_console_input
-#define console_focus	  ut_console_focus
 #define console_set_focus ut_console_set_focus
 #define console_vm_name	  ut_console_vm_name
 #define console_vm_count  ut_console_vm_count
 #define console_vm_rx	  ut_console_vm_rx
 #define console_vm_state  ut_console_vm_state
+#define console_ring_read ut_console_ring_read
 #include "../../src/core/console.c"
 
 #include <string.h>
@@ -37,6 +37,12 @@ static void console_hw_write(const char *s, size_t n)
 		con_out[con_out_len++] = s[i];
 	}
 	con_out[con_out_len] = '\0';
+}
+
+/* The VM that receives input: console.c's own state (the product has no getter). */
+static u32 focus(void)
+{
+	return __atomic_load_n(&con_focus, __ATOMIC_RELAXED);
 }
 
 static const char *vm_names[CONFIG_MAX_VMS] = {"alpha", "beta", "gamma"};
@@ -226,7 +232,7 @@ static void test_focused_partial(void)
 static void test_input_routing(void)
 {
 	setup();
-	CHECK_EQ(console_focus(), 0);
+	CHECK_EQ(focus(), 0);
 	input("ab");
 	CHECK_EQ(rx_n, 2);
 	CHECK_EQ(rx_vm[0], 0);
@@ -238,7 +244,7 @@ static void test_input_routing(void)
 	CHECK_OUT("");
 	input("\x14"
 	      "2");
-	CHECK_EQ(console_focus(), 1);
+	CHECK_EQ(focus(), 1);
 	CHECK_OUT("[tessera] console -> beta\r\n[beta] beta# ");
 	input("z");
 	CHECK_EQ(rx_n, 3);
@@ -253,12 +259,12 @@ static void test_input_routing(void)
 	/* Out-of-range digit: refused, focus kept, nothing sent. */
 	input("\x14"
 	      "9");
-	CHECK_EQ(console_focus(), 1);
+	CHECK_EQ(focus(), 1);
 	CHECK(strstr(con_out, "[tessera] console: no VM 9") != NULL);
 	con_out_len = 0;
 	input("\x14"
 	      "4");
-	CHECK_EQ(console_focus(), 1);
+	CHECK_EQ(focus(), 1);
 	con_out_len = 0;
 	CHECK_EQ(rx_n, 3);
 
@@ -267,15 +273,15 @@ static void test_input_routing(void)
 	CHECK_EQ(rx_n, 4);
 	CHECK_EQ(rx_vm[3], 1);
 	CHECK_EQ(rx_c[3], 0x14);
-	CHECK_EQ(console_focus(), 1);
+	CHECK_EQ(focus(), 1);
 
 	/* n cycles through the VMs. */
 	con_out_len = 0;
 	con_out[0] = '\0';
 	input("\x14n");
-	CHECK_EQ(console_focus(), 2);
+	CHECK_EQ(focus(), 2);
 	input("\x14n");
-	CHECK_EQ(console_focus(), 0);
+	CHECK_EQ(focus(), 0);
 	CHECK(strstr(con_out, "[tessera] console -> gamma\r\n") != NULL);
 	CHECK(strstr(con_out, "[tessera] console -> alpha\r\n") != NULL);
 	con_out_len = 0;
@@ -293,7 +299,7 @@ static void test_input_routing(void)
 	CHECK_EQ(rx_n, 4); /* none of the command bytes went to a VM */
 	input("\x14"
 	      "1");
-	CHECK_EQ(console_focus(), 0);
+	CHECK_EQ(focus(), 0);
 	CHECK(con_lock.next == con_lock.owner);
 }
 
@@ -304,7 +310,7 @@ static void test_no_vms(void)
 	input("abc\x14n\x14"
 	      "1\x14l");
 	CHECK_EQ(rx_n, 0);
-	CHECK_EQ(console_focus(), 0);
+	CHECK_EQ(focus(), 0);
 	CHECK_OUT("[tessera] console: no VM 1 (Ctrl-T l lists them)\r\n[tessera] console:\r\n");
 	/* More VMs reported than the console has room for: capped, no overflow. */
 	vm_total = 1000;
@@ -314,7 +320,7 @@ static void test_no_vms(void)
 	con_out_len = 0;
 	input("\x14"
 	      "8");
-	CHECK_EQ(console_focus(), 7);
+	CHECK_EQ(focus(), 7);
 }
 
 static size_t count_of(const char *hay, const char *needle)
@@ -383,9 +389,140 @@ static void test_redraw_no_escapes(void)
 	CHECK_OUT("\r\n[beta] t\r\n[alpha] root# ");
 }
 
+/* Every byte a VM sends is kept in its ring, unchanged; the UART output is not affected. */
+static void test_ring_history(void)
+{
+	u8 buf[CONSOLE_RING_SIZE];
+	u64 from = 0, end, dropped;
+	u32 n;
+
+	setup();
+	vm_puts(1, "one\r\n");
+	console_vm_putc(1, '\0');
+	vm_puts(0, "\x1b[1mx");
+	CHECK_OUT("[beta] one\r\n[alpha] \x1b[1mx");
+	n = console_ring_read(1, &from, buf, sizeof(buf), &end, &dropped);
+	CHECK_EQ(n, 6);
+	CHECK(memcmp(buf, "one\r\n\0", 6) == 0);
+	CHECK_EQ(from, 0);
+	CHECK_EQ(end, 6);
+	CHECK_EQ(dropped, 0);
+	from = 4;
+	n = console_ring_read(1, &from, buf, 1, &end, &dropped);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(buf[0], '\n');
+	from = 0;
+	n = console_ring_read(0, &from, buf, sizeof(buf), &end, &dropped);
+	CHECK_EQ(n, 5);
+	CHECK(memcmp(buf, "\x1b[1mx", 5) == 0);
+	/* Unknown VMs read as empty. */
+	from = 0;
+	CHECK_EQ(console_ring_read(CONFIG_MAX_VMS, &from, buf, sizeof(buf), &end, &dropped), 0);
+	CHECK_EQ(end, 0);
+}
+
+/* A full ring drops its oldest bytes: a reader behind is moved to the oldest kept. */
+static void test_ring_drops_oldest(void)
+{
+	u8 buf[CONSOLE_RING_SIZE];
+	u64 from = 0, end, dropped;
+	u32 n;
+
+	setup();
+	for (u32 i = 0; i < 3 * CONSOLE_RING_SIZE + 5; i++) {
+		console_vm_putc(2, (char)('0' + i % 10));
+	}
+	n = console_ring_read(2, &from, buf, sizeof(buf), &end, &dropped);
+	CHECK_EQ(n, CONSOLE_RING_SIZE);
+	CHECK_EQ(end, 3 * CONSOLE_RING_SIZE + 5);
+	CHECK_EQ(dropped, 2 * CONSOLE_RING_SIZE + 5);
+	CHECK_EQ(from, dropped);
+	CHECK_EQ(buf[0], (u8)('0' + dropped % 10));
+	CHECK_EQ(buf[n - 1], (u8)('0' + (end - 1) % 10));
+	from = end + 7; /* beyond the newest: from the oldest kept */
+	CHECK_EQ(console_ring_read(2, &from, buf, 3, &end, &dropped), 3);
+	CHECK_EQ(from, dropped);
+}
+
+/* Hypervisor messages go to the log line by line, and to the UART at the UART's level. */
+static void test_log_levels(void)
+{
+	struct hyplog_entry e;
+	u64 seq = 0, next, dropped;
+
+	setup();
+	hyplog_reset();
+	console_printf("one\ntwo\n");
+	console_log(LOG_WARN, "careful");
+	CHECK_OUT("[tessera] one\r\n[tessera] two\r\n[tessera] careful\r\n");
+	hyplog_set_uart_level(LOG_WARN);
+	console_printf("quiet");
+	console_log(LOG_ERROR, "loud");
+	console_log(LOG_WARN, "warned");
+	CHECK_OUT("[tessera] loud\r\n[tessera] warned\r\n");
+	hyplog_set_uart_level(LOG_ERROR);
+	console_log(LOG_WARN, "hidden");
+	CHECK_OUT("");
+	/* Everything is in the log, in order, with its level. */
+	const char *want[] = {"one", "two", "careful", "quiet", "loud", "warned", "hidden"};
+	const u8 lvl[] = {LOG_INFO, LOG_INFO, LOG_WARN, LOG_INFO, LOG_ERROR, LOG_WARN, LOG_WARN};
+	for (u32 i = 0; i < ARRAY_SIZE(want); i++) {
+		seq = i;
+		CHECK(hyplog_read(&seq, &e, &next, &dropped));
+		CHECK_EQ(e.seq, i);
+		CHECK(strcmp(e.text, want[i]) == 0);
+		CHECK_EQ(e.level, lvl[i]);
+	}
+	seq = 7;
+	CHECK(!hyplog_read(&seq, &e, &next, &dropped));
+	CHECK_EQ(next, 7);
+	CHECK_EQ(dropped, 0);
+	hyplog_reset();
+}
+
+/* A bounded ring: the oldest lines are dropped and counted; text is cut and made printable. */
+static void test_log_ring(void)
+{
+	struct hyplog_entry e;
+	char big[300];
+	u64 seq = 0, next, dropped;
+
+	hyplog_reset();
+	for (u32 i = 0; i < HYPLOG_ENTRIES + 10; i++) {
+		char t[16];
+
+		fmt_snprintf(t, sizeof(t), "line %u", i);
+		hyplog_add(LOG_INFO, t, strlen(t));
+	}
+	CHECK(hyplog_read(&seq, &e, &next, &dropped));
+	CHECK_EQ(seq, 10);
+	CHECK_EQ(dropped, 10);
+	CHECK_EQ(next, HYPLOG_ENTRIES + 10);
+	CHECK(strcmp(e.text, "line 10") == 0);
+	seq = next + 5; /* beyond the newest: the oldest again */
+	CHECK(hyplog_read(&seq, &e, &next, &dropped));
+	CHECK_EQ(seq, 10);
+	memset(big, 'x', sizeof(big));
+	big[0] = '\x1b';
+	big[1] = '\0';
+	hyplog_add(LOG_LEVELS + 3, big, sizeof(big));
+	seq = next;
+	CHECK(hyplog_read(&seq, &e, &next, &dropped));
+	CHECK_EQ(strlen(e.text), HYPLOG_TEXT_MAX);
+	CHECK(e.text[0] == '?' && e.text[1] == '?' && e.text[2] == 'x');
+	CHECK_EQ(e.level, LOG_INFO); /* an unknown level is logged as info */
+	CHECK(strcmp(hyplog_level_name(LOG_WARN), "warn") == 0);
+	CHECK(strcmp(hyplog_level_name(99), "?") == 0);
+	hyplog_reset();
+}
+
 int main(void)
 {
 	RUN(test_stopped_vm_input);
+	RUN(test_ring_history);
+	RUN(test_ring_drops_oldest);
+	RUN(test_log_levels);
+	RUN(test_log_ring);
 	RUN(test_redraw_no_escapes);
 	RUN(test_prefix_lines);
 	RUN(test_interleave);

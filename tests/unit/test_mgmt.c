@@ -13,10 +13,12 @@
 #include "console.h"
 #include "fake_arch.h"
 #include "fixture.h"
+#include "hyplog.h"
 #include "lib.h"
 #include "mgmt.h"
 #include "sched_loop.h"
 #include "vlink.h"
+#include "../../src/vdev/vlink_int.h"
 
 static char out[8192];
 static size_t out_len;
@@ -81,7 +83,8 @@ static void test_hello_help(void)
 	EXPECT("hello sync-42\n", "ok tessera-mgmt 1 sync-42\n");
 	EXPECT("hello 1 2\n", "err bad-args usage: hello [TOKEN]\n");
 	EXPECT("help\n", "ok commands: hello help list stats start stop restart pause resume "
-			 "console (NAME for the last six)\n");
+			 "console (NAME for the last six) console-read NAME FROM console-write "
+			 "NAME HEX log [FROM]\n");
 	EXPECT("help me\n", "err bad-args help takes no arguments\n");
 	CHECK_EQ(P.requests, 5);
 	CHECK_EQ(P.errors, 2);
@@ -219,9 +222,123 @@ static void test_console(void)
 {
 	reset();
 	EXPECT("console beta\n", "ok console beta\n");
-	CHECK_EQ(console_focus(), 1);
 	CHECK(fake_uart_has("[tessera] console -> beta"));
+	/* Typed input now goes to beta's UART, not alpha's. */
+	console_input('q');
+	CHECK_EQ(vms[1].uart.rx_count, 1);
+	CHECK_EQ(vms[1].uart.rx[vms[1].uart.rx_head], 'q');
+	CHECK_EQ(vms[0].uart.rx_count, 0);
 	EXPECT("console\n", "err bad-args usage: console NAME\n");
+}
+
+static void put_text(u32 vm, const char *s)
+{
+	while (*s) {
+		console_vm_putc(vm, *s++);
+	}
+}
+
+static void test_console_read(void)
+{
+	reset();
+	EXPECT("console-read alpha 0\n", "ok next=0 end=0 dropped=0 lost=0\n");
+	put_text(0, "hi\r\n");
+	put_text(1, "B");
+	EXPECT("console-read alpha 0\n", "con alpha at=0 hex=68690d0a\n"
+					 "ok next=4 end=4 dropped=0 lost=0\n");
+	EXPECT("console-read alpha 2\n", "con alpha at=2 hex=0d0a\n"
+					 "ok next=4 end=4 dropped=0 lost=0\n");
+	EXPECT("console-read alpha 4\n", "ok next=4 end=4 dropped=0 lost=0\n");
+	/* Beyond the end (a client of an earlier boot): from the oldest again. */
+	EXPECT("console-read alpha 99\n", "con alpha at=0 hex=68690d0a\n"
+					  "ok next=4 end=4 dropped=0 lost=0\n");
+	EXPECT("console-read beta 0\n", "con beta at=0 hex=42\nok next=1 end=1 dropped=0 lost=0\n");
+	EXPECT("console-read alpha 18446744073709551615\n", "con alpha at=0 hex=68690d0a\n"
+							    "ok next=4 end=4 dropped=0 lost=0\n");
+	EXPECT("console-read alpha 18446744073709551616\n",
+	       "err bad-args FROM: a decimal position\n");
+	EXPECT("console-read alpha -1\n", "err bad-args FROM: a decimal position\n");
+	EXPECT("console-read alpha 1x\n", "err bad-args FROM: a decimal position\n");
+	EXPECT("console-read alpha\n", "err bad-args usage: console-read NAME FROM\n");
+	EXPECT("console-read alpha 1 2\n", "err bad-args usage: console-read NAME FROM\n");
+	EXPECT("console-read gamma 0\n",
+	       "err unknown-vm no VM named \"gamma\" (list shows them)\n");
+}
+
+/* More than the ring holds: the oldest bytes are dropped and counted; a read is bounded. */
+static void test_console_read_ring(void)
+{
+	u32 lines = 0;
+
+	reset();
+	for (u32 i = 0; i < CONSOLE_RING_SIZE + 1000; i++) {
+		console_vm_putc(1, (char)('a' + i % 26));
+	}
+	out_len = 0;
+	feed("console-read beta 10\n");
+	/* 1024 bytes in lines of 80, from the oldest kept (1000): 990 lost to this client. */
+	CHECK(strncmp(out, "con beta at=1000 hex=6d6e6f", 27) == 0);
+	CHECK(strstr(out, "ok next=2024 end=5096 dropped=1000 lost=990\n") != NULL);
+	for (const char *c = out; *c; c++) {
+		lines += *c == '\n';
+	}
+	CHECK_EQ(lines, 13 + 1); /* 12 lines of 80 bytes, one of 64, the final line */
+	EXPECT("console-read beta 5095\n", "con beta at=5095 hex=7a\n"
+					   "ok next=5096 end=5096 dropped=1000 lost=0\n");
+}
+
+static void test_console_write(void)
+{
+	reset();
+	EXPECT("console-write alpha 50494e470a\n", "ok wrote=5 dropped=0\n");
+	CHECK_EQ(vms[0].uart.rx_count + vms[0].uart.bl_count, 5);
+	CHECK_EQ(vms[0].uart.rx[0], 'P');
+	EXPECT("console-write beta 00FFff\n", "ok wrote=3 dropped=0\n");
+	CHECK_EQ(vms[1].uart.rx[1], 0xff);
+	EXPECT("console-write alpha 5\n", "err bad-args HEX: 2 to 96 hex digits in pairs\n");
+	EXPECT("console-write alpha 5g\n", "err bad-args HEX: 2 to 96 hex digits in pairs\n");
+	EXPECT("console-write alpha 0x41\n", "err bad-args HEX: 2 to 96 hex digits in pairs\n");
+	feed("console-write alpha "
+	     "00000000000000000000000000000000000000000000000000000000000000000000000000000000"
+	     "000000000000000000\n"); /* 98 digits: one byte too many */
+	CHECK(strstr(out, "err bad-args HEX: 2 to 96") != NULL);
+	EXPECT("console-write alpha\n", "err bad-args usage: console-write NAME HEX\n");
+	vms[1].state = VM_STOPPED;
+	EXPECT("console-write beta 41\n", "err wrong-state VM beta is stopped: input dropped\n");
+	vms[1].state = VM_PAUSED; /* a paused VM keeps its input for when it resumes */
+	EXPECT("console-write beta 41\n", "ok wrote=1 dropped=0\n");
+	/* A full backlog: dropped and counted, as for the physical console. */
+	vms[0].uart.rx_count = VPL011_FIFO;
+	vms[0].uart.bl_count = VPL011_BACKLOG;
+	EXPECT("console-write alpha 4142\n", "ok wrote=0 dropped=2\n");
+	CHECK_EQ(vms[0].uart.rx_dropped, 2);
+}
+
+static void test_log(void)
+{
+	reset();
+	hyplog_reset();
+	fake_m.now = 3 * FAKE_COUNTER_HZ + FAKE_COUNTER_HZ / 1000; /* 3.001 s */
+	console_printf("hello log");
+	console_log(LOG_WARN, "watch out");
+	EXPECT("log\n", "log 0 level=info time_us=3001000 text=hello log\n"
+			"log 1 level=warn time_us=3001000 text=watch out\n"
+			"ok next=2 end=2 dropped=0 lost=0\n");
+	EXPECT("log 1\n", "log 1 level=warn time_us=3001000 text=watch out\n"
+			  "ok next=2 end=2 dropped=0 lost=0\n");
+	EXPECT("log 2\n", "ok next=2 end=2 dropped=0 lost=0\n");
+	EXPECT("log x\n", "err bad-args FROM: a decimal position\n");
+	EXPECT("log 1 2\n", "err bad-args usage: log [FROM]\n");
+	/* At most 16 lines per request. */
+	for (u32 i = 0; i < 30; i++) {
+		console_printf("more %u", i);
+	}
+	out_len = 0;
+	feed("log 0\n");
+	CHECK(strstr(out, "log 15 level=info") != NULL);
+	CHECK(strstr(out, "log 16 ") == NULL);
+	CHECK(strstr(out, "ok next=16 end=32 dropped=0 lost=0\n") != NULL);
+	hyplog_reset();
 }
 
 static void test_errors(void)
@@ -437,19 +554,28 @@ static void test_stats_net(void)
 	system_config.virtio[1].ends[0].vm = 1;
 	system_config.virtio[1].ends[1].vm = 0;
 	vlink_setup(&system_config, &env);
+	/* Distinct counts per end (as vlink_net.c keeps them): an end's rx is its peer's tx. */
+	struct vlink *l = vlink_nth(CONFIG_VIRTIO_NET, 0);
+	CHECK(l != NULL);
+	if (l) {
+		l->end[0].u.net = (struct vnet_stats){.tx_frames = 3,
+						      .tx_bytes = 180,
+						      .drop_bad = 1,
+						      .drop_nobuf = 2,
+						      .drop_nofit = 4};
+		l->end[1].u.net = (struct vnet_stats){.tx_frames = 5, .tx_bytes = 7000};
+	}
 	out_len = 0;
 	feed("stats\n");
 	net = strstr(out, "cpu 3 irqs=0 vm=- vcpu=-\n");
 	CHECK(net != NULL);
-	CHECK(net && strncmp(net + strlen("cpu 3 irqs=0 vm=- vcpu=-\n"),
-			     "net lan end=0 vm=beta tx_frames=0 drop_bad=0 drop_nobuf=0 "
-			     "drop_nofit=0\n"
-			     "net lan end=1 vm=alpha tx_frames=0 drop_bad=0 drop_nobuf=0 "
-			     "drop_nofit=0\n"
-			     "ok uptime_ms=",
-			     strlen("net lan end=0 vm=beta tx_frames=0 drop_bad=0 drop_nobuf=0 "
-				    "drop_nofit=0\nnet lan end=1 vm=alpha tx_frames=0 drop_bad=0 "
-				    "drop_nobuf=0 drop_nofit=0\nok uptime_ms=")) == 0);
+	static const char want[] =
+	    "net lan end=0 vm=beta rx_frames=5 rx_bytes=7000 tx_frames=3 tx_bytes=180 drop_bad=1 "
+	    "drop_nobuf=2 drop_nofit=4\n"
+	    "net lan end=1 vm=alpha rx_frames=3 rx_bytes=180 tx_frames=5 tx_bytes=7000 drop_bad=0 "
+	    "drop_nobuf=0 drop_nofit=0\n"
+	    "ok uptime_ms=";
+	CHECK(net && strncmp(net + strlen("cpu 3 irqs=0 vm=- vcpu=-\n"), want, strlen(want)) == 0);
 	memset(&system_config, 0, sizeof(system_config));
 	vlink_setup(&system_config, &env);
 }
@@ -464,6 +590,10 @@ int main(void)
 	RUN(test_stop_start);
 	RUN(test_restart);
 	RUN(test_console);
+	RUN(test_console_read);
+	RUN(test_console_read_ring);
+	RUN(test_console_write);
+	RUN(test_log);
 	RUN(test_errors);
 	RUN(test_framing);
 	RUN(test_garbage);

@@ -11,6 +11,26 @@
 #include "check.h"
 #include "virtio_mmio.h"
 #include "vlink.h"
+#include "../../src/vdev/vlink_int.h"
+
+/* The device of end `end` of the n-th link of a kind, as the links find it themselves
+ * (vlink_nth, vlink_int.h): the product has no accessor for tests. */
+static struct vmmio_dev *link_dev(u32 type, u32 n, u32 end)
+{
+	struct vlink *l = vlink_nth(type, n);
+
+	return l && end < 2 ? &l->end[end].dev : NULL;
+}
+
+static struct vmmio_dev *vlink_dev(u32 n, u32 end)
+{
+	return link_dev(CONFIG_VIRTIO_CONSOLE, n, end);
+}
+
+static struct vmmio_dev *vnet_dev(u32 n, u32 end)
+{
+	return link_dev(CONFIG_VIRTIO_NET, n, end);
+}
 
 #define GRAM_BASE 0x40000000ULL
 #define GRAM_SIZE 0x10000ULL
@@ -719,6 +739,7 @@ static void test_net_frame(void)
 	CHECK(memcmp(&gram[1][0x8000 + VNET_HDR_LEN], net_frame(60, 1) + VNET_HDR_LEN, 60) == 0);
 	CHECK(irq_level[0] && irq_level[1]);
 	CHECK_EQ(nstats(0).tx_frames, 1);
+	CHECK_EQ(nstats(0).tx_bytes, 60); /* the Ethernet frame, not the virtio-net header */
 	/* Full size, both chains in pieces: header and frame in two transmit descriptors, the
 	 * receive buffer in two (header, then the rest). */
 	u8 *p = net_frame(VNET_MAX_FRAME, 7);
@@ -738,6 +759,8 @@ static void test_net_frame(void)
 	CHECK(memcmp(&gram[0][0x9000], hdr, VNET_HDR_LEN) == 0);
 	CHECK(memcmp(&gram[0][0xa000], p + VNET_HDR_LEN, VNET_MAX_FRAME) == 0);
 	CHECK_EQ(nstats(1).tx_frames, 1);
+	CHECK_EQ(nstats(1).tx_bytes, VNET_MAX_FRAME);
+	CHECK_EQ(nstats(0).tx_bytes, 60); /* the other direction's count is its own */
 	CHECK_EQ(nstats(1).drop_bad + nstats(1).drop_nobuf + nstats(1).drop_nofit, 0);
 	CHECK(vmmio_live(vnet_dev(0, 0)) && vmmio_live(vnet_dev(0, 1)));
 }
@@ -764,12 +787,14 @@ static void test_net_drops(void)
 	CHECK_EQ(nstats(0).drop_bad, 3);
 	CHECK_EQ(gused(1, 0)[1], 0); /* nothing reached the peer */
 	CHECK_EQ(nstats(0).tx_frames, 0);
+	CHECK_EQ(nstats(0).tx_bytes, 0); /* dropped frames are not counted as sent */
 	/* Smallest and largest frames pass. */
 	send(0, 5, net_frame(VNET_MIN_FRAME, 2), VNET_HDR_LEN + VNET_MIN_FRAME);
 	send(0, 6, net_frame(VNET_MAX_FRAME, 3), VNET_HDR_LEN + VNET_MAX_FRAME);
 	CHECK_EQ(gused(1, 0)[1], 2);
 	CHECK_EQ(used_len(1, 0, 1), VNET_HDR_LEN + VNET_MAX_FRAME);
 	CHECK_EQ(nstats(0).tx_frames, 2);
+	CHECK_EQ(nstats(0).tx_bytes, VNET_MIN_FRAME + VNET_MAX_FRAME);
 	/* Too big for the peer's next buffer: dropped, the buffer stays for a smaller frame. */
 	set_desc(1, 0, 7, GRAM_BASE + 0xb000, VNET_HDR_LEN + 100, VIRTQ_DESC_F_WRITE, 0);
 	post(1, 0, 7);

@@ -28,14 +28,14 @@ static inline void vcpu_set_x(struct vcpu *vc, u32 r, u64 v)
 /* Exception injection into the guest's EL1 (Arm ARM D1.10). */
 /* psci.c: guest PSCI; returns true if fid was a PSCI call (result in regs). */
 bool psci_guest_call(struct vcpu *vc, u32 fid);
-/* PSCI_FEATURES's answer for function fid. */
+/* PSCI_FEATURES's answer for function fid (smccc_fast.h: the same table as vectors.S). */
 s64 psci_features(u64 fid);
-#define PSCI_VERSION_1_1 0x10001
 /* smccc.c: SMCCC dispatch for HVC/SMC from a guest (Arm's firmware-call convention). */
 void hypercall_dispatch(struct vcpu *vc, bool is_smc);
-/* The hot calls, handled without the vGIC or a full register save; false = not one of them.
- * Counts the trap (vcpu.trap_count), except for the null call (TESSERA_HC_VERSION). */
-bool hypercall_fast(struct vcpu *vc);
+/* Tessera's hot calls over HVC, handled without the vGIC or a full register save; fn is the
+ * function ID less TESSERA_HC_BASE. False = not one of them. Counts the trap
+ * (vcpu.trap_count). The null call and the standard queries never get here (vectors.S). */
+bool hypercall_fast(struct vcpu *vc, u32 fn);
 
 void inject_undef(struct vcpu *vc);
 void inject_dabt(struct vcpu *vc, u64 far, bool write);

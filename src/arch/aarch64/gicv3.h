@@ -3,6 +3,7 @@
 #ifndef TESSERA_GICV3_H
 #define TESSERA_GICV3_H
 
+#include "arch_gic.h"
 #include "types.h"
 
 void gic_init(paddr_t gicd, paddr_t gicr, u64 gicr_size);

@@ -9,6 +9,7 @@
 #include "health.h"
 #include "abi.h"
 #include "arch_cpu.h"
+#include "smccc_fast.h"
 #include "vm.h"
 
 /* Affinity of a guest MPIDR argument: Aff0 is the vCPU index, everything else 0. */
@@ -81,28 +82,16 @@ static s64 psci_affinity_info(struct vcpu *vc, u64 mpidr, u64 level)
 
 s64 psci_features(u64 fid)
 {
-	/* CPU_SUSPEND's 0 is a feature-flags word (see PSCI_FEATURES), not a SUCCESS that happens
-	 * to be 0: kept as its own branch. */
-	// NOLINTBEGIN(bugprone-branch-clone)
-	switch ((u32)fid) {
-	case PSCI_VERSION:
-	case PSCI_CPU_OFF:
-	case PSCI_CPU_ON_64:
-	case PSCI_CPU_ON_32:
-	case PSCI_AFFINITY_INFO_64:
-	case PSCI_AFFINITY_INFO_32:
-	case PSCI_MIGRATE_INFO_TYPE:
-	case PSCI_SYSTEM_OFF:
-	case PSCI_SYSTEM_RESET:
-	case PSCI_FEATURES:
-	case SMCCC_VERSION:
-		return PSCI_RET_SUCCESS;
-	case PSCI_CPU_SUSPEND_64:
-		return 0; /* original power_state format, no OS-initiated mode */
-	default:
-		return PSCI_RET_NOT_SUPPORTED;
+	u32 f = (u32)fid;
+	u32 n = (f & ~0x40000000U) - 0x84000000U; /* PSCI function number, SMC32 and SMC64 */
+	u64 mask = ((u64)PSCI_FEATURES_SMC64 << 32) | PSCI_FEATURES_SMC32;
+
+	if (n < 32) {
+		/* 0: SUCCESS, and for CPU_SUSPEND its feature flags (smccc_fast.h). */
+		return ((mask >> (n + ((f >> 30) & 1) * 32)) & 1) ? PSCI_RET_SUCCESS
+								  : PSCI_RET_NOT_SUPPORTED;
 	}
-	// NOLINTEND(bugprone-branch-clone)
+	return f == SMCCC_VERSION ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
 }
 
 bool psci_guest_call(struct vcpu *vc, u32 fid)

@@ -132,7 +132,7 @@ static void cpu_local_init(u32 idx, u64 stack_top)
 
 static __attribute__((noreturn)) void halt(void)
 {
-	console_printf("boot stopped: nothing was started\n");
+	console_log(LOG_ERROR, "boot stopped: nothing was started\n");
 	arch_system_off();
 }
 
@@ -147,7 +147,7 @@ static void start_secondaries(void)
 		r = fw_psci(PSCI_CPU_ON_64, system_platform.cpu_mpidr[i] & 0xff00ffffffULL,
 			    (u64)(uintptr_t)secondary_entry, i);
 		if (r != 0) {
-			console_printf("CPU %u did not start (PSCI %d)\n", i, (int)r);
+			console_log(LOG_ERROR, "CPU %u did not start (PSCI %d)\n", i, (int)r);
 		}
 	}
 }
@@ -162,12 +162,13 @@ static BOOT_ONLY void primary_boot(u64 stack_top)
 	bootprof_lap(BOOTPROF_EARLY);
 	pl011_init(GUEST_UART_BASE); /* QEMU virt default until the DTB says otherwise */
 	if (platform_from_dtb(dtb, SZ_2M, &system_platform, &why) != 0) {
-		console_printf("platform DTB at 0x%llx: %s\n",
-			       (unsigned long long)LAYOUT_PLATFORM_DTB, why);
+		console_log(LOG_ERROR, "platform DTB at 0x%llx: %s\n",
+			    (unsigned long long)LAYOUT_PLATFORM_DTB, why);
 		halt();
 	}
 	pl011_init(system_platform.uart_base);
 	console_init();
+	hyplog_set_uart_level((enum log_level)system_platform.log_level);
 	bootprof_lap(BOOTPROF_PLATFORM);
 	mmu_build(&system_platform);
 	cpu_local_init(0, stack_top);
@@ -179,15 +180,15 @@ static BOOT_ONLY void primary_boot(u64 stack_top)
 	/* Pass-through IRQs must also fit the vGIC model (SPIs up to 32 + VGIC_MAX_SPIS). */
 	system_platform.spi_limit = MIN(gic_spi_limit(), 32U + VGIC_MAX_SPIS);
 	if (gic_cpu_init(0, cpus[0].mpidr) != 0) {
-		console_printf("no GIC redistributor for CPU 0\n");
+		console_log(LOG_ERROR, "no GIC redistributor for CPU 0\n");
 		halt();
 	}
 	bootprof_lap(BOOTPROF_GIC);
 	if (pack_check(pack,
 		       platform_ram_end(&system_platform, LAYOUT_PACK_BASE) - LAYOUT_PACK_BASE,
 		       &why) != 0) {
-		console_printf("system image at 0x%llx: %s\n", (unsigned long long)LAYOUT_PACK_BASE,
-			       why);
+		console_log(LOG_ERROR, "system image at 0x%llx: %s\n",
+			    (unsigned long long)LAYOUT_PACK_BASE, why);
 		halt();
 	}
 	bootprof_lap(BOOTPROF_PACK);
@@ -207,7 +208,7 @@ static BOOT_ONLY void primary_boot(u64 stack_top)
 
 		config_format_error(msg, sizeof(msg),
 				    ((const struct pack_header *)pack)->config_name, &err);
-		console_printf("config error: %s\n", msg);
+		console_log(LOG_ERROR, "config error: %s\n", msg);
 		halt();
 	}
 	/* Console input: the UART's SPI goes to CPU 0, which owns the multiplexer. */
@@ -236,7 +237,7 @@ void setup_cpu_main(u32 idx, u64 stack_top)
 		cpu_local_init(idx, stack_top);
 		mmu_enable();
 		if (gic_cpu_init(idx, cpus[idx].mpidr) != 0) {
-			console_printf("CPU %u: no GIC redistributor\n", idx);
+			console_log(LOG_ERROR, "CPU %u: no GIC redistributor\n", idx);
 			for (;;) {
 				wfi();
 			}

@@ -12,7 +12,17 @@
 #include "console.h"
 #include "mgmt.h"
 #include "share_stats.h"
+#include "smccc_fast.h"
 #include "vm.h"
+
+_Static_assert(TESSERA_ABI_VERSION_FAST == TESSERA_ABI_VERSION, "vectors.S answers the null call");
+_Static_assert(PSCI_VERSION == 0x84000000U + PSCI_FN_VERSION &&
+		   PSCI_MIGRATE_INFO_TYPE == 0x84000000U + PSCI_FN_MIGRATE_INFO_TYPE &&
+		   PSCI_FEATURES == 0x84000000U + PSCI_FN_FEATURES,
+	       "vectors.S decodes these PSCI function numbers");
+_Static_assert(TESSERA_HC_BASE == 0xC6000000U && SMCCC_VERSION == 0x80000000U &&
+		   SMCCC_ARCH_FEATURES == 0x80000001U,
+	       "vectors.S decodes these function IDs");
 
 static s64 tessera_call(struct vcpu *vc, u32 fid)
 {
@@ -58,32 +68,23 @@ static s64 tessera_call(struct vcpu *vc, u32 fid)
 	}
 }
 
-/* TESSERA_HC_VERSION, the null call, answered here only: first thing on the HVC fast path,
- * as a leaf (it is the floor of every trap's cost, bench "null hypercall"), and through
- * smccc_query on the full dispatch (SMC). */
-static inline bool hypercall_version(u64 *x)
-{
-	if ((u32)x[0] != TESSERA_HC_VERSION) {
-		return false;
-	}
-	x[0] = TESSERA_ABI_VERSION;
-	return true;
-}
-
 /*
- * The side-effect-free standard queries, answered in one place for both conduits: they
- * read nothing but their arguments and write only x0 (SMCCC 1.1: x1-x3 unchanged), so the
- * HVC fast path (only x0-x18 saved, no vGIC work) can take them. False: not one of them.
+ * The side-effect-free standard queries and the null call. vectors.S answers them over HVC
+ * and SMC before saving any register (smccc_entry), from the constants in smccc_fast.h;
+ * this is the same answer for the full dispatch (a guest never gets here with one of them
+ * today, the fuzzer does). They read nothing but their arguments and write only x0
+ * (SMCCC 1.1: x1-x3 unchanged). False: not one of them.
  */
-/* Out of line: the doorbell and null-call paths that inline hypercall_fast stay as short. */
-static __attribute__((noinline)) bool smccc_query(u64 *x)
+static bool smccc_query(u64 *x)
 {
+	u32 arg = (u32)x[1];
+
 	switch ((u32)x[0]) {
 	case SMCCC_VERSION:
-		x[0] = 0x10001; /* SMCCC 1.1 */
+		x[0] = SMCCC_VERSION_1_1;
 		return true;
-	case SMCCC_ARCH_FEATURES:
-		x[0] = (u64)(s64)((u32)x[1] == SMCCC_VERSION ? 0 : -1);
+	case SMCCC_ARCH_FEATURES: /* SMCCC 1.1 7.3.2: both mandatory calls are implemented */
+		x[0] = (u64)(s64)(arg == SMCCC_VERSION || arg == SMCCC_ARCH_FEATURES ? 0 : -1);
 		return true;
 	case PSCI_VERSION:
 		x[0] = PSCI_VERSION_1_1;
@@ -92,34 +93,33 @@ static __attribute__((noinline)) bool smccc_query(u64 *x)
 		x[0] = (u64)psci_features(x[1]);
 		return true;
 	case PSCI_MIGRATE_INFO_TYPE:
-		x[0] = 2; /* no trusted OS: migration not required */
+		x[0] = PSCI_MIGRATE_NONE;
 		return true;
 	case TESSERA_HC_VERSION:
-		return hypercall_version(x);
+		x[0] = TESSERA_ABI_VERSION;
+		return true;
 	default:
 		return false;
 	}
 }
 
-bool hypercall_fast(struct vcpu *vc)
+bool hypercall_fast(struct vcpu *vc, u32 fn)
 {
 	u64 *x = vc->regs.x;
 
-	if (hypercall_version(x)) {
-		return true; /* not counted as a trap: it stays a leaf */
-	}
-	vc->trap_count++;
-	/* The doorbell and the heartbeat first: they are the hot ones (bench rows). */
-	switch ((u32)x[0]) {
-	case TESSERA_HC_HEARTBEAT:
+	/* The doorbell and the heartbeat: the hot ones (bench rows). */
+	switch (fn) {
+	case TESSERA_HC_CHANNEL_NOTIFY - TESSERA_HC_BASE: /* no vGIC state of vc: other VMs' */
+		vc->trap_count++;
+		x[0] = (u64)chan_notify(vc->vm, x[1]);
+		return true;
+	case TESSERA_HC_HEARTBEAT - TESSERA_HC_BASE:
+		vc->trap_count++;
 		health_heartbeat(vc->vm);
 		x[0] = TESSERA_OK;
 		return true;
-	case TESSERA_HC_CHANNEL_NOTIFY: /* raises SPIs of other VMs only: no vGIC state of vc */
-		x[0] = (u64)chan_notify(vc->vm, x[1]);
-		return true;
 	default:
-		return smccc_query(x);
+		return false;
 	}
 }
 

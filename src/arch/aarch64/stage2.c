@@ -105,51 +105,6 @@ int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, u32 attr)
 	return 0;
 }
 
-bool stage2_lookup(const struct stage2 *s2, ipa_t ipa, paddr_t *pa, u64 *desc)
-{
-	const u64 *t = s2->root;
-
-	if (!t || ipa >= (1ULL << STAGE2_IPA_BITS)) {
-		return false;
-	}
-	for (int level = 1; level <= 3; level++) {
-		u64 e = t[INDEX(ipa, level)];
-		bool leaf = level == 3 || !(e & S2_TABLE);
-
-		if (!(e & S2_VALID) || (level == 3 && !(e & S2_TABLE))) {
-			return false;
-		}
-		if (leaf) {
-			u64 off = ipa & (LEVEL_SIZE(level) - 1);
-			*pa = (e & S2_ADDR_MASK & ~(LEVEL_SIZE(level) - 1)) + off;
-			*desc = e;
-			return true;
-		}
-		t = table_of(e);
-	}
-	return false;
-}
-
-/* Recursion bounded by the table depth: level 0..3. */
-static void free_level(u64 *t, int level) // NOLINT(misc-no-recursion)
-{
-	for (int i = 0; i < 512 && level < 3; i++) {
-		if ((t[i] & S2_VALID) && (t[i] & S2_TABLE)) {
-			free_level(table_of(t[i]), level + 1);
-		}
-	}
-	page_free(t);
-}
-
-void stage2_destroy(struct stage2 *s2)
-{
-	if (s2->root) {
-		free_level(s2->root, 1);
-	}
-	s2->root = NULL;
-	s2->table_pages = 0;
-}
-
 /* ---- arch.h: a VM's address space ---- */
 
 _Static_assert(ARCH_MAP_NORMAL == STAGE2_NORMAL && ARCH_MAP_DEVICE == STAGE2_DEVICE &&

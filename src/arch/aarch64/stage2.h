@@ -31,9 +31,5 @@ int stage2_init(struct stage2 *s2);
 /* Maps [ipa, ipa+size) to [pa, ...): 1 GiB or 2 MiB blocks where alignment allows, else pages.
  * Returns 0, or -1 if out of table pages, unaligned, outside the IPA space or already mapped. */
 int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, u32 attr);
-/* Looks up one address: returns true and the output address/descriptor if mapped. */
-bool stage2_lookup(const struct stage2 *s2, ipa_t ipa, paddr_t *pa, u64 *desc);
-/* Frees every table page. */
-void stage2_destroy(struct stage2 *s2);
 
 #endif

@@ -8,6 +8,7 @@
 #include "sched_loop.h"
 #include "health.h"
 #include "arch_cpu.h"
+#include "asm_offsets.h"
 #include "abi.h"
 #include "console.h"
 #include "direct.h"
@@ -18,9 +19,11 @@
 #include "vm.h"
 
 void trap_sync(struct vcpu *vc);
-u64 trap_hvc_fast(struct vcpu *vc);
+u64 trap_hvc_fast(struct vcpu *vc, u32 fn);
 u64 trap_dabt(struct vcpu *vc);
 u64 trap_irq(struct vcpu *vc);
+u64 trap_irq_acked(struct vcpu *vc, u32 intid);
+u64 trap_irq_slow(struct vcpu *vc, u32 intid);
 void trap_serror(struct vcpu *vc);
 void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far);
 
@@ -94,7 +97,8 @@ static inline void dabt_load_result(struct vcpu *vc, const struct dabt *a, u64 v
 /* Decodes and emulates one data abort: 0 if it was emulated and retired (ELR advanced), 1
  * if not, with nothing changed. full: from trap_sync, with the whole register file saved,
  * so the access may name x19-x29 and go to a virtio link too; else the fast path (below),
- * which also counts the trap, writes ELR_EL2 and refills this vCPU's LRs if needed. */
+ * which also counts the trap, advances ELR_EL2 (not saved in the vCPU on that path) and
+ * refills this vCPU's LRs if needed. */
 static u64 dabt_emulate(struct vcpu *vc, u64 esr, bool full)
 {
 	struct dabt a;
@@ -112,12 +116,14 @@ static u64 dabt_emulate(struct vcpu *vc, u64 esr, bool full)
 	if (!a.write) {
 		dabt_load_result(vc, &a, val);
 	}
-	vc->regs.elr += 4;
-	if (!full) {
-		vc->trap_count++;
-		sysreg_write(elr_el2, vc->regs.elr); /* the partial restore does not load it */
-		vgic_flush(&vc->vm->vgic, vc->id);
+	if (full) {
+		vc->regs.elr += 4;
+		return 0;
 	}
+	/* The fast path: ELR lives in ELR_EL2 only (vectors.S saves it for the full path). */
+	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
+	vc->trap_count++;
+	vgic_flush(&vc->vm->vgic, vc->id);
 	return 0;
 }
 
@@ -139,9 +145,10 @@ static void data_abort(struct vcpu *vc, u64 esr)
 
 		vc->abort_count++;
 		if (vc->vm->stats.aborts <= 8) {
-			console_printf("VM %s: %s at 0x%llx (PC 0x%llx): external abort injected\n",
-				       vc->vm->cfg->name, write ? "write" : "read",
-				       (unsigned long long)ipa, (unsigned long long)vc->regs.elr);
+			console_log(LOG_WARN,
+				    "VM %s: %s at 0x%llx (PC 0x%llx): external abort injected\n",
+				    vc->vm->cfg->name, write ? "write" : "read",
+				    (unsigned long long)ipa, (unsigned long long)vc->regs.elr);
 		}
 	}
 	inject_dabt(vc, far, write);
@@ -149,8 +156,8 @@ static void data_abort(struct vcpu *vc, u64 esr)
 }
 
 /*
- * Emulated-MMIO fast path, called from vectors.S for EC 0x24 with only x0-x18, x30, ELR and
- * SPSR saved: an access with a valid syndrome to the vGIC or vPL011 window whose register
+ * Emulated-MMIO fast path, called from vectors.S for EC 0x24 with only x0-x18 and x30
+ * saved: an access with a valid syndrome to the vGIC or vPL011 window whose register
  * is one of those (or XZR) is decoded, emulated and retired in one straight line, and the
  * guest resumed with the partial restore (ELR_EL2 written here). Anything else returns 1
  * before any state changes, and trap_sync takes it the general way, with the whole
@@ -204,14 +211,15 @@ void trap_sync(struct vcpu *vc)
 }
 
 /*
- * HVC fast path, called with only x0-x18/x30 saved: Tessera calls that change
- * no vGIC state of this vCPU, no ELR/SPSR and no vCPU state. Returns 1 to fall
- * back to trap_sync. Interrupts that arrived meanwhile (a remote injection, a
- * kick) are still pending at EL2 and are taken as soon as the guest resumes.
+ * Tessera's own calls over HVC other than the null call (vectors.S answers that and the
+ * standard queries itself), called with only x0-x18/x30 saved; fn is the function ID less
+ * TESSERA_HC_BASE, not 0. Returns 1 to fall back to trap_sync. Interrupts that arrived
+ * meanwhile (a remote injection, a kick) are still pending at EL2 and are taken as soon
+ * as the guest resumes.
  */
-u64 trap_hvc_fast(struct vcpu *vc)
+u64 trap_hvc_fast(struct vcpu *vc, u32 fn)
 {
-	return hypercall_fast(vc) ? 0 : 1;
+	return hypercall_fast(vc, fn) ? 0 : 1;
 }
 
 /* Interrupts handled per exit. A bound, not a drain: whatever is still pending is taken
@@ -285,10 +293,11 @@ void arch_irq_poll(void)
 	irq_dispatch(vc && vc->state == VCPU_RUNNING ? vc : NULL, true, gic_ack());
 }
 
-/* The general interrupt exit, intid already acknowledged (1023: none). ELR/SPSR are saved
- * here, not in vectors.S: the fast path never needs them. Returns 1 if the vCPU must not
+/* The general interrupt exit, intid already acknowledged (1023: none); vectors.S calls it
+ * for anything but the timer. ELR/SPSR are saved here, not in vectors.S: the fast paths
+ * never need them. Returns 1 if the vCPU must not
  * resume (vectors.S then saves the rest and idles). */
-static __attribute__((noinline)) u64 trap_irq_slow(struct vcpu *vc, u32 intid)
+__attribute__((noinline)) u64 trap_irq_slow(struct vcpu *vc, u32 intid)
 {
 	vc->irq_count++;
 	vc->regs.elr = sysreg_read(elr_el2);
@@ -298,17 +307,16 @@ static __attribute__((noinline)) u64 trap_irq_slow(struct vcpu *vc, u32 intid)
 }
 
 /*
- * The interrupt fast path, called with only x0-x18/x30 saved: this vCPU's own timer
- * interrupt goes straight from the physical IAR into a list register and back to the
- * guest. No exit work is skipped: another CPU that wants this one to look again (a
- * request, a stop, a dirty vGIC) kicks it, and that SGI is taken right after the ERET;
- * anything unusual (timer disabled or active in the model, no free LR, a refill
- * pending, the vCPU not running) takes the general path.
+ * The interrupt path after vectors.S's own (guest_irq: the running vCPU's timer PPI into
+ * its list register before any register save), with x0-x18/x30 saved and intid already
+ * acknowledged. The timer in the cases that one leaves to C (requests pending, ...) still
+ * goes straight into a list register here when it can; anything unusual (timer disabled
+ * or active in the model, no free LR, a refill pending, the vCPU not running) takes the
+ * general path. No exit work is skipped: another CPU that wants this one to look again
+ * (a request, a stop, a dirty vGIC) kicks it, and that SGI is taken right after the ERET.
  */
-u64 trap_irq(struct vcpu *vc)
+u64 trap_irq_acked(struct vcpu *vc, u32 intid)
 {
-	u32 intid = gic_ack();
-
 	if ((intid == INTID_VTIMER || intid == INTID_PTIMER) && vc->state == VCPU_RUNNING &&
 	    vgic_lr_fast(&vc->vm->vgic, vc->id, intid, VGIC_IRQ_HW, 0)) {
 		gic_eoi(intid); /* priority drop; the guest's EOI deactivates it (HW LR) */
@@ -317,6 +325,12 @@ u64 trap_irq(struct vcpu *vc)
 		return 0;
 	}
 	return trap_irq_slow(vc, intid);
+}
+
+/* An interrupt not acknowledged yet (direct.c's FIQ fallback). */
+u64 trap_irq(struct vcpu *vc)
+{
+	return trap_irq_acked(vc, gic_ack());
 }
 
 void trap_serror(struct vcpu *vc)
@@ -331,8 +345,54 @@ void trap_serror(struct vcpu *vc)
 
 void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far)
 {
-	console_printf("PANIC: hypervisor exception kind %llu ESR 0x%llx ELR 0x%llx FAR 0x%llx\n",
-		       (unsigned long long)kind, (unsigned long long)esr, (unsigned long long)elr,
-		       (unsigned long long)far);
+	console_log(LOG_ERROR,
+		    "PANIC: hypervisor exception kind %llu ESR 0x%llx ELR 0x%llx FAR 0x%llx\n",
+		    (unsigned long long)kind, (unsigned long long)esr, (unsigned long long)elr,
+		    (unsigned long long)far);
 	arch_system_off();
 }
+
+/* vectors.S reads these structures by the numbers in asm_offsets.h. */
+_Static_assert(offsetof(struct cpu, vcpu) == CPU_VCPU &&
+		   offsetof(struct cpu, requests) == CPU_REQUESTS &&
+		   offsetof(struct cpu, irq_count) == CPU_IRQ_COUNT,
+	       "asm_offsets.h: struct cpu");
+_Static_assert(offsetof(struct vcpu, vm) == VCPU_VM && offsetof(struct vcpu, id) == VCPU_ID &&
+		   offsetof(struct vcpu, state) == VCPU_STATE &&
+		   offsetof(struct vcpu, irq_count) == VCPU_IRQ_COUNT &&
+		   sizeof(((struct vcpu *)0)->state) == 4 && sizeof(((struct vcpu *)0)->id) == 4 &&
+		   VCPU_RUNNING == VCPU_RUNNING_VAL,
+	       "asm_offsets.h: struct vcpu");
+_Static_assert(offsetof(struct vm, vgic) == VM_VGIC && offsetof(struct vgic, lock) == 0 &&
+		   offsetof(spinlock_t, next) == 0 &&
+		   offsetof(spinlock_t, owner) == VGIC_LOCK_OWNER &&
+		   offsetof(struct vgic, ctlr) == VGIC_CTLR &&
+		   offsetof(struct vgic, cpus) == VGIC_CPUS,
+	       "asm_offsets.h: struct vm, struct vgic");
+_Static_assert(offsetof(struct vgic_cpu, priv) == 0 &&
+		   offsetof(struct vgic_cpu, dirty) == VC_DIRTY &&
+		   offsetof(struct vgic_cpu, lr_intid) == VC_LR_INTID &&
+		   offsetof(struct vgic_cpu, lr_used) == VC_LR_USED &&
+		   offsetof(struct vgic_cpu, lr_val) == VC_LR_VAL &&
+		   offsetof(struct vgic_cpu, overflow) == VC_OVERFLOW,
+	       "asm_offsets.h: struct vgic_cpu");
+_Static_assert(offsetof(struct vgic_irq, flags) == VIRQ_FLAGS &&
+		   offsetof(struct vgic_irq, prio) == VIRQ_PRIO &&
+		   offsetof(struct vgic_irq, lr) == VIRQ_LR &&
+		   offsetof(struct vgic_irq, lr_vcpu) == VIRQ_LR_VCPU &&
+		   offsetof(struct vgic_irq, ops) == VIRQ_OPS &&
+		   sizeof(struct vgic_irq) == VIRQ_SIZE,
+	       "asm_offsets.h: struct vgic_irq");
+_Static_assert(VGIC_IRQ_ENABLED == 1U << VGIC_IRQ_ENABLED_BIT, "vectors.S: VGIC_IRQ_ENABLED");
+_Static_assert(VGIC_IRQ_ACTIVE == 1U << VGIC_IRQ_ACTIVE_BIT, "vectors.S: VGIC_IRQ_ACTIVE");
+_Static_assert(VGIC_IRQ_IN_LR == 1U << VGIC_IRQ_IN_LR_BIT, "vectors.S: VGIC_IRQ_IN_LR");
+_Static_assert((VGIC_IRQ_HW | VGIC_IRQ_IN_LR) == 0x60 && VGIC_IRQ_PENDING == 0x02,
+	       "vectors.S: the flags a timer PPI in an LR gets");
+_Static_assert(VGIC_IRQ_NEWEDGE == 0x80, "vectors.S: VGIC_IRQ_NEWEDGE");
+_Static_assert(VGIC_MAX_LRS == 16, "vectors.S: 16 list registers at most");
+_Static_assert((ICH_LR_PENDING | ICH_LR_HW | ICH_LR_GROUP1) == 0x7000000000000000ULL,
+	       "vectors.S: LR state and flags");
+_Static_assert(ICH_LR_PRIO_SHIFT == 48, "vectors.S: LR priority field");
+_Static_assert(ICH_LR_PINTID_SHIFT == 32, "vectors.S: LR pINTID field");
+_Static_assert(INTID_VTIMER == 27, "vectors.S: the virtual timer PPI");
+_Static_assert(INTID_PTIMER == 30, "vectors.S: the EL1 physical timer PPI");

@@ -6,7 +6,13 @@
  * call C, and return to the guest through guest_restore. Exceptions taken
  * from EL2 itself are hypervisor bugs: hyp_fault reports and halts.
  */
-#define REGS_ELR (31 * 8)
+#include "asm_offsets.h"
+#include "smccc_fast.h"
+
+#define REGS_ELR  (31 * 8)
+#define EC_HVC64    0x16
+#define EC_SYSREG   0x18
+#define EC_DABT_LOW 0x24
 
 .macro ventry target
 	.balign 128
@@ -44,6 +50,50 @@
 	ldp	x2, x3, [sp], #16
 	str	x30, [x0, #240]
 	stp	x2, x3, [x0]
+.endm
+
+/* save_gprs for a sync trap whose entry pushed the guest's x0 and x1 (in that order) and
+ * used only those two: leaves x0 = vCPU, keeps x1. ELR/SPSR stay in the CPU: the fast paths
+ * write ELR_EL2 directly; guest_sync saves both before it takes the full path. */
+.macro save_rest
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0]
+	stp	x2, x3, [x0, #16]
+	stp	x4, x5, [x0, #32]
+	stp	x6, x7, [x0, #48]
+	stp	x8, x9, [x0, #64]
+	stp	x10, x11, [x0, #80]
+	stp	x12, x13, [x0, #96]
+	stp	x14, x15, [x0, #112]
+	stp	x16, x17, [x0, #128]
+	str	x18, [x0, #144]
+	ldp	x2, x3, [sp], #16
+	str	x30, [x0, #240]
+	stp	x2, x3, [x0]
+.endm
+
+/* For guest_irq: x0 = the INTID it acknowledged, the guest's x0 and x1 on the stack in a
+ * 48-byte frame, x2-x18 and x30 live. Saves them as save_gprs does (the dsb orders the
+ * IAR read before whatever the handler reads), pops the frame; x0 = vCPU, x1 = INTID. */
+.macro irq_save_acked
+	dsb	sy
+	str	x0, [sp, #16]
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0]
+	stp	x2, x3, [x0, #16]
+	stp	x4, x5, [x0, #32]
+	stp	x6, x7, [x0, #48]
+	stp	x8, x9, [x0, #64]
+	stp	x10, x11, [x0, #80]
+	stp	x12, x13, [x0, #96]
+	stp	x14, x15, [x0, #112]
+	stp	x16, x17, [x0, #128]
+	str	x18, [x0, #144]
+	str	x30, [x0, #240]
+	ldp	x2, x3, [sp]
+	stp	x2, x3, [x0]
+	ldr	x1, [sp, #16]
+	add	sp, sp, #48
 .endm
 
 /* x0 = vCPU. */
@@ -96,43 +146,295 @@ vectors:
 	ventry	guest_serror
 
 guest_sync:
-	save_partial
-	/* Fast paths on the partial save (x0-x18, x30); each returns 0 when it retired the
-	 * trap, else the trap takes the full path. HVC calls that need neither the vGIC nor the
-	 * full register file; data aborts to the vGIC or vPL011 window (trap_dabt); an SGI
-	 * generation write (ICC_SGI1R_EL1, trap_sysreg_fast). */
+	/* The EC first, with only x0 and x1 on the stack: HVC and SMC go to the standard-call
+	 * fast path (smccc_entry) before anything else is saved. x1 = EC - EC_HVC64 from here:
+	 * 0 for HVC, 1 for a trapped SMC, and it survives save_rest. */
+	stp	x0, x1, [sp, #-16]!
 	mrs	x1, esr_el2
 	lsr	x1, x1, #26
-	cmp	x1, #0x16
-	b.ne	1f
-	bl	trap_hvc_fast
+	sub	x1, x1, #EC_HVC64
+	cmp	x1, #1
+	b.ls	smccc_entry
+	save_rest
+	/* Fast paths on the partial save (x0-x18, x30); each returns 0 when it retired the
+	 * trap, else the trap takes the full path: data aborts to the vGIC or vPL011 window
+	 * (trap_dabt); an SGI generation write (ICC_SGI1R_EL1, trap_sysreg_fast). */
+	cmp	x1, #(EC_DABT_LOW - EC_HVC64)
+	b.ne	5f
+	bl	trap_dabt
+	cbz	x0, 4f
+	b	2f
+5:	cmp	x1, #(EC_SYSREG - EC_HVC64)
+	b.ne	3f
+	bl	trap_sysreg_fast
 	cbnz	x0, 2f
 4:	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
 	restore_partial
-1:	cmp	x1, #0x24
-	b.ne	5f
-	bl	trap_dabt
-	cbz	x0, 4b
-	b	2f
-5:	cmp	x1, #0x18
-	b.ne	3f
-	bl	trap_sysreg_fast
-	cbz	x0, 4b
 2:	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
-3:	save_callee
+3:	mrs	x2, elr_el2		/* the full path: ELR and SPSR too */
+	mrs	x3, spsr_el2
+	stp	x2, x3, [x0, #REGS_ELR]
+	save_callee
 	bl	trap_sync
 	b	guest_restore
+
+/*
+ * The standard-call fast path: HVC or trapped SMC (x1 = 0 / 1), w0 = the function ID, the
+ * guest's x0 and x1 on the stack and every other register still the guest's. The
+ * side-effect-free queries (smccc_fast.h) are answered here from constants and the
+ * guest's x1, writing only x0 (SMCCC 1.1: x1-x17 preserved): SMCCC_VERSION,
+ * SMCCC_ARCH_FEATURES, PSCI_VERSION, PSCI_FEATURES, MIGRATE_INFO_TYPE and Tessera's own
+ * TESSERA_HC_VERSION. Like the null call before, they are not counted as traps. Tessera's
+ * other calls over HVC go to trap_hvc_fast on the partial save; everything else (PSCI
+ * calls, unknown IDs, Tessera calls over SMC) to trap_sync. The upper half of x0 is
+ * ignored (SMCCC 2.5: the function ID is w0).
+ */
+smccc_entry:
+	tbz	w0, #30, smccc32
+	eor	w0, w0, #0xc0000000
+	eor	w0, w0, #0x06000000	/* Tessera's function number, if 0xC600_00nn */
+	cbnz	w0, smccc_tessera
+	mov	x0, #(TESSERA_ABI_VERSION_FAST & 0xffff)
+	movk	x0, #(TESSERA_ABI_VERSION_FAST >> 16), lsl #16
+smccc_ret:				/* x0 = the result */
+	cbnz	x1, 1f
+	ldp	xzr, x1, [sp], #16
+	eret
+1:	mrs	x1, elr_el2		/* a trapped SMC returns past the SMC instruction */
+	add	x1, x1, #4
+	msr	elr_el2, x1
+	ldp	xzr, x1, [sp], #16
+	eret
+
+smccc32:				/* SMC32 convention: the Arm architecture calls, PSCI */
+	eor	w0, w0, #0x80000000
+	cmp	w0, #1
+	b.ls	smccc_arch		/* 0x8000_0000 SMCCC_VERSION, 0x8000_0001 ARCH_FEATURES */
+	eor	w0, w0, #0x04000000	/* PSCI's function number, if 0x8400_00nn */
+	cmp	w0, #PSCI_FN_FEATURES
+	b.eq	psci_features_fast
+	cmp	w0, #PSCI_FN_MIGRATE_INFO_TYPE
+	b.eq	1f
+	cbnz	w0, smccc_slow
+	mov	x0, #(PSCI_VERSION_1_1 & 0xffff)
+	movk	x0, #(PSCI_VERSION_1_1 >> 16), lsl #16
+	b	smccc_ret
+1:	mov	x0, #PSCI_MIGRATE_NONE
+	b	smccc_ret
+
+smccc_arch:
+	cbnz	w0, 1f
+	mov	x0, #(SMCCC_VERSION_1_1 & 0xffff)
+	movk	x0, #(SMCCC_VERSION_1_1 >> 16), lsl #16
+	b	smccc_ret
+1:	ldr	w0, [sp, #8]		/* SMCCC_ARCH_FEATURES(w1): SMCCC_VERSION and itself */
+	eor	w0, w0, #0x80000000
+	cmp	w0, #1
+	csetm	x0, hi			/* 0: implemented, -1: NOT_SUPPORTED */
+	b	smccc_ret
+
+/* PSCI_FEATURES(w1): a bit of PSCI_FEATURES_SMC32/64 for a PSCI function, SMCCC_VERSION. */
+psci_features_fast:
+	stp	x2, x3, [sp, #-16]!
+	ldr	w0, [sp, #24]		/* the function asked about: the guest's w1 */
+	and	w2, w0, #0xbfffffff	/* the SMC32 and SMC64 variants alike */
+	eor	w2, w2, #0x80000000
+	eor	w2, w2, #0x04000000	/* its PSCI function number, if 0x8400_00nn/0xC400_00nn */
+	cmp	w2, #31
+	b.hi	1f
+	ubfx	w3, w0, #30, #1		/* 1: SMC64 */
+	add	w2, w2, w3, lsl #5
+	ldr	x3, =((PSCI_FEATURES_SMC64 << 32) | PSCI_FEATURES_SMC32)
+	lsr	x3, x3, x2
+	tst	x3, #1
+	csetm	x0, eq			/* 0: SUCCESS (and CPU_SUSPEND's flags), -1 */
+	ldp	x2, x3, [sp], #16
+	b	smccc_ret
+1:	eor	w0, w0, #0x80000000	/* PSCI 5.1.14: SMCCC_VERSION may be asked about too */
+	cmp	w0, #0
+	csetm	x0, ne
+	ldp	x2, x3, [sp], #16
+	b	smccc_ret
+
+smccc_tessera:				/* w0 = Tessera's function number, not 0 */
+	cbnz	x1, smccc_slow		/* over SMC: trap_sync */
+	mov	w1, w0
+	save_rest
+	bl	trap_hvc_fast		/* (vCPU, function number) */
+	cbz	x0, 4b
+	b	2b
+
+smccc_slow:				/* not answered here: the full path, as the EC says */
+	save_rest
+	b	3b
 
 guest_fiq:
 	save_partial
 	bl	trap_fiq		/* direct.c; falls back to trap_irq */
 	b	irq_tail
 
+/*
+ * The interrupt fast path, before the register save: this vCPU's own timer PPI (virtual
+ * 27, EL1 physical 30) from the physical IAR straight into its list register, with only
+ * x0-x5 on the stack. It does what vgic_lr_fast (vgic_lr.c) does for a HW-linked PPI,
+ * under the same vGIC lock: the interrupt enabled and not active in the model, no
+ * deferred operation, Group 1 on; its own LR from last time if the guest has finished
+ * with it (ICH_ELRSR_EL2), else the lowest free one; flags, LR bookkeeping and the LR
+ * value (pending, Group 1, HW with pINTID = INTID, its priority) exactly as there. Then
+ * the priority drop (the guest's EOI deactivates it: HW) and ERET. Anything else, or
+ * anything unusual (vCPU not running, requests for this CPU, its vGIC dirty or
+ * overflowing, no free LR), goes to trap_irq_acked with the INTID it acknowledged.
+ * The benchmark build that counts lock acquisitions (TESSERA_SHARE_STATS) always takes
+ * the C path, which counts the same lock.
+ */
 guest_irq:
-	save_gprs
-	bl	trap_irq		/* the fast path; saves ELR/SPSR when it leaves it */
+	stp	x0, x1, [sp, #-48]!
+	mrs	x0, icc_iar1_el1
+#ifndef TESSERA_SHARE_STATS
+	cmp	w0, #27
+	ccmp	w0, #30, #4, ne
+	b.ne	irq_other
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	mrs	x1, tpidr_el2
+	ldr	w2, [x1, #CPU_REQUESTS]
+	cbnz	w2, irq_timer_acked
+	ldr	x1, [x1, #CPU_VCPU]
+	ldr	w2, [x1, #VCPU_STATE]
+	cmp	w2, #VCPU_RUNNING_VAL
+	b.ne	irq_timer_acked
+	ldr	x2, [x1, #VCPU_VM]
+	ldr	w3, [x1, #VCPU_ID]
+	add	x2, x2, #VM_VGIC	/* x2 = the vGIC, its lock first */
+	add	x3, x2, x3, lsl #3
+	ldr	x3, [x3, #VGIC_CPUS]	/* x3 = this vCPU's vgic_cpu */
+	ldrb	w4, [x3, #VC_OVERFLOW]
+	ldrb	w5, [x3, #VC_DIRTY]
+	orr	w4, w4, w5
+	cbnz	w4, irq_timer_acked
+1:	ldxr	w4, [x2]		/* spin_lock: take a ticket ... */
+	add	w5, w4, #1
+	stxr	w1, w5, [x2]
+	cbnz	w1, 1b
+	add	x1, x2, #VGIC_LOCK_OWNER
+2:	ldar	w5, [x1]		/* ... and wait for it */
+	cmp	w5, w4
+	b.eq	3f
+	yield
+	b	2b
+3:	add	x4, x3, x0, lsl #3	/* x4 = &priv[intid] */
+	ldrb	w5, [x4, #VIRQ_FLAGS]
+	tbz	w5, #VGIC_IRQ_ENABLED_BIT, irq_unlock_acked
+	tbnz	w5, #VGIC_IRQ_ACTIVE_BIT, irq_unlock_acked
+	ldrb	w1, [x4, #VIRQ_OPS]
+	cbnz	w1, irq_unlock_acked
+	ldr	w1, [x2, #VGIC_CTLR]
+	tbz	w1, #GICD_CTLR_EN_GRP1_BIT, irq_unlock_acked
+	tbz	w5, #VGIC_IRQ_IN_LR_BIT, irq_free_lr
+	ldrb	w1, [x4, #VIRQ_LR]	/* its LR: a PPI is only ever in its own vCPU's LRs */
+	and	w1, w1, #15
+	mrs	x5, ich_elrsr_el2
+	lsr	x5, x5, x1
+	tbz	x5, #0, irq_unlock_acked /* still live: the general path merges */
+	ldrb	w5, [x4, #VIRQ_FLAGS]
+irq_have_lr:				/* w1 = LR, w5 = flags */
+	orr	w5, w5, #0x60		/* HW | IN_LR */
+	orr	w5, w5, #0x02		/* PENDING */
+	and	w5, w5, #0x7f		/* ~NEWEDGE */
+	strb	w5, [x4, #VIRQ_FLAGS]
+	ldrb	w5, [x4, #VIRQ_PRIO]
+	orr	x4, x0, x0, lsl #32	/* vINTID, pINTID */
+	orr	x4, x4, x5, lsl #48
+	orr	x4, x4, #0x7000000000000000 /* pending, HW, Group 1 */
+	add	x5, x3, x1, lsl #3
+	str	x4, [x5, #VC_LR_VAL]
+	adr	x5, irq_lr_write
+	add	x5, x5, x1, lsl #3
+	br	x5
+irq_lr_written:
+	ldr	w4, [x2, #VGIC_LOCK_OWNER] /* spin_unlock */
+	add	w4, w4, #1
+	add	x2, x2, #VGIC_LOCK_OWNER
+	stlr	w4, [x2]
+	msr	icc_eoir1_el1, x0	/* priority drop; the guest's EOI deactivates it */
+	mrs	x2, tpidr_el2
+	ldr	x1, [x2, #CPU_VCPU]
+	ldr	x3, [x1, #VCPU_IRQ_COUNT]
+	add	x3, x3, #1
+	str	x3, [x1, #VCPU_IRQ_COUNT]
+	ldr	x3, [x2, #CPU_IRQ_COUNT]
+	add	x3, x3, #1
+	str	x3, [x2, #CPU_IRQ_COUNT]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x0, x1, [sp], #48
+	eret
+
+irq_free_lr:				/* the lowest free LR of those implemented */
+	stp	x6, x7, [sp, #-16]!
+	mrs	x1, ich_vtr_el2
+	and	w1, w1, #0x1f
+	add	w1, w1, #1		/* ListRegs + 1 <= 16 */
+	mov	w5, #1
+	lsl	w5, w5, w1
+	sub	w5, w5, #1
+	ldr	w6, [x3, #VC_LR_USED]
+	bics	w5, w5, w6
+	b.eq	9f
+	rbit	w5, w5
+	clz	w1, w5			/* i */
+	mov	w5, #1
+	lsl	w5, w5, w1
+	orr	w6, w6, w5
+	str	w6, [x3, #VC_LR_USED]
+	add	x6, x3, x1, lsl #2
+	str	w0, [x6, #VC_LR_INTID]
+	strb	w1, [x4, #VIRQ_LR]
+	mrs	x6, tpidr_el2
+	ldr	x6, [x6, #CPU_VCPU]
+	ldr	w6, [x6, #VCPU_ID]
+	strb	w6, [x4, #VIRQ_LR_VCPU]
+	ldp	x6, x7, [sp], #16
+	ldrb	w5, [x4, #VIRQ_FLAGS]
+	b	irq_have_lr
+9:	ldp	x6, x7, [sp], #16
+	b	irq_unlock_acked
+
+/* msr ICH_LR<n>_EL2, x4 for n = w1: 8 bytes an entry. */
+	.balign	8
+irq_lr_write:
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	msr	s3_4_c12_c12_\n, x4
+	b	irq_lr_written
+	.endr
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	msr	s3_4_c12_c13_\n, x4
+	b	irq_lr_written
+	.endr
+
+irq_unlock_acked:
+	ldr	w4, [x2, #VGIC_LOCK_OWNER]
+	add	w4, w4, #1
+	add	x2, x2, #VGIC_LOCK_OWNER
+	stlr	w4, [x2]
+irq_timer_acked:			/* x2-x5 back from the stack */
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	irq_save_acked
+	bl	trap_irq_acked		/* the timer: vgic_lr_fast, or the general path */
+	b	irq_tail
+#endif
+irq_other:				/* x0 = the INTID acknowledged; x0, x1 on the stack */
+	irq_save_acked
+#ifdef TESSERA_SHARE_STATS
+	bl	trap_irq_acked
+#else
+	bl	trap_irq_slow		/* not the timer: the general path */
+#endif
+	b	irq_tail
+
 irq_tail:
 	mrs	x1, tpidr_el2
 	ldr	x1, [x1]
