@@ -113,7 +113,8 @@ UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c \
 # tests (tests/unit/fake_machine.c), and a fixture that boots a configured system through
 # the real vm_create_all (tests/unit/fixture.c).
 UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/measure.c src/core/rollback.c \
-	src/drivers/cfi_flash.c src/core/health.c src/core/sched.c src/core/chan.c \
+	src/drivers/cfi_flash.c src/core/health.c src/core/sched.c src/core/sched_policy.c \
+	src/core/sched_setup.c src/core/chan.c \
 	src/core/console.c src/core/hyplog.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c \
 	src/core/vm_dtb.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \

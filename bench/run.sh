@@ -155,6 +155,7 @@ else
 	errors+=("the verified-boot build failed (see $OUT/vboot_build.log)")
 fi
 run_hyp rt_solo
+run_hyp switch # two VMs time-sharing one CPU (issue 13): the vCPU switch
 # The RT CPU's path during a neighbour storm, counted: the same system under the benchmark
 # build of the hypervisor (share_stats.h: every lock and cross-VM access noted per CPU), the
 # RT guest opening and closing the window around its sampling loop.
@@ -241,6 +242,7 @@ done < <(sed -n -E 's/^(\[tessera\] )?BOOT ([a-z]+): ([0-9]+)( .*)?$/\2 \3/p' "$
 [ ${#BOOT_PHASES[@]} -gt 0 ] && [ -n "${H[bootph_total.med]-}" ] ||
 	errors+=("no boot profile in $OUT/hyp_boot1_profile.log")
 put H rt_solo "$OUT/hyp_rt_solo.log" rt_timer rt
+put H switch "$OUT/hyp_switch.log" switch sa
 put H rt_solo_mt "$OUT/hyp_rt_solo_mt.log" rt_timer rt
 put H rt_storm_mt "$OUT/hyp_rt_storm_mt.log" rt_timer rt
 for k in rt_solo_mt rt_storm_mt; do
@@ -382,6 +384,8 @@ row "channel doorbell: CHANNEL_NOTIFY round trip seen by the caller (peer VM in 
 row "channel message round trip, VM on CPU 0 -> VM on CPU 1 -> back (ring + doorbell each way)" \
 	"$(fmt3 H chan_roundtrip)" "n/a (no EL2)" "-" "< 2,000" \
 	"$(verdict "$(ok_lt "${H[chan_roundtrip.med]-}" 2000)")" chan_roundtrip
+row "vCPU switch between two VMs on one CPU (the policy's preemption: hypervisor timer IRQ, pick, save + restore of the whole vCPU incl. FP, timers, vGIC, debug; last guest instruction -> first of the other)" \
+	"$(fmt3 H switch)" "n/a (no EL2)" "-" "<= 1,000" "$(verdict "$(ok_le "${H[switch.med]-}" 1000)")" switch
 row "boot: QEMU start to first guest instruction, 1 VM" "${H[boot1.med]-missing}" "${BM[boot.med]-missing}" \
 	"+$(( ${H[boot1.med]:-0} - ${BM[boot.med]:-0} ))" "<= 400,000" "$(verdict "$(ok_le "${H[boot1.med]-}" 400000)")" boot1
 declare -A BOOT_WHAT=([early]="reset, .bss zeroing, stack, vectors"
@@ -577,6 +581,13 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
     WFI, to its handler.
     Bare metal has no EL2 (no \`virtualization=on\`), so the hypercall has no bare figure; the
     SVC row is the reference.
+  - \`bench_switch\` (\`bench/configs/switch.dts\`): two VMs time-sharing CPU 1 under
+    round-robin with a 1 ms quantum, both spinning on the counter. Each sees the quantum end as
+    a gap in its reads: gap = switch out + the other VM's run + switch back; its own runs are
+    as long as the other's (same code, deterministic), so one switch = (gap - run) / 2 (128
+    samples after 8 warm-up). A switch here is the whole preemption: the hypervisor timer
+    interrupt, the policy's pick, \`arch_vcpu_save\` and \`arch_vcpu_restore\` (EL1 system
+    registers, FP/SIMD, both timers, the GIC virtual interface, debug registers), ERET.
   - \`bench_chan\` (\`bench/configs/chan.dts\`): VM \`a\` on CPU 0 and VM \`b\` on CPU 1, joined by one
     channel (8 KiB, both ends rw) that carries two guest-kit rings (\`guests/kit/ring.h\`), a -> b
     and b -> a, 32-byte messages. *Doorbell*: \`a\` times one \`HVC TESSERA_HC_CHANNEL_NOTIFY\`

@@ -4,7 +4,7 @@
 # Good configs (tests/configs/*.dts) must pass. Prints PASS:/FAIL: config/NAME.
 # Also the CLI around it: `tessera --help` (-h, help) prints usage and exits 0, an
 # unknown command exits 2, and `check -v` lists the platform, the hypervisor's
-# reserved range, channels and virtio links.
+# reserved range, channels and virtio links, and each CPU's schedule.
 # TESSERA=path overrides the CLI (default build/tools/tessera).
 cd "$(dirname "$0")/.." || exit 1
 TESSERA=${TESSERA:-build/tools/tessera}
@@ -82,6 +82,24 @@ if [ "$rc" -eq 0 ] && [ -z "$missing" ]; then
 	echo "PASS: config/check_verbose"
 else
 	echo "FAIL: config/check_verbose (exit $rc, missing$missing): $out"
+	fails=$((fails + 1))
+fi
+
+# check -v prints each CPU's schedule (tests/configs/sched_good.dts): windows sorted by offset.
+out=$("$TESSERA" check -v tests/configs/sched_good.dts 2>&1)
+rc=$?
+missing=
+for want in '^  schedule CPU 0: static$' '^  schedule CPU 1: priority, quantum 5000 us$' \
+	'^    linux vCPU 2: priority 1$' '^    rt vCPU 0: priority 200, budget 2000 us every 10000 us$' \
+	'^  schedule CPU 2: partition, major frame 10000 us$' '^    window 0\.\.4000 us: ctl_a$' \
+	'^    window 4000\.\.8000 us: ctl_b$' '^    window 8000\.\.10000 us: idle$' \
+	'^  schedule CPU 3: static$' '^    direct vCPU 0$'; do
+	printf '%s\n' "$out" | grep -q -E -- "$want" || missing="$missing [$want]"
+done
+if [ "$rc" -eq 0 ] && [ -z "$missing" ]; then
+	echo "PASS: config/check_verbose_sched"
+else
+	echo "FAIL: config/check_verbose_sched (exit $rc, missing$missing): $out"
 	fails=$((fails + 1))
 fi
 [ "$fails" -eq 0 ]

@@ -85,6 +85,60 @@ static void check_print_links(const struct config *cfg)
 	}
 }
 
+static const char *const check_sched_kinds[] = {"static", "priority", "partition"};
+
+/* One line per vCPU on CPU p (in the scheduler's entity order: VM, then vCPU index). */
+static u32 check_print_sched_vcpus(const struct config *cfg, u32 p)
+{
+	enum sched_kind k = cfg->sched[p].kind;
+	u32 n = 0;
+
+	for (u32 i = 0; i < cfg->vm_count; i++) {
+		const struct vm_cfg *vm = &cfg->vms[i];
+
+		for (u32 j = 0; j < vm->vcpu_count; j++) {
+			if (vm->cpus[j] != p) {
+				continue;
+			}
+			n++;
+			printf("    %s vCPU %u", vm->name, j);
+			if (k == SCHED_PRIORITY) {
+				printf(": priority %u", vm->priority);
+			}
+			if (k == SCHED_PRIORITY && vm->budget_us) {
+				printf(", budget %u us every %u us", vm->budget_us, vm->period_us);
+			}
+			printf("\n");
+		}
+	}
+	return n;
+}
+
+static void check_print_sched(const struct config *cfg, const struct platform *plat)
+{
+	for (u32 p = 0; p < plat->cpu_count && p < CONFIG_MAX_PCPUS; p++) {
+		const struct sched_pcpu_cfg *s = &cfg->sched[p];
+
+		printf("  schedule CPU %u: %s", p, check_sched_kinds[s->kind]);
+		if (s->kind == SCHED_PRIORITY) {
+			printf(", quantum %u us", s->quantum_us);
+		} else if (s->kind == SCHED_PARTITION) {
+			printf(", major frame %u us", s->major_frame_us);
+		}
+		printf("\n");
+		if (check_print_sched_vcpus(cfg, p) == 0) {
+			printf("    (no vCPU)\n");
+		}
+		for (u32 w = 0; w < s->window_count; w++) {
+			const struct sched_window_cfg *win = &s->windows[w];
+
+			printf("    window %u..%u us: %s\n", win->offset_us,
+			       win->offset_us + win->duration_us,
+			       win->vm >= 0 ? check_vm_name(cfg, (u32)win->vm) : "idle");
+		}
+	}
+}
+
 int cmd_check(int argc, char **argv)
 {
 	const char *dts = NULL;
@@ -96,7 +150,9 @@ int cmd_check(int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			printf("usage: tessera check FILE.dts [-v]\n"
 			       "validates a config and its images; -v prints the platform, the "
-			       "hypervisor's reserved range, each VM, channel and virtio link\n");
+			       "hypervisor's reserved range, each VM, channel and virtio link, and "
+			       "the "
+			       "schedule of each CPU\n");
 			return 0;
 		}
 		if (strcmp(argv[i], "-v") == 0) {
@@ -127,6 +183,7 @@ int cmd_check(int argc, char **argv)
 		}
 		if (verbose) {
 			check_print_links(&tc->cfg);
+			check_print_sched(&tc->cfg, &tc->plat);
 		}
 	}
 	tool_free(tc);

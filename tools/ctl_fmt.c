@@ -253,6 +253,19 @@ static void rate_cell(struct table *t, unsigned r, unsigned c, const struct ctl_
 	}
 }
 
+/* The share of its CPU a vCPU used between the two samples: used_us per second. */
+static void used_share_cell(struct table *t, unsigned r, unsigned c, const struct ctl_sample *prev,
+			    const struct ctl_sample *now, const struct ctl_rec *rec)
+{
+	double v;
+
+	if (ctl_rate(prev, now, rec, "used_us", &v)) {
+		cell(t, r, c, "%.1f", v / 10000.0);
+	} else {
+		cell(t, r, c, "-");
+	}
+}
+
 static void mem_cell(struct table *t, unsigned r, unsigned c, const struct ctl_rec *rec)
 {
 	unsigned long long mib;
@@ -350,7 +363,7 @@ void ctl_stats_table(FILE *f, const struct ctl_sample *prev, const struct ctl_sa
 	struct table *t = calloc(1, sizeof(*t));
 	unsigned long long up = 0;
 	char upbuf[32];
-	bool net = false;
+	bool net = false, sched = false;
 
 	if (!t) {
 		return;
@@ -367,6 +380,7 @@ void ctl_stats_table(FILE *f, const struct ctl_sample *prev, const struct ctl_sa
 		unsigned r;
 
 		net |= strcmp(rec->tag, "net") == 0;
+		sched |= strcmp(rec->tag, "vcpu") == 0;
 		if (strcmp(rec->tag, "cpu") != 0) {
 			continue;
 		}
@@ -378,6 +392,40 @@ void ctl_stats_table(FILE *f, const struct ctl_sample *prev, const struct ctl_sa
 		rate_cell(t, r, 4, prev, now, rec, "irqs");
 	}
 	table_print(f, t);
+	if (sched) {
+		memset(t, 0, sizeof(*t));
+		t->cols = 8;
+		t->head[0] = "VCPU";
+		t->head[1] = "CPU";
+		t->head[2] = "USED";
+		t->head[3] = "USED %";
+		t->head[4] = "WAITED";
+		t->head[5] = "SWITCHES";
+		t->head[6] = "OVERRUNS";
+		t->head[7] = "WINDOW MISSES";
+		for (unsigned c = 1; c < t->cols; c++) {
+			t->right[c] = true;
+		}
+		for (unsigned i = 0; i < now->n; i++) {
+			const struct ctl_rec *rec = &now->rec[i];
+			unsigned r;
+
+			if (strcmp(rec->tag, "vcpu") != 0) {
+				continue;
+			}
+			r = t->rows++;
+			cell(t, r, 0, "%s", rec->id);
+			cell(t, r, 1, "%s", val_or(rec, "cpu", "?"));
+			cell(t, r, 2, "%s us", val_or(rec, "used_us", "?"));
+			used_share_cell(t, r, 3, prev, now, rec);
+			cell(t, r, 4, "%s us", val_or(rec, "waited_us", "?"));
+			cell(t, r, 5, "%s", val_or(rec, "switches", "?"));
+			cell(t, r, 6, "%s", val_or(rec, "overruns", "?"));
+			cell(t, r, 7, "%s", val_or(rec, "window_misses", "?"));
+		}
+		fputs("\n", f);
+		table_print(f, t);
+	}
 	if (net) {
 		memset(t, 0, sizeof(*t));
 		t->cols = 12;
@@ -596,10 +644,12 @@ void ctl_stats_json(FILE *f, const struct ctl_sample *prev, const struct ctl_sam
 	static const char *const cpu_rates[] = {"irqs", NULL};
 	static const char *const net_rates[] = {"rx_frames", "rx_bytes", "tx_frames", "tx_bytes",
 						NULL};
+	static const char *const vcpu_rates[] = {"used_us", "switches", NULL};
 	bool first = true;
 
 	json_top(f, &first, prev, now);
 	json_array(f, &first, "cpus", "cpu", "cpu", cpu_rates, prev, now);
+	json_array(f, &first, "vcpus", "vcpu", "vcpu", vcpu_rates, prev, now);
 	json_array(f, &first, "net", "net", "link", net_rates, prev, now);
 	fputs("}\n", f);
 }

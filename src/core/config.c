@@ -183,10 +183,11 @@ static int config_check_root(struct cfg_ctx *c, int root)
 		const char *name = fdt_name(&c->fdt, child);
 
 		if (strcmp(name, "platform") != 0 && strcmp(name, "vms") != 0 &&
-		    strcmp(name, "channels") != 0 && strcmp(name, "virtio") != 0) {
+		    strcmp(name, "channels") != 0 && strcmp(name, "virtio") != 0 &&
+		    strcmp(name, "scheduling") != 0) {
 			return config_fail(c, child, NULL,
 					   "unknown node (this version knows /platform, /vms, "
-					   "/channels, /virtio)");
+					   "/channels, /virtio, /scheduling)");
 		}
 	}
 	return 0;
@@ -300,6 +301,10 @@ static int config_parse_tree(struct cfg_ctx *c, const void *dtb, size_t size)
 		return config_fail_path(c->err, "/vms", NULL, "missing node");
 	}
 	if (config_walk_vms(c, vms) != 0) {
+		return -1;
+	}
+	/* Policies name VMs, and decide which vCPUs may share a CPU. */
+	if (config_sched_parse(c, fdt_subnode(&c->fdt, root, "scheduling")) != 0) {
 		return -1;
 	}
 	/* Channels name VMs, so they come after every VM is known. */

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Cross-VM rules (docs/CONFIG.md, "Validation"): static partitioning means a
- * physical CPU, a byte of RAM, a device window and an interrupt each belong to
- * at most one VM. VM number idx is compared with every earlier VM and with its
- * own earlier entries, so the error names the second claimant.
+ * byte of RAM, a device window and an interrupt each belong to at most one VM
+ * (who may share a physical CPU is decided in config_sched.c, after /scheduling).
+ * VM number idx is compared with every earlier VM and with its own earlier
+ * entries, so the error names the second claimant.
  */
 #include "config_int.h"
 #include "lib.h"
@@ -28,29 +29,6 @@ int config_find_vm(const struct config *cfg, const char *name)
 		}
 	}
 	return -1;
-}
-
-static int config_check_cpus(struct cfg_ctx *c, const struct vm_cfg *vm)
-{
-	for (u32 i = 0; i < vm->vcpu_count; i++) {
-		for (u32 j = 0; j < i; j++) {
-			if (vm->cpus[j] == vm->cpus[i]) {
-				return config_fail(c, vm->node, "cpus", "CPU %u given twice",
-						   vm->cpus[i]);
-			}
-		}
-		for (u32 k = 0; k < c->cfg->vm_count && &c->cfg->vms[k] != vm; k++) {
-			const struct vm_cfg *o = &c->cfg->vms[k];
-			for (u32 j = 0; j < o->vcpu_count; j++) {
-				if (o->cpus[j] == vm->cpus[i]) {
-					return config_fail(c, vm->node, "cpus",
-							   "CPU %u already used by VM %s",
-							   vm->cpus[i], o->name);
-				}
-			}
-		}
-	}
-	return 0;
 }
 
 /* The VM's RAM regions, then its flash (docs/CONFIG.md "Flash"): both claim physical RAM. */
@@ -166,7 +144,7 @@ int config_check_vm(struct cfg_ctx *c, u32 idx)
 			    c->cfg->vms[k].name);
 		}
 	}
-	if (config_check_cpus(c, vm) != 0 || config_check_mem(c, vm) != 0) {
+	if (config_check_mem(c, vm) != 0) {
 		return -1;
 	}
 	return config_check_devs(c, vm);

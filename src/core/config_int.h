@@ -67,6 +67,18 @@ int config_parse_children(struct cfg_ctx *c, int node, const u32 *count, u32 max
 			  int (*one)(struct cfg_ctx *c, int child));
 int config_chan_parse(struct cfg_ctx *c, int node);
 
+/* config_sched.c: the VM properties priority, budget-us and period-us (vm_props[]). */
+int config_sched_vm_priority(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			     void *out);
+int config_sched_vm_budget(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			   void *out);
+int config_sched_vm_period(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			   void *out);
+
+/* config_sched.c: the /scheduling node (sched < 0: absent, every CPU static) after every VM
+ * is parsed, then the rules on who shares which CPU (docs/CONFIG.md "Scheduling"). */
+int config_sched_parse(struct cfg_ctx *c, int sched);
+
 /* config_virtio.c: the /virtio node, after /vms and /channels. */
 int config_virtio_parse(struct cfg_ctx *c, int node);
 

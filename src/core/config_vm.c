@@ -328,6 +328,9 @@ static const struct config_prop vm_props[] = {
     {"abort-limit", vm_parse_abort_limit, false},
     {"direct-interrupts", vm_parse_direct, false},
     {"manage", vm_parse_manage, false},
+    {"priority", config_sched_vm_priority, false},
+    {"budget-us", config_sched_vm_budget, false},
+    {"period-us", config_sched_vm_period, false},
 };
 
 static int vm_parse_props(struct cfg_ctx *c, int node, struct vm_cfg *vm)

@@ -32,16 +32,30 @@ static u64 ms_to_ticks(u64 ms)
 	return ms * arch_counter_freq() / 1000;
 }
 
-/* Re-arms the EL2 timer of the current CPU for the VM of its vCPU 0. */
+/* The counter value at which vm's health needs looking at again, 0 if never. */
+static u64 health_deadline(const struct vm *vm)
+{
+	if (vm->restart_at) {
+		return vm->restart_at;
+	}
+	if (vm->cfg->watchdog_ms && vm->state == VM_RUNNING) {
+		return vm->last_heartbeat + ms_to_ticks(vm->cfg->watchdog_ms);
+	}
+	return 0;
+}
+
+/* Re-arms the EL2 timer of the current CPU for the VM of its vCPU 0. A shared CPU's timer
+ * also serves its scheduler and other VMs: it recomputes the earliest deadline itself. */
 static void health_arm(struct vm *vm)
 {
-	u64 deadline = 0;
+	struct cpu *c = cpu_this();
+	u64 deadline;
 
-	if (vm->restart_at) {
-		deadline = vm->restart_at;
-	} else if (vm->cfg->watchdog_ms && vm->state == VM_RUNNING) {
-		deadline = vm->last_heartbeat + ms_to_ticks(vm->cfg->watchdog_ms);
+	if (c->sched) {
+		cpu_request(c->id, CPU_REQ_HEALTH);
+		return;
 	}
+	deadline = health_deadline(vm);
 	if (deadline) {
 		arch_hyp_timer_set(deadline);
 	} else {
@@ -121,17 +135,10 @@ void health_failure(struct vm *vm, enum vm_stop_cause cause)
 	}
 }
 
-/* On the CPU of a VM's vCPU 0: its EL2 timer fired, or a request asked to re-arm it. */
-void health_timer(struct cpu *c)
+u64 health_vm_timer(struct vm *vm)
 {
-	struct vm *vm;
 	u64 now = arch_counter();
 
-	if (!c->vcpu || c->vcpu->id != 0) {
-		arch_hyp_timer_cancel();
-		return;
-	}
-	vm = c->vcpu->vm;
 	if (vm->restart_at && now >= vm->restart_at &&
 	    __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RESETTING) {
 		/* Its stop is still waiting for a CPU (vm_stop_for_restart sets restart_at
@@ -139,11 +146,9 @@ void health_timer(struct cpu *c)
 		 * that gave up (stuck) never completes, and nothing restarts it. */
 		if (__atomic_load_n(&vm->stuck, __ATOMIC_ACQUIRE)) {
 			vm->restart_at = 0;
-			arch_hyp_timer_cancel();
-		} else {
-			arch_hyp_timer_set(now + ms_to_ticks(1));
+			return 0;
 		}
-		return;
+		return now + ms_to_ticks(1);
 	}
 	if (vm->restart_at && now >= vm->restart_at) {
 		vm->restart_at = 0;
@@ -153,5 +158,20 @@ void health_timer(struct cpu *c)
 			      ms_to_ticks(vm->cfg->watchdog_ms)) {
 		health_failure(vm, STOP_WATCHDOG);
 	}
-	health_arm(vm);
+	return health_deadline(vm);
+}
+
+/* On the CPU of a VM's vCPU 0: its EL2 timer fired, or a request asked to re-arm it. */
+void health_timer(struct cpu *c)
+{
+	u64 deadline = 0;
+
+	if (c->vcpu && c->vcpu->id == 0) {
+		deadline = health_vm_timer(c->vcpu->vm);
+	}
+	if (deadline) {
+		arch_hyp_timer_set(deadline);
+	} else {
+		arch_hyp_timer_cancel();
+	}
 }

@@ -148,6 +148,34 @@ static void stats_net(struct mgmt_out *o)
 	}
 }
 
+static u64 ticks_to_us(u64 t)
+{
+	u64 f = arch_counter_freq();
+
+	return f ? t / f * 1000000 + t % f * 1000000 / f : 0;
+}
+
+/* One line per vCPU on a shared CPU: what its CPU's policy counted (issue 13 item 5). */
+static void stats_sched(struct mgmt_out *o)
+{
+	for (u32 i = 0; i < vm_count && i < CONFIG_MAX_VMS; i++) {
+		for (u32 v = 0; v < vms[i].vcpu_count; v++) {
+			struct sched_ent e;
+
+			if (!vms[i].cfg || !sched_vcpu_stats(&vms[i].vcpus[v], &e)) {
+				continue;
+			}
+			mgmt_line(o,
+				  "vcpu %s.%u cpu=%u used_us=%llu waited_us=%llu switches=%u "
+				  "overruns=%u window_misses=%u",
+				  vms[i].cfg->name, v, vms[i].vcpus[v].pcpu,
+				  (unsigned long long)ticks_to_us(e.used),
+				  (unsigned long long)ticks_to_us(e.waited), e.switches, e.overruns,
+				  e.window_misses);
+		}
+	}
+}
+
 static void cmd_stats(struct mgmt_out *o, char **argv)
 {
 	u32 running = 0;
@@ -164,6 +192,7 @@ static void cmd_stats(struct mgmt_out *o, char **argv)
 				  (unsigned long long)cpus[i].irq_count);
 		}
 	}
+	stats_sched(o);
 	stats_net(o);
 	for (u32 i = 0; i < vm_count && i < CONFIG_MAX_VMS; i++) {
 		running += __atomic_load_n(&vms[i].state, __ATOMIC_ACQUIRE) == VM_RUNNING;

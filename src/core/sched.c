@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The per-CPU loop. With static partitioning there is nothing to schedule:
- * a CPU runs its one vCPU when it is on, and otherwise waits for interrupts
- * (its vCPU being turned on by PSCI CPU_ON, a VM reset, ...).
+ * The per-CPU loop. A static CPU (struct cpu.sched == NULL) runs its one vCPU when it is on
+ * and otherwise waits for interrupts (its vCPU being turned on by PSCI CPU_ON, a VM reset,
+ * ...): nothing to schedule, nothing on its paths. A shared CPU hosts several vCPUs: the
+ * policy (sched_policy.h) picks one, its whole state is restored into the CPU
+ * (arch_vcpu_restore) and saved again when it leaves (arch_vcpu_save); see
+ * docs/ARCHITECTURE.md "Scheduling".
  */
 #include "sched_loop.h"
 #include "health.h"
 #include "console.h"
+#include "lib.h"
+#include "mem.h"
 #include "mgmt.h"
 #include "vm.h"
 
@@ -21,19 +26,316 @@ void cpu_request(u32 pcpu, u32 req)
 	}
 }
 
+/* ---- shared CPUs ---- */
+
+static u64 earliest(u64 a, u64 b)
+{
+	return !a || (b && b < a) ? b : a;
+}
+
+/* On or being turned on, in a running VM. */
+static bool vcpu_can_run(const struct vcpu *vc)
+{
+	u32 st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
+
+	return st == VCPU_ON_PENDING ||
+	       (st == VCPU_RUNNING &&
+		__atomic_load_n(&vc->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING);
+}
+
+/* A saved vCPU's timer deadline, for a timer whose interrupt it has enabled; 0 if none. */
+static u64 timer_deadline(const struct vcpu *vc)
+{
+	return arch_vcpu_timer_deadline(vc, vgic_timer_ppis_enabled(&vc->vm->vgic, vc->id));
+}
+
+/* Does a vCPU that is not on the CPU want it? A blocked one wakes for an interrupt made
+ * deliverable to it (vGIC dirty) or its timer deadline. */
+static bool away_wants_cpu(struct vcpu *vc, u64 now)
+{
+	if (!vcpu_can_run(vc)) {
+		return false;
+	}
+	if (vc->blocked) {
+		/* A stop or reset took it out of its WFI: it starts afresh (ON_PENDING). */
+		u64 t = timer_deadline(vc);
+
+		if (__atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING ||
+		    vgic_vcpu_woken(&vc->vm->vgic, vc->id) || (t && t <= now)) {
+			vc->blocked = false;
+		}
+	}
+	return !vc->blocked;
+}
+
+/* Brings the policy's runnable flags up to date; asks for a pick if a woken vCPU preempts
+ * the current one, the current one cannot go on, or the policy's instant has come. */
+static void shared_refresh(struct cpu *c, struct sched_host *h, u64 now)
+{
+	for (u32 i = 0; i < h->s.count; i++) {
+		struct vcpu *vc = h->vc[i];
+		bool here, r;
+
+		if (!vc) {
+			continue; /* every entity has its vCPU (sched_setup); for the analyser */
+		}
+		here = vc == c->vcpu;
+		r = here ? vcpu_can_run(vc) && !vc->blocked : away_wants_cpu(vc, now);
+		if (r == h->s.ent[i].runnable) {
+			continue;
+		}
+		sched_set_runnable(&h->s, (int)i, r, now);
+		if (here || sched_would_preempt(&h->s, (int)i)) {
+			h->resched = true;
+		}
+	}
+	if (now >= h->until) {
+		h->resched = true;
+	}
+}
+
+/* The hypervisor timer serves the policy (its next instant), health (watchdogs, restarts of
+ * the VMs homed here) and blocked vCPUs' timer deadlines: the earliest of them. */
+static void shared_timer_program(struct cpu *c, struct sched_host *h)
+{
+	u64 at = h->health_at;
+
+	if (!h->resched && h->until != SCHED_FOREVER) {
+		at = earliest(at, h->until);
+	}
+	for (u32 i = 0; i < h->s.count; i++) {
+		struct vcpu *vc = h->vc[i];
+
+		if (vc && vc != c->vcpu && vc->blocked && vcpu_can_run(vc)) {
+			at = earliest(at, timer_deadline(vc));
+		}
+	}
+	if (at) {
+		arch_hyp_timer_set(at);
+	} else {
+		arch_hyp_timer_cancel();
+	}
+}
+
+/* Watchdogs and restarts of every VM whose vCPU 0 is hosted here. */
+static void shared_health(struct cpu *c, struct sched_host *h)
+{
+	u64 at = 0;
+
+	for (u32 i = 0; i < h->s.count; i++) {
+		if (h->vc[i] && h->vc[i]->id == 0) {
+			at = earliest(at, health_vm_timer(h->vc[i]->vm));
+		}
+	}
+	h->health_at = at;
+	shared_timer_program(c, h);
+}
+
+/* The resident vCPU leaves the CPU: parked first if it is off or stopped (as a static CPU
+ * parks it), then saved whole; only then does it count as parked for a stop or reset. */
+static void switch_out(struct cpu *c, struct vcpu *vc)
+{
+	u32 st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
+
+	if (st == VCPU_OFF || st == VCPU_STOPPED) {
+		arch_vcpu_park(vc);
+	}
+	vgic_vcpu_here(&vc->vm->vgic, vc->id, false);
+	arch_vcpu_save(vc);
+	c->vcpu = NULL;
+	__atomic_store_n(&vc->parked, true, __ATOMIC_SEQ_CST);
+}
+
+/* vc becomes the resident vCPU: false if it may not run after all (a stop or pause raced:
+ * the Dekker pair with vm_quiesce, parked stored before the state is read). */
+static bool switch_in(struct cpu *c, struct sched_host *h, struct vcpu *vc)
+{
+	u32 st;
+
+	__atomic_store_n(&vc->parked, false, __ATOMIC_SEQ_CST);
+	if (!vcpu_can_run(vc)) {
+		__atomic_store_n(&vc->parked, true, __ATOMIC_SEQ_CST);
+		return false;
+	}
+	c->vcpu = vc;
+	vgic_vcpu_here(&vc->vm->vgic, vc->id, true);
+	st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
+	if (st == VCPU_ON_PENDING) {
+		arch_vcpu_start(vc); /* resets everything the saved state held */
+		arch_vcpu_share(vc);
+		vc->blocked = false;
+		__atomic_compare_exchange_n(&vc->state, &st, VCPU_RUNNING, false, __ATOMIC_ACQ_REL,
+					    __ATOMIC_ACQUIRE);
+		if (vc->id == 0) {
+			shared_health(c, h); /* arm its watchdog */
+		}
+	} else {
+		arch_vcpu_restore(vc);
+		if (h->last_ran[vc->vm->id] && h->last_ran[vc->vm->id] != vc) {
+			arch_tlb_flush_guest_s1();
+		}
+	}
+	h->last_ran[vc->vm->id] = vc;
+	return true;
+}
+
+/* WFE: give way to the others for one pick (the policy decides among them). */
+static int pick_yield(struct sched_host *h, u64 now, u64 *until)
+{
+	int cur = h->s.current, next;
+
+	if (cur == SCHED_IDLE || !h->s.ent[cur].runnable) {
+		return sched_pick(&h->s, now, until);
+	}
+	sched_set_runnable(&h->s, cur, false, now);
+	next = sched_pick(&h->s, now, until);
+	sched_set_runnable(&h->s, cur, true, now);
+	return next == SCHED_IDLE ? sched_pick(&h->s, now, until) : next;
+}
+
+static __attribute__((noreturn)) void shared_run(struct cpu *c, struct sched_host *h)
+{
+	for (;;) {
+		u64 now, until;
+		struct vcpu *vc;
+		int next;
+
+		sched_handle_requests(c);
+		now = arch_counter();
+		shared_refresh(c, h, now);
+		next = h->yield ? pick_yield(h, now, &until) : sched_pick(&h->s, now, &until);
+		h->yield = false;
+		h->resched = false;
+		h->until = until;
+		vc = next == SCHED_IDLE ? NULL : h->vc[next];
+		if (c->vcpu && c->vcpu != vc) {
+			switch_out(c, c->vcpu);
+		}
+		shared_timer_program(c, h);
+		if (vc && (c->vcpu == vc || switch_in(c, h, vc))) {
+			if (vm_vcpu_runnable(vc)) {
+				vgic_flush(&vc->vm->vgic, vc->id);
+				arch_vcpu_enter(vc, c->stack_top);
+			}
+			continue; /* the next refresh sees it cannot run */
+		}
+		if (!vc) {
+			arch_idle_wait();
+			arch_irq_poll();
+		}
+	}
+}
+
+bool sched_exit_resched(struct cpu *c)
+{
+	struct sched_host *h = c->sched;
+
+	if (!h->resched) {
+		shared_refresh(c, h, arch_counter());
+	}
+	return h->resched;
+}
+
+void sched_vcpu_wfx(struct vcpu *vc, bool wfe)
+{
+	struct sched_host *h = cpu_this()->sched;
+
+	if (!h) {
+		return;
+	}
+	if (wfe) {
+		h->yield = true;
+		h->resched = true;
+	} else if (!vgic_vcpu_pending(&vc->vm->vgic, vc->id) && !arch_irq_pending()) {
+		vc->blocked = true;
+		h->resched = true;
+	}
+}
+
+_Static_assert(sizeof(struct sched_host) <= 4096, "one page per shared CPU");
+
+/* After every VM is created: a CPU with a policy (a /scheduling/cpu@N node, docs/CONFIG.md
+ * "Scheduling") becomes shared, even with one vCPU (a partition CPU runs it only in its
+ * windows). Its host state comes from the page pool, so a static system pays nothing for it.
+ * Entities come in the configuration's order, VM index then vCPU index (sched_cpu_setup). */
+int sched_setup(void)
+{
+	for (u32 p = 0; p < CONFIG_MAX_PCPUS; p++) {
+		struct sched_host *h;
+
+		if (system_config.sched[p].kind == SCHED_STATIC) {
+			continue;
+		}
+		h = page_alloc();
+		if (!h) {
+			return -1;
+		}
+		if (sched_cpu_setup(&h->s, &system_config, p, arch_counter_freq(), arch_counter()) <
+		    0) {
+			return -1;
+		}
+		for (u32 e = 0; e < h->s.count; e++) {
+			struct vcpu *vc = &vms[h->s.ent[e].vm].vcpus[h->s.ent[e].vcpu];
+
+			vc->sched_ent = (int)e;
+			h->vc[e] = vc;
+		}
+		h->until = SCHED_FOREVER;
+		cpus[p].vcpu = NULL;
+		cpus[p].sched = h;
+	}
+	return 0;
+}
+
+bool sched_vcpu_stats(const struct vcpu *vc, struct sched_ent *out)
+{
+	const struct sched_host *h = vc->pcpu < CONFIG_MAX_PCPUS ? cpus[vc->pcpu].sched : NULL;
+
+	if (!h || vc->sched_ent < 0 || (u32)vc->sched_ent >= h->s.count) {
+		return false;
+	}
+	*out = h->s.ent[vc->sched_ent]; /* another CPU's counters: a snapshot, not atomic */
+	return true;
+}
+
+bool cpu_has_work(const struct cpu *c)
+{
+	return c->vcpu || c->sched;
+}
+
+/* ---- every CPU ---- */
+
 void sched_handle_requests(struct cpu *c)
 {
 	/* Requests mean "look again": the state they refer to is in the vCPU or VM. */
 	u32 req = __atomic_exchange_n(&c->requests, 0, __ATOMIC_ACQ_REL);
 
 	if (req & CPU_REQ_HEALTH) {
-		health_timer(c);
+		if (c->sched) {
+			shared_health(c, c->sched);
+		} else {
+			health_timer(c);
+		}
 	}
 }
 
 void sched_hyp_timer(struct cpu *c)
 {
-	health_timer(c); /* watchdogs and pending restarts live on this timer */
+	struct sched_host *h = c->sched;
+
+	if (!h) {
+		health_timer(c); /* watchdogs and pending restarts live on this timer */
+		return;
+	}
+	if (h->health_at && arch_counter() >= h->health_at) {
+		shared_health(c, h);
+	}
+	shared_refresh(c, h, arch_counter()); /* wakes blocked vCPUs whose deadline came */
+	if (h->resched) {
+		arch_hyp_timer_cancel(); /* the pick on the way out programs it again */
+	} else {
+		shared_timer_program(c, h);
+	}
 }
 
 void sched_device_irq(u32 intid)
@@ -49,6 +351,9 @@ void sched_run(void)
 {
 	struct cpu *c = cpu_this();
 
+	if (c->sched) {
+		shared_run(c, c->sched);
+	}
 	for (;;) {
 		struct vcpu *vc = c->vcpu;
 

@@ -211,6 +211,7 @@ int vm_create_all(const void *pack, struct config_error *err)
 			vm->vcpus[v].id = v;
 			vm->vcpus[v].pcpu = vm->cfg->cpus[v];
 			vm->vcpus[v].parked = true;
+			vm->vcpus[v].sched_ent = -1;
 			cpus[vm->cfg->cpus[v]].vcpu = &vm->vcpus[v];
 		}
 		vm_devices_reset(vm);
@@ -228,6 +229,11 @@ int vm_create_all(const void *pack, struct config_error *err)
 			       vm->cfg->name, vm->vcpu_count, (unsigned long long)vm->layout.entry,
 			       (unsigned long long)vm->layout.dtb_ipa);
 		bootprof_lap(BOOTPROF_PRINT);
+	}
+	if (sched_setup() != 0) {
+		str_copy(err->msg, "scheduler: more vCPUs on one CPU than it can host",
+			 sizeof(err->msg));
+		return -1;
 	}
 	return 0;
 }

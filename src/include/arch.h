@@ -80,6 +80,22 @@ struct vcpu;
 void arch_vcpu_start(struct vcpu *vc); /* EL1 reset + entry state, on the vCPU's CPU */
 void arch_vcpu_park(struct vcpu *vc);  /* stop its timer, drop its list registers */
 void arch_vcpu_enter(struct vcpu *vc, u64 stack_top) __attribute__((noreturn));
+/* Shared CPUs (core/sched.c; AArch64: vcpu_switch.c). save: everything the guest can
+ * observe (struct arch_vcpu) out of this CPU, leaving no timer of it armed, no interrupt of
+ * it active and the virtual CPU interface off; restore: vc becomes this CPU's guest again.
+ * share: after arch_vcpu_start on a shared CPU, traps WFI/WFE (they block or yield the
+ * vCPU) and clears list registers another vCPU left. */
+void arch_vcpu_save(struct vcpu *vc);
+void arch_vcpu_restore(struct vcpu *vc);
+void arch_vcpu_share(struct vcpu *vc);
+/* A saved vCPU: the counter value at which one of its timers whose PPI is in ppis (bits by
+ * INTID) asserts an unmasked interrupt, or 0 if none will. */
+u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis);
+/* A physical interrupt is pending on this CPU (taken as soon as the guest resumes). */
+bool arch_irq_pending(void);
+/* Drops this CPU's stage-1 TLB entries of the current VMID (another vCPU of the same VM ran
+ * here since this one did). */
+void arch_tlb_flush_guest_s1(void);
 void arch_idle_wait(void);
 void arch_irq_poll(void);
 void arch_system_off(void) __attribute__((noreturn));

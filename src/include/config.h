@@ -9,6 +9,7 @@
 #define TESSERA_CONFIG_H
 
 #include "image.h"
+#include "sched_policy.h"
 #include "types.h"
 
 #define CONFIG_MAX_VMS	    8
@@ -149,6 +150,12 @@ struct vm_cfg {
 	/* docs/CONFIG.md "Management capability": may start/stop/restart/pause/resume other
 	 * VMs by hypercall (docs/HYPERCALLS.md TESSERA_HC_MANAGE). */
 	bool manage;
+
+	/* docs/CONFIG.md "Scheduling": used on CPUs with policy "priority" only; the same
+	 * for each of its vCPUs there (a budget is per vCPU). budget_us 0: no budget server. */
+	bool has_priority;
+	u32 priority; /* CONFIG_PRIO_MIN..CONFIG_PRIO_MAX, higher runs first; default 0 */
+	u32 budget_us, period_us;
 };
 
 /* One end of a channel (docs/CONFIG.md "Channels"): a VM, where it sees the memory, its
@@ -191,6 +198,32 @@ struct virtio_cfg {
 	struct virtio_end_cfg ends[2];
 };
 
+/* docs/CONFIG.md "Scheduling": one physical CPU's policy as configured, in microseconds
+ * (sched_cpu_setup converts to counter ticks at boot: the host does not know the counter
+ * frequency). A CPU without a /scheduling/cpu@N node is SCHED_STATIC. */
+#define CONFIG_PRIO_MIN	      0U
+#define CONFIG_PRIO_MAX	      255U
+#define CONFIG_QUANTUM_US_MIN 100U
+#define CONFIG_QUANTUM_US_MAX 1000000U
+#define CONFIG_PERIOD_US_MIN  100U
+#define CONFIG_PERIOD_US_MAX  10000000U
+#define CONFIG_BUDGET_US_MIN  10U
+#define CONFIG_FRAME_US_MIN   100U
+#define CONFIG_FRAME_US_MAX   10000000U
+struct sched_window_cfg {
+	s32 vm; /* index in config.vms (its one vCPU on this CPU), or SCHED_IDLE */
+	u32 offset_us, duration_us;
+};
+
+struct sched_pcpu_cfg {
+	enum sched_kind kind;
+	int node;	    /* /scheduling/cpu@N in the config DTB, or -1 (none: static) */
+	u32 quantum_us;	    /* SCHED_PRIORITY */
+	u32 major_frame_us; /* SCHED_PARTITION */
+	u32 window_count;
+	struct sched_window_cfg windows[SCHED_MAX_WINDOWS]; /* by offset, tiling the frame */
+};
+
 struct config {
 	u32 vm_count;
 	struct vm_cfg vms[CONFIG_MAX_VMS];
@@ -198,6 +231,7 @@ struct config {
 	struct chan_cfg chans[CONFIG_MAX_CHANS];
 	u32 virtio_count;
 	struct virtio_cfg virtio[CONFIG_MAX_VIRTIO];
+	struct sched_pcpu_cfg sched[CONFIG_MAX_PCPUS]; /* by physical CPU index */
 };
 
 /* One problem, located: node path, property (may be empty) and message. */
@@ -234,6 +268,17 @@ int config_vm_layout(const struct vm_cfg *vm, const u8 *image, u64 image_size, u
 /* True if [ipa, ipa+size) lies entirely in one region of the VM's RAM or its flash;
  * *phys gets the host address. */
 bool config_vm_ipa_to_phys(const struct vm_cfg *vm, ipa_t ipa, u64 size, paddr_t *phys);
+
+/*
+ * core/sched_setup.c (resident): sets up *s for physical CPU pcpu from the validated config:
+ * sched_cpu_init with the policy in counter ticks (freq Hz; window boundaries are converted
+ * from their offsets, so the windows still tile the frame exactly), then one entity per vCPU
+ * on that CPU in the canonical order (VM index, then vCPU index: the entity index). Returns
+ * the number of entities; sched_cpu_entity finds a vCPU's entity index (-1 if not there).
+ */
+int sched_cpu_setup(struct sched_cpu *s, const struct config *cfg, u32 pcpu, u64 freq, u64 now);
+int sched_cpu_entity(const struct sched_cpu *s, u32 vm, u32 vcpu);
+u64 sched_us_to_ticks(u64 us, u64 freq);
 
 /* "FILE: NODE: PROP: MSG" (PROP omitted when empty). */
 void config_format_error(char *buf, size_t size, const char *file, const struct config_error *err);

@@ -3,7 +3,20 @@
 #ifndef TESSERA_SCHED_LOOP_H
 #define TESSERA_SCHED_LOOP_H
 
+#include "sched_policy.h"
 #include "vm.h"
+
+/* A shared CPU (struct cpu.sched): its policy and the vCPUs it hosts. Touched only by its
+ * own CPU (others cpu_request(pcpu, CPU_REQ_RESCHED) it), except the statistics. */
+struct sched_host {
+	struct sched_cpu s;
+	struct vcpu *vc[SCHED_MAX_ENTS];       /* entity index -> vCPU */
+	struct vcpu *last_ran[CONFIG_MAX_VMS]; /* per VM: its vCPU that ran here last (TLB) */
+	u64 until;			       /* the policy's next instant (sched_pick) */
+	u64 health_at;			       /* earliest health deadline, 0 = none */
+	bool resched;			       /* pick again at the next exit */
+	bool yield;			       /* the resident vCPU executed WFE */
+};
 
 /* core/sched.c: per-CPU loop; never returns. */
 void sched_run(void) __attribute__((noreturn));
@@ -15,5 +28,18 @@ void sched_handle_requests(struct cpu *c);
 void sched_hyp_timer(struct cpu *c);
 void sched_device_irq(u32 intid);
 void cpu_request(u32 pcpu, u32 req);
+/* Once, after vm_create_all placed every vCPU: CPUs hosting several become shared. 0 or -1
+ * (page pool exhausted, too many vCPUs on one CPU). */
+int sched_setup(void);
+/* A CPU that has a vCPU to run (static) or several (shared): started at boot. */
+bool cpu_has_work(const struct cpu *c);
+/* Shared CPUs, on a trap's way out: true if the resident vCPU must leave the CPU for a pick
+ * (vectors.S/traps.c then go through sched_run with the whole register file saved). */
+bool sched_exit_resched(struct cpu *c);
+/* A trapped WFI (blocks the vCPU if nothing is pending for it) or WFE (yields); only
+ * trapped on shared CPUs. */
+void sched_vcpu_wfx(struct vcpu *vc, bool wfe);
+/* The policy's counters of a vCPU on a shared CPU; false on a static CPU. */
+bool sched_vcpu_stats(const struct vcpu *vc, struct sched_ent *out);
 
 #endif

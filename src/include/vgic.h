@@ -68,6 +68,9 @@ struct vgic_cpu {
 	u32 waker;
 	u32 ctlr;
 	bool dirty; /* state changed: LRs must be refilled before entering the guest */
+	/* Its CPU is shared and another vCPU is there now: its list registers and timer PPI
+	 * enables are saved (arch_vcpu_save), not in the hardware. Kept by vgic_init. */
+	bool away;
 	u32 lr_intid[VGIC_MAX_LRS];
 	/* Owned by the vCPU's physical CPU (list register bookkeeping). */
 	u32 lr_used;		  /* bit n: LR n holds lr_intid[n] */
@@ -149,5 +152,14 @@ extern bool vgic_lr_fast(struct vgic *g, u32 vcpu, u32 intid, u8 set, u16 src);
 void vgic_maintenance(struct vgic *g, u32 vcpu);
 /* Clears LRs and deactivates HW interrupts left active; on the vCPU's CPU (reset/stop). */
 void vgic_vcpu_quiesce(struct vgic *g, u32 vcpu);
+/* Shared CPUs (core/sched.c). here: the vCPU's state was just restored on its CPU (its timer
+ * PPIs' physical enables are set as the model has them) or is about to be saved. */
+void vgic_vcpu_here(struct vgic *g, u32 vcpu, bool here);
+/* Something may have become deliverable to the vCPU since its LRs were last filled. */
+bool vgic_vcpu_woken(const struct vgic *g, u32 vcpu);
+/* On its CPU: it has an interrupt to take (a pending LR, or a refill due): WFI returns. */
+bool vgic_vcpu_pending(struct vgic *g, u32 vcpu);
+/* Its timer PPIs (VGIC_TIMER_PPIS bits) the guest has enabled. */
+u32 vgic_timer_ppis_enabled(const struct vgic *g, u32 vcpu);
 
 #endif

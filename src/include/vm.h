@@ -61,8 +61,12 @@ enum vm_state {
 struct vm;
 
 struct vcpu {
-	struct vcpu_regs
-	    regs; /* arch-owned (arch_types.h); must stay first: vectors.S saves here */
+	/* Arch-owned (arch_types.h); must stay first: vectors.S saves the general registers
+	 * here. arch is the whole saveable state (regs is its first member). */
+	union {
+		struct vcpu_regs regs;
+		struct arch_vcpu arch;
+	};
 	struct vm *vm;
 	u32 id;	  /* index in the VM (virtual MPIDR Aff0) */
 	u32 pcpu; /* physical CPU it runs on */
@@ -73,6 +77,9 @@ struct vcpu {
 	u64 irq_count;
 	u64 abort_count;
 	volatile bool parked; /* its CPU is idle, not in the guest (reset waits on it) */
+	/* Shared CPUs only (core/sched.c): */
+	bool blocked;  /* in WFI with nothing pending: not runnable until woken */
+	s32 sched_ent; /* its entity on its CPU's scheduler, or -1 */
 };
 
 struct vm_stats {
@@ -115,27 +122,35 @@ struct vm {
 	struct vgic vgic;
 	struct vgic_cpu vgic_cpus[CONFIG_MAX_VCPUS];
 	struct vpl011 uart;
-	struct vcpu vcpus[CONFIG_MAX_VCPUS];
 	struct vm_stats stats;
 	struct vm_chan chans[CONFIG_MAX_CHANS];
 	/* Accesses in flight from outside its vCPUs (vm_access_begin). The struct is
 	 * aligned so that no cache line is shared by two VMs' slots. */
 	u32 users;
+	/* Last: each holds its whole saved state (struct arch_vcpu), and the fields above stay
+	 * within load/store immediate range of the struct's base on the hot paths. */
+	struct vcpu vcpus[CONFIG_MAX_VCPUS];
 } __attribute__((aligned(64)));
+
+struct sched_host;
 
 /* Per physical CPU. TPIDR_EL2 points here; vectors.S reads 'vcpu' at offset 0. */
 struct cpu {
-	struct vcpu *vcpu; /* the vCPU bound to this CPU, or NULL */
+	struct vcpu *vcpu; /* the vCPU on this CPU now (static: bound for life), or NULL */
 	u64 stack_top;	   /* offset 8: reset on every guest entry */
 	u32 id;
 	u64 mpidr;
 	volatile u32 requests; /* CPU_REQ_* bits, set remotely then kicked */
 	u64 irq_count;
+	/* NULL: static (one vCPU, no scheduler on any path). Else the CPU is shared by
+	 * several vCPUs: its policy, entities and switch state (core/sched.c). */
+	struct sched_host *sched;
 	/* Aligned: a line each, so CPUs never write each other's lines. */
 } __attribute__((aligned(64)));
-#define CPU_REQ_VGIC   BIT(0) /* re-evaluate virtual interrupts */
-#define CPU_REQ_WAKE   BIT(1) /* vCPU state changed (CPU_ON, stop, reset) */
-#define CPU_REQ_HEALTH BIT(2) /* re-arm the health timer of the VM homed here */
+#define CPU_REQ_VGIC	BIT(0) /* re-evaluate virtual interrupts */
+#define CPU_REQ_WAKE	BIT(1) /* vCPU state changed (CPU_ON, stop, reset) */
+#define CPU_REQ_HEALTH	BIT(2) /* re-arm the health timer of the VM homed here */
+#define CPU_REQ_RESCHED BIT(3) /* shared CPU: a hosted vCPU may have become runnable */
 
 extern struct cpu cpus[CONFIG_MAX_PCPUS];
 extern struct vm vms[CONFIG_MAX_VMS];

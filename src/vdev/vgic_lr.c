@@ -525,3 +525,64 @@ void vgic_vcpu_quiesce(struct vgic *g, u32 vcpu)
 	__atomic_store_n(&c->dirty, true, __ATOMIC_RELEASE);
 	vgic_unlock(g);
 }
+
+void vgic_vcpu_here(struct vgic *g, u32 vcpu, bool here)
+{
+	struct vgic_cpu *c;
+
+	if (vcpu >= g->vcpu_count) {
+		return;
+	}
+	c = g->cpus[vcpu];
+	c->away = !here;
+	if (here) {
+		for (u32 m = VGIC_TIMER_PPIS; m; m &= m - 1) {
+			u32 i = vgic_lowest_bit(m);
+
+			arch_gic_ppi_enable(c->pcpu, i, (c->priv[i].flags & VGIC_IRQ_ENABLED) != 0);
+		}
+	}
+}
+
+bool vgic_vcpu_woken(const struct vgic *g, u32 vcpu)
+{
+	return vcpu < g->vcpu_count && __atomic_load_n(&g->cpus[vcpu]->dirty, __ATOMIC_ACQUIRE);
+}
+
+bool vgic_vcpu_pending(struct vgic *g, u32 vcpu)
+{
+	const struct vgic_cpu *c;
+	u32 elrsr;
+
+	if (vcpu >= g->vcpu_count) {
+		return false;
+	}
+	c = g->cpus[vcpu];
+	if (__atomic_load_n(&c->dirty, __ATOMIC_ACQUIRE) || c->overflow) {
+		return true;
+	}
+	elrsr = c->lr_used ? arch_gic_elrsr() : 0;
+	for (u32 m = c->lr_used & ~elrsr; m; m &= m - 1) {
+		if (arch_gic_lr_read(vgic_lowest_bit(m)) & ICH_LR_PENDING) {
+			return true;
+		}
+	}
+	return false;
+}
+
+u32 vgic_timer_ppis_enabled(const struct vgic *g, u32 vcpu)
+{
+	u32 on = 0;
+
+	if (vcpu >= g->vcpu_count) {
+		return 0;
+	}
+	for (u32 m = VGIC_TIMER_PPIS; m; m &= m - 1) {
+		u32 i = vgic_lowest_bit(m);
+
+		if (g->cpus[vcpu]->priv[i].flags & VGIC_IRQ_ENABLED) {
+			on |= 1U << i;
+		}
+	}
+	return on;
+}

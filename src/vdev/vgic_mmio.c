@@ -166,7 +166,9 @@ static void timer_ppi_enable(struct vgic *g, u32 vcpu, u32 intid, struct vgic_ir
 		irq->flags &= (u8) ~(VGIC_IRQ_PENDING | VGIC_IRQ_NEWEDGE);
 		irq->ops |= VGIC_OP_DEACT;
 	}
-	arch_gic_ppi_enable(g->cpus[vcpu]->pcpu, intid, on);
+	if (!g->cpus[vcpu]->away) { /* else applied when it is back on its CPU */
+		arch_gic_ppi_enable(g->cpus[vcpu]->pcpu, intid, on);
+	}
 }
 
 /* ISENABLER/ICENABLER (on: set), the common writes: only the enable bit changes. irqs: the

@@ -93,6 +93,8 @@ struct fake_machine {
 	u32 timer_sets[FAKE_MAX_CPUS];
 	u32 starts[FAKE_MAX_CPUS];   /* arch_vcpu_start on that CPU */
 	u32 parks[FAKE_MAX_CPUS];    /* arch_vcpu_park */
+	u32 saves[FAKE_MAX_CPUS];    /* arch_vcpu_save (shared CPUs) */
+	u32 restores[FAKE_MAX_CPUS]; /* arch_vcpu_restore */
 	u32 enters[FAKE_MAX_CPUS];   /* arch_vcpu_enter: the guest ran */
 	u32 idles[FAKE_MAX_CPUS];    /* arch_idle_wait */
 	u64 entry_pc[FAKE_MAX_CPUS]; /* the vCPU's entry point and x0 at its last start */

@@ -122,6 +122,40 @@ void arch_vcpu_park(struct vcpu *vc)
 	fake_m.parks[fake_cpu]++;
 }
 
+/* Shared CPUs: the fake CPU has no registers of its own; a vCPU's state is its struct. */
+void arch_vcpu_save(struct vcpu *vc)
+{
+	(void)vc;
+	fake_m.saves[fake_cpu]++;
+}
+
+void arch_vcpu_restore(struct vcpu *vc)
+{
+	(void)vc;
+	fake_m.restores[fake_cpu]++;
+}
+
+void arch_vcpu_share(struct vcpu *vc)
+{
+	(void)vc;
+}
+
+u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis)
+{
+	(void)vc;
+	(void)ppis;
+	return 0;
+}
+
+bool arch_irq_pending(void)
+{
+	return false;
+}
+
+void arch_tlb_flush_guest_s1(void)
+{
+}
+
 /* The guest runs until the next kick to this CPU (fake_cpu_run enters the loop again). */
 void arch_vcpu_enter(struct vcpu *vc, u64 stack_top)
 {

@@ -174,6 +174,7 @@ static void test_list_json(void)
 static const char *const stats1[] = {
     "cpu 0 irqs=100 vm=worker vcpu=0",
     "cpu 1 irqs=0 vm=- vcpu=-",
+    "vcpu rt.0 cpu=1 used_us=1000 waited_us=20 switches=10 overruns=0 window_misses=0",
     "net lan end=0 vm=worker rx_frames=4 rx_bytes=400 tx_frames=10 tx_bytes=1000 drop_bad=0 "
     "drop_nobuf=1 drop_nofit=0",
     "net lan end=1 vm=big rx_frames=10 rx_bytes=1000 tx_frames=4 tx_bytes=400 drop_bad=0 "
@@ -183,6 +184,7 @@ static const char *const stats1[] = {
 static const char *const stats2[] = {
     "cpu 0 irqs=600 vm=worker vcpu=0",
     "cpu 1 irqs=0 vm=- vcpu=-",
+    "vcpu rt.0 cpu=1 used_us=151000 waited_us=30 switches=60 overruns=1 window_misses=2",
     "net lan end=0 vm=worker rx_frames=4 rx_bytes=400 tx_frames=30 tx_bytes=3000 drop_bad=2 "
     "drop_nobuf=1 drop_nofit=3",
     "net lan end=1 vm=big rx_frames=30 rx_bytes=3000 tx_frames=4 tx_bytes=400 drop_bad=0 "
@@ -204,6 +206,9 @@ static void test_stats(void)
 	    "  0  worker  0      600    1000\n"
 	    "  1  -       -        0       0\n"
 	    "\n"
+	    "VCPU  CPU       USED  USED %  WAITED  SWITCHES  OVERRUNS  WINDOW MISSES\n"
+	    "rt.0    1  151000 us    30.0   30 us        60         1              2\n"
+	    "\n"
 	    "NET LINK  END  VM      RX FRAMES  RX BYTES  TX FRAMES  TX BYTES  TX/S  TX BYTES/S  "
 	    "TX DROPPED: MALFORMED  NO RX BUFFER  RX BUFFER TOO SMALL\n"
 	    "lan         0  worker          4       400         30      3000    40        4000  "
@@ -216,27 +221,31 @@ static void test_stats(void)
 	    "(per-second rates: counter changes over the last 0.500 s of hypervisor time)\n");
 	open_out();
 	ctl_stats_json(mem, &a, &b);
-	EXPECT_OUT(close_out(),
-		   "{\"uptime_ms\":5500,\"free_pages\":500,\"vms\":2,\"running\":1,\"requests\":8,"
-		   "\"errors\":1,\"dropped\":0,\"rate_window_ms\":500,\"cpus\":["
-		   "{\"cpu\":0,\"irqs\":600,\"vm\":\"worker\",\"vcpu\":0,\"irqs_per_s\":1000.0},"
-		   "{\"cpu\":1,\"irqs\":0,\"vm\":null,\"vcpu\":null,\"irqs_per_s\":0.0}],\"net\":["
-		   "{\"link\":\"lan\",\"end\":0,\"vm\":\"worker\",\"rx_frames\":4,\"rx_bytes\":400,"
-		   "\"tx_frames\":30,\"tx_bytes\":3000,\"drop_bad\":2,\"drop_nobuf\":1,"
-		   "\"drop_nofit\":3,\"rx_frames_per_s\":0.0,\"rx_bytes_per_s\":0.0,"
-		   "\"tx_frames_per_s\":40.0,\"tx_bytes_per_s\":4000.0},"
-		   "{\"link\":\"lan\",\"end\":1,\"vm\":\"big\",\"rx_frames\":30,\"rx_bytes\":3000,"
-		   "\"tx_frames\":4,\"tx_bytes\":400,\"drop_bad\":0,\"drop_nobuf\":0,"
-		   "\"drop_nofit\":0,\"rx_frames_per_s\":40.0,\"rx_bytes_per_s\":4000.0,"
-		   "\"tx_frames_per_s\":0.0,\"tx_bytes_per_s\":0.0}]}\n");
-	/* Without net links: no net table, an empty list in JSON. */
+	EXPECT_OUT(
+	    close_out(),
+	    "{\"uptime_ms\":5500,\"free_pages\":500,\"vms\":2,\"running\":1,\"requests\":8,"
+	    "\"errors\":1,\"dropped\":0,\"rate_window_ms\":500,\"cpus\":["
+	    "{\"cpu\":0,\"irqs\":600,\"vm\":\"worker\",\"vcpu\":0,\"irqs_per_s\":1000.0},"
+	    "{\"cpu\":1,\"irqs\":0,\"vm\":null,\"vcpu\":null,\"irqs_per_s\":0.0}],\"vcpus\":["
+	    "{\"vcpu\":\"rt.0\",\"cpu\":1,\"used_us\":151000,\"waited_us\":30,"
+	    "\"switches\":60,\"overruns\":1,\"window_misses\":2,\"used_us_per_s\":300000.0,"
+	    "\"switches_per_s\":100.0}],\"net\":["
+	    "{\"link\":\"lan\",\"end\":0,\"vm\":\"worker\",\"rx_frames\":4,\"rx_bytes\":400,"
+	    "\"tx_frames\":30,\"tx_bytes\":3000,\"drop_bad\":2,\"drop_nobuf\":1,"
+	    "\"drop_nofit\":3,\"rx_frames_per_s\":0.0,\"rx_bytes_per_s\":0.0,"
+	    "\"tx_frames_per_s\":40.0,\"tx_bytes_per_s\":4000.0},"
+	    "{\"link\":\"lan\",\"end\":1,\"vm\":\"big\",\"rx_frames\":30,\"rx_bytes\":3000,"
+	    "\"tx_frames\":4,\"tx_bytes\":400,\"drop_bad\":0,\"drop_nobuf\":0,"
+	    "\"drop_nofit\":0,\"rx_frames_per_s\":40.0,\"rx_bytes_per_s\":4000.0,"
+	    "\"tx_frames_per_s\":0.0,\"tx_bytes_per_s\":0.0}]}\n");
+	/* Without vCPUs on shared CPUs and net links: no such tables, empty lists in JSON. */
 	b.n = 2;
 	open_out();
 	ctl_stats_table(mem, &a, &b);
-	CHECK(strstr(close_out(), "NET LINK") == NULL);
+	CHECK(strstr(close_out(), "NET LINK") == NULL && strstr(buf, "SWITCHES") == NULL);
 	open_out();
 	ctl_stats_json(mem, &a, &b);
-	CHECK(strstr(close_out(), ",\"net\":[]}\n") != NULL);
+	CHECK(strstr(close_out(), ",\"vcpus\":[],\"net\":[]}\n") != NULL);
 }
 
 static void test_json_strings(void)

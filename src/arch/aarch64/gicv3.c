@@ -35,6 +35,7 @@
 #define GICR_ICENABLER0	 (GICR_SGI + 0x0180)
 #define GICR_ISPENDR0	 (GICR_SGI + 0x0200)
 #define GICR_ICACTIVER0	 (GICR_SGI + 0x0380)
+#define GICR_ISACTIVER0	 (GICR_SGI + 0x0300)
 #define GICR_IPRIORITYR0 (GICR_SGI + 0x0400)
 #define GICR_TYPER_LAST	 BIT(4)
 #define GICR_TYPER_VLPIS BIT(1)
@@ -434,3 +435,30 @@ void arch_cpu_kick(u32 pcpu)
 	sysreg_write(S3_0_C12_C11_5, sgi);
 }
 _Static_assert(INTID_HYP_IPI == 0, "arch_cpu_kick encodes SGI 0");
+
+/* ---- vCPU switch on a shared CPU (vcpu_switch.c) ---- */
+
+u32 gic_ppi_active_take(u32 mask)
+{
+	paddr_t rd = gicr_of[arch_cpu_current()];
+	u32 act = rd32(rd + GICR_ISACTIVER0) & mask;
+
+	if (act) {
+		wr32(rd + GICR_ICACTIVER0, act);
+	}
+	return act;
+}
+
+void gic_ppi_active_give(u32 mask)
+{
+	if (mask) {
+		wr32(gicr_of[arch_cpu_current()] + GICR_ISACTIVER0, mask);
+	}
+}
+
+bool gic_irq_pending(void)
+{
+	/* ICC_HPPIR1_EL1 (12.2.12): the highest-priority pending Group 1 interrupt, 1023 if none.
+	 */
+	return ((u32)sysreg_read(S3_0_C12_C12_2) & 0xffffff) < 1020;
+}

@@ -20,6 +20,13 @@ u32 gic_spi_limit(void);
 paddr_t gic_redist(u32 cpu);
 void gic_irq_config_edge(u32 intid, bool edge);
 
+/* This CPU's redistributor: the active bits of mask among PPIs, which are then deactivated
+ * (take), or activated (give): a switched-out vCPU's hardware-linked timer interrupts. */
+u32 gic_ppi_active_take(u32 mask);
+void gic_ppi_active_give(u32 mask);
+/* A physical Group 1 interrupt is pending on this CPU (taken once the guest resumes). */
+bool gic_irq_pending(void);
+
 /* The EL1 physical timer's PPI (CNTP_*_EL0), the guest's like INTID_VTIMER. */
 #define INTID_PTIMER 30U
 

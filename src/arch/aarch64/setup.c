@@ -146,7 +146,7 @@ static void start_secondaries(void)
 	for (u32 i = 1; i < system_platform.cpu_count; i++) {
 		s64 r;
 
-		if (!cpus[i].vcpu) {
+		if (!cpu_has_work(&cpus[i])) {
 			continue; /* no work for this CPU: leave it powered off */
 		}
 		r = fw_psci(PSCI_CPU_ON_64, system_platform.cpu_mpidr[i] & 0xff00ffffffULL,

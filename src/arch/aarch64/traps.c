@@ -39,6 +39,9 @@ static bool trap_exit(struct vcpu *vc)
 	if (!vm_vcpu_runnable(vc)) {
 		return false;
 	}
+	if (c->sched && sched_exit_resched(c)) {
+		return false; /* a shared CPU's policy picks again (sched_run) */
+	}
 	vgic_flush(&vc->vm->vgic, vc->id);
 	return true;
 }
@@ -193,7 +196,9 @@ void trap_sync(struct vcpu *vc)
 		sysreg_trap(vc, esr);
 		break;
 	case EC_WFX:
+		/* Trapped only on a shared CPU (HCR_EL2.TWI/TWE): ISS bit 0 set is WFE. */
 		vc->regs.elr += 4;
+		sched_vcpu_wfx(vc, (esr & 1) != 0);
 		break;
 	default:
 		/* SVE, SME, pointer authentication, AArch32, ...: UNDEFINED for the guest. */

@@ -21,6 +21,59 @@ struct vcpu_regs {
 #define VCPU_REGS_ELR_OFF  (31 * 8)
 #define VCPU_REGS_SPSR_OFF (32 * 8)
 
+/* A vCPU's EL1 system registers and EL2 controls that differ per vCPU (arch_vcpu_save). */
+struct arch_el1 {
+	u64 sctlr, ttbr0, ttbr1, tcr, mair, amair, vbar, contextidr;
+	u64 tpidr_el0, tpidrro_el0, tpidr_el1, sp_el0, sp_el1, elr_el1, spsr_el1;
+	u64 esr, far, afsr0, afsr1, par, cpacr, csselr, cntkctl;
+	u64 hcr, vttbr, vmpidr; /* EL2: traps and a pending virtual SError (VSE), stage 2 */
+};
+
+/* FP/SIMD: q0-q31, FPCR, FPSR (the layout arch_fp_save/arch_fp_load in vectors.S use). */
+struct arch_fp {
+	u64 q[64]; /* q0-q31, two halves each */
+	u64 fpcr, fpsr;
+};
+
+/* Both EL1 timers, the virtual offset, and the physical active state of their
+ * hardware-linked PPIs (a guest's active timer interrupt blocks its PPI on the CPU). */
+struct arch_timers {
+	u64 cntv_ctl, cntv_cval, cntp_ctl, cntp_cval, cntvoff;
+	u32 ppi_active; /* GICR_ISACTIVER0 bits of the timer PPIs */
+};
+
+/* The GIC virtual CPU interface (GICv3 12.4): list registers, active priorities, VMCR, HCR. */
+#define ARCH_MAX_LRS  16
+#define ARCH_MAX_APRS 4
+struct arch_gicv {
+	u64 lr[ARCH_MAX_LRS];
+	u32 ap0r[ARCH_MAX_APRS], ap1r[ARCH_MAX_APRS];
+	u32 vmcr, hcr;
+};
+
+/* Self-hosted debug state a guest can set (breakpoints, watchpoints, MDSCR, OS lock). */
+#define ARCH_MAX_BRPS 16
+struct arch_debug {
+	u64 bvr[ARCH_MAX_BRPS], bcr[ARCH_MAX_BRPS], wvr[ARCH_MAX_BRPS], wcr[ARCH_MAX_BRPS];
+	u64 mdscr, mdccint, oslsr;
+};
+
+/*
+ * Everything of a vCPU a guest can observe, as one object: the general registers (saved on
+ * every trap by vectors.S, so they come first: struct vcpu's regs alias them) and, for a
+ * vCPU that is not on its CPU, the rest (arch_vcpu_save / arch_vcpu_restore). A vCPU that
+ * never shares its CPU keeps all but regs in the hardware. The snapshot and migration work
+ * reuses exactly this struct.
+ */
+struct arch_vcpu {
+	struct vcpu_regs regs;
+	struct arch_el1 el1;
+	struct arch_timers timers;
+	struct arch_gicv gic;
+	struct arch_debug dbg;
+	struct arch_fp fp;
+};
+
 /* One VM's stage-2 translation tables (stage2.c). */
 struct stage2 {
 	u64 *root; /* level-1 table, 512 entries */
