@@ -88,6 +88,11 @@ static void setup(u32 nlr)
 	memset(&a, GUARD, sizeof(a));
 	spin_init(&a.g.lock); /* once, as vgic_create: a reset (vgic_init) keeps the lock */
 	spin_init(&a.n.lock);
+	/* The scheduler's flag survives vgic_init (a VM reset); a new VM's starts clear (.bss). */
+	for (u32 v = 0; v < NV; v++) {
+		a.cpus[v].away = false;
+		a.ncpus[v].away = false;
+	}
 	vm_reset();
 	vgic_init(&a.n, a.ncpus, NV, npcpus);
 	vgic_assign_hw_spi(&a.n, 100);
