@@ -229,7 +229,9 @@ run: deps all linux
 
 unit: $(UNIT_TESTS)
 
-test: deps all unit linux u-boot dashboard
+# The dashboard (npm packages) is built by its own test stage, so a registry that cannot be
+# reached fails that stage alone, not the whole suite.
+test: deps all unit linux u-boot
 	@tests/run_all.sh
 
 bench: deps all linux

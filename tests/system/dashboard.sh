@@ -43,6 +43,15 @@ cleanup()
 }
 trap cleanup EXIT
 
+# Built here rather than by `make test`: the page's libraries come from the npm registry, and a
+# registry that cannot be reached must fail this stage only.
+mkdir -p "$OUT_DIR"
+if ! make -s dashboard >"$OUT_DIR/build.log" 2>&1; then
+	fail build "make dashboard failed, log in $OUT_DIR/build.log"
+	tail -n 15 "$OUT_DIR/build.log" | sed 's/^/    | /'
+	exit 1
+fi
+
 # start_dashboard LOGFILE ARGS...: starts it on a free port (tries a few), PORT set; status 0
 # once it answers.
 start_dashboard()

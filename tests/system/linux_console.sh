@@ -40,7 +40,11 @@ pass() { echo "PASS: system/$1"; }
 fail()
 {
 	echo "FAIL: system/$1 ($2)"
-	tr -d '\r' <"$LOG" | tail -n 20 | sed 's/^/    | /'
+	# rt reports every second: show what the others said (Linux, the hypervisor) first.
+	echo "    last lines other than rt's reports:"
+	tr -d '\r' <"$LOG" | grep -a -v '^\[rt\] RT: seq=' | tail -n 30 | sed 's/^/    | /'
+	echo "    end of the log:"
+	tr -d '\r' <"$LOG" | tail -n 5 | sed 's/^/    | /'
 	failed=1
 }
 
@@ -116,7 +120,7 @@ run_checks()
 
 	# 2. reboot: only Linux resets and boots again; rt runs on.
 	l=$(lines)
-	type_line reboot '\n'
+	type_line reboot '\n' || { fail linux_reboot "'reboot' typed but not echoed"; return; }
 	l=$(wait_line "$l" "[tessera] VM 0 'linux' resetting") ||
 		{ fail linux_reboot "no reset of VM linux"; return; }
 	s=$(last_seq)
@@ -134,7 +138,7 @@ run_checks()
 
 	# 3. poweroff: only Linux stops; rt reports twice more, numbers contiguous.
 	l=$(lines)
-	type_line poweroff '\n'
+	type_line poweroff '\n' || { fail linux_poweroff "'poweroff' typed but not echoed"; return; }
 	wait_line "$l" "[tessera] VM 0 'linux' stopped (system-off" >/dev/null ||
 		{ fail linux_poweroff "VM linux did not stop"; return; }
 	s=$(last_seq)
