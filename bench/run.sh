@@ -93,7 +93,11 @@ field()
 {
 	local pre="(\\[[^]]*\\] )?"
 	[ $# -ge 4 ] && pre="\\[$4\\] "
-	grep -a -E "^${pre}BENCH $2: " "$1" | head -n 1 | sed -n -E "s/.* $3=([0-9]+).*/\\1/p"
+	# The console redraws a line another VM's output interrupted (src/core/console.c), so a
+	# cut-off prefix of a line may come first: of the first VM's lines, take the longest.
+	grep -a -E "^${pre}BENCH $2: " "$1" |
+		awk '{ t = $1 } NR == 1 { first = t } t == first && length($0) > length(best) { best = $0 } END { print best }' |
+		sed -n -E "s/.* $3=([0-9]+).*/\\1/p"
 }
 
 # stamp: copies stdin to stdout, each line prefixed with the wall time it arrived

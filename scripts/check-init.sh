@@ -21,7 +21,7 @@ CROSS=${CROSS:-aarch64-linux-gnu-}
 # in .init (BOOT_ONLY, lib.h), and releases .init after it returns; the vm_ ones are called
 # from primary_boot alone), and mem_release_init, which takes the section bounds to free
 # the pages.
-BOOT_ONLY="setup_cpu_main vm_create_all vm_find_images vm_first_load mem_release_init"
+BOOT_ONLY="setup_cpu_main vm_create_all vm_find_images vm_first_load vm_dtb_save sched_setup mem_release_init"
 
 sym()
 {

@@ -125,16 +125,22 @@ static int vm_load_images(struct vm *vm, bool scrub)
 	return 0;
 }
 
+/* Puts the VM's DTB (saved at boot by vm_dtb_save) back into its RAM. */
 static int vm_load_dtb(struct vm *vm)
 {
 	const struct vm_layout *l = &vm->layout;
 	paddr_t pa;
 
-	if (!config_vm_ipa_to_phys(vm->cfg, l->dtb_ipa, l->dtb_max, &pa) ||
-	    vm_dtb_build(vm, phys_ptr(pa), l->dtb_max) != 0) {
+	if (!config_vm_ipa_to_phys(vm->cfg, l->dtb_ipa, l->dtb_max, &pa)) {
 		return -1;
 	}
-	arch_dcache_clean(pa, l->dtb_max);
+	u8 *dst = phys_ptr(pa);
+	for (u32 off = 0, i = 0; off < vm->dtb_size; off += (u32)SZ_4K, i++) {
+		u32 n = vm->dtb_size - off < (u32)SZ_4K ? vm->dtb_size - off : (u32)SZ_4K;
+
+		memcpy(dst + off, vm->dtb_pages[i], n);
+	}
+	arch_dcache_clean(pa, vm->dtb_size);
 	return 0;
 }
 
@@ -154,6 +160,37 @@ static int vm_load(struct vm *vm, bool scrub)
 	return vm_load_images(vm, scrub) != 0 ? -1 : vm_load_dtb(vm);
 }
 
+/* Builds the VM's DTB into its RAM (boot only: vm_dtb.c and the FDT writer are in .init)
+ * and keeps a copy in hypervisor pages for restarts. */
+static int vm_dtb_save(struct vm *vm)
+{
+	const struct vm_layout *l = &vm->layout;
+	paddr_t pa;
+
+	if (!config_vm_ipa_to_phys(vm->cfg, l->dtb_ipa, l->dtb_max, &pa) ||
+	    vm_dtb_build(vm, phys_ptr(pa), l->dtb_max) != 0) {
+		return -1;
+	}
+	const u8 *dtb = phys_ptr(pa);
+	u32 size = ((u32)dtb[4] << 24) | ((u32)dtb[5] << 16) | ((u32)dtb[6] << 8) | dtb[7];
+
+	if (size > VM_DTB_SAVE_PAGES * (u32)SZ_4K) {
+		console_log(LOG_ERROR, "VM %u '%s': generated DTB of %u bytes is over %u\n", vm->id,
+			    vm->cfg->name, size, VM_DTB_SAVE_PAGES * (u32)SZ_4K);
+		return -1;
+	}
+	for (u32 off = 0, i = 0; off < size; off += (u32)SZ_4K, i++) {
+		vm->dtb_pages[i] = page_alloc();
+		if (!vm->dtb_pages[i]) {
+			return -1;
+		}
+		memcpy(vm->dtb_pages[i], dtb + off, size - off < (u32)SZ_4K ? size - off : (u32)SZ_4K);
+	}
+	vm->dtb_size = size;
+	arch_dcache_clean(pa, size);
+	return 0;
+}
+
 /* The first boot's load (RAM not yet used by anyone), in two profiled phases. */
 static int vm_first_load(struct vm *vm)
 {
@@ -161,7 +198,7 @@ static int vm_first_load(struct vm *vm)
 		return -1;
 	}
 	bootprof_lap(BOOTPROF_LOAD);
-	return vm_load_dtb(vm);
+	return vm_dtb_save(vm);
 }
 
 static void vm_boot_vcpus(struct vm *vm)

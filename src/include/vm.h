@@ -31,6 +31,10 @@
 #include "vgic.h"
 #include "vpl011.h"
 
+/* Pages that keep a VM's generated DTB between restarts (16 KiB; a generated DTB is
+ * 1-3 KiB). A bigger one is refused at boot. */
+#define VM_DTB_SAVE_PAGES 4
+
 enum vcpu_state {
 	VCPU_OFF = 0,	 /* powered off (PSCI), waiting for CPU_ON */
 	VCPU_ON_PENDING, /* CPU_ON accepted, its CPU has not entered it yet */
@@ -124,6 +128,10 @@ struct vm {
 	struct vpl011 uart;
 	struct vm_stats stats;
 	struct vm_chan chans[CONFIG_MAX_CHANS];
+	/* The generated DTB, built once at boot (vm_dtb.c is boot-only code) and kept here in
+	 * hypervisor pages: a restart copies it back into guest RAM. */
+	u8 *dtb_pages[VM_DTB_SAVE_PAGES];
+	u32 dtb_size;
 	/* Accesses in flight from outside its vCPUs (vm_access_begin). The struct is
 	 * aligned so that no cache line is shared by two VMs' slots. */
 	u32 users;
