@@ -184,7 +184,8 @@ static int vm_dtb_save(struct vm *vm)
 		if (!vm->dtb_pages[i]) {
 			return -1;
 		}
-		memcpy(vm->dtb_pages[i], dtb + off, size - off < (u32)SZ_4K ? size - off : (u32)SZ_4K);
+		memcpy(vm->dtb_pages[i], dtb + off,
+		       size - off < (u32)SZ_4K ? size - off : (u32)SZ_4K);
 	}
 	vm->dtb_size = size;
 	arch_dcache_clean(pa, size);
