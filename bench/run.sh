@@ -41,7 +41,8 @@ errors=()
 
 mkdir -p "$OUT" || exit 1
 for f in "$TESSERA" build/tessera.elf build/guests/bench_lat.elf build/guests/bench_work.elf \
-	build/guests/bench_boot.elf build/guests/bench_rt.elf build/guests/bench_chan.elf; do
+	build/guests/bench_boot.elf build/guests/bench_rt.elf build/guests/bench_chan.elf \
+	build/guests/partition.elf; do
 	[ -f "$f" ] || {
 		echo "bench: $f missing: run 'make all'" >&2
 		exit 1
@@ -156,6 +157,7 @@ else
 fi
 run_hyp rt_solo
 run_hyp switch # two VMs time-sharing one CPU (issue 13): the vCPU switch
+run_hyp partition # two VMs in a cyclic table (issue 13): window-start jitter
 # The RT CPU's path during a neighbour storm, counted: the same system under the benchmark
 # build of the hypervisor (share_stats.h: every lock and cross-VM access noted per CPU), the
 # RT guest opening and closing the window around its sampling loop.
@@ -243,6 +245,22 @@ done < <(sed -n -E 's/^(\[tessera\] )?BOOT ([a-z]+): ([0-9]+)( .*)?$/\2 \3/p' "$
 	errors+=("no boot profile in $OUT/hyp_boot1_profile.log")
 put H rt_solo "$OUT/hyp_rt_solo.log" rt_timer rt
 put H switch "$OUT/hyp_switch.log" switch sa
+# Time partitions: the worst window start of either VM (each reports its own windows).
+put H part_pa "$OUT/hyp_partition.log" partition_jitter pa
+put H part_pb "$OUT/hyp_partition.log" partition_jitter pb
+for k in min med max samples; do
+	a=${H[part_pa.$k]-} b=${H[part_pb.$k]-}
+	case $k in
+	min) H[partition.$k]=$( [ -n "$a" ] && [ -n "$b" ] && echo $((a < b ? a : b)) ) ;;
+	max) H[partition.$k]=$( [ -n "$a" ] && [ -n "$b" ] && echo $((a > b ? a : b)) ) ;;
+	samples) H[partition.$k]=$( [ -n "$a" ] && [ -n "$b" ] && echo $((a + b)) ) ;;
+	med) H[partition.$k]=$a ;; # pa's windows start after both idle and pb: the median of either
+	esac
+done
+for vm in pa pb; do
+	grep -a -q "^\[$vm\] DONE partition: passed=4 failed=0" "$OUT/hyp_partition.log" ||
+		errors+=("partition VM $vm did not pass its checks (see $OUT/hyp_partition.log)")
+done
 put H rt_solo_mt "$OUT/hyp_rt_solo_mt.log" rt_timer rt
 put H rt_storm_mt "$OUT/hyp_rt_storm_mt.log" rt_timer rt
 for k in rt_solo_mt rt_storm_mt; do
@@ -386,6 +404,8 @@ row "channel message round trip, VM on CPU 0 -> VM on CPU 1 -> back (ring + door
 	"$(verdict "$(ok_lt "${H[chan_roundtrip.med]-}" 2000)")" chan_roundtrip
 row "vCPU switch between two VMs on one CPU (the policy's preemption: hypervisor timer IRQ, pick, save + restore of the whole vCPU incl. FP, timers, vGIC, debug; last guest instruction -> first of the other)" \
 	"$(fmt3 H switch)" "n/a (no EL2)" "-" "<= 1,000" "$(verdict "$(ok_le "${H[switch.med]-}" 1000)")" switch
+row "time partitions: window-start jitter, scheduled instant -> first guest instruction in the window (max over 150 windows of two VMs; from idle and from the other VM)" \
+	"$(fmt3 H partition)" "n/a (no EL2)" "-" "max <= 2,000" "$(verdict "$(ok_le "${H[partition.max]-}" 2000)")" partition
 row "boot: QEMU start to first guest instruction, 1 VM" "${H[boot1.med]-missing}" "${BM[boot.med]-missing}" \
 	"+$(( ${H[boot1.med]:-0} - ${BM[boot.med]:-0} ))" "<= 400,000" "$(verdict "$(ok_le "${H[boot1.med]-}" 400000)")" boot1
 declare -A BOOT_WHAT=([early]="reset, .bss zeroing, stack, vectors"
@@ -588,6 +608,14 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
     samples after 8 warm-up). A switch here is the whole preemption: the hypervisor timer
     interrupt, the policy's pick, \`arch_vcpu_save\` and \`arch_vcpu_restore\` (EL1 system
     registers, FP/SIMD, both timers, the GIC virtual interface, debug registers), ERET.
+  - \`partition\` (\`bench/configs/partition.dts\`, \`guests/partition.c\`): CPU 1 under policy
+    \`partition\`, a 10 ms major frame: VM \`pa\` owns [0, 2) and [5, 6) ms, \`pb\` [2, 5) ms, the
+    rest is idle. Frames start at multiples of the major frame on the counter, so each guest
+    knows its windows' instants; it spins on the counter and, for frames 5 to 54, checks that
+    every run lies in its own windows and that every window was entered, and takes the
+    first read of each window minus its scheduled start as that window's jitter (the
+    hypervisor timer interrupt, the pick, the switch, ERET). The row gives the min, median
+    (\`pa\`'s) and max of both VMs' 150 windows.
   - \`bench_chan\` (\`bench/configs/chan.dts\`): VM \`a\` on CPU 0 and VM \`b\` on CPU 1, joined by one
     channel (8 KiB, both ends rw) that carries two guest-kit rings (\`guests/kit/ring.h\`), a -> b
     and b -> a, 32-byte messages. *Doorbell*: \`a\` times one \`HVC TESSERA_HC_CHANNEL_NOTIFY\`
