@@ -94,7 +94,10 @@ field()
 {
 	local pre="(\\[[^]]*\\] )?"
 	[ $# -ge 4 ] && pre="\\[$4\\] "
-	grep -a -E "^${pre}BENCH $2: " "$1" | head -n 1 | sed -n -E "s/.* $3=([0-9]+).*/\\1/p"
+	# Whole lines only (they end in samples=): the console may show a VM's partial line
+	# before another VM's output and the whole line again after it.
+	grep -a -E "^${pre}BENCH $2: .*samples=[0-9]+$" "$1" | head -n 1 |
+		sed -n -E "s/.* $3=([0-9]+).*/\\1/p"
 }
 
 # stamp: copies stdin to stdout, each line prefixed with the wall time it arrived
