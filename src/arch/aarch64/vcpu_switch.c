@@ -183,18 +183,31 @@ static void timers_restore(const struct arch_timers *t)
 
 /* ICH_LR<n>_EL2: n 0-7 are S3_4_C12_C12_<n>, 8-15 are S3_4_C12_C13_<n - 8>. Unrolled, from
  * the highest implemented down (no call and no jump table per register). */
-#define LR_SAVE(n, crm, op2)                                     \
-	case (n) + 1:                                            \
+#define LR_SAVE(n, crm, op2)                                    \
+	case (n) + 1:                                           \
 		g->lr[n] = sysreg_read(S3_4_C12_##crm##_##op2); \
 		__attribute__((fallthrough))
-#define LR_RESTORE(n, crm, op2)                                  \
-	case (n) + 1:                                            \
+#define LR_RESTORE(n, crm, op2)                                 \
+	case (n) + 1:                                           \
 		sysreg_write(S3_4_C12_##crm##_##op2, g->lr[n]); \
 		__attribute__((fallthrough))
-#define LR_ALL(m)                                                                            \
-	m(15, C13, 7); m(14, C13, 6); m(13, C13, 5); m(12, C13, 4); m(11, C13, 3); m(10, C13, 2); \
-	m(9, C13, 1); m(8, C13, 0); m(7, C12, 7); m(6, C12, 6); m(5, C12, 5); m(4, C12, 4);        \
-	m(3, C12, 3); m(2, C12, 2); m(1, C12, 1); m(0, C12, 0)
+#define LR_ALL(m)      \
+	m(15, C13, 7); \
+	m(14, C13, 6); \
+	m(13, C13, 5); \
+	m(12, C13, 4); \
+	m(11, C13, 3); \
+	m(10, C13, 2); \
+	m(9, C13, 1);  \
+	m(8, C13, 0);  \
+	m(7, C12, 7);  \
+	m(6, C12, 6);  \
+	m(5, C12, 5);  \
+	m(4, C12, 4);  \
+	m(3, C12, 3);  \
+	m(2, C12, 2);  \
+	m(1, C12, 1);  \
+	m(0, C12, 0)
 
 /* The virtual CPU interface is left disabled (ICH_HCR_EL2.En = 0): no maintenance interrupt
  * for a vCPU that is not here. */
@@ -369,8 +382,7 @@ bool arch_vcpu_debug_touch(struct vcpu *vc)
 	u32 cpu = arch_cpu_current();
 
 	/* Only the lazy switch sets the traps (a static CPU never does). */
-	if (vc->arch.dbg.live || cpu >= CONFIG_MAX_PCPUS ||
-	    !(sysreg_read(mdcr_el2) & MDCR_TDA)) {
+	if (vc->arch.dbg.live || cpu >= CONFIG_MAX_PCPUS || !(sysreg_read(mdcr_el2) & MDCR_TDA)) {
 		return false;
 	}
 	vc->arch.dbg.live = 1;
