@@ -41,7 +41,8 @@ errors=()
 
 mkdir -p "$OUT" || exit 1
 for f in "$TESSERA" build/tessera.elf build/guests/bench_lat.elf build/guests/bench_work.elf \
-	build/guests/bench_boot.elf build/guests/bench_rt.elf build/guests/bench_chan.elf; do
+	build/guests/bench_boot.elf build/guests/bench_rt.elf build/guests/bench_chan.elf \
+	build/guests/partition.elf; do
 	[ -f "$f" ] || {
 		echo "bench: $f missing: run 'make all'" >&2
 		exit 1
@@ -93,10 +94,9 @@ field()
 {
 	local pre="(\\[[^]]*\\] )?"
 	[ $# -ge 4 ] && pre="\\[$4\\] "
-	# The console redraws a line another VM's output interrupted (src/core/console.c), so a
-	# cut-off prefix of a line may come first: of the first VM's lines, take the longest.
-	grep -a -E "^${pre}BENCH $2: " "$1" |
-		awk '{ t = $1 } NR == 1 { first = t } t == first && length($0) > length(best) { best = $0 } END { print best }' |
+	# Whole lines only (they end in samples=): the console may show a VM's partial line
+	# before another VM's output and the whole line again after it.
+	grep -a -E "^${pre}BENCH $2: .*samples=[0-9]+$" "$1" | head -n 1 |
 		sed -n -E "s/.* $3=([0-9]+).*/\\1/p"
 }
 
@@ -160,6 +160,10 @@ else
 fi
 run_hyp rt_solo
 run_hyp switch # two VMs time-sharing one CPU (issue 13): the vCPU switch
+run_hyp partition # two VMs in a cyclic table (issue 13): window-start jitter
+run_hyp rt_shared_solo # the RT VM alone on a "priority" CPU (issue 13)
+run_hyp rt_share # the RT VM at high priority beside a spinner on one CPU (issue 13)
+run_hyp work_share # two compute VMs round-robin on one CPU (issue 13): throughput
 # The RT CPU's path during a neighbour storm, counted: the same system under the benchmark
 # build of the hypervisor (share_stats.h: every lock and cross-VM access noted per CPU), the
 # RT guest opening and closing the window around its sampling loop.
@@ -246,7 +250,52 @@ done < <(sed -n -E 's/^(\[tessera\] )?BOOT ([a-z]+): ([0-9]+)( .*)?$/\2 \3/p' "$
 [ ${#BOOT_PHASES[@]} -gt 0 ] && [ -n "${H[bootph_total.med]-}" ] ||
 	errors+=("no boot profile in $OUT/hyp_boot1_profile.log")
 put H rt_solo "$OUT/hyp_rt_solo.log" rt_timer rt
+put H rt_shared_solo "$OUT/hyp_rt_shared_solo.log" rt_timer rt
+put H rt_share "$OUT/hyp_rt_share.log" rt_timer rt
+for f in rt_shared_solo rt_share; do
+	grep -a -q "^\[rt\] DONE bench_rt: passed=1 failed=0" "$OUT/hyp_$f.log" ||
+		errors+=("the RT VM did not pass its checks (see $OUT/hyp_$f.log)")
+done
+# Throughput (issue 13): "TEST bench_work: span entry=<counter> end=<counter>" per VM; the
+# shared run's joint span (first entry to last end) against twice one VM's span alone.
+span_of()
+{ # span_of LOG VM -> "entry end"
+	sed -n -E "s/^\[$2\] TEST bench_work: span entry=([0-9]+) end=([0-9]+).*/\1 \2/p" "$1" | head -n 1
+}
+read -r WS_E WS_X <<<"$(span_of "$OUT/hyp_work.log" work)"
+read -r W1_E W1_X <<<"$(span_of "$OUT/hyp_work_share.log" w1)"
+read -r W2_E W2_X <<<"$(span_of "$OUT/hyp_work_share.log" w2)"
+WS_SOLO="" WS_JOINT="" WS_RATIO="" WS_OK=""
+if [ -n "${WS_X-}" ] && [ -n "${W1_X-}" ] && [ -n "${W2_X-}" ]; then
+	WS_SOLO=$((WS_X - WS_E))
+	WS_JOINT=$(((W1_X > W2_X ? W1_X : W2_X) - (W1_E < W2_E ? W1_E : W2_E)))
+	WS_RATIO=$(LC_ALL=C awk -v j="$WS_JOINT" -v s="$WS_SOLO" 'BEGIN { printf "%.4f", j / (2 * s) }')
+	WS_OK=$(( WS_JOINT * 100 <= 2 * WS_SOLO * 102 ? 1 : 0 ))
+	H[work_share.med]=$WS_JOINT BM[work_share.med]=$((2 * WS_SOLO))
+else
+	errors+=("no bench_work span in $OUT/hyp_work.log or $OUT/hyp_work_share.log")
+fi
+c1=$(grep -a -o "^\[w1\] TEST bench_work: checksum=0x[0-9a-f]*" "$OUT/hyp_work_share.log" | sed 's/.*=//')
+c2=$(grep -a -o "^\[w2\] TEST bench_work: checksum=0x[0-9a-f]*" "$OUT/hyp_work_share.log" | sed 's/.*=//')
+[ -n "$c1" ] && [ "$c1" = "$c2" ] && [ "checksum=$c1" = "$(grep -a -o "checksum=0x[0-9a-f]*" "$OUT/hyp_work.log")" ] ||
+	errors+=("work_share: the shared VMs' checksums differ from the solo run's (see $OUT/hyp_work_share.log)")
 put H switch "$OUT/hyp_switch.log" switch sa
+# Time partitions: the worst window start of either VM (each reports its own windows).
+put H part_pa "$OUT/hyp_partition.log" partition_jitter pa
+put H part_pb "$OUT/hyp_partition.log" partition_jitter pb
+for k in min med max samples; do
+	a=${H[part_pa.$k]-} b=${H[part_pb.$k]-}
+	case $k in
+	min) H[partition.$k]=$( [ -n "$a" ] && [ -n "$b" ] && echo $((a < b ? a : b)) ) ;;
+	max) H[partition.$k]=$( [ -n "$a" ] && [ -n "$b" ] && echo $((a > b ? a : b)) ) ;;
+	samples) H[partition.$k]=$( [ -n "$a" ] && [ -n "$b" ] && echo $((a + b)) ) ;;
+	med) H[partition.$k]=$a ;; # pa's windows start after both idle and pb: the median of either
+	esac
+done
+for vm in pa pb; do
+	grep -a -q "^\[$vm\] DONE partition: passed=4 failed=0" "$OUT/hyp_partition.log" ||
+		errors+=("partition VM $vm did not pass its checks (see $OUT/hyp_partition.log)")
+done
 put H rt_solo_mt "$OUT/hyp_rt_solo_mt.log" rt_timer rt
 put H rt_storm_mt "$OUT/hyp_rt_storm_mt.log" rt_timer rt
 for k in rt_solo_mt rt_storm_mt; do
@@ -390,6 +439,8 @@ row "channel message round trip, VM on CPU 0 -> VM on CPU 1 -> back (ring + door
 	"$(verdict "$(ok_lt "${H[chan_roundtrip.med]-}" 2000)")" chan_roundtrip
 row "vCPU switch between two VMs on one CPU (the policy's preemption: hypervisor timer IRQ, pick, save + restore of the whole vCPU incl. FP, timers, vGIC, debug; last guest instruction -> first of the other)" \
 	"$(fmt3 H switch)" "n/a (no EL2)" "-" "<= 1,000" "$(verdict "$(ok_le "${H[switch.med]-}" 1000)")" switch
+row "time partitions: window-start jitter, scheduled instant -> first guest instruction in the window (max over 150 windows of two VMs; from idle and from the other VM)" \
+	"$(fmt3 H partition)" "n/a (no EL2)" "-" "max <= 2,000" "$(verdict "$(ok_le "${H[partition.max]-}" 2000)")" partition
 row "boot: QEMU start to first guest instruction, 1 VM" "${H[boot1.med]-missing}" "${BM[boot.med]-missing}" \
 	"+$(( ${H[boot1.med]:-0} - ${BM[boot.med]:-0} ))" "<= 400,000" "$(verdict "$(ok_le "${H[boot1.med]-}" 400000)")" boot1
 declare -A BOOT_WHAT=([early]="reset, .bss zeroing, stack, vectors"
@@ -423,6 +474,15 @@ row "guest CPU+memory workload (compute + 64 MiB pointer chase), instructions" "
 	"$(fmt3 BM work)" "${W_PCT:--}" "<= +0.5 %" "$(verdict "${W_OK-}")" work
 row "RT guest timer latency, 1 kHz, alone (deadline -> handler; max is the figure)" \
 	"$(fmt3 H rt_solo)" "-" "-" "measured" "-" rt_solo
+row "RT guest timer latency, 1 kHz, alone on a shared CPU (policy priority: its WFI blocks it, the hypervisor timer wakes it, its state is restored)" \
+	"$(fmt3 H rt_shared_solo)" "-" "-" "measured" "-" rt_shared_solo
+RS_GOAL=""
+[ -n "${H[rt_solo.max]-}" ] && [ -n "${H[switch.med]-}" ] && RS_GOAL=$((H[rt_solo.max] + H[switch.med]))
+row "RT guest timer latency, 1 kHz, priority 200 sharing its CPU with a VM spinning flat out at priority 1 (max is the figure; goal: the alone max + one vCPU switch${RS_GOAL:+ = $RS_GOAL})" \
+	"$(fmt3 H rt_share)" "-" "+$(( ${H[rt_share.max]:-0} - ${H[rt_solo.max]:-0} )) vs alone" "<= alone + switch" \
+	"$(verdict "$( [ -n "$RS_GOAL" ] && ok_le "${H[rt_share.max]-}" "$RS_GOAL")")" rt_share
+row "throughput: two compute VMs (bench_work) round-robin on one CPU (10 ms quantum), joint span vs twice one VM's span alone, instructions" \
+	"${WS_JOINT:-missing}" "${WS_SOLO:+$((2 * WS_SOLO)) (2 x alone)}" "${WS_RATIO:+x $WS_RATIO}" "<= x 1.02" "$(verdict "$WS_OK")" work_share
 row "RT CPU during a neighbour storm (HVCs+GICD writes+SGIs on CPU 1): acquisitions of locks or cross-VM access counters that another CPU also took in the window (objects touched: ${SH_OBJ:-?}, shared: ${SH_SOBJ:-?})" \
 	"${SH_ACQ:-missing}" "-" "-" "0" "$(verdict "$( [ -n "$SH_ACQ" ] && { [ "$SH_ACQ" -eq 0 ] && echo 1 || echo 0; })")" rt_shared
 us()
@@ -592,6 +652,24 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
     samples after 8 warm-up). A switch here is the whole preemption: the hypervisor timer
     interrupt, the policy's pick, \`arch_vcpu_save\` and \`arch_vcpu_restore\` (EL1 system
     registers, FP/SIMD, both timers, the GIC virtual interface, debug registers), ERET.
+  - \`bench_rt\` sharing a CPU (issue 13): \`rt_shared_solo.dts\`, the RT VM alone on CPU 1
+    under policy \`priority\` (its WFI blocks the vCPU, which is saved; the hypervisor timer at
+    its deadline wakes it and restores it), and \`rt_share.dts\`, the same VM at priority 200
+    beside \`role=spin\` at priority 1 (no traps): every sample preempts the spinner. The goal
+    compares the max with the static alone max (\`rt_solo\`) plus one vCPU switch (the
+    \`switch\` row's median).
+  - Throughput (\`work_share.dts\`): two \`bench_work\` VMs at equal priority round-robin on
+    CPU 1 with a 10 ms quantum. Each prints its counter at entry and after its last round; the
+    joint span (first entry to last end) is compared with twice the span of the one VM of
+    \`work.dts\`; all three checksums must agree.
+  - \`partition\` (\`bench/configs/partition.dts\`, \`guests/partition.c\`): CPU 1 under policy
+    \`partition\`, a 10 ms major frame: VM \`pa\` owns [0, 2) and [5, 6) ms, \`pb\` [2, 5) ms, the
+    rest is idle. Frames start at multiples of the major frame on the counter, so each guest
+    knows its windows' instants; it spins on the counter and, for frames 5 to 54, checks that
+    every run lies in its own windows and that every window was entered, and takes the
+    first read of each window minus its scheduled start as that window's jitter (the
+    hypervisor timer interrupt, the pick, the switch, ERET). The row gives the min, median
+    (\`pa\`'s) and max of both VMs' 150 windows.
   - \`bench_chan\` (\`bench/configs/chan.dts\`): VM \`a\` on CPU 0 and VM \`b\` on CPU 1, joined by one
     channel (8 KiB, both ends rw) that carries two guest-kit rings (\`guests/kit/ring.h\`), a -> b
     and b -> a, 32-byte messages. *Doorbell*: \`a\` times one \`HVC TESSERA_HC_CHANNEL_NOTIFY\`

@@ -9,6 +9,11 @@
  * for a few scheduler quanta, during which the other copy runs and does the same with its
  * own pattern, and checks that every value is still its own. A counter gap during the spin
  * shows that the CPU really went to the other copy meanwhile.
+ * Debug registers ("dbg_from=<round>"): the hypervisor switches them only for a vCPU that
+ * has touched them (lazy, MDCR_EL2.TDA). From round dbg_from on, a copy also fills two
+ * breakpoints, a watchpoint and the OS lock with its pattern and checks them; on its first
+ * debug round it first checks that it finds them at their reset values (all zero, OS lock
+ * set), not the other copy's, which has been using them since its round 0.
  */
 #include "kit.h"
 
@@ -27,7 +32,7 @@ static u64 fp_out[64] __attribute__((aligned(16)));
 static volatile u32 sgi_taken, sgi_last;
 
 struct counts {
-	u32 fp, sys, timer, gic, lr, switched;
+	u32 fp, sys, timer, gic, lr, switched, dbg, dbg_reset;
 };
 
 static void fp_load(const u64 *q)
@@ -86,6 +91,7 @@ static bool spin(u64 freq)
 struct pattern {
 	u64 tpidr0, tpidrro, tpidr1, ctxid, fpcr, vcval, pcval;
 	u32 pmr, bpr, sgi;
+	u64 bvr0, bvr1, bcr0, wvr0, wcr0; /* disabled (E = 0): values only */
 };
 
 static void pattern_make(struct pattern *p, u64 seed, u32 round)
@@ -104,6 +110,38 @@ static void pattern_make(struct pattern *p, u64 seed, u32 round)
 	p->pmr = 0x40 + (u32)(seed % 8) * 8; /* masks the kit's priority 0xa0 */
 	p->bpr = 3 + (u32)(seed % 5);
 	p->sgi = 1 + (u32)(seed % 14);
+	p->bvr0 = kit_rand() & 0x0000fffffffffffcULL;
+	p->bvr1 = kit_rand() & 0x0000fffffffffffcULL;
+	p->bcr0 = (kit_rand() & 1 ? 0x1e0 : 0) | (kit_rand() & 6); /* BAS all or none, PMC */
+	p->wvr0 = kit_rand() & 0x0000fffffffffff8ULL;
+	p->wcr0 = kit_rand() & 0x1ffe; /* BAS, LSC, PAC; E = 0 */
+}
+
+static void dbg_apply(const struct pattern *p)
+{
+	sysreg_write(dbgbvr0_el1, p->bvr0);
+	sysreg_write(dbgbvr1_el1, p->bvr1);
+	sysreg_write(dbgbcr0_el1, p->bcr0);
+	sysreg_write(dbgwvr0_el1, p->wvr0);
+	sysreg_write(dbgwcr0_el1, p->wcr0);
+	sysreg_write(oslar_el1, 0); /* OS lock clear: reset sets it */
+	isb();
+}
+
+static bool dbg_is(const struct pattern *p)
+{
+	return sysreg_read(dbgbvr0_el1) == p->bvr0 && sysreg_read(dbgbvr1_el1) == p->bvr1 &&
+	       sysreg_read(dbgbcr0_el1) == p->bcr0 && sysreg_read(dbgwvr0_el1) == p->wvr0 &&
+	       sysreg_read(dbgwcr0_el1) == p->wcr0 && (sysreg_read(oslsr_el1) & 2) == 0;
+}
+
+/* Reset values (Arm ARM D13.3, as the hypervisor resets them): zero, OS lock set. */
+static bool dbg_at_reset(void)
+{
+	return sysreg_read(dbgbvr0_el1) == 0 && sysreg_read(dbgbvr1_el1) == 0 &&
+	       sysreg_read(dbgbcr0_el1) == 0 && sysreg_read(dbgwvr0_el1) == 0 &&
+	       sysreg_read(dbgwcr0_el1) == 0 && sysreg_read(mdscr_el1) == 0 &&
+	       (sysreg_read(oslsr_el1) & 2) != 0;
 }
 
 static void pattern_apply(const struct pattern *p)
@@ -167,6 +205,7 @@ int main(u64 dtb)
 	const char *args = dt_bootargs((const void *)(uintptr_t)dtb);
 	u64 seed = kit_arg_u64(args, "seed=", 1);
 	u32 rounds = (u32)kit_arg_u64(args, "rounds=", DEFAULT_ROUNDS);
+	u64 dbg_from = kit_arg_u64(args, "dbg_from=", ~0ULL);
 	u64 freq = timer_freq();
 	struct counts c = {0};
 	struct pattern p;
@@ -180,14 +219,23 @@ int main(u64 dtb)
 	}
 	for (u32 r = 0; r < rounds; r++) {
 		pattern_make(&p, seed, r);
+		if (r == dbg_from) {
+			c.dbg_reset += !dbg_at_reset();
+		}
+		if (r >= dbg_from) {
+			dbg_apply(&p);
+		}
 		pattern_apply(&p);
 		c.switched += spin(freq);
 		pattern_check(&p, &c);
+		if (r >= dbg_from) {
+			c.dbg += !dbg_is(&p);
+		}
 		pattern_release(&p, &c);
 	}
 	test_fact("seed=%lu rounds=%u switched=%u fp_bad=%u sys_bad=%u timer_bad=%u gic_bad=%u "
-		  "lr_bad=%u",
-		  seed, rounds, c.switched, c.fp, c.sys, c.timer, c.gic, c.lr);
+		  "lr_bad=%u dbg_bad=%u dbg_reset_bad=%u",
+		  seed, rounds, c.switched, c.fp, c.sys, c.timer, c.gic, c.lr, c.dbg, c.dbg_reset);
 	test_check(c.switched >= rounds / 2, "shared its CPU", "switched in %u of %u rounds",
 		   c.switched, rounds);
 	test_check(c.fp == 0, "FP/SIMD registers and FPCR its own", "%u rounds wrong", c.fp);
@@ -195,5 +243,11 @@ int main(u64 dtb)
 	test_check(c.timer == 0, "both timers its own", "%u rounds wrong", c.timer);
 	test_check(c.gic == 0, "priority mask and binary point its own", "%u rounds wrong", c.gic);
 	test_check(c.lr == 0, "its pending interrupt and no other", "%u rounds wrong", c.lr);
+	if (dbg_from < rounds) {
+		test_check(c.dbg == 0, "breakpoints, watchpoint and OS lock its own",
+			   "%u rounds wrong", c.dbg);
+		test_check(c.dbg_reset == 0, "debug registers at reset until it used them",
+			   "found another's");
+	}
 	test_done();
 }

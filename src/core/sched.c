@@ -327,10 +327,18 @@ void sched_hyp_timer(struct cpu *c)
 		health_timer(c); /* watchdogs and pending restarts live on this timer */
 		return;
 	}
-	if (h->health_at && arch_counter() >= h->health_at) {
+	u64 now = arch_counter();
+
+	if (h->health_at && now >= h->health_at) {
 		shared_health(c, h);
 	}
-	shared_refresh(c, h, arch_counter()); /* wakes blocked vCPUs whose deadline came */
+	if (now >= h->until) {
+		/* The policy's instant: a pick follows before any vCPU runs, and its refresh
+		 * wakes the blocked vCPUs whose deadline came; no need to refresh twice. */
+		h->resched = true;
+	} else {
+		shared_refresh(c, h, now); /* wakes blocked vCPUs whose deadline came */
+	}
 	if (h->resched) {
 		arch_hyp_timer_cancel(); /* the pick on the way out programs it again */
 	} else {

@@ -62,6 +62,12 @@ int sched_cpu_setup(struct sched_cpu *s, const struct config *cfg, u32 pcpu, u64
 	}
 	sched_cfg_ticks(&cfg->sched[pcpu], freq, &cc);
 	sched_cpu_init(s, &cc, now);
+	if (cc.kind == SCHED_PARTITION && cc.major_frame) {
+		/* Frames start at multiples of the major frame on the system counter: every
+		 * partition CPU keeps one time base and a guest knows its windows' instants. The
+		 * CPU idles until the first boundary. now < 2^63: no overflow. */
+		s->frame_start = (now + cc.major_frame - 1) / cc.major_frame * cc.major_frame;
+	}
 	for (u32 i = 0; i < cfg->vm_count; i++) {
 		const struct vm_cfg *vm = &cfg->vms[i];
 		bool prio_cpu = cc.kind == SCHED_PRIORITY; /* budgets serve only there */

@@ -11,6 +11,7 @@
 #include "fixture.h"
 #include "mem.h"
 #include "pack.h"
+#include "sched_loop.h"
 
 #define FX_PACK_MAX (64 * 1024)
 
@@ -67,6 +68,40 @@ static void fx_vm_node(struct fdtw *w, u32 i, const struct fx_vm *v)
 	if (v->abort_limit) {
 		fdtw_prop_cells(w, "abort-limit", &v->abort_limit, 1);
 	}
+	if (v->priority) {
+		fdtw_prop_cells(w, "priority", &v->priority, 1);
+	}
+	fdtw_end_node(w);
+}
+
+/* /scheduling: policy "priority" on every CPU a VM with a priority uses. */
+static void fx_sched_node(struct fdtw *w, const struct fx_vm *v, u32 n)
+{
+	bool shared[CONFIG_MAX_PCPUS] = {false}, any = false;
+	const u32 quantum = FX_QUANTUM_US;
+	char name[16];
+
+	for (u32 i = 0; i < n; i++) {
+		for (u32 k = 0; v[i].priority && k < v[i].cpu_count; k++) {
+			if (v[i].first_cpu + k < CONFIG_MAX_PCPUS) {
+				shared[v[i].first_cpu + k] = any = true;
+			}
+		}
+	}
+	if (!any) {
+		return;
+	}
+	fdtw_begin_node(w, "scheduling");
+	for (u32 p = 0; p < CONFIG_MAX_PCPUS; p++) {
+		if (!shared[p]) {
+			continue;
+		}
+		snprintf(name, sizeof(name), "cpu@%u", p);
+		fdtw_begin_node(w, name);
+		fdtw_prop_str(w, "policy", "priority");
+		fdtw_prop_cells(w, "quantum-us", &quantum, 1);
+		fdtw_end_node(w);
+	}
 	fdtw_end_node(w);
 }
 
@@ -109,6 +144,7 @@ static u32 fx_config(const struct fx_vm *v, u32 n, const struct fx_chan *c, u32 
 		}
 		fdtw_end_node(&w);
 	}
+	fx_sched_node(&w, v, n);
 	fdtw_end_node(&w);
 	if (fdtw_finish(&w, &size) != 0) {
 		abort();
@@ -179,7 +215,7 @@ int fx_boot(const struct fx_vm *v, u32 n, const struct fx_chan *c, u32 chans)
 		return -1;
 	}
 	for (u32 p = 0; p < system_platform.cpu_count && p < FAKE_MAX_CPUS; p++) {
-		if (cpus[p].vcpu) {
+		if (cpu_has_work(&cpus[p])) {
 			fake_cpu_run(p);
 		}
 	}

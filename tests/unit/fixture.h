@@ -27,7 +27,12 @@ struct fx_vm {
 	u32 backoff_ms;
 	u32 watchdog_ms;
 	u32 abort_limit;
+	/* Scheduling (docs/CONFIG.md): priority != 0 gives the VM that priority and puts every
+	 * CPU it uses under policy "priority" (quantum FX_QUANTUM_US), so VMs with a priority on
+	 * one CPU share it. */
+	u32 priority;
 };
+#define FX_QUANTUM_US 1000
 
 /* A channel between VM a and VM b; each end raises intid in the other. */
 struct fx_chan {

@@ -552,6 +552,26 @@ static u32 setup_blob(void)
 	return size;
 }
 
+/* A partition CPU set up between frame boundaries idles until the next multiple of the
+ * major frame on the counter, then follows its table from window 0. */
+static void test_setup_frame(const struct config *cfg)
+{
+	struct sched_cpu s;
+	u64 f, until = 0;
+
+	CHECK_EQ(sched_cpu_setup(&s, cfg, 2, 1000003, 5), 2);
+	f = s.cfg.major_frame;
+	CHECK_EQ(s.frame_start, f);
+	sched_set_runnable(&s, 0, true, 5);
+	sched_set_runnable(&s, 1, true, 5);
+	CHECK_EQ(sched_pick(&s, 5, &until), SCHED_IDLE);
+	CHECK_EQ(until, f);
+	CHECK_EQ(sched_pick(&s, f, &until), 1); /* ctl's window 0 */
+	CHECK_EQ(until, f + s.cfg.windows[0].duration);
+	CHECK_EQ(sched_cpu_setup(&s, cfg, 2, 1000003, 7 * f), 2);
+	CHECK_EQ(s.frame_start, 7 * f); /* exactly on a boundary: that frame */
+}
+
 static void test_setup(void)
 {
 	static struct config cfg;
@@ -595,6 +615,8 @@ static void test_setup(void)
 	}
 	CHECK_EQ(s.cfg.windows[2].offset + s.cfg.windows[2].duration, s.cfg.major_frame);
 	CHECK_EQ(s.cfg.major_frame, 1001 * 1000003ULL / 1000000);
+	CHECK_EQ(s.frame_start, 0); /* counter 0 is a frame boundary */
+	test_setup_frame(&cfg);
 	/* CPU 0 is static and empty. */
 	CHECK_EQ(sched_cpu_setup(&s, &cfg, 0, freq, 0), 0);
 	CHECK_EQ(s.cfg.kind, SCHED_STATIC);

@@ -49,5 +49,10 @@ u64 trap_sysreg_fast(struct vcpu *vc);
 /* Puts this CPU's EL1 state into its architectural reset values for a (re)started vCPU. */
 void arch_vcpu_el1_reset(struct vcpu *vc);
 void arch_fp_reset(void);
+/* The self-hosted debug registers at their cold-reset values (vcpu.c). */
+void arch_debug_reset(void);
+/* vcpu_switch.c: a guest's first access to a debug register on a shared CPU (trapped while
+ * its debug state is at reset values): makes it live and untraps; true = retry the access. */
+bool arch_vcpu_debug_touch(struct vcpu *vc);
 
 #endif

@@ -11,10 +11,10 @@
 #define CPU_VCPU	0 /* struct cpu */
 #define CPU_REQUESTS	32
 #define CPU_IRQ_COUNT	40
-#define VCPU_VM		1752 /* struct vcpu */
-#define VCPU_ID		1760
-#define VCPU_STATE	1768
-#define VCPU_IRQ_COUNT	1800
+#define VCPU_VM		1760 /* struct vcpu */
+#define VCPU_ID		1768
+#define VCPU_STATE	1776
+#define VCPU_IRQ_COUNT	1808
 #define VM_VGIC		472 /* struct vm */
 #define VGIC_LOCK_OWNER 4   /* struct vgic: the lock (spinlock_t) first */
 #define VGIC_CTLR	8

@@ -159,6 +159,9 @@ void sysreg_trap(struct vcpu *vc, u64 esr)
 	u64 val = 0;
 
 	/* Branches that do the same (ignore, or read as zero) stay apart: each cites its reason. */
+	if (((key >> 20) & 3) == 2 && arch_vcpu_debug_touch(vc)) {
+		return; /* lazy debug switch: the registers are live now, retry the access */
+	}
 	// NOLINTBEGIN(bugprone-branch-clone)
 	if (!read && key == SR_ICC_SGI1R) {
 		/* direct-interrupts VM: a physical self-SGI (direct.c). */

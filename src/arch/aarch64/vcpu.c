@@ -32,7 +32,7 @@ static u64 hcr_for_guest(void)
 /* Self-hosted debug state as after a cold reset (Arm ARM D2, D13.3): no breakpoint or
  * watchpoint enabled, no step, OS lock set. Only the implemented registers are written
  * (ID_AA64DFR0_EL1.BRPs/WRPs; breakpoints are never fewer than watchpoints). */
-static void debug_reset(void)
+void arch_debug_reset(void)
 {
 	u64 dfr0 = sysreg_read(id_aa64dfr0_el1);
 	u32 brps = (u32)((dfr0 >> 12) & 0xf) + 1;
@@ -110,7 +110,7 @@ void arch_vcpu_el1_reset(struct vcpu *vc)
 	sysreg_write(S3_4_C12_C11_0, 1); /* ICH_HCR_EL2: En */
 	/* ICC_SRE_EL1 as seen by the guest is fixed to SRE = 1 by the virtual interface. */
 	arch_fp_reset();
-	debug_reset();
+	arch_debug_reset();
 	isb();
 
 	memset(&vc->regs, 0, sizeof(vc->regs));

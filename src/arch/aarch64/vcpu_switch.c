@@ -18,16 +18,27 @@
 #define CNT_CTL_ENABLE BIT(0)
 #define CNT_CTL_IMASK  BIT(1)
 #define OSLSR_OSLK     BIT(1)
+#define MDCR_TDA       BIT(9)  /* trap debug registers (breakpoints, MDSCR, DCC, ...) */
+#define MDCR_TDOSA     BIT(10) /* trap the OS lock and power-down registers */
 #define ICH_VTR_PRE(v) ((u32)((v) >> 29) & 7) /* 12.4.9: priority bits - 1 */
 #define ICH_VMCR_EL2   S3_4_C12_C11_7
 #define ICH_HCR_EL2    S3_4_C12_C11_0
 #define ICH_VTR_EL2    S3_4_C12_C11_1
 
-static u32 apr_count(void)
-{
-	u32 pre = ICH_VTR_PRE(sysreg_read(ICH_VTR_EL2)) + 1;
+/* Implemented list registers and active-priority registers (ICH_VTR_EL2, fixed for the
+ * CPU's life; read once, so a switch pays no ID register read or count call). */
+static u32 gicv_lrs, gicv_aprs;
 
-	return pre >= 7 ? 4 : (pre == 6 ? 2 : 1); /* ICH_AP<n>R<m>: 1 << (PREbits - 5) */
+static void gicv_counts(void)
+{
+	u32 pre;
+
+	if (gicv_lrs) {
+		return;
+	}
+	pre = ICH_VTR_PRE(sysreg_read(ICH_VTR_EL2)) + 1;
+	gicv_aprs = pre >= 7 ? 4 : (pre == 6 ? 2 : 1); /* ICH_AP<n>R<m>: 1 << (PREbits - 5) */
+	gicv_lrs = MIN(arch_gic_lr_count(), ARCH_MAX_LRS);
 }
 
 static void el1_save(struct arch_el1 *e)
@@ -56,8 +67,8 @@ static void el1_save(struct arch_el1 *e)
 	e->csselr = sysreg_read(csselr_el1);
 	e->cntkctl = sysreg_read(cntkctl_el1);
 	e->hcr = sysreg_read(hcr_el2);
-	e->vttbr = sysreg_read(vttbr_el2);
-	e->vmpidr = sysreg_read(vmpidr_el2);
+	/* VTTBR_EL2 and VMPIDR_EL2 (like CNTVOFF_EL2): EL2-only, the guest cannot change them;
+	 * recorded when the vCPU starts (arch_vcpu_share), restored, never saved. */
 }
 
 static void el1_restore(const struct arch_el1 *e)
@@ -143,7 +154,6 @@ static void timers_save(struct arch_timers *t)
 	t->cntv_cval = sysreg_read(cntv_cval_el0);
 	t->cntp_ctl = sysreg_read(cntp_ctl_el0);
 	t->cntp_cval = sysreg_read(cntp_cval_el0);
-	t->cntvoff = sysreg_read(cntvoff_el2);
 	sysreg_write(cntv_ctl_el0, 0);
 	sysreg_write(cntp_ctl_el0, 0);
 	isb();
@@ -171,19 +181,48 @@ static void timers_restore(const struct arch_timers *t)
 		sysreg_write(S3_4_C12_C9_##n, g->ap1r[n]); \
 		__attribute__((fallthrough))
 
+/* ICH_LR<n>_EL2: n 0-7 are S3_4_C12_C12_<n>, 8-15 are S3_4_C12_C13_<n - 8>. Unrolled, from
+ * the highest implemented down (no call and no jump table per register). */
+#define LR_SAVE(n, crm, op2)                                    \
+	case (n) + 1:                                           \
+		g->lr[n] = sysreg_read(S3_4_C12_##crm##_##op2); \
+		__attribute__((fallthrough))
+#define LR_RESTORE(n, crm, op2)                                 \
+	case (n) + 1:                                           \
+		sysreg_write(S3_4_C12_##crm##_##op2, g->lr[n]); \
+		__attribute__((fallthrough))
+#define LR_ALL(m)      \
+	m(15, C13, 7); \
+	m(14, C13, 6); \
+	m(13, C13, 5); \
+	m(12, C13, 4); \
+	m(11, C13, 3); \
+	m(10, C13, 2); \
+	m(9, C13, 1);  \
+	m(8, C13, 0);  \
+	m(7, C12, 7);  \
+	m(6, C12, 6);  \
+	m(5, C12, 5);  \
+	m(4, C12, 4);  \
+	m(3, C12, 3);  \
+	m(2, C12, 2);  \
+	m(1, C12, 1);  \
+	m(0, C12, 0)
+
 /* The virtual CPU interface is left disabled (ICH_HCR_EL2.En = 0): no maintenance interrupt
  * for a vCPU that is not here. */
 static void gicv_save(struct arch_gicv *g)
 {
-	u32 n = arch_gic_lr_count();
-
+	gicv_counts();
 	g->hcr = (u32)sysreg_read(ICH_HCR_EL2);
 	sysreg_write(ICH_HCR_EL2, 0);
 	g->vmcr = (u32)sysreg_read(ICH_VMCR_EL2);
-	for (u32 i = 0; i < n && i < ARCH_MAX_LRS; i++) {
-		g->lr[i] = arch_gic_lr_read(i);
+	switch (gicv_lrs) {
+		LR_ALL(LR_SAVE);
+	default:
+		break;
 	}
-	switch (apr_count()) {
+	switch (gicv_aprs) {
 		APR_SAVE(3);
 		APR_SAVE(2);
 		APR_SAVE(1);
@@ -195,12 +234,13 @@ static void gicv_save(struct arch_gicv *g)
 
 static void gicv_restore(const struct arch_gicv *g)
 {
-	u32 n = arch_gic_lr_count();
-
-	for (u32 i = 0; i < n && i < ARCH_MAX_LRS; i++) {
-		arch_gic_lr_write(i, g->lr[i]);
+	gicv_counts();
+	switch (gicv_lrs) {
+		LR_ALL(LR_RESTORE);
+	default:
+		break;
 	}
-	switch (apr_count()) {
+	switch (gicv_aprs) {
 		APR_RESTORE(3);
 		APR_RESTORE(2);
 		APR_RESTORE(1);
@@ -300,6 +340,58 @@ static void debug_restore(const struct arch_debug *d)
 	sysreg_write(mdscr_el1, d->mdscr);
 }
 
+/*
+ * Lazy debug switch. Few guests ever touch the self-hosted debug registers (about 130
+ * instructions a switch to move), so a vCPU's are switched only once it has: until then
+ * they hold their reset values and its accesses trap (MDCR_EL2.TDA/TDOSA), the first one
+ * making them live (arch_vcpu_debug_touch). Per CPU, dbg_hw_live says whether the
+ * hardware holds a live guest's values (traps off) or the reset values (traps on), so a
+ * vCPU whose debug state is not live always finds the reset values, never another's.
+ */
+static bool dbg_hw_live[CONFIG_MAX_PCPUS];
+
+static void debug_trap(bool on)
+{
+	u64 m = sysreg_read(mdcr_el2);
+
+	sysreg_write(mdcr_el2, on ? m | MDCR_TDA | MDCR_TDOSA : m & ~(MDCR_TDA | MDCR_TDOSA));
+}
+
+static void debug_switch_in(const struct arch_debug *d)
+{
+	u32 cpu = arch_cpu_current();
+
+	if (cpu >= CONFIG_MAX_PCPUS) {
+		return;
+	}
+	if (d->live) {
+		debug_restore(d);
+		if (!dbg_hw_live[cpu]) {
+			debug_trap(false);
+			dbg_hw_live[cpu] = true;
+		}
+	} else if (dbg_hw_live[cpu]) {
+		arch_debug_reset();
+		debug_trap(true);
+		dbg_hw_live[cpu] = false;
+	}
+}
+
+bool arch_vcpu_debug_touch(struct vcpu *vc)
+{
+	u32 cpu = arch_cpu_current();
+
+	/* Only the lazy switch sets the traps (a static CPU never does). */
+	if (vc->arch.dbg.live || cpu >= CONFIG_MAX_PCPUS || !(sysreg_read(mdcr_el2) & MDCR_TDA)) {
+		return false;
+	}
+	vc->arch.dbg.live = 1;
+	dbg_hw_live[cpu] = true;
+	debug_trap(false);
+	isb();
+	return true;
+}
+
 void arch_vcpu_save(struct vcpu *vc)
 {
 	struct arch_vcpu *a = &vc->arch;
@@ -307,7 +399,9 @@ void arch_vcpu_save(struct vcpu *vc)
 	timers_save(&a->timers);
 	gicv_save(&a->gic);
 	el1_save(&a->el1);
-	debug_save(&a->dbg);
+	if (a->dbg.live) {
+		debug_save(&a->dbg);
+	}
 	fp_save(&a->fp);
 }
 
@@ -316,7 +410,7 @@ void arch_vcpu_restore(struct vcpu *vc)
 	const struct arch_vcpu *a = &vc->arch;
 
 	el1_restore(&a->el1);
-	debug_restore(&a->dbg);
+	debug_switch_in(&a->dbg);
 	fp_restore(&a->fp);
 	gicv_restore(&a->gic);
 	timers_restore(&a->timers);
@@ -327,12 +421,21 @@ void arch_vcpu_share(struct vcpu *vc)
 {
 	struct arch_gicv zero = {0};
 
-	(void)vc;
 	/* The EL1 reset (arch_vcpu_start) left what it does not reset: the list registers
 	 * and upper active-priority registers of the vCPU that was here before. */
 	zero.hcr = (u32)sysreg_read(ICH_HCR_EL2);
 	zero.vmcr = (u32)sysreg_read(ICH_VMCR_EL2);
 	gicv_restore(&zero);
+	/* What the guest cannot change is recorded once, not saved on every switch. */
+	vc->arch.el1.vttbr = sysreg_read(vttbr_el2);
+	vc->arch.el1.vmpidr = sysreg_read(vmpidr_el2);
+	vc->arch.timers.cntvoff = sysreg_read(cntvoff_el2);
+	/* Its debug registers are at reset values (arch_vcpu_start): trapped until touched. */
+	vc->arch.dbg.live = 0;
+	if (arch_cpu_current() < CONFIG_MAX_PCPUS) {
+		dbg_hw_live[arch_cpu_current()] = false;
+	}
+	debug_trap(true);
 	/* WFI blocks, WFE yields the vCPU (traps.c); only on a shared CPU. */
 	sysreg_write(hcr_el2, sysreg_read(hcr_el2) | HCR_TWI | HCR_TWE);
 	isb();

@@ -56,6 +56,10 @@ struct arch_gicv {
 struct arch_debug {
 	u64 bvr[ARCH_MAX_BRPS], bcr[ARCH_MAX_BRPS], wvr[ARCH_MAX_BRPS], wcr[ARCH_MAX_BRPS];
 	u64 mdscr, mdccint, oslsr;
+	/* Shared CPUs: the guest has touched its debug registers since its start, so they are
+	 * switched (and held here while it is away); until then they are at their reset
+	 * values, their accesses trapped (MDCR_EL2.TDA/TDOSA), and a switch skips them. */
+	u64 live;
 };
 
 /*
