@@ -355,11 +355,13 @@ void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far)
 /* vectors.S reads these structures by the numbers in asm_offsets.h. */
 _Static_assert(offsetof(struct cpu, vcpu) == CPU_VCPU &&
 		   offsetof(struct cpu, requests) == CPU_REQUESTS &&
-		   offsetof(struct cpu, irq_count) == CPU_IRQ_COUNT,
+		   offsetof(struct cpu, irq_count) == CPU_IRQ_COUNT &&
+		   offsetof(struct cpu, id) == CPU_ID && sizeof(((struct cpu *)0)->id) == 4,
 	       "asm_offsets.h: struct cpu");
 _Static_assert(offsetof(struct vcpu, vm) == VCPU_VM && offsetof(struct vcpu, id) == VCPU_ID &&
 		   offsetof(struct vcpu, state) == VCPU_STATE &&
 		   offsetof(struct vcpu, irq_count) == VCPU_IRQ_COUNT &&
+		   offsetof(struct vcpu, trap_count) == VCPU_TRAP_COUNT &&
 		   sizeof(((struct vcpu *)0)->state) == 4 && sizeof(((struct vcpu *)0)->id) == 4 &&
 		   VCPU_RUNNING == VCPU_RUNNING_VAL,
 	       "asm_offsets.h: struct vcpu");
@@ -367,9 +369,12 @@ _Static_assert(offsetof(struct vm, vgic) == VM_VGIC && offsetof(struct vgic, loc
 		   offsetof(spinlock_t, next) == 0 &&
 		   offsetof(spinlock_t, owner) == VGIC_LOCK_OWNER &&
 		   offsetof(struct vgic, ctlr) == VGIC_CTLR &&
+		   offsetof(struct vgic, vcpu_count) == VGIC_VCPU_COUNT &&
 		   offsetof(struct vgic, cpus) == VGIC_CPUS,
 	       "asm_offsets.h: struct vm, struct vgic");
 _Static_assert(offsetof(struct vgic_cpu, priv) == 0 &&
+		   offsetof(struct vgic_cpu, vcpu_id) == VC_VCPU_ID &&
+		   offsetof(struct vgic_cpu, pcpu) == VC_PCPU &&
 		   offsetof(struct vgic_cpu, dirty) == VC_DIRTY &&
 		   offsetof(struct vgic_cpu, lr_intid) == VC_LR_INTID &&
 		   offsetof(struct vgic_cpu, lr_used) == VC_LR_USED &&
@@ -379,6 +384,7 @@ _Static_assert(offsetof(struct vgic_cpu, priv) == 0 &&
 _Static_assert(offsetof(struct vgic_irq, flags) == VIRQ_FLAGS &&
 		   offsetof(struct vgic_irq, prio) == VIRQ_PRIO &&
 		   offsetof(struct vgic_irq, lr) == VIRQ_LR &&
+		   offsetof(struct vgic_irq, sgi_src) == VIRQ_SGI_SRC &&
 		   offsetof(struct vgic_irq, lr_vcpu) == VIRQ_LR_VCPU &&
 		   offsetof(struct vgic_irq, ops) == VIRQ_OPS &&
 		   sizeof(struct vgic_irq) == VIRQ_SIZE,
@@ -388,7 +394,14 @@ _Static_assert(VGIC_IRQ_ACTIVE == 1U << VGIC_IRQ_ACTIVE_BIT, "vectors.S: VGIC_IR
 _Static_assert(VGIC_IRQ_IN_LR == 1U << VGIC_IRQ_IN_LR_BIT, "vectors.S: VGIC_IRQ_IN_LR");
 _Static_assert((VGIC_IRQ_HW | VGIC_IRQ_IN_LR) == 0x60 && VGIC_IRQ_PENDING == 0x02,
 	       "vectors.S: the flags a timer PPI in an LR gets");
-_Static_assert(VGIC_IRQ_NEWEDGE == 0x80, "vectors.S: VGIC_IRQ_NEWEDGE");
+_Static_assert(VGIC_IRQ_NEWEDGE == 0x80 && VGIC_IRQ_NEWEDGE == 1U << VGIC_IRQ_NEWEDGE_BIT,
+	       "vectors.S: VGIC_IRQ_NEWEDGE");
+_Static_assert((VGIC_IRQ_ENABLED | VGIC_IRQ_ACTIVE | VGIC_IRQ_EDGE | VGIC_IRQ_HW) == 0x39 &&
+		   (VGIC_IRQ_ENABLED | VGIC_IRQ_EDGE) == 0x11,
+	       "vectors.S: the flags a self-SGI on the fast path has");
+_Static_assert(ICH_LR_PENDING == 1ULL << 62 && ICH_LR_GROUP1 == 1ULL << 60,
+	       "vectors.S: a self-SGI's LR (pending, Group 1)");
+_Static_assert(HCR_IMO == 1ULL << 4, "vectors.S: HCR_EL2.IMO");
 _Static_assert(VGIC_MAX_LRS == 16, "vectors.S: 16 list registers at most");
 _Static_assert((ICH_LR_PENDING | ICH_LR_HW | ICH_LR_GROUP1) == 0x7000000000000000ULL,
 	       "vectors.S: LR state and flags");
