@@ -233,6 +233,26 @@ static u64 prio_read(struct vgic *g, u32 vcpu, u32 intid, u32 size)
 
 _Static_assert(VGIC_NR_IRQS % 4 == 0, "an IPRIORITYR word is all in or all out of range");
 
+/* The interrupts intid .. intid + size - 1 (irq[]) got a new priority and one of them is not
+ * idle and virtual only: the physical priority of pass-through SPIs, and the CPUs that must
+ * look again. */
+static void prio_changed(struct vgic *g, u32 vcpu, u32 intid, u32 size, struct vgic_irq *irq)
+{
+	for (u32 k = 0; k < size; k++) {
+		if (intid + k >= VGIC_NR_PRIVATE && (irq[k].flags & VGIC_IRQ_HW)) {
+			arch_gic_irq_priority(intid + k, vgic_hw_prio(irq[k].prio));
+		}
+		reg_changed(g, vcpu, intid + k, &irq[k]);
+	}
+}
+
+/* What a new priority makes prio_changed() look at. */
+static inline u32 prio_busy(const struct vgic_irq *irq)
+{
+	return (irq->flags & (VGIC_IRQ_HW | VGIC_IRQ_IN_LR | VGIC_IRQ_PENDING | VGIC_IRQ_LEVEL)) |
+	       irq->ops;
+}
+
 static void prio_write(struct vgic *g, u32 vcpu, u32 intid, u32 size, u64 val)
 {
 	/* Naturally aligned and at most 4 bytes: intid .. intid + size - 1 are all private
@@ -245,18 +265,27 @@ static void prio_write(struct vgic *g, u32 vcpu, u32 intid, u32 size, u64 val)
 	}
 	for (u32 k = 0; k < size; k++) {
 		irq[k].prio = (u8)(val >> (8 * k));
-		busy |= (irq[k].flags &
-			 (VGIC_IRQ_HW | VGIC_IRQ_IN_LR | VGIC_IRQ_PENDING | VGIC_IRQ_LEVEL)) |
-			irq[k].ops;
+		busy |= prio_busy(&irq[k]);
 	}
-	if (!busy) {
-		return; /* the usual case: idle, virtual only: nothing else to tell */
+	if (busy) {
+		prio_changed(g, vcpu, intid, size, irq);
 	}
-	for (u32 k = 0; k < size; k++) {
-		if (intid + k >= VGIC_NR_PRIVATE && (irq[k].flags & VGIC_IRQ_HW)) {
-			arch_gic_irq_priority(intid + k, vgic_hw_prio(irq[k].prio));
-		}
-		reg_changed(g, vcpu, intid + k, &irq[k]);
+}
+
+/* The hot case of prio_write: a word store to IPRIORITYR<n>, n >= 8, SPIs 32 + spi ..
+ * 32 + spi + 3 (spi a multiple of 4 below VGIC_MAX_SPIS), straight-line. */
+static inline __attribute__((always_inline)) void prio_word_spi(struct vgic *g, u32 spi, u32 val)
+{
+	struct vgic_irq *irq = &g->spi[spi];
+	u32 busy;
+
+	irq[0].prio = (u8)val;
+	irq[1].prio = (u8)(val >> 8);
+	irq[2].prio = (u8)(val >> 16);
+	irq[3].prio = (u8)(val >> 24);
+	busy = prio_busy(&irq[0]) | prio_busy(&irq[1]) | prio_busy(&irq[2]) | prio_busy(&irq[3]);
+	if (busy) {
+		prio_changed(g, 0, VGIC_NR_PRIVATE + spi, 4, irq); /* the usual case: idle */
 	}
 }
 
@@ -425,7 +454,7 @@ bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u
 	    off - (GICD_IPRIORITYR + VGIC_NR_PRIVATE) < VGIC_NR_IRQS - VGIC_NR_PRIVATE) {
 		/* IPRIORITYR<n> word stores, SPIs (n >= 8): the priority setup of a driver. */
 		vgic_lock(g);
-		prio_write(g, 0, (u32)off - GICD_IPRIORITYR, 4, *val);
+		prio_word_spi(g, (u32)off - GICD_IPRIORITYR - VGIC_NR_PRIVATE, (u32)*val);
 		vgic_unlock(g);
 		return true;
 	}
