@@ -422,6 +422,40 @@ static inline bool lr_state_access(u64 off, bool write, u64 val, bool priv)
 	return priv && write && off == GICD_ICENABLER && (val & VGIC_TIMER_PPIS);
 }
 
+__attribute__((always_inline)) inline bool vgic_dist_word(struct vgic *g, u64 off, bool write,
+						   u32 *val)
+{
+	if (off & 3) {
+		return false;
+	}
+	if (!write) {
+		/* Constant for the VM's life (TYPER: its vCPU count): no lock. */
+		if (off != GICD_TYPER && off != GICD_IIDR) {
+			return false;
+		}
+		*val = off == GICD_TYPER ? dist_typer(g) : VGIC_IIDR;
+		return true;
+	}
+	if ((off & ~0x80ULL) - (GICD_ISENABLER + 4) < (VGIC_NR_IRQS - VGIC_NR_PRIVATE) / 8) {
+		/* The hottest: ISENABLER<n>/ICENABLER<n> (n >= 1, 0x80 apart), SPIs only. */
+		u32 base = (u32)(off & 0x7f) * 8;
+
+		vgic_lock(g);
+		enable_write(g, 0, base, &g->spi[base - VGIC_NR_PRIVATE], off < GICD_ICENABLER,
+			     *val);
+		vgic_unlock(g);
+		return true;
+	}
+	if (off - (GICD_IPRIORITYR + VGIC_NR_PRIVATE) < VGIC_NR_IRQS - VGIC_NR_PRIVATE) {
+		/* IPRIORITYR<n> word stores, SPIs (n >= 8): the priority setup of a driver. */
+		vgic_lock(g);
+		prio_word_spi(g, (u32)off - GICD_IPRIORITYR - VGIC_NR_PRIVATE, *val);
+		vgic_unlock(g);
+		return true;
+	}
+	return false;
+}
+
 bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u64 *val)
 {
 	/* Nothing in the distributor is banked per vCPU with ARE; vcpu is the accessor. */
@@ -434,29 +468,13 @@ bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u
 	if (!size_aligned(off, size) || size == 2) {
 		return true;
 	}
-	if (write && size == 4 &&
-	    (off & ~0x80ULL) - (GICD_ISENABLER + 4) < (VGIC_NR_IRQS - VGIC_NR_PRIVATE) / 8) {
-		/* The hottest: ISENABLER<n>/ICENABLER<n> (n >= 1, 0x80 apart), SPIs only. */
-		u32 base = (u32)(off & 0x7f) * 8;
+	if (size == 4) {
+		u32 w = (u32)*val;
 
-		vgic_lock(g);
-		enable_write(g, 0, base, &g->spi[base - VGIC_NR_PRIVATE], off < GICD_ICENABLER,
-			     (u32)*val);
-		vgic_unlock(g);
-		return true;
-	}
-	if (!write && (off == GICD_TYPER || off == GICD_IIDR)) {
-		/* Constant for the VM's life (TYPER: its vCPU count): no lock. */
-		*val = size != 4 ? 0 : off == GICD_TYPER ? dist_typer(g) : VGIC_IIDR;
-		return true;
-	}
-	if (write && size == 4 &&
-	    off - (GICD_IPRIORITYR + VGIC_NR_PRIVATE) < VGIC_NR_IRQS - VGIC_NR_PRIVATE) {
-		/* IPRIORITYR<n> word stores, SPIs (n >= 8): the priority setup of a driver. */
-		vgic_lock(g);
-		prio_word_spi(g, (u32)off - GICD_IPRIORITYR - VGIC_NR_PRIVATE, (u32)*val);
-		vgic_unlock(g);
-		return true;
+		if (vgic_dist_word(g, off, write, &w)) {
+			*val = w;
+			return true;
+		}
 	}
 	if (lr_state_access(off, write, *val, false)) {
 		sync_own(g, vcpu);
@@ -588,6 +606,28 @@ static void sgi_reg(struct vgic *g, u32 self, u32 r, u32 off, u32 size, bool wri
 	/* IGRPMODR0, NSACR and the rest: RAZ/WI. */
 }
 
+__attribute__((always_inline)) inline bool vgic_redist_word(struct vgic *g, u64 off, bool write,
+						     u32 *val)
+{
+	u32 r, in;
+
+	if (!write || (off & 3) || off >= (u64)g->vcpu_count * GICR_FRAMES) {
+		return false;
+	}
+	r = (u32)(off / GICR_FRAMES);
+	in = (u32)(off % GICR_FRAMES);
+	if (((in - GICR_SGI_FRAME) & ~0x80U) != GICD_ISENABLER || (*val & VGIC_TIMER_PPIS)) {
+		return false;
+	}
+	/* The hottest: ISENABLER0/ICENABLER0 of SGIs and non-timer PPIs (a timer PPI's disable
+	 * may drop state held in an LR: the general path). */
+	vgic_lock(g);
+	enable_write(g, r, 0, g->cpus[r]->priv, in == GICR_SGI_FRAME + GICD_ISENABLER, *val);
+	vgic_unlock(g);
+	arch_gic_direct_redist_write(g->cpus[r]->pcpu, in - GICR_SGI_FRAME, 4, *val);
+	return true;
+}
+
 bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u64 *val)
 {
 	u32 r, in;
@@ -602,19 +642,15 @@ bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write,
 	if (!size_aligned(off, size) || size == 2) {
 		return true;
 	}
+	if (write && size == 4) {
+		u32 w = (u32)*val;
+
+		if (vgic_redist_word(g, off, true, &w)) {
+			return true;
+		}
+	}
 	r = (u32)(off / GICR_FRAMES);
 	in = (u32)(off % GICR_FRAMES);
-	if (write && size == 4 && ((in - GICR_SGI_FRAME) & ~0x80U) == GICD_ISENABLER &&
-	    !((u32)*val & VGIC_TIMER_PPIS)) {
-		/* The hottest: ISENABLER0/ICENABLER0 of SGIs and non-timer PPIs (a timer PPI's
-		 * disable may drop state held in an LR: the general path below). */
-		vgic_lock(g);
-		enable_write(g, r, 0, g->cpus[r]->priv, in == GICR_SGI_FRAME + GICD_ISENABLER,
-			     (u32)*val);
-		vgic_unlock(g);
-		arch_gic_direct_redist_write(g->cpus[r]->pcpu, in - GICR_SGI_FRAME, size, *val);
-		return true;
-	}
 	if (in >= GICR_SGI_FRAME && lr_state_access(in - GICR_SGI_FRAME, write, *val, true)) {
 		sync_own(g, vcpu);
 	}
