@@ -106,8 +106,8 @@ static void every_register(void)
 				  sum_hits());
 		}
 	}
-	test_check(bad == 0, "a self-SGI from each of x0..x30 arrives once, right INTID",
-		   "bad=%u", bad);
+	test_check(bad == 0, "a self-SGI from each of x0..x30 arrives once, right INTID", "bad=%u",
+		   bad);
 	clear_hits();
 	sgi_via(31, 0);
 	irq_window(1);

@@ -423,7 +423,7 @@ static inline bool lr_state_access(u64 off, bool write, u64 val, bool priv)
 }
 
 __attribute__((always_inline)) inline bool vgic_dist_word(struct vgic *g, u64 off, bool write,
-						   u32 *val)
+							  u32 *val)
 {
 	if (off & 3) {
 		return false;
@@ -607,7 +607,7 @@ static void sgi_reg(struct vgic *g, u32 self, u32 r, u32 off, u32 size, bool wri
 }
 
 __attribute__((always_inline)) inline bool vgic_redist_word(struct vgic *g, u64 off, bool write,
-						     u32 *val)
+							    u32 *val)
 {
 	u32 r, in;
 

@@ -428,9 +428,9 @@ _Static_assert(VGIC_IRQ_NEWEDGE == 0x80 && VGIC_IRQ_NEWEDGE == 1U << VGIC_IRQ_NE
 _Static_assert((VGIC_IRQ_ENABLED | VGIC_IRQ_ACTIVE | VGIC_IRQ_EDGE | VGIC_IRQ_HW) == 0x39 &&
 		   (VGIC_IRQ_ENABLED | VGIC_IRQ_EDGE) == 0x11,
 	       "vectors.S: the flags a self-SGI on the fast path has");
-_Static_assert(ICH_LR_PENDING == 1ULL << 62 && ICH_LR_GROUP1 == 1ULL << 60,
+_Static_assert((ICH_LR_PENDING | ICH_LR_GROUP1) == 0x5000000000000000ULL,
 	       "vectors.S: a self-SGI's LR (pending, Group 1)");
-_Static_assert(HCR_IMO == 1ULL << 4, "vectors.S: HCR_EL2.IMO");
+_Static_assert(HCR_IMO == 0x10, "vectors.S: HCR_EL2.IMO (bit 4)");
 _Static_assert(VGIC_MAX_LRS == 16, "vectors.S: 16 list registers at most");
 _Static_assert((ICH_LR_PENDING | ICH_LR_HW | ICH_LR_GROUP1) == 0x7000000000000000ULL,
 	       "vectors.S: LR state and flags");
