@@ -88,12 +88,15 @@ run_bare()
 }
 
 # field LOG NAME KEY [VM]: KEY (min|med|max|samples) of "BENCH NAME:" in LOG (of VM's
-# lines when given); empty if missing.
+# lines when given); empty if missing. The last complete line (up to samples=): the console
+# cuts the focused VM's unfinished line short when another VM prints, and prints it again
+# after (core/console.c), so a log of two VMs may hold a cut copy before the whole one.
 field()
 {
 	local pre="(\\[[^]]*\\] )?"
 	[ $# -ge 4 ] && pre="\\[$4\\] "
-	grep -a -E "^${pre}BENCH $2: " "$1" | head -n 1 | sed -n -E "s/.* $3=([0-9]+).*/\\1/p"
+	grep -a -E "^${pre}BENCH $2: .*samples=[0-9]+( .*)?$" "$1" | tail -n 1 |
+		sed -n -E "s/.* $3=([0-9]+).*/\\1/p"
 }
 
 # stamp: copies stdin to stdout, each line prefixed with the wall time it arrived
