@@ -468,14 +468,6 @@ bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u
 	if (!size_aligned(off, size) || size == 2) {
 		return true;
 	}
-	if (size == 4) {
-		u32 w = (u32)*val;
-
-		if (vgic_dist_word(g, off, write, &w)) {
-			*val = w;
-			return true;
-		}
-	}
 	if (lr_state_access(off, write, *val, false)) {
 		sync_own(g, vcpu);
 	}
@@ -641,13 +633,6 @@ bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write,
 	}
 	if (!size_aligned(off, size) || size == 2) {
 		return true;
-	}
-	if (write && size == 4) {
-		u32 w = (u32)*val;
-
-		if (vgic_redist_word(g, off, true, &w)) {
-			return true;
-		}
 	}
 	r = (u32)(off / GICR_FRAMES);
 	in = (u32)(off % GICR_FRAMES);
