@@ -21,6 +21,16 @@ void vdev_uart_update_irq(struct vm *vm)
 	vgic_set_level(&vm->vgic, 0, GUEST_UART_INTID, vpl011_irq_level(&vm->uart));
 }
 
+/* An access to the VM's vPL011 (off in its window) and the UART's interrupt line after it. */
+static inline void uart_access(struct vm *vm, u64 off, u32 size, bool write, u64 *val)
+{
+	int level = vpl011_access(&vm->uart, off, size, write, val);
+
+	if (level != VPL011_IRQ_SAME) {
+		vgic_set_level(&vm->vgic, 0, GUEST_UART_INTID, level != 0);
+	}
+}
+
 int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool links)
 {
 	struct vm *vm = vc->vm;
@@ -29,11 +39,7 @@ int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool l
 		return vgic_dist_access(&vm->vgic, vc->id, ipa - GUEST_GICD_BASE, size, write, val);
 	}
 	if (in_window(ipa - GUEST_UART_BASE, size, GUEST_UART_SIZE)) {
-		int level = vpl011_access(&vm->uart, ipa - GUEST_UART_BASE, size, write, val);
-
-		if (level != VPL011_IRQ_SAME) {
-			vgic_set_level(&vm->vgic, 0, GUEST_UART_INTID, level != 0);
-		}
+		uart_access(vm, ipa - GUEST_UART_BASE, size, write, val);
 		return 1;
 	}
 	if (in_window(ipa - GUEST_GICR_BASE, size, GUEST_GICR_STRIDE * vm->vcpu_count)) {
@@ -45,4 +51,30 @@ int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool l
 	}
 	/* Virtio links (docs/VIRTIO.md): windows outside the emulated device window. */
 	return vlink_mmio(vm->id, ipa, size, write, val);
+}
+
+_Static_assert(GUEST_GICD_SIZE % 4 == 0 && GUEST_UART_SIZE % 4 == 0 && GUEST_GICR_STRIDE % 4 == 0,
+	       "an aligned word is all in or all out of each window");
+
+int vdev_mmio_word(struct vcpu *vc, ipa_t ipa, bool write, u32 *val)
+{
+	struct vm *vm = vc->vm;
+
+	if (ipa & 3) {
+		return 0;
+	}
+	if (ipa - GUEST_GICD_BASE < GUEST_GICD_SIZE) {
+		return vgic_dist_word(&vm->vgic, ipa - GUEST_GICD_BASE, write, val);
+	}
+	if (ipa - GUEST_UART_BASE < GUEST_UART_SIZE) {
+		u64 v = *val;
+
+		uart_access(vm, ipa - GUEST_UART_BASE, 4, write, &v);
+		*val = (u32)v;
+		return 1;
+	}
+	if (ipa - GUEST_GICR_BASE < GUEST_GICR_STRIDE * vm->vcpu_count) {
+		return vgic_redist_word(&vm->vgic, ipa - GUEST_GICR_BASE, write, val);
+	}
+	return 0;
 }

@@ -112,6 +112,15 @@ void vgic_assign_hw_spi(struct vgic *g, u32 intid);
  * wrong-width registers are RAZ/WI and return true. */
 bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u64 *val);
 bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u64 *val);
+/* The trap fast path's 32-bit accesses (off relative to the region base, any value): the
+ * hot registers only, with the effect vgic_dist_access / vgic_redist_access have on them
+ * (GICD ISENABLER/ICENABLER<n> and IPRIORITYR<n> stores of SPIs, TYPER and IIDR loads; GICR
+ * ISENABLER0/ICENABLER0 stores without a timer PPI), in a straight line. False, with
+ * nothing changed, for anything else: the caller takes the general path. The general
+ * functions do not call these (one inlined copy, in the trap path); the unit test and the
+ * fuzzer send word accesses here first, as trap_dabt does. */
+extern bool vgic_dist_word(struct vgic *g, u64 off, bool write, u32 *val);
+extern bool vgic_redist_word(struct vgic *g, u64 off, bool write, u32 *val);
 /* Trapped write to ICC_SGI1R_EL1 by vCPU vcpu. */
 void vgic_sgi1r(struct vgic *g, u32 vcpu, u64 val);
 

@@ -267,6 +267,15 @@ void vgic_set_level(struct vgic *g, u32 vcpu, u32 intid, bool level)
 {
 	struct vgic_irq *irq;
 
+	/* An SPI whose line is already at that level (the common case: a vPL011 reports its
+	 * line after every access) needs no lock: the answer is the one the lock would give,
+	 * as if this came just before any change another CPU is making (that one is made
+	 * under the lock and wins either way). Only set_level changes the LEVEL bit. */
+	if (intid >= VGIC_NR_PRIVATE && intid < VGIC_NR_IRQS &&
+	    ((__atomic_load_n(&g->spi[intid - VGIC_NR_PRIVATE].flags, __ATOMIC_RELAXED) &
+	      VGIC_IRQ_LEVEL) != 0) == level) {
+		return;
+	}
 	vgic_lock(g);
 	irq = intid >= 16 ? vgic_irq_get(g, vcpu, intid) : NULL; /* SGIs have no line */
 	if (irq && ((irq->flags & VGIC_IRQ_LEVEL) != 0) != level) {

@@ -233,6 +233,26 @@ static u64 prio_read(struct vgic *g, u32 vcpu, u32 intid, u32 size)
 
 _Static_assert(VGIC_NR_IRQS % 4 == 0, "an IPRIORITYR word is all in or all out of range");
 
+/* The interrupts intid .. intid + size - 1 (irq[]) got a new priority and one of them is not
+ * idle and virtual only: the physical priority of pass-through SPIs, and the CPUs that must
+ * look again. */
+static void prio_changed(struct vgic *g, u32 vcpu, u32 intid, u32 size, struct vgic_irq *irq)
+{
+	for (u32 k = 0; k < size; k++) {
+		if (intid + k >= VGIC_NR_PRIVATE && (irq[k].flags & VGIC_IRQ_HW)) {
+			arch_gic_irq_priority(intid + k, vgic_hw_prio(irq[k].prio));
+		}
+		reg_changed(g, vcpu, intid + k, &irq[k]);
+	}
+}
+
+/* What a new priority makes prio_changed() look at. */
+static inline u32 prio_busy(const struct vgic_irq *irq)
+{
+	return (irq->flags & (VGIC_IRQ_HW | VGIC_IRQ_IN_LR | VGIC_IRQ_PENDING | VGIC_IRQ_LEVEL)) |
+	       irq->ops;
+}
+
 static void prio_write(struct vgic *g, u32 vcpu, u32 intid, u32 size, u64 val)
 {
 	/* Naturally aligned and at most 4 bytes: intid .. intid + size - 1 are all private
@@ -245,18 +265,27 @@ static void prio_write(struct vgic *g, u32 vcpu, u32 intid, u32 size, u64 val)
 	}
 	for (u32 k = 0; k < size; k++) {
 		irq[k].prio = (u8)(val >> (8 * k));
-		busy |= (irq[k].flags &
-			 (VGIC_IRQ_HW | VGIC_IRQ_IN_LR | VGIC_IRQ_PENDING | VGIC_IRQ_LEVEL)) |
-			irq[k].ops;
+		busy |= prio_busy(&irq[k]);
 	}
-	if (!busy) {
-		return; /* the usual case: idle, virtual only: nothing else to tell */
+	if (busy) {
+		prio_changed(g, vcpu, intid, size, irq);
 	}
-	for (u32 k = 0; k < size; k++) {
-		if (intid + k >= VGIC_NR_PRIVATE && (irq[k].flags & VGIC_IRQ_HW)) {
-			arch_gic_irq_priority(intid + k, vgic_hw_prio(irq[k].prio));
-		}
-		reg_changed(g, vcpu, intid + k, &irq[k]);
+}
+
+/* The hot case of prio_write: a word store to IPRIORITYR<n>, n >= 8, SPIs 32 + spi ..
+ * 32 + spi + 3 (spi a multiple of 4 below VGIC_MAX_SPIS), straight-line. */
+static inline __attribute__((always_inline)) void prio_word_spi(struct vgic *g, u32 spi, u32 val)
+{
+	struct vgic_irq *irq = &g->spi[spi];
+	u32 busy;
+
+	irq[0].prio = (u8)val;
+	irq[1].prio = (u8)(val >> 8);
+	irq[2].prio = (u8)(val >> 16);
+	irq[3].prio = (u8)(val >> 24);
+	busy = prio_busy(&irq[0]) | prio_busy(&irq[1]) | prio_busy(&irq[2]) | prio_busy(&irq[3]);
+	if (busy) {
+		prio_changed(g, 0, VGIC_NR_PRIVATE + spi, 4, irq); /* the usual case: idle */
 	}
 }
 
@@ -393,6 +422,40 @@ static inline bool lr_state_access(u64 off, bool write, u64 val, bool priv)
 	return priv && write && off == GICD_ICENABLER && (val & VGIC_TIMER_PPIS);
 }
 
+__attribute__((always_inline)) inline bool vgic_dist_word(struct vgic *g, u64 off, bool write,
+							  u32 *val)
+{
+	if (off & 3) {
+		return false;
+	}
+	if (!write) {
+		/* Constant for the VM's life (TYPER: its vCPU count): no lock. */
+		if (off != GICD_TYPER && off != GICD_IIDR) {
+			return false;
+		}
+		*val = off == GICD_TYPER ? dist_typer(g) : VGIC_IIDR;
+		return true;
+	}
+	if ((off & ~0x80ULL) - (GICD_ISENABLER + 4) < (VGIC_NR_IRQS - VGIC_NR_PRIVATE) / 8) {
+		/* The hottest: ISENABLER<n>/ICENABLER<n> (n >= 1, 0x80 apart), SPIs only. */
+		u32 base = (u32)(off & 0x7f) * 8;
+
+		vgic_lock(g);
+		enable_write(g, 0, base, &g->spi[base - VGIC_NR_PRIVATE], off < GICD_ICENABLER,
+			     *val);
+		vgic_unlock(g);
+		return true;
+	}
+	if (off - (GICD_IPRIORITYR + VGIC_NR_PRIVATE) < VGIC_NR_IRQS - VGIC_NR_PRIVATE) {
+		/* IPRIORITYR<n> word stores, SPIs (n >= 8): the priority setup of a driver. */
+		vgic_lock(g);
+		prio_word_spi(g, (u32)off - GICD_IPRIORITYR - VGIC_NR_PRIVATE, *val);
+		vgic_unlock(g);
+		return true;
+	}
+	return false;
+}
+
 bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u64 *val)
 {
 	/* Nothing in the distributor is banked per vCPU with ARE; vcpu is the accessor. */
@@ -403,30 +466,6 @@ bool vgic_dist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u
 		*val = 0;
 	}
 	if (!size_aligned(off, size) || size == 2) {
-		return true;
-	}
-	if (write && size == 4 &&
-	    (off & ~0x80ULL) - (GICD_ISENABLER + 4) < (VGIC_NR_IRQS - VGIC_NR_PRIVATE) / 8) {
-		/* The hottest: ISENABLER<n>/ICENABLER<n> (n >= 1, 0x80 apart), SPIs only. */
-		u32 base = (u32)(off & 0x7f) * 8;
-
-		vgic_lock(g);
-		enable_write(g, 0, base, &g->spi[base - VGIC_NR_PRIVATE], off < GICD_ICENABLER,
-			     (u32)*val);
-		vgic_unlock(g);
-		return true;
-	}
-	if (!write && (off == GICD_TYPER || off == GICD_IIDR)) {
-		/* Constant for the VM's life (TYPER: its vCPU count): no lock. */
-		*val = size != 4 ? 0 : off == GICD_TYPER ? dist_typer(g) : VGIC_IIDR;
-		return true;
-	}
-	if (write && size == 4 &&
-	    off - (GICD_IPRIORITYR + VGIC_NR_PRIVATE) < VGIC_NR_IRQS - VGIC_NR_PRIVATE) {
-		/* IPRIORITYR<n> word stores, SPIs (n >= 8): the priority setup of a driver. */
-		vgic_lock(g);
-		prio_write(g, 0, (u32)off - GICD_IPRIORITYR, 4, *val);
-		vgic_unlock(g);
 		return true;
 	}
 	if (lr_state_access(off, write, *val, false)) {
@@ -559,6 +598,28 @@ static void sgi_reg(struct vgic *g, u32 self, u32 r, u32 off, u32 size, bool wri
 	/* IGRPMODR0, NSACR and the rest: RAZ/WI. */
 }
 
+__attribute__((always_inline)) inline bool vgic_redist_word(struct vgic *g, u64 off, bool write,
+							    u32 *val)
+{
+	u32 r, in;
+
+	if (!write || (off & 3) || off >= (u64)g->vcpu_count * GICR_FRAMES) {
+		return false;
+	}
+	r = (u32)(off / GICR_FRAMES);
+	in = (u32)(off % GICR_FRAMES);
+	if (((in - GICR_SGI_FRAME) & ~0x80U) != GICD_ISENABLER || (*val & VGIC_TIMER_PPIS)) {
+		return false;
+	}
+	/* The hottest: ISENABLER0/ICENABLER0 of SGIs and non-timer PPIs (a timer PPI's disable
+	 * may drop state held in an LR: the general path). */
+	vgic_lock(g);
+	enable_write(g, r, 0, g->cpus[r]->priv, in == GICR_SGI_FRAME + GICD_ISENABLER, *val);
+	vgic_unlock(g);
+	arch_gic_direct_redist_write(g->cpus[r]->pcpu, in - GICR_SGI_FRAME, 4, *val);
+	return true;
+}
+
 bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write, u64 *val)
 {
 	u32 r, in;
@@ -575,17 +636,6 @@ bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write,
 	}
 	r = (u32)(off / GICR_FRAMES);
 	in = (u32)(off % GICR_FRAMES);
-	if (write && size == 4 && ((in - GICR_SGI_FRAME) & ~0x80U) == GICD_ISENABLER &&
-	    !((u32)*val & VGIC_TIMER_PPIS)) {
-		/* The hottest: ISENABLER0/ICENABLER0 of SGIs and non-timer PPIs (a timer PPI's
-		 * disable may drop state held in an LR: the general path below). */
-		vgic_lock(g);
-		enable_write(g, r, 0, g->cpus[r]->priv, in == GICR_SGI_FRAME + GICD_ISENABLER,
-			     (u32)*val);
-		vgic_unlock(g);
-		arch_gic_direct_redist_write(g->cpus[r]->pcpu, in - GICR_SGI_FRAME, size, *val);
-		return true;
-	}
 	if (in >= GICR_SGI_FRAME && lr_state_access(in - GICR_SGI_FRAME, write, *val, true)) {
 		sync_own(g, vcpu);
 	}

@@ -293,8 +293,9 @@ int vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val)
 		level = reg == UARTDR && shift == 0 ? vpl011_level(u) : VPL011_IRQ_SAME;
 	} else {
 		/* Narrow write: the other bytes of a plain register keep their value. */
-		u32 v =
-		    (((u32)*val & mask) << shift) | (vpl011_plain_reg(u, reg) & ~(mask << shift));
+		u32 v = size == 4 ? (u32)*val
+				  : (((u32)*val & mask) << shift) |
+					(vpl011_plain_reg(u, reg) & ~(mask << shift));
 
 		/* Only a write to the data byte lane of UARTDR sends a character. */
 		if (reg != UARTDR || shift == 0) {

@@ -206,6 +206,7 @@ static void step(struct fin *in)
 	u32 v = fin_u8(in) % NV;
 	u32 hyp_intid = 1024; /* none */
 	u64 val;
+	u32 w;
 
 	fake_gic_log_len = 0;
 	fake_kick_count = 0;
@@ -218,7 +219,11 @@ static void step(struct fin *in)
 
 		val = write ? fin_u64(in) : 0x5a5a5a5a5a5a5a5aULL;
 		trap_enter(v);
-		(void)vgic_dist_access(&a.g, v, off, size, write, &val);
+		/* As trap_dabt: a word access to a hot register takes the word function. */
+		w = (u32)val;
+		if (size != 4 || !vgic_dist_word(&a.g, off, write, &w)) {
+			(void)vgic_dist_access(&a.g, v, off, size, write, &val);
+		}
 		trap_leave(v);
 		break;
 	}
@@ -230,7 +235,10 @@ static void step(struct fin *in)
 
 		val = write ? fin_u64(in) : 0x5a5a5a5a5a5a5a5aULL;
 		trap_enter(v);
-		(void)vgic_redist_access(&a.g, v, off, size, write, &val);
+		w = (u32)val;
+		if (size != 4 || !vgic_redist_word(&a.g, off, write, &w)) {
+			(void)vgic_redist_access(&a.g, v, off, size, write, &val);
+		}
 		trap_leave(v);
 		break;
 	}

@@ -45,6 +45,7 @@ void inject_iabt(struct vcpu *vc, u64 far);
 void sysreg_trap(struct vcpu *vc, u64 esr);
 /* vectors.S, with x0-x18/x30 saved: ICC_SGI1R_EL1 writes; 1 = not handled (trap_sync). */
 u64 trap_sysreg_fast(struct vcpu *vc);
+u64 trap_sgi1r_fast(struct vcpu *vc, u64 val);
 
 /* Puts this CPU's EL1 state into its architectural reset values for a (re)started vCPU. */
 void arch_vcpu_el1_reset(struct vcpu *vc);

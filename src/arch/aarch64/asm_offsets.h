@@ -11,15 +11,20 @@
 #define CPU_VCPU	0 /* struct cpu */
 #define CPU_REQUESTS	32
 #define CPU_IRQ_COUNT	40
+#define CPU_ID		16
 #define VCPU_VM		1760 /* struct vcpu */
 #define VCPU_ID		1768
 #define VCPU_STATE	1776
 #define VCPU_IRQ_COUNT	1808
+#define VCPU_TRAP_COUNT 1800
 #define VM_VGIC		472 /* struct vm */
 #define VGIC_LOCK_OWNER 4   /* struct vgic: the lock (spinlock_t) first */
 #define VGIC_CTLR	8
+#define VGIC_VCPU_COUNT 12
 #define VGIC_CPUS	16
-#define VC_DIRTY	272 /* struct vgic_cpu; priv[] first, 8 bytes each */
+#define VC_VCPU_ID	256 /* struct vgic_cpu; priv[] first, 8 bytes each */
+#define VC_PCPU		260
+#define VC_DIRTY	272
 #define VC_LR_INTID	276
 #define VC_LR_USED	340
 #define VC_LR_VAL	344
@@ -27,6 +32,7 @@
 #define VIRQ_FLAGS	0 /* struct vgic_irq */
 #define VIRQ_PRIO	1
 #define VIRQ_LR		3
+#define VIRQ_SGI_SRC	4
 #define VIRQ_LR_VCPU	6
 #define VIRQ_OPS	7
 #define VIRQ_SIZE	8
@@ -36,6 +42,7 @@
 #define VGIC_IRQ_ENABLED_BIT  0
 #define VGIC_IRQ_ACTIVE_BIT   3
 #define VGIC_IRQ_IN_LR_BIT    6
+#define VGIC_IRQ_NEWEDGE_BIT  7
 #define GICD_CTLR_EN_GRP1_BIT 1
 
 #endif

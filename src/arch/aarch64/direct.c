@@ -246,18 +246,12 @@ bool direct_sgi1r(struct vcpu *vc, u64 val)
 	return true;
 }
 
-/* A guest write to its redistributor's SGI_base frame (already applied to the vGIC
- * model, which answers the guest's reads): the same bits for the guest's own
- * interrupts go to the physical redistributor of its CPU. Values from the guest. */
-void arch_gic_direct_redist_write(u32 pcpu, u32 off, u32 size, u64 val)
+/* arch_gic_direct_redist_write on a direct-interrupts CPU, its own. */
+static __attribute__((noinline)) void direct_redist_write(u32 pcpu, u32 off, u32 size, u64 val)
 {
-	paddr_t sgi;
+	paddr_t sgi = gic_redist(pcpu) + SGI_FRAME;
 	u32 bits = (u32)val & GUEST_MASK;
 
-	if (pcpu >= CONFIG_MAX_PCPUS || pcpu != arch_cpu_current() || !direct_on[pcpu]) {
-		return;
-	}
-	sgi = gic_redist(pcpu) + SGI_FRAME;
 	if (off >= GICR_IPRIORITYR0 && off < GICR_IPRIORITYR0 + 32 && (size == 1 || size == 4) &&
 	    off % size == 0) {
 		for (u32 k = 0; k < size; k++) {
@@ -287,6 +281,18 @@ void arch_gic_direct_redist_write(u32 pcpu, u32 off, u32 size, u64 val)
 		break;
 	default:
 		break; /* IGROUPR0 (all Group 1), ICFGR (SGIs edge, the timer level): fixed */
+	}
+}
+
+/* A guest write to its redistributor's SGI_base frame (already applied to the vGIC
+ * model, which answers the guest's reads): the same bits for the guest's own
+ * interrupts go to the physical redistributor of its CPU. Values from the guest. Only the
+ * test here, small enough for LTO to inline into the vGIC's redistributor writes (every
+ * VM's, direct or not): the work is direct_redist_write's. */
+void arch_gic_direct_redist_write(u32 pcpu, u32 off, u32 size, u64 val)
+{
+	if (pcpu < CONFIG_MAX_PCPUS && direct_on[pcpu] && pcpu == arch_cpu_current()) {
+		direct_redist_write(pcpu, off, size, val);
 	}
 }
 

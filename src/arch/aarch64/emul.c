@@ -194,26 +194,44 @@ void sysreg_trap(struct vcpu *vc, u64 esr)
 	vc->regs.elr += 4;
 }
 
+/* An ICC_SGI1R_EL1 write of value val on the partial save: the SGI needs neither the rest
+ * of the registers nor the exit work, since another CPU that wants this one to look again
+ * kicks it and that interrupt is taken right after the ERET. The sender's own vGIC is
+ * refilled here if the SGI made it dirty (a self-SGI that found no free LR). Returns 1 to
+ * fall back to trap_sync (a direct-interrupts VM), nothing done. */
+static u64 sgi1r_fast(struct vcpu *vc, u64 val)
+{
+	if (vc->vm->cfg->direct_interrupts) {
+		return 1;
+	}
+	vc->trap_count++;
+	vgic_sgi1r(&vc->vm->vgic, vc->id, val);
+	vgic_flush(&vc->vm->vgic, vc->id);
+	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
+	return 0;
+}
+
 /*
  * Fast path of a trapped ICC_SGI1R_EL1 write, called from vectors.S with only x0-x18/x30
  * saved (an SGI names its value register; x19-x29 are not in the vCPU, so those go the
- * general way): the SGI needs neither the rest of the registers nor the exit work, since
- * another CPU that wants this one to look again kicks it and that interrupt is taken right
- * after the ERET. The sender's own vGIC is refilled here if the SGI made it dirty (a
- * self-SGI that found no free LR). Returns 1 to fall back to trap_sync, nothing done.
+ * general way). vectors.S answers a self-SGI itself when it can (sgi_entry) and calls
+ * trap_sgi1r_fast for one to other vCPUs; this takes what is left. Returns 1 to fall back
+ * to trap_sync, nothing done.
  */
 u64 trap_sysreg_fast(struct vcpu *vc)
 {
 	u32 iss = (u32)(sysreg_read(esr_el2) & 0x1ffffff);
 	u32 rt = (iss >> 5) & 0x1f;
 
-	if ((iss & (SR_MASK | 1U)) != SR_ICC_SGI1R || (rt > 18 && rt < 30) ||
-	    vc->vm->cfg->direct_interrupts) {
+	if ((iss & (SR_MASK | 1U)) != SR_ICC_SGI1R || (rt > 18 && rt < 30)) {
 		return 1;
 	}
-	vc->trap_count++;
-	vgic_sgi1r(&vc->vm->vgic, vc->id, vcpu_get_x(vc, rt));
-	vgic_flush(&vc->vm->vgic, vc->id);
-	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
-	return 0;
+	return sgi1r_fast(vc, vcpu_get_x(vc, rt));
+}
+
+/* vectors.S's sgi_entry: an ICC_SGI1R_EL1 write whose value (val, read from any register
+ * before the save) targets anything but the writer alone. */
+u64 trap_sgi1r_fast(struct vcpu *vc, u64 val)
+{
+	return sgi1r_fast(vc, val);
 }

@@ -72,6 +72,11 @@ static inline bool dabt_decode(u64 esr, struct dabt *a)
 	return true;
 }
 
+/* The syndrome of trap_dabt's word path: valid, not a stage-1 walk, 4 bytes, no sign
+ * extension (D17.2.40: SAS 2). */
+#define DABT_WORD_MASK (ISS_DABT_ISV | ISS_DABT_S1PTW | ISS_DABT_SSE | (3ULL << 22))
+#define DABT_WORD      (ISS_DABT_ISV | (2ULL << 22))
+
 /* The value a store writes: register Rt cut to the access size. */
 static inline u64 dabt_store_value(const struct vcpu *vc, const struct dabt *a)
 {
@@ -94,12 +99,23 @@ static inline void dabt_load_result(struct vcpu *vc, const struct dabt *a, u64 v
 	vcpu_set_x(vc, a->rt, val);
 }
 
+/* The fast path's end of an emulated access (ELR lives in ELR_EL2 only: vectors.S saves it
+ * for the full path): retired, counted, and this vCPU's LRs refilled if the access changed
+ * its interrupts. */
+static inline u64 dabt_retire(struct vcpu *vc)
+{
+	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
+	vc->trap_count++;
+	vgic_flush(&vc->vm->vgic, vc->id);
+	return 0;
+}
+
 /* Decodes and emulates one data abort: 0 if it was emulated and retired (ELR advanced), 1
  * if not, with nothing changed. full: from trap_sync, with the whole register file saved,
  * so the access may name x19-x29 and go to a virtio link too; else the fast path (below),
  * which also counts the trap, advances ELR_EL2 (not saved in the vCPU on that path) and
  * refills this vCPU's LRs if needed. */
-static u64 dabt_emulate(struct vcpu *vc, u64 esr, bool full)
+static __attribute__((noinline)) u64 dabt_emulate(struct vcpu *vc, u64 esr, bool full)
 {
 	struct dabt a;
 	u64 val = 0;
@@ -120,11 +136,7 @@ static u64 dabt_emulate(struct vcpu *vc, u64 esr, bool full)
 		vc->regs.elr += 4;
 		return 0;
 	}
-	/* The fast path: ELR lives in ELR_EL2 only (vectors.S saves it for the full path). */
-	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
-	vc->trap_count++;
-	vgic_flush(&vc->vm->vgic, vc->id);
-	return 0;
+	return dabt_retire(vc);
 }
 
 /* trap_sync's data aborts: what the fast path left. An access that cannot be emulated (no
@@ -168,7 +180,24 @@ static void data_abort(struct vcpu *vc, u64 esr)
  */
 u64 trap_dabt(struct vcpu *vc)
 {
-	return dabt_emulate(vc, sysreg_read(esr_el2), false);
+	u64 esr = sysreg_read(esr_el2);
+	u32 rt = ISS_DABT_SRT(esr);
+
+	/* The common accesses first, straight-line: an aligned 32-bit load (not sign-extending:
+	 * zero-extended into Wt or Xt) or store to a hot vGIC register or the vPL011. */
+	if ((esr & DABT_WORD_MASK) == DABT_WORD && (rt < 19 || rt > 29)) {
+		u64 ipa = ((sysreg_read(hpfar_el2) >> 4) << 12) | (sysreg_read(far_el2) & 0xfff);
+		bool write = (esr & ISS_DABT_WNR) != 0;
+		u32 val = write ? (u32)vcpu_get_x(vc, rt) : 0;
+
+		if (vdev_mmio_word(vc, ipa, write, &val)) {
+			if (!write) {
+				vcpu_set_x(vc, rt, val);
+			}
+			return dabt_retire(vc);
+		}
+	}
+	return dabt_emulate(vc, esr, false);
 }
 
 void trap_sync(struct vcpu *vc)
@@ -355,11 +384,13 @@ void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far)
 /* vectors.S reads these structures by the numbers in asm_offsets.h. */
 _Static_assert(offsetof(struct cpu, vcpu) == CPU_VCPU &&
 		   offsetof(struct cpu, requests) == CPU_REQUESTS &&
-		   offsetof(struct cpu, irq_count) == CPU_IRQ_COUNT,
+		   offsetof(struct cpu, irq_count) == CPU_IRQ_COUNT &&
+		   offsetof(struct cpu, id) == CPU_ID && sizeof(((struct cpu *)0)->id) == 4,
 	       "asm_offsets.h: struct cpu");
 _Static_assert(offsetof(struct vcpu, vm) == VCPU_VM && offsetof(struct vcpu, id) == VCPU_ID &&
 		   offsetof(struct vcpu, state) == VCPU_STATE &&
 		   offsetof(struct vcpu, irq_count) == VCPU_IRQ_COUNT &&
+		   offsetof(struct vcpu, trap_count) == VCPU_TRAP_COUNT &&
 		   sizeof(((struct vcpu *)0)->state) == 4 && sizeof(((struct vcpu *)0)->id) == 4 &&
 		   VCPU_RUNNING == VCPU_RUNNING_VAL,
 	       "asm_offsets.h: struct vcpu");
@@ -367,9 +398,12 @@ _Static_assert(offsetof(struct vm, vgic) == VM_VGIC && offsetof(struct vgic, loc
 		   offsetof(spinlock_t, next) == 0 &&
 		   offsetof(spinlock_t, owner) == VGIC_LOCK_OWNER &&
 		   offsetof(struct vgic, ctlr) == VGIC_CTLR &&
+		   offsetof(struct vgic, vcpu_count) == VGIC_VCPU_COUNT &&
 		   offsetof(struct vgic, cpus) == VGIC_CPUS,
 	       "asm_offsets.h: struct vm, struct vgic");
 _Static_assert(offsetof(struct vgic_cpu, priv) == 0 &&
+		   offsetof(struct vgic_cpu, vcpu_id) == VC_VCPU_ID &&
+		   offsetof(struct vgic_cpu, pcpu) == VC_PCPU &&
 		   offsetof(struct vgic_cpu, dirty) == VC_DIRTY &&
 		   offsetof(struct vgic_cpu, lr_intid) == VC_LR_INTID &&
 		   offsetof(struct vgic_cpu, lr_used) == VC_LR_USED &&
@@ -379,6 +413,7 @@ _Static_assert(offsetof(struct vgic_cpu, priv) == 0 &&
 _Static_assert(offsetof(struct vgic_irq, flags) == VIRQ_FLAGS &&
 		   offsetof(struct vgic_irq, prio) == VIRQ_PRIO &&
 		   offsetof(struct vgic_irq, lr) == VIRQ_LR &&
+		   offsetof(struct vgic_irq, sgi_src) == VIRQ_SGI_SRC &&
 		   offsetof(struct vgic_irq, lr_vcpu) == VIRQ_LR_VCPU &&
 		   offsetof(struct vgic_irq, ops) == VIRQ_OPS &&
 		   sizeof(struct vgic_irq) == VIRQ_SIZE,
@@ -388,7 +423,14 @@ _Static_assert(VGIC_IRQ_ACTIVE == 1U << VGIC_IRQ_ACTIVE_BIT, "vectors.S: VGIC_IR
 _Static_assert(VGIC_IRQ_IN_LR == 1U << VGIC_IRQ_IN_LR_BIT, "vectors.S: VGIC_IRQ_IN_LR");
 _Static_assert((VGIC_IRQ_HW | VGIC_IRQ_IN_LR) == 0x60 && VGIC_IRQ_PENDING == 0x02,
 	       "vectors.S: the flags a timer PPI in an LR gets");
-_Static_assert(VGIC_IRQ_NEWEDGE == 0x80, "vectors.S: VGIC_IRQ_NEWEDGE");
+_Static_assert(VGIC_IRQ_NEWEDGE == 0x80 && VGIC_IRQ_NEWEDGE == 1U << VGIC_IRQ_NEWEDGE_BIT,
+	       "vectors.S: VGIC_IRQ_NEWEDGE");
+_Static_assert((VGIC_IRQ_ENABLED | VGIC_IRQ_ACTIVE | VGIC_IRQ_EDGE | VGIC_IRQ_HW) == 0x39 &&
+		   (VGIC_IRQ_ENABLED | VGIC_IRQ_EDGE) == 0x11,
+	       "vectors.S: the flags a self-SGI on the fast path has");
+_Static_assert((ICH_LR_PENDING | ICH_LR_GROUP1) == 0x5000000000000000ULL,
+	       "vectors.S: a self-SGI's LR (pending, Group 1)");
+_Static_assert(HCR_IMO == 0x10, "vectors.S: HCR_EL2.IMO (bit 4)");
 _Static_assert(VGIC_MAX_LRS == 16, "vectors.S: 16 list registers at most");
 _Static_assert((ICH_LR_PENDING | ICH_LR_HW | ICH_LR_GROUP1) == 0x7000000000000000ULL,
 	       "vectors.S: LR state and flags");

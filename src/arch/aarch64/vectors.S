@@ -155,6 +155,11 @@ guest_sync:
 	sub	x1, x1, #EC_HVC64
 	cmp	x1, #1
 	b.ls	smccc_entry
+#ifndef TESSERA_SHARE_STATS
+	cmp	x1, #(EC_SYSREG - EC_HVC64)
+	b.eq	sgi_entry
+#endif
+sync_rest:				/* x1 = EC - EC_HVC64, the guest's x0 and x1 on the stack */
 	save_rest
 	/* Fast paths on the partial save (x0-x18, x30); each returns 0 when it retired the
 	 * trap, else the trap takes the full path: data aborts to the vGIC or vPL011 window
@@ -168,10 +173,14 @@ guest_sync:
 	b.ne	3f
 	bl	trap_sysreg_fast
 	cbnz	x0, 2f
-4:	mrs	x0, tpidr_el2
+4:
+sync_resume:				/* retired on the partial save: back to the guest */
+	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
 	restore_partial
-2:	mrs	x0, tpidr_el2
+2:
+sync_full:				/* not retired: the full path */
+	mrs	x0, tpidr_el2
 	ldr	x0, [x0]
 3:	mrs	x2, elr_el2		/* the full path: ELR and SPSR too */
 	mrs	x3, spsr_el2
@@ -269,6 +278,221 @@ smccc_tessera:				/* w0 = Tessera's function number, not 0 */
 smccc_slow:				/* not answered here: the full path, as the EC says */
 	save_rest
 	b	3b
+
+#ifndef TESSERA_SHARE_STATS
+/*
+ * The self-SGI fast path, before the register save: a trapped ICC_SGI1R_EL1 write
+ * (EC 0x18) whose value names exactly the writer's own vCPU (TargetList = its bit only;
+ * Aff1, Aff2, Aff3, IRM and RS all 0) goes straight into a list register, as vgic_lr_fast
+ * (vgic_lr.c) does it for vgic_sgi1r, under the same vGIC lock: the SGI enabled, not
+ * active, edge (as every SGI is) and not HW, no deferred operation, Group 1 on, the vCPU's
+ * vGIC neither dirty nor overflowing, the vCPU on its own CPU; its own LR from last time if
+ * the guest has finished with it (ICH_ELRSR_EL2; the acknowledge consumed the old sources
+ * unless an edge came after), else the lowest free one. Flags, sources, LR bookkeeping and
+ * the LR value (pending, Group 1, its priority, no HW, no EOI: an edge) exactly as there;
+ * then ELR_EL2 + 4, the trap counted, ERET. Anything else, or anything unusual (another
+ * target, a direct-interrupts CPU: HCR_EL2.IMO = 0, no free LR), goes to trap_sysreg_fast
+ * with nothing changed. The value register is read by a jump table: x0 and x1 from the
+ * stack, x2-x30 as they are (nothing else is touched before), XZR (31) as 0. As on the C
+ * fast path, cross-CPU requests are not looked at here: their kick is taken after the ERET.
+ */
+sgi_entry:				/* x0, x1 on the stack; x2-x30 the guest's */
+	mrs	x0, esr_el2
+	and	w1, w0, #0x3ffc00	/* Op0, Op2, Op1, CRn: ICC_SGI1R_EL1 ... */
+	cmp	w1, #0x3a3, lsl #12
+	b.ne	sgi_not
+	and	w1, w0, #0x1f		/* ... CRm 11, and a write (ISS bit 0 = 0) */
+	cmp	w1, #0x16
+	b.ne	sgi_not
+	ubfx	w1, w0, #5, #5		/* Rt */
+	adr	x0, sgi_rt
+	add	x0, x0, x1, lsl #3
+	br	x0
+sgi_not:
+	mov	x1, #(EC_SYSREG - EC_HVC64)
+	b	sync_rest
+
+/* x0 = the guest's X[Rt]: 8 bytes an entry. */
+	.balign	8
+sgi_rt:
+	ldr	x0, [sp]
+	b	sgi_val
+	ldr	x0, [sp, #8]
+	b	sgi_val
+	.irp	n, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
+	mov	x0, x\n
+	b	sgi_val
+	.endr
+	mov	x0, xzr
+	b	sgi_val
+
+sgi_val:				/* x0 = the value written */
+	stp	x2, x3, [sp, #-16]!
+	mrs	x2, tpidr_el2
+	ldr	x2, [x2, #CPU_VCPU]
+	ldr	w2, [x2, #VCPU_ID]
+	mov	w3, #1
+	lsl	w3, w3, w2		/* this vCPU's bit: the source */
+	and	w2, w0, #0xffff
+	cmp	w2, w3			/* TargetList: this vCPU alone? */
+	b.ne	sgi_other
+	stp	x4, x5, [sp, #-48]!
+	stp	x6, x7, [sp, #16]
+	stp	x8, x9, [sp, #32]
+	mov	w4, w3			/* w4 = the source bit */
+	mrs	x1, hcr_el2
+	tbz	x1, #4, sgi_general	/* IMO = 0: a direct-interrupts CPU (direct.c) */
+	mov	x5, #0x00ff0000		/* Aff1 */
+	movk	x5, #0xf1ff, lsl #32	/* Aff2, IRM, RS */
+	movk	x5, #0x00ff, lsl #48	/* Aff3 */
+	tst	x0, x5
+	b.ne	sgi_general
+	mrs	x6, tpidr_el2
+	ldr	x1, [x6, #CPU_VCPU]
+	ldr	x2, [x1, #VCPU_VM]
+	ldr	w3, [x1, #VCPU_ID]
+	add	x2, x2, #VM_VGIC	/* x2 = the vGIC, its lock first */
+	ldr	w5, [x2, #VGIC_VCPU_COUNT]
+	cmp	w3, w5
+	b.hs	sgi_general
+	ubfx	w0, w0, #24, #4		/* w0 = INTID */
+	add	x3, x2, x3, lsl #3
+	ldr	x3, [x3, #VGIC_CPUS]	/* x3 = this vCPU's vgic_cpu */
+	ldr	w5, [x3, #VC_PCPU]
+	ldr	w7, [x6, #CPU_ID]
+	cmp	w5, w7
+	b.ne	sgi_general
+	ldrb	w5, [x3, #VC_OVERFLOW]
+	ldrb	w7, [x3, #VC_DIRTY]
+	orr	w5, w5, w7
+	cbnz	w5, sgi_general
+1:	ldxr	w5, [x2]		/* spin_lock: take a ticket ... */
+	add	w7, w5, #1
+	stxr	w1, w7, [x2]
+	cbnz	w1, 1b
+	add	x1, x2, #VGIC_LOCK_OWNER
+2:	ldar	w7, [x1]		/* ... and wait for it */
+	cmp	w7, w5
+	b.eq	3f
+	yield
+	b	2b
+3:	add	x5, x3, x0, lsl #3	/* x5 = &priv[intid] */
+	ldrb	w7, [x5, #VIRQ_FLAGS]
+	mov	w1, #0x39		/* ENABLED, ACTIVE, EDGE, HW ... */
+	and	w1, w7, w1
+	cmp	w1, #0x11		/* ... = ENABLED, EDGE */
+	b.ne	sgi_unlock_general
+	ldrb	w1, [x5, #VIRQ_OPS]
+	cbnz	w1, sgi_unlock_general
+	ldr	w1, [x2, #VGIC_CTLR]
+	tbz	w1, #GICD_CTLR_EN_GRP1_BIT, sgi_unlock_general
+	tbz	w7, #VGIC_IRQ_IN_LR_BIT, sgi_free_lr
+	ldrb	w1, [x5, #VIRQ_LR]	/* its LR from last time, if the guest is done with it */
+	cmp	w1, #16
+	b.hs	sgi_unlock_general
+	ldrb	w8, [x5, #VIRQ_LR_VCPU]
+	ldr	w9, [x3, #VC_VCPU_ID]
+	cmp	w8, w9
+	b.ne	sgi_unlock_general
+	mrs	x8, ich_elrsr_el2
+	lsr	x8, x8, x1
+	tbz	x8, #0, sgi_unlock_general /* still live: the general path merges */
+	tbnz	w7, #VGIC_IRQ_NEWEDGE_BIT, sgi_have_lr
+	add	x8, x3, x1, lsl #3
+	ldr	x8, [x8, #VC_LR_VAL]
+	tbz	x8, #62, sgi_have_lr	/* ICH_LR_PENDING: acknowledged since, sources consumed */
+	strh	wzr, [x5, #VIRQ_SGI_SRC]
+	b	sgi_have_lr
+sgi_free_lr:				/* the lowest free LR of those implemented */
+	mrs	x1, ich_vtr_el2
+	and	w1, w1, #0x1f
+	add	w1, w1, #1		/* ListRegs + 1 <= 16 */
+	mov	w8, #1
+	lsl	w8, w8, w1
+	sub	w8, w8, #1
+	ldr	w9, [x3, #VC_LR_USED]
+	bics	w8, w8, w9
+	b.eq	sgi_unlock_general
+	rbit	w8, w8
+	clz	w1, w8			/* i */
+	mov	w8, #1
+	lsl	w8, w8, w1
+	orr	w9, w9, w8
+	str	w9, [x3, #VC_LR_USED]
+	add	x8, x3, x1, lsl #2
+	str	w0, [x8, #VC_LR_INTID]
+	strb	w1, [x5, #VIRQ_LR]
+	ldr	w8, [x3, #VC_VCPU_ID]
+	strb	w8, [x5, #VIRQ_LR_VCPU]
+sgi_have_lr:				/* w1 = LR, w7 = flags, w4 = source bit */
+	orr	w7, w7, #0x40		/* IN_LR */
+	orr	w7, w7, #0x02		/* PENDING */
+	and	w7, w7, #0x7f		/* ~NEWEDGE */
+	strb	w7, [x5, #VIRQ_FLAGS]
+	ldrh	w8, [x5, #VIRQ_SGI_SRC]
+	orr	w8, w8, w4
+	strh	w8, [x5, #VIRQ_SGI_SRC]
+	ldrb	w8, [x5, #VIRQ_PRIO]
+	orr	x8, x0, x8, lsl #48	/* vINTID, priority */
+	orr	x8, x8, #0x4000000000000000 /* pending */
+	orr	x8, x8, #0x1000000000000000 /* Group 1 */
+	add	x9, x3, x1, lsl #3
+	str	x8, [x9, #VC_LR_VAL]
+	adr	x9, sgi_lr_write
+	add	x9, x9, x1, lsl #3
+	br	x9
+sgi_lr_written:
+	ldr	w8, [x2, #VGIC_LOCK_OWNER] /* spin_unlock */
+	add	w8, w8, #1
+	add	x2, x2, #VGIC_LOCK_OWNER
+	stlr	w8, [x2]
+	mrs	x8, elr_el2		/* retired: past the MSR */
+	add	x8, x8, #4
+	msr	elr_el2, x8
+	mrs	x8, tpidr_el2
+	ldr	x8, [x8, #CPU_VCPU]
+	ldr	x9, [x8, #VCPU_TRAP_COUNT]
+	add	x9, x9, #1
+	str	x9, [x8, #VCPU_TRAP_COUNT]
+	ldp	x6, x7, [sp, #16]
+	ldp	x8, x9, [sp, #32]
+	ldp	x4, x5, [sp], #48
+	ldp	x2, x3, [sp], #16
+	ldp	x0, x1, [sp], #16
+	eret
+
+/* msr ICH_LR<n>_EL2, x8 for n = w1: 8 bytes an entry. */
+	.balign	8
+sgi_lr_write:
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	msr	s3_4_c12_c12_\n, x8
+	b	sgi_lr_written
+	.endr
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	msr	s3_4_c12_c13_\n, x8
+	b	sgi_lr_written
+	.endr
+
+sgi_unlock_general:
+	ldr	w8, [x2, #VGIC_LOCK_OWNER]
+	add	w8, w8, #1
+	add	x2, x2, #VGIC_LOCK_OWNER
+	stlr	w8, [x2]
+sgi_general:				/* nothing changed: the C path decodes it all again */
+	ldp	x6, x7, [sp, #16]
+	ldp	x8, x9, [sp, #32]
+	ldp	x4, x5, [sp], #48
+	ldp	x2, x3, [sp], #16
+	mov	x1, #(EC_SYSREG - EC_HVC64)
+	b	sync_rest
+sgi_other:				/* another target: vgic_sgi1r with the value read here */
+	ldp	x2, x3, [sp], #16
+	mov	x1, x0
+	save_rest
+	bl	trap_sgi1r_fast		/* (vCPU, value) */
+	cbz	x0, sync_resume
+	b	sync_full
+#endif
 
 guest_fiq:
 	save_partial
