@@ -204,6 +204,14 @@ void snapshot_vcpu_adopt(struct vcpu *vc)
 	}
 }
 
+void snapshot_vcpu_forget(struct vcpu *vc)
+{
+	if (vc->snap_state) {
+		page_free((void *)(uintptr_t)vc->snap_state);
+		vc->snap_state = NULL;
+	}
+}
+
 /* ---- capture ---- */
 
 enum cap_phase { P_HDR, P_SEC_HDR, P_PAYLOAD, P_HASH, P_DONE };
