@@ -17,10 +17,10 @@
 #include "mgmt_client.h"
 #include "tessera.h"
 
-#define READ_CHUNK   2048 /* the hypervisor's bytes per snapshot-read (mgmt_snap.c) */
-#define READ_AHEAD   4	  /* snapshot-read requests in flight */
-#define WRITE_AHEAD  32	  /* restore-data requests in flight */
-#define DATA_MAX     96	  /* bytes one restore-data line may carry */
+#define READ_CHUNK  2048 /* the hypervisor's bytes per snapshot-read (mgmt_snap.c) */
+#define READ_AHEAD  4	 /* snapshot-read requests in flight */
+#define WRITE_AHEAD 32	 /* restore-data requests in flight */
+#define DATA_MAX    96	 /* bytes one restore-data line may carry */
 
 static struct ctl *snap_connect(const char *sock, long timeout_s)
 {

@@ -47,8 +47,8 @@ void mgmt_snapshot_read(struct mgmt_out *o, struct vm *vm, const char *pos_arg)
 		char b64[4 * SNAP_READ_LINE / 3 + 4];
 		u32 got;
 
-		if (snapshot_read(vm, at, buf, MIN((u32)SNAP_READ_LINE, SNAP_READ_MAX - total), &got,
-				  err) != 0) {
+		if (snapshot_read(vm, at, buf, MIN((u32)SNAP_READ_LINE, SNAP_READ_MAX - total),
+				  &got, err) != 0) {
 			mgmt_err(o, "wrong-state", "%s", err);
 			return;
 		}

@@ -57,9 +57,9 @@ void snap_plan(const struct vm *vm, u32 regions, struct snap_plan *out)
 {
 	u32 n = 0;
 
-#define PLAN(t, i)                        \
-	do {                              \
-		out->s[n].type = (u8)(t); \
+#define PLAN(t, i)                           \
+	do {                                 \
+		out->s[n].type = (u8)(t);    \
 		out->s[n++].index = (u8)(i); \
 	} while (0)
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
@@ -133,17 +133,19 @@ const char *snapshot_refusal(const struct vm *vm, char *buf, u32 size)
 	const struct vm_cfg *cfg = vm->cfg;
 
 	if (cfg->dev_count) {
-		fmt_snprintf(buf, size,
-			     "VM %s has pass-through device %s: its hardware state cannot be captured",
-			     cfg->name, cfg->devs[0].name);
+		fmt_snprintf(
+		    buf, size,
+		    "VM %s has pass-through device %s: its hardware state cannot be captured",
+		    cfg->name, cfg->devs[0].name);
 		return buf;
 	}
 	for (u32 c = 0; c < CONFIG_MAX_CHANS; c++) {
 		if (vm->chans[c].peer_count) {
-			fmt_snprintf(buf, size,
-				     "VM %s is an end of channel %u: the other end's state is another "
-				     "VM's",
-				     cfg->name, c);
+			fmt_snprintf(
+			    buf, size,
+			    "VM %s is an end of channel %u: the other end's state is another "
+			    "VM's",
+			    cfg->name, c);
 			return buf;
 		}
 	}
@@ -154,9 +156,10 @@ const char *snapshot_refusal(const struct vm *vm, char *buf, u32 size)
 		return buf;
 	}
 	if (cfg->direct_interrupts) {
-		fmt_snprintf(buf, size,
-			     "VM %s has direct-interrupts: its interrupt state is in the physical GIC",
-			     cfg->name);
+		fmt_snprintf(
+		    buf, size,
+		    "VM %s has direct-interrupts: its interrupt state is in the physical GIC",
+		    cfg->name);
 		return buf;
 	}
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
@@ -355,8 +358,9 @@ int snapshot_begin(struct vm *vm, u64 *total, char *err)
 		return -1;
 	}
 	if (st != VM_RUNNING && st != VM_PAUSED) {
-		fmt_snprintf(err, SNAP_ERR_MAX, "VM %s is %s (a snapshot needs a running or paused VM)",
-			     vm->cfg->name, vm_state_name(st));
+		fmt_snprintf(err, SNAP_ERR_MAX,
+			     "VM %s is %s (a snapshot needs a running or paused VM)", vm->cfg->name,
+			     vm_state_name(st));
 		return -1;
 	}
 	if (cap.vm) {
@@ -380,7 +384,8 @@ int snapshot_begin(struct vm *vm, u64 *total, char *err)
 	cap.paused_at = arch_counter();
 	if (!cap_save_all(vm)) {
 		cap_undo(vm);
-		fmt_snprintf(err, SNAP_ERR_MAX, "a vCPU of %s did not save its state", vm->cfg->name);
+		fmt_snprintf(err, SNAP_ERR_MAX, "a vCPU of %s did not save its state",
+			     vm->cfg->name);
 		return -1;
 	}
 	snap_regions(vm, &cap.rg);
@@ -402,7 +407,7 @@ static const u8 *cap_payload(struct capture *c, u32 type, u32 index)
 		u32 st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
 
 		memset(c->stage, 0, SNAP_VCPU_SIZE);
-		snap_put32(c->stage, st == VCPU_RUNNING	   ? SNAP_VCPU_RUN
+		snap_put32(c->stage, st == VCPU_RUNNING	     ? SNAP_VCPU_RUN
 				     : st == VCPU_ON_PENDING ? SNAP_VCPU_START
 							     : SNAP_VCPU_OFF);
 		snap_put64(c->stage + 8, vc->on_entry);
@@ -457,7 +462,8 @@ static void cap_section_start(struct capture *c)
 {
 	u32 type = c->plan.s[c->sec].type, index = c->plan.s[c->sec].index;
 	u64 nonzero = 0;
-	u64 len = type == SEC_MEM ? c->rg.r[index].size / SNAP_PAGE : sec_len(c, type, index, &nonzero);
+	u64 len =
+	    type == SEC_MEM ? c->rg.r[index].size / SNAP_PAGE : sec_len(c, type, index, &nonzero);
 
 	if (type == SEC_MEM) {
 		/* Counted again (the VM is paused: the same pages), for the header's length. */

@@ -38,14 +38,14 @@
 #define SH_REGION  128 /* SNAP_MAX_REGIONS x {u64 guest-physical base, u64 size} */
 
 enum snap_sec {
-	SEC_VCPU = 1,	   /* index: vCPU */
-	SEC_VGIC_CPU,	   /* index: vCPU (its redistributor and private interrupts) */
-	SEC_VGIC_DIST,	   /* distributor and SPIs */
-	SEC_UART,	   /* registers, receive FIFO, counters */
-	SEC_UART_BACKLOG,  /* console input waiting behind the FIFO */
-	SEC_HEALTH,	   /* exit status, uptime, abort count */
-	SEC_MEM,	   /* index: region; per page a tag (0 zero, 1 data) and its data */
-	SEC_END,	   /* empty: the stream is complete */
+	SEC_VCPU = 1,	  /* index: vCPU */
+	SEC_VGIC_CPU,	  /* index: vCPU (its redistributor and private interrupts) */
+	SEC_VGIC_DIST,	  /* distributor and SPIs */
+	SEC_UART,	  /* registers, receive FIFO, counters */
+	SEC_UART_BACKLOG, /* console input waiting behind the FIFO */
+	SEC_HEALTH,	  /* exit status, uptime, abort count */
+	SEC_MEM,	  /* index: region; per page a tag (0 zero, 1 data) and its data */
+	SEC_END,	  /* empty: the stream is complete */
 };
 
 #define SNAP_VCPU_SIZE	 (24U + ARCH_VCPU_STATE_SIZE) /* state, 0, entry, context, arch */

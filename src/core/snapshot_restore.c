@@ -40,8 +40,8 @@ static struct restore {
 	u32 page_at;
 } rs;
 
-static const char *const sec_names[] = {"?",	   "vcpu",   "vgic-cpu", "vgic-dist", "uart",
-					"uart-backlog", "health", "memory",   "end"};
+static const char *const sec_names[] = {
+    "?", "vcpu", "vgic-cpu", "vgic-dist", "uart", "uart-backlog", "health", "memory", "end"};
 
 static const char *sec_name(u32 type)
 {
@@ -119,7 +119,8 @@ int restore_begin(struct vm *vm, char *err)
 static int check_regions(const struct vm *vm, const u8 *h, const u8 *want, char *err)
 {
 	for (u32 i = 0; i < rs.rg.n; i++) {
-		u64 ipa = le64_load(h + SH_REGION + 16 * i), size = le64_load(h + SH_REGION + 16 * i + 8);
+		u64 ipa = le64_load(h + SH_REGION + 16 * i),
+		    size = le64_load(h + SH_REGION + 16 * i + 8);
 
 		if (ipa != rs.rg.r[i].ipa || size != rs.rg.r[i].size) {
 			fmt_snprintf(err, SNAP_ERR_MAX,
@@ -161,8 +162,9 @@ static int check_header(const u8 *h, char *err)
 		   le32_load(h + SH_ARCH) != ARCH_VCPU_STATE_SIZE) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "header or vCPU state size differs");
 	} else if ((v = le32_load(h + SH_VCPUS)) != vm->vcpu_count) {
-		fmt_snprintf(err, SNAP_ERR_MAX, "CPUs differ: the snapshot has %u vCPUs, VM %s has %u",
-			     v, vm->cfg->name, vm->vcpu_count);
+		fmt_snprintf(err, SNAP_ERR_MAX,
+			     "CPUs differ: the snapshot has %u vCPUs, VM %s has %u", v,
+			     vm->cfg->name, vm->vcpu_count);
 	} else if ((v = le32_load(h + SH_REGIONS)) != rs.rg.n) {
 		fmt_snprintf(err, SNAP_ERR_MAX,
 			     "memory differs: the snapshot has %u regions, VM %s has %u", v,
@@ -217,8 +219,9 @@ static int check_sec_hdr(const u8 *h, char *err)
 		u64 pages = rs.rg.r[index].size / SNAP_PAGE;
 
 		if (len < pages || len > pages * (SNAP_PAGE + 1)) {
-			fmt_snprintf(err, SNAP_ERR_MAX, "memory region %u: length %llu out of range",
-				     index, (unsigned long long)len);
+			fmt_snprintf(err, SNAP_ERR_MAX,
+				     "memory region %u: length %llu out of range", index,
+				     (unsigned long long)len);
 			return -1;
 		}
 	} else if (len != fixed_len(type)) {
@@ -445,7 +448,8 @@ static void start_vcpus(struct vm *vm)
 		vc->on_ctx = rs.vctx[v];
 		vc->snap_state = rs.vstate[v]; /* the vCPU's start adopts and frees it */
 		rs.vstate[v] = NULL;
-		__atomic_store_n(&vc->state, rs.vmode[v] == SNAP_VCPU_OFF ? VCPU_OFF : VCPU_ON_PENDING,
+		__atomic_store_n(&vc->state,
+				 rs.vmode[v] == SNAP_VCPU_OFF ? VCPU_OFF : VCPU_ON_PENDING,
 				 __ATOMIC_RELEASE);
 	}
 }

@@ -41,9 +41,9 @@ int restore_end(struct vm *vm, char *err);
 const char *snapshot_refusal(const struct vm *vm, char *buf, u32 size);
 
 /* The vCPU's CPU (core/sched.c), static CPUs: */
-void snapshot_vcpu_save(struct vcpu *vc);    /* paused and asked: save, mark saved */
-void snapshot_vcpu_reload(struct vcpu *vc);  /* saved: restore before the guest runs */
-void snapshot_vcpu_adopt(struct vcpu *vc);   /* just started from a restored stream */
+void snapshot_vcpu_save(struct vcpu *vc);   /* paused and asked: save, mark saved */
+void snapshot_vcpu_reload(struct vcpu *vc); /* saved: restore before the guest runs */
+void snapshot_vcpu_adopt(struct vcpu *vc);  /* just started from a restored stream */
 /* A boot from the VM's images (reset, restart, start): drops a restored state its vCPU
  * never started with (the VM was stopped first). */
 void snapshot_vcpu_forget(struct vcpu *vc);

@@ -10,7 +10,7 @@
 #include "vgic_int.h"
 #include "lib.h"
 
-#define SNAP_FLAGS  (VGIC_IRQ_ENABLED | VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE)
+#define SNAP_FLAGS   (VGIC_IRQ_ENABLED | VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE)
 #define WAKER_ASLEEP 0x6U /* GICR_WAKER.ProcessorSleep | ChildrenAsleep */
 
 static void put32(u8 *p, u32 v)

@@ -26,7 +26,7 @@ static void snap_put64(u8 *p, u64 v)
 
 u32 vpl011_snap_put(struct vpl011 *u, u8 *out, u8 *backlog)
 {
-	const u32 regs[10] = {u->cr,  u->lcr_h, u->ibrd,  u->fbrd, u->ifls,
+	const u32 regs[10] = {u->cr,   u->lcr_h, u->ibrd,  u->fbrd, u->ifls,
 			      u->imsc, u->ris,	 u->dmacr, u->ilpr, u->rsr};
 	u32 bl;
 
@@ -54,8 +54,8 @@ u32 vpl011_snap_put(struct vpl011 *u, u8 *out, u8 *backlog)
 int vpl011_snap_get(struct vpl011 *u, const u8 *in, const u8 *backlog, u32 bl_count,
 		    const char **why)
 {
-	static const u32 width[10] = {CR_WRITABLE, 0xff, 0xffff, 0x3f, 0x3f,
-				      INT_ALL,	   INT_ALL, 0x7, 0xff, RSR_OE};
+	static const u32 width[10] = {CR_WRITABLE, 0xff,    0xffff, 0x3f, 0x3f,
+				      INT_ALL,	   INT_ALL, 0x7,    0xff, RSR_OE};
 	u32 rx_count = le32_load(in + 40);
 
 	for (u32 i = 0; i < 10; i++) {

@@ -80,7 +80,10 @@ static size_t build_template(void)
 			p += SNAP_SEC_HDR + len + SHA256_DIGEST_SIZE;
 			continue;
 		}
-		p = put_section(p, t, ix, t == SEC_VCPU ? vcpu : t == SEC_VGIC_DIST ? dist : NULL,
+		p = put_section(p, t, ix,
+				t == SEC_VCPU	     ? vcpu
+				: t == SEC_VGIC_DIST ? dist
+						     : NULL,
 				t == SEC_VCPU	     ? SNAP_VCPU_SIZE
 				: t == SEC_VGIC_CPU  ? VGIC_SNAP_CPU_SIZE
 				: t == SEC_VGIC_DIST ? VGIC_SNAP_DIST_SIZE

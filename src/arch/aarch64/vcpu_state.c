@@ -8,14 +8,14 @@
 #include "arch.h"
 #include "lib.h"
 
-#define SPSR_M_MASK	0x1fULL /* M[4]: AArch32; M[3:0]: exception level and stack */
-#define SPSR_M_EL0T	0x0ULL
-#define SPSR_M_EL1T	0x4ULL
-#define SPSR_M_EL1H	0x5ULL
-#define HCR_VSE_BIT	(1ULL << 8) /* a virtual SError pending for the guest */
-#define TIMER_PPI_MASK	((1U << 27) | (1U << 30))
-#define CNT_CTL_GUEST	3ULL /* ENABLE | IMASK; ISTATUS is read-only */
-#define OSLSR_OSLK_BIT	(1ULL << 1)
+#define SPSR_M_MASK    0x1fULL /* M[4]: AArch32; M[3:0]: exception level and stack */
+#define SPSR_M_EL0T    0x0ULL
+#define SPSR_M_EL1T    0x4ULL
+#define SPSR_M_EL1H    0x5ULL
+#define HCR_VSE_BIT    (1ULL << 8) /* a virtual SError pending for the guest */
+#define TIMER_PPI_MASK ((1U << 27) | (1U << 30))
+#define CNT_CTL_GUEST  3ULL /* ENABLE | IMASK; ISTATUS is read-only */
+#define OSLSR_OSLK_BIT (1ULL << 1)
 
 _Static_assert(sizeof(struct arch_vcpu) == ARCH_VCPU_STATE_SIZE,
 	       "docs/SNAPSHOT.md describes this layout: change both (and the format version)");
