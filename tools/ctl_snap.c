@@ -196,15 +196,25 @@ static unsigned char *snap_load(const char *path, size_t *len)
 	return buf;
 }
 
+/* Bytes per restore-data line: base64 of them after "restore-data VM " fills at most a
+ * request line. 0 for a name too long to leave room. */
+static size_t data_per_line(const char *vm)
+{
+	size_t used = strlen("restore-data  ") + strlen(vm);
+	size_t per = used < MGMT_LINE_MAX ? (MGMT_LINE_MAX - used) / 4 * 3 : 0;
+
+	return per > DATA_MAX ? DATA_MAX : per;
+}
+
 static int snap_write_all(struct ctl *c, long timeout_s, const char *vm, const unsigned char *d,
 			  size_t len)
 {
-	size_t per = (MGMT_LINE_MAX - strlen("restore-data  ") - strlen(vm)) / 4 * 3;
+	size_t per = data_per_line(vm);
 	size_t sent = 0, acked = 0, inflight = 0;
 	char line[1024];
 
-	per = per > DATA_MAX ? DATA_MAX : per;
 	if (per == 0) {
+		fprintf(stderr, "tessera ctl: VM name too long\n");
 		return CTL_EXIT_ERR;
 	}
 	while (acked < len) {

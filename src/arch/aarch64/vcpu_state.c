@@ -57,6 +57,10 @@ int arch_vcpu_import(struct arch_vcpu *a, const char **why)
 		*why = "active interrupt other than a timer PPI";
 		return -1;
 	}
+	/* Not given back: the vGIC restores the timer PPIs without their pending and active
+	 * states (the timer's line re-asserts them), so a physical active state would block
+	 * the timer for good (vgic_snap.c). */
+	a->timers.ppi_active = 0;
 	a->timers.cntv_ctl &= CNT_CTL_GUEST;
 	a->timers.cntp_ctl &= CNT_CTL_GUEST;
 	a->dbg.oslsr &= OSLSR_OSLK_BIT;
