@@ -16,6 +16,8 @@
 
 #define SAVE_WAIT_MS 1000 /* a paused vCPU's CPU answers in microseconds; this is a fault */
 
+const u8 snap_magic[8] = {'T', 'E', 'S', 'S', 'N', 'A', 'P', 0};
+
 void snap_put32(u8 *p, u32 v)
 {
 	for (u32 i = 0; i < 4; i++) {
@@ -86,7 +88,7 @@ void snap_header_shape(const struct vm *vm, u8 *hdr)
 
 	snap_regions(vm, &rg);
 	memset(hdr, 0, SNAP_HDR_SIZE);
-	memcpy(hdr, SNAP_MAGIC, 8);
+	memcpy(hdr, snap_magic, sizeof(snap_magic));
 	snap_put32(hdr + SH_FORMAT, SNAP_FORMAT);
 	snap_put32(hdr + SH_ABI, TESSERA_ABI_VERSION);
 	snap_put32(hdr + SH_SIZE, SNAP_HDR_SIZE);
@@ -198,8 +200,9 @@ void snapshot_vcpu_adopt(struct vcpu *vc)
 {
 	const struct arch_vcpu *a = vc->snap_state;
 
-	/* A start begins afresh: a state saved for an earlier capture is stale. */
-	__atomic_store_n(&vc->snap, 0, __ATOMIC_RELEASE);
+	/* A start begins afresh: a state saved for an earlier capture is stale (a request to
+	 * save, from a capture under way, stays: the paused loop answers it). */
+	__atomic_fetch_and(&vc->snap, ~(u32)VCPU_SNAP_SAVED, __ATOMIC_ACQ_REL);
 	if (a) {
 		vc->snap_state = NULL;
 		arch_vcpu_adopt(vc, a);

@@ -13,7 +13,6 @@
 #include "vm.h"
 #include "vpl011.h"
 
-#define SNAP_MAGIC	 "TESSNAP\0"
 #define SNAP_FORMAT	 1U
 #define SNAP_HDR_SIZE	 256U
 #define SNAP_HDR_HASHED	 224U /* the header's SHA-256 covers its first 224 bytes */
@@ -74,6 +73,9 @@ struct snap_regions {
 		paddr_t phys;
 	} r[SNAP_MAX_REGIONS];
 };
+
+/* The first 8 bytes of every stream: "TESSNAP" and a zero byte. */
+extern const u8 snap_magic[8];
 
 void snap_regions(const struct vm *vm, struct snap_regions *out);
 void snap_plan(const struct vm *vm, u32 regions, struct snap_plan *out);

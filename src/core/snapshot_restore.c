@@ -148,7 +148,7 @@ static int check_header(const u8 *h, char *err)
 
 	snap_header_shape(vm, want);
 	sha256(h, SNAP_HDR_HASHED, hash);
-	if (memcmp(h, SNAP_MAGIC, 8) != 0) {
+	if (memcmp(h, snap_magic, sizeof(snap_magic)) != 0) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "not a Tessera snapshot (magic)");
 	} else if (memcmp(hash, h + SNAP_HDR_HASHED, sizeof(hash)) != 0) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "hash of the header differs: corrupted stream");

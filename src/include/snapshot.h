@@ -64,9 +64,11 @@ static inline void snapshot_vcpu_here(struct vcpu *vc)
 	}
 }
 
+/* After arch_vcpu_start: a state saved for a capture is stale (a vCPU that was off when
+ * the capture saved it, then turned on), a restored one is taken. */
 static inline void snapshot_vcpu_started(struct vcpu *vc)
 {
-	if (vc->snap_state) {
+	if (vc->snap_state || __atomic_load_n(&vc->snap, __ATOMIC_ACQUIRE)) {
 		snapshot_vcpu_adopt(vc);
 	}
 }

@@ -92,8 +92,9 @@ int vgic_snap_cpu_get(struct vgic *g, u32 vcpu, const u8 *in, const char **why)
 		 * re-asserts while the restored timer condition holds, and an interrupt the guest
 		 * was handling only needs its active priority (ICH_AP1R, in the vCPU state). A
 		 * hardware link without the physical active state would block the timer. */
-		irq->flags = (u8)((irq->flags & VGIC_IRQ_EDGE) |
-				  ((VGIC_TIMER_PPIS & (1U << i)) ? (r[0] & VGIC_IRQ_ENABLED) : r[0]));
+		irq->flags =
+		    (u8)((irq->flags & VGIC_IRQ_EDGE) |
+			 ((VGIC_TIMER_PPIS & (1U << i)) ? (r[0] & VGIC_IRQ_ENABLED) : r[0]));
 		irq->prio = r[1];
 		irq->sgi_src = le16_load(r + 2);
 		vgic_irq_changed(g, vcpu, i, irq);

@@ -44,10 +44,10 @@ static void test_vgic_roundtrip(void)
 	fake_arch_reset();
 	vgic_init(&g, cpus, 2, pcpus);
 	vgic_init(&g2, cpus2, 2, pcpus);
-	dw(&g, 0, 4, 2);			 /* GICD_CTLR.EnableGrp1 */
-	dw(&g, GICD_ISENABLER + 4, 4, 1U << 8);	 /* SPI 40 */
+	dw(&g, 0, 4, 2);			/* GICD_CTLR.EnableGrp1 */
+	dw(&g, GICD_ISENABLER + 4, 4, 1U << 8); /* SPI 40 */
 	dw(&g, GICD_IPRIORITY + 40, 1, 0x60);
-	dw(&g, GICD_IROUTER + 8 * 40, 8, 1);	 /* to vCPU 1 */
+	dw(&g, GICD_IROUTER + 8 * 40, 8, 1); /* to vCPU 1 */
 	dw(&g, GICD_ISPENDR + 4, 4, 1U << 8);
 	vgic_snap_cpu_put(&g, 0, cpu0);
 	vgic_snap_cpu_put(&g, 1, cpu1);
