@@ -399,6 +399,12 @@ int snapshot_begin(struct vm *vm, u64 *total, char *err)
 	return 0;
 }
 
+void snapshot_forget_all(void)
+{
+	memset(&cap, 0, sizeof(cap));
+	restore_forget();
+}
+
 /* The payload of a fixed-size section. */
 static const u8 *cap_payload(struct capture *c, u32 type, u32 index)
 {

@@ -82,6 +82,11 @@ static int rs_abort(void)
 	return -1;
 }
 
+void restore_forget(void)
+{
+	memset(&rs, 0, sizeof(rs));
+}
+
 int restore_begin(struct vm *vm, char *err)
 {
 	u32 st = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);

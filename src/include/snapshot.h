@@ -40,6 +40,11 @@ int restore_end(struct vm *vm, char *err);
  * another VM, ...), or NULL. */
 const char *snapshot_refusal(const struct vm *vm, char *buf, u32 size);
 
+/* Host test fixtures only (tests/unit/fixture.c): the machine is booted again from scratch
+ * (VMs and page pool re-initialised): forget any capture or restore of the previous one. */
+void snapshot_forget_all(void);
+void restore_forget(void);
+
 /* The vCPU's CPU (core/sched.c), static CPUs: */
 void snapshot_vcpu_save(struct vcpu *vc);   /* paused and asked: save, mark saved */
 void snapshot_vcpu_reload(struct vcpu *vc); /* saved: restore before the guest runs */
