@@ -153,6 +153,8 @@ static const char ctl_help[] =
     "          console NAME  attach to the VM's console (output history, then live; typing\n"
     "                        goes to the VM; Ctrl-] or the end of input detaches)\n"
     "          focus NAME    give the physical UART's keyboard focus to the VM\n"
+    "          snapshot NAME -o FILE  pause NAME, write its state to FILE, resume it\n"
+    "          restore NAME FILE      run the stopped VM NAME from a snapshot FILE\n"
     "          log [--follow]  the hypervisor's log ([seconds] level text); --follow:\n"
     "                        then wait for new lines (until interrupted)\n"
     "options:\n"
@@ -215,6 +217,13 @@ int cmd_ctl(int argc, char **argv)
 	if (!raw && mode != CTL_LINES && strcmp(argv[i], "log") == 0 &&
 	    (argc - i == 1 || (argc - i == 2 && strcmp(argv[i + 1], "--follow") == 0))) {
 		return ctl_log(sock, argc - i == 2, timeout);
+	}
+	if (!raw && argc - i == 4 && strcmp(argv[i], "snapshot") == 0 &&
+	    strcmp(argv[i + 2], "-o") == 0) {
+		return ctl_snapshot(sock, argv[i + 1], argv[i + 3], timeout);
+	}
+	if (!raw && argc - i == 3 && strcmp(argv[i], "restore") == 0) {
+		return ctl_restore(sock, argv[i + 1], argv[i + 2], timeout);
 	}
 	if (!raw && argc - i == 2 && strcmp(argv[i], "focus") == 0) {
 		argv[i] = (char *)"console"; /* the protocol's name for a focus move */

@@ -70,6 +70,9 @@ int cmd_ctl(int argc, char **argv);
 int ctl_console(const char *sock, const char *vm, long timeout_s);
 /* `tessera ctl log [--follow]` (cmd_log.c). */
 int ctl_log(const char *sock, bool follow, long timeout_s);
+/* `tessera ctl snapshot VM -o FILE`, `tessera ctl restore VM FILE` (ctl_snap.c). */
+int ctl_snapshot(const char *sock, const char *vm, const char *path, long timeout_s);
+int ctl_restore(const char *sock, const char *vm, const char *path, long timeout_s);
 int cmd_keygen(int argc, char **argv);
 
 #endif

@@ -52,6 +52,13 @@ struct vm *mgmt_vm_named(const char *name);
 void mgmt_console_read(struct mgmt_out *o, struct vm *vm, const char *from);
 void mgmt_console_write(struct mgmt_out *o, struct vm *vm, const char *hex);
 void mgmt_log(struct mgmt_out *o, char **argv);
+/* The snapshot commands (mgmt_snap.c, docs/SNAPSHOT.md). */
+void mgmt_snapshot_begin(struct mgmt_out *o, struct vm *vm);
+void mgmt_snapshot_read(struct mgmt_out *o, struct vm *vm, const char *pos);
+void mgmt_snapshot_end(struct mgmt_out *o, struct vm *vm);
+void mgmt_restore_begin(struct mgmt_out *o, struct vm *vm);
+void mgmt_restore_data(struct mgmt_out *o, struct vm *vm, const char *b64);
+void mgmt_restore_end(struct mgmt_out *o, struct vm *vm);
 /* A decimal u64 of 1..20 digits without overflow; false otherwise. */
 bool mgmt_parse_u64(const char *s, u64 *v);
 

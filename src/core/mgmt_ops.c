@@ -422,6 +422,12 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"console-read", {.on_vm_arg = mgmt_console_read}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
     {"console-write", {.on_vm_arg = mgmt_console_write}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
     {"log", {.global = mgmt_log}, MGMT_CMD_ARG},
+    {"snapshot-begin", {.on_vm = mgmt_snapshot_begin}, MGMT_CMD_VM},
+    {"snapshot-read", {.on_vm_arg = mgmt_snapshot_read}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
+    {"snapshot-end", {.on_vm = mgmt_snapshot_end}, MGMT_CMD_VM},
+    {"restore-begin", {.on_vm = mgmt_restore_begin}, MGMT_CMD_VM},
+    {"restore-data", {.on_vm_arg = mgmt_restore_data}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
+    {"restore-end", {.on_vm = mgmt_restore_end}, MGMT_CMD_VM},
 };
 const u32 mgmt_command_count = ARRAY_SIZE(mgmt_commands);
 

@@ -13,6 +13,7 @@
 #include "lib.h"
 #include "mem.h"
 #include "mgmt.h"
+#include "snapshot.h"
 #include "vm.h"
 
 void cpu_request(u32 pcpu, u32 req)
@@ -163,6 +164,7 @@ static bool switch_in(struct cpu *c, struct sched_host *h, struct vcpu *vc)
 	if (st == VCPU_ON_PENDING) {
 		arch_vcpu_start(vc); /* resets everything the saved state held */
 		arch_vcpu_share(vc);
+		snapshot_vcpu_started(vc);
 		vc->blocked = false;
 		__atomic_compare_exchange_n(&vc->state, &st, VCPU_RUNNING, false, __ATOMIC_ACQ_REL,
 					    __ATOMIC_ACQUIRE);
@@ -371,6 +373,7 @@ void sched_run(void)
 
 			if (st == VCPU_ON_PENDING) {
 				arch_vcpu_start(vc);
+				snapshot_vcpu_started(vc); /* a restored vCPU takes its state */
 				/* Only if nobody stopped it meanwhile (VM stop or reset). */
 				__atomic_compare_exchange_n(&vc->state, &st, VCPU_RUNNING, false,
 							    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
@@ -380,13 +383,16 @@ void sched_run(void)
 			}
 			__atomic_store_n(&vc->parked, false, __ATOMIC_SEQ_CST);
 			if (vm_vcpu_runnable(vc)) {
+				snapshot_vcpu_here(vc);
 				vgic_flush(&vc->vm->vgic, vc->id);
 				arch_vcpu_enter(vc, c->stack_top);
 			}
 			if (__atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING) {
 				arch_vcpu_park(vc); /* off or stopped: silence its timer and LRs */
 			}
-			/* Paused: its timer, LRs and EL1 state stay as they are for resume. */
+			/* Paused: its timer, LRs and EL1 state stay as they are for resume, in
+			 * the hardware unless a snapshot asks for them (then in vc->arch). */
+			snapshot_vcpu_paused(vc);
 			__atomic_store_n(&vc->parked, true, __ATOMIC_RELEASE);
 		}
 		arch_idle_wait();

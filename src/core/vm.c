@@ -16,6 +16,7 @@
 #include "mem.h"
 #include "pack.h"
 #include "pl011.h"
+#include "snapshot.h"
 #include "vm.h"
 #include "vm_dtb.h"
 
@@ -207,6 +208,7 @@ static void vm_boot_vcpus(struct vm *vm)
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
 		struct vcpu *vc = &vm->vcpus[v];
 
+		snapshot_vcpu_forget(vc); /* a restored state its vCPU never took */
 		vc->on_entry = vm->layout.entry;
 		vc->on_ctx = vm->layout.dtb_ipa;
 		__atomic_store_n(&vc->state, v == 0 ? VCPU_ON_PENDING : VCPU_OFF, __ATOMIC_RELEASE);

@@ -91,6 +91,20 @@ void arch_vcpu_share(struct vcpu *vc);
 /* A saved vCPU: the counter value at which one of its timers whose PPI is in ppis (bits by
  * INTID) asserts an unmasked interrupt, or 0 if none will. */
 u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis);
+/*
+ * Snapshots (core/snapshot.c, docs/SNAPSHOT.md). export: a saved vCPU's state as a stream
+ * carries it (ARCH_VCPU_STATE_SIZE bytes, the struct's layout): time-independent (the
+ * virtual counter at counter value now instead of the offset), without list registers
+ * (the vGIC model is carried instead) or the hypervisor's EL2 controls. import: checks and
+ * cleans such a state read from a hostile stream; 0, or -1 with *why. adopt: on the vCPU's
+ * CPU right after arch_vcpu_start, makes state a (as import left it) the vCPU's own, its
+ * virtual counter continuing from the captured value, the EL2 controls this run's.
+ * time_shift: a saved vCPU's virtual time stands still for ticks more (a pause not seen).
+ */
+void arch_vcpu_export(const struct arch_vcpu *a, u64 now, struct arch_vcpu *out);
+int arch_vcpu_import(struct arch_vcpu *a, const char **why);
+void arch_vcpu_adopt(struct vcpu *vc, const struct arch_vcpu *a);
+void arch_vcpu_time_shift(struct arch_vcpu *a, u64 ticks);
 /* A physical interrupt is pending on this CPU (taken as soon as the guest resumes). */
 bool arch_irq_pending(void);
 /* Drops this CPU's stage-1 TLB entries of the current VMID (another vCPU of the same VM ran

@@ -168,6 +168,20 @@ void vgic_vcpu_here(struct vgic *g, u32 vcpu, bool here);
 bool vgic_vcpu_woken(const struct vgic *g, u32 vcpu);
 /* On its CPU: it has an interrupt to take (a pending LR, or a refill due): WFI returns. */
 bool vgic_vcpu_pending(struct vgic *g, u32 vcpu);
+/*
+ * Snapshots (vdev/vgic_snap.c, docs/SNAPSHOT.md "vGIC"): a vCPU's redistributor and private
+ * interrupts (VGIC_SNAP_CPU_SIZE bytes) and the distributor and SPIs (VGIC_SNAP_DIST_SIZE),
+ * folded model only (list registers are rebuilt). get: into a vGIC just reset, from a
+ * hostile stream: 0, or -1 with *why (nothing changed by a refused dist; a refused cpu part
+ * leaves that vCPU's state as it was).
+ */
+#define VGIC_SNAP_CPU_SIZE  (8U + 4U * VGIC_NR_PRIVATE)
+#define VGIC_SNAP_DIST_SIZE (8U + 10U * VGIC_MAX_SPIS)
+void vgic_snap_cpu_put(struct vgic *g, u32 vcpu, u8 *out);
+void vgic_snap_dist_put(struct vgic *g, u8 *out);
+int vgic_snap_cpu_get(struct vgic *g, u32 vcpu, const u8 *in, const char **why);
+int vgic_snap_dist_get(struct vgic *g, const u8 *in, const char **why);
+
 /* Its timer PPIs (VGIC_TIMER_PPIS bits) the guest has enabled. */
 u32 vgic_timer_ppis_enabled(const struct vgic *g, u32 vcpu);
 

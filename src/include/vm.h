@@ -84,7 +84,13 @@ struct vcpu {
 	/* Shared CPUs only (core/sched.c): */
 	bool blocked;  /* in WFI with nothing pending: not runnable until woken */
 	s32 sched_ent; /* its entity on its CPU's scheduler, or -1 */
+	/* Snapshots (core/snapshot.c, docs/SNAPSHOT.md): VCPU_SNAP_* between the management
+	 * CPU and the vCPU's own, and on restore the state it adopts when it starts. */
+	volatile u32 snap;
+	const struct arch_vcpu *snap_state;
 };
+#define VCPU_SNAP_SAVE	BIT(0) /* paused: save your whole state into arch (static CPU) */
+#define VCPU_SNAP_SAVED BIT(1) /* saved: restore it before the guest runs again */
 
 struct vm_stats {
 	u64 aborts; /* external aborts injected: accesses outside the VM */

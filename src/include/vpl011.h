@@ -47,4 +47,13 @@ int vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val);
 bool vpl011_rx(struct vpl011 *u, u8 c);
 bool vpl011_irq_level(struct vpl011 *u);
 
+/* Snapshots (docs/SNAPSHOT.md "UART"): the registers, the receive FIFO and counters in
+ * VPL011_SNAP_SIZE bytes at out, the backlog's bytes in order at backlog (VPL011_BACKLOG
+ * bytes of room; returns how many). get: the same from a hostile stream, checked (register
+ * values a guest could write, counts in range); 0, or -1 with *why and u unchanged. */
+#define VPL011_SNAP_SIZE 104U
+u32 vpl011_snap_put(struct vpl011 *u, u8 *out, u8 *backlog);
+int vpl011_snap_get(struct vpl011 *u, const u8 *in, const u8 *backlog, u32 bl_count,
+		    const char **why);
+
 #endif

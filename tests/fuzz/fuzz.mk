@@ -12,7 +12,7 @@
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_B := $(B)/fuzz
-FUZZ_ALL := fdt config vgic vpl011 image pack hypercall virtio ed25519
+FUZZ_ALL := fdt config vgic vpl011 image pack hypercall virtio ed25519 snapshot
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST $(INC_ARCH) \
 	-Itests/unit -Itests/fuzz -fno-omit-frame-pointer \
@@ -33,7 +33,7 @@ FUZZ_OBJ_FLAGS := $(subst -fsanitize=fuzzer$(comma),-fsanitize=fuzzer-no-link$(c
 # unit tests do.
 FUZZ_OBJ := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(UNIT_LIB_C) tests/fuzz/console_sink.c)
 FUZZ_CORE_OBJ := $(patsubst %.c,$(FUZZ_B)/obj/%.o,$(UNIT_LIB_C) $(UNIT_CORE_C))
-FUZZ_LINK = $(if $(filter mgmt,$*),$(FUZZ_CORE_OBJ),$(FUZZ_OBJ))
+FUZZ_LINK = $(if $(filter mgmt snapshot,$*),$(FUZZ_CORE_OBJ),$(FUZZ_OBJ))
 
 .SECONDARY: $(FUZZ_OBJ) $(FUZZ_CORE_OBJ)
 

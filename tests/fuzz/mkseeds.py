@@ -427,3 +427,25 @@ def manifest(entries, version=1):
 
 signed_entries = [(b"config.dtb", good), (b"dummy.bin", dummy)]
 put("pack", "manifest", pack(signed_entries + [(b"tessera.manifest", manifest(signed_entries))]))
+
+
+# ---- snapshot: mode byte (bit 0 fix hashes, bit 1 template, bits 2-7 chunk size), then
+# the stream, or (template) XOR patches "<HB" (offset, value) to the harness's valid stream
+# (fuzz_snapshot.c build_template: header 256, vcpu 0 at 256, its PSTATE at 256+16+24+256) ----
+def snap(mode, chunk, patches=()):
+    return bytes([mode | ((chunk - 1) << 2)]) + b"".join(struct.pack("<HB", o, v) for o, v in patches)
+
+
+put("snapshot", "valid", snap(3, 1))
+put("snapshot", "valid_chunk64", snap(3, 64))
+put("snapshot", "unhashed", snap(2, 64))
+put("snapshot", "magic", snap(3, 17, [(0, 0x01)]))
+put("snapshot", "format", snap(3, 17, [(8, 0x02)]))
+put("snapshot", "vcpus", snap(3, 17, [(20, 0x02)]))
+put("snapshot", "region_size", snap(3, 17, [(128 + 10, 0x10)]))
+put("snapshot", "pstate_el2", snap(3, 33, [(256 + 16 + 24 + 256, 0x0c)]))
+put("snapshot", "vcpu_power", snap(3, 33, [(256 + 16, 0x07)]))
+put("snapshot", "section_len", snap(3, 33, [(256 + 8, 0x01)]))
+put("snapshot", "section_type", snap(3, 33, [(256, 0x03)]))
+put("snapshot", "payload_hash", snap(2, 64, [(256 + 16 + 100, 0x01)]))
+put("snapshot", "raw_garbage", bytes([0x80]) + b"TESSNAP\0" + bytes(300))

@@ -135,6 +135,13 @@ void arch_vcpu_restore(struct vcpu *vc)
 	fake_m.restores[fake_cpu]++;
 }
 
+/* A snapshot's state becomes the vCPU's (the struct is its state here). */
+void arch_vcpu_adopt(struct vcpu *vc, const struct arch_vcpu *a)
+{
+	memcpy(&vc->arch, a, sizeof(vc->arch));
+	fake_m.restores[fake_cpu]++;
+}
+
 void arch_vcpu_share(struct vcpu *vc)
 {
 	(void)vc;

@@ -12,6 +12,7 @@
 #include "mem.h"
 #include "pack.h"
 #include "sched_loop.h"
+#include "snapshot.h"
 
 #define FX_PACK_MAX (64 * 1024)
 
@@ -193,6 +194,7 @@ int fx_boot(const struct fx_vm *v, u32 n, const struct fx_chan *c, u32 chans)
 	console_init();
 	memset(cpus, 0, sizeof(cpus));
 	memset(vms, 0, sizeof(vms));
+	snapshot_forget_all(); /* a capture or restore of the previous boot held its pages */
 	vm_count = 0;
 	vm_stay_on = false;
 	platform_default(&system_platform);

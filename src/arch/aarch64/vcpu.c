@@ -102,6 +102,7 @@ void arch_vcpu_el1_reset(struct vcpu *vc)
 	sysreg_write(cntv_cval_el0, 0);
 	sysreg_write(cntp_ctl_el0, 0);
 	sysreg_write(cntp_cval_el0, 0);
+	sysreg_write(cntvoff_el2, 0); /* a restored snapshot's offset ends with its run */
 	sysreg_write(csselr_el1, 0);
 	sysreg_write(S3_4_C12_C11_7, 0); /* ICH_VMCR_EL2 */
 	/* Active-priority bits of a previous run would mask interrupts after a restart. */
@@ -150,7 +151,8 @@ void arch_idle_wait(void)
 u64 arch_counter(void)
 {
 	isb();
-	return sysreg_read(cntvct_el0);
+	/* The physical count: a guest's CNTVOFF_EL2 (a restored snapshot's) stays its own. */
+	return sysreg_read(cntpct_el0);
 }
 
 static u64 dcache_line(void)

@@ -9,6 +9,7 @@
  * A static CPU never calls these: its vCPU's state stays in the hardware (vcpu.c).
  */
 #include "arch_cpu.h"
+#include "lib.h"
 #include "gicv3.h"
 #include "layout.h"
 #include "sysreg.h"
@@ -415,6 +416,23 @@ void arch_vcpu_restore(struct vcpu *vc)
 	gicv_restore(&a->gic);
 	timers_restore(&a->timers);
 	isb();
+}
+
+void arch_vcpu_adopt(struct vcpu *vc, const struct arch_vcpu *a)
+{
+	struct arch_vcpu *d = &vc->arch;
+	u64 hcr = sysreg_read(hcr_el2), vttbr = sysreg_read(vttbr_el2);
+	u64 vmpidr = sysreg_read(vmpidr_el2);
+	u32 ich_hcr = (u32)sysreg_read(ICH_HCR_EL2);
+
+	memcpy(d, a, sizeof(*d));
+	/* This run's EL2 controls (arch_vcpu_start set them), plus a pending virtual SError. */
+	d->el1.hcr = hcr | (a->el1.hcr & HCR_VSE);
+	d->el1.vttbr = vttbr;
+	d->el1.vmpidr = vmpidr;
+	d->gic.hcr = ich_hcr;
+	d->timers.cntvoff = arch_counter() - a->timers.cntvoff; /* carried: the virtual count */
+	arch_vcpu_restore(vc);
 }
 
 void arch_vcpu_share(struct vcpu *vc)

@@ -77,6 +77,8 @@ struct arch_vcpu {
 	struct arch_debug dbg;
 	struct arch_fp fp;
 };
+/* Its size as a snapshot stores it (docs/SNAPSHOT.md; checked in vcpu_state.c). */
+#define ARCH_VCPU_STATE_SIZE 1752U
 
 /* One VM's stage-2 translation tables (stage2.c). */
 struct stage2 {

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The management channel's snapshot commands (docs/MANAGEMENT.md, docs/SNAPSHOT.md):
+ *   snapshot-begin NAME        pause NAME, save its state; "ok size=N"
+ *   snapshot-read NAME POS     the stream from byte POS (where the last read ended), base64
+ *   snapshot-end NAME          resume it, its virtual time shifted by the pause
+ *   restore-begin NAME         claim and scrub the stopped VM NAME
+ *   restore-data NAME BASE64   the stream's next bytes
+ *   restore-end NAME           verified and complete: NAME runs from it
+ * Binary data is base64 (RFC 4648): a request line holds at most 128 bytes, a response line
+ * 256. The stream is produced and parsed in core/snapshot*.c.
+ */
+#include "base64.h"
+#include "lib.h"
+#include "mgmt_int.h"
+#include "snapshot.h"
+
+#define SNAP_READ_MAX  2048 /* stream bytes per snapshot-read */
+#define SNAP_READ_LINE 120  /* per "snap" line: 160 base64 characters */
+#define SNAP_DATA_MAX  96   /* decoded bytes one restore-data line can carry */
+
+void mgmt_snapshot_begin(struct mgmt_out *o, struct vm *vm)
+{
+	char err[SNAP_ERR_MAX];
+	u64 total;
+
+	if (snapshot_begin(vm, &total, err) != 0) {
+		mgmt_err(o, "refused", "%s", err);
+		return;
+	}
+	mgmt_line(o, "ok size=%llu vm=%s", (unsigned long long)total, vm->cfg->name);
+}
+
+void mgmt_snapshot_read(struct mgmt_out *o, struct vm *vm, const char *pos_arg)
+{
+	char err[SNAP_ERR_MAX];
+	u64 pos, at;
+	u32 total = 0;
+
+	if (!mgmt_parse_u64(pos_arg, &pos)) {
+		mgmt_err(o, "bad-args", "POS: a decimal position");
+		return;
+	}
+	at = pos;
+	while (total < SNAP_READ_MAX) {
+		u8 buf[SNAP_READ_LINE];
+		char b64[4 * SNAP_READ_LINE / 3 + 4];
+		u32 got;
+
+		if (snapshot_read(vm, at, buf, MIN((u32)SNAP_READ_LINE, SNAP_READ_MAX - total),
+				  &got, err) != 0) {
+			mgmt_err(o, "wrong-state", "%s", err);
+			return;
+		}
+		if (got == 0) {
+			break;
+		}
+		b64_encode(buf, got, b64);
+		mgmt_line(o, "snap at=%llu b64=%s", (unsigned long long)at, b64);
+		at += got;
+		total += got;
+	}
+	mgmt_line(o, "ok next=%llu", (unsigned long long)at);
+}
+
+void mgmt_snapshot_end(struct mgmt_out *o, struct vm *vm)
+{
+	char err[SNAP_ERR_MAX];
+	u64 us;
+
+	if (snapshot_end(vm, &us, err) != 0) {
+		mgmt_err(o, "wrong-state", "%s", err);
+		return;
+	}
+	mgmt_line(o, "ok resumed %s paused_us=%llu", vm->cfg->name, (unsigned long long)us);
+}
+
+void mgmt_restore_begin(struct mgmt_out *o, struct vm *vm)
+{
+	char err[SNAP_ERR_MAX];
+
+	if (restore_begin(vm, err) != 0) {
+		mgmt_err(o, "refused", "%s", err);
+		return;
+	}
+	mgmt_line(o, "ok restoring %s", vm->cfg->name);
+}
+
+void mgmt_restore_data(struct mgmt_out *o, struct vm *vm, const char *b64)
+{
+	char err[SNAP_ERR_MAX];
+	u8 buf[SNAP_DATA_MAX];
+	long n = b64_decode(b64, buf, sizeof(buf));
+	u64 pos;
+
+	if (n <= 0) {
+		mgmt_err(o, "bad-args", "DATA: base64, 1 to %u bytes", SNAP_DATA_MAX);
+		return;
+	}
+	if (restore_feed(vm, buf, (u32)n, &pos, err) != 0) {
+		mgmt_err(o, "refused", "%s", err);
+		return;
+	}
+	mgmt_line(o, "ok at=%llu", (unsigned long long)pos);
+}
+
+void mgmt_restore_end(struct mgmt_out *o, struct vm *vm)
+{
+	char err[SNAP_ERR_MAX];
+
+	if (restore_end(vm, err) != 0) {
+		mgmt_err(o, "refused", "%s", err);
+		return;
+	}
+	mgmt_line(o, "ok restored %s", vm->cfg->name);
+}
