@@ -113,6 +113,15 @@ void arch_vcpu_el1_reset(struct vcpu *vc)
 	arch_fp_reset();
 	arch_debug_reset();
 	isb();
+	/* A static CPU never traps debug accesses, so the hardware holds this vCPU's own values
+	 * and a save (pause, snapshot) must take them; a shared CPU makes them lazy
+	 * (arch_vcpu_share). */
+	vc->arch.dbg.live = 1;
+	/* What the guest cannot change, recorded once (arch_vcpu_save does not save it): a
+	 * restore after a pause or a snapshot's capture puts these back. */
+	vc->arch.el1.vttbr = vc->vm->arch.vttbr;
+	vc->arch.el1.vmpidr = BIT(31) | vc->id;
+	vc->arch.timers.cntvoff = 0;
 
 	memset(&vc->regs, 0, sizeof(vc->regs));
 	vc->regs.spsr = PSR_MODE_EL1H | PSR_DAIF;

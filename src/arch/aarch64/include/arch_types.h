@@ -78,7 +78,7 @@ struct arch_vcpu {
 	struct arch_fp fp;
 };
 /* Its size as a snapshot stores it (docs/SNAPSHOT.md; checked in vcpu_state.c). */
-#define ARCH_VCPU_STATE_SIZE 1752U
+#define ARCH_VCPU_STATE_SIZE 1760U
 
 /* One VM's stage-2 translation tables (stage2.c). */
 struct stage2 {
