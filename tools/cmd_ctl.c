@@ -153,6 +153,8 @@ static const char ctl_help[] =
     "          console NAME  attach to the VM's console (output history, then live; typing\n"
     "                        goes to the VM; Ctrl-] or the end of input detaches)\n"
     "          focus NAME    give the physical UART's keyboard focus to the VM\n"
+    "          gdb NAME --listen HOST:PORT  halt the VM and serve gdb's remote protocol for it\n"
+    "                        (its config needs debug;); docs/DEBUGGING.md\n"
     "          log [--follow]  the hypervisor's log ([seconds] level text); --follow:\n"
     "                        then wait for new lines (until interrupted)\n"
     "options:\n"
@@ -215,6 +217,9 @@ int cmd_ctl(int argc, char **argv)
 	if (!raw && mode != CTL_LINES && strcmp(argv[i], "log") == 0 &&
 	    (argc - i == 1 || (argc - i == 2 && strcmp(argv[i + 1], "--follow") == 0))) {
 		return ctl_log(sock, argc - i == 2, timeout);
+	}
+	if (!raw && argc - i >= 2 && strcmp(argv[i], "gdb") == 0) {
+		return ctl_gdb(sock, argc - i, argv + i, timeout); /* cmd_gdb.c */
 	}
 	if (!raw && argc - i == 2 && strcmp(argv[i], "focus") == 0) {
 		argv[i] = (char *)"console"; /* the protocol's name for a focus move */

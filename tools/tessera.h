@@ -70,6 +70,8 @@ int cmd_ctl(int argc, char **argv);
 int ctl_console(const char *sock, const char *vm, long timeout_s);
 /* `tessera ctl log [--follow]` (cmd_log.c). */
 int ctl_log(const char *sock, bool follow, long timeout_s);
+/* `tessera ctl gdb VM --listen HOST:PORT` (cmd_gdb.c): argv[0] is "gdb". Exit status as ctl's. */
+int ctl_gdb(const char *sock, int argc, char **argv, long timeout_s);
 int cmd_keygen(int argc, char **argv);
 
 #endif

@@ -52,6 +52,8 @@ struct vm *mgmt_vm_named(const char *name);
 void mgmt_console_read(struct mgmt_out *o, struct vm *vm, const char *from);
 void mgmt_console_write(struct mgmt_out *o, struct vm *vm, const char *hex);
 void mgmt_log(struct mgmt_out *o, char **argv);
+/* "gdb NAME OP[,ARG...]": a debugger's requests (mgmt_gdb.c, docs/DEBUGGING.md). */
+void mgmt_gdb(struct mgmt_out *o, struct vm *vm, const char *arg);
 /* A decimal u64 of 1..20 digits without overflow; false otherwise. */
 bool mgmt_parse_u64(const char *s, u64 *v);
 

@@ -422,6 +422,7 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"console-read", {.on_vm_arg = mgmt_console_read}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
     {"console-write", {.on_vm_arg = mgmt_console_write}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
     {"log", {.global = mgmt_log}, MGMT_CMD_ARG},
+    {"gdb", {.on_vm_arg = mgmt_gdb}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
 };
 const u32 mgmt_command_count = ARRAY_SIZE(mgmt_commands);
 
