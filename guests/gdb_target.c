@@ -19,8 +19,8 @@ void gdb_report(u32 round); /* not static: gdb breaks on it by name */
 
 __attribute__((noinline)) void gdb_report(u32 round)
 {
-	gdb_counter = gdb_counter + 1;
 	test_fact("round=%u value=%u", round, gdb_value);
+	gdb_counter = gdb_counter + 1; /* after the call: no tail call, so gdb's next steps over */
 }
 
 int main(u64 dtb)

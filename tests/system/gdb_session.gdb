@@ -1,0 +1,29 @@
+# gdb-multiarch -batch script of tests/system/gdb.sh (connected to `tessera ctl gdb target`
+# by the caller's -ex "target remote ..."). LOG and OUT_DIR come from the environment.
+set pagination off
+set confirm off
+info threads
+break gdb_report
+continue
+bt
+# Halted: the target's rounds must stop, the neighbour's ticks go on (gdb.sh compares).
+shell printf '%s %s\n' "$(tr -d '\r' <"$LOG" | grep -a -c '^\[neighbour\] TEST hello: tick=')" "$(tr -d '\r' <"$LOG" | grep -a -c '^\[target\] TEST gdb_target: round=')" >"$OUT_DIR/ticks_a"
+shell sleep 2
+shell printf '%s %s\n' "$(tr -d '\r' <"$LOG" | grep -a -c '^\[neighbour\] TEST hello: tick=')" "$(tr -d '\r' <"$LOG" | grep -a -c '^\[target\] TEST gdb_target: round=')" >"$OUT_DIR/ticks_b"
+print gdb_value
+info registers x0 sp pc cpsr sctlr_el1
+set $before = $pc
+stepi
+printf "STEPI-DELTA %d\n", $pc - $before
+next
+info line *$pc
+delete
+hbreak gdb_report
+continue
+delete
+watch gdb_counter
+continue
+delete
+set var gdb_value = 4242
+print gdb_value
+detach
