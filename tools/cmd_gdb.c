@@ -29,10 +29,10 @@
 #define WRITE_MAX 24 /* bytes per management write: the request line is 128 bytes */
 #define POLL_MS	  50
 
-static const char *const sysreg_names[] = {
-    "sctlr_el1", "ttbr0_el1", "ttbr1_el1", "tcr_el1",	 "mair_el1",	   "vbar_el1",
-    "esr_el1",	 "far_el1",   "elr_el1",   "spsr_el1",	 "sp_el0",	   "sp_el1",
-    "tpidr_el1", "contextidr_el1", "par_el1", "cpacr_el1"};
+static const char *const sysreg_names[] = {"sctlr_el1", "ttbr0_el1",	  "ttbr1_el1", "tcr_el1",
+					   "mair_el1",	"vbar_el1",	  "esr_el1",   "far_el1",
+					   "elr_el1",	"spsr_el1",	  "sp_el0",    "sp_el1",
+					   "tpidr_el1", "contextidr_el1", "par_el1",   "cpacr_el1"};
 
 struct wp {
 	uint64_t addr, len;
@@ -369,8 +369,7 @@ static int do_write_mem(struct gdbs *g, const struct rsp_req *r)
 		uint64_t n = r->len - done > WRITE_MAX ? WRITE_MAX : r->len - done;
 
 		snprintf(op, sizeof(op), "write,%lx,v,%llx,%.*s", cur_vcpu(g, g->g_thread),
-			 (unsigned long long)(r->addr + done), (int)(2 * n),
-			 r->data + 2 * done);
+			 (unsigned long long)(r->addr + done), (int)(2 * n), r->data + 2 * done);
 		if (mreq(g, op, NULL, NULL, 0) != 0) {
 			return reply_s(g, "E14");
 		}
@@ -419,7 +418,8 @@ static int stop_reply(struct gdbs *g, const struct status *s)
 			const struct wp *w = &g->wps[i];
 
 			if (w->len && s->addr >= (w->addr & ~7ULL) && s->addr < w->addr + w->len) {
-				kind = w->type == 3 ? "rwatch" : (w->type == 4 ? "awatch" : "watch");
+				kind =
+				    w->type == 3 ? "rwatch" : (w->type == 4 ? "awatch" : "watch");
 			}
 		}
 		snprintf(buf, sizeof(buf), "T05thread:%x;%s:%llx;", s->vcpu + 1, kind, s->addr);

@@ -259,8 +259,8 @@ static bool decode_break(const char *s, const char *end, struct rsp_req *r)
 	uint64_t type;
 
 	r->kind = RSP_BREAK;
-	if (!num(&s, end, &type) || type > 4 || !expect(&s, end, ',') ||
-	    !num(&s, end, &r->addr) || !expect(&s, end, ',') || !num(&s, end, &r->len)) {
+	if (!num(&s, end, &type) || type > 4 || !expect(&s, end, ',') || !num(&s, end, &r->addr) ||
+	    !expect(&s, end, ',') || !num(&s, end, &r->len)) {
 		return false;
 	}
 	r->type = (uint32_t)type;

@@ -16,10 +16,10 @@
 #define RSP_MAX 4096 /* bytes of one packet's data, as announced in qSupported (PacketSize) */
 
 enum rsp_event {
-	RSP_NONE = 0,	/* nothing complete yet */
-	RSP_PACKET,	/* a packet with a good checksum: p->buf[0..len), NUL-terminated */
-	RSP_BAD,	/* a packet with a bad checksum or too long: answer '-' */
-	RSP_INTERRUPT,	/* 0x03 outside a packet: gdb asks the target to stop */
+	RSP_NONE = 0,  /* nothing complete yet */
+	RSP_PACKET,    /* a packet with a good checksum: p->buf[0..len), NUL-terminated */
+	RSP_BAD,       /* a packet with a bad checksum or too long: answer '-' */
+	RSP_INTERRUPT, /* 0x03 outside a packet: gdb asks the target to stop */
 };
 
 struct rsp_parser {
@@ -37,23 +37,23 @@ enum rsp_event rsp_feed(struct rsp_parser *p, unsigned char c);
 size_t rsp_frame(const char *payload, size_t n, char *out, size_t size);
 
 enum rsp_kind {
-	RSP_UNKNOWN = 0, /* answered with an empty packet: "not supported" */
-	RSP_SUPPORTED,	 /* qSupported */
-	RSP_HALT_REASON, /* ? */
-	RSP_READ_REGS,	 /* g */
-	RSP_WRITE_REGS,	 /* G hex: data */
-	RSP_READ_REG,	 /* p n: reg */
-	RSP_WRITE_REG,	 /* P n=hex: reg, data */
-	RSP_READ_MEM,	 /* m addr,len */
-	RSP_WRITE_MEM,	 /* M addr,len:hex: data (len * 2 digits) */
-	RSP_CONT,	 /* c, vCont;c */
-	RSP_STEP,	 /* s, vCont;s:t (thread: the one to step; 0: the current one) */
-	RSP_VCONT_QUERY, /* vCont? */
-	RSP_SET_THREAD,	 /* H{g,c}t: op 'g' or 'c', thread (-1 all, 0 any) */
-	RSP_THREAD_ALIVE, /* T t */
-	RSP_THREADS_FIRST, /* qfThreadInfo */
-	RSP_THREADS_NEXT,  /* qsThreadInfo */
-	RSP_THREAD_EXTRA,  /* qThreadExtraInfo,t */
+	RSP_UNKNOWN = 0,    /* answered with an empty packet: "not supported" */
+	RSP_SUPPORTED,	    /* qSupported */
+	RSP_HALT_REASON,    /* ? */
+	RSP_READ_REGS,	    /* g */
+	RSP_WRITE_REGS,	    /* G hex: data */
+	RSP_READ_REG,	    /* p n: reg */
+	RSP_WRITE_REG,	    /* P n=hex: reg, data */
+	RSP_READ_MEM,	    /* m addr,len */
+	RSP_WRITE_MEM,	    /* M addr,len:hex: data (len * 2 digits) */
+	RSP_CONT,	    /* c, vCont;c */
+	RSP_STEP,	    /* s, vCont;s:t (thread: the one to step; 0: the current one) */
+	RSP_VCONT_QUERY,    /* vCont? */
+	RSP_SET_THREAD,	    /* H{g,c}t: op 'g' or 'c', thread (-1 all, 0 any) */
+	RSP_THREAD_ALIVE,   /* T t */
+	RSP_THREADS_FIRST,  /* qfThreadInfo */
+	RSP_THREADS_NEXT,   /* qsThreadInfo */
+	RSP_THREAD_EXTRA,   /* qThreadExtraInfo,t */
 	RSP_CURRENT_THREAD, /* qC */
 	RSP_ATTACHED,	    /* qAttached */
 	RSP_XFER_FEATURES,  /* qXfer:features:read:target.xml:off,len */
@@ -64,12 +64,12 @@ enum rsp_kind {
 
 struct rsp_req {
 	enum rsp_kind kind;
-	char op;	/* H: 'g'/'c'; Z/z: 'Z'/'z' */
-	uint64_t addr;	/* m, M, Z, qXfer offset */
-	uint64_t len;	/* m, M, Z kind (bytes), qXfer length */
-	uint32_t type;	/* Z: 0 sw, 1 hw, 2 write, 3 read, 4 access watchpoint */
-	uint32_t reg;	/* p, P */
-	long thread;	/* H, T, s, qThreadExtraInfo: -1 all, 0 any, else a thread id */
+	char op;	  /* H: 'g'/'c'; Z/z: 'Z'/'z' */
+	uint64_t addr;	  /* m, M, Z, qXfer offset */
+	uint64_t len;	  /* m, M, Z kind (bytes), qXfer length */
+	uint32_t type;	  /* Z: 0 sw, 1 hw, 2 write, 3 read, 4 access watchpoint */
+	uint32_t reg;	  /* p, P */
+	long thread;	  /* H, T, s, qThreadExtraInfo: -1 all, 0 any, else a thread id */
 	const char *data; /* G, P, M: hex digits inside the packet */
 	size_t data_len;
 };

@@ -104,8 +104,7 @@ static bool halt_vm(struct mgmt_out *o, struct vm *vm)
 {
 	u32 none = GDB_STOP_NONE;
 
-	if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING &&
-	    vm_pause(vm) != 0) {
+	if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING && vm_pause(vm) != 0) {
 		mgmt_err(o, "wrong-state", "VM %s could not be halted", vm->cfg->name);
 		return false;
 	}
@@ -371,8 +370,7 @@ static void op_watch(struct mgmt_out *o, struct vm *vm, const struct gdb_args *a
 	for (u32 i = 0; i < slots; i++) {
 		struct vm_gdb_wp *w = &vm->gdb.wp[i];
 
-		if (on ? w->len == 0
-		       : (w->len == len && w->addr == addr && w->kind == kind)) {
+		if (on ? w->len == 0 : (w->len == len && w->addr == addr && w->kind == kind)) {
 			w->addr = on ? addr : 0;
 			w->kind = on ? (u32)kind : 0;
 			w->len = on ? (u32)len : 0;
@@ -436,8 +434,8 @@ static void op_run(struct mgmt_out *o, struct vm *vm, const struct gdb_args *a)
 
 void mgmt_gdb(struct mgmt_out *o, struct vm *vm, const char *arg)
 {
-	static const char *const ops[] = {"attach", "detach", "halt",  "cont",	 "status", "step",
-					  "regs",   "setreg", "read",  "write", "hbreak", "watch"};
+	static const char *const ops[] = {"attach", "detach", "halt", "cont",  "status", "step",
+					  "regs",   "setreg", "read", "write", "hbreak", "watch"};
 	struct gdb_args a;
 	bool known = false;
 

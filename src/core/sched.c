@@ -41,8 +41,7 @@ static bool vcpu_can_run(const struct vcpu *vc)
 
 	return st == VCPU_ON_PENDING ||
 	       (st == VCPU_RUNNING &&
-		(__atomic_load_n(&vc->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING ||
-		 vc->gdb_step));
+		(__atomic_load_n(&vc->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING || vc->gdb_step));
 }
 
 /* A saved vCPU's timer deadline, for a timer whose interrupt it has enabled; 0 if none. */

@@ -100,7 +100,7 @@ struct vm_gdb {
 	volatile bool attached;
 	u32 stop_reason; /* GDB_STOP_* (gdb.h) of the first vCPU that stopped; 0: none */
 	u32 stop_vcpu;
-	u64 stop_addr; /* a watchpoint's data address */
+	u64 stop_addr;	   /* a watchpoint's data address */
 	u64 bp[VM_GDB_HW]; /* 0: free */
 	struct vm_gdb_wp wp[VM_GDB_HW];
 };

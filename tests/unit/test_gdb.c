@@ -52,13 +52,13 @@ static bool ends_with_line(const char *resp, const char *want)
 	return strncmp(last, want, strlen(want)) == 0;
 }
 
-#define EXPECT_LAST(r, want)                                                              \
-	do {                                                                              \
-		const char *got_ = req(r);                                                \
-		if (!ends_with_line(got_, want)) {                                        \
-			printf("  request %s  got: %s  want: %s...\n", r, got_, want);     \
-		}                                                                         \
-		CHECK(ends_with_line(got_, want));                                        \
+#define EXPECT_LAST(r, want)                                                           \
+	do {                                                                           \
+		const char *got_ = req(r);                                             \
+		if (!ends_with_line(got_, want)) {                                     \
+			printf("  request %s  got: %s  want: %s...\n", r, got_, want); \
+		}                                                                      \
+		CHECK(ends_with_line(got_, want));                                     \
 	} while (0)
 
 static const struct fx_vm sys[2] = {
@@ -106,8 +106,8 @@ static void test_halt_regs(void)
 	reset();
 	attach_alpha();
 	CHECK_EQ(vms[0].state, VM_PAUSED);
-	CHECK(vms[0].vcpus[0].gdb_saved);  /* on: saved for the debugger */
-	CHECK(!vms[0].vcpus[1].gdb_saved); /* off (never started): nothing to save */
+	CHECK(vms[0].vcpus[0].gdb_saved);   /* on: saved for the debugger */
+	CHECK(!vms[0].vcpus[1].gdb_saved);  /* off (never started): nothing to save */
 	CHECK_EQ(vms[1].state, VM_RUNNING); /* the other VM runs on */
 	vms[0].vcpus[1].regs.x[5] = 0x1234;
 	vms[0].vcpus[1].regs.elr = 0x40080000;
@@ -183,7 +183,8 @@ static void test_cont_step_detach(void)
 	fake_cpu = 3;
 	CHECK_EQ(vms[0].state, VM_PAUSED);
 	fake_cpu_run(0);
-	EXPECT_LAST("gdb alpha status\n", "ok gdb alpha attached=1 halted=1 state=paused stop=2 vcpu=0");
+	EXPECT_LAST("gdb alpha status\n",
+		    "ok gdb alpha attached=1 halted=1 state=paused stop=2 vcpu=0");
 	EXPECT_LAST("gdb alpha step,1\n", "err wrong-state vCPU 1 of VM alpha is not on");
 	EXPECT_LAST("gdb alpha step,0\n", "ok stepping alpha 0");
 	CHECK(vms[0].vcpus[0].gdb_step);
@@ -196,7 +197,8 @@ static void test_cont_step_detach(void)
 	fake_cpu = 3;
 	CHECK(!vms[0].vcpus[0].gdb_step);
 	fake_cpu_run(0);
-	EXPECT_LAST("gdb alpha status\n", "ok gdb alpha attached=1 halted=1 state=paused stop=3 vcpu=0");
+	EXPECT_LAST("gdb alpha status\n",
+		    "ok gdb alpha attached=1 halted=1 state=paused stop=3 vcpu=0");
 	EXPECT_LAST("gdb alpha detach\n", "ok detached alpha");
 	CHECK(!vms[0].gdb.attached);
 	CHECK_EQ(vms[0].state, VM_RUNNING);

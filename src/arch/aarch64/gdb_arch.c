@@ -14,16 +14,16 @@
 #include "stage2.h"
 #include "sysreg.h"
 
-#define MDCR_TDE    BIT(8)
-#define MDSCR_SS    BIT(0)
-#define MDSCR_MDE   BIT(15)
-#define SPSR_SS	    BIT(21)
-#define SPSR_IF	    (BIT(7) | BIT(6))
-#define SPSR_M	    0x1fULL
-#define SPSR_NZCV   0xf0000000ULL
-#define SPSR_DAIF   0x3c0ULL
-#define OSLSR_OSLK  BIT(1)
-#define BCR_EL1_EL0 ((3ULL << 1) | (0xfULL << 5) | 1) /* PMC EL1+EL0, BAS all, E */
+#define MDCR_TDE     BIT(8)
+#define MDSCR_SS     BIT(0)
+#define MDSCR_MDE    BIT(15)
+#define SPSR_SS	     BIT(21)
+#define SPSR_IF	     (BIT(7) | BIT(6))
+#define SPSR_M	     0x1fULL
+#define SPSR_NZCV    0xf0000000ULL
+#define SPSR_DAIF    0x3c0ULL
+#define OSLSR_OSLK   BIT(1)
+#define BCR_EL1_EL0  ((3ULL << 1) | (0xfULL << 5) | 1) /* PMC EL1+EL0, BAS all, E */
 #define EC_BKPT_LOW  0x30
 #define EC_SSTEP_LOW 0x32
 #define EC_WATCH_LOW 0x34
@@ -175,10 +175,10 @@ bool arch_gdb_guest_sysreg(struct vcpu *vc, u32 key, u32 rt, bool read)
 
 static u64 *sysreg_slot(struct arch_el1 *e, u32 i)
 {
-	u64 *const regs[] = {&e->sctlr,	 &e->ttbr0,	 &e->ttbr1,  &e->tcr,
-			     &e->mair,	 &e->vbar,	 &e->esr,    &e->far,
-			     &e->elr_el1, &e->spsr_el1,	 &e->sp_el0, &e->sp_el1,
-			     &e->tpidr_el1, &e->contextidr, &e->par,    &e->cpacr};
+	u64 *const regs[] = {&e->sctlr,	    &e->ttbr0,	    &e->ttbr1,	&e->tcr,
+			     &e->mair,	    &e->vbar,	    &e->esr,	&e->far,
+			     &e->elr_el1,   &e->spsr_el1,   &e->sp_el0, &e->sp_el1,
+			     &e->tpidr_el1, &e->contextidr, &e->par,	&e->cpacr};
 
 	_Static_assert(ARRAY_SIZE(regs) == GDB_REG_COUNT - 68, "gdb.h register numbers");
 	return i < ARRAY_SIZE(regs) ? regs[i] : NULL;
@@ -365,7 +365,8 @@ void arch_gdb_sync_icache(u64 pa, u64 n)
 	u64 dline = 4ULL << ((sysreg_read(ctr_el0) >> 16) & 0xf);
 
 	for (u64 a = pa & ~(dline - 1); a < pa + n; a += dline) {
-		__asm__ volatile("dc cvac, %0" ::"r"(a) : "memory"); /* to PoC: a guest may run with caches off */
+		__asm__ volatile("dc cvac, %0" ::"r"(a)
+				 : "memory"); /* to PoC: a guest may run with caches off */
 	}
 	__asm__ volatile("dsb ish" ::: "memory");
 	__asm__ volatile("ic ialluis\n dsb ish\n isb" ::: "memory");
