@@ -409,11 +409,12 @@ static int do_break(struct gdbs *g, const struct rsp_req *r)
 static int stop_reply(struct gdbs *g, const struct status *s)
 {
 	char buf[96];
-	const char *kind = "watch";
 
 	g->regs_ok = false;
 	g->g_thread = g->c_thread = (long)s->vcpu + 1;
 	if (s->stop == 5) {
+		const char *kind = "watch";
+
 		for (int i = 0; i < 4; i++) {
 			const struct wp *w = &g->wps[i];
 
@@ -504,9 +505,8 @@ static int do_xfer(struct gdbs *g, const struct rsp_req *r)
 	if (off >= g->xml_len) {
 		return reply_s(g, "l");
 	}
-	if (len > g->xml_len - off) {
-		len = g->xml_len - off;
-	}
+	/* cppcheck-suppress knownConditionTrueFalse ; false for the description's last piece */
+	len = len < g->xml_len - off ? len : g->xml_len - off;
 	buf[0] = off + len >= g->xml_len ? 'l' : 'm';
 	memcpy(buf + 1, g->xml + off, len);
 	return reply(g, buf, len + 1);

@@ -326,8 +326,11 @@ static void op_write(struct mgmt_out *o, const struct vcpu *vc, const struct gdb
 	for (size_t i = 0; i < n / 2; i++) {
 		u8 *p;
 
-		(void)mem_byte(vc, virt, addr + i, &p, true);
-		*(volatile u8 *)p = (u8)(hex_digit(hex[2 * i]) << 4 | hex_digit(hex[2 * i + 1]));
+		if (!mem_byte(vc, virt, addr + i, &p, true)) {
+			break; /* checked above: cannot happen while the VM is halted */
+		}
+		*(volatile u8 *)p =
+		    (u8)((u32)hex_digit(hex[2 * i]) << 4 | (u32)hex_digit(hex[2 * i + 1]));
 		/* Breakpoints are instructions: visible to instruction fetch at once. */
 		arch_gdb_sync_icache((u64)(uintptr_t)p, 1);
 	}
@@ -436,7 +439,7 @@ void mgmt_gdb(struct mgmt_out *o, struct vm *vm, const char *arg)
 {
 	static const char *const ops[] = {"attach", "detach", "halt", "cont",  "status", "step",
 					  "regs",   "setreg", "read", "write", "hbreak", "watch"};
-	struct gdb_args a;
+	struct gdb_args a = {0};
 	bool known = false;
 
 	if (!split_fields(arg, &a)) {

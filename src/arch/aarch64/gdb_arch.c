@@ -148,9 +148,11 @@ bool arch_gdb_guest_sysreg(struct vcpu *vc, u32 key, u32 rt, bool read)
 		return false;
 	}
 	if (crn == 0 && op2 >= 4) {
-		u64 *const banks[4] = {d->bvr, d->bcr, d->wvr, d->wcr};
-
-		reg = &banks[op2 - 4][crm]; /* crm < 16 = ARCH_MAX_BRPS */
+		/* DBGBVR<n>, DBGBCR<n>, DBGWVR<n>, DBGWCR<n>: n = CRm < 16 = ARCH_MAX_BRPS */
+		reg = op2 == 4	 ? &d->bvr[crm]
+		      : op2 == 5 ? &d->bcr[crm]
+		      : op2 == 6 ? &d->wvr[crm]
+				 : &d->wcr[crm];
 	} else if (crn == 0 && crm == 2 && op2 == 2) {
 		reg = &d->mdscr;
 	} else if (crn == 0 && crm == 2 && op2 == 0) {
