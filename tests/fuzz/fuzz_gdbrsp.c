@@ -17,7 +17,6 @@ static void check_packet(const char *pkt, size_t n)
 {
 	static char framed[2 * RSP_MAX + 8];
 	static struct rsp_parser again;
-	static unsigned char bytes[RSP_MAX];
 	struct rsp_req r;
 	size_t m;
 	bool got = false;
@@ -30,6 +29,7 @@ static void check_packet(const char *pkt, size_t n)
 		FUZZ_ASSERT(r.kind != RSP_WRITE_MEM || r.data_len == r.len * 2);
 		FUZZ_ASSERT(r.kind != RSP_BREAK || r.type <= 4);
 		if (r.data) {
+			static unsigned char bytes[RSP_MAX];
 			long b = rsp_hex_bytes(r.data, r.data_len, bytes, sizeof(bytes));
 
 			FUZZ_ASSERT(b == -1 || (size_t)b * 2 == r.data_len);
