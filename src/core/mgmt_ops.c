@@ -221,7 +221,7 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 	(void)argv;
 	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
 		     "pause resume console (NAME for the last six) console-read NAME FROM "
-		     "console-write NAME HEX log [FROM]");
+		     "console-write NAME HEX log [FROM] gdb NAME OP[,ARG...]");
 }
 
 /* "confirm": the running, verified system image is good: raise the anti-rollback counter
