@@ -425,7 +425,8 @@ static int stop_reply(struct gdbs *g, const struct status *s)
 		}
 		snprintf(buf, sizeof(buf), "T05thread:%x;%s:%llx;", s->vcpu + 1, kind, s->addr);
 	} else {
-		snprintf(buf, sizeof(buf), "T05thread:%x;", s->vcpu + 1);
+		/* SIGINT for a halt (Ctrl-C), SIGTRAP for a debug event. */
+		snprintf(buf, sizeof(buf), "T%02xthread:%x;", s->stop == 1 ? 2 : 5, s->vcpu + 1);
 	}
 	return reply_s(g, buf);
 }

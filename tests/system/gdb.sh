@@ -6,7 +6,8 @@
 # - session: `tessera ctl gdb target --listen 127.0.0.1:PORT` and `gdb-multiarch -batch`
 #   (tests/system/gdb_session.gdb): threads, a software breakpoint on gdb_report, registers
 #   (general, cpsr, an EL1 system register), stepi (pc + 4), next, reading gdb_value (7), a
-#   hardware breakpoint, a watchpoint on gdb_counter, writing gdb_value = 4242, detach;
+#   hardware breakpoint, a watchpoint on gdb_counter, Ctrl-C (SIGINT sent to gdb while it
+#   continues), a read watchpoint on gdb_value, writing gdb_value = 4242, detach;
 #   while the target is halted at the breakpoint its rounds stop and the neighbour's ticks
 #   go on (counted from the console log by the script's shell commands);
 # - after the detach the guest prints the changed value, passes its check and stops, and
@@ -51,7 +52,7 @@ has() { grep -a -q -F -- "$2" "$1"; }
 
 main()
 {
-	local gdb_out=$OUT_DIR/gdb.out stub_out=$OUT_DIR/stub.log out rc a b
+	local gdb_out=$OUT_DIR/gdb.out stub_out=$OUT_DIR/stub.log out rc a b gdb_pid
 
 	if ! command -v gdb-multiarch >/dev/null 2>&1; then
 		fail setup "gdb-multiarch missing: scripts/deps.sh installs it"
@@ -91,7 +92,14 @@ main()
 	pass attach
 	LOG=$LOG OUT_DIR=$OUT_DIR timeout -k 5 90 gdb-multiarch -nx -batch \
 		-ex "target remote 127.0.0.1:$PORT" -x tests/system/gdb_session.gdb \
-		build/guests/gdb_target.elf >"$gdb_out" 2>&1
+		build/guests/gdb_target.elf >"$gdb_out" 2>&1 &
+	gdb_pid=$!
+	# Ctrl-C: gdb sends the interrupt byte when it gets SIGINT during its continue.
+	if timeout 60 bash -c "until grep -q READY-FOR-INTERRUPT '$gdb_out'; do sleep 0.1; done"; then
+		sleep 1
+		kill -INT "$gdb_pid" 2>/dev/null
+	fi
+	wait "$gdb_pid"
 	rc=$?
 	wait "$stub_pid"
 	stub_pid=
@@ -109,6 +117,10 @@ main()
 	has "$gdb_out" "Breakpoint 2, gdb_report (round=" && pass hbreak || fail hbreak "hardware breakpoint did not stop"
 	has "$gdb_out" "Hardware watchpoint 3: gdb_counter" && grep -a -q -E '^New value = [0-9]+$' "$gdb_out" &&
 		pass watch || fail watch "watchpoint did not trigger"
+	has "$gdb_out" "Program received signal SIGINT" && grep -a -A1 -F "Program received signal SIGINT" "$gdb_out" >/dev/null &&
+		has "$gdb_out" "INTERRUPTED" && pass interrupt || fail interrupt "Ctrl-C did not halt the VM"
+	has "$gdb_out" "Hardware read watchpoint 4: gdb_value" && grep -a -q -E '^Value = 7$' "$gdb_out" &&
+		pass rwatch || fail rwatch "read watchpoint did not trigger"
 	has "$gdb_out" '$2 = 4242' && pass write_var || fail write_var "gdb_value not written"
 
 	# While halted at the breakpoint (the script's shell commands counted the console

@@ -24,6 +24,13 @@ delete
 watch gdb_counter
 continue
 delete
+# gdb.sh sends gdb SIGINT (Ctrl-C) once it sees this line: the VM must halt.
+printf "READY-FOR-INTERRUPT\n"
+continue
+printf "INTERRUPTED\n"
+rwatch gdb_value
+continue
+delete
 set var gdb_value = 4242
 print gdb_value
 detach
