@@ -5,7 +5,7 @@
 # - refused: `tessera ctl gdb neighbour` exits 1 naming the missing debug; property;
 # - session: `tessera ctl gdb target --listen 127.0.0.1:PORT` and `gdb-multiarch -batch`
 #   (tests/system/gdb_session.gdb): threads, a software breakpoint on gdb_report, registers
-#   (general, cpsr, an EL1 system register), stepi (pc + 4), next, reading gdb_value (7), a
+#   (general, cpsr, an EL1 system register; writing x9), stepi (pc + 4), next, reading gdb_value (7), a
 #   hardware breakpoint, a watchpoint on gdb_counter, Ctrl-C (SIGINT sent to gdb while it
 #   continues), a read watchpoint on gdb_value, writing gdb_value = 4242, detach;
 #   while the target is halted at the breakpoint its rounds stop and the neighbour's ticks
@@ -97,7 +97,9 @@ main()
 	# Ctrl-C: gdb sends the interrupt byte when it gets SIGINT during its continue.
 	if timeout 60 bash -c "until grep -q READY-FOR-INTERRUPT '$gdb_out'; do sleep 0.1; done"; then
 		sleep 1
-		kill -INT "$gdb_pid" 2>/dev/null
+		# To gdb itself: timeout(1) would pass a SIGINT on twice (to its child and to its
+		# process group), and gdb takes a second Ctrl-C as "give up waiting".
+		kill -INT $(pgrep -P "$gdb_pid") 2>/dev/null
 	fi
 	wait "$gdb_pid"
 	rc=$?
@@ -109,6 +111,7 @@ main()
 	has "$gdb_out" "Breakpoint 1, gdb_report (round=" && pass break || fail break "no stop at gdb_report"
 	grep -a -q -E '^#1 +0x[0-9a-f]+ in main ' "$gdb_out" && pass backtrace || fail backtrace "no caller in bt"
 	has "$gdb_out" '$1 = 7' && pass read_var || fail read_var "gdb_value did not read 7"
+	has "$gdb_out" "X9 5a5a5a5a" && pass write_reg || fail write_reg "x9 did not read back"
 	has "$gdb_out" "STEPI-DELTA 4" &&
 		pass stepi || fail stepi "pc did not advance by 4 on stepi"
 	grep -a -q -E '^cpsr +0x[0-9a-f]*[45] ' "$gdb_out" && grep -a -q -E '^sctlr_el1 +0x[0-9a-f]+' "$gdb_out" &&

@@ -12,6 +12,9 @@ shell sleep 2
 shell printf '%s %s\n' "$(tr -d '\r' <"$LOG" | grep -a -c '^\[neighbour\] TEST hello: tick=')" "$(tr -d '\r' <"$LOG" | grep -a -c '^\[target\] TEST gdb_target: round=')" >"$OUT_DIR/ticks_b"
 print gdb_value
 info registers x0 sp pc cpsr sctlr_el1
+# A register write goes to the halted vCPU and reads back from the hypervisor (x9: scratch).
+set $x9 = 0x5a5a5a5a
+printf "X9 %x\n", $x9
 set $before = $pc
 stepi
 printf "STEPI-DELTA %d\n", $pc - $before
