@@ -13,6 +13,7 @@
 #include "gdb.h"
 #include "health.h"
 #include "lib.h"
+#include "mem.h"
 #include "mgmt_int.h"
 #include "sched_loop.h"
 
@@ -152,6 +153,20 @@ static void op_attach(struct mgmt_out *o, struct vm *vm)
 			 "VM %s may not be debugged: its config node has no \"debug;\" property",
 			 vm->cfg->name);
 		return;
+	}
+	for (u32 v = 0; v < vm->vcpu_count && v < CONFIG_MAX_VCPUS; v++) {
+		struct vcpu *vc = &vm->vcpus[v];
+
+		/* Where the guest's own debug registers go while the debugger has the real ones:
+		 * once per vCPU, kept for later attaches. */
+		if (!vc->gdb_guest) {
+			vc->gdb_guest = page_alloc();
+		}
+		if (!vc->gdb_guest) {
+			mgmt_err(o, "no-memory", "no hypervisor page left for VM %s's debug state",
+				 vm->cfg->name);
+			return;
+		}
 	}
 	vm->gdb.attached = true;
 	if (halt_vm(o, vm)) {

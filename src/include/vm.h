@@ -82,11 +82,12 @@ struct vcpu {
 	s32 sched_ent; /* its entity on its CPU's scheduler, or -1 */
 	/* A debugger (core/gdb.c, docs/DEBUGGING.md). gdb_step: runs for one instruction
 	 * while its VM is paused; gdb_saved: a static CPU put its whole state in arch for the
-	 * debugger; gdb_owned: arch.dbg is the debugger's, the guest's own is gdb_guest. */
+	 * debugger; gdb_owned: arch.dbg is the debugger's, the guest's own is *gdb_guest (a
+	 * page from the pool at the VM's first attach, kept: a VM never debugged pays nothing). */
 	volatile bool gdb_step;
 	bool gdb_saved, gdb_owned;
 	u64 gdb_daif; /* the I and F bits of SPSR before a step masked them */
-	struct arch_debug gdb_guest;
+	struct arch_debug *gdb_guest;
 };
 
 /* Hardware breakpoints and watchpoints a debugger set on a VM (all its vCPUs). */

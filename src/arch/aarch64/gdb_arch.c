@@ -53,8 +53,11 @@ void arch_gdb_debug_regs(struct vcpu *vc, bool step)
 	struct arch_debug *d = &vc->arch.dbg;
 	u32 nb = arch_gdb_hw_count(false), nw = arch_gdb_hw_count(true);
 
+	if (!vc->gdb_guest) {
+		return; /* not attached (the attach gives every vCPU its page) */
+	}
 	if (!vc->gdb_owned) {
-		vc->gdb_guest = *d;
+		*vc->gdb_guest = *d;
 		vc->gdb_owned = true;
 	}
 	memset(d->bvr, 0, sizeof(d->bvr));
@@ -83,7 +86,7 @@ void arch_gdb_debug_regs(struct vcpu *vc, bool step)
 	/* MDE: breakpoints and watchpoints; no OS lock (it would block them and the step). */
 	d->mdscr = MDSCR_MDE | (step ? MDSCR_SS : 0);
 	d->oslsr &= ~OSLSR_OSLK;
-	d->mdccint = vc->gdb_guest.mdccint;
+	d->mdccint = vc->gdb_guest->mdccint;
 	vc->regs.spsr &= ~SPSR_SS;
 	if (step) {
 		/* One instruction, not an interrupt handler's first (D2.10.4): I and F masked. */
@@ -100,8 +103,8 @@ void arch_gdb_step_done(struct vcpu *vc)
 
 void arch_gdb_debug_release(struct vcpu *vc)
 {
-	if (vc->gdb_owned) {
-		vc->arch.dbg = vc->gdb_guest;
+	if (vc->gdb_owned && vc->gdb_guest) {
+		vc->arch.dbg = *vc->gdb_guest;
 		vc->gdb_owned = false;
 	}
 	vc->regs.spsr &= ~SPSR_SS;
@@ -139,12 +142,12 @@ bool arch_gdb_is_debug_ec(u32 ec)
 /* key: emul.c's SR() encoding (op0, op2, op1, CRn, CRm). True if handled. */
 bool arch_gdb_guest_sysreg(struct vcpu *vc, u32 key, u32 rt, bool read)
 {
-	struct arch_debug *d = &vc->gdb_guest;
+	struct arch_debug *d = vc->gdb_guest;
 	u32 op0 = (key >> 20) & 3, op2 = (key >> 17) & 7, op1 = (key >> 14) & 7;
 	u32 crn = (key >> 10) & 0xf, crm = (key >> 1) & 0xf;
 	u64 *reg = NULL;
 
-	if (!vc->gdb_owned || op0 != 2 || op1 != 0) {
+	if (!vc->gdb_owned || !d || op0 != 2 || op1 != 0) {
 		return false;
 	}
 	if (crn == 0 && op2 >= 4) {
