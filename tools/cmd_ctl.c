@@ -155,6 +155,8 @@ static const char ctl_help[] =
     "          focus NAME    give the physical UART's keyboard focus to the VM\n"
     "          snapshot NAME -o FILE  pause NAME, write its state to FILE, resume it\n"
     "          restore NAME FILE      run the stopped VM NAME from a snapshot FILE\n"
+    "          gdb NAME --listen HOST:PORT  halt the VM and serve gdb's remote protocol for it\n"
+    "                        (its config needs debug;); docs/DEBUGGING.md\n"
     "          log [--follow]  the hypervisor's log ([seconds] level text); --follow:\n"
     "                        then wait for new lines (until interrupted)\n"
     "options:\n"
@@ -224,6 +226,9 @@ int cmd_ctl(int argc, char **argv)
 	}
 	if (!raw && argc - i == 3 && strcmp(argv[i], "restore") == 0) {
 		return ctl_restore(sock, argv[i + 1], argv[i + 2], timeout);
+	}
+	if (!raw && argc - i >= 2 && strcmp(argv[i], "gdb") == 0) {
+		return ctl_gdb(sock, argc - i, argv + i, timeout); /* cmd_gdb.c */
 	}
 	if (!raw && argc - i == 2 && strcmp(argv[i], "focus") == 0) {
 		argv[i] = (char *)"console"; /* the protocol's name for a focus move */

@@ -73,6 +73,8 @@ int ctl_log(const char *sock, bool follow, long timeout_s);
 /* `tessera ctl snapshot VM -o FILE`, `tessera ctl restore VM FILE` (ctl_snap.c). */
 int ctl_snapshot(const char *sock, const char *vm, const char *path, long timeout_s);
 int ctl_restore(const char *sock, const char *vm, const char *path, long timeout_s);
+/* `tessera ctl gdb VM --listen HOST:PORT` (cmd_gdb.c): argv[0] is "gdb". Exit status as ctl's. */
+int ctl_gdb(const char *sock, int argc, char **argv, long timeout_s);
 int cmd_keygen(int argc, char **argv);
 
 #endif

@@ -137,6 +137,20 @@ static int vm_parse_manage(struct cfg_ctx *c, int node, const char *name, const 
 	return 0;
 }
 
+/* docs/CONFIG.md "Debugging": `tessera ctl gdb` may attach to this VM (docs/DEBUGGING.md). */
+static int vm_parse_debug(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			  void *out)
+{
+	struct vm_cfg *vm = out;
+
+	(void)val;
+	if (len != 0) {
+		return config_fail(c, node, name, "boolean property takes no value");
+	}
+	vm->debug = true;
+	return 0;
+}
+
 static int vm_parse_image(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
 			  void *out)
 {
@@ -328,6 +342,7 @@ static const struct config_prop vm_props[] = {
     {"abort-limit", vm_parse_abort_limit, false},
     {"direct-interrupts", vm_parse_direct, false},
     {"manage", vm_parse_manage, false},
+    {"debug", vm_parse_debug, false},
     {"priority", config_sched_vm_priority, false},
     {"budget-us", config_sched_vm_budget, false},
     {"period-us", config_sched_vm_period, false},

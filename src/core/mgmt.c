@@ -99,6 +99,7 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 		/* console-read NAME FROM, console-write NAME HEX */
 		mgmt_err(o, "bad-args", "usage: %s NAME%s", argv[0],
 			 !(cmd->flags & MGMT_CMD_VM_ARG) ? ""
+			 : argv[0][0] == 'g'		 ? " OP[,ARG...]" /* gdb */
 			 : argv[0][8] == 'r'		 ? " FROM"
 							 : " HEX");
 	} else if (!(vm = mgmt_vm_named(argv[1]))) {

@@ -59,6 +59,8 @@ void mgmt_snapshot_end(struct mgmt_out *o, struct vm *vm);
 void mgmt_restore_begin(struct mgmt_out *o, struct vm *vm);
 void mgmt_restore_data(struct mgmt_out *o, struct vm *vm, const char *b64);
 void mgmt_restore_end(struct mgmt_out *o, struct vm *vm);
+/* "gdb NAME OP[,ARG...]": a debugger's requests (mgmt_gdb.c, docs/DEBUGGING.md). */
+void mgmt_gdb(struct mgmt_out *o, struct vm *vm, const char *arg);
 /* A decimal u64 of 1..20 digits without overflow; false otherwise. */
 bool mgmt_parse_u64(const char *s, u64 *v);
 

@@ -221,7 +221,7 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 	(void)argv;
 	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
 		     "pause resume console (NAME for the last six) console-read NAME FROM "
-		     "console-write NAME HEX log [FROM]");
+		     "console-write NAME HEX log [FROM] gdb NAME OP[,ARG...]");
 }
 
 /* "confirm": the running, verified system image is good: raise the anti-rollback counter
@@ -428,6 +428,7 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"restore-begin", {.on_vm = mgmt_restore_begin}, MGMT_CMD_VM},
     {"restore-data", {.on_vm_arg = mgmt_restore_data}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
     {"restore-end", {.on_vm = mgmt_restore_end}, MGMT_CMD_VM},
+    {"gdb", {.on_vm_arg = mgmt_gdb}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
 };
 const u32 mgmt_command_count = ARRAY_SIZE(mgmt_commands);
 

@@ -10,6 +10,7 @@
 #include "sched_loop.h"
 #include "health.h"
 #include "console.h"
+#include "gdb.h"
 #include "lib.h"
 #include "mem.h"
 #include "mgmt.h"
@@ -41,7 +42,7 @@ static bool vcpu_can_run(const struct vcpu *vc)
 
 	return st == VCPU_ON_PENDING ||
 	       (st == VCPU_RUNNING &&
-		__atomic_load_n(&vc->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING);
+		(__atomic_load_n(&vc->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING || vc->gdb_step));
 }
 
 /* A saved vCPU's timer deadline, for a timer whose interrupt it has enabled; 0 if none. */
@@ -372,6 +373,7 @@ void sched_run(void)
 			u32 st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
 
 			if (st == VCPU_ON_PENDING) {
+				gdb_vcpu_return(vc, false); /* a fresh start: nothing to restore */
 				arch_vcpu_start(vc);
 				snapshot_vcpu_started(vc); /* a restored vCPU takes its state */
 				/* Only if nobody stopped it meanwhile (VM stop or reset). */
@@ -383,15 +385,19 @@ void sched_run(void)
 			}
 			__atomic_store_n(&vc->parked, false, __ATOMIC_SEQ_CST);
 			if (vm_vcpu_runnable(vc)) {
-				snapshot_vcpu_here(vc);
+				snapshot_vcpu_here(vc);  /* a capture's save, then a debugger's */
+				gdb_vcpu_return(vc, true); /* a debugger had its state */
 				vgic_flush(&vc->vm->vgic, vc->id);
 				arch_vcpu_enter(vc, c->stack_top);
 			}
 			if (__atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING) {
+				gdb_vcpu_return(vc, false);
 				arch_vcpu_park(vc); /* off or stopped: silence its timer and LRs */
 			}
 			/* Paused: its timer, LRs and EL1 state stay as they are for resume, in
-			 * the hardware unless a snapshot asks for them (then in vc->arch). */
+			 * the hardware unless a debugger or a snapshot asks for them (then in
+			 * vc->arch). */
+			gdb_vcpu_leave(vc);
 			snapshot_vcpu_paused(vc);
 			__atomic_store_n(&vc->parked, true, __ATOMIC_RELEASE);
 		}

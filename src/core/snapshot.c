@@ -157,6 +157,13 @@ const char *snapshot_refusal(const struct vm *vm, char *buf, u32 size)
 			     cfg->name);
 		return buf;
 	}
+	if (__atomic_load_n(&vm->gdb.attached, __ATOMIC_ACQUIRE)) {
+		fmt_snprintf(buf, size,
+			     "VM %s has a debugger attached: its debug registers are the "
+			     "debugger's (detach first)",
+			     cfg->name);
+		return buf;
+	}
 	if (cfg->direct_interrupts) {
 		fmt_snprintf(
 		    buf, size,

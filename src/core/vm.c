@@ -329,7 +329,7 @@ static bool vm_wait_parked(struct vm *vm)
 bool vm_vcpu_runnable(const struct vcpu *vc)
 {
 	return __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) == VCPU_RUNNING &&
-	       __atomic_load_n(&vc->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING;
+	       (__atomic_load_n(&vc->vm->state, __ATOMIC_ACQUIRE) == VM_RUNNING || vc->gdb_step);
 }
 
 /* Stops every vCPU of vm and waits until each CPU has left the guest and every access from

@@ -151,6 +151,9 @@ struct vm_cfg {
 	 * VMs by hypercall (docs/HYPERCALLS.md TESSERA_HC_MANAGE). */
 	bool manage;
 
+	/* docs/CONFIG.md "Debugging": a debugger may attach (`tessera ctl gdb`, core/gdb.c). */
+	bool debug;
+
 	/* docs/CONFIG.md "Scheduling": used on CPUs with policy "priority" only; the same
 	 * for each of its vCPUs there (a budget is per vCPU). budget_us 0: no budget server. */
 	bool has_priority;

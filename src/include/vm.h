@@ -88,6 +88,30 @@ struct vcpu {
 	 * CPU and the vCPU's own, and on restore the state it adopts when it starts. */
 	volatile u32 snap;
 	const struct arch_vcpu *snap_state;
+	/* A debugger (core/gdb.c, docs/DEBUGGING.md). gdb_step: runs for one instruction
+	 * while its VM is paused; gdb_saved: a static CPU put its whole state in arch for the
+	 * debugger; gdb_owned: arch.dbg is the debugger's, the guest's own is *gdb_guest (a
+	 * page from the pool at the VM's first attach, kept: a VM never debugged pays nothing). */
+	volatile bool gdb_step;
+	bool gdb_saved, gdb_owned;
+	u64 gdb_daif; /* the I and F bits of SPSR before a step masked them */
+	struct arch_debug *gdb_guest;
+};
+
+/* Hardware breakpoints and watchpoints a debugger set on a VM (all its vCPUs). */
+#define VM_GDB_HW 4
+struct vm_gdb_wp {
+	u64 addr;
+	u32 len;  /* 1..8 bytes within one aligned doubleword; 0: free */
+	u32 kind; /* 1 write, 2 read, 3 access */
+};
+struct vm_gdb {
+	volatile bool attached;
+	u32 stop_reason; /* GDB_STOP_* (gdb.h) of the first vCPU that stopped; 0: none */
+	u32 stop_vcpu;
+	u64 stop_addr;	   /* a watchpoint's data address */
+	u64 bp[VM_GDB_HW]; /* 0: free */
+	struct vm_gdb_wp wp[VM_GDB_HW];
 };
 #define VCPU_SNAP_SAVE	BIT(0) /* paused: save your whole state into arch (static CPU) */
 #define VCPU_SNAP_SAVED BIT(1) /* saved: restore it before the guest runs again */
@@ -138,6 +162,7 @@ struct vm {
 	 * hypervisor pages: a restart copies it back into guest RAM. */
 	u8 *dtb_pages[VM_DTB_SAVE_PAGES];
 	u32 dtb_size;
+	struct vm_gdb gdb;
 	/* Accesses in flight from outside its vCPUs (vm_access_begin). The struct is
 	 * aligned so that no cache line is shared by two VMs' slots. */
 	u32 users;
@@ -220,7 +245,7 @@ int vm_restart(struct vm *vm);
 /* Parks every vCPU of a running VM, keeping its state / lets it continue. 0 or -1 (wrong state). */
 int vm_pause(struct vm *vm);
 int vm_resume(struct vm *vm);
-/* True if this vCPU may run now (its own state and its VM's). */
+/* True if this vCPU may run now (its own state and its VM's, or a debugger's step). */
 bool vm_vcpu_runnable(const struct vcpu *vc);
 void vm_stop(struct vm *vm, enum vm_stop_cause cause);
 /* As vm_stop, for a health policy restart: the restart is pending (restart_at, counter

@@ -12,7 +12,7 @@
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_B := $(B)/fuzz
-FUZZ_ALL := fdt config vgic vpl011 image pack hypercall virtio ed25519 snapshot
+FUZZ_ALL := fdt config vgic vpl011 image pack hypercall virtio ed25519 snapshot gdbrsp
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST $(INC_ARCH) \
 	-Itests/unit -Itests/fuzz -fno-omit-frame-pointer \
@@ -20,6 +20,8 @@ FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST $(INC_ARCH) \
 # The hypercall harness links the dispatcher and PSCI with stubs of the VM layer.
 FUZZ_EXTRA_hypercall := src/arch/aarch64/smccc.c src/arch/aarch64/psci.c src/core/measure.c \
 	src/core/rollback.c src/drivers/cfi_flash.c
+# The gdb remote protocol harness tests the host CLI's parser (tools/gdb_rsp.c).
+FUZZ_EXTRA_gdbrsp := tools/gdb_rsp.c
 # The Ed25519 harness checks ours against Debian's libsodium (libsodium-dev).
 FUZZ_EXTRA_ed25519 := -lsodium
 
@@ -42,7 +44,7 @@ $(FUZZ_B)/obj/%.o: %.c $(UNIT_HDRS) tests/fuzz/fuzz.mk
 	$(FUZZ_CC) $(FUZZ_OBJ_FLAGS) -c $< -o $@
 
 $(FUZZ_B)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_input.h $(FUZZ_OBJ) $(FUZZ_CORE_OBJ) \
-		$(UNIT_HDRS) $(FUZZ_EXTRA_hypercall)
+		$(UNIT_HDRS) $(FUZZ_EXTRA_hypercall) $(FUZZ_EXTRA_gdbrsp) tools/gdb_rsp.h
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LINK) $(FUZZ_EXTRA_$*)
 

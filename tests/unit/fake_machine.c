@@ -12,6 +12,7 @@
 
 #include "../../src/drivers/virtio_console_driver.h"
 #include "fake_arch.h"
+#include "gdb.h"
 #include "pl011.h"
 #include "vm.h"
 
@@ -325,4 +326,69 @@ void vcon_write(const char *s, size_t n)
 u64 vcon_dropped(void)
 {
 	return 0;
+}
+
+/* A debugger (gdb.h): the fake CPU has no debug hardware and no guest RAM to translate;
+ * registers are the vCPU struct's general registers, pc and cpsr. */
+void arch_gdb_route(const struct vcpu *vc)
+{
+	(void)vc;
+}
+
+void arch_gdb_debug_regs(struct vcpu *vc, bool step)
+{
+	vc->gdb_owned = true;
+	(void)step;
+}
+
+void arch_gdb_debug_release(struct vcpu *vc)
+{
+	vc->gdb_owned = false;
+}
+
+void arch_gdb_step_done(struct vcpu *vc)
+{
+	(void)vc;
+}
+
+bool arch_gdb_ipa_to_pa(const struct vm *vm, u64 ipa, u64 *pa, bool *writable)
+{
+	(void)vm, (void)ipa, (void)pa, (void)writable;
+	return false;
+}
+
+bool arch_gdb_va_to_ipa(const struct vcpu *vc, u64 va, u64 *ipa)
+{
+	(void)vc;
+	*ipa = va;
+	return true;
+}
+
+void arch_gdb_sync_icache(u64 pa, u64 n)
+{
+	(void)pa, (void)n;
+}
+
+bool arch_gdb_reg_get(const struct vcpu *vc, u32 n, u64 *lo, u64 *hi)
+{
+	*hi = 0;
+	if (n > 32) {
+		return false;
+	}
+	*lo = n < 31 ? vc->regs.x[n] : (n == 31 ? vc->regs.elr : vc->regs.spsr);
+	return true;
+}
+
+bool arch_gdb_reg_set(struct vcpu *vc, u32 n, u64 lo, u64 hi)
+{
+	if (n > 30 || hi) {
+		return false;
+	}
+	vc->regs.x[n] = lo;
+	return true;
+}
+
+u32 arch_gdb_hw_count(bool watch)
+{
+	return watch ? 2 : 4;
 }

@@ -84,7 +84,7 @@ static void test_hello_help(void)
 	EXPECT("hello 1 2\n", "err bad-args usage: hello [TOKEN]\n");
 	EXPECT("help\n", "ok commands: hello help list stats measurements confirm start stop "
 			 "restart pause resume console (NAME for the last six) console-read NAME "
-			 "FROM console-write NAME HEX log [FROM]\n");
+			 "FROM console-write NAME HEX log [FROM] gdb NAME OP[,ARG...]\n");
 	/* The unit build boots with no measure_boot: the log is off and says so. */
 	EXPECT("measurements\n", "err off measured boot is off (hypervisor built without "
 				 "TRUSTED_KEYS or MEASURED_BOOT=1)\n");

@@ -47,6 +47,13 @@ void sysreg_trap(struct vcpu *vc, u64 esr);
 u64 trap_sysreg_fast(struct vcpu *vc);
 u64 trap_sgi1r_fast(struct vcpu *vc, u64 val);
 
+/* gdb_arch.c (a debugger attached to the VM, gdb.h): the debug exception classes routed to
+ * EL2 while attached, their handler, and the guest's own debug registers meanwhile (key:
+ * emul.c's encoding; true if handled). */
+bool arch_gdb_is_debug_ec(u32 ec);
+void arch_gdb_trap(struct vcpu *vc, u64 esr);
+bool arch_gdb_guest_sysreg(struct vcpu *vc, u32 key, u32 rt, bool read);
+
 /* Puts this CPU's EL1 state into its architectural reset values for a (re)started vCPU. */
 void arch_vcpu_el1_reset(struct vcpu *vc);
 void arch_fp_reset(void);

@@ -182,6 +182,8 @@ void sysreg_trap(struct vcpu *vc, u64 esr)
 		if (read) {
 			vcpu_set_x(vc, rt, 0);
 		}
+	} else if (arch_gdb_guest_sysreg(vc, key, rt, read)) {
+		/* A debugger owns the debug registers: the guest's own, kept aside. */
 	} else if (debug_or_pmu(key)) {
 		if (read) {
 			vcpu_set_x(vc, rt, 0);

@@ -12,6 +12,7 @@
 #include "abi.h"
 #include "console.h"
 #include "direct.h"
+#include "gdb.h"
 #include "gicv3.h"
 #include "layout.h"
 #include "sysreg.h"
@@ -230,9 +231,17 @@ void trap_sync(struct vcpu *vc)
 		sched_vcpu_wfx(vc, (esr & 1) != 0);
 		break;
 	default:
+		if (arch_gdb_is_debug_ec(ESR_EC(esr))) {
+			arch_gdb_trap(vc, esr); /* MDCR_EL2.TDE: a debugger is attached */
+			break;
+		}
 		/* SVE, SME, pointer authentication, AArch32, ...: UNDEFINED for the guest. */
 		inject_undef(vc);
 		break;
+	}
+	if (__builtin_expect(vc->gdb_step, 0)) {
+		/* The stepped instruction trapped and was emulated: that is the step. */
+		gdb_vcpu_stopped(vc, GDB_STOP_STEP, 0);
 	}
 	if (!trap_exit(vc)) {
 		sched_run(); /* the full register file was saved: this CPU goes idle */

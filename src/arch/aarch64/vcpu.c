@@ -7,6 +7,7 @@
  */
 #include "arch_cpu.h"
 #include "direct.h"
+#include "gdb.h"
 #include "lib.h"
 #include "sysreg.h"
 #include "vgic.h"
@@ -136,6 +137,7 @@ void arch_vcpu_start(struct vcpu *vc)
 	}
 	vc->regs.elr = vc->on_entry;
 	vc->regs.x[0] = vc->on_ctx;
+	arch_gdb_route(vc); /* a debugger may hold the VM across its restart */
 }
 
 void arch_vcpu_park(struct vcpu *vc)

@@ -9,6 +9,7 @@
  * A static CPU never calls these: its vCPU's state stays in the hardware (vcpu.c).
  */
 #include "arch_cpu.h"
+#include "gdb.h"
 #include "lib.h"
 #include "gicv3.h"
 #include "layout.h"
@@ -415,6 +416,7 @@ void arch_vcpu_restore(struct vcpu *vc)
 	fp_restore(&a->fp);
 	gicv_restore(&a->gic);
 	timers_restore(&a->timers);
+	arch_gdb_route(vc); /* debug exceptions to EL2 iff a debugger holds its VM */
 	isb();
 }
 
