@@ -9,6 +9,7 @@
 #define TESSERA_TOOL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "config.h"
 #include "pack.h"
 
@@ -70,6 +71,12 @@ int cmd_ctl(int argc, char **argv);
 int ctl_console(const char *sock, const char *vm, long timeout_s);
 /* `tessera ctl log [--follow]` (cmd_log.c). */
 int ctl_log(const char *sock, bool follow, long timeout_s);
+/* `tessera ctl trace dump -o FILE` (ctl_trace.c): the Chrome JSON trace of every CPU's ring. */
+int ctl_trace_dump(const char *sock, int argc, char **argv, long timeout_s);
+/* `tessera ctl top` and the exit-rate table of `ctl stats` (ctl_top.c). */
+struct ctl_sample;
+void ctl_exits_table(FILE *f, const struct ctl_sample *prev, const struct ctl_sample *now);
+int ctl_top(const char *sock, int argc, char **argv, long interval_ms, long timeout_s);
 int cmd_keygen(int argc, char **argv);
 
 #endif

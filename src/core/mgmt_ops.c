@@ -194,6 +194,7 @@ static void cmd_stats(struct mgmt_out *o, char **argv)
 	}
 	stats_sched(o);
 	stats_net(o);
+	mgmt_stats_exits(o);
 	for (u32 i = 0; i < vm_count && i < CONFIG_MAX_VMS; i++) {
 		running += __atomic_load_n(&vms[i].state, __ATOMIC_ACQUIRE) == VM_RUNNING;
 	}
@@ -221,7 +222,7 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 	(void)argv;
 	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
 		     "pause resume console (NAME for the last six) console-read NAME FROM "
-		     "console-write NAME HEX log [FROM]");
+		     "console-write NAME HEX log [FROM] trace start|stop|read CPU FROM");
 }
 
 /* "confirm": the running, verified system image is good: raise the anti-rollback counter
@@ -422,6 +423,7 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"console-read", {.on_vm_arg = mgmt_console_read}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
     {"console-write", {.on_vm_arg = mgmt_console_write}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
     {"log", {.global = mgmt_log}, MGMT_CMD_ARG},
+    {"trace", {.global = mgmt_trace}, MGMT_CMD_ARGV},
 };
 const u32 mgmt_command_count = ARRAY_SIZE(mgmt_commands);
 

@@ -25,8 +25,14 @@ int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool l
 {
 	struct vm *vm = vc->vm;
 
+	/* Each exit is counted once, by the device that took it (vcpu.exits): an access a
+	 * device refused is retried by the full path and then counted as DABT_OTHER. */
 	if (in_window(ipa - GUEST_GICD_BASE, size, GUEST_GICD_SIZE)) {
-		return vgic_dist_access(&vm->vgic, vc->id, ipa - GUEST_GICD_BASE, size, write, val);
+		bool ok =
+		    vgic_dist_access(&vm->vgic, vc->id, ipa - GUEST_GICD_BASE, size, write, val);
+
+		vc->exits[VEXIT_DABT_GICD] += ok;
+		return ok;
 	}
 	if (in_window(ipa - GUEST_UART_BASE, size, GUEST_UART_SIZE)) {
 		int level = vpl011_access(&vm->uart, ipa - GUEST_UART_BASE, size, write, val);
@@ -34,15 +40,23 @@ int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool l
 		if (level != VPL011_IRQ_SAME) {
 			vgic_set_level(&vm->vgic, 0, GUEST_UART_INTID, level != 0);
 		}
+		vc->exits[VEXIT_DABT_UART]++;
 		return 1;
 	}
 	if (in_window(ipa - GUEST_GICR_BASE, size, GUEST_GICR_STRIDE * vm->vcpu_count)) {
-		return vgic_redist_access(&vm->vgic, vc->id, ipa - GUEST_GICR_BASE, size, write,
-					  val);
+		bool ok =
+		    vgic_redist_access(&vm->vgic, vc->id, ipa - GUEST_GICR_BASE, size, write, val);
+
+		vc->exits[VEXIT_DABT_GICR] += ok;
+		return ok;
 	}
 	if (!links) {
 		return -1;
 	}
 	/* Virtio links (docs/VIRTIO.md): windows outside the emulated device window. */
-	return vlink_mmio(vm->id, ipa, size, write, val);
+	if (!vlink_mmio(vm->id, ipa, size, write, val)) {
+		return 0;
+	}
+	vc->exits[VEXIT_DABT_VIRTIO]++;
+	return 1;
 }

@@ -13,6 +13,7 @@
 #include "lib.h"
 #include "mem.h"
 #include "mgmt.h"
+#include "trace.h"
 #include "vm.h"
 
 void cpu_request(u32 pcpu, u32 req)
@@ -158,6 +159,7 @@ static bool switch_in(struct cpu *c, struct sched_host *h, struct vcpu *vc)
 		return false;
 	}
 	c->vcpu = vc;
+	trace_event(TRACE_SWITCH, 0, (u8)vc->vm->id, (u8)vc->id, 0);
 	vgic_vcpu_here(&vc->vm->vgic, vc->id, true);
 	st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
 	if (st == VCPU_ON_PENDING) {
@@ -215,6 +217,7 @@ static __attribute__((noreturn)) void shared_run(struct cpu *c, struct sched_hos
 		if (vc && (c->vcpu == vc || switch_in(c, h, vc))) {
 			if (vm_vcpu_runnable(vc)) {
 				vgic_flush(&vc->vm->vgic, vc->id);
+				trace_event(TRACE_ENTRY, 0, (u8)vc->vm->id, (u8)vc->id, 1);
 				arch_vcpu_enter(vc, c->stack_top);
 			}
 			continue; /* the next refresh sees it cannot run */
@@ -373,6 +376,7 @@ void sched_run(void)
 			__atomic_store_n(&vc->parked, false, __ATOMIC_SEQ_CST);
 			if (vm_vcpu_runnable(vc)) {
 				vgic_flush(&vc->vm->vgic, vc->id);
+				trace_event(TRACE_ENTRY, 0, (u8)vc->vm->id, (u8)vc->id, 1);
 				arch_vcpu_enter(vc, c->stack_top);
 			}
 			if (__atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING) {

@@ -60,6 +60,31 @@ enum vm_state {
 
 struct vm;
 
+/* Exits by class (`stats`: "exits" lines), counted by the vCPU's own CPU only: no lock, no
+ * atomic. HVCs by the function ID's owner (SMCCC: 0 Arm architecture, 4 standard secure
+ * service = PSCI, 6 standard hypervisor service = Tessera), data aborts by the emulated
+ * device that took them (DABT_OTHER: nothing did, an external abort was injected).
+ * Interrupt exits are irq_count. vectors.S counts its own fast paths: offsets in
+ * asm_offsets.h (VCPU_EXITS). */
+enum vcpu_exit {
+	VEXIT_HVC_TESSERA = 0,
+	VEXIT_HVC_PSCI,
+	VEXIT_HVC_ARCH,
+	VEXIT_HVC_OTHER,
+	VEXIT_SMC,
+	VEXIT_SYSREG,
+	VEXIT_WFX,
+	VEXIT_DABT_GICD,
+	VEXIT_DABT_GICR,
+	VEXIT_DABT_UART,
+	VEXIT_DABT_VIRTIO,
+	VEXIT_DABT_OTHER,
+	VEXIT_IABT,
+	VEXIT_SERROR,
+	VEXIT_OTHER,
+	VEXIT_COUNT
+};
+
 struct vcpu {
 	/* Arch-owned (arch_types.h); must stay first: vectors.S saves the general registers
 	 * here. arch is the whole saveable state (regs is its first member). */
@@ -80,6 +105,9 @@ struct vcpu {
 	/* Shared CPUs only (core/sched.c): */
 	bool blocked;  /* in WFI with nothing pending: not runnable until woken */
 	s32 sched_ent; /* its entity on its CPU's scheduler, or -1 */
+	/* Tracing (trace.h): set by `trace start` for every vCPU, tested once per exit. */
+	u8 trace;
+	u64 exits[VEXIT_COUNT];
 };
 
 struct vm_stats {

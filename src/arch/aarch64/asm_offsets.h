@@ -15,8 +15,10 @@
 #define VCPU_ID		1760
 #define VCPU_STATE	1768
 #define VCPU_IRQ_COUNT	1800
-#define VM_VGIC		472 /* struct vm */
-#define VGIC_LOCK_OWNER 4   /* struct vgic: the lock (spinlock_t) first */
+#define VCPU_TRACE	1824 /* u8 */
+#define VCPU_EXITS	1832 /* u64 exits[VEXIT_COUNT] */
+#define VM_VGIC		472  /* struct vm */
+#define VGIC_LOCK_OWNER 4    /* struct vgic: the lock (spinlock_t) first */
 #define VGIC_CTLR	8
 #define VGIC_CPUS	16
 #define VC_DIRTY	272 /* struct vgic_cpu; priv[] first, 8 bytes each */
@@ -24,6 +26,7 @@
 #define VC_LR_USED	340
 #define VC_LR_VAL	344
 #define VC_OVERFLOW	472
+#define VC_INJECTED	520
 #define VIRQ_FLAGS	0 /* struct vgic_irq */
 #define VIRQ_PRIO	1
 #define VIRQ_LR		3
@@ -32,6 +35,10 @@
 #define VIRQ_SIZE	8
 
 /* Values. */
+#define VEXIT_HVC_TESSERA_VAL 0 /* enum vcpu_exit */
+#define VEXIT_HVC_PSCI_VAL    1
+#define VEXIT_HVC_ARCH_VAL    2
+#define VEXIT_SMC_VAL	      4
 #define VCPU_RUNNING_VAL      2
 #define VGIC_IRQ_ENABLED_BIT  0
 #define VGIC_IRQ_ACTIVE_BIT   3

@@ -205,10 +205,11 @@ u64 trap_sysreg_fast(struct vcpu *vc)
 	u32 rt = (iss >> 5) & 0x1f;
 
 	if ((iss & (SR_MASK | 1U)) != SR_ICC_SGI1R || (rt > 18 && rt < 30) ||
-	    vc->vm->cfg->direct_interrupts) {
-		return 1;
+	    vc->vm->cfg->direct_interrupts || vc->trace) {
+		return 1; /* vc->trace: tracing, trap_sync records it */
 	}
 	vc->trap_count++;
+	vc->exits[VEXIT_SYSREG]++;
 	vgic_sgi1r(&vc->vm->vgic, vc->id, vcpu_get_x(vc, rt));
 	vgic_flush(&vc->vm->vgic, vc->id);
 	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
