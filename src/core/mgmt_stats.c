@@ -3,7 +3,9 @@
  * The exit statistics of `stats` (docs/MANAGEMENT.md): per vCPU, its exits by class
  * (vcpu.exits, enum vcpu_exit) and the interrupts injected into it. Each counter is written
  * only by the vCPU's own CPU; they are read here without a lock, each a single 64-bit load
- * (a rate may be off by the exits in flight, never torn).
+ * (a rate may be off by the exits in flight, never torn). Injected: what vgic_lr.c put into
+ * list registers, plus vectors.S's timer fast path (its interrupt exits: irq_count minus
+ * those C handled, irq_slow).
  */
 #include "mgmt_int.h"
 
@@ -26,7 +28,8 @@ static void exits_line(struct mgmt_out *o, const struct vm *vm, const struct vcp
 		  (unsigned long long)ld(&e[VEXIT_SMC]), (unsigned long long)ld(&e[VEXIT_SYSREG]),
 		  (unsigned long long)ld(&e[VEXIT_WFX]), (unsigned long long)ld(&vc->irq_count),
 		  (unsigned long long)ld(&e[VEXIT_SERROR]), (unsigned long long)ld(&e[VEXIT_OTHER]),
-		  (unsigned long long)ld(&vm->vgic_cpus[vc->id].injected));
+		  (unsigned long long)(ld(&vm->vgic_cpus[vc->id].injected) + ld(&vc->irq_count) -
+				       ld(&vc->irq_slow)));
 	mgmt_line(
 	    o, "aborts %s.%u cpu=%u gicd=%llu gicr=%llu uart=%llu virtio=%llu other=%llu iabt=%llu",
 	    vm->cfg->name, vc->id, vc->pcpu, (unsigned long long)ld(&e[VEXIT_DABT_GICD]),

@@ -26,7 +26,7 @@ static void trace_vcpus(bool on)
 {
 	for (u32 i = 0; i < vm_count && i < CONFIG_MAX_VMS; i++) {
 		for (u32 v = 0; v < vms[i].vcpu_count && v < CONFIG_MAX_VCPUS; v++) {
-			__atomic_store_n(&vms[i].vcpus[v].trace, (u8)on, __ATOMIC_RELAXED);
+			__atomic_store_n(&vms[i].vcpus[v].trace, (u32)on, __ATOMIC_RELAXED);
 		}
 	}
 }

@@ -96,6 +96,10 @@ struct vcpu {
 	u32 id;	  /* index in the VM (virtual MPIDR Aff0) */
 	u32 pcpu; /* physical CPU it runs on */
 	volatile u32 state;
+	/* Tracing (trace.h): set by `trace start` for every vCPU, tested once per exit. Right
+	 * after state, in what was padding: the timer fast path (vectors.S) loads both as one
+	 * 64-bit word, so while tracing its "running?" test fails and C records the exit. */
+	u32 trace;
 	u64 on_entry; /* CPU_ON entry point and context id */
 	u64 on_ctx;
 	u64 trap_count;
@@ -105,9 +109,10 @@ struct vcpu {
 	/* Shared CPUs only (core/sched.c): */
 	bool blocked;  /* in WFI with nothing pending: not runnable until woken */
 	s32 sched_ent; /* its entity on its CPU's scheduler, or -1 */
-	/* Tracing (trace.h): set by `trace start` for every vCPU, tested once per exit. */
-	u8 trace;
 	u64 exits[VEXIT_COUNT];
+	/* Interrupt exits handled in C (irq_count counts those and vectors.S's timer path): the
+	 * difference is the timer PPIs vectors.S injected, counted there at no cost. */
+	u64 irq_slow;
 };
 
 struct vm_stats {

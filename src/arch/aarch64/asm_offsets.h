@@ -15,8 +15,8 @@
 #define VCPU_ID		1760
 #define VCPU_STATE	1768
 #define VCPU_IRQ_COUNT	1800
-#define VCPU_TRACE	1824 /* u8 */
-#define VCPU_EXITS	1832 /* u64 exits[VEXIT_COUNT] */
+#define VCPU_TRACE	1772 /* u32, right after state */
+#define VCPU_EXITS	1824 /* u64 exits[VEXIT_COUNT] */
 #define VM_VGIC		472  /* struct vm */
 #define VGIC_LOCK_OWNER 4    /* struct vgic: the lock (spinlock_t) first */
 #define VGIC_CTLR	8
@@ -26,7 +26,6 @@
 #define VC_LR_USED	340
 #define VC_LR_VAL	344
 #define VC_OVERFLOW	472
-#define VC_INJECTED	520
 #define VIRQ_FLAGS	0 /* struct vgic_irq */
 #define VIRQ_PRIO	1
 #define VIRQ_LR		3

@@ -363,6 +363,7 @@ void arch_irq_poll(void)
 static inline __attribute__((always_inline)) u64 irq_general(struct vcpu *vc, u32 intid)
 {
 	vc->irq_count++;
+	vc->irq_slow++;
 	vc->regs.elr = sysreg_read(elr_el2);
 	vc->regs.spsr = sysreg_read(spsr_el2);
 	irq_dispatch(vc, false, intid);
@@ -407,6 +408,7 @@ u64 trap_irq_acked(struct vcpu *vc, u32 intid)
 	    vgic_lr_fast(&vc->vm->vgic, vc->id, intid, VGIC_IRQ_HW, 0)) {
 		gic_eoi(intid); /* priority drop; the guest's EOI deactivates it (HW LR) */
 		vc->irq_count++;
+		vc->irq_slow++;
 		cpu_this()->irq_count++;
 		return 0;
 	}
@@ -449,8 +451,8 @@ _Static_assert(offsetof(struct vcpu, vm) == VCPU_VM && offsetof(struct vcpu, id)
 		   offsetof(struct vcpu, state) == VCPU_STATE &&
 		   offsetof(struct vcpu, irq_count) == VCPU_IRQ_COUNT &&
 		   offsetof(struct vcpu, trace) == VCPU_TRACE &&
-		   offsetof(struct vcpu, exits) == VCPU_EXITS &&
-		   sizeof(((struct vcpu *)0)->trace) == 1 &&
+		   offsetof(struct vcpu, exits) == VCPU_EXITS && VCPU_TRACE == VCPU_STATE + 4 &&
+		   sizeof(((struct vcpu *)0)->trace) == 4 &&
 		   VEXIT_HVC_TESSERA == VEXIT_HVC_TESSERA_VAL &&
 		   VEXIT_HVC_PSCI == VEXIT_HVC_PSCI_VAL && VEXIT_HVC_ARCH == VEXIT_HVC_ARCH_VAL &&
 		   VEXIT_SMC == VEXIT_SMC_VAL && sizeof(((struct vcpu *)0)->state) == 4 &&
@@ -467,8 +469,7 @@ _Static_assert(offsetof(struct vgic_cpu, priv) == 0 &&
 		   offsetof(struct vgic_cpu, lr_intid) == VC_LR_INTID &&
 		   offsetof(struct vgic_cpu, lr_used) == VC_LR_USED &&
 		   offsetof(struct vgic_cpu, lr_val) == VC_LR_VAL &&
-		   offsetof(struct vgic_cpu, overflow) == VC_OVERFLOW &&
-		   offsetof(struct vgic_cpu, injected) == VC_INJECTED,
+		   offsetof(struct vgic_cpu, overflow) == VC_OVERFLOW,
 	       "asm_offsets.h: struct vgic_cpu");
 _Static_assert(offsetof(struct vgic_irq, flags) == VIRQ_FLAGS &&
 		   offsetof(struct vgic_irq, prio) == VIRQ_PRIO &&

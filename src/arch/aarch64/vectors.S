@@ -326,11 +326,9 @@ guest_irq:
 	ldr	w2, [x1, #CPU_REQUESTS]
 	cbnz	w2, irq_timer_acked
 	ldr	x1, [x1, #CPU_VCPU]
-	ldr	w2, [x1, #VCPU_STATE]
-	cmp	w2, #VCPU_RUNNING_VAL
+	ldr	x2, [x1, #VCPU_STATE]	/* state and, above it, trace: tracing takes C */
+	cmp	x2, #VCPU_RUNNING_VAL
 	b.ne	irq_timer_acked
-	ldrb	w2, [x1, #VCPU_TRACE]	/* tracing: the C path records it */
-	cbnz	w2, irq_timer_acked
 	ldr	x2, [x1, #VCPU_VM]
 	ldr	w3, [x1, #VCPU_ID]
 	add	x2, x2, #VM_VGIC	/* x2 = the vGIC, its lock first */
@@ -380,9 +378,6 @@ irq_have_lr:				/* w1 = LR, w5 = flags */
 	add	x5, x5, x1, lsl #3
 	br	x5
 irq_lr_written:
-	ldr	x5, [x3, #VC_INJECTED]
-	add	x5, x5, #1
-	str	x5, [x3, #VC_INJECTED]
 	ldr	w4, [x2, #VGIC_LOCK_OWNER] /* spin_unlock */
 	add	w4, w4, #1
 	add	x2, x2, #VGIC_LOCK_OWNER
