@@ -17,6 +17,7 @@
 #   dashboard     tests/system/dashboard.sh (the web dashboard in headless Chromium)
 #   mgmt-restart-peer tests/system/mgmt_restart_peer.sh (restarts during virtio traffic)
 #   mgmt-net      tests/system/mgmt_net.sh (virtio-net statistics on real traffic)
+#   trace         tests/system/trace.sh (exit statistics, trace start/stop/dump, JSON checked)
 #   direct-stuck  tests/system/direct_stuck.sh (a direct-interrupts VM that blocks its CPU)
 #   vboot         tests/system/vboot.sh (verified and measured boot; builds build/vboot)
 #   uboot         tests/system/uboot.sh (U-Boot boots Linux unattended; prompt + booti via a FIFO)
@@ -93,6 +94,7 @@ main()
 	stage_script dashboard tests/system/dashboard.sh
 	stage_script mgmt-restart-peer tests/system/mgmt_restart_peer.sh
 	stage_script mgmt-net tests/system/mgmt_net.sh
+	stage_script trace tests/system/trace.sh
 	stage_script direct-stuck tests/system/direct_stuck.sh
 	stage_script vboot tests/system/vboot.sh
 	stage_script uboot tests/system/uboot.sh

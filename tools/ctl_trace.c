@@ -114,7 +114,7 @@ static int fetch_names(struct ctl *c, struct trace_set *t)
 }
 
 /* Every record of every CPU; the CPUs are asked in turn until one does not exist. */
-static int fetch_all(struct ctl *c, struct trace_set *t)
+static int fetch_all(struct ctl *c, struct trace_set *t, long timeout_ms)
 {
 	char req[64], line[1024];
 
@@ -124,6 +124,7 @@ static int fetch_all(struct ctl *c, struct trace_set *t)
 		do {
 			int n = snprintf(req, sizeof(req), "trace read %u %llu\n", cpu, from);
 
+			c->deadline_ms = now_ms() + timeout_ms; /* per request: there are many */
 			if (ctl_send(c, req, (size_t)n) != 0) {
 				return -1;
 			}
@@ -438,9 +439,9 @@ int ctl_trace_dump(const char *sock, int argc, char **argv, long timeout_s)
 		goto done;
 	}
 	c->fd = -1;
-	c->deadline_ms = now_ms() + timeout_s * 1000L * 6; /* many requests */
+	c->deadline_ms = now_ms() + timeout_s * 1000L;
 	if (ctl_connect(c, sock) != 0 || ctl_sync(c, false) != 0 || fetch_names(c, t) != 0 ||
-	    fetch_all(c, t) != 0) {
+	    fetch_all(c, t, timeout_s * 1000L) != 0) {
 		fprintf(stderr, "tessera ctl: trace dump: the management channel failed\n");
 		goto done;
 	}

@@ -13,8 +13,8 @@
 #include "trace.h"
 #include "mgmt_int.h"
 
-#define MGMT_TRACE_READ_MAX 36 /* records per read */
-#define MGMT_TRACE_LINE	    6  /* records per "rec" line: 6 x 32 hex digits */
+#define MGMT_TRACE_READ_MAX 120 /* records per read: 20 lines */
+#define MGMT_TRACE_LINE	    6	/* records per "rec" line: 6 x 32 hex digits */
 
 static u32 cpu_count(void)
 {
@@ -33,9 +33,8 @@ static void trace_vcpus(bool on)
 
 static void trace_read_cmd(struct mgmt_out *o, const char *cpu_arg, const char *from_arg)
 {
-	struct trace_rec rec[MGMT_TRACE_READ_MAX];
-	u64 cpu, pos, end;
-	u32 n;
+	u64 cpu, pos, end = 0;
+	u32 total = 0, n;
 
 	if (!cpu_arg || !from_arg || !mgmt_parse_u64(cpu_arg, &cpu) ||
 	    !mgmt_parse_u64(from_arg, &pos)) {
@@ -47,19 +46,24 @@ static void trace_read_cmd(struct mgmt_out *o, const char *cpu_arg, const char *
 			 (unsigned long long)cpu, cpu_count());
 		return;
 	}
-	n = trace_read((u32)cpu, &pos, rec, MGMT_TRACE_READ_MAX, &end);
-	for (u32 i = 0; i < n; i += MGMT_TRACE_LINE) {
+	/* A line at a time: a few records on the stack, whatever the request's total. */
+	do {
+		struct trace_rec rec[MGMT_TRACE_LINE];
 		char hex[MGMT_TRACE_LINE * 32 + 1];
 		u32 len = 0;
 
-		for (u32 k = i; k < n && k < i + MGMT_TRACE_LINE; k++) {
+		n = trace_read((u32)cpu, &pos, rec, MGMT_TRACE_LINE, &end);
+		for (u32 k = 0; k < n; k++) {
 			len += (u32)fmt_snprintf(hex + len, sizeof(hex) - len,
 						 "%016llx%02x%02x%02x%02x%08x",
 						 (unsigned long long)rec[k].time, rec[k].type,
 						 rec[k].sub, rec[k].vm, rec[k].vcpu, rec[k].arg);
 		}
-		mgmt_line(o, "rec %llu hex=%s", (unsigned long long)cpu, hex);
-	}
+		if (n) {
+			mgmt_line(o, "rec %llu hex=%s", (unsigned long long)cpu, hex);
+		}
+		total += n;
+	} while (n > 0 && total < MGMT_TRACE_READ_MAX);
 	mgmt_line(o, "ok next=%llu end=%llu freq=%llu tracing=%u", (unsigned long long)pos,
 		  (unsigned long long)end, (unsigned long long)arch_counter_freq(),
 		  (unsigned)trace_active);

@@ -81,7 +81,8 @@ u32 trace_read(u32 cpu, u64 *pos, struct trace_rec *out, u32 max, u64 *end)
 	}
 	r = &rings[cpu];
 	head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-	oldest = head > TRACE_RING_RECS ? head - TRACE_RING_RECS : 0;
+	/* The slot of record head - RECS is the writer's next: never returned. */
+	oldest = head >= TRACE_RING_RECS ? head + 1 - TRACE_RING_RECS : 0;
 	oldest = MAX(oldest, __atomic_load_n(&r->start, __ATOMIC_RELAXED));
 	p = *pos < oldest || *pos > head ? oldest : *pos;
 	for (; n < max && p + n < head; n++) {
