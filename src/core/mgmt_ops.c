@@ -75,7 +75,7 @@ static void list_vm(struct mgmt_out *o, const struct vm *vm)
 		at += (size_t)fmt_snprintf(cpu_list + at, sizeof(cpu_list) - at, "%s%u",
 					   v ? "," : "", cfg->cpus[v]);
 		at = MIN(at, sizeof(cpu_list) - 1);
-		traps += vm->vcpus[v].trap_count;
+		traps += vcpu_traps(&vm->vcpus[v]);
 		irqs += vm->vcpus[v].irq_count;
 	}
 	for (u32 i = 0; i < cfg->mem_count && i < CONFIG_MAX_MEM; i++) {

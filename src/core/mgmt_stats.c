@@ -14,6 +14,12 @@ static u64 ld(const u64 *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
+/* A class with the queries vectors.S answered in it (they are exits like the others). */
+static u64 with_q(const u64 *e, u32 cls, u32 q)
+{
+	return ld(&e[cls]) + ld(&e[q]);
+}
+
 static void exits_line(struct mgmt_out *o, const struct vm *vm, const struct vcpu *vc)
 {
 	const u64 *e = vc->exits;
@@ -21,13 +27,15 @@ static void exits_line(struct mgmt_out *o, const struct vm *vm, const struct vcp
 	mgmt_line(o,
 		  "exits %s.%u cpu=%u hvc_tessera=%llu hvc_psci=%llu hvc_arch=%llu hvc_other=%llu "
 		  "smc=%llu sysreg=%llu wfx=%llu irq=%llu serror=%llu other=%llu injected=%llu",
-		  vm->cfg->name, vc->id, vc->pcpu, (unsigned long long)ld(&e[VEXIT_HVC_TESSERA]),
-		  (unsigned long long)ld(&e[VEXIT_HVC_PSCI]),
-		  (unsigned long long)ld(&e[VEXIT_HVC_ARCH]),
+		  vm->cfg->name, vc->id, vc->pcpu,
+		  (unsigned long long)with_q(e, VEXIT_HVC_TESSERA, VEXIT_Q_TESSERA),
+		  (unsigned long long)with_q(e, VEXIT_HVC_PSCI, VEXIT_Q_PSCI),
+		  (unsigned long long)with_q(e, VEXIT_HVC_ARCH, VEXIT_Q_ARCH),
 		  (unsigned long long)ld(&e[VEXIT_HVC_OTHER]),
-		  (unsigned long long)ld(&e[VEXIT_SMC]), (unsigned long long)ld(&e[VEXIT_SYSREG]),
-		  (unsigned long long)ld(&e[VEXIT_WFX]), (unsigned long long)ld(&vc->irq_count),
-		  (unsigned long long)ld(&e[VEXIT_SERROR]), (unsigned long long)ld(&e[VEXIT_OTHER]),
+		  (unsigned long long)with_q(e, VEXIT_SMC, VEXIT_Q_SMC),
+		  (unsigned long long)ld(&e[VEXIT_SYSREG]), (unsigned long long)ld(&e[VEXIT_WFX]),
+		  (unsigned long long)ld(&vc->irq_count), (unsigned long long)ld(&e[VEXIT_SERROR]),
+		  (unsigned long long)ld(&e[VEXIT_OTHER]),
 		  (unsigned long long)(ld(&vm->vgic_cpus[vc->id].injected) + ld(&vc->irq_count) -
 				       ld(&vc->irq_slow)));
 	mgmt_line(

@@ -82,6 +82,11 @@ enum vcpu_exit {
 	VEXIT_IABT,
 	VEXIT_SERROR,
 	VEXIT_OTHER,
+	/* The queries vectors.S answers by itself (not traps): shown with their class. */
+	VEXIT_Q_TESSERA,
+	VEXIT_Q_PSCI,
+	VEXIT_Q_ARCH,
+	VEXIT_Q_SMC,
 	VEXIT_COUNT
 };
 
@@ -102,7 +107,7 @@ struct vcpu {
 	u32 trace;
 	u64 on_entry; /* CPU_ON entry point and context id */
 	u64 on_ctx;
-	u64 trap_count;
+	u64 trap_count; /* traps that took the full path (trap_sync); all traps: vcpu_traps() */
 	u64 irq_count;
 	u64 abort_count;
 	volatile bool parked; /* its CPU is idle, not in the guest (reset waits on it) */
@@ -114,6 +119,18 @@ struct vcpu {
 	 * difference is the timer PPIs vectors.S injected, counted there at no cost. */
 	u64 irq_slow;
 };
+
+/* Traps to the hypervisor (`list`): every exit class but SError and the queries vectors.S
+ * answers; each trap, fast path or full, counts in exactly one of them. */
+static inline u64 vcpu_traps(const struct vcpu *vc)
+{
+	u64 n = 0;
+
+	for (u32 i = 0; i <= VEXIT_OTHER; i++) {
+		n += i == VEXIT_SERROR ? 0 : __atomic_load_n(&vc->exits[i], __ATOMIC_RELAXED);
+	}
+	return n;
+}
 
 struct vm_stats {
 	u64 aborts; /* external aborts injected: accesses outside the VM */

@@ -34,10 +34,10 @@
 #define VIRQ_SIZE	8
 
 /* Values. */
-#define VEXIT_HVC_TESSERA_VAL 0 /* enum vcpu_exit */
-#define VEXIT_HVC_PSCI_VAL    1
-#define VEXIT_HVC_ARCH_VAL    2
-#define VEXIT_SMC_VAL	      4
+#define VEXIT_Q_TESSERA_VAL   15 /* enum vcpu_exit: the queries vectors.S answers */
+#define VEXIT_Q_PSCI_VAL      16
+#define VEXIT_Q_ARCH_VAL      17
+#define VEXIT_Q_SMC_VAL	      18
 #define VCPU_RUNNING_VAL      2
 #define VGIC_IRQ_ENABLED_BIT  0
 #define VGIC_IRQ_ACTIVE_BIT   3

@@ -208,8 +208,7 @@ u64 trap_sysreg_fast(struct vcpu *vc)
 	    vc->vm->cfg->direct_interrupts || vc->trace) {
 		return 1; /* vc->trace: tracing, trap_sync records it */
 	}
-	vc->trap_count++;
-	vc->exits[VEXIT_SYSREG]++;
+	vc->exits[VEXIT_SYSREG]++; /* a trap: vcpu_traps() */
 	vgic_sgi1r(&vc->vm->vgic, vc->id, vcpu_get_x(vc, rt));
 	vgic_flush(&vc->vm->vgic, vc->id);
 	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);

@@ -113,12 +113,10 @@ bool hypercall_fast(struct vcpu *vc, u32 fn)
 	/* The doorbell and the heartbeat: the hot ones (bench rows). */
 	switch (fn) {
 	case TESSERA_HC_CHANNEL_NOTIFY - TESSERA_HC_BASE: /* no vGIC state of vc: other VMs' */
-		vc->trap_count++;
-		vc->exits[VEXIT_HVC_TESSERA]++;
+		vc->exits[VEXIT_HVC_TESSERA]++;		  /* a trap: vcpu_traps() */
 		x[0] = (u64)chan_notify(vc->vm, x[1]);
 		return true;
 	case TESSERA_HC_HEARTBEAT - TESSERA_HC_BASE:
-		vc->trap_count++;
 		vc->exits[VEXIT_HVC_TESSERA]++;
 		health_heartbeat(vc->vm);
 		x[0] = TESSERA_OK;

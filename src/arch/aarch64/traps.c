@@ -123,7 +123,6 @@ static u64 dabt_emulate(struct vcpu *vc, u64 esr, bool full)
 	}
 	/* The fast path: ELR lives in ELR_EL2 only (vectors.S saves it for the full path). */
 	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
-	vc->trap_count++;
 	vgic_flush(&vc->vm->vgic, vc->id);
 	return 0;
 }
@@ -453,10 +452,10 @@ _Static_assert(offsetof(struct vcpu, vm) == VCPU_VM && offsetof(struct vcpu, id)
 		   offsetof(struct vcpu, trace) == VCPU_TRACE &&
 		   offsetof(struct vcpu, exits) == VCPU_EXITS && VCPU_TRACE == VCPU_STATE + 4 &&
 		   sizeof(((struct vcpu *)0)->trace) == 4 &&
-		   VEXIT_HVC_TESSERA == VEXIT_HVC_TESSERA_VAL &&
-		   VEXIT_HVC_PSCI == VEXIT_HVC_PSCI_VAL && VEXIT_HVC_ARCH == VEXIT_HVC_ARCH_VAL &&
-		   VEXIT_SMC == VEXIT_SMC_VAL && sizeof(((struct vcpu *)0)->state) == 4 &&
-		   sizeof(((struct vcpu *)0)->id) == 4 && VCPU_RUNNING == VCPU_RUNNING_VAL,
+		   VEXIT_Q_TESSERA == VEXIT_Q_TESSERA_VAL && VEXIT_Q_PSCI == VEXIT_Q_PSCI_VAL &&
+		   VEXIT_Q_ARCH == VEXIT_Q_ARCH_VAL && VEXIT_Q_SMC == VEXIT_Q_SMC_VAL &&
+		   sizeof(((struct vcpu *)0)->state) == 4 && sizeof(((struct vcpu *)0)->id) == 4 &&
+		   VCPU_RUNNING == VCPU_RUNNING_VAL,
 	       "asm_offsets.h: struct vcpu");
 _Static_assert(offsetof(struct vm, vgic) == VM_VGIC && offsetof(struct vgic, lock) == 0 &&
 		   offsetof(spinlock_t, next) == 0 &&

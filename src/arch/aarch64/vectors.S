@@ -217,15 +217,15 @@ smccc_entry:
 	mov	x0, #(TESSERA_ABI_VERSION_FAST & 0xffff)
 	movk	x0, #(TESSERA_ABI_VERSION_FAST >> 16), lsl #16
 smccc_ret:				/* Tessera's (falls through from the null call) */
-	smccc_count VEXIT_HVC_TESSERA_VAL
+	smccc_count VEXIT_Q_TESSERA_VAL
 smccc_ret_psci:
-	smccc_count VEXIT_HVC_PSCI_VAL
+	smccc_count VEXIT_Q_PSCI_VAL
 smccc_ret_arch:
-	smccc_count VEXIT_HVC_ARCH_VAL
+	smccc_count VEXIT_Q_ARCH_VAL
 smccc_ret_smc:				/* x0 = the vCPU; returns past the SMC instruction */
-	ldr	x1, [x0, #(VCPU_EXITS + 8 * VEXIT_SMC_VAL)]
+	ldr	x1, [x0, #(VCPU_EXITS + 8 * VEXIT_Q_SMC_VAL)]
 	add	x1, x1, #1
-	str	x1, [x0, #(VCPU_EXITS + 8 * VEXIT_SMC_VAL)]
+	str	x1, [x0, #(VCPU_EXITS + 8 * VEXIT_Q_SMC_VAL)]
 	mrs	x1, elr_el2
 	add	x1, x1, #4
 	msr	elr_el2, x1
