@@ -129,7 +129,6 @@ void ctl_exits_table(FILE *f, const struct ctl_sample *prev, const struct ctl_sa
 static int top_sample(const char *sock, long timeout_ms, struct ctl_sample *s)
 {
 	struct ctl *c = calloc(1, sizeof(*c));
-	char line[1024];
 	int rc = CTL_EXIT_CONN;
 
 	if (!c) {
@@ -140,6 +139,8 @@ static int top_sample(const char *sock, long timeout_ms, struct ctl_sample *s)
 	ctl_sample_reset(s);
 	if (ctl_connect(c, sock) == 0 && ctl_sync(c, false) == 0 &&
 	    ctl_send(c, "stats\n", 6) == 0) {
+		char line[1024];
+
 		while (ctl_line(c, line, sizeof(line)) == 0) {
 			if (ctl_sample_add(s, line)) {
 				rc = s->is_err ? CTL_EXIT_ERR : 0;
