@@ -55,7 +55,8 @@ COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/co
 	src/arch/aarch64/psci.c src/core/mem.c src/core/lifecycle.c src/lib/fdt_write.c src/lib/fmt.c \
 	src/lib/sha256.c src/lib/str.c src/arch/aarch64/setup.c src/arch/aarch64/stage2.c \
 	src/arch/aarch64/guest_dtb.c src/drivers/virtio_console_driver.c src/core/measure.c \
-	src/core/vboot.c src/core/rollback.c src/drivers/cfi_flash.c src/core/mgmt_gdb.c src/core/gdb.c
+	src/core/vboot.c src/core/rollback.c src/drivers/cfi_flash.c src/core/mgmt_gdb.c src/core/gdb.c \
+	src/core/mgmt_stats.c src/core/mgmt_trace.c
 $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 # The objects on the trap paths are optimised together at link time (LTO), so the small
 # helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined.
@@ -117,7 +118,7 @@ HOST_LIB_C := $(filter-out src/lib/string.c,$(wildcard src/lib/*.c)) \
 # Unit tests additionally link the virtual devices and stage-2 builder with a fake arch.
 UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c \
 	src/arch/aarch64/guest_dtb.c src/core/mem.c \
-	src/core/platform.c src/core/lifecycle.c src/arch/aarch64/vcpu_state.c \
+	src/core/platform.c src/core/lifecycle.c src/arch/aarch64/vcpu_state.c src/core/trace.c \
 	tests/unit/fake_arch.c
 # The unit tests also run the whole core (VM construction and lifecycle, health, the per-CPU
 # loop, channels, console, management, MMIO dispatch) on the fake machine: the rest of the
@@ -129,7 +130,7 @@ UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/measure.c src/core/rol
 	src/core/sched_setup.c src/core/chan.c \
 	src/core/console.c src/core/hyplog.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c \
 	src/core/mgmt_snap.c src/core/snapshot.c src/core/snapshot_restore.c \
-	src/core/vm_dtb.c src/core/mgmt_gdb.c src/core/gdb.c \
+	src/core/vm_dtb.c src/core/mgmt_gdb.c src/core/gdb.c src/core/mgmt_stats.c src/core/mgmt_trace.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
 	tests/unit/fake_machine.c tests/unit/fixture.c
 TOOL_C := $(wildcard tools/*.c)

@@ -103,6 +103,9 @@ static int ctl_sampled(struct ctl *c, const char *req, size_t n, enum ctl_mode m
 		(list ? ctl_list_json : ctl_stats_json)(stdout, prev, now);
 	} else if (rc == 0) {
 		(list ? ctl_list_table : ctl_stats_table)(stdout, prev, now);
+		if (!list) {
+			ctl_exits_table(stdout, prev, now);
+		}
 	}
 	free(s);
 	return rc;
@@ -159,6 +162,11 @@ static const char ctl_help[] =
     "                        (its config needs debug;); docs/DEBUGGING.md\n"
     "          log [--follow]  the hypervisor's log ([seconds] level text); --follow:\n"
     "                        then wait for new lines (until interrupted)\n"
+    "          trace start|stop  record exits, entries, injections, switches, VM state\n"
+    "                        changes and health events in per-CPU rings\n"
+    "          trace dump -o FILE  write them as a Chrome JSON trace (Perfetto UI,\n"
+    "                        chrome://tracing)\n"
+    "          top [-n N] [--once]  exit rates per vCPU, refreshed every interval (q quits)\n"
     "options:\n"
     "  --json          JSON for scripts (list, stats: every counter, rates; others: the result)\n"
     "  --lines         the protocol's own response lines (key=value), unchanged\n"
@@ -229,6 +237,13 @@ int cmd_ctl(int argc, char **argv)
 	}
 	if (!raw && argc - i >= 2 && strcmp(argv[i], "gdb") == 0) {
 		return ctl_gdb(sock, argc - i, argv + i, timeout); /* cmd_gdb.c */
+	}
+	if (!raw && argc - i >= 2 && strcmp(argv[i], "trace") == 0 &&
+	    strcmp(argv[i + 1], "dump") == 0) {
+		return ctl_trace_dump(sock, argc - i - 2, argv + i + 2, timeout);
+	}
+	if (!raw && mode == CTL_TABLE && strcmp(argv[i], "top") == 0) {
+		return ctl_top(sock, argc - i - 1, argv + i + 1, interval, timeout);
 	}
 	if (!raw && argc - i == 2 && strcmp(argv[i], "focus") == 0) {
 		argv[i] = (char *)"console"; /* the protocol's name for a focus move */

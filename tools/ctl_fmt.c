@@ -645,12 +645,19 @@ void ctl_stats_json(FILE *f, const struct ctl_sample *prev, const struct ctl_sam
 	static const char *const net_rates[] = {"rx_frames", "rx_bytes", "tx_frames", "tx_bytes",
 						NULL};
 	static const char *const vcpu_rates[] = {"used_us", "switches", NULL};
+	static const char *const exit_rates[] = {"hvc_tessera", "hvc_psci", "hvc_arch", "hvc_other",
+						 "smc",		"sysreg",   "wfx",	"irq",
+						 "serror",	"other",    "injected", NULL};
+	static const char *const abort_rates[] = {"gicd",  "gicr", "uart", "virtio",
+						  "other", "iabt", NULL};
 	bool first = true;
 
 	json_top(f, &first, prev, now);
 	json_array(f, &first, "cpus", "cpu", "cpu", cpu_rates, prev, now);
 	json_array(f, &first, "vcpus", "vcpu", "vcpu", vcpu_rates, prev, now);
 	json_array(f, &first, "net", "net", "link", net_rates, prev, now);
+	json_array(f, &first, "exits", "exits", "vcpu", exit_rates, prev, now);
+	json_array(f, &first, "mmio", "aborts", "vcpu", abort_rates, prev, now);
 	fputs("}\n", f);
 }
 

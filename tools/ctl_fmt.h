@@ -18,7 +18,7 @@
 #define CTL_KEY_MAX  24
 #define CTL_VAL_MAX  72
 #define CTL_ID_MAX   64
-#define CTL_REC_MAX  48 /* data lines kept per sample: 8 VMs, or 8 CPUs + 16 net ends */
+#define CTL_REC_MAX  96 /* data lines kept per sample: 8 CPUs + 16 net ends + 2 per vCPU ... */
 #define CTL_TEXT_MAX 256
 
 struct ctl_kv {

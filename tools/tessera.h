@@ -9,6 +9,7 @@
 #define TESSERA_TOOL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "config.h"
 #include "pack.h"
 
@@ -75,6 +76,12 @@ int ctl_snapshot(const char *sock, const char *vm, const char *path, long timeou
 int ctl_restore(const char *sock, const char *vm, const char *path, long timeout_s);
 /* `tessera ctl gdb VM --listen HOST:PORT` (cmd_gdb.c): argv[0] is "gdb". Exit status as ctl's. */
 int ctl_gdb(const char *sock, int argc, char **argv, long timeout_s);
+/* `tessera ctl trace dump -o FILE` (ctl_trace.c): the Chrome JSON trace of every CPU's ring. */
+int ctl_trace_dump(const char *sock, int argc, char **argv, long timeout_s);
+/* `tessera ctl top` and the exit-rate table of `ctl stats` (ctl_top.c). */
+struct ctl_sample;
+void ctl_exits_table(FILE *f, const struct ctl_sample *prev, const struct ctl_sample *now);
+int ctl_top(const char *sock, int argc, char **argv, long interval_ms, long timeout_s);
 int cmd_keygen(int argc, char **argv);
 
 #endif

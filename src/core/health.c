@@ -16,6 +16,7 @@
 #include "health.h"
 #include "abi.h"
 #include "console.h"
+#include "trace.h"
 #include "vm.h"
 
 static const char *const cause_names[STOP_CAUSE_COUNT] = {
@@ -98,6 +99,7 @@ void health_failure(struct vm *vm, enum vm_stop_cause cause)
 
 	console_log(LOG_WARN, "VM %u '%s' failed (%s)\n", vm->id, cfg->name,
 		    health_cause_name(cause));
+	trace_event(TRACE_HEALTH, (u8)cause, (u8)vm->id, 0, vm->restarts);
 	switch (cfg->policy) {
 	case POLICY_SYSTEM_RESET:
 		console_log(LOG_WARN, "policy system-reset: resetting the machine\n");

@@ -7,6 +7,7 @@
  * against concurrent accesses under ThreadSanitizer.
  */
 #include "lib.h"
+#include "trace.h"
 #include "vm.h"
 
 const char *vm_state_name(u32 st)
@@ -20,8 +21,12 @@ bool vm_claim(struct vm *vm, u32 from, u32 to)
 {
 	/* Sequentially consistent: the store half of the Dekker pair with vm_access_begin's
 	 * increment-then-load; either the accessor sees the new state, or we see its count. */
-	return __atomic_compare_exchange_n(&vm->state, &from, to, false, __ATOMIC_SEQ_CST,
-					   __ATOMIC_SEQ_CST);
+	if (!__atomic_compare_exchange_n(&vm->state, &from, to, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST)) {
+		return false;
+	}
+	trace_event(TRACE_VM_STATE, (u8)to, (u8)vm->id, 0, from);
+	return true;
 }
 
 void vm_wait_users(struct vm *vm)

@@ -83,6 +83,12 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 	}
 	if (!cmd) {
 		mgmt_err(o, "unknown-command", "\"%s\" (help lists the commands)", argv[0]);
+	} else if (cmd->flags & MGMT_CMD_ARGV) {
+		if (argc > MGMT_ARGS_MAX) {
+			mgmt_err(o, "bad-args", "%s: too many arguments", argv[0]);
+			return;
+		}
+		cmd->run.global(o, argv);
 	} else if (!(cmd->flags & MGMT_CMD_VM)) {
 		/* hello and log take an optional argument (a token, a line number). */
 		if (argc > ((cmd->flags & MGMT_CMD_ARG) ? 2U : 1U)) {

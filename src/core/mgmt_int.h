@@ -29,10 +29,11 @@ void mgmt_line(struct mgmt_out *o, const char *fmt, ...) __attribute__((format(p
 	} while (0)
 
 /* A command: global (no VM) or on a named VM (MGMT_CMD_VM). */
-#define MGMT_CMD_VM	  0x1 /* takes NAME: run.on_vm */
-#define MGMT_CMD_ARG	  0x2 /* global, with one optional argument ("hello [TOKEN]") */
-#define MGMT_CMD_NO_CLAIM 0x4 /* changes no VM state: no operation lock */
-#define MGMT_CMD_VM_ARG	  0x8 /* NAME and exactly one more argument: run.on_vm_arg */
+#define MGMT_CMD_VM	  0x1  /* takes NAME: run.on_vm */
+#define MGMT_CMD_ARG	  0x2  /* global, with one optional argument ("hello [TOKEN]") */
+#define MGMT_CMD_NO_CLAIM 0x4  /* changes no VM state: no operation lock */
+#define MGMT_CMD_VM_ARG	  0x8  /* NAME and exactly one more argument: run.on_vm_arg */
+#define MGMT_CMD_ARGV	  0x10 /* global, checks its own arguments (up to 3): "trace" */
 struct mgmt_cmd {
 	const char *name;
 	union {
@@ -63,6 +64,11 @@ void mgmt_restore_end(struct mgmt_out *o, struct vm *vm);
 void mgmt_gdb(struct mgmt_out *o, struct vm *vm, const char *arg);
 /* A decimal u64 of 1..20 digits without overflow; false otherwise. */
 bool mgmt_parse_u64(const char *s, u64 *v);
+
+/* The exit statistics lines of stats (mgmt_stats.c) and the trace commands (mgmt_trace.c:
+ * "trace start|stop|read CPU FROM"). */
+void mgmt_stats_exits(struct mgmt_out *o);
+void mgmt_trace(struct mgmt_out *o, char **argv);
 
 /* One VM-changing operation at a time, system-wide (mgmt_ops.c explains why). */
 bool mgmt_op_claim(void);

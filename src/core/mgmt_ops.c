@@ -75,7 +75,7 @@ static void list_vm(struct mgmt_out *o, const struct vm *vm)
 		at += (size_t)fmt_snprintf(cpu_list + at, sizeof(cpu_list) - at, "%s%u",
 					   v ? "," : "", cfg->cpus[v]);
 		at = MIN(at, sizeof(cpu_list) - 1);
-		traps += vm->vcpus[v].trap_count;
+		traps += vcpu_traps(&vm->vcpus[v]);
 		irqs += vm->vcpus[v].irq_count;
 	}
 	for (u32 i = 0; i < cfg->mem_count && i < CONFIG_MAX_MEM; i++) {
@@ -194,6 +194,7 @@ static void cmd_stats(struct mgmt_out *o, char **argv)
 	}
 	stats_sched(o);
 	stats_net(o);
+	mgmt_stats_exits(o);
 	for (u32 i = 0; i < vm_count && i < CONFIG_MAX_VMS; i++) {
 		running += __atomic_load_n(&vms[i].state, __ATOMIC_ACQUIRE) == VM_RUNNING;
 	}
@@ -220,8 +221,9 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 {
 	(void)argv;
 	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
-		     "pause resume console (NAME for the last six) console-read NAME FROM "
-		     "console-write NAME HEX log [FROM] gdb NAME OP[,ARG...]");
+		     "pause resume console console-read "
+		     "console-write log gdb trace snapshot-begin|read|end restore-begin|data|end "
+		     "update-begin|data|commit|confirm|status (arguments: docs/MANAGEMENT.md)");
 }
 
 /* "confirm": the running, verified system image is good: raise the anti-rollback counter
@@ -429,6 +431,7 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"restore-data", {.on_vm_arg = mgmt_restore_data}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
     {"restore-end", {.on_vm = mgmt_restore_end}, MGMT_CMD_VM},
     {"gdb", {.on_vm_arg = mgmt_gdb}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
+    {"trace", {.global = mgmt_trace}, MGMT_CMD_ARGV},
 };
 const u32 mgmt_command_count = ARRAY_SIZE(mgmt_commands);
 

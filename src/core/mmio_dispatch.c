@@ -35,22 +35,36 @@ int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool l
 {
 	struct vm *vm = vc->vm;
 
+	/* Each exit is counted once, by the device that took it (vcpu.exits): an access a
+	 * device refused is retried by the full path and then counted as DABT_OTHER. */
 	if (in_window(ipa - GUEST_GICD_BASE, size, GUEST_GICD_SIZE)) {
-		return vgic_dist_access(&vm->vgic, vc->id, ipa - GUEST_GICD_BASE, size, write, val);
+		bool ok =
+		    vgic_dist_access(&vm->vgic, vc->id, ipa - GUEST_GICD_BASE, size, write, val);
+
+		vc->exits[VEXIT_DABT_GICD] += ok;
+		return ok;
 	}
 	if (in_window(ipa - GUEST_UART_BASE, size, GUEST_UART_SIZE)) {
 		uart_access(vm, ipa - GUEST_UART_BASE, size, write, val);
+		vc->exits[VEXIT_DABT_UART]++;
 		return 1;
 	}
 	if (in_window(ipa - GUEST_GICR_BASE, size, GUEST_GICR_STRIDE * vm->vcpu_count)) {
-		return vgic_redist_access(&vm->vgic, vc->id, ipa - GUEST_GICR_BASE, size, write,
-					  val);
+		bool ok =
+		    vgic_redist_access(&vm->vgic, vc->id, ipa - GUEST_GICR_BASE, size, write, val);
+
+		vc->exits[VEXIT_DABT_GICR] += ok;
+		return ok;
 	}
 	if (!links) {
 		return -1;
 	}
 	/* Virtio links (docs/VIRTIO.md): windows outside the emulated device window. */
-	return vlink_mmio(vm->id, ipa, size, write, val);
+	if (!vlink_mmio(vm->id, ipa, size, write, val)) {
+		return 0;
+	}
+	vc->exits[VEXIT_DABT_VIRTIO]++;
+	return 1;
 }
 
 _Static_assert(GUEST_GICD_SIZE % 4 == 0 && GUEST_UART_SIZE % 4 == 0 && GUEST_GICR_STRIDE % 4 == 0,
@@ -63,18 +77,26 @@ int vdev_mmio_word(struct vcpu *vc, ipa_t ipa, bool write, u32 *val)
 	if (ipa & 3) {
 		return 0;
 	}
+	/* Counted as vdev_mmio counts; a word a device leaves (0) goes there and counts there. */
 	if (ipa - GUEST_GICD_BASE < GUEST_GICD_SIZE) {
-		return vgic_dist_word(&vm->vgic, ipa - GUEST_GICD_BASE, write, val);
+		bool ok = vgic_dist_word(&vm->vgic, ipa - GUEST_GICD_BASE, write, val);
+
+		vc->exits[VEXIT_DABT_GICD] += (u64)ok;
+		return ok;
 	}
 	if (ipa - GUEST_UART_BASE < GUEST_UART_SIZE) {
 		u64 v = *val;
 
 		uart_access(vm, ipa - GUEST_UART_BASE, 4, write, &v);
 		*val = (u32)v;
+		vc->exits[VEXIT_DABT_UART]++;
 		return 1;
 	}
 	if (ipa - GUEST_GICR_BASE < GUEST_GICR_STRIDE * vm->vcpu_count) {
-		return vgic_redist_word(&vm->vgic, ipa - GUEST_GICR_BASE, write, val);
+		bool ok = vgic_redist_word(&vm->vgic, ipa - GUEST_GICR_BASE, write, val);
+
+		vc->exits[VEXIT_DABT_GICR] += (u64)ok;
+		return ok;
 	}
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include "mem.h"
 #include "mgmt.h"
 #include "snapshot.h"
+#include "trace.h"
 #include "vm.h"
 
 void cpu_request(u32 pcpu, u32 req)
@@ -160,6 +161,7 @@ static bool switch_in(struct cpu *c, struct sched_host *h, struct vcpu *vc)
 		return false;
 	}
 	c->vcpu = vc;
+	trace_event(TRACE_SWITCH, 0, (u8)vc->vm->id, (u8)vc->id, 0);
 	vgic_vcpu_here(&vc->vm->vgic, vc->id, true);
 	st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
 	if (st == VCPU_ON_PENDING) {
@@ -218,6 +220,7 @@ static __attribute__((noreturn)) void shared_run(struct cpu *c, struct sched_hos
 		if (vc && (c->vcpu == vc || switch_in(c, h, vc))) {
 			if (vm_vcpu_runnable(vc)) {
 				vgic_flush(&vc->vm->vgic, vc->id);
+				trace_event(TRACE_ENTRY, 0, (u8)vc->vm->id, (u8)vc->id, 1);
 				arch_vcpu_enter(vc, c->stack_top);
 			}
 			continue; /* the next refresh sees it cannot run */
@@ -388,6 +391,7 @@ void sched_run(void)
 				snapshot_vcpu_here(vc);  /* a capture's save, then a debugger's */
 				gdb_vcpu_return(vc, true); /* a debugger had its state */
 				vgic_flush(&vc->vm->vgic, vc->id);
+				trace_event(TRACE_ENTRY, 0, (u8)vc->vm->id, (u8)vc->id, 1);
 				arch_vcpu_enter(vc, c->stack_top);
 			}
 			if (__atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING) {

@@ -17,6 +17,7 @@
 #include "pack.h"
 #include "pl011.h"
 #include "snapshot.h"
+#include "trace.h"
 #include "vm.h"
 #include "vm_dtb.h"
 
@@ -215,6 +216,7 @@ static void vm_boot_vcpus(struct vm *vm)
 	}
 	health_vm_started(vm);
 	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
+	trace_event(TRACE_VM_STATE, VM_RUNNING, (u8)vm->id, 0, VM_RESETTING);
 }
 
 int vm_create_all(const void *pack, struct config_error *err)
@@ -398,6 +400,7 @@ void vm_stop_for_restart(struct vm *vm, enum vm_stop_cause cause, u64 restart_at
 	}
 	console_vm_flush(vm->id);
 	__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
+	trace_event(TRACE_VM_STATE, VM_STOPPED, (u8)vm->id, 0, VM_RESETTING);
 	console_printf("VM %u '%s' stopped (%s, guest exit status %u/%u)\n", vm->id, vm->cfg->name,
 		       health_cause_name(cause), vm->exit_reason, vm->exit_code);
 	spin_lock(&stop_lock);
@@ -420,6 +423,7 @@ static int vm_reload_boot(struct vm *vm)
 	vdev_virtio_reset(vm);
 	if (measure_recheck_vm(vm) != 0 || vm_load(vm, true) != 0) {
 		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
+		trace_event(TRACE_VM_STATE, VM_STOPPED, (u8)vm->id, 0, VM_RESETTING);
 		console_log(LOG_ERROR, "VM %u '%s': reload failed, stopped\n", vm->id,
 			    vm->cfg->name);
 		return -1;
@@ -454,6 +458,7 @@ int vm_pause(struct vm *vm)
 	}
 	if (!vm_wait_parked(vm)) {
 		__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
+		trace_event(TRACE_VM_STATE, VM_RUNNING, (u8)vm->id, 0, VM_PAUSED);
 		return -1;
 	}
 	console_printf("VM %u '%s' paused\n", vm->id, vm->cfg->name);

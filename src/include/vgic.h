@@ -81,6 +81,9 @@ struct vgic_cpu {
 	u32 want_priv;
 	u32 want_spi[VGIC_MAX_SPIS / 32];
 	u32 want_spi_words; /* bit w: want_spi[w] != 0 (flush skips empty words) */
+	/* Interrupts put into this vCPU's list registers as pending by C (`stats`: injected,
+	 * with vectors.S's timer injections: vcpu.irq_slow). Owned by its CPU, like the LRs. */
+	u64 injected;
 };
 
 struct vgic {

@@ -64,6 +64,36 @@ enum vm_state {
 
 struct vm;
 
+/* Exits by class (`stats`: "exits" lines), counted by the vCPU's own CPU only: no lock, no
+ * atomic. HVCs by the function ID's owner (SMCCC: 0 Arm architecture, 4 standard secure
+ * service = PSCI, 6 standard hypervisor service = Tessera), data aborts by the emulated
+ * device that took them (DABT_OTHER: nothing did, an external abort was injected).
+ * Interrupt exits are irq_count. vectors.S counts its own fast paths: offsets in
+ * asm_offsets.h (VCPU_EXITS). */
+enum vcpu_exit {
+	VEXIT_HVC_TESSERA = 0,
+	VEXIT_HVC_PSCI,
+	VEXIT_HVC_ARCH,
+	VEXIT_HVC_OTHER,
+	VEXIT_SMC,
+	VEXIT_SYSREG,
+	VEXIT_WFX,
+	VEXIT_DABT_GICD,
+	VEXIT_DABT_GICR,
+	VEXIT_DABT_UART,
+	VEXIT_DABT_VIRTIO,
+	VEXIT_DABT_OTHER,
+	VEXIT_IABT,
+	VEXIT_SERROR,
+	VEXIT_OTHER,
+	/* The queries vectors.S answers by itself (not traps): shown with their class. */
+	VEXIT_Q_TESSERA,
+	VEXIT_Q_PSCI,
+	VEXIT_Q_ARCH,
+	VEXIT_Q_SMC,
+	VEXIT_COUNT
+};
+
 struct vcpu {
 	/* Arch-owned (arch_types.h); must stay first: vectors.S saves the general registers
 	 * here. arch is the whole saveable state (regs is its first member). */
@@ -75,9 +105,13 @@ struct vcpu {
 	u32 id;	  /* index in the VM (virtual MPIDR Aff0) */
 	u32 pcpu; /* physical CPU it runs on */
 	volatile u32 state;
+	/* Tracing (trace.h): set by `trace start` for every vCPU, tested once per exit. Right
+	 * after state, in what was padding: the timer fast path (vectors.S) loads both as one
+	 * 64-bit word, so while tracing its "running?" test fails and C records the exit. */
+	u32 trace;
 	u64 on_entry; /* CPU_ON entry point and context id */
 	u64 on_ctx;
-	u64 trap_count;
+	u64 trap_count; /* traps that took the full path (trap_sync); all traps: vcpu_traps() */
 	u64 irq_count;
 	u64 abort_count;
 	volatile bool parked; /* its CPU is idle, not in the guest (reset waits on it) */
@@ -96,7 +130,23 @@ struct vcpu {
 	bool gdb_saved, gdb_owned;
 	u64 gdb_daif; /* the I and F bits of SPSR before a step masked them */
 	struct arch_debug *gdb_guest;
+	u64 exits[VEXIT_COUNT];
+	/* Interrupt exits handled in C (irq_count counts those and vectors.S's timer path): the
+	 * difference is the timer PPIs vectors.S injected, counted there at no cost. */
+	u64 irq_slow;
 };
+
+/* Traps to the hypervisor (`list`): every exit class but SError and the queries vectors.S
+ * answers; each trap, fast path or full, counts in exactly one of them. */
+static inline u64 vcpu_traps(const struct vcpu *vc)
+{
+	u64 n = 0;
+
+	for (u32 i = 0; i <= VEXIT_OTHER; i++) {
+		n += i == VEXIT_SERROR ? 0 : __atomic_load_n(&vc->exits[i], __ATOMIC_RELAXED);
+	}
+	return n;
+}
 
 /* Hardware breakpoints and watchpoints a debugger set on a VM (all its vCPUs). */
 #define VM_GDB_HW 4

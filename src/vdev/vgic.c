@@ -159,10 +159,12 @@ void vgic_init(struct vgic *g, struct vgic_cpu *cpus, u32 vcpu_count, const u32 
 	g->vcpu_count = MIN(vcpu_count, (u32)VGIC_MAX_VCPUS);
 	for (u32 v = 0; v < g->vcpu_count; v++) {
 		struct vgic_cpu *c = &cpus[v];
-		bool away = c->away; /* the scheduler's, not the model's */
+		bool away = c->away;	    /* the scheduler's, not the model's */
+		u64 injected = c->injected; /* a statistic since boot */
 
 		memset(c, 0, sizeof(*c));
 		c->away = away;
+		c->injected = injected;
 		c->vcpu_id = v;
 		c->pcpu = pcpus ? pcpus[v] : v;
 		c->waker = GICR_WAKER_PS | GICR_WAKER_CA; /* asleep until the guest wakes it */

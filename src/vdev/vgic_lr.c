@@ -10,6 +10,7 @@
 #include "vgic_int.h"
 #include "arch.h"
 #include "lib.h"
+#include "trace.h"
 
 #define LR_STATE(v)    ((v)&ICH_LR_STATE_MASK)
 #define LR_PRIO(v)     ((u8)((v) >> ICH_LR_PRIO_SHIFT))
@@ -77,8 +78,18 @@ static void lr_free(struct vgic_cpu *c, u32 i, struct vgic_irq *irq)
 	}
 }
 
+/* An interrupt that goes into a list register as pending: counted, and traced. */
+static inline void lr_injected(struct vgic_cpu *c, u32 vcpu, u32 intid)
+{
+	c->injected++;
+	trace_event(TRACE_INJECT, 0, TRACE_NO_VM, (u8)vcpu, intid);
+}
+
 static void lr_put(struct vgic_cpu *c, u32 vcpu, u32 i, u32 intid, struct vgic_irq *irq, u64 v)
 {
+	if (v & ICH_LR_PENDING) {
+		lr_injected(c, vcpu, intid);
+	}
 	arch_gic_lr_write(i, v);
 	c->lr_val[i] = v;
 	c->lr_intid[i] = intid;
@@ -215,6 +226,7 @@ bool vgic_lr_inject(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq)
 		}
 		c->lr_val[i] = ICH_LR_PENDING | lr_fields(intid, irq);
 		arch_gic_lr_write(i, c->lr_val[i]);
+		lr_injected(c, vcpu, intid);
 		return true;
 	}
 	if (vgic_irq_owner(irq, vcpu, intid) != vcpu || !vgic_irq_deliverable(g, irq)) {
@@ -280,6 +292,7 @@ __attribute__((always_inline)) inline bool vgic_lr_fast(struct vgic *g, u32 vcpu
 	v = ICH_LR_PENDING | lr_fields(intid, irq);
 	c->lr_val[i] = v;
 	arch_gic_lr_write(i, v);
+	lr_injected(c, vcpu, intid);
 	spin_unlock(&g->lock);
 	return true;
 general:

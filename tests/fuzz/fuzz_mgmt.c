@@ -38,10 +38,12 @@ static void check_output(void *ctx, const char *s, size_t n)
 		if (strncmp(line, "ok", 2) == 0 || strncmp(line, "err ", 4) == 0) {
 			finals++;
 		} else {
-			FUZZ_ASSERT(strncmp(line, "vm ", 3) == 0 || strncmp(line, "cpu ", 4) == 0 ||
-				    strncmp(line, "con ", 4) == 0 ||
-				    strncmp(line, "log ", 4) == 0 || strncmp(line, "snap ", 5) == 0 ||
-				    strncmp(line, "r ", 2) == 0 || strncmp(line, "mem ", 4) == 0);
+			FUZZ_ASSERT(
+			    strncmp(line, "vm ", 3) == 0 || strncmp(line, "cpu ", 4) == 0 ||
+			    strncmp(line, "con ", 4) == 0 || strncmp(line, "log ", 4) == 0 ||
+			    strncmp(line, "snap ", 5) == 0 || strncmp(line, "r ", 2) == 0 ||
+			    strncmp(line, "mem ", 4) == 0 || strncmp(line, "exits ", 6) == 0 ||
+			    strncmp(line, "aborts ", 7) == 0 || strncmp(line, "rec ", 4) == 0);
 		}
 		for (const char *c = line; c < nl; c++) {
 			FUZZ_ASSERT(*c >= 0x20 && *c < 0x7f); /* responses are printable */

@@ -237,7 +237,7 @@ static void test_stats(void)
 	    "{\"link\":\"lan\",\"end\":1,\"vm\":\"big\",\"rx_frames\":30,\"rx_bytes\":3000,"
 	    "\"tx_frames\":4,\"tx_bytes\":400,\"drop_bad\":0,\"drop_nobuf\":0,"
 	    "\"drop_nofit\":0,\"rx_frames_per_s\":40.0,\"rx_bytes_per_s\":4000.0,"
-	    "\"tx_frames_per_s\":0.0,\"tx_bytes_per_s\":0.0}]}\n");
+	    "\"tx_frames_per_s\":0.0,\"tx_bytes_per_s\":0.0}],\"exits\":[],\"mmio\":[]}\n");
 	/* Without vCPUs on shared CPUs and net links: no such tables, empty lists in JSON. */
 	b.n = 2;
 	open_out();
@@ -245,7 +245,34 @@ static void test_stats(void)
 	CHECK(strstr(close_out(), "NET LINK") == NULL && strstr(buf, "SWITCHES") == NULL);
 	open_out();
 	ctl_stats_json(mem, &a, &b);
-	CHECK(strstr(close_out(), ",\"vcpus\":[],\"net\":[]}\n") != NULL);
+	CHECK(strstr(close_out(), ",\"vcpus\":[],\"net\":[],\"exits\":[],\"mmio\":[]}\n") != NULL);
+}
+
+/* The exit lines of stats in JSON: every counter and its rate over the two samples. */
+static void test_stats_exits_json(void)
+{
+	static const char *const s1[] = {
+	    "exits rt.0 cpu=1 hvc_tessera=10 hvc_psci=0 hvc_arch=0 hvc_other=0 smc=0 sysreg=0 "
+	    "wfx=0 irq=100 serror=0 other=0 injected=100",
+	    "aborts rt.0 cpu=1 gicd=0 gicr=0 uart=5 virtio=0 other=0 iabt=0", "ok uptime_ms=1000",
+	    NULL};
+	static const char *const s2[] = {
+	    "exits rt.0 cpu=1 hvc_tessera=510 hvc_psci=0 hvc_arch=0 hvc_other=0 smc=0 sysreg=0 "
+	    "wfx=0 irq=1100 serror=0 other=0 injected=1100",
+	    "aborts rt.0 cpu=1 gicd=0 gicr=0 uart=55 virtio=0 other=0 iabt=0", "ok uptime_ms=2000",
+	    NULL};
+	struct ctl_sample a, b;
+
+	feed(&a, s1);
+	feed(&b, s2);
+	open_out();
+	ctl_stats_json(mem, &a, &b);
+	close_out();
+	CHECK(strstr(buf, "\"exits\":[{\"vcpu\":\"rt.0\",\"cpu\":1,\"hvc_tessera\":510,") != NULL);
+	CHECK(strstr(buf, "\"hvc_tessera_per_s\":500.0,") != NULL);
+	CHECK(strstr(buf, "\"irq_per_s\":1000.0,") != NULL);
+	CHECK(strstr(buf, "\"mmio\":[{\"vcpu\":\"rt.0\",\"cpu\":1,\"gicd\":0,") != NULL);
+	CHECK(strstr(buf, "\"uart_per_s\":50.0,") != NULL);
 }
 
 static void test_json_strings(void)
@@ -286,6 +313,7 @@ int main(void)
 	RUN(test_list_table);
 	RUN(test_list_json);
 	RUN(test_stats);
+	RUN(test_stats_exits_json);
 	RUN(test_json_strings);
 	free(buf);
 	CHECK_MAIN_END();

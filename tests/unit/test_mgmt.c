@@ -17,6 +17,7 @@
 #include "lib.h"
 #include "mgmt.h"
 #include "sched_loop.h"
+#include "trace.h"
 #include "vlink.h"
 #include "../../src/vdev/vlink_int.h"
 
@@ -83,8 +84,9 @@ static void test_hello_help(void)
 	EXPECT("hello sync-42\n", "ok tessera-mgmt 1 sync-42\n");
 	EXPECT("hello 1 2\n", "err bad-args usage: hello [TOKEN]\n");
 	EXPECT("help\n", "ok commands: hello help list stats measurements confirm start stop "
-			 "restart pause resume console (NAME for the last six) console-read NAME "
-			 "FROM console-write NAME HEX log [FROM] gdb NAME OP[,ARG...]\n");
+			 "restart pause resume console console-read console-write log gdb trace "
+			 "snapshot-begin|read|end restore-begin|data|end "
+			 "update-begin|data|commit|confirm|status (arguments: docs/MANAGEMENT.md)\n");
 	/* The unit build boots with no measure_boot: the log is off and says so. */
 	EXPECT("measurements\n", "err off measured boot is off (hypervisor built without "
 				 "TRUSTED_KEYS or MEASURED_BOOT=1)\n");
@@ -98,8 +100,12 @@ static void test_hello_help(void)
 static void test_list(void)
 {
 	reset();
-	vms[0].vcpus[0].trap_count = 10;
-	vms[0].vcpus[1].trap_count = 5;
+	/* Traps: every class but SError and vectors.S's queries. */
+	vms[0].vcpus[0].exits[VEXIT_HVC_TESSERA] = 4;
+	vms[0].vcpus[0].exits[VEXIT_DABT_UART] = 6;
+	vms[0].vcpus[0].exits[VEXIT_SERROR] = 100;
+	vms[0].vcpus[0].exits[VEXIT_Q_PSCI] = 100;
+	vms[0].vcpus[1].exits[VEXIT_SYSREG] = 5;
 	vms[0].vcpus[0].irq_count = 7;
 	vms[0].stats.aborts = 3;
 	vms[0].stats.resets = 4;
@@ -133,10 +139,11 @@ static void test_stats(void)
 		      "cpu 1 irqs=0 vm=alpha vcpu=1\n"
 		      "cpu 2 irqs=0 vm=beta vcpu=0\n"
 		      "cpu 3 irqs=4 vm=- vcpu=-\n"
-		      "ok uptime_ms=10000 free_pages=",
+		      "exits alpha.0 cpu=0 ",
 		      strlen("cpu 0 irqs=11 vm=alpha vcpu=0\ncpu 1 irqs=0 vm=alpha vcpu=1\n"
 			     "cpu 2 irqs=0 vm=beta vcpu=0\ncpu 3 irqs=4 vm=- vcpu=-\n"
-			     "ok uptime_ms=10000 free_pages=")) == 0);
+			     "exits alpha.0 cpu=0 ")) == 0);
+	CHECK(strstr(out, "\nok uptime_ms=10000 free_pages=") != NULL);
 	EXPECT("stats now\n", "err bad-args stats takes no arguments\n");
 }
 
@@ -579,10 +586,106 @@ static void test_stats_net(void)
 	    "drop_nobuf=2 drop_nofit=4\n"
 	    "net lan end=1 vm=alpha rx_frames=3 rx_bytes=180 tx_frames=5 tx_bytes=7000 drop_bad=0 "
 	    "drop_nobuf=0 drop_nofit=0\n"
-	    "ok uptime_ms=";
+	    "exits alpha.0 cpu=0 ";
 	CHECK(net && strncmp(net + strlen("cpu 3 irqs=0 vm=- vcpu=-\n"), want, strlen(want)) == 0);
 	memset(&system_config, 0, sizeof(system_config));
 	vlink_setup(&system_config, &env);
+}
+
+/* The exit statistics lines: every class of every vCPU, as counted by its CPU. */
+static void test_stats_exits(void)
+{
+	struct vcpu *vc;
+
+	reset();
+	vc = &vms[0].vcpus[1];
+	for (u32 i = 0; i < VEXIT_COUNT; i++) {
+		vc->exits[i] = 100 + i;
+	}
+	/* The queries vectors.S answered count with their class: 115..118. */
+	vc->irq_count = 42;
+	vc->irq_slow = 40;		   /* 2 timer interrupts vectors.S injected itself */
+	vms[0].vgic_cpus[1].injected = 41; /* and 41 vgic_lr.c did */
+	out_len = 0;
+	feed("stats\n");
+	CHECK(strstr(out, "exits alpha.1 cpu=1 hvc_tessera=215 hvc_psci=217 hvc_arch=219 "
+			  "hvc_other=103 smc=222 sysreg=105 wfx=106 irq=42 serror=113 other=114 "
+			  "injected=43\n"
+			  "aborts alpha.1 cpu=1 gicd=107 gicr=108 uart=109 virtio=110 other=111 "
+			  "iabt=112\n") != NULL);
+	CHECK(strstr(out, "exits alpha.0 cpu=0 hvc_tessera=0 ") != NULL);
+	CHECK(strstr(out, "aborts beta.0 cpu=2 gicd=0 ") != NULL);
+}
+
+/* trace start|stop|read: the per-vCPU flags, the rings, positions, and bad arguments. */
+static void test_trace(void)
+{
+	char want[128], *rec;
+	u32 ncpu = system_platform.cpu_count;
+
+	reset();
+	EXPECT("trace\n", "err bad-args usage: trace start|stop|read CPU FROM\n");
+	EXPECT("trace go\n", "err bad-args usage: trace start|stop|read CPU FROM\n");
+	EXPECT("trace start now\n", "err bad-args trace start takes no arguments\n");
+	EXPECT("trace read 0\n", "err bad-args usage: trace read CPU FROM (decimal numbers)\n");
+	EXPECT("trace read 0 -1\n", "err bad-args usage: trace read CPU FROM (decimal numbers)\n");
+	EXPECT("trace read 0 1 2\n", "err bad-args trace: too many arguments\n");
+	snprintf(want, sizeof(want), "err bad-args no CPU %u (this machine has %u)\n", ncpu, ncpu);
+	out_len = 0;
+	feed(ncpu == 4 ? "trace read 4 0\n" : "trace read 8 0\n");
+	CHECK(ncpu != 4 || strcmp(out, want) == 0);
+
+	CHECK(!vms[0].vcpus[1].trace && !trace_active);
+	out_len = 0;
+	feed("trace start\n");
+	CHECK(strncmp(out, "ok tracing cpus=", 16) == 0);
+	CHECK(vms[0].vcpus[0].trace && vms[0].vcpus[1].trace && vms[1].vcpus[0].trace);
+	fake_cpu = 1;
+	trace_event(TRACE_EXIT, TRACE_EXIT_HVC, 0, 1, 0x84000003);
+	trace_event(TRACE_ENTRY, 0, 0, 1, 0);
+	fake_cpu = 3;
+	out_len = 0;
+	feed("trace read 1 0\n");
+	rec = strstr(out, "rec 1 hex=");
+	CHECK(rec != NULL);
+	/* time (16 hex digits), type 01 sub 00 vm 00 vcpu 01, arg; then the entry: 02. */
+	CHECK(rec && strlen(rec) > 10 + 64 && strncmp(rec + 10 + 16, "0100000184000003", 16) == 0 &&
+	      strncmp(rec + 10 + 48, "0200000100000000", 16) == 0);
+	CHECK(strstr(out, "\nok next=2 end=2 freq=") != NULL);
+	EXPECT("trace read 1 2\n", "ok next=2 end=2 freq=62500000 tracing=1\n");
+	EXPECT("trace read 2 0\n", "ok next=0 end=0 freq=62500000 tracing=1\n");
+
+	out_len = 0;
+	feed("trace stop\n");
+	CHECK(strncmp(out, "ok stopped", 10) == 0);
+	CHECK(!vms[0].vcpus[1].trace && !trace_active);
+	fake_cpu = 1;
+	trace_event(TRACE_ENTRY, 0, 0, 1, 0); /* off: not recorded */
+	fake_cpu = 3;
+	out_len = 0;
+	feed("trace read 1 0\n"); /* the stopped trace is still there to read, nothing more */
+	CHECK(strstr(out, "rec 1 hex=") == out &&
+	      strstr(out, "\nok next=2 end=2 freq=62500000 tracing=0\n") != NULL);
+
+	/* A new trace does not return the old one's records; a full ring keeps the newest. */
+	out_len = 0;
+	feed("trace start\n");
+	EXPECT("trace read 1 0\n", "ok next=2 end=2 freq=62500000 tracing=1\n");
+	fake_cpu = 1;
+	for (u32 i = 0; i < TRACE_RING_RECS + 5; i++) {
+		trace_event(TRACE_INJECT, 0, 0, 1, i);
+	}
+	fake_cpu = 3;
+	out_len = 0;
+	feed("trace read 1 0\n");
+	/* The oldest readable: head + 1 - RECS (the writer's next slot is never returned). */
+	snprintf(want, sizeof(want), "\nok next=%u end=%u ", 2 + 5 + 1 + 120,
+		 (unsigned)(2 + TRACE_RING_RECS + 5));
+	if (!strstr(out, want)) {
+		printf("  got: %s\n", out + (out_len > 200 ? out_len - 200 : 0));
+	}
+	CHECK(strstr(out, want) != NULL);
+	EXPECT("trace stop\n", "ok stopped cpus=4\n");
 }
 
 int main(void)
@@ -590,6 +693,8 @@ int main(void)
 	RUN(test_hello_help);
 	RUN(test_list);
 	RUN(test_stats);
+	RUN(test_stats_exits);
+	RUN(test_trace);
 	RUN(test_stats_ok_line);
 	RUN(test_pause_resume);
 	RUN(test_stop_start);

@@ -34,7 +34,7 @@ s64 psci_features(u64 fid);
 void hypercall_dispatch(struct vcpu *vc, bool is_smc);
 /* Tessera's hot calls over HVC, handled without the vGIC or a full register save; fn is the
  * function ID less TESSERA_HC_BASE. False = not one of them. Counts the trap
- * (vcpu.trap_count). The null call and the standard queries never get here (vectors.S). */
+ * (vcpu.exits: vcpu_traps). The null call and the standard queries never get here (vectors.S). */
 bool hypercall_fast(struct vcpu *vc, u32 fn);
 
 void inject_undef(struct vcpu *vc);

@@ -16,7 +16,9 @@
 #define VCPU_ID		1768
 #define VCPU_STATE	1776
 #define VCPU_IRQ_COUNT	1808
-#define VCPU_TRAP_COUNT 1800
+#define VCPU_TRACE	1780 /* u32, right after state */
+#define VCPU_EXITS	1872 /* u64 exits[VEXIT_COUNT] */
+#define VEXIT_SYSREG_VAL 5
 #define VM_VGIC		472 /* struct vm */
 #define VGIC_LOCK_OWNER 4   /* struct vgic: the lock (spinlock_t) first */
 #define VGIC_CTLR	8
@@ -38,6 +40,10 @@
 #define VIRQ_SIZE	8
 
 /* Values. */
+#define VEXIT_Q_TESSERA_VAL   15 /* enum vcpu_exit: the queries vectors.S answers */
+#define VEXIT_Q_PSCI_VAL      16
+#define VEXIT_Q_ARCH_VAL      17
+#define VEXIT_Q_SMC_VAL	      18
 #define VCPU_RUNNING_VAL      2
 #define VGIC_IRQ_ENABLED_BIT  0
 #define VGIC_IRQ_ACTIVE_BIT   3

@@ -215,6 +215,7 @@ u64 trap_fiq(struct vcpu *vc)
 		return trap_irq(vc); /* no Group 0 outside direct mode: treat as an IRQ poll */
 	}
 	vc->irq_count++;
+	vc->irq_slow++;
 	if (__atomic_load_n(&c->requests, __ATOMIC_ACQUIRE)) {
 		sched_handle_requests(c);
 	}

@@ -200,13 +200,13 @@ void sysreg_trap(struct vcpu *vc, u64 esr)
  * of the registers nor the exit work, since another CPU that wants this one to look again
  * kicks it and that interrupt is taken right after the ERET. The sender's own vGIC is
  * refilled here if the SGI made it dirty (a self-SGI that found no free LR). Returns 1 to
- * fall back to trap_sync (a direct-interrupts VM), nothing done. */
+ * fall back to trap_sync (a direct-interrupts VM, or tracing on), nothing done. */
 static u64 sgi1r_fast(struct vcpu *vc, u64 val)
 {
-	if (vc->vm->cfg->direct_interrupts) {
-		return 1;
+	if (vc->vm->cfg->direct_interrupts || vc->trace) {
+		return 1; /* vc->trace: tracing, trap_sync records it */
 	}
-	vc->trap_count++;
+	vc->exits[VEXIT_SYSREG]++; /* a trap: vcpu_traps() */
 	vgic_sgi1r(&vc->vm->vgic, vc->id, val);
 	vgic_flush(&vc->vm->vgic, vc->id);
 	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);

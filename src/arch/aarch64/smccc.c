@@ -113,16 +113,31 @@ bool hypercall_fast(struct vcpu *vc, u32 fn)
 	/* The doorbell and the heartbeat: the hot ones (bench rows). */
 	switch (fn) {
 	case TESSERA_HC_CHANNEL_NOTIFY - TESSERA_HC_BASE: /* no vGIC state of vc: other VMs' */
-		vc->trap_count++;
+		vc->exits[VEXIT_HVC_TESSERA]++;		  /* a trap: vcpu_traps() */
 		x[0] = (u64)chan_notify(vc->vm, x[1]);
 		return true;
 	case TESSERA_HC_HEARTBEAT - TESSERA_HC_BASE:
-		vc->trap_count++;
+		vc->exits[VEXIT_HVC_TESSERA]++;
 		health_heartbeat(vc->vm);
 		x[0] = TESSERA_OK;
 		return true;
 	default:
 		return false;
+	}
+}
+
+/* An HVC's class: the owning entity of its function ID (SMCCC 2.5 table 6-4, bits 29:24). */
+static enum vcpu_exit hvc_class(u32 fid)
+{
+	switch ((fid >> 24) & 0x3f) {
+	case 0:
+		return VEXIT_HVC_ARCH;
+	case 4:
+		return VEXIT_HVC_PSCI;
+	case 6:
+		return VEXIT_HVC_TESSERA;
+	default:
+		return VEXIT_HVC_OTHER;
 	}
 }
 
@@ -133,6 +148,8 @@ void hypercall_dispatch(struct vcpu *vc, bool is_smc)
 	vc->vm->stats.hypercalls++;
 	if (is_smc) {
 		vc->regs.elr += 4; /* a trapped SMC returns to the next instruction */
+	} else {
+		vc->exits[hvc_class(fid)]++;
 	}
 	if (smccc_query(vc->regs.x)) {
 		return;

@@ -16,6 +16,7 @@
 #include "gicv3.h"
 #include "layout.h"
 #include "sysreg.h"
+#include "trace.h"
 #include "vgic.h"
 #include "vm.h"
 
@@ -105,8 +106,8 @@ static inline void dabt_load_result(struct vcpu *vc, const struct dabt *a, u64 v
  * its interrupts. */
 static inline u64 dabt_retire(struct vcpu *vc)
 {
+	/* Counted by the device that took it (vdev_mmio, vdev_mmio_word: vcpu.exits). */
 	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
-	vc->trap_count++;
 	vgic_flush(&vc->vm->vgic, vc->id);
 	return 0;
 }
@@ -152,6 +153,7 @@ static void data_abort(struct vcpu *vc, u64 esr)
 		return;
 	}
 	far = sysreg_read(far_el2);
+	vc->exits[VEXIT_DABT_OTHER]++;
 	vc->vm->stats.aborts++;
 	if ((esr & (ISS_DABT_ISV | ISS_DABT_S1PTW)) == ISS_DABT_ISV) {
 		u64 ipa = ((sysreg_read(hpfar_el2) >> 4) << 12) | (far & 0xfff);
@@ -181,6 +183,9 @@ static void data_abort(struct vcpu *vc, u64 esr)
  */
 u64 trap_dabt(struct vcpu *vc)
 {
+	if (__builtin_expect(vc->trace, 0)) {
+		return 1; /* tracing: trap_sync records it */
+	}
 	u64 esr = sysreg_read(esr_el2);
 	u32 rt = ISS_DABT_SRT(esr);
 
@@ -201,7 +206,7 @@ u64 trap_dabt(struct vcpu *vc)
 	return dabt_emulate(vc, esr, false);
 }
 
-void trap_sync(struct vcpu *vc)
+static inline __attribute__((always_inline)) void sync_dispatch(struct vcpu *vc)
 {
 	u64 esr = sysreg_read(esr_el2);
 
@@ -212,20 +217,24 @@ void trap_sync(struct vcpu *vc)
 		hypercall_dispatch(vc, false);
 		break;
 	case EC_SMC64:
+		vc->exits[VEXIT_SMC]++;
 		hypercall_dispatch(vc, true);
 		break;
 	case EC_DABT_LOW:
 		data_abort(vc, esr);
 		break;
 	case EC_IABT_LOW:
+		vc->exits[VEXIT_IABT]++;
 		vc->vm->stats.aborts++;
 		inject_iabt(vc, sysreg_read(far_el2));
 		health_abort(vc->vm);
 		break;
 	case EC_SYSREG:
+		vc->exits[VEXIT_SYSREG]++;
 		sysreg_trap(vc, esr);
 		break;
 	case EC_WFX:
+		vc->exits[VEXIT_WFX]++;
 		/* Trapped only on a shared CPU (HCR_EL2.TWI/TWE): ISS bit 0 set is WFE. */
 		vc->regs.elr += 4;
 		sched_vcpu_wfx(vc, (esr & 1) != 0);
@@ -236,6 +245,7 @@ void trap_sync(struct vcpu *vc)
 			break;
 		}
 		/* SVE, SME, pointer authentication, AArch32, ...: UNDEFINED for the guest. */
+		vc->exits[VEXIT_OTHER]++;
 		inject_undef(vc);
 		break;
 	}
@@ -248,6 +258,56 @@ void trap_sync(struct vcpu *vc)
 	}
 }
 
+/* What the trace records of a synchronous exit: its class and the one value that says
+ * most (the function ID of a call, the IPA of a data abort, the ISS of a register). */
+static void trace_sync_exit(const struct vcpu *vc, u64 esr)
+{
+	u8 vm = (u8)vc->vm->id, id = (u8)vc->id;
+
+	switch (ESR_EC(esr)) {
+	case EC_HVC64:
+	case EC_SMC64:
+		trace_put(TRACE_EXIT, ESR_EC(esr) == EC_HVC64 ? TRACE_EXIT_HVC : TRACE_EXIT_SMC, vm,
+			  id, (u32)vc->regs.x[0]);
+		break;
+	case EC_DABT_LOW:
+		trace_put(
+		    TRACE_EXIT, TRACE_EXIT_DABT, vm, id,
+		    (u32)(((sysreg_read(hpfar_el2) >> 4) << 12) | (sysreg_read(far_el2) & 0xfff)));
+		break;
+	case EC_IABT_LOW:
+		trace_put(TRACE_EXIT, TRACE_EXIT_IABT, vm, id, (u32)sysreg_read(far_el2));
+		break;
+	case EC_SYSREG:
+		trace_put(TRACE_EXIT, TRACE_EXIT_SYSREG, vm, id, (u32)(esr & 0x1ffffff));
+		break;
+	case EC_WFX:
+		trace_put(TRACE_EXIT, TRACE_EXIT_WFX, vm, id, (u32)(esr & 1));
+		break;
+	default:
+		trace_put(TRACE_EXIT, TRACE_EXIT_OTHER, vm, id, (u32)ESR_EC(esr));
+		break;
+	}
+}
+
+static __attribute__((noinline, cold)) void trap_sync_traced(struct vcpu *vc)
+{
+	trace_sync_exit(vc, sysreg_read(esr_el2));
+	sync_dispatch(vc); /* may not return: the vCPU stopped or was descheduled */
+	trace_put(TRACE_ENTRY, 0, (u8)vc->vm->id, (u8)vc->id, 0);
+}
+
+/* While tracing, every synchronous exit comes here: the fast paths send it on (vcpu.trace)
+ * so that one place records exit and entry. Off, the cost is the one test. */
+void trap_sync(struct vcpu *vc)
+{
+	if (__builtin_expect(vc->trace, 0)) {
+		trap_sync_traced(vc);
+		return;
+	}
+	sync_dispatch(vc);
+}
+
 /*
  * Tessera's own calls over HVC other than the null call (vectors.S answers that and the
  * standard queries itself), called with only x0-x18/x30 saved; fn is the function ID less
@@ -257,6 +317,9 @@ void trap_sync(struct vcpu *vc)
  */
 u64 trap_hvc_fast(struct vcpu *vc, u32 fn)
 {
+	if (__builtin_expect(vc->trace, 0)) {
+		return 1; /* tracing: trap_sync records it */
+	}
 	return hypercall_fast(vc, fn) ? 0 : 1;
 }
 
@@ -335,13 +398,34 @@ void arch_irq_poll(void)
  * for anything but the timer. ELR/SPSR are saved here, not in vectors.S: the fast paths
  * never need them. Returns 1 if the vCPU must not
  * resume (vectors.S then saves the rest and idles). */
-__attribute__((noinline)) u64 trap_irq_slow(struct vcpu *vc, u32 intid)
+static inline __attribute__((always_inline)) u64 irq_general(struct vcpu *vc, u32 intid)
 {
 	vc->irq_count++;
+	vc->irq_slow++;
 	vc->regs.elr = sysreg_read(elr_el2);
 	vc->regs.spsr = sysreg_read(spsr_el2);
 	irq_dispatch(vc, false, intid);
 	return trap_exit(vc) ? 0 : 1;
+}
+
+static __attribute__((noinline, cold)) u64 trap_irq_traced(struct vcpu *vc, u32 intid)
+{
+	u64 r;
+
+	trace_put(TRACE_EXIT, TRACE_EXIT_IRQ, (u8)vc->vm->id, (u8)vc->id, intid);
+	r = irq_general(vc, intid);
+	if (!r) {
+		trace_put(TRACE_ENTRY, 0, (u8)vc->vm->id, (u8)vc->id, 0);
+	}
+	return r;
+}
+
+__attribute__((noinline)) u64 trap_irq_slow(struct vcpu *vc, u32 intid)
+{
+	if (__builtin_expect(vc->trace, 0)) {
+		return trap_irq_traced(vc, intid);
+	}
+	return irq_general(vc, intid);
 }
 
 /*
@@ -355,10 +439,14 @@ __attribute__((noinline)) u64 trap_irq_slow(struct vcpu *vc, u32 intid)
  */
 u64 trap_irq_acked(struct vcpu *vc, u32 intid)
 {
+	if (__builtin_expect(vc->trace, 0)) {
+		return trap_irq_traced(vc, intid);
+	}
 	if ((intid == INTID_VTIMER || intid == INTID_PTIMER) && vc->state == VCPU_RUNNING &&
 	    vgic_lr_fast(&vc->vm->vgic, vc->id, intid, VGIC_IRQ_HW, 0)) {
 		gic_eoi(intid); /* priority drop; the guest's EOI deactivates it (HW LR) */
 		vc->irq_count++;
+		vc->irq_slow++;
 		cpu_this()->irq_count++;
 		return 0;
 	}
@@ -374,6 +462,8 @@ u64 trap_irq(struct vcpu *vc)
 void trap_serror(struct vcpu *vc)
 {
 	/* An asynchronous abort caused by this guest: report it back to the guest. */
+	vc->exits[VEXIT_SERROR]++;
+	trace_event(TRACE_EXIT, TRACE_EXIT_SERROR, (u8)vc->vm->id, (u8)vc->id, 0);
 	vc->vm->stats.aborts++;
 	sysreg_write(hcr_el2, sysreg_read(hcr_el2) | HCR_VSE);
 	if (!trap_exit(vc)) {
@@ -399,7 +489,12 @@ _Static_assert(offsetof(struct cpu, vcpu) == CPU_VCPU &&
 _Static_assert(offsetof(struct vcpu, vm) == VCPU_VM && offsetof(struct vcpu, id) == VCPU_ID &&
 		   offsetof(struct vcpu, state) == VCPU_STATE &&
 		   offsetof(struct vcpu, irq_count) == VCPU_IRQ_COUNT &&
-		   offsetof(struct vcpu, trap_count) == VCPU_TRAP_COUNT &&
+		   offsetof(struct vcpu, trace) == VCPU_TRACE &&
+		   offsetof(struct vcpu, exits) == VCPU_EXITS && VCPU_TRACE == VCPU_STATE + 4 &&
+		   sizeof(((struct vcpu *)0)->trace) == 4 &&
+		   VEXIT_Q_TESSERA == VEXIT_Q_TESSERA_VAL && VEXIT_Q_PSCI == VEXIT_Q_PSCI_VAL &&
+		   VEXIT_Q_ARCH == VEXIT_Q_ARCH_VAL && VEXIT_Q_SMC == VEXIT_Q_SMC_VAL &&
+		   VEXIT_SYSREG == VEXIT_SYSREG_VAL &&
 		   sizeof(((struct vcpu *)0)->state) == 4 && sizeof(((struct vcpu *)0)->id) == 4 &&
 		   VCPU_RUNNING == VCPU_RUNNING_VAL,
 	       "asm_offsets.h: struct vcpu");

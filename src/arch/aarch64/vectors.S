@@ -190,12 +190,30 @@ sync_full:				/* not retired: the full path */
 	b	guest_restore
 
 /*
+ * The answer: x0 = the result, x1 = 0 for HVC, 1 for SMC. Counts the exit in the vCPU's
+ * exits[] (its own CPU's, no atomic): an HVC under its function group (the label taken),
+ * a trapped SMC as SMC. The result goes into the guest's x0 slot, freeing x0.
+ */
+.macro smccc_count group
+	str	x0, [sp]
+	mrs	x0, tpidr_el2
+	ldr	x0, [x0]
+	cbnz	x1, smccc_ret_smc
+	ldr	x1, [x0, #(VCPU_EXITS + 8 * \group)]
+	add	x1, x1, #1
+	str	x1, [x0, #(VCPU_EXITS + 8 * \group)]
+	ldp	x0, x1, [sp], #16
+	eret
+.endm
+
+/*
  * The standard-call fast path: HVC or trapped SMC (x1 = 0 / 1), w0 = the function ID, the
  * guest's x0 and x1 on the stack and every other register still the guest's. The
  * side-effect-free queries (smccc_fast.h) are answered here from constants and the
  * guest's x1, writing only x0 (SMCCC 1.1: x1-x17 preserved): SMCCC_VERSION,
  * SMCCC_ARCH_FEATURES, PSCI_VERSION, PSCI_FEATURES, MIGRATE_INFO_TYPE and Tessera's own
- * TESSERA_HC_VERSION. Like the null call before, they are not counted as traps. Tessera's
+ * TESSERA_HC_VERSION. They are counted by class (smccc_count) but not as traps, and not
+ * traced (trace.h: the trace sees the exits that reach C). Tessera's
  * other calls over HVC go to trap_hvc_fast on the partial save; everything else (PSCI
  * calls, unknown IDs, Tessera calls over SMC) to trap_sync. The upper half of x0 is
  * ignored (SMCCC 2.5: the function ID is w0).
@@ -207,14 +225,20 @@ smccc_entry:
 	cbnz	w0, smccc_tessera
 	mov	x0, #(TESSERA_ABI_VERSION_FAST & 0xffff)
 	movk	x0, #(TESSERA_ABI_VERSION_FAST >> 16), lsl #16
-smccc_ret:				/* x0 = the result */
-	cbnz	x1, 1f
-	ldp	xzr, x1, [sp], #16
-	eret
-1:	mrs	x1, elr_el2		/* a trapped SMC returns past the SMC instruction */
+smccc_ret:				/* Tessera's (falls through from the null call) */
+	smccc_count VEXIT_Q_TESSERA_VAL
+smccc_ret_psci:
+	smccc_count VEXIT_Q_PSCI_VAL
+smccc_ret_arch:
+	smccc_count VEXIT_Q_ARCH_VAL
+smccc_ret_smc:				/* x0 = the vCPU; returns past the SMC instruction */
+	ldr	x1, [x0, #(VCPU_EXITS + 8 * VEXIT_Q_SMC_VAL)]
+	add	x1, x1, #1
+	str	x1, [x0, #(VCPU_EXITS + 8 * VEXIT_Q_SMC_VAL)]
+	mrs	x1, elr_el2
 	add	x1, x1, #4
 	msr	elr_el2, x1
-	ldp	xzr, x1, [sp], #16
+	ldp	x0, x1, [sp], #16
 	eret
 
 smccc32:				/* SMC32 convention: the Arm architecture calls, PSCI */
@@ -229,20 +253,20 @@ smccc32:				/* SMC32 convention: the Arm architecture calls, PSCI */
 	cbnz	w0, smccc_slow
 	mov	x0, #(PSCI_VERSION_1_1 & 0xffff)
 	movk	x0, #(PSCI_VERSION_1_1 >> 16), lsl #16
-	b	smccc_ret
+	b	smccc_ret_psci
 1:	mov	x0, #PSCI_MIGRATE_NONE
-	b	smccc_ret
+	b	smccc_ret_psci
 
 smccc_arch:
 	cbnz	w0, 1f
 	mov	x0, #(SMCCC_VERSION_1_1 & 0xffff)
 	movk	x0, #(SMCCC_VERSION_1_1 >> 16), lsl #16
-	b	smccc_ret
+	b	smccc_ret_arch
 1:	ldr	w0, [sp, #8]		/* SMCCC_ARCH_FEATURES(w1): SMCCC_VERSION and itself */
 	eor	w0, w0, #0x80000000
 	cmp	w0, #1
 	csetm	x0, hi			/* 0: implemented, -1: NOT_SUPPORTED */
-	b	smccc_ret
+	b	smccc_ret_arch
 
 /* PSCI_FEATURES(w1): a bit of PSCI_FEATURES_SMC32/64 for a PSCI function, SMCCC_VERSION. */
 psci_features_fast:
@@ -260,12 +284,12 @@ psci_features_fast:
 	tst	x3, #1
 	csetm	x0, eq			/* 0: SUCCESS (and CPU_SUSPEND's flags), -1 */
 	ldp	x2, x3, [sp], #16
-	b	smccc_ret
+	b	smccc_ret_psci
 1:	eor	w0, w0, #0x80000000	/* PSCI 5.1.14: SMCCC_VERSION may be asked about too */
 	cmp	w0, #0
 	csetm	x0, ne
 	ldp	x2, x3, [sp], #16
-	b	smccc_ret
+	b	smccc_ret_psci
 
 smccc_tessera:				/* w0 = Tessera's function number, not 0 */
 	cbnz	x1, smccc_slow		/* over SMC: trap_sync */
@@ -330,6 +354,8 @@ sgi_val:				/* x0 = the value written */
 	stp	x2, x3, [sp, #-16]!
 	mrs	x2, tpidr_el2
 	ldr	x2, [x2, #CPU_VCPU]
+	ldr	w3, [x2, #VCPU_TRACE]	/* tracing: the C path, which trap_sync records */
+	cbnz	w3, sgi_traced
 	ldr	w2, [x2, #VCPU_ID]
 	mov	w3, #1
 	lsl	w3, w3, w2		/* this vCPU's bit: the source */
@@ -451,9 +477,9 @@ sgi_lr_written:
 	msr	elr_el2, x8
 	mrs	x8, tpidr_el2
 	ldr	x8, [x8, #CPU_VCPU]
-	ldr	x9, [x8, #VCPU_TRAP_COUNT]
+	ldr	x9, [x8, #(VCPU_EXITS + 8 * VEXIT_SYSREG_VAL)] /* a trap: vcpu_traps() */
 	add	x9, x9, #1
-	str	x9, [x8, #VCPU_TRAP_COUNT]
+	str	x9, [x8, #(VCPU_EXITS + 8 * VEXIT_SYSREG_VAL)]
 	ldp	x6, x7, [sp, #16]
 	ldp	x8, x9, [sp, #32]
 	ldp	x4, x5, [sp], #48
@@ -485,6 +511,9 @@ sgi_general:				/* nothing changed: the C path decodes it all again */
 	ldp	x2, x3, [sp], #16
 	mov	x1, #(EC_SYSREG - EC_HVC64)
 	b	sync_rest
+sgi_traced:
+	ldp	x2, x3, [sp], #16
+	b	sgi_not
 sgi_other:				/* another target: vgic_sgi1r with the value read here */
 	ldp	x2, x3, [sp], #16
 	mov	x1, x0
@@ -526,8 +555,8 @@ guest_irq:
 	ldr	w2, [x1, #CPU_REQUESTS]
 	cbnz	w2, irq_timer_acked
 	ldr	x1, [x1, #CPU_VCPU]
-	ldr	w2, [x1, #VCPU_STATE]
-	cmp	w2, #VCPU_RUNNING_VAL
+	ldr	x2, [x1, #VCPU_STATE]	/* state and, above it, trace: tracing takes C */
+	cmp	x2, #VCPU_RUNNING_VAL
 	b.ne	irq_timer_acked
 	ldr	x2, [x1, #VCPU_VM]
 	ldr	w3, [x1, #VCPU_ID]

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The Tessera dashboard page: polls the dashboard server's JSON API (tools/dashboard/
-// dashboard.c; docs/MANAGEMENT.md "Dashboard"), draws the VM table, two uPlot charts, an
+// dashboard.c; docs/MANAGEMENT.md "Dashboard"), draws the VM table, three uPlot charts, an
 // xterm.js console per VM and the hypervisor's log as a timeline.
 'use strict';
 
@@ -9,6 +9,7 @@ const dash = {
   vms: [],            // names, in config order
   times: [],          // sample times (s) for the charts
   traps: {}, irqs: {}, // name -> per-second rates, aligned with times
+  exits: {},          // exit class -> per-second rate over all vCPUs, aligned with times
   charts: {},
   consoles: {},       // name -> {term, next}
   logSeen: -1,
@@ -93,17 +94,35 @@ function updateRow(tr, vm) {
   for (const b of tr.querySelectorAll('button')) b.disabled = !can[b.dataset.op];
 }
 
-function makeChart(id, title) {
+// Exit classes of the stats JSON (`exits` and `mmio` arrays: docs/MANAGEMENT.md "stats").
+const EXIT_CLASSES = [
+  ['HVC', 'exits', ['hvc_tessera', 'hvc_psci', 'hvc_arch', 'hvc_other', 'smc']],
+  ['system register', 'exits', ['sysreg']],
+  ['WFx', 'exits', ['wfx']],
+  ['MMIO', 'mmio', ['gicd', 'gicr', 'uart', 'virtio']],
+  ['abort', 'mmio', ['other', 'iabt']],
+  ['IRQ', 'exits', ['irq']],
+];
+
+function classRate(stats, arr, keys) {
+  let sum = 0;
+  for (const e of (stats && stats[arr]) || []) {
+    for (const k of keys) sum += e[k + '_per_s'] || 0;
+  }
+  return sum;
+}
+
+function makeChart(id, title, labels) {
   const opts = {
     width: 520, height: 220, title,
     scales: { x: { time: false } },
     axes: [{ label: 'seconds' }, { label: 'per second' }],
-    series: [{ label: 'time' }].concat(dash.vms.map((n, i) => ({
+    series: [{ label: 'time' }].concat((labels || dash.vms).map((n, i) => ({
       label: n, stroke: ['#2a6fdb', '#d9480f', '#2b8a3e', '#ae3ec9', '#e67700', '#0c8599', '#5c940d', '#c2255c'][i % 8],
       width: 2,
     }))),
   };
-  return new uPlot(opts, [[]].concat(dash.vms.map(() => [])), document.getElementById(id));
+  return new uPlot(opts, [[]].concat((labels || dash.vms).map(() => [])), document.getElementById(id));
 }
 
 function buildConsole(name) {
@@ -166,12 +185,17 @@ function updateCharts(state) {
     (dash.traps[vm.name] = dash.traps[vm.name] || []).push(vm.traps_per_s);
     (dash.irqs[vm.name] = dash.irqs[vm.name] || []).push(vm.irqs_per_s);
   }
+  for (const [name, arr, keys] of EXIT_CLASSES) {
+    (dash.exits[name] = dash.exits[name] || []).push(classRate(state.stats, arr, keys));
+  }
   if (dash.times.length > POINTS) {
     dash.times.shift();
     for (const n of dash.vms) { dash.traps[n].shift(); dash.irqs[n].shift(); }
+    for (const [n] of EXIT_CLASSES) dash.exits[n].shift();
   }
   dash.charts.traps.setData([dash.times].concat(dash.vms.map(n => dash.traps[n])));
   dash.charts.irqs.setData([dash.times].concat(dash.vms.map(n => dash.irqs[n])));
+  dash.charts.exits.setData([dash.times].concat(EXIT_CLASSES.map(([n]) => dash.exits[n])));
 }
 
 function updateTimeline(log) {
@@ -194,6 +218,7 @@ function setup(state) {
   for (const vm of state.list.vms) body.appendChild(buildRow(vm));
   dash.charts.traps = makeChart('chart-traps', 'traps/s');
   dash.charts.irqs = makeChart('chart-irqs', 'IRQs/s');
+  dash.charts.exits = makeChart('chart-exits', 'exits/s', EXIT_CLASSES.map(([n]) => n));
   for (const n of dash.vms) buildConsole(n);
 }
 
