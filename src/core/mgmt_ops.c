@@ -223,7 +223,7 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
 		     "pause resume console console-read "
 		     "console-write log gdb trace snapshot-begin|read|end restore-begin|data|end "
-		     "update-begin|data|commit|confirm|status (arguments: docs/MANAGEMENT.md)");
+		     "update-begin|data|commit|confirm|status (docs/MANAGEMENT.md)");
 }
 
 /* "confirm": the running, verified system image is good: raise the anti-rollback counter

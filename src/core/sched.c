@@ -388,7 +388,7 @@ void sched_run(void)
 			}
 			__atomic_store_n(&vc->parked, false, __ATOMIC_SEQ_CST);
 			if (vm_vcpu_runnable(vc)) {
-				snapshot_vcpu_here(vc);  /* a capture's save, then a debugger's */
+				snapshot_vcpu_here(vc);	   /* a capture's save, then a debugger's */
 				gdb_vcpu_return(vc, true); /* a debugger had its state */
 				vgic_flush(&vc->vm->vgic, vc->id);
 				trace_event(TRACE_ENTRY, 0, (u8)vc->vm->id, (u8)vc->id, 1);

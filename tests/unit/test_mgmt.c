@@ -86,7 +86,7 @@ static void test_hello_help(void)
 	EXPECT("help\n", "ok commands: hello help list stats measurements confirm start stop "
 			 "restart pause resume console console-read console-write log gdb trace "
 			 "snapshot-begin|read|end restore-begin|data|end "
-			 "update-begin|data|commit|confirm|status (arguments: docs/MANAGEMENT.md)\n");
+			 "update-begin|data|commit|confirm|status (docs/MANAGEMENT.md)\n");
 	/* The unit build boots with no measure_boot: the log is off and says so. */
 	EXPECT("measurements\n", "err off measured boot is off (hypervisor built without "
 				 "TRUSTED_KEYS or MEASURED_BOOT=1)\n");

@@ -494,9 +494,8 @@ _Static_assert(offsetof(struct vcpu, vm) == VCPU_VM && offsetof(struct vcpu, id)
 		   sizeof(((struct vcpu *)0)->trace) == 4 &&
 		   VEXIT_Q_TESSERA == VEXIT_Q_TESSERA_VAL && VEXIT_Q_PSCI == VEXIT_Q_PSCI_VAL &&
 		   VEXIT_Q_ARCH == VEXIT_Q_ARCH_VAL && VEXIT_Q_SMC == VEXIT_Q_SMC_VAL &&
-		   VEXIT_SYSREG == VEXIT_SYSREG_VAL &&
-		   sizeof(((struct vcpu *)0)->state) == 4 && sizeof(((struct vcpu *)0)->id) == 4 &&
-		   VCPU_RUNNING == VCPU_RUNNING_VAL,
+		   VEXIT_SYSREG == VEXIT_SYSREG_VAL && sizeof(((struct vcpu *)0)->state) == 4 &&
+		   sizeof(((struct vcpu *)0)->id) == 4 && VCPU_RUNNING == VCPU_RUNNING_VAL,
 	       "asm_offsets.h: struct vcpu");
 _Static_assert(offsetof(struct vm, vgic) == VM_VGIC && offsetof(struct vgic, lock) == 0 &&
 		   offsetof(spinlock_t, next) == 0 &&
