@@ -50,7 +50,8 @@ COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/co
 	src/arch/aarch64/psci.c src/core/mem.c src/core/lifecycle.c src/lib/fdt_write.c src/lib/fmt.c \
 	src/lib/sha256.c src/lib/str.c src/arch/aarch64/setup.c src/arch/aarch64/stage2.c \
 	src/arch/aarch64/guest_dtb.c src/drivers/virtio_console_driver.c src/core/measure.c \
-	src/core/vboot.c src/core/rollback.c src/drivers/cfi_flash.c
+	src/core/vboot.c src/core/rollback.c src/drivers/cfi_flash.c \
+	src/core/update.c src/core/update_bundle.c src/core/mgmt_update.c
 $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 # The objects on the trap paths are optimised together at link time (LTO), so the small
 # helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined.
@@ -83,6 +84,13 @@ KEYS_C := $(B)/gen/trusted_keys.c
 VBOOT_H := $(B)/gen/vboot_config.h
 VBOOT_ON := $(if $(strip $(TRUSTED_KEYS)),1,$(if $(filter 1,$(MEASURED_BOOT)),1,0))
 HYP_OBJ += $(B)/hyp/gen/trusted_keys.o
+# Signed updates (core/update.c) verify a bundle and lay its image out after boot: in a
+# verified-boot build the signature code and the image layout stay resident.
+ifeq ($(VBOOT_ON),1)
+INIT_C := $(filter-out src/core/config_layout.c src/core/image.c src/lib/ed25519.c \
+	src/lib/sha512.c,$(INIT_C))
+INIT_PAT := $(patsubst src/%.c,*%.o,$(INIT_C))
+endif
 .PHONY: FORCE
 FORCE:
 $(VBOOT_H): FORCE
@@ -101,7 +109,8 @@ $(B)/hyp/gen/trusted_keys.o: $(KEYS_C) src/include/vboot.h
 
 # Code shared by the host CLI and unit tests (same sources as the hypervisor).
 HOST_LIB_C := $(filter-out src/lib/string.c,$(wildcard src/lib/*.c)) \
-	$(wildcard src/core/config*.c src/core/image.c src/core/pack.c src/core/vboot.c)
+	$(wildcard src/core/config*.c src/core/image.c src/core/pack.c src/core/vboot.c) \
+	src/core/update_bundle.c
 # Unit tests additionally link the virtual devices and stage-2 builder with a fake arch.
 UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c \
 	src/arch/aarch64/guest_dtb.c src/core/mem.c \
@@ -116,7 +125,7 @@ UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/measure.c src/core/rol
 	src/drivers/cfi_flash.c src/core/health.c src/core/sched.c src/core/sched_policy.c \
 	src/core/sched_setup.c src/core/chan.c \
 	src/core/console.c src/core/hyplog.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c \
-	src/core/vm_dtb.c \
+	src/core/vm_dtb.c src/core/update.c src/core/mgmt_update.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
 	tests/unit/fake_machine.c tests/unit/fixture.c
 TOOL_C := $(wildcard tools/*.c)
@@ -142,7 +151,7 @@ $(B)/hyp/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC_T) $(TFLAGS) -MMD -c $< -o $@
 
-$(B)/tessera.ld: src/arch/$(ARCH)/tessera.ld.in src/init-objects.txt Makefile
+$(B)/tessera.ld: src/arch/$(ARCH)/tessera.ld.in src/init-objects.txt Makefile $(VBOOT_H)
 	@mkdir -p $(dir $@)
 	sed -e 's|@INIT_OBJS@|$(INIT_PAT)|g' \
 		-e 's|@INIT_TEXT@|$(foreach o,$(INIT_PAT),$(o)(.text .text.*))|' \
@@ -153,7 +162,8 @@ $(B)/tessera.ld: src/arch/$(ARCH)/tessera.ld.in src/init-objects.txt Makefile
 $(B)/tessera.elf: $(HYP_OBJ) $(B)/tessera.ld scripts/check-init.sh
 	$(CC_T) $(TFLAGS) -static -Wl,--build-id=none -Wl,--gc-sections -Wl,--no-warn-rwx-segments -T $(B)/tessera.ld \
 		-o $@ $(HYP_OBJ) -lgcc
-	@scripts/check-init.sh $@ $(B)/tessera.ld src/init-objects.txt $(B)/hyp || { rm -f $@; exit 1; }
+	@printf '%s\n' $(INIT_C) >$(B)/init-objects.txt
+	@scripts/check-init.sh $@ $(B)/tessera.ld $(B)/init-objects.txt $(B)/hyp || { rm -f $@; exit 1; }
 	$(SIZE_T) $@
 
 $(B)/tools/tessera: $(TOOL_C) $(HOST_LIB_C) $(wildcard src/include/*.h tools/*.h)

@@ -52,6 +52,13 @@ struct vm *mgmt_vm_named(const char *name);
 void mgmt_console_read(struct mgmt_out *o, struct vm *vm, const char *from);
 void mgmt_console_write(struct mgmt_out *o, struct vm *vm, const char *hex);
 void mgmt_log(struct mgmt_out *o, char **argv);
+/* The update commands (mgmt_update.c, docs/MANAGEMENT.md "Signed updates"); built with
+ * TESSERA_VBOOT only (measure.h). */
+void mgmt_update_begin(struct mgmt_out *o, struct vm *vm, const char *size);
+void mgmt_update_data(struct mgmt_out *o, struct vm *vm, const char *hex);
+void mgmt_update_commit(struct mgmt_out *o, struct vm *vm);
+void mgmt_update_confirm(struct mgmt_out *o, struct vm *vm);
+void mgmt_update_status(struct mgmt_out *o, struct vm *vm);
 /* A decimal u64 of 1..20 digits without overflow; false otherwise. */
 bool mgmt_parse_u64(const char *s, u64 *v);
 

@@ -221,7 +221,12 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 	(void)argv;
 	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
 		     "pause resume console (NAME for the last six) console-read NAME FROM "
-		     "console-write NAME HEX log [FROM]");
+		     "console-write NAME HEX log [FROM]"
+#if TESSERA_VBOOT
+		     " update-begin NAME SIZE update-data NAME HEX update-commit NAME "
+		     "update-confirm NAME update-status NAME"
+#endif
+	);
 }
 
 /* "confirm": the running, verified system image is good: raise the anti-rollback counter
@@ -241,11 +246,18 @@ static void cmd_confirm(struct mgmt_out *o, char **argv)
 		mgmt_err(o, "no-store", "this board has no anti-rollback store (flash bank)");
 		return;
 	}
+	/* Flash is written under the operation claim (a VM's update confirm writes it too). */
+	if (!mgmt_op_claim()) {
+		mgmt_err(o, "busy", "another management operation is in progress: retry");
+		return;
+	}
 	if (rollback_confirm(version, &before, &after) != 0) {
+		mgmt_op_release();
 		mgmt_err(o, "flash", "writing the anti-rollback counter failed (now %llu)",
 			 (unsigned long long)rollback_counter());
 		return;
 	}
+	mgmt_op_release();
 	if (after != before) {
 		console_printf("anti-rollback counter %llu -> %llu (version %llu confirmed)\n",
 			       (unsigned long long)before, (unsigned long long)after,
@@ -422,6 +434,13 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"console-read", {.on_vm_arg = mgmt_console_read}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
     {"console-write", {.on_vm_arg = mgmt_console_write}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
     {"log", {.global = mgmt_log}, MGMT_CMD_ARG},
+#if TESSERA_VBOOT
+    {"update-begin", {.on_vm_arg = mgmt_update_begin}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
+    {"update-data", {.on_vm_arg = mgmt_update_data}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
+    {"update-commit", {.on_vm = mgmt_update_commit}, MGMT_CMD_VM},
+    {"update-confirm", {.on_vm = mgmt_update_confirm}, MGMT_CMD_VM},
+    {"update-status", {.on_vm = mgmt_update_status}, MGMT_CMD_VM | MGMT_CMD_NO_CLAIM},
+#endif
 };
 const u32 mgmt_command_count = ARRAY_SIZE(mgmt_commands);
 
