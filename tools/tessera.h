@@ -71,5 +71,8 @@ int ctl_console(const char *sock, const char *vm, long timeout_s);
 /* `tessera ctl log [--follow]` (cmd_log.c). */
 int ctl_log(const char *sock, bool follow, long timeout_s);
 int cmd_keygen(int argc, char **argv);
+/* `tessera pack --update VM ...` and `tessera ctl update VM BUNDLE` (cmd_update.c). */
+int cmd_pack_update(int argc, char **argv);
+int ctl_update(const char *sock, const char *vm, const char *path, long timeout_s);
 
 #endif

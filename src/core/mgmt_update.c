@@ -55,6 +55,8 @@ void mgmt_update_begin(struct mgmt_out *o, struct vm *vm, const char *arg)
 	if (update_begin(vm, size, &slot, msg, sizeof(msg)) != 0) {
 		mgmt_err(o, "refused", "update of %s: %s", vm->cfg->name, msg);
 	} else {
+		console_printf("VM '%s': receiving an update (%llu bytes) into slot %u\n",
+			       vm->cfg->name, (unsigned long long)size, slot);
 		mgmt_line(o, "ok update-begin %s slot=%u size=%llu chunk=%u", vm->cfg->name, slot,
 			  (unsigned long long)size, UPDATE_DATA_MAX);
 	}
