@@ -223,8 +223,7 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 		     "pause resume console (NAME for the last six) console-read NAME FROM "
 		     "console-write NAME HEX log [FROM]"
 #if TESSERA_VBOOT
-		     " update-begin NAME SIZE update-data NAME HEX update-commit NAME "
-		     "update-confirm NAME update-status NAME"
+		     " update-{begin,data,commit,confirm,status} NAME .."
 #endif
 	);
 }

@@ -68,6 +68,8 @@ struct update_vm {
 
 static struct update_vm uvm[CONFIG_MAX_VMS];
 static paddr_t log_base; /* 0: no flash bank, updates off */
+static const u8 (*trusted)[VBOOT_KEY_SIZE]; /* the keys bundles must be signed with */
+static u32 trusted_count;
 static spinlock_t update_lock;
 /* The boot's reading of the log: each VM's last record. */
 static struct update_rec boot_last[CONFIG_MAX_VMS];
@@ -217,8 +219,7 @@ static int slot_load(struct vm *vm, u32 s, u64 size, char *msg, size_t msg_size)
 			     vm->cfg->update_slot_size);
 		return -1;
 	}
-	if (update_bundle_verify(b, size, vboot_trusted_keys, vboot_trusted_key_count, &h, msg,
-				 msg_size) != 0) {
+	if (update_bundle_verify(b, size, trusted, trusted_count, &h, msg, msg_size) != 0) {
 		return -1;
 	}
 	if (strcmp(h.vm, vm->cfg->name) != 0) {
@@ -234,13 +235,15 @@ static int slot_load(struct vm *vm, u32 s, u64 size, char *msg, size_t msg_size)
 
 /* ---- boot ---- */
 
-BOOT_ONLY void update_init(const struct platform *p)
+BOOT_ONLY void update_init(const struct platform *p, const u8 (*keys)[32], u32 nkeys)
 {
 	struct update_rec r;
 
 	spin_init(&update_lock);
 	log_base = 0;
-	if (!vboot_trusted_key_count || p->flash_size < UPDATE_RESERVED_SIZE) {
+	trusted = keys;
+	trusted_count = nkeys;
+	if (!nkeys || p->flash_size < UPDATE_RESERVED_SIZE) {
 		return;
 	}
 	log_base = p->flash_base + p->flash_size - UPDATE_RESERVED_SIZE;
@@ -450,7 +453,7 @@ void update_status_get(const struct vm *vm, struct update_status *st)
 
 const char *update_unavailable(const struct vm *vm)
 {
-	if (!vboot_trusted_key_count) {
+	if (!trusted_count) {
 		return "the hypervisor was built without TRUSTED_KEYS: no update can be verified";
 	}
 	if (!log_base) {

@@ -21,8 +21,9 @@ struct vm;
 struct platform;
 
 #if TESSERA_VBOOT
-/* Boot, CPU 0, after rollback_init: finds the state log in the platform's flash bank. */
-void update_init(const struct platform *p);
+/* Boot, CPU 0, after rollback_init: finds the state log in the platform's flash bank;
+ * bundles must be signed by one of keys[0..nkeys) (the built-in ones, vboot.h). */
+void update_init(const struct platform *p, const u8 (*keys)[32], u32 nkeys);
 /* Boot, from vm_find_images: the image vm boots from (the system image's unless the state
  * log names a flash slot whose bundle still verifies); *image and *size are replaced. */
 void update_boot_image(struct vm *vm, const u8 **image, u64 *size);
@@ -41,9 +42,11 @@ void update_timer(struct vm *vm, u64 now);
 /* TESSERA_HC_UPDATE_CONFIRM from vm (docs/HYPERCALLS.md). */
 s64 update_guest_confirm(struct vm *vm);
 #else
-static inline void update_init(const struct platform *p)
+static inline void update_init(const struct platform *p, const u8 (*keys)[32], u32 nkeys)
 {
 	(void)p;
+	(void)keys;
+	(void)nkeys;
 }
 static inline void update_boot_image(struct vm *vm, const u8 **image, u64 *size)
 {
