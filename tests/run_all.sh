@@ -19,6 +19,7 @@
 #   mgmt-net      tests/system/mgmt_net.sh (virtio-net statistics on real traffic)
 #   direct-stuck  tests/system/direct_stuck.sh (a direct-interrupts VM that blocks its CPU)
 #   vboot         tests/system/vboot.sh (verified and measured boot; builds build/vboot)
+#   update        tests/system/update.sh (signed single-VM updates, rollback; build/vboot)
 #   uboot         tests/system/uboot.sh (U-Boot boots Linux unattended; prompt + booti via a FIFO)
 #   lint    scripts/lint.sh             (clang-format, cppcheck)
 # A unit binary or stage script that exits non-zero without printing any "FAIL: "
@@ -95,6 +96,7 @@ main()
 	stage_script mgmt-net tests/system/mgmt_net.sh
 	stage_script direct-stuck tests/system/direct_stuck.sh
 	stage_script vboot tests/system/vboot.sh
+	stage_script update tests/system/update.sh
 	stage_script uboot tests/system/uboot.sh
 	if [ "${SKIP_LINT:-0}" = 1 ]; then
 		echo "== lint: skipped (SKIP_LINT=1)"
