@@ -224,7 +224,8 @@ int cmd_ctl(int argc, char **argv)
 		return ctl_update(sock, argv[i + 1], argv[i + 2], timeout);
 	}
 	if (!raw && argc - i == 2 && strcmp(argv[i], "confirm") == 0) {
-		argv[i] = (char *)"update-confirm"; /* confirm VM: its update (confirm: the image) */
+		/* confirm VM: that VM's update (plain confirm: the system image) */
+		argv[i] = (char *)"update-confirm";
 	}
 	if (!raw && argc - i == 2 && strcmp(argv[i], "focus") == 0) {
 		argv[i] = (char *)"console"; /* the protocol's name for a focus move */

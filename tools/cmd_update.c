@@ -67,7 +67,8 @@ static int update_image(const struct update_opts *o, struct tool_config *tc, u8 
 			return -1;
 		}
 		if (!vm->update_slot_size) {
-			fprintf(stderr, "%s: /vms/%s has no update-slot-size: it cannot be updated\n",
+			fprintf(stderr,
+				"%s: /vms/%s has no update-slot-size: it cannot be updated\n",
 				o->dts, o->vm);
 			return -1;
 		}
@@ -103,8 +104,7 @@ static int update_image(const struct update_opts *o, struct tool_config *tc, u8 
 	return 0;
 }
 
-static int update_write(const struct update_opts *o, const u8 *img, size_t size,
-			const char *name)
+static int update_write(const struct update_opts *o, const u8 *img, size_t size, const char *name)
 {
 	u64 total = UPDATE_BUNDLE_SIZE(size);
 	u8 *b = calloc(1, total);
@@ -130,7 +130,8 @@ static int update_write(const struct update_opts *o, const u8 *img, size_t size,
 		if (rc != 0) {
 			fprintf(stderr, "%s: %s\n", o->out, strerror(errno));
 		} else {
-			printf("wrote %s (%llu bytes: VM %s, version %llu, image %s, signed with %s)\n",
+			printf("wrote %s (%llu bytes: VM %s, version %llu, image %s, signed with "
+			       "%s)\n",
 			       o->out, (unsigned long long)total, o->vm,
 			       (unsigned long long)o->sign.version, name, o->sign.key_path);
 		}
@@ -226,7 +227,8 @@ static int update_data_all(struct ctl *c, const char *vm, const u8 *b, size_t si
 	while (acked < lines) {
 		while (sent < lines && sent - acked < UPDATE_WINDOW) {
 			size_t off = sent * chunk;
-			size_t n = update_data_line(req, sizeof(req), vm, b + off, MIN(chunk, size - off));
+			size_t n =
+			    update_data_line(req, sizeof(req), vm, b + off, MIN(chunk, size - off));
 
 			if (ctl_send(c, req, n) != 0) {
 				return -1;

@@ -48,7 +48,8 @@ int config_update_trial(struct cfg_ctx *c, int node, const char *name, const u8 
 	if (update_u32(c, node, name, val, len, &vm->update_trial_ms) != 0) {
 		return -1;
 	}
-	if (vm->update_trial_ms < UPDATE_TRIAL_MIN_MS || vm->update_trial_ms > UPDATE_TRIAL_MAX_MS) {
+	if (vm->update_trial_ms < UPDATE_TRIAL_MIN_MS ||
+	    vm->update_trial_ms > UPDATE_TRIAL_MAX_MS) {
 		return config_fail(c, node, name, "%u ms is outside %u..%u", vm->update_trial_ms,
 				   UPDATE_TRIAL_MIN_MS, UPDATE_TRIAL_MAX_MS);
 	}
@@ -76,11 +77,11 @@ int config_update_check(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 		used += 2ULL * c->cfg->vms[i].update_slot_size;
 	}
 	if (used > room) {
-		return config_fail(c, node, "update-slot-size",
-				   "two slots of 0x%x bytes, with the other VMs' slots, need 0x%llx "
-				   "bytes: the flash bank has 0x%llx for updates",
-				   vm->update_slot_size, (unsigned long long)used,
-				   (unsigned long long)room);
+		return config_fail(
+		    c, node, "update-slot-size",
+		    "two slots of 0x%x bytes, with the other VMs' slots, need 0x%llx "
+		    "bytes: the flash bank has 0x%llx for updates",
+		    vm->update_slot_size, (unsigned long long)used, (unsigned long long)room);
 	}
 	return 0;
 }

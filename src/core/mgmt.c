@@ -98,10 +98,10 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 	} else if (argc != ((cmd->flags & MGMT_CMD_VM_ARG) ? 3U : 2U)) {
 		/* console-read NAME FROM, console-write NAME HEX */
 		mgmt_err(o, "bad-args", "usage: %s NAME%s", argv[0],
-			 !(cmd->flags & MGMT_CMD_VM_ARG)	  ? ""
-			 : argv[0][8] == 'r'			  ? " FROM"
+			 !(cmd->flags & MGMT_CMD_VM_ARG)	? ""
+			 : argv[0][8] == 'r'			? " FROM"
 			 : strcmp(argv[0], "update-begin") == 0 ? " SIZE"
-								  : " HEX");
+								: " HEX");
 	} else if (!(vm = mgmt_vm_named(argv[1]))) {
 		mgmt_err(o, "unknown-vm", "no VM named \"%s\" (list shows them)", argv[1]);
 	} else if (cmd->flags & MGMT_CMD_VM_ARG) {

@@ -54,7 +54,7 @@ void mgmt_console_write(struct mgmt_out *o, struct vm *vm, const char *hex);
 void mgmt_log(struct mgmt_out *o, char **argv);
 /* The update commands (mgmt_update.c, docs/MANAGEMENT.md "Signed updates"); built with
  * TESSERA_VBOOT only (measure.h). */
-void mgmt_update_begin(struct mgmt_out *o, struct vm *vm, const char *size);
+void mgmt_update_begin(struct mgmt_out *o, struct vm *vm, const char *arg);
 void mgmt_update_data(struct mgmt_out *o, struct vm *vm, const char *hex);
 void mgmt_update_commit(struct mgmt_out *o, struct vm *vm);
 void mgmt_update_confirm(struct mgmt_out *o, struct vm *vm);

@@ -67,7 +67,7 @@ struct update_vm {
 };
 
 static struct update_vm uvm[CONFIG_MAX_VMS];
-static paddr_t log_base; /* 0: no flash bank, updates off */
+static paddr_t log_base;		    /* 0: no flash bank, updates off */
 static const u8 (*trusted)[VBOOT_KEY_SIZE]; /* the keys bundles must be signed with */
 static u32 trusted_count;
 static spinlock_t update_lock;
@@ -418,9 +418,9 @@ u64 update_deadline(const struct vm *vm)
 
 void update_timer(struct vm *vm, u64 now)
 {
-	char why[48];
-
 	if (update_deadline(vm) && now >= uvm[vm->id].trial_end) {
+		char why[48];
+
 		fmt_snprintf(why, sizeof(why), "not confirmed within %u ms",
 			     vm->cfg->update_trial_ms);
 		update_rollback(vm, why);
@@ -446,8 +446,8 @@ void update_status_get(const struct vm *vm, struct update_status *st)
 	st->version = u->slot[u->active].version;
 	st->trial = u->trial;
 	st->previous = u->previous;
-	st->trial_left_ms = u->trial && u->trial_end > now && f ? (u->trial_end - now) * 1000 / f
-								: 0;
+	st->trial_left_ms =
+	    u->trial && u->trial_end > now && f ? (u->trial_end - now) * 1000 / f : 0;
 	spin_unlock(&update_lock);
 }
 
@@ -471,9 +471,10 @@ int update_begin(struct vm *vm, u64 size, u32 *slot, char *msg, size_t msg_size)
 	u32 s;
 
 	if (u->trial) {
-		fmt_snprintf(msg, msg_size, "VM %s is on trial with version %llu: confirm it or "
-			     "let it roll back first", vm->cfg->name,
-			     (unsigned long long)u->slot[u->active].version);
+		fmt_snprintf(msg, msg_size,
+			     "VM %s is on trial with version %llu: confirm it or "
+			     "let it roll back first",
+			     vm->cfg->name, (unsigned long long)u->slot[u->active].version);
 		return -1;
 	}
 	if (size < UPDATE_DATA_OFFSET || size % 4 || size > vm->cfg->update_slot_size) {
@@ -558,9 +559,10 @@ int update_commit(struct vm *vm, u64 *version, u32 *slot, char *msg, size_t msg_
 	struct update_rec r;
 
 	if (sess.vm != vm || sess.received != sess.size) {
-		fmt_snprintf(msg, msg_size, "no complete update of VM %s received (%llu of %llu "
-			     "bytes)", vm->cfg->name,
-			     (unsigned long long)(sess.vm == vm ? sess.received : 0),
+		fmt_snprintf(msg, msg_size,
+			     "no complete update of VM %s received (%llu of %llu "
+			     "bytes)",
+			     vm->cfg->name, (unsigned long long)(sess.vm == vm ? sess.received : 0),
 			     (unsigned long long)(sess.vm == vm ? sess.size : 0));
 		return -1;
 	}

@@ -89,11 +89,11 @@ static inline s64 update_guest_confirm(struct vm *vm)
 /* For the management commands (core/mgmt_update.c). */
 enum update_state_kind { UPDATE_NONE = 0, UPDATE_TRIAL, UPDATE_CONFIRMED };
 struct update_status {
-	bool enabled;	 /* the VM has slots, and the hypervisor keys and a flash bank */
-	u32 active;	 /* 0: system image, 1/2: flash slot */
-	u64 version;	 /* of the active image */
-	bool trial;	 /* running a new image that has not confirmed yet */
-	u32 previous;	 /* during a trial: where a rollback goes */
+	bool enabled; /* the VM has slots, and the hypervisor keys and a flash bank */
+	u32 active;   /* 0: system image, 1/2: flash slot */
+	u64 version;  /* of the active image */
+	bool trial;   /* running a new image that has not confirmed yet */
+	u32 previous; /* during a trial: where a rollback goes */
 	u64 trial_left_ms;
 };
 
