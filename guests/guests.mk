@@ -40,14 +40,16 @@ UPD_v11 := -DVERSION=11 -DUPDATE_MODE=2
 UPD_crash := -DVERSION=7 -DUPDATE_MODE=1
 UPD_noconfirm := -DVERSION=8 -DUPDATE_MODE=2
 UPD_fail := -DVERSION=9 -DUPDATE_MODE=3
+UPD_hang := -DVERSION=12 -DUPDATE_MODE=4
 UPDATE_VARIANTS := $(patsubst UPD_%,$(B)/guests/update_%.elf,$(filter UPD_%,$(.VARIABLES)))
-$(B)/guests/update_%.o: guests/update.c
+# (Its headers as prerequisites: the variants' .d files are not included, make would try to
+# remake them with its built-in link rule.)
+$(B)/guests/update_%.o: guests/update.c guests/kit/kit.h src/include/abi.h
 	@mkdir -p $(dir $@)
 	$(CC_T) $(GUEST_CFLAGS) $(UPD_$*) -MMD -c $< -o $@
 # Segments 4 KiB-aligned in the file: bundles stream over the management channel.
 $(B)/guests/update.elf $(UPDATE_VARIANTS): GUEST_LDFLAGS += -Wl,-z,max-page-size=4096
 guests: $(UPDATE_VARIANTS)
--include $(wildcard $(UPDATE_VARIANTS:.elf=.d))
 
 $(B)/guests/%.elf: $(B)/guests/%.o $(GUEST_KIT_OBJ) guests/kit/guest.ld
 	$(CC_T) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $< $(GUEST_KIT_OBJ) -lgcc

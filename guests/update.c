@@ -6,7 +6,8 @@
  *   0 confirm the update (TESSERA_HC_UPDATE_CONFIRM), print the result, keep running;
  *   1 crash beyond recovery (vector base at 0: the hypervisor sees a recursive fault);
  *   2 keep running without ever confirming;
- *   3 report a failure exit status and power off.
+ *   3 report a failure exit status and power off;
+ *   4 hang: no more heartbeats, interrupts masked (its watchdog must fire).
  * Running means a heartbeat (and a "tick" line) every 200 ms, for a configured watchdog.
  */
 #include "kit.h"
@@ -45,6 +46,12 @@ int main(u64 dtb)
 	} else if (UPDATE_MODE == 3) {
 		test_fact("version=%u reporting a failure", VERSION);
 		kit_exit(TESSERA_EXIT_TEST_FAILED, VERSION);
+	} else if (UPDATE_MODE == 4) {
+		test_fact("version=%u about to hang", VERSION);
+		kit_irq_off();
+		for (;;) {
+			__asm__ volatile("" ::: "memory");
+		}
 	} else if (UPDATE_MODE == 0) {
 		s64 r = hyp_update_confirm();
 

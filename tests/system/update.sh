@@ -10,6 +10,7 @@
 #   update_crash          version 7 crashes: rolled back to 6 with the reason
 #   update_noconfirm      version 8 never confirms: rolled back to 6 after the 3 s trial
 #   update_fail_exit      version 9 reports a failure exit: rolled back to 6
+#   update_watchdog       version 12 hangs (no heartbeat): its watchdog rolls it back to 6
 #   update_antirollback   version 6 again: refused (not newer than the running one)
 #   update_ctl_confirm    version 10 confirmed with `tessera ctl confirm app` instead
 #   update_other          "other" ran through all of it: never stopped, reset or restarted
@@ -63,7 +64,7 @@ bundle()
 }
 bundle v6 update_v6 6 && bundle other_key update_v6 6 tests/keys/other.key &&
 	bundle crash update_crash 7 && bundle noconfirm update_noconfirm 8 &&
-	bundle fail update_fail 9 && bundle v10 update_v10 10 && bundle v11 update_v11 11 || {
+	bundle fail update_fail 9 && bundle hang update_hang 12 && bundle v10 update_v10 10 && bundle v11 update_v11 11 || {
 	echo "FAIL: system/update (tessera pack --update failed)"
 	exit 1
 }
@@ -148,6 +149,7 @@ expect_rollback()
 expect_rollback update_crash crash 7 "crash"
 expect_rollback update_noconfirm noconfirm 8 "not confirmed within 3000 ms"
 expect_rollback update_fail_exit fail 9 "guest failure"
+expect_rollback update_watchdog hang 12 "watchdog"
 
 out=$(ctl update app "$OUT/v6.bundle")
 rc=$?
