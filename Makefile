@@ -56,7 +56,8 @@ COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/co
 	src/lib/sha256.c src/lib/str.c src/arch/aarch64/setup.c src/arch/aarch64/stage2.c \
 	src/arch/aarch64/guest_dtb.c src/drivers/virtio_console_driver.c src/core/measure.c \
 	src/core/vboot.c src/core/rollback.c src/drivers/cfi_flash.c src/core/mgmt_gdb.c src/core/gdb.c \
-	src/core/mgmt_stats.c src/core/mgmt_trace.c
+	src/core/mgmt_stats.c src/core/mgmt_trace.c \
+	src/core/update.c src/core/update_bundle.c src/core/mgmt_update.c
 $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 # The objects on the trap paths are optimised together at link time (LTO), so the small
 # helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined.
@@ -96,6 +97,13 @@ KEYS_C := $(B)/gen/trusted_keys.c
 VBOOT_H := $(B)/gen/vboot_config.h
 VBOOT_ON := $(if $(strip $(TRUSTED_KEYS)),1,$(if $(filter 1,$(MEASURED_BOOT)),1,0))
 HYP_OBJ += $(B)/hyp/gen/trusted_keys.o
+# Signed updates (core/update.c) verify a bundle and lay its image out after boot: in a
+# verified-boot build the signature code and the image layout stay resident.
+ifeq ($(VBOOT_ON),1)
+INIT_C := $(filter-out src/core/config_layout.c src/core/image.c src/lib/ed25519.c \
+	src/lib/sha512.c,$(INIT_C))
+INIT_PAT := $(patsubst src/%.c,*%.o,$(INIT_C))
+endif
 .PHONY: FORCE
 FORCE:
 $(VBOOT_H): FORCE
@@ -114,7 +122,8 @@ $(B)/hyp/gen/trusted_keys.o: $(KEYS_C) src/include/vboot.h
 
 # Code shared by the host CLI and unit tests (same sources as the hypervisor).
 HOST_LIB_C := $(filter-out src/lib/string.c,$(wildcard src/lib/*.c)) \
-	$(wildcard src/core/config*.c src/core/image.c src/core/pack.c src/core/vboot.c)
+	$(wildcard src/core/config*.c src/core/image.c src/core/pack.c src/core/vboot.c) \
+	src/core/update_bundle.c
 # Unit tests additionally link the virtual devices and stage-2 builder with a fake arch.
 UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c \
 	src/arch/aarch64/guest_dtb.c src/core/mem.c \
@@ -131,6 +140,7 @@ UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/measure.c src/core/rol
 	src/core/console.c src/core/hyplog.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c \
 	src/core/mgmt_snap.c src/core/snapshot.c src/core/snapshot_restore.c \
 	src/core/vm_dtb.c src/core/mgmt_gdb.c src/core/gdb.c src/core/mgmt_stats.c src/core/mgmt_trace.c \
+	src/core/update.c src/core/mgmt_update.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
 	tests/unit/fake_machine.c tests/unit/fixture.c
 TOOL_C := $(wildcard tools/*.c)
@@ -156,7 +166,7 @@ $(B)/hyp/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC_T) $(TFLAGS) -MMD -c $< -o $@
 
-$(B)/tessera.ld: src/arch/$(ARCH)/tessera.ld.in src/init-objects.txt Makefile
+$(B)/tessera.ld: src/arch/$(ARCH)/tessera.ld.in src/init-objects.txt Makefile $(VBOOT_H)
 	@mkdir -p $(dir $@)
 	sed -e 's|@INIT_OBJS@|$(INIT_PAT)|g' \
 		-e 's|@INIT_TEXT@|$(foreach o,$(INIT_PAT),$(o)(.text .text.*))|' \
@@ -167,7 +177,8 @@ $(B)/tessera.ld: src/arch/$(ARCH)/tessera.ld.in src/init-objects.txt Makefile
 $(B)/tessera.elf: $(HYP_OBJ) $(B)/tessera.ld scripts/check-init.sh
 	$(CC_T) $(TFLAGS) -static -Wl,--build-id=none -Wl,--gc-sections -Wl,--no-warn-rwx-segments -T $(B)/tessera.ld \
 		-o $@ $(HYP_OBJ) -lgcc
-	@scripts/check-init.sh $@ $(B)/tessera.ld src/init-objects.txt $(B)/hyp || { rm -f $@; exit 1; }
+	@printf '%s\n' $(INIT_C) >$(B)/init-objects.txt
+	@scripts/check-init.sh $@ $(B)/tessera.ld $(B)/init-objects.txt $(B)/hyp || { rm -f $@; exit 1; }
 	$(SIZE_T) $@
 
 $(B)/tools/tessera: $(TOOL_C) $(HOST_LIB_C) $(wildcard src/include/*.h tools/*.h)
@@ -220,6 +231,10 @@ $(B)/unit/%: tests/unit/%.c $(UNIT_OBJ) $(UNIT_HDRS)
 	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_OBJ)
 # test_vboot signs system images with libsodium, as `tessera pack --sign` does.
 $(B)/unit/test_vboot: tests/unit/test_vboot.c $(UNIT_OBJ) $(UNIT_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_OBJ) -lsodium
+# test_update signs update bundles with libsodium, as `tessera pack --update` does.
+$(B)/unit/test_update: tests/unit/test_update.c $(UNIT_OBJ) $(UNIT_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_OBJ) -lsodium
 # Unit tests that compile in a source file under other names (console.c: its own sink).

@@ -32,6 +32,25 @@ $(B)/guests/%.o: guests/%.c
 	@mkdir -p $(dir $@)
 	$(CC_T) $(GUEST_CFLAGS) -MMD -c $< -o $@
 
+# Variants of guests/update.c for the signed-update test (tests/system/update.sh): the
+# version each prints and what it does then (UPDATE_MODE, see the source).
+UPD_v6 := -DVERSION=6
+UPD_v10 := -DVERSION=10 -DUPDATE_MODE=2
+UPD_v11 := -DVERSION=11 -DUPDATE_MODE=2
+UPD_crash := -DVERSION=7 -DUPDATE_MODE=1
+UPD_noconfirm := -DVERSION=8 -DUPDATE_MODE=2
+UPD_fail := -DVERSION=9 -DUPDATE_MODE=3
+UPD_hang := -DVERSION=12 -DUPDATE_MODE=4
+UPDATE_VARIANTS := $(patsubst UPD_%,$(B)/guests/update_%.elf,$(filter UPD_%,$(.VARIABLES)))
+# (Its headers as prerequisites: the variants' .d files are not included, make would try to
+# remake them with its built-in link rule.)
+$(B)/guests/update_%.o: guests/update.c guests/kit/kit.h src/include/abi.h
+	@mkdir -p $(dir $@)
+	$(CC_T) $(GUEST_CFLAGS) $(UPD_$*) -MMD -c $< -o $@
+# Segments 4 KiB-aligned in the file: bundles stream over the management channel.
+$(B)/guests/update.elf $(UPDATE_VARIANTS): GUEST_LDFLAGS += -Wl,-z,max-page-size=4096
+guests: $(UPDATE_VARIANTS)
+
 $(B)/guests/%.elf: $(B)/guests/%.o $(GUEST_KIT_OBJ) guests/kit/guest.ld
 	$(CC_T) $(GUEST_CFLAGS) $(GUEST_LDFLAGS) -o $@ $< $(GUEST_KIT_OBJ) -lgcc
 

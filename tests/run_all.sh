@@ -23,6 +23,7 @@
 #   vboot         tests/system/vboot.sh (verified and measured boot; builds build/vboot)
 #   gdb           tests/system/gdb.sh (gdb-multiarch on a VM through tessera ctl gdb)
 #   gdb-linux     tests/system/gdb_linux.sh (the same on Debian's Linux in a 2-vCPU VM)
+#   update        tests/system/update.sh (signed single-VM updates, rollback; build/vboot)
 #   uboot         tests/system/uboot.sh (U-Boot boots Linux unattended; prompt + booti via a FIFO)
 #   lint    scripts/lint.sh             (clang-format, cppcheck)
 # A unit binary or stage script that exits non-zero without printing any "FAIL: "
@@ -103,6 +104,7 @@ main()
 	stage_script vboot tests/system/vboot.sh
 	stage_script gdb tests/system/gdb.sh
 	stage_script gdb-linux tests/system/gdb_linux.sh
+	stage_script update tests/system/update.sh
 	stage_script uboot tests/system/uboot.sh
 	if [ "${SKIP_LINT:-0}" = 1 ]; then
 		echo "== lint: skipped (SKIP_LINT=1)"

@@ -153,6 +153,10 @@ static const char ctl_help[] =
     "       tessera ctl --socket PATH [--timeout S] --raw   (sends stdin, prints the answers)\n"
     "commands: list, stats, measurements, confirm, start|stop|restart|pause|resume NAME,\n"
     "          hello, help\n"
+    "          update NAME BUNDLE  send a signed update (tessera pack --update) for VM NAME;\n"
+    "                        it restarts on it in a trial\n"
+    "          confirm NAME  end NAME's trial: keep its updated image (update-status NAME\n"
+    "                        shows its slot, version and trial)\n"
     "          console NAME  attach to the VM's console (output history, then live; typing\n"
     "                        goes to the VM; Ctrl-] or the end of input detaches)\n"
     "          focus NAME    give the physical UART's keyboard focus to the VM\n"
@@ -244,6 +248,13 @@ int cmd_ctl(int argc, char **argv)
 	}
 	if (!raw && mode == CTL_TABLE && strcmp(argv[i], "top") == 0) {
 		return ctl_top(sock, argc - i - 1, argv + i + 1, interval, timeout);
+	}
+	if (!raw && argc - i == 3 && strcmp(argv[i], "update") == 0) {
+		return ctl_update(sock, argv[i + 1], argv[i + 2], timeout);
+	}
+	if (!raw && argc - i == 2 && strcmp(argv[i], "confirm") == 0) {
+		/* confirm VM: that VM's update (plain confirm: the system image) */
+		argv[i] = (char *)"update-confirm";
 	}
 	if (!raw && argc - i == 2 && strcmp(argv[i], "focus") == 0) {
 		argv[i] = (char *)"console"; /* the protocol's name for a focus move */

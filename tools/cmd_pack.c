@@ -145,6 +145,11 @@ int cmd_pack(int argc, char **argv)
 	int rc;
 
 	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--update") == 0) {
+			return cmd_pack_update(argc, argv); /* a signed single-VM update */
+		}
+	}
+	for (int i = 1; i < argc; i++) {
 		int s = tool_sign_option(argc, argv, &i, &sign);
 
 		if (s < 0) {

@@ -24,6 +24,11 @@ s64 hyp_heartbeat(void)
 	return (s64)kit_hvc(TESSERA_HC_HEARTBEAT, 0, 0, 0).x0;
 }
 
+s64 hyp_update_confirm(void)
+{
+	return (s64)kit_hvc(TESSERA_HC_UPDATE_CONFIRM, 0, 0, 0).x0;
+}
+
 s64 hyp_trace(u64 marker)
 {
 	return (s64)kit_hvc(TESSERA_HC_TRACE, marker, 0, 0).x0;

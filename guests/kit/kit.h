@@ -167,6 +167,8 @@ s64 hyp_notify(u64 channel);
  * running digest, index TESSERA_MEASURE_DIGEST) into sha256; returns x0 (kind, the log's
  * entry count for the digest, or a negative error). */
 s64 hyp_measurement(u64 index, u8 sha256[32]);
+/* TESSERA_HC_UPDATE_CONFIRM: this VM's updated image works (ends its trial). */
+s64 hyp_update_confirm(void);
 
 /* dt.c: minimal bounds-checked FDT reader (DTSpec v0.4 ch. 5) for what guests need. */
 bool dt_valid(const void *dtb);

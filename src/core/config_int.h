@@ -33,6 +33,14 @@ int config_vm_parse(struct cfg_ctx *c, int node, struct vm_cfg *vm);
 /* config_vm.c: direct-interrupts rules that need channels and virtio links (after both). */
 int config_direct_check(struct cfg_ctx *c);
 
+/* config_update.c: the update-slot-size and update-trial-ms properties, and their rules
+ * that need the VMs before this one (docs/CONFIG.md "Signed updates"). */
+int config_update_slot(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+		       void *out);
+int config_update_trial(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			void *out);
+int config_update_check(struct cfg_ctx *c, int node, struct vm_cfg *vm);
+
 /* config_check.c: VM number idx against VMs 0..idx-1 and against itself. */
 int config_check_vm(struct cfg_ctx *c, u32 idx);
 

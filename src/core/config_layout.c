@@ -30,14 +30,25 @@ bool config_vm_ipa_to_phys(const struct vm_cfg *vm, ipa_t ipa, u64 size, paddr_t
 	return false;
 }
 
+/* The error itself, not config_fail_path: a signed update lays out its image after boot
+ * (core/update.c), when config.c's boot-only code is gone. */
+static int layout_error(const struct vm_cfg *vm, struct config_error *err, const char *prop,
+			const char *msg)
+{
+	fmt_snprintf(err->node, sizeof(err->node), "/vms/%s", vm->name);
+	str_copy(err->prop, prop, sizeof(err->prop));
+	str_copy(err->msg, msg, sizeof(err->msg));
+	return -1;
+}
+
 static int layout_fail(const struct vm_cfg *vm, struct config_error *err, const char *prop,
 		       const char *msg, u64 a, u64 s)
 {
-	char node[sizeof(err->node)];
+	char m[sizeof(err->msg)];
 
-	fmt_snprintf(node, sizeof(node), "/vms/%s", vm->name);
-	return config_fail_path(err, node, prop, "%s (0x%llx+0x%llx)", msg, (unsigned long long)a,
-				(unsigned long long)s);
+	fmt_snprintf(m, sizeof(m), "%s (0x%llx+0x%llx)", msg, (unsigned long long)a,
+		     (unsigned long long)s);
+	return layout_error(vm, err, prop, m);
 }
 
 /* Default DTB place: the top VM_DTB_MAX bytes of the highest region, as far
@@ -67,9 +78,7 @@ static int layout_kernel(const struct vm_cfg *vm, const u8 *image, u64 image_siz
 
 	if (image_probe(image, image_size, vm->image_format, vm->mem[0].ipa, vm->has_load_addr,
 			vm->load_addr, vm->has_entry, vm->entry, k, &why) != 0) {
-		char node[sizeof(err->node)];
-		fmt_snprintf(node, sizeof(node), "/vms/%s", vm->name);
-		return config_fail_path(err, node, "image", "%s", why);
+		return layout_error(vm, err, "image", why);
 	}
 	for (u32 i = 0; i < k->seg_count; i++) {
 		if (!config_vm_ipa_to_phys(vm, k->seg[i].ipa, k->seg[i].mem_size, NULL)) {

@@ -346,6 +346,8 @@ static const struct config_prop vm_props[] = {
     {"priority", config_sched_vm_priority, false},
     {"budget-us", config_sched_vm_budget, false},
     {"period-us", config_sched_vm_period, false},
+    {"update-slot-size", config_update_slot, false},
+    {"update-trial-ms", config_update_trial, false},
 };
 
 static int vm_parse_props(struct cfg_ctx *c, int node, struct vm_cfg *vm)
@@ -356,7 +358,7 @@ static int vm_parse_props(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 	if (vm->has_initrd_addr && !vm->initrd[0]) {
 		return config_fail(c, node, "initrd-address", "given without initrd");
 	}
-	return 0;
+	return config_update_check(c, node, vm);
 }
 
 bool config_emulated_overlap(const struct vm_cfg *vm, u64 ipa, u64 size,

@@ -17,6 +17,7 @@
 #include "abi.h"
 #include "console.h"
 #include "trace.h"
+#include "update.h"
 #include "vm.h"
 
 static const char *const cause_names[STOP_CAUSE_COUNT] = {
@@ -33,8 +34,7 @@ static u64 ms_to_ticks(u64 ms)
 	return ms * arch_counter_freq() / 1000;
 }
 
-/* The counter value at which vm's health needs looking at again, 0 if never. */
-static u64 health_deadline(const struct vm *vm)
+static u64 health_own_deadline(const struct vm *vm)
 {
 	if (vm->restart_at) {
 		return vm->restart_at;
@@ -43,6 +43,15 @@ static u64 health_deadline(const struct vm *vm)
 		return vm->last_heartbeat + ms_to_ticks(vm->cfg->watchdog_ms);
 	}
 	return 0;
+}
+
+/* The counter value at which vm's health needs looking at again, 0 if never: its restart or
+ * watchdog, or the end of an update's trial (update.h). */
+static u64 health_deadline(const struct vm *vm)
+{
+	u64 d = health_own_deadline(vm), t = update_deadline(vm);
+
+	return t && (!d || t < d) ? t : d;
 }
 
 /* Re-arms the EL2 timer of the current CPU for the VM of its vCPU 0. A shared CPU's timer
@@ -100,6 +109,9 @@ void health_failure(struct vm *vm, enum vm_stop_cause cause)
 	console_log(LOG_WARN, "VM %u '%s' failed (%s)\n", vm->id, cfg->name,
 		    health_cause_name(cause));
 	trace_event(TRACE_HEALTH, (u8)cause, (u8)vm->id, 0, vm->restarts);
+	if (update_on_failure(vm, cause)) {
+		return; /* an update on trial failed: back to the previous image, not the policy */
+	}
 	switch (cfg->policy) {
 	case POLICY_SYSTEM_RESET:
 		console_log(LOG_WARN, "policy system-reset: resetting the machine\n");
@@ -141,6 +153,7 @@ u64 health_vm_timer(struct vm *vm)
 {
 	u64 now = arch_counter();
 
+	update_timer(vm, now); /* an update's trial that ran out: rolled back */
 	if (vm->restart_at && now >= vm->restart_at &&
 	    __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) == VM_RESETTING) {
 		/* Its stop is still waiting for a CPU (vm_stop_for_restart sets restart_at

@@ -10,6 +10,7 @@
 #include "console.h"
 #include "lib.h"
 #include "rollback.h"
+#include "update.h"
 #include "vboot.h"
 #include "vm.h"
 
@@ -132,7 +133,11 @@ BOOT_ONLY void measure_vm(const struct vm *vm)
 	if (!measuring) {
 		return;
 	}
-	d = measure_entry_digest(vm->cfg->image);
+	d = update_boot_digest(vm); /* booted from an update slot: that image's */
+	if (d) {
+		measure_add(MEASURE_IMAGE, vm->id, "update slot", d);
+	}
+	d = d ? NULL : measure_entry_digest(vm->cfg->image);
 	if (d) {
 		measure_add(MEASURE_IMAGE, vm->id, vm->cfg->image, d);
 	}

@@ -104,10 +104,11 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 	} else if (argc != ((cmd->flags & MGMT_CMD_VM_ARG) ? 3U : 2U)) {
 		/* console-read NAME FROM, console-write NAME HEX */
 		mgmt_err(o, "bad-args", "usage: %s NAME%s", argv[0],
-			 !(cmd->flags & MGMT_CMD_VM_ARG) ? ""
-			 : argv[0][0] == 'g'		 ? " OP[,ARG...]" /* gdb */
-			 : argv[0][8] == 'r'		 ? " FROM"
-							 : " HEX");
+			 !(cmd->flags & MGMT_CMD_VM_ARG)	? ""
+			 : argv[0][0] == 'g'			? " OP[,ARG...]" /* gdb */
+			 : argv[0][8] == 'r'			? " FROM"
+			 : strcmp(argv[0], "update-begin") == 0 ? " SIZE"
+								: " HEX");
 	} else if (!(vm = mgmt_vm_named(argv[1]))) {
 		mgmt_err(o, "unknown-vm", "no VM named \"%s\" (list shows them)", argv[1]);
 	} else if (cmd->flags & MGMT_CMD_VM_ARG) {

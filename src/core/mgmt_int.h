@@ -62,6 +62,13 @@ void mgmt_restore_data(struct mgmt_out *o, struct vm *vm, const char *b64);
 void mgmt_restore_end(struct mgmt_out *o, struct vm *vm);
 /* "gdb NAME OP[,ARG...]": a debugger's requests (mgmt_gdb.c, docs/DEBUGGING.md). */
 void mgmt_gdb(struct mgmt_out *o, struct vm *vm, const char *arg);
+/* The update commands (mgmt_update.c, docs/MANAGEMENT.md "Signed updates"); built with
+ * TESSERA_VBOOT only (measure.h). */
+void mgmt_update_begin(struct mgmt_out *o, struct vm *vm, const char *arg);
+void mgmt_update_data(struct mgmt_out *o, struct vm *vm, const char *hex);
+void mgmt_update_commit(struct mgmt_out *o, struct vm *vm);
+void mgmt_update_confirm(struct mgmt_out *o, struct vm *vm);
+void mgmt_update_status(struct mgmt_out *o, struct vm *vm);
 /* A decimal u64 of 1..20 digits without overflow; false otherwise. */
 bool mgmt_parse_u64(const char *s, u64 *v);
 

@@ -221,9 +221,12 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 {
 	(void)argv;
 	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
-		     "pause resume console console-read "
-		     "console-write log gdb trace snapshot-begin|read|end restore-begin|data|end "
-		     "update-begin|data|commit|confirm|status (docs/MANAGEMENT.md)");
+		     "pause resume console console-read console-write log gdb trace "
+		     "snapshot-begin|read|end restore-begin|data|end"
+#if TESSERA_VBOOT
+		     " update-begin|data|commit|confirm|status"
+#endif
+		     " (docs/MANAGEMENT.md)");
 }
 
 /* "confirm": the running, verified system image is good: raise the anti-rollback counter
@@ -243,11 +246,18 @@ static void cmd_confirm(struct mgmt_out *o, char **argv)
 		mgmt_err(o, "no-store", "this board has no anti-rollback store (flash bank)");
 		return;
 	}
+	/* Flash is written under the operation claim (a VM's update confirm writes it too). */
+	if (!mgmt_op_claim()) {
+		mgmt_err(o, "busy", "another management operation is in progress: retry");
+		return;
+	}
 	if (rollback_confirm(version, &before, &after) != 0) {
+		mgmt_op_release();
 		mgmt_err(o, "flash", "writing the anti-rollback counter failed (now %llu)",
 			 (unsigned long long)rollback_counter());
 		return;
 	}
+	mgmt_op_release();
 	if (after != before) {
 		console_printf("anti-rollback counter %llu -> %llu (version %llu confirmed)\n",
 			       (unsigned long long)before, (unsigned long long)after,
@@ -432,6 +442,13 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"restore-end", {.on_vm = mgmt_restore_end}, MGMT_CMD_VM},
     {"gdb", {.on_vm_arg = mgmt_gdb}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
     {"trace", {.global = mgmt_trace}, MGMT_CMD_ARGV},
+#if TESSERA_VBOOT
+    {"update-begin", {.on_vm_arg = mgmt_update_begin}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
+    {"update-data", {.on_vm_arg = mgmt_update_data}, MGMT_CMD_VM | MGMT_CMD_VM_ARG},
+    {"update-commit", {.on_vm = mgmt_update_commit}, MGMT_CMD_VM},
+    {"update-confirm", {.on_vm = mgmt_update_confirm}, MGMT_CMD_VM},
+    {"update-status", {.on_vm = mgmt_update_status}, MGMT_CMD_VM | MGMT_CMD_NO_CLAIM},
+#endif
 };
 const u32 mgmt_command_count = ARRAY_SIZE(mgmt_commands);
 

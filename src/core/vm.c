@@ -18,6 +18,7 @@
 #include "pl011.h"
 #include "snapshot.h"
 #include "trace.h"
+#include "update.h"
 #include "vm.h"
 #include "vm_dtb.h"
 
@@ -49,6 +50,7 @@ static int vm_find_images(struct vm *vm, const void *pack, struct config_error *
 			     cfg->image);
 		return -1;
 	}
+	update_boot_image(vm, &vm->image, &vm->image_size); /* a confirmed update's, if any */
 	vm->initrd = NULL;
 	vm->initrd_size = 0;
 	if (cfg->initrd[0] && pack_find(pack, cfg->initrd, &vm->initrd, &vm->initrd_size) != 0) {
@@ -421,7 +423,7 @@ static int vm_reload_boot(struct vm *vm)
 	console_vm_flush(vm->id);
 	vm_devices_reset(vm); /* quiesced: no vCPU runs, no access from outside is in flight */
 	vdev_virtio_reset(vm);
-	if (measure_recheck_vm(vm) != 0 || vm_load(vm, true) != 0) {
+	if (update_reload(vm) != 0 || vm_load(vm, true) != 0) {
 		__atomic_store_n(&vm->state, VM_STOPPED, __ATOMIC_RELEASE);
 		trace_event(TRACE_VM_STATE, VM_STOPPED, (u8)vm->id, 0, VM_RESETTING);
 		console_log(LOG_ERROR, "VM %u '%s': reload failed, stopped\n", vm->id,

@@ -18,7 +18,8 @@
 #define TESSERA_HC_TRACE	  0xC6000006U /* x1 = marker value, logged with a timestamp */
 #define TESSERA_HC_MANAGE	  0xC6000007U /* x1 = operation, x2 = target VM index */
 #define TESSERA_HC_MEASUREMENT	  0xC6000008U /* x1 = index, x2 = half -> kind, 16 hash bytes */
-#define TESSERA_HC_COUNT	  9U
+#define TESSERA_HC_UPDATE_CONFIRM 0xC6000009U /* the updated image works: end its trial */
+#define TESSERA_HC_COUNT	  10U
 
 /* TESSERA_HC_MEASUREMENT (docs/HYPERCALLS.md): x1 = this index reads the running digest
  * (x0 = the number of entries in the whole log); x0 of an entry is its kind. */
@@ -50,7 +51,7 @@
 #define TESSERA_VM_STUCK     4
 
 #define TESSERA_ABI_MAJOR 1U
-#define TESSERA_ABI_MINOR 2U
+#define TESSERA_ABI_MINOR 3U
 /* What TESSERA_HC_VERSION returns in x0. */
 #define TESSERA_ABI_VERSION ((TESSERA_ABI_MAJOR << 16) | TESSERA_ABI_MINOR)
 

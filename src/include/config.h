@@ -159,6 +159,12 @@ struct vm_cfg {
 	bool has_priority;
 	u32 priority; /* CONFIG_PRIO_MIN..CONFIG_PRIO_MAX, higher runs first; default 0 */
 	u32 budget_us, period_us;
+
+	/* docs/CONFIG.md "Signed updates": two flash slots (A/B) of this many bytes in the
+	 * hypervisor's flash bank for `tessera ctl update` (0: no updates), and how long a new
+	 * image may run before it must have confirmed (else it is rolled back). */
+	u32 update_slot_size;
+	u32 update_trial_ms;
 };
 
 /* One end of a channel (docs/CONFIG.md "Channels"): a VM, where it sees the memory, its

@@ -27,6 +27,7 @@
 #include "mgmt.h"
 #include "chan.h"
 #include "health.h"
+#include "update.h"
 #include "sched_loop.h"
 #include "vm.h"
 
@@ -88,6 +89,21 @@ s64 mgmt_guest_call(struct vm *caller, u64 op, u64 target)
 {
 	bad_stub_calls += !ours(caller);
 	return op <= TESSERA_MANAGE_RESUME && target < 2 ? TESSERA_OK : TESSERA_INVALID;
+}
+
+/* An update's confirm (core/update.c, tested by tests/system/update.sh): takes no
+ * arguments; the caller must be one of ours. */
+s64 update_guest_confirm(struct vm *vm)
+{
+	bad_stub_calls += !ours(vm);
+	return TESSERA_WRONG_STATE;
+}
+
+/* measure.c's measure_vm asks which image a VM booted (never called here: no boot). */
+const u8 *update_boot_digest(const struct vm *vm)
+{
+	(void)vm;
+	return NULL;
 }
 
 void health_heartbeat(struct vm *vm)
@@ -172,6 +188,7 @@ static const u32 fids[] = {
     TESSERA_HC_TRACE,
     TESSERA_HC_MANAGE,
     TESSERA_HC_MEASUREMENT,
+    TESSERA_HC_UPDATE_CONFIRM,
 };
 
 static u64 arg(struct fin *in)

@@ -688,6 +688,30 @@ static void test_trace(void)
 	EXPECT("trace stop\n", "ok stopped cpus=4\n");
 }
 
+/* The update commands' argument checks; the unit build has no trusted keys (update_init
+ * never ran), so every well-formed one is refused as unsupported, changing nothing. */
+static void test_update_args(void)
+{
+	reset();
+	EXPECT("update-begin alpha\n", "err bad-args usage: update-begin NAME SIZE\n");
+	EXPECT("update-begin alpha 12x\n",
+	       "err bad-args usage: update-begin NAME SIZE (bytes, decimal)\n");
+	EXPECT("update-data alpha 0g\n",
+	       "err bad-args update-data NAME HEX: 1..56 bytes as hex digits\n");
+	EXPECT("update-data alpha 012\n",
+	       "err bad-args update-data NAME HEX: 1..56 bytes as hex digits\n");
+	EXPECT("update-begin nobody 4096\n",
+	       "err unknown-vm no VM named \"nobody\" (list shows them)\n");
+	EXPECT("update-begin alpha 4096\n",
+	       "err unsupported VM alpha: the hypervisor was built without TRUSTED_KEYS: no "
+	       "update can be verified\n");
+	EXPECT("update-commit alpha\n",
+	       "err unsupported VM alpha: the hypervisor was built without TRUSTED_KEYS: no "
+	       "update can be verified\n");
+	EXPECT("update-status alpha extra\n", "err bad-args usage: update-status NAME\n");
+	CHECK_EQ(vms[0].stats.resets, 0);
+}
+
 int main(void)
 {
 	RUN(test_hello_help);
@@ -710,5 +734,6 @@ int main(void)
 	RUN(test_all_bytes);
 	RUN(test_channel);
 	RUN(test_stats_net);
+	RUN(test_update_args);
 	CHECK_MAIN_END();
 }

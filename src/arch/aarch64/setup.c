@@ -22,6 +22,7 @@
 #include "platform.h"
 #include "rollback.h"
 #include "sysreg.h"
+#include "update.h"
 #include "vboot.h"
 #include "vgic.h"
 #include "vm.h"
@@ -202,6 +203,7 @@ static BOOT_ONLY void primary_boot(u64 stack_top)
 	if (vboot_trusted_key_count) {
 		platform_find_flash(dtb, SZ_2M, &system_platform);
 		rollback_init(&system_platform);
+		update_init(&system_platform, vboot_trusted_keys, vboot_trusted_key_count);
 	}
 #endif
 	if (measure_boot(pack, vboot_trusted_keys, vboot_trusted_key_count, vboot_measured_boot,

@@ -14,6 +14,7 @@
 #include "mgmt.h"
 #include "share_stats.h"
 #include "smccc_fast.h"
+#include "update.h"
 #include "vm.h"
 
 _Static_assert(TESSERA_ABI_VERSION_FAST == TESSERA_ABI_VERSION, "vectors.S answers the null call");
@@ -51,6 +52,8 @@ static s64 tessera_call(struct vcpu *vc, u32 fid)
 		return mgmt_guest_call(vc->vm, x[1], x[2]);
 	case TESSERA_HC_MEASUREMENT:
 		return measure_guest_call(vc->vm->id, x);
+	case TESSERA_HC_UPDATE_CONFIRM:
+		return update_guest_confirm(vc->vm);
 	case TESSERA_HC_TRACE:
 #ifdef TESSERA_SHARE_STATS
 		if (x[1] == SHARE_MARK_CLOSE) {
