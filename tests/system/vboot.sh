@@ -118,6 +118,14 @@ dtb_sha()
 	sha "$OUT/dtb.bin"
 }
 
+# Host tools the recomputation needs (scripts/deps.sh installs them): without xxd every
+# recomputed digest would be the hash of nothing.
+for c in xxd sha256sum "$OBJCOPY"; do
+	command -v "$c" >/dev/null 2>&1 || {
+		echo "FAIL: system/vboot ($c missing: run scripts/deps.sh)"
+		exit 1
+	}
+done
 for f in "$TESSERA" build/tessera.elf build/guests/measure.elf build/guests/hello.elf; do
 	[ -f "$f" ] || {
 		echo "FAIL: system/vboot ($f missing: run make)"
