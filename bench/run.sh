@@ -323,7 +323,7 @@ sum_b=$(grep -a -o "checksum=0x[0-9a-f]*" "$OUT/bare_bench_work.log")
 # Footprint: sections of tessera.elf; per-VM RAM from the stage-2 builder and the vm slot.
 sec()
 {
-	aarch64-linux-gnu-size -A build/tessera.elf | awk -v s="$1" '$1 == s { print $2; f = 1 } END { if (!f) print 0 }'
+	aarch64-linux-gnu-size -A "${2:-build/tessera.elf}" | awk -v s="$1" '$1 == s { print $2; f = 1 } END { if (!f) print 0 }'
 }
 F_TEXT=$(sec .text) F_RODATA=$(sec .rodata) F_DATA=$(sec .data)
 F_BSS=$(($(sec .bss) + $(sec .pool))) # .pool: the page pool, which the boot does not zero
@@ -333,6 +333,10 @@ F_BSS=$(($(sec .bss) + $(sec .pool))) # .pool: the page pool, which the boot doe
 F_INIT=$(($(sec .init.text) + $(sec .init.rodata)))
 F_TR=$((F_TEXT + F_RODATA))
 F_IMAGE=$((F_TR + F_INIT))
+# What verified boot adds: the TRUSTED_KEYS build (build/vboot, above) keeps SHA-256, Ed25519
+# and the update code resident, since restarts and updates verify again.
+F_TR_VBOOT=missing
+[ -s "$VBOOT_HYP" ] && F_TR_VBOOT=$(($(sec .text "$VBOOT_HYP") + $(sec .rodata "$VBOOT_HYP")))
 # Resident bytes per component: sized text/rodata symbols below __init_start, by the source
 # directory their debug info names (LTO keeps it); the rest is string literals, alignment
 # and assembly without symbol sizes.
@@ -526,6 +530,8 @@ else
 fi
 row "footprint: resident text + rodata of tessera.elf after boot (bytes)" "$F_TR" "-" "-" "<= 65,536" \
 	"$(verdict "$(ok_le "$F_TR" 65536)")" footprint
+row "footprint: resident text + rodata, verified-boot build (TRUSTED_KEYS; added vs the default build)" \
+	"$F_TR_VBOOT" "-" "+$((${F_TR_VBOOT/missing/0} - F_TR))" "measured" "-" footprint_vboot
 row "footprint: resident bytes per component (src/core, src/vdev, src/arch, src/lib, src/drivers; unattributed: string literals, alignment, assembly)" \
 	"$F_COMP" "-" "-" "measured" "-" footprint_components
 row "footprint: whole image text + rodata, incl. boot-only .init (bytes)" "$F_IMAGE" "-" "-" \

@@ -43,10 +43,11 @@ NEEDS=(
 	"curl curl"
 	# tests/system/mgmt.sh validates `ctl --json` output.
 	"jq jq"
-	# tests/system/vboot.sh turns hex digests into bytes (xxd -r -p); snapshot.sh and
-	# trace.sh check files and JSON with python3; gdb.sh and update.sh find QEMU's and
-	# gdb's children with pgrep and ps.
+	# tests/system/vboot.sh turns hex digests into bytes (xxd -r -p); update.sh times with
+	# bc; snapshot.sh and trace.sh check files and JSON with python3; gdb.sh and update.sh
+	# find QEMU's and gdb's children with pgrep and ps.
 	"xxd xxd"
+	"bc bc"
 	"python3 python3"
 	"pgrep procps"
 	"ps procps"

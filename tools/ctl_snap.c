@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base64.h"
+#include "ctl_xfer.h"
 #include "mgmt.h"
 #include "mgmt_client.h"
 #include "tessera.h"
@@ -40,7 +41,7 @@ static struct ctl *snap_connect(const char *sock, long timeout_s)
 }
 
 /* One request's final line into line (data lines before it are passed to fn). 0 for "ok",
- * CTL_EXIT_ERR for "err" (printed), CTL_EXIT_CONN. */
+ * CTL_EXIT_ERR for "err" (left in line), CTL_EXIT_CONN. */
 static int snap_final(struct ctl *c, long timeout_s, char *line, size_t size,
 		      int (*fn)(const char *line, void *ctx), void *ctx)
 {
@@ -53,8 +54,7 @@ static int snap_final(struct ctl *c, long timeout_s, char *line, size_t size,
 			return 0;
 		}
 		if (strncmp(line, "err ", 4) == 0) {
-			printf("%s\n", line);
-			return CTL_EXIT_ERR;
+			return CTL_EXIT_ERR; /* line holds it: the top level reports it */
 		}
 		if (fn && fn(line, ctx) != 0) {
 			return CTL_EXIT_ERR;
@@ -101,10 +101,9 @@ static int snap_data(const char *line, void *ctx)
 }
 
 static int snap_read_all(struct ctl *c, long timeout_s, const char *vm, unsigned long long size,
-			 struct snap_out *o)
+			 struct snap_out *o, char *line, size_t line_size)
 {
 	unsigned long long sent = 0;
-	char line[1024];
 	int rc = 0;
 
 	while (rc == 0 && o->pos < size) {
@@ -117,37 +116,44 @@ static int snap_read_all(struct ctl *c, long timeout_s, const char *vm, unsigned
 			}
 			sent += READ_CHUNK;
 		}
-		rc = snap_final(c, timeout_s, line, sizeof(line), snap_data, o);
+		rc = snap_final(c, timeout_s, line, line_size, snap_data, o);
 	}
 	/* Answers to reads sent past the end (none: sent stops at size) would follow here. */
 	return rc;
 }
 
-int ctl_snapshot(const char *sock, const char *vm, const char *path, long timeout_s)
+/* msg: "err ..." from the hypervisor, or why nothing was answered. */
+static void snap_msg_conn(char *msg, size_t msg_size)
 {
-	struct snap_out o = {NULL, 0};
+	snprintf(msg, msg_size, "no answer from the management channel");
+}
+
+int ctl_snapshot_to(const char *sock, const char *vm, FILE *out, const char *name, long timeout_s,
+		    char *msg, size_t msg_size)
+{
+	struct snap_out o = {out, 0};
 	unsigned long long size = 0, paused_us = 0;
-	char line[1024];
-	struct ctl *c;
-	long t0;
+	char line[1024], err[1024] = "";
+	struct ctl *c = snap_connect(sock, timeout_s);
+	long t0 = now_ms();
 	int rc;
 
-	o.f = fopen(path, "wb");
-	if (!o.f) {
-		perror(path);
-		return CTL_EXIT_ERR;
-	}
-	c = snap_connect(sock, timeout_s);
+	snap_msg_conn(msg, msg_size);
 	if (!c) {
-		fclose(o.f);
 		return CTL_EXIT_CONN;
 	}
-	t0 = now_ms();
 	rc = snap_simple(c, timeout_s, "snapshot-begin", vm, line, sizeof(line));
+	if (rc == CTL_EXIT_ERR) {
+		snprintf(err, sizeof(err), "%s", line);
+	}
 	if (rc == 0 && sscanf(line, "ok size=%llu", &size) == 1) {
-		int rr = snap_read_all(c, timeout_s, vm, size, &o);
+		int rr = snap_read_all(c, timeout_s, vm, size, &o, err, sizeof(err));
+		/* Always ended: the VM resumes even when the reading failed. */
 		int re = snap_simple(c, timeout_s, "snapshot-end", vm, line, sizeof(line));
 
+		if (rr == 0 && re == CTL_EXIT_ERR) {
+			snprintf(err, sizeof(err), "%s", line);
+		}
 		rc = rr ? rr : re;
 		if (re == 0) {
 			const char *p = strstr(line, "paused_us=");
@@ -155,19 +161,44 @@ int ctl_snapshot(const char *sock, const char *vm, const char *path, long timeou
 			paused_us = p ? strtoull(p + 10, NULL, 10) : 0;
 		}
 	}
-	if (fclose(o.f) != 0 && rc == 0) {
+	if (fflush(out) != 0 && rc == 0) {
+		snprintf(err, sizeof(err), "err writing the snapshot failed");
 		rc = CTL_EXIT_ERR;
 	}
 	if (rc == 0) {
 		double s = (double)(now_ms() - t0) / 1000.0;
 
-		printf("ok snapshot of %s: %llu bytes to %s in %.3f s (%.2f MiB/s), VM paused "
-		       "%.3f ms\n",
-		       vm, o.pos, path, s, s > 0 ? (double)o.pos / 1048576.0 / s : 0.0,
-		       (double)paused_us / 1000.0);
+		snprintf(
+		    msg, msg_size,
+		    "ok snapshot of %s: %llu bytes%s%s in %.3f s (%.2f MiB/s), VM paused %.3f ms",
+		    vm, o.pos, name ? " to " : "", name ? name : "", s,
+		    s > 0 ? (double)o.pos / 1048576.0 / s : 0.0, (double)paused_us / 1000.0);
+	} else if (rc == CTL_EXIT_ERR) {
+		snprintf(msg, msg_size, "%s", err[0] ? err : "err unexpected answer");
 	}
 	ctl_close(c);
 	free(c);
+	return rc;
+}
+
+int ctl_snapshot(const char *sock, const char *vm, const char *path, long timeout_s)
+{
+	FILE *f = fopen(path, "wb");
+	char msg[1200];
+	int rc;
+
+	if (!f) {
+		perror(path);
+		return CTL_EXIT_ERR;
+	}
+	rc = ctl_snapshot_to(sock, vm, f, path, timeout_s, msg, sizeof(msg));
+	if (fclose(f) != 0 && rc == 0) {
+		perror(path);
+		rc = CTL_EXIT_ERR;
+	}
+	if (rc != CTL_EXIT_CONN) {
+		printf("%s\n", msg);
+	}
 	return rc;
 }
 
@@ -207,14 +238,13 @@ static size_t data_per_line(const char *vm)
 }
 
 static int snap_write_all(struct ctl *c, long timeout_s, const char *vm, const unsigned char *d,
-			  size_t len)
+			  size_t len, char *line, size_t line_size)
 {
 	size_t per = data_per_line(vm);
 	size_t sent = 0, acked = 0, inflight = 0;
-	char line[1024];
 
 	if (per == 0) {
-		fprintf(stderr, "tessera ctl: VM name too long\n");
+		snprintf(line, line_size, "err VM name too long");
 		return CTL_EXIT_ERR;
 	}
 	while (acked < len) {
@@ -232,7 +262,7 @@ static int snap_write_all(struct ctl *c, long timeout_s, const char *vm, const u
 			sent += k;
 			inflight++;
 		}
-		int rc = snap_final(c, timeout_s, line, sizeof(line), NULL, NULL);
+		int rc = snap_final(c, timeout_s, line, line_size, NULL, NULL);
 
 		if (rc != 0) {
 			return rc;
@@ -243,27 +273,21 @@ static int snap_write_all(struct ctl *c, long timeout_s, const char *vm, const u
 	return 0;
 }
 
-int ctl_restore(const char *sock, const char *vm, const char *path, long timeout_s)
+int ctl_restore_from(const char *sock, const char *vm, const unsigned char *d, size_t len,
+		     const char *name, long timeout_s, char *msg, size_t msg_size)
 {
-	size_t len = 0;
-	unsigned char *d = snap_load(path, &len);
+	struct ctl *c = snap_connect(sock, timeout_s);
 	char line[1024];
-	struct ctl *c;
-	long t0;
+	long t0 = now_ms();
 	int rc;
 
-	if (!d) {
-		return CTL_EXIT_ERR;
-	}
-	c = snap_connect(sock, timeout_s);
+	snap_msg_conn(msg, msg_size);
 	if (!c) {
-		free(d);
 		return CTL_EXIT_CONN;
 	}
-	t0 = now_ms();
 	rc = snap_simple(c, timeout_s, "restore-begin", vm, line, sizeof(line));
 	if (rc == 0) {
-		rc = snap_write_all(c, timeout_s, vm, d, len);
+		rc = snap_write_all(c, timeout_s, vm, d, len, line, sizeof(line));
 	}
 	if (rc == 0) {
 		rc = snap_simple(c, timeout_s, "restore-end", vm, line, sizeof(line));
@@ -271,11 +295,31 @@ int ctl_restore(const char *sock, const char *vm, const char *path, long timeout
 	if (rc == 0) {
 		double s = (double)(now_ms() - t0) / 1000.0;
 
-		printf("ok restored %s from %s: %zu bytes in %.3f s (%.2f MiB/s)\n", vm, path, len,
-		       s, s > 0 ? (double)len / 1048576.0 / s : 0.0);
+		snprintf(msg, msg_size, "ok restored %s%s%s: %zu bytes in %.3f s (%.2f MiB/s)", vm,
+			 name ? " from " : "", name ? name : "", len, s,
+			 s > 0 ? (double)len / 1048576.0 / s : 0.0);
+	} else if (rc == CTL_EXIT_ERR) {
+		snprintf(msg, msg_size, "%s", line);
 	}
 	ctl_close(c);
 	free(c);
+	return rc;
+}
+
+int ctl_restore(const char *sock, const char *vm, const char *path, long timeout_s)
+{
+	size_t len = 0;
+	unsigned char *d = snap_load(path, &len);
+	char msg[1200];
+	int rc;
+
+	if (!d) {
+		return CTL_EXIT_ERR;
+	}
+	rc = ctl_restore_from(sock, vm, d, len, path, timeout_s, msg, sizeof(msg));
+	if (rc != CTL_EXIT_CONN) {
+		printf("%s\n", msg);
+	}
 	free(d);
 	return rc;
 }

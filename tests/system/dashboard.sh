@@ -7,8 +7,11 @@
 # every VM, pause changes the paused VM's state and its trap-rate chart (to 0, its
 # neighbour's not), a line typed into a console reaches the guest byte for byte (its count
 # and sum come back in the console and on the physical UART), the timeline shows the
-# crasher's warning, resume works, and the screenshots saved under build/dashboard_test/ are
-# non-blank (size, colours) with the VM names on the page. Then the access rules: a listener
+# crasher's warning, resume works, the CPU-time chart and the buttons follow the states, the
+# snapshot button downloads ticker's state and the restore button puts it back, and the
+# screenshots saved under build/dashboard_test/ are non-blank (size, colours) with the VM
+# names on the page. Then with curl: snapshot download and restore upload, a refused snapshot,
+# an update upload judged by the hypervisor (this build refuses it). Then the access rules: a listener
 # beyond loopback without --token is refused, and with one every request must carry it; bad
 # API arguments are refused. Prints "PASS: system/dashboard_<case>" or "FAIL: ... (why)".
 # Environment: OUT_DIR (default build/dashboard_test), TIMEOUT (whole run, default 120 s).
@@ -138,9 +141,44 @@ main()
 	[ "$code" = 404 ] || fail api_args "unknown VM: $code"
 	http GET "http://127.0.0.1:$PORT/../../etc/passwd" --path-as-is
 	[ "$code" = 404 ] || fail api_args "path outside the page: $code"
+	# Snapshot as a download while ticker runs (it resumes: more ticks follow).
+	local snap=$OUT_DIR/ticker.snap ticks magic hdrs
+	code=$(curl -s -m 90 -D "$OUT_DIR/snap_headers.txt" -o "$snap" -w '%{http_code}' \
+		"http://127.0.0.1:$PORT/api/snapshot?vm=ticker")
+	magic=$(head -c 7 "$snap" 2>/dev/null)
+	hdrs=$(tr -d '\r' <"$OUT_DIR/snap_headers.txt")
+	ticks=$(clean_log | grep -a -c '^\[ticker\] TEST hello: tick=')
+	if [ "$code" = 200 ] && [ "$magic" = TESSNAP ] && [ "$(stat -c %s "$snap")" -gt 256 ] &&
+		grep -q -i '^content-disposition: attachment; filename="ticker.snap"$' <<<"$hdrs" &&
+		wait_for_count '^\[ticker\] TEST hello: tick=' $((ticks + 2)) 10; then
+		pass snapshot_download
+	else
+		fail snapshot_download "HTTP $code, magic '$magic', $(stat -c %s "$snap" 2>/dev/null) bytes, ticks $ticks -> $(clean_log | grep -a -c '^\[ticker\] TEST hello: tick=')"
+	fi
+	http GET "http://127.0.0.1:$PORT/api/snapshot?vm=crasher"
+	[ "$code" = 409 ] && [[ "$body" == "err "* ]] || fail snapshot_download "of a stopped VM: $code $body"
+
 	http POST "http://127.0.0.1:$PORT/api/action?vm=ticker&op=stop"
 	[ "$code" = 200 ] && [ "$body" = '{"ok":true,"message":"stopped ticker"}' ] &&
 		pass api_args || fail api_args "stop: $code $body"
+
+	# Restore the stopped ticker from the downloaded file: it runs on from the snapshot.
+	ticks=$(clean_log | grep -a -c '^\[ticker\] TEST hello: tick=')
+	http POST "http://127.0.0.1:$PORT/api/restore?vm=ticker" --data-binary "@$snap" \
+		-H 'Content-Type: application/octet-stream' -m 90
+	if [ "$code" = 200 ] && [[ "$body" == '{"ok":true,"message":"ok restored ticker: '* ]] &&
+		wait_for_count '^\[ticker\] TEST hello: tick=' $((ticks + 2)) 10; then
+		pass restore_upload
+	else
+		fail restore_upload "HTTP $code $body; ticks $ticks -> $(clean_log | grep -a -c '^\[ticker\] TEST hello: tick=')"
+	fi
+	# An update bundle goes to the hypervisor, which judges it (this build has no verified
+	# boot: refused; tests/system/update.sh covers real updates); an empty body never leaves.
+	http POST "http://127.0.0.1:$PORT/api/update?vm=reader" --data-binary 'not a bundle'
+	local upd="$code $body"
+	http POST "http://127.0.0.1:$PORT/api/update?vm=reader"
+	[[ "$upd" == '200 {"ok":false,"message":"err '* ]] && [ "$code" = 400 ] &&
+		pass update_upload || fail update_upload "bundle: $upd; empty: $code $body"
 
 	# Beyond loopback: no token, no listener; with one, every request must carry it.
 	"$TESSERA" dashboard --mgmt "$SOCK" --listen 0.0.0.0:1 >"$OUT_DIR/notoken.log" 2>&1

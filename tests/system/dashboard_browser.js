@@ -68,7 +68,8 @@ const stateOf = (page, vm) => page.locator(`tr[data-vm="${vm}"] .state`).textCon
     await page.waitForFunction(() => {
       const d = window.tesseraDash;
       const t = d.traps.ticker || [];
-      return d.times.length >= 3 && t.length && t[t.length - 1] > 0;
+      const c = d.cpu.ticker || [];
+      return d.times.length >= 3 && t.length && t[t.length - 1] > 0 && c[c.length - 1] === 100;
     }, null, { timeout: 15000 });
     return null;
   });
@@ -84,6 +85,12 @@ const stateOf = (page, vm) => page.locator(`tr[data-vm="${vm}"] .state`).textCon
       const d = window.tesseraDash;
       const t = d.traps.ticker, r = d.traps.reader;
       return t[t.length - 1] === 0 && r[r.length - 1] > 0;
+    }, null, { timeout: 10000 });
+    // And the CPU-time chart: the paused VM's share is 0, its neighbour's (a CPU of its own) 100 %.
+    await page.waitForFunction(() => {
+      const d = window.tesseraDash;
+      const t = d.cpu.ticker, r = d.cpu.reader;
+      return t[t.length - 1] === 0 && r[r.length - 1] === 100;
     }, null, { timeout: 10000 });
     return null;
   });
@@ -130,6 +137,40 @@ const stateOf = (page, vm) => page.locator(`tr[data-vm="${vm}"] .state`).textCon
 
   await check('resume_button', async () => {
     await page.click('tr[data-vm="ticker"] button[data-op="resume"]');
+    await page.waitForFunction(() =>
+      document.querySelector('tr[data-vm="ticker"] .state').textContent === 'running', null, { timeout: 10000 });
+    return null;
+  });
+
+  // Buttons follow the state: a stopped VM (crasher) can be started or restored, not
+  // snapshotted; a running one (ticker) the other way round.
+  await check('state_buttons', async () => {
+    const en = async (vm, op) => !(await page.locator(`tr[data-vm="${vm}"] button[data-op="${op}"]`).isDisabled());
+    const got = [await en('ticker', 'snapshot'), await en('ticker', 'restore'),
+      await en('crasher', 'snapshot'), await en('crasher', 'restore'), await en('crasher', 'start')];
+    return JSON.stringify(got) === '[true,false,false,true,true]' ? null : `enabled: ${got}`;
+  });
+
+  // Snapshot button: the browser downloads the VM's state file (TESSNAP magic).
+  const snapFile = path.join(outDir, 'browser_ticker.snap');
+  await check('snapshot_button', async () => {
+    const [dl] = await Promise.all([page.waitForEvent('download', { timeout: 60000 }),
+      page.click('tr[data-vm="ticker"] button[data-op="snapshot"]')]);
+    await dl.saveAs(snapFile);
+    const head = require('fs').readFileSync(snapFile).subarray(0, 8).toString('latin1');
+    return dl.suggestedFilename() === 'ticker.snap' && head === 'TESSNAP\0' ? null
+      : `file ${dl.suggestedFilename()}, magic ${JSON.stringify(head)}`;
+  });
+
+  // Restore button: stop ticker, choose the downloaded file: the VM runs again from it.
+  await check('restore_button', async () => {
+    await page.click('tr[data-vm="ticker"] button[data-op="stop"]');
+    await page.waitForFunction(() =>
+      document.querySelector('tr[data-vm="ticker"] .state').textContent === 'stopped', null, { timeout: 10000 });
+    await page.setInputFiles('tr[data-vm="ticker"] input.file-restore', snapFile);
+    await page.waitForFunction(() =>
+      document.querySelector('tr[data-vm="ticker"] .result').textContent.startsWith('restore: ok restored ticker'),
+      null, { timeout: 60000 });
     await page.waitForFunction(() =>
       document.querySelector('tr[data-vm="ticker"] .state').textContent === 'running', null, { timeout: 10000 });
     return null;

@@ -17,6 +17,17 @@ wait_for()
 	return 1
 }
 
+# wait_for_count REGEX N SECONDS: true once at least N console lines match.
+wait_for_count()
+{
+	local end=$((SECONDS + $3))
+	while [ $SECONDS -le $end ]; do
+		[ "$(clean_log | grep -a -c -E "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # last_tick VM: the highest tick number the hello guest VM has printed in its current run
 # (0 if none).
 last_tick()

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "ctl_fmt.h"
+#include "ctl_xfer.h"
 #include "mgmt_client.h"
 
 #define DASH_LOG_MAX	 500 /* log lines kept for the page */
@@ -35,6 +36,9 @@
 #define DASH_EXCHANGE_MS 3000
 #define DASH_POLL_MS	 1000
 #define DASH_CON_CHUNK	 48
+#define DASH_XFER_S	 60 /* per request of a snapshot, restore or update */
+#define DASH_UPLOAD_MAX \
+	(256u << 20) /* a snapshot or update bundle sent to /api/restore, /api/update */
 
 struct dash_log {
 	unsigned long long seq, time_us;
@@ -248,6 +252,150 @@ static enum MHD_Result reply_json(struct MHD_Connection *conn, char *buf, size_t
 {
 	return buf ? reply(conn, MHD_HTTP_OK, "application/json", buf, len, false)
 		   : reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+}
+
+/* ---- Snapshot download, restore and update upload ---- */
+
+/*
+ * The management channel serves one connection at a time, so a transfer holds dash.mgmt from
+ * start to end: the page's state polling waits for it (the VM table stops moving meanwhile).
+ * The result of restore and update is {"ok":..,"message":..} like the lifecycle actions.
+ */
+static enum MHD_Result xfer_result(struct MHD_Connection *conn, int rc, const char *msg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (rc == CTL_EXIT_CONN) {
+		return reply_text(conn, MHD_HTTP_BAD_GATEWAY, msg);
+	}
+	f = open_memstream(&buf, &len);
+	if (f) {
+		fputs("{\"ok\":", f);
+		fputs(rc == 0 ? "true" : "false", f);
+		fputs(",\"message\":", f);
+		ctl_json_string(f, msg);
+		fputs("}", f);
+		fclose(f);
+	}
+	return reply_json(conn, buf, len);
+}
+
+/* GET /api/snapshot?vm=NAME: the VM's snapshot stream (docs/SNAPSHOT.md) as a download. */
+static enum MHD_Result api_snapshot(struct MHD_Connection *conn, const char *vm)
+{
+	struct MHD_Response *r;
+	char *buf = NULL, msg[1200], disp[96];
+	size_t len = 0;
+	enum MHD_Result ret;
+	FILE *f = open_memstream(&buf, &len);
+	int rc;
+
+	if (!f) {
+		return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+	}
+	pthread_mutex_lock(&dash.mgmt);
+	rc = ctl_snapshot_to(dash.sock, vm, f, NULL, DASH_XFER_S, msg, sizeof(msg));
+	pthread_mutex_unlock(&dash.mgmt);
+	if (fclose(f) != 0 && rc == 0) {
+		rc = CTL_EXIT_ERR;
+		snprintf(msg, sizeof(msg), "err out of memory");
+	}
+	fprintf(stderr, "tessera dashboard: snapshot %s: %s\n", vm, msg);
+	if (rc != 0) {
+		free(buf);
+		return reply_text(
+		    conn, rc == CTL_EXIT_CONN ? MHD_HTTP_BAD_GATEWAY : MHD_HTTP_CONFLICT, msg);
+	}
+	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(buf);
+		return MHD_NO;
+	}
+	snprintf(disp, sizeof(disp), "attachment; filename=\"%s.snap\"", vm);
+	MHD_add_response_header(r, "Content-Type", "application/octet-stream");
+	MHD_add_response_header(r, "Content-Disposition", disp);
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* A request body being received (POST /api/restore, /api/update). */
+struct upload {
+	unsigned char *d;
+	size_t len, cap;
+	bool too_big;
+};
+
+static void upload_add(struct upload *u, const char *data, size_t n)
+{
+	if (u->too_big || n > DASH_UPLOAD_MAX - u->len) {
+		u->too_big = true;
+		return;
+	}
+	if (u->len + n > u->cap) {
+		size_t cap = u->cap ? u->cap : 65536;
+		unsigned char *d;
+
+		while (cap < u->len + n) {
+			cap *= 2;
+		}
+		d = realloc(u->d, cap);
+		if (!d) {
+			u->too_big = true;
+			return;
+		}
+		u->d = d;
+		u->cap = cap;
+	}
+	memcpy(u->d + u->len, data, n);
+	u->len += n;
+}
+
+/* POST /api/restore?vm=NAME (body: a snapshot) or /api/update?vm=NAME (body: a bundle). */
+static enum MHD_Result api_upload(struct MHD_Connection *conn, const char *vm, bool update,
+				  const struct upload *u)
+{
+	char msg[1200];
+	int rc;
+
+	if (u->too_big) {
+		return reply_text(conn, MHD_HTTP_CONTENT_TOO_LARGE, "body larger than 256 MiB");
+	}
+	if (u->len == 0) {
+		return reply_text(conn, MHD_HTTP_BAD_REQUEST, "empty body: send the file");
+	}
+	pthread_mutex_lock(&dash.mgmt);
+	rc = update ? ctl_update_from(dash.sock, vm, u->d, u->len, DASH_XFER_S, msg, sizeof(msg))
+		    : ctl_restore_from(dash.sock, vm, u->d, u->len, NULL, DASH_XFER_S, msg,
+				       sizeof(msg));
+	pthread_mutex_unlock(&dash.mgmt);
+	fprintf(stderr, "tessera dashboard: %s %s: %s\n", update ? "update" : "restore", vm, msg);
+	return xfer_result(conn, rc, msg);
+}
+
+static bool is_upload(const char *url, const char *method)
+{
+	return strcmp(method, "POST") == 0 &&
+	       (strcmp(url, "/api/restore") == 0 || strcmp(url, "/api/update") == 0);
+}
+
+static void request_done(void *cls, struct MHD_Connection *conn, void **con_cls,
+			 enum MHD_RequestTerminationCode why)
+{
+	(void)cls;
+	(void)conn;
+	(void)why;
+	if (*con_cls && *con_cls != cls) {
+		struct upload *u = *con_cls;
+
+		free(u->d);
+		free(u);
+	}
+	*con_cls = NULL;
 }
 
 /* Constant-time comparison, so the answer time does not tell how much of a guess matched. */
@@ -494,19 +642,21 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_size, void **con_cls)
 {
-	static int first_call;
 	bool post = strcmp(method, "POST") == 0;
 	const char *vm;
 
-	(void)cls;
 	(void)version;
-	(void)upload;
-	if (*con_cls == NULL) { /* headers only: the body (none expected) comes next */
-		*con_cls = &first_call;
+	if (*con_cls == NULL) { /* headers only: the body comes next */
+		struct upload *u = is_upload(url, method) ? calloc(1, sizeof(*u)) : NULL;
+
+		*con_cls = u ? (void *)u : cls;
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		*upload_size = 0; /* a body is ignored */
+		if (*con_cls != cls) {
+			upload_add(*con_cls, upload, *upload_size);
+		}
+		*upload_size = 0; /* other requests' bodies are ignored */
 		return MHD_YES;
 	}
 	if (!authorized(conn)) {
@@ -534,6 +684,15 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 	}
 	if (strcmp(url, "/api/action") == 0 && post) {
 		return api_action(conn, vm);
+	}
+	if (strcmp(url, "/api/snapshot") == 0 && !post) {
+		return api_snapshot(conn, vm);
+	}
+	if (is_upload(url, method)) {
+		if (*con_cls == cls) {
+			return reply_text(conn, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory");
+		}
+		return api_upload(conn, vm, strcmp(url, "/api/update") == 0, *con_cls);
 	}
 	return reply_text(conn, MHD_HTTP_NOT_FOUND, "no such API");
 }
@@ -641,8 +800,9 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0,
-			     NULL, NULL, handle, NULL, MHD_OPTION_SOCK_ADDR,
-			     (struct sockaddr *)&addr, MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
+			     NULL, NULL, handle, &dash, MHD_OPTION_NOTIFY_COMPLETED, request_done,
+			     &dash, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+			     MHD_OPTION_CONNECTION_LIMIT, (unsigned)64,
 			     MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "tessera dashboard: cannot listen on %s: %s\n", listen,

@@ -9,6 +9,7 @@ const dash = {
   vms: [],            // names, in config order
   times: [],          // sample times (s) for the charts
   traps: {}, irqs: {}, // name -> per-second rates, aligned with times
+  cpu: {},            // name -> CPU time in % of one CPU, aligned with times
   exits: {},          // exit class -> per-second rate over all vCPUs, aligned with times
   charts: {},
   consoles: {},       // name -> {term, next}
@@ -56,6 +57,46 @@ async function action(name, op) {
   poll();
 }
 
+// Snapshot: a download of the VM's state file (docs/SNAPSHOT.md); the VM pauses meanwhile.
+function snapshot(name) {
+  const a = document.createElement('a');
+  a.href = `api/snapshot?vm=${encodeURIComponent(name)}`;
+  a.download = name + '.snap';
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+// Restore (a snapshot into the stopped VM) or update (a signed bundle, docs/SECURITY.md):
+// the chosen file is the request body; the answer is the hypervisor's verdict.
+async function upload(name, kind, file) {
+  const row = document.querySelector(`tr[data-vm="${name}"] .result`);
+  if (row) row.textContent = `${kind}: sending ${file.size} bytes…`;
+  const r = await api(`api/${kind}?vm=${encodeURIComponent(name)}`, {
+    method: 'POST', body: file, headers: { 'Content-Type': 'application/octet-stream' } });
+  const text = await r.text();
+  let j;
+  try { j = JSON.parse(text); } catch (e) { j = { ok: false, message: text || r.statusText }; }
+  if (row) row.textContent = `${kind}: ${j.message || (j.ok ? 'ok' : 'failed')}`;
+  poll();
+}
+
+function fileButton(name, kind) {
+  const b = document.createElement('button');
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.hidden = true;
+  input.className = 'file-' + kind;
+  input.addEventListener('change', () => {
+    if (input.files.length) upload(name, kind, input.files[0]);
+    input.value = '';
+  });
+  b.textContent = kind + '…';
+  b.dataset.op = kind;
+  b.addEventListener('click', () => input.click());
+  return [b, input];
+}
+
 function buildRow(vm) {
   const tr = document.createElement('tr');
   tr.dataset.vm = vm.name;
@@ -71,6 +112,12 @@ function buildRow(vm) {
     b.addEventListener('click', () => action(vm.name, op));
     ops.appendChild(b);
   }
+  const snap = document.createElement('button');
+  snap.textContent = 'snapshot';
+  snap.dataset.op = 'snapshot';
+  snap.addEventListener('click', () => snapshot(vm.name));
+  ops.appendChild(snap);
+  for (const kind of ['restore', 'update']) ops.append(...fileButton(vm.name, kind));
   const res = document.createElement('span');
   res.className = 'result';
   ops.appendChild(res);
@@ -90,7 +137,8 @@ function updateRow(tr, vm) {
   tr.querySelector('.irqs').textContent = rate(vm.irqs_per_s);
   const can = { pause: vm.state === 'running', resume: vm.state === 'paused',
     restart: vm.state !== 'resetting', stop: vm.state === 'running' || vm.state === 'paused',
-    start: vm.state === 'stopped' };
+    start: vm.state === 'stopped', snapshot: vm.state === 'running' || vm.state === 'paused',
+    restore: vm.state === 'stopped', update: vm.state !== 'resetting' };
   for (const b of tr.querySelectorAll('button')) b.disabled = !can[b.dataset.op];
 }
 
@@ -112,11 +160,11 @@ function classRate(stats, arr, keys) {
   return sum;
 }
 
-function makeChart(id, title, labels) {
+function makeChart(id, title, labels, unit) {
   const opts = {
     width: 520, height: 220, title,
     scales: { x: { time: false } },
-    axes: [{ label: 'seconds' }, { label: 'per second' }],
+    axes: [{ label: 'seconds' }, { label: unit || 'per second' }],
     series: [{ label: 'time' }].concat((labels || dash.vms).map((n, i) => ({
       label: n, stroke: ['#2a6fdb', '#d9480f', '#2b8a3e', '#ae3ec9', '#e67700', '#0c8599', '#5c940d', '#c2255c'][i % 8],
       width: 2,
@@ -177,6 +225,15 @@ async function pollConsole(name) {
   c.busy = false;
 }
 
+// CPU time, in % of one CPU: a vCPU on a shared CPU reports what its CPU's policy charged
+// it (stats "vcpu" lines, used_us per second); a vCPU on a CPU of its own holds that CPU
+// whenever its VM runs (its WFI is not trapped, for latency), so it counts as 100 %.
+function cpuShare(state, vm) {
+  const mine = ((state.stats && state.stats.vcpus) || []).filter(e => String(e.vcpu).startsWith(vm.name + '.'));
+  if (mine.length) return mine.reduce((sum, e) => sum + (e.used_us_per_s || 0) / 1e4, 0);
+  return vm.state === 'running' ? (vm.cpus || []).length * 100 : 0;
+}
+
 function updateCharts(state) {
   const t = state.list.uptime_ms / 1000;
   if (dash.times.length && t <= dash.times[dash.times.length - 1]) return;
@@ -184,15 +241,17 @@ function updateCharts(state) {
   for (const vm of state.list.vms) {
     (dash.traps[vm.name] = dash.traps[vm.name] || []).push(vm.traps_per_s);
     (dash.irqs[vm.name] = dash.irqs[vm.name] || []).push(vm.irqs_per_s);
+    (dash.cpu[vm.name] = dash.cpu[vm.name] || []).push(cpuShare(state, vm));
   }
   for (const [name, arr, keys] of EXIT_CLASSES) {
     (dash.exits[name] = dash.exits[name] || []).push(classRate(state.stats, arr, keys));
   }
   if (dash.times.length > POINTS) {
     dash.times.shift();
-    for (const n of dash.vms) { dash.traps[n].shift(); dash.irqs[n].shift(); }
+    for (const n of dash.vms) { dash.traps[n].shift(); dash.irqs[n].shift(); dash.cpu[n].shift(); }
     for (const [n] of EXIT_CLASSES) dash.exits[n].shift();
   }
+  dash.charts.cpu.setData([dash.times].concat(dash.vms.map(n => dash.cpu[n])));
   dash.charts.traps.setData([dash.times].concat(dash.vms.map(n => dash.traps[n])));
   dash.charts.irqs.setData([dash.times].concat(dash.vms.map(n => dash.irqs[n])));
   dash.charts.exits.setData([dash.times].concat(EXIT_CLASSES.map(([n]) => dash.exits[n])));
@@ -216,6 +275,7 @@ function setup(state) {
   dash.vms = state.list.vms.map(v => v.name);
   const body = document.querySelector('#vms tbody');
   for (const vm of state.list.vms) body.appendChild(buildRow(vm));
+  dash.charts.cpu = makeChart('chart-cpu', 'CPU time, % of one CPU', null, '% of a CPU');
   dash.charts.traps = makeChart('chart-traps', 'traps/s');
   dash.charts.irqs = makeChart('chart-irqs', 'IRQs/s');
   dash.charts.exits = makeChart('chart-exits', 'exits/s', EXIT_CLASSES.map(([n]) => n));
