@@ -21,6 +21,9 @@
 set -u
 
 cd "$(dirname "$0")/.." || exit 1
+# The UART at level info, as the figures were always measured (boot rows include printing the
+# boot lines) and the checks read them; the hypervisor's own default is warn.
+export TESSERA_LOG_LEVEL=info
 
 QEMU=${QEMU:-qemu-system-aarch64}
 . scripts/qemu-args.sh

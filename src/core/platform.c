@@ -274,9 +274,10 @@ int platform_from_dtb(const void *dtb, size_t avail, struct platform *p, const c
 	p->hyp_end = LAYOUT_PACK_BASE;
 	p->spi_limit = 1020;
 	p->verbose = bootargs_has(&f, scan.chosen, "tessera.verbose");
-	p->log_level = LOG_INFO;
-	if (bootargs_has(&f, scan.chosen, "tessera.log=warn")) {
-		p->log_level = LOG_WARN;
+	/* The UART shows warnings and errors unless told otherwise; the log keeps every line. */
+	p->log_level = LOG_WARN;
+	if (bootargs_has(&f, scan.chosen, "tessera.log=info")) {
+		p->log_level = LOG_INFO;
 	} else if (bootargs_has(&f, scan.chosen, "tessera.log=error")) {
 		p->log_level = LOG_ERROR;
 	}

@@ -3,6 +3,11 @@
 # tests (a shell or U-Boot typed into) also set qpid (QEMU started with setsid), fifo,
 # STEP_TIMEOUT, and open the FIFO as fd 3.
 
+# The UART at level info: the checks read the hypervisor's boot and lifecycle lines, which
+# its default (warn) keeps in the log only (`tessera run` reads this when given no
+# --log-level; mgmt_console.sh clears it to test the default).
+export TESSERA_LOG_LEVEL=${TESSERA_LOG_LEVEL-info}
+
 # clean_log: the console log without carriage returns.
 clean_log() { tr -d '\r' <"$LOG"; }
 

@@ -10,7 +10,7 @@
 #   - the other client's input works too, a client detaches with Ctrl-] and the other
 #     goes on,
 #   - the protocol's errors: unknown VM, malformed hex and position, input to a stopped VM;
-# and the hypervisor's log (`tessera ctl log`): the run is started with --log-level warn, so
+# and the hypervisor's log (`tessera ctl log`): the run is started with the default UART level (warn), so
 # the UART shows the warning about "crasher" (guests/crash.c) but none of the info lines,
 # which `ctl log` shows with their levels and times; `ctl log --follow` shows a new line.
 # Prints "PASS: system/mgmt_console_<case>" or "FAIL: ... (<reason>)"; exits 1 if any failed.
@@ -88,7 +88,8 @@ attach()
 	eval "exec $((3 + $1))>\"$fifo\""
 }
 
-# check_log: the UART shows warnings only (--log-level warn); `ctl log` shows every line.
+# check_log: the UART shows warnings only (the hypervisor's default level: this run sets no
+# --log-level and no TESSERA_LOG_LEVEL); `ctl log` shows every line.
 check_log()
 {
 	local follow_pid
@@ -148,8 +149,8 @@ main()
 		fi
 	done
 	mkdir -p "$OUT_DIR" && rm -f "$SOCK" && : >"$LOG"
-	timeout -k 5 "$TIMEOUT" "$TESSERA" run tests/system/configs/mgmt_console.dts \
-		--pack "$OUT_DIR/mgmt_console.img" --mgmt "$SOCK" --log-level warn >"$LOG" 2>&1 </dev/null &
+	TESSERA_LOG_LEVEL= timeout -k 5 "$TIMEOUT" "$TESSERA" run tests/system/configs/mgmt_console.dts \
+		--pack "$OUT_DIR/mgmt_console.img" --mgmt "$SOCK" >"$LOG" 2>&1 </dev/null &
 	qemu_pid=$!
 	if ! wait_for '^\[reader\] TEST console_reader: ready$' 30 || ! wait_ticks ticker 3 15; then
 		fail boot "no ready line or ticks on the UART"

@@ -13,6 +13,8 @@
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
+# The UART at level info: expect lines include the hypervisor's info lines (tests/system/lib.sh).
+export TESSERA_LOG_LEVEL=${TESSERA_LOG_LEVEL-info}
 
 TESSERA=${TESSERA:-build/tools/tessera}
 SPEC_DIR=${SPEC_DIR:-tests/system}
