@@ -184,13 +184,69 @@ static int config_check_root(struct cfg_ctx *c, int root)
 
 		if (strcmp(name, "platform") != 0 && strcmp(name, "vms") != 0 &&
 		    strcmp(name, "channels") != 0 && strcmp(name, "virtio") != 0 &&
-		    strcmp(name, "scheduling") != 0) {
+		    strcmp(name, "scheduling") != 0 && strcmp(name, "management") != 0) {
 			return config_fail(c, child, NULL,
 					   "unknown node (this version knows /platform, /vms, "
-					   "/channels, /virtio, /scheduling)");
+					   "/channels, /virtio, /scheduling, /management)");
 		}
 	}
 	return 0;
+}
+
+/* /management's "allow": the command classes the management channel may use. */
+static int mgmt_parse_allow(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			    void *out)
+{
+	static const struct {
+		const char *name;
+		u32 bit;
+	} classes[] = {
+	    {"read", MGMT_CLASS_READ},		 {"console", MGMT_CLASS_CONSOLE},
+	    {"lifecycle", MGMT_CLASS_LIFECYCLE}, {"state", MGMT_CLASS_STATE},
+	    {"debug", MGMT_CLASS_DEBUG},	 {"update", MGMT_CLASS_UPDATE},
+	};
+	u32 allow = 0, at = 0;
+
+	if (len == 0 || val[len - 1] != '\0') {
+		return config_fail(c, node, name,
+				   "expected strings: command classes (read, console, lifecycle, "
+				   "state, debug, update)");
+	}
+	while (at < len) {
+		const char *s = (const char *)val + at;
+		u32 n = (u32)strlen(s), i;
+
+		for (i = 0; i < ARRAY_SIZE(classes) && strcmp(s, classes[i].name) != 0; i++) {
+		}
+		if (i == ARRAY_SIZE(classes)) {
+			return config_fail(
+			    c, node, name,
+			    "unknown command class \"%s\" (read, console, lifecycle, "
+			    "state, debug, update)",
+			    s);
+		}
+		if (allow & classes[i].bit) {
+			return config_fail(c, node, name, "\"%s\" given twice", s);
+		}
+		allow |= classes[i].bit;
+		at += n + 1;
+	}
+	*(u32 *)out = MGMT_CLASS_ALL & ~allow;
+	return 0;
+}
+
+int config_mgmt_parse(struct cfg_ctx *c, int node)
+{
+	static const struct config_prop props[] = {{"allow", mgmt_parse_allow, true}};
+
+	if (node < 0) {
+		c->cfg->mgmt_deny = 0;
+		return 0;
+	}
+	if (fdt_first_child(&c->fdt, node) >= 0) {
+		return config_fail(c, fdt_first_child(&c->fdt, node), NULL, "unknown node");
+	}
+	return config_parse_props(c, node, props, ARRAY_SIZE(props), &c->cfg->mgmt_deny);
 }
 
 int config_parse_children(struct cfg_ctx *c, int node, const u32 *count, u32 max, const char *what,
@@ -310,6 +366,9 @@ static int config_parse_tree(struct cfg_ctx *c, const void *dtb, size_t size)
 	/* Channels name VMs, so they come after every VM is known. */
 	chans = fdt_subnode(&c->fdt, root, "channels");
 	if (chans >= 0 && config_chan_parse(c, chans) != 0) {
+		return -1;
+	}
+	if (config_mgmt_parse(c, fdt_subnode(&c->fdt, root, "management")) != 0) {
 		return -1;
 	}
 	/* Virtio links are checked against VMs and channels. */

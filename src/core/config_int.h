@@ -87,6 +87,9 @@ int config_sched_vm_period(struct cfg_ctx *c, int node, const char *name, const 
  * is parsed, then the rules on who shares which CPU (docs/CONFIG.md "Scheduling"). */
 int config_sched_parse(struct cfg_ctx *c, int sched);
 
+/* config.c: the /management node (node < 0: absent, every command class allowed). */
+int config_mgmt_parse(struct cfg_ctx *c, int node);
+
 /* config_virtio.c: the /virtio node, after /vms and /channels. */
 int config_virtio_parse(struct cfg_ctx *c, int node);
 

@@ -83,6 +83,10 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 	}
 	if (!cmd) {
 		mgmt_err(o, "unknown-command", "\"%s\" (help lists the commands)", argv[0]);
+	} else if (cmd->cls & system_config.mgmt_deny) {
+		mgmt_err(o, "denied",
+			 "\"%s\" is not allowed on this channel (config /management allow)",
+			 argv[0]);
 	} else if (cmd->flags & MGMT_CMD_ARGV) {
 		if (argc > MGMT_ARGS_MAX) {
 			mgmt_err(o, "bad-args", "%s: too many arguments", argv[0]);

@@ -42,6 +42,7 @@ struct mgmt_cmd {
 		void (*on_vm_arg)(struct mgmt_out *o, struct vm *vm, const char *arg);
 	} run;
 	u32 flags;
+	u32 cls; /* MGMT_CLASS_* (config.h) the channel's /management allow must name; 0: always */
 };
 extern const struct mgmt_cmd mgmt_commands[];
 extern const u32 mgmt_command_count;

@@ -233,7 +233,21 @@ struct sched_pcpu_cfg {
 	struct sched_window_cfg windows[SCHED_MAX_WINDOWS]; /* by offset, tiling the frame */
 };
 
+/*
+ * Classes of management-channel commands (docs/SECURITY.md "Management access"): the
+ * /management node's "allow" list names the classes its channel may use; hello and help are
+ * always allowed. Without the node, every class is.
+ */
+#define MGMT_CLASS_READ	     0x01 /* list stats log measurements console-read update-status */
+#define MGMT_CLASS_CONSOLE   0x02 /* console console-write */
+#define MGMT_CLASS_LIFECYCLE 0x04 /* start stop restart pause resume */
+#define MGMT_CLASS_STATE     0x08 /* snapshot-* restore-* */
+#define MGMT_CLASS_DEBUG     0x10 /* gdb trace */
+#define MGMT_CLASS_UPDATE    0x20 /* update-begin/data/commit/confirm, confirm */
+#define MGMT_CLASS_ALL	     0x3f
+
 struct config {
+	u32 mgmt_deny; /* MGMT_CLASS_* the /management node does not allow (0: none denied) */
 	u32 vm_count;
 	struct vm_cfg vms[CONFIG_MAX_VMS];
 	u32 chan_count;

@@ -339,10 +339,43 @@ taken_run()
 	stop_qemu_pid
 }
 
+# /management allow = "read": reading works, everything else is refused by name and changes
+# nothing (the VM ticks on).
+readonly_run()
+{
+	local bad="" t
+	LOG=$OUT_DIR/readonly.log
+	SOCK=$OUT_DIR/readonly.sock
+	: >"$LOG"
+	rm -f "$SOCK"
+	timeout -k 5 "$TIMEOUT" "$TESSERA" run tests/system/configs/mgmt_readonly.dts \
+		--pack "$OUT_DIR/mgmt_readonly.img" --mgmt "$SOCK" >"$LOG" 2>&1 </dev/null &
+	qemu_pid=$!
+	if ! wait_ticks worker 3 20; then
+		fail readonly "worker never ticked"
+		stop_qemu_pid
+		return
+	fi
+	ctl list
+	[ $rc = 0 ] && has_out '^worker +running' || bad+=" list: rc $rc \"$out\";"
+	ctl log
+	[ $rc = 0 ] && has_out "info +VM 0 'worker': 1 vCPU" || bad+=" log: rc $rc;"
+	for cmd in "stop worker" "pause worker" "snapshot worker -o $OUT_DIR/ro.snap" "trace start"; do
+		ctl $cmd
+		[ $rc = 1 ] && has_out "^err denied \"${cmd%% *}[^\"]*\" is not allowed on this channel \(config /management allow\)$" ||
+			bad+=" $cmd: rc $rc \"$out\";"
+	done
+	t=$(last_tick worker)
+	wait_ticks worker $((t + 3)) 10 || bad+=" worker stopped ticking;"
+	if [ -n "$bad" ]; then fail readonly "$bad"; else pass readonly; fi
+	stop_qemu_pid
+}
+
 main
 stop_qemu_pid
 plain_run
 taken_run
+readonly_run
 if [ $failed != 0 ]; then
 	echo "    (console: $LOG)"
 fi

@@ -97,6 +97,36 @@ static void test_hello_help(void)
 	CHECK_EQ(P.errors, 4);
 }
 
+/* /management allow = "read": what the channel may not do is refused by name, changing
+ * nothing; hello and help always work. */
+static void test_denied(void)
+{
+	reset();
+	system_config.mgmt_deny = MGMT_CLASS_ALL & ~MGMT_CLASS_READ;
+	EXPECT("stop beta\n",
+	       "err denied \"stop\" is not allowed on this channel (config /management allow)\n");
+	CHECK_EQ(vms[1].state, VM_RUNNING);
+	EXPECT("console-write beta 41\n", "err denied \"console-write\" is not allowed on this "
+					  "channel (config /management allow)\n");
+	EXPECT("snapshot-begin beta\n", "err denied \"snapshot-begin\" is not allowed on this "
+					"channel (config /management allow)\n");
+	EXPECT("gdb beta attach\n",
+	       "err denied \"gdb\" is not allowed on this channel (config /management allow)\n");
+	EXPECT("trace start\n",
+	       "err denied \"trace\" is not allowed on this channel (config /management allow)\n");
+	EXPECT(
+	    "confirm\n",
+	    "err denied \"confirm\" is not allowed on this channel (config /management allow)\n");
+	EXPECT("hello\n", "ok tessera-mgmt 1\n");
+	out_len = 0;
+	feed("list\n");
+	CHECK(strncmp(out, "vm alpha ", 9) == 0 && strstr(out, "\nok ") != NULL);
+	/* Lifecycle allowed as well: stop works again. */
+	system_config.mgmt_deny = MGMT_CLASS_ALL & ~(MGMT_CLASS_READ | MGMT_CLASS_LIFECYCLE);
+	EXPECT("stop beta\n", "ok stopped beta\n");
+	system_config.mgmt_deny = 0;
+}
+
 static void test_list(void)
 {
 	reset();
@@ -733,6 +763,7 @@ int main(void)
 	RUN(test_garbage);
 	RUN(test_all_bytes);
 	RUN(test_channel);
+	RUN(test_denied);
 	RUN(test_stats_net);
 	RUN(test_update_args);
 	CHECK_MAIN_END();
