@@ -23,6 +23,7 @@
 #   vboot         tests/system/vboot.sh (verified and measured boot; builds build/vboot)
 #   gdb           tests/system/gdb.sh (gdb-multiarch on a VM through tessera ctl gdb)
 #   gdb-linux     tests/system/gdb_linux.sh (the same on Debian's Linux in a 2-vCPU VM)
+#   gdb-share     tests/system/gdb_share.sh (gdb.sh on VMs that share their CPU: priority, partition)
 #   update        tests/system/update.sh (signed single-VM updates, rollback; build/vboot)
 #   uboot         tests/system/uboot.sh (U-Boot boots Linux unattended; prompt + booti via a FIFO)
 #   lint    scripts/lint.sh             (clang-format, cppcheck)
@@ -103,6 +104,7 @@ main()
 	stage_script direct-stuck tests/system/direct_stuck.sh
 	stage_script vboot tests/system/vboot.sh
 	stage_script gdb tests/system/gdb.sh
+	stage_script gdb-share tests/system/gdb_share.sh
 	stage_script gdb-linux tests/system/gdb_linux.sh
 	stage_script update tests/system/update.sh
 	stage_script uboot tests/system/uboot.sh
