@@ -354,8 +354,10 @@ sgi_val:				/* x0 = the value written */
 	stp	x2, x3, [sp, #-16]!
 	mrs	x2, tpidr_el2
 	ldr	x2, [x2, #CPU_VCPU]
+#ifndef TESSERA_NO_TRACE_HOOKS		/* trace.h: the bench's hooks-out variant */
 	ldr	w3, [x2, #VCPU_TRACE]	/* tracing: the C path, which trap_sync records */
 	cbnz	w3, sgi_traced
+#endif
 	ldr	w2, [x2, #VCPU_ID]
 	mov	w3, #1
 	lsl	w3, w3, w2		/* this vCPU's bit: the source */
