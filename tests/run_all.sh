@@ -20,6 +20,7 @@
 #   snapshot      tests/system/snapshot.sh (snapshot mid-computation, restore, refusals)
 #   trace         tests/system/trace.sh (exit statistics, trace start/stop/dump, JSON checked)
 #   trace-busy    tests/system/trace_busy.sh (trace dump while tracing: bounded, does not hang)
+#   trace-view    tests/system/trace_view.sh (Chrome trace format checked; trace.html in Chromium)
 #   direct-stuck  tests/system/direct_stuck.sh (a direct-interrupts VM that blocks its CPU)
 #   vboot         tests/system/vboot.sh (verified and measured boot; builds build/vboot)
 #   gdb           tests/system/gdb.sh (gdb-multiarch on a VM through tessera ctl gdb)
@@ -103,6 +104,7 @@ main()
 	stage_script snapshot tests/system/snapshot.sh
 	stage_script trace tests/system/trace.sh
 	stage_script trace-busy tests/system/trace_busy.sh
+	stage_script trace-view tests/system/trace_view.sh
 	stage_script direct-stuck tests/system/direct_stuck.sh
 	stage_script vboot tests/system/vboot.sh
 	stage_script gdb tests/system/gdb.sh
