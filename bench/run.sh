@@ -464,9 +464,9 @@ trace_off_row()
 	row "tracing off, cost per exit: $2 (this build; the hooks-compiled-out build in the bare column)" \
 		"$(fmt3 H "$1")" "$(fmt3 NT "$1")" "+$d" "<= +2" "$(verdict "$(ok_le "$d" 2)")" "trace_off_$1"
 }
-trace_off_row gicd_write "GICD_ISENABLER1 store (MMIO fast path, trap_dabt)"
-trace_off_row gicr_write "GICR_ISENABLER0 store (MMIO fast path, trap_dabt)"
-trace_off_row uart_fr "UARTFR load (MMIO fast path, trap_dabt)"
+trace_off_row gicd_write "GICD_ISENABLER1 store (MMIO fast path: vectors.S tests the flag before trap_dabt)"
+trace_off_row gicr_write "GICR_ISENABLER0 store (MMIO fast path: vectors.S tests the flag before trap_dabt)"
+trace_off_row uart_fr "UARTFR load (MMIO fast path: vectors.S tests the flag before trap_dabt)"
 trace_off_row sgi_self "self-SGI (vectors.S before any save)"
 trace_off_row vtimer "timer interrupt (vectors.S, the flag folded into the state load)"
 trace_off_row hvc "null hypercall (vectors.S, not traced)"

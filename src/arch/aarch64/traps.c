@@ -183,9 +183,7 @@ static void data_abort(struct vcpu *vc, u64 esr)
  */
 u64 trap_dabt(struct vcpu *vc)
 {
-	if (trace_on(vc)) {
-		return 1; /* tracing: trap_sync records it */
-	}
+	/* Not traced: vectors.S tested vcpu.trace before the call (trace.h). */
 	u64 esr = sysreg_read(esr_el2);
 	u32 rt = ISS_DABT_SRT(esr);
 

@@ -166,6 +166,10 @@ sync_rest:				/* x1 = EC - EC_HVC64, the guest's x0 and x1 on the stack */
 	 * (trap_dabt); an SGI generation write (ICC_SGI1R_EL1, trap_sysreg_fast). */
 	cmp	x1, #(EC_DABT_LOW - EC_HVC64)
 	b.ne	5f
+#ifndef TESSERA_NO_TRACE_HOOKS		/* tracing: the full path, which trap_sync records */
+	ldr	w2, [x0, #VCPU_TRACE]	/* here, not in trap_dabt: its code stays the untraced one */
+	cbnz	w2, 2f
+#endif
 	bl	trap_dabt
 	cbz	x0, 4f
 	b	2f
