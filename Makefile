@@ -200,7 +200,8 @@ $(DASH_NPM)/node_modules/.package-lock.json: $(DASH_WEB)/package.json $(DASH_WEB
 
 $(DASH_WWW)/.stamp: $(DASH_NPM)/node_modules/.package-lock.json $(wildcard $(DASH_WEB)/*.html $(DASH_WEB)/*.js $(DASH_WEB)/*.css)
 	@mkdir -p $(DASH_WWW)/vendor
-	cp $(DASH_WEB)/index.html $(DASH_WEB)/app.js $(DASH_WEB)/style.css $(DASH_WWW)/
+	cp $(DASH_WEB)/index.html $(DASH_WEB)/app.js $(DASH_WEB)/style.css $(DASH_WEB)/trace.html \
+		$(DASH_WEB)/trace.js $(DASH_WWW)/
 	cp $(DASH_NPM)/node_modules/@xterm/xterm/lib/xterm.js $(DASH_NPM)/node_modules/@xterm/xterm/css/xterm.css \
 		$(DASH_NPM)/node_modules/uplot/dist/uPlot.iife.min.js $(DASH_NPM)/node_modules/uplot/dist/uPlot.min.css \
 		$(DASH_WWW)/vendor/

@@ -183,6 +183,15 @@ if make -s B=build/share TEXTRA=-DTESSERA_SHARE_STATS "$SHARE_HYP" >"$OUT/share_
 else
 	errors+=("the sharing-counter build failed (see $OUT/share_build.log)")
 fi
+# What tracing costs while it is off (issue 17: at most 2 instructions per exit): the
+# latency guest again under a build with the trace hooks compiled out (trace.h,
+# TESSERA_NO_TRACE_HOOKS); its trapped exits are compared with the normal build's.
+NOTRACE_HYP=build/notrace/tessera.elf
+if make -s B=build/notrace TEXTRA=-DTESSERA_NO_TRACE_HOOKS "$NOTRACE_HYP" >"$OUT/notrace_build.log" 2>&1; then
+	run_var lat_notrace lat "$NOTRACE_HYP" 1
+else
+	errors+=("the trace-hooks-out build failed (see $OUT/notrace_build.log)")
+fi
 # Wall time, multi-threaded TCG: both CPUs really run at once (noisy, secondary figures).
 run_var rt_solo_mt rt_solo build/tessera.elf 0
 run_var rt_storm_mt rt_storm build/tessera.elf 0
@@ -223,6 +232,10 @@ for n in hvc svc vtimer gicd_write gicd_read gicd_prio gicr_write sgi_self ipi_c
 done
 for n in psci_version smccc_version smccc_arch_features psci_features migrate_info_type; do
 	put H "$n" "$L" "$n"
+done
+declare -A NT # the same figures under the hooks-out build
+for n in hvc vtimer gicd_write gicr_write sgi_self uart_fr; do
+	put NT "$n" "$OUT/hyp_lat_notrace.log" "$n"
 done
 # direct-interrupts: same guest and bare baseline, the VM owns CPU 1's Group-1 interrupts.
 put H vtimer_direct "$OUT/hyp_lat_direct.log" vtimer
@@ -443,6 +456,20 @@ mmio_row uart_write "emulated UART byte write (UARTDR store, console output incl
 x=$(extra sgi_self)
 row "self-IPI (SGI) latency (ICC_SGI1R write -> handler)" "$(fmt3 H sgi_self)" "$(fmt3 BM sgi_self)" \
 	"+$x" "<= +150" "$(verdict "$(ok_le "$x" 150)")" sgi_self
+# Tracing off (issue 17): the normal build's median less the hooks-out build's, per exit.
+trace_off_row()
+{ # trace_off_row KEY WHAT
+	local d=
+	[ -n "${H[$1.med]-}" ] && [ -n "${NT[$1.med]-}" ] && d=$((H[$1.med] - NT[$1.med]))
+	row "tracing off, cost per exit: $2 (this build; the hooks-compiled-out build in the bare column)" \
+		"$(fmt3 H "$1")" "$(fmt3 NT "$1")" "+$d" "<= +2" "$(verdict "$(ok_le "$d" 2)")" "trace_off_$1"
+}
+trace_off_row gicd_write "GICD_ISENABLER1 store (MMIO fast path: vectors.S tests the flag before trap_dabt)"
+trace_off_row gicr_write "GICR_ISENABLER0 store (MMIO fast path: vectors.S tests the flag before trap_dabt)"
+trace_off_row uart_fr "UARTFR load (MMIO fast path: vectors.S tests the flag before trap_dabt)"
+trace_off_row sgi_self "self-SGI (vectors.S before any save)"
+trace_off_row vtimer "timer interrupt (vectors.S, the flag folded into the state load)"
+trace_off_row hvc "null hypercall (vectors.S, not traced)"
 # Issue 12: half of the 836 measured before the interrupt fast path.
 row "cross-vCPU IPI latency (CPU 0 -> CPU 1 in WFI)" "$(fmt3 H ipi_cross)" "$(fmt3 BM ipi_cross)" \
 	"+$(extra ipi_cross)" "<= 418" "$(verdict "$(ok_le "${H[ipi_cross.med]-}" 418)")" ipi_cross

@@ -4,7 +4,11 @@
  * DTB it was given (magic, /memory, cpus), then stops. With "stay" in
  * /chosen/bootargs it instead prints "TEST hello: tick=<n>" every ~100 ms of
  * virtual timer for "ticks=<n>" ticks (default 20) before stopping: the
- * neighbour VM of the isolation and crash tests.
+ * neighbour VM of the isolation and crash tests. With "dbgown" as well it writes its own
+ * values into its debug registers (DBGBVR0/DBGBCR0, DBGWVR0/DBGWCR0, all disabled, and
+ * MDSCR_EL1 0) and checks them on every tick, printing "TEST hello: dbgown ok=<n> bad=<m>"
+ * every 10 ticks: the neighbour of a VM under a debugger on the same CPU
+ * (tests/system/gdb_share.sh) must never see the debugger's.
  */
 #include "kit.h"
 
@@ -18,6 +22,41 @@
 
 static volatile u32 ticks;
 static u64 tick_period, next_deadline, last_tick, max_gap;
+static bool dbgown;
+static u32 dbg_ok, dbg_bad;
+
+/* Distinct from anything a debugger would set: the breakpoint and watchpoint disabled (E,
+ * bit 0, clear) but every other field of theirs recognisable. */
+#define OWN_BVR	 0x0000123456789000ULL
+#define OWN_BCR	 0x1e6ULL /* PMC EL1+EL0, BAS all, E 0 */
+#define OWN_WVR	 0x00000fedcba98000ULL
+#define OWN_WCR	 0x1ffeULL		      /* BAS all, LSC both, PAC EL1+EL0, E 0 */
+#define MDSCR_ON (BIT(0) | BIT(13) | BIT(15)) /* SS, KDE, MDE: a debugger sets MDE and SS */
+
+static void dbg_own_set(void)
+{
+	sysreg_write(dbgbvr0_el1, OWN_BVR);
+	sysreg_write(dbgbcr0_el1, OWN_BCR);
+	sysreg_write(dbgwvr0_el1, OWN_WVR);
+	sysreg_write(dbgwcr0_el1, OWN_WCR);
+	sysreg_write(mdscr_el1, 0);
+	__asm__ volatile("isb");
+}
+
+static void dbg_own_check(void)
+{
+	u64 bvr = sysreg_read(dbgbvr0_el1), bcr = sysreg_read(dbgbcr0_el1);
+	u64 wvr = sysreg_read(dbgwvr0_el1), wcr = sysreg_read(dbgwcr0_el1);
+	u64 mdscr = sysreg_read(mdscr_el1);
+
+	if (bvr == OWN_BVR && (bcr & 0x1ff) == OWN_BCR && wvr == OWN_WVR &&
+	    (wcr & 0x1fff) == OWN_WCR && !(mdscr & MDSCR_ON)) {
+		dbg_ok++;
+	} else if (dbg_bad++ == 0) {
+		test_fact("dbgown changed: bvr=0x%lx bcr=0x%lx wvr=0x%lx wcr=0x%lx mdscr=0x%lx",
+			  bvr, bcr, wvr, wcr, mdscr);
+	}
+}
 
 static void tick_irq(u32 intid)
 {
@@ -42,6 +81,8 @@ static void hello_stay(u64 nticks)
 	timer_enable(true);
 
 	u32 seen = 0;
+	if (dbgown)
+		dbg_own_set();
 	while (seen < nticks) {
 		/* WFI with IRQs masked still wakes on a pending interrupt (ARM ARM D1.16.2), so
 		 * a tick between the check and the WFI is not lost. */
@@ -52,6 +93,11 @@ static void hello_stay(u64 nticks)
 		while (seen < ticks && seen < nticks) {
 			seen++;
 			test_fact("tick=%u", seen);
+			if (dbgown) {
+				dbg_own_check();
+				if (seen % 10 == 0)
+					test_fact("dbgown ok=%u bad=%u", dbg_ok, dbg_bad);
+			}
 			(void)hyp_heartbeat();
 		}
 	}
@@ -96,6 +142,7 @@ int main(u64 dtb)
 	char args[128];
 	fmt_snprintf(args, sizeof(args), "%s %s", dt_bootargs(fdt), HELLO_ARGS);
 	test_fact("bootargs=\"%s\"", dt_bootargs(fdt));
+	dbgown = kit_strstr(args, "dbgown") != 0;
 	if (kit_strstr(args, "stay"))
 		hello_stay(kit_arg_u64(args, "ticks=", DEFAULT_TICKS));
 	test_done();

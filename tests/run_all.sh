@@ -19,10 +19,13 @@
 #   mgmt-net      tests/system/mgmt_net.sh (virtio-net statistics on real traffic)
 #   snapshot      tests/system/snapshot.sh (snapshot mid-computation, restore, refusals)
 #   trace         tests/system/trace.sh (exit statistics, trace start/stop/dump, JSON checked)
+#   trace-busy    tests/system/trace_busy.sh (trace dump while tracing: bounded, does not hang)
+#   trace-view    tests/system/trace_view.sh (Chrome trace format checked; trace.html in Chromium)
 #   direct-stuck  tests/system/direct_stuck.sh (a direct-interrupts VM that blocks its CPU)
 #   vboot         tests/system/vboot.sh (verified and measured boot; builds build/vboot)
 #   gdb           tests/system/gdb.sh (gdb-multiarch on a VM through tessera ctl gdb)
 #   gdb-linux     tests/system/gdb_linux.sh (the same on Debian's Linux in a 2-vCPU VM)
+#   gdb-share     tests/system/gdb_share.sh (gdb.sh on VMs that share their CPU: priority, partition)
 #   update        tests/system/update.sh (signed single-VM updates, rollback; build/vboot)
 #   uboot         tests/system/uboot.sh (U-Boot boots Linux unattended; prompt + booti via a FIFO)
 #   lint    scripts/lint.sh             (clang-format, cppcheck)
@@ -100,9 +103,12 @@ main()
 	stage_script mgmt-net tests/system/mgmt_net.sh
 	stage_script snapshot tests/system/snapshot.sh
 	stage_script trace tests/system/trace.sh
+	stage_script trace-busy tests/system/trace_busy.sh
+	stage_script trace-view tests/system/trace_view.sh
 	stage_script direct-stuck tests/system/direct_stuck.sh
 	stage_script vboot tests/system/vboot.sh
 	stage_script gdb tests/system/gdb.sh
+	stage_script gdb-share tests/system/gdb_share.sh
 	stage_script gdb-linux tests/system/gdb_linux.sh
 	stage_script update tests/system/update.sh
 	stage_script uboot tests/system/uboot.sh

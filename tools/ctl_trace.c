@@ -113,44 +113,70 @@ static int fetch_names(struct ctl *c, struct trace_set *t)
 	}
 }
 
-/* Every record of every CPU; the CPUs are asked in turn until one does not exist. */
-static int fetch_all(struct ctl *c, struct trace_set *t, long timeout_ms)
+/* One "trace read" round trip: the records into t, the "ok" line's positions into *next and
+ * *end. 1: CPU cpu does not exist (and is not CPU 0); -1: the channel failed. */
+static int read_once(struct ctl *c, struct trace_set *t, unsigned cpu, unsigned long long from,
+		     unsigned long long *next, unsigned long long *end)
 {
 	char req[64], line[1024];
+	int n = snprintf(req, sizeof(req), "trace read %u %llu\n", cpu, from);
 
+	if (ctl_send(c, req, (size_t)n) != 0) {
+		return -1;
+	}
+	for (;;) {
+		if (ctl_line(c, line, sizeof(line)) != 0) {
+			return -1;
+		}
+		if (strncmp(line, "rec ", 4) != 0) {
+			break;
+		}
+		if (parse_rec_line(t, line) != 0) {
+			return -1;
+		}
+	}
+	if (strncmp(line, "err bad-args no CPU", 19) == 0) {
+		return cpu == 0 ? -1 : 1;
+	}
+	if (strncmp(line, "ok ", 3) != 0) {
+		fprintf(stderr, "tessera ctl: %s\n", line);
+		return -1;
+	}
+	t->freq = key_u(line, " freq=");
+	*next = key_u(line, " next=");
+	*end = key_u(line, " end=");
+	return 0;
+}
+
+/*
+ * Every record of every CPU; the CPUs are asked in turn until one does not exist. Each CPU
+ * is read up to where its writer was at the first read (its "end" then), not to where it is
+ * now: while tracing is on the writer goes on (the reads themselves are exits of CPU 0's
+ * vCPU), and a reader that chased the live end could never finish. A read that does not
+ * advance ends the CPU too, so the loop is bounded whatever the hypervisor answers.
+ */
+static int fetch_all(struct ctl *c, struct trace_set *t, long timeout_ms)
+{
 	for (unsigned cpu = 0; cpu < 256; cpu++) {
-		unsigned long long from = 0, next, end;
+		unsigned long long from = 0, next = 0, end = 0, stop = 0;
+		bool first = true;
 
 		do {
-			int n = snprintf(req, sizeof(req), "trace read %u %llu\n", cpu, from);
+			int rc;
 
 			c->deadline_ms = now_ms() + timeout_ms; /* per request: there are many */
-			if (ctl_send(c, req, (size_t)n) != 0) {
-				return -1;
+			rc = read_once(c, t, cpu, from, &next, &end);
+			if (rc != 0) {
+				return rc < 0 ? -1 : 0;
 			}
-			for (;;) {
-				if (ctl_line(c, line, sizeof(line)) != 0) {
-					return -1;
-				}
-				if (strncmp(line, "rec ", 4) != 0) {
-					break;
-				}
-				if (parse_rec_line(t, line) != 0) {
-					return -1;
-				}
+			if (first) {
+				stop = end;
+				first = false;
+			} else if (next <= from) {
+				break;
 			}
-			if (strncmp(line, "err bad-args no CPU", 19) == 0) {
-				return cpu == 0 ? -1 : 0;
-			}
-			if (strncmp(line, "ok ", 3) != 0) {
-				fprintf(stderr, "tessera ctl: %s\n", line);
-				return -1;
-			}
-			t->freq = key_u(line, " freq=");
-			next = key_u(line, " next=");
-			end = key_u(line, " end=");
 			from = next;
-		} while (next < end);
+		} while (next < stop);
 	}
 	return 0;
 }

@@ -68,12 +68,26 @@ void trace_put(u8 type, u8 sub, u8 vm, u8 vcpu, u32 arg);
  * copied; records the writer overwrote while they were copied are not returned. */
 u32 trace_read(u32 cpu, u64 *pos, struct trace_rec *out, u32 max, u64 *end);
 
-/* The hooks, for code that may run while tracing is off. */
+/*
+ * The hooks, for code that may run while tracing is off. TESSERA_NO_TRACE_HOOKS (a benchmark
+ * variant only, bench/run.sh "trace off") compiles them out, so that the difference to the
+ * normal build is what tracing costs while it is off.
+ */
+#ifdef TESSERA_NO_TRACE_HOOKS
+#define trace_on(vc) ((void)(vc), 0)
+static inline void trace_event(u8 type, u8 sub, u8 vm, u8 vcpu, u32 arg)
+{
+	(void)type, (void)sub, (void)vm, (void)vcpu, (void)arg;
+}
+#else
+/* Is vCPU vc traced? The trap paths' one test per exit (a load and a branch). */
+#define trace_on(vc) __builtin_expect((vc)->trace, 0)
 static inline void trace_event(u8 type, u8 sub, u8 vm, u8 vcpu, u32 arg)
 {
 	if (__builtin_expect(trace_active, 0)) {
 		trace_put(type, sub, vm, vcpu, arg);
 	}
 }
+#endif
 
 #endif

@@ -14,13 +14,21 @@
 #   the neighbour still ticks.
 # Prints "PASS: system/gdb_<case>" or "FAIL: system/gdb_<case> (<reason>)"; exit 1 if any
 # failed. Every wait has a deadline (timeout(1) around gdb and the stub, wait_for).
-# Environment: OUT_DIR (default build/gdb), TIMEOUT (whole run, default 120 s), PORT.
+# Environment: OUT_DIR (default build/gdb), TIMEOUT (whole run, default 120 s), PORT;
+# CONFIG (default tests/system/configs/gdb.dts) and BOOT_TICKS (the neighbour's ticks to
+# wait for at boot, default 3), NAME (the checks' prefix, default gdb) and DBGOWN (set: the
+# neighbour checks its own debug registers, hello's "dbgown", and this script reads its
+# verdicts) let gdb_share.sh run the same session on shared CPUs.
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
 
 OUT_DIR=${OUT_DIR:-build/gdb}
+CONFIG=${CONFIG:-tests/system/configs/gdb.dts}
+BOOT_TICKS=${BOOT_TICKS:-3}
+NAME=${NAME:-gdb}
+DBGOWN=${DBGOWN:-}
 TIMEOUT=${TIMEOUT:-120}
 PORT=${PORT:-$((20000 + $$ % 20000))}
 LOG=$OUT_DIR/console.log
@@ -30,10 +38,10 @@ failed=0
 qemu_pid=
 stub_pid=
 
-pass() { echo "PASS: system/gdb_$1"; }
+pass() { echo "PASS: system/${NAME}_$1"; }
 fail()
 {
-	echo "FAIL: system/gdb_$1 ($2)"
+	echo "FAIL: system/${NAME}_$1 ($2)"
 	failed=1
 }
 
@@ -50,6 +58,21 @@ trap cleanup EXIT
 # has FILE FIXED: the file has a line containing FIXED.
 has() { grep -a -q -F -- "$2" "$1"; }
 
+# The neighbour's own debug registers (hello's "dbgown": checked on each tick, a verdict
+# every 10 ticks) held its values through the whole session, and it checked them at least
+# 50 times (5 s of ticks, the session's length).
+check_dbgown()
+{
+	local last ok
+	last=$(clean_log | grep -a -E '^\[neighbour\] TEST hello: dbgown ok=[0-9]+ bad=[0-9]+$' | tail -n 1)
+	ok=$(printf '%s\n' "$last" | sed -n -E 's/.*ok=([0-9]+) bad=0$/\1/p')
+	if [ -n "$ok" ] && [ "$ok" -ge 50 ] && ! clean_log | grep -a -q -F '[neighbour] TEST hello: dbgown changed'; then
+		pass neighbour_debug_regs
+	else
+		fail neighbour_debug_regs "last verdict '$last'; $(clean_log | grep -a -F 'dbgown changed' | head -n 1)"
+	fi
+}
+
 main()
 {
 	local gdb_out=$OUT_DIR/gdb.out stub_out=$OUT_DIR/stub.log out rc a b gdb_pid
@@ -65,10 +88,10 @@ main()
 		fi
 	done
 	mkdir -p "$OUT_DIR" && rm -f "$SOCK" "$OUT_DIR"/ticks_* && : >"$LOG"
-	timeout -k 5 "$TIMEOUT" "$TESSERA" run tests/system/configs/gdb.dts \
+	timeout -k 5 "$TIMEOUT" "$TESSERA" run "$CONFIG" \
 		--pack "$OUT_DIR/gdb.img" --mgmt "$SOCK" >"$LOG" 2>&1 </dev/null &
 	qemu_pid=$!
-	if ! wait_for '^\[target\] TEST gdb_target: round=3 ' 30 || ! wait_ticks neighbour 3 30; then
+	if ! wait_for '^\[target\] TEST gdb_target: round=3 ' 30 || ! wait_ticks neighbour "$BOOT_TICKS" 30; then
 		fail boot "the guests did not start"
 		tail -n 20 "$LOG" | sed 's/^/    | /'
 		return
@@ -144,6 +167,7 @@ main()
 	has "$stub_out" "detached from VM target" && pass detach || fail detach "$(tr '\n' ' ' <"$stub_out")"
 	a=$(last_tick neighbour)
 	wait_ticks neighbour $((a + 3)) 20 && pass neighbour_after || fail neighbour_after "neighbour stopped ticking"
+	[ -z "$DBGOWN" ] || check_dbgown
 	if [ $failed = 1 ]; then
 		sed 's/^/    gdb| /' "$gdb_out" | tail -n 60
 		tail -n 20 "$LOG" | sed 's/^/    | /'

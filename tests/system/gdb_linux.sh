@@ -10,7 +10,12 @@
 # while Linux is halted, detach; Linux then still answers in its shell.
 # Prints "PASS: system/gdb_linux_<case>" or "FAIL: ..."; exit 1 if any failed. Every wait
 # has a deadline. Needs `make linux` (build/linux/Image). Environment: OUT_DIR (default
-# build/gdb_linux), TIMEOUT (whole run, default 300 s), PORT.
+# build/gdb_linux), TIMEOUT (whole run, default 300 s), PORT, VMLINUX (the kernel with
+# symbols, default build/linux/vmlinux; never downloaded here, docs/DEBUGGING.md "Kernel
+# symbols"): when that file exists gdb loads it, offset by the difference between
+# do_sys_openat2 in /proc/kallsyms and in the file (KASLR), and symbols checks that the
+# backtrace at the breakpoint names do_sys_openat2 and a caller; without it symbols prints
+# SKIP (which is not a pass).
 set -u
 
 cd "$(dirname "$0")/../.." || exit 1
@@ -22,6 +27,7 @@ PORT=${PORT:-$((20000 + ($$ + 7) % 20000))}
 LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
 TESSERA=build/tools/tessera
+VMLINUX=${VMLINUX:-build/linux/vmlinux}
 failed=0
 qemu_pid=
 stub_pid=
@@ -59,7 +65,7 @@ type_text()
 main()
 {
 	local gdb_out=$OUT_DIR/gdb.out stub_out=$OUT_DIR/stub.log script=$OUT_DIR/session.gdb
-	local addr a b rc
+	local addr a b rc sym_cmd= off
 
 	for f in "$TESSERA" build/tessera.elf build/guests/hello.elf build/linux/Image; do
 		if [ ! -f "$f" ]; then
@@ -85,16 +91,26 @@ main()
 		return
 	fi
 	type_text $'while true; do cat /proc/version >/dev/null; sleep 1; done &\n'
+	# With symbols: gdb's symbol-file offset is where the kernel runs less where it was linked.
+	if [ -f "$VMLINUX" ]; then
+		a=$(aarch64-linux-gnu-nm "$VMLINUX" 2>/dev/null | grep -E ' [tT] do_sys_openat2$' | cut -d' ' -f1)
+		if [ -n "$a" ]; then
+			off=$(printf '0x%x' $((0x$addr - 0x$a)))
+			sym_cmd="symbol-file -o $off $VMLINUX"
+		fi
+	fi
 
 	cat >"$script" <<GDB
 set pagination off
 set confirm off
 set architecture aarch64
+$sym_cmd
 target remote 127.0.0.1:$PORT
 info threads
 break *0x$addr
 continue
 info threads
+${sym_cmd:+bt 3}
 x/s \$x1
 shell printf '%s\n' "\$(tr -d '\r' <"$LOG" | grep -a -c '^\[neighbour\] TEST hello: tick=')" >"$OUT_DIR/ticks_a"
 shell sleep 2
@@ -124,6 +140,14 @@ GDB
 	a=$(cat "$OUT_DIR/ticks_a" 2>/dev/null) b=$(cat "$OUT_DIR/ticks_b" 2>/dev/null)
 	[ -n "$a" ] && [ -n "$b" ] && [ "$b" -gt "$a" ] && pass neighbour_runs ||
 		fail neighbour_runs "neighbour ticks while Linux was halted: '$a' -> '$b'"
+	if [ -z "$sym_cmd" ]; then
+		echo "SKIP: system/gdb_linux_symbols (no $VMLINUX with do_sys_openat2: docs/DEBUGGING.md, Kernel symbols)"
+	elif grep -a -q -E '^#0 +(0x[0-9a-f]+ in )?do_sys_openat2 ' "$gdb_out" &&
+		grep -a -q -E '^#1 +0x[0-9a-f]+ in [a-z_]' "$gdb_out"; then
+		pass symbols
+	else
+		fail symbols "no symbolic backtrace with $VMLINUX"
+	fi
 	has "$stub_out" "detached from VM linux" && pass detach || fail detach "$(tr '\n' ' ' <"$stub_out")"
 	type_text $'echo alive-$((6*7))\n'
 	wait_for '^\[linux\] alive-42$' 30 && pass alive || fail alive "Linux did not answer after the detach"

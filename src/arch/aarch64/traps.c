@@ -183,9 +183,7 @@ static void data_abort(struct vcpu *vc, u64 esr)
  */
 u64 trap_dabt(struct vcpu *vc)
 {
-	if (__builtin_expect(vc->trace, 0)) {
-		return 1; /* tracing: trap_sync records it */
-	}
+	/* Not traced: vectors.S tested vcpu.trace before the call (trace.h). */
 	u64 esr = sysreg_read(esr_el2);
 	u32 rt = ISS_DABT_SRT(esr);
 
@@ -301,7 +299,7 @@ static __attribute__((noinline, cold)) void trap_sync_traced(struct vcpu *vc)
  * so that one place records exit and entry. Off, the cost is the one test. */
 void trap_sync(struct vcpu *vc)
 {
-	if (__builtin_expect(vc->trace, 0)) {
+	if (trace_on(vc)) {
 		trap_sync_traced(vc);
 		return;
 	}
@@ -317,7 +315,7 @@ void trap_sync(struct vcpu *vc)
  */
 u64 trap_hvc_fast(struct vcpu *vc, u32 fn)
 {
-	if (__builtin_expect(vc->trace, 0)) {
+	if (trace_on(vc)) {
 		return 1; /* tracing: trap_sync records it */
 	}
 	return hypercall_fast(vc, fn) ? 0 : 1;
@@ -422,7 +420,7 @@ static __attribute__((noinline, cold)) u64 trap_irq_traced(struct vcpu *vc, u32 
 
 __attribute__((noinline)) u64 trap_irq_slow(struct vcpu *vc, u32 intid)
 {
-	if (__builtin_expect(vc->trace, 0)) {
+	if (trace_on(vc)) {
 		return trap_irq_traced(vc, intid);
 	}
 	return irq_general(vc, intid);
@@ -439,7 +437,7 @@ __attribute__((noinline)) u64 trap_irq_slow(struct vcpu *vc, u32 intid)
  */
 u64 trap_irq_acked(struct vcpu *vc, u32 intid)
 {
-	if (__builtin_expect(vc->trace, 0)) {
+	if (trace_on(vc)) {
 		return trap_irq_traced(vc, intid);
 	}
 	if ((intid == INTID_VTIMER || intid == INTID_PTIMER) && vc->state == VCPU_RUNNING &&
@@ -450,7 +448,7 @@ u64 trap_irq_acked(struct vcpu *vc, u32 intid)
 		cpu_this()->irq_count++;
 		return 0;
 	}
-	return trap_irq_slow(vc, intid);
+	return irq_general(vc, intid); /* tested above: not trap_irq_slow, which tests again */
 }
 
 /* An interrupt not acknowledged yet (direct.c's FIQ fallback). */

@@ -166,6 +166,10 @@ sync_rest:				/* x1 = EC - EC_HVC64, the guest's x0 and x1 on the stack */
 	 * (trap_dabt); an SGI generation write (ICC_SGI1R_EL1, trap_sysreg_fast). */
 	cmp	x1, #(EC_DABT_LOW - EC_HVC64)
 	b.ne	5f
+#ifndef TESSERA_NO_TRACE_HOOKS		/* tracing: the full path, which trap_sync records */
+	ldr	w2, [x0, #VCPU_TRACE]	/* here, not in trap_dabt: its code stays the untraced one */
+	cbnz	w2, 2f
+#endif
 	bl	trap_dabt
 	cbz	x0, 4f
 	b	2f
@@ -354,8 +358,10 @@ sgi_val:				/* x0 = the value written */
 	stp	x2, x3, [sp, #-16]!
 	mrs	x2, tpidr_el2
 	ldr	x2, [x2, #CPU_VCPU]
+#ifndef TESSERA_NO_TRACE_HOOKS		/* trace.h: the bench's hooks-out variant */
 	ldr	w3, [x2, #VCPU_TRACE]	/* tracing: the C path, which trap_sync records */
 	cbnz	w3, sgi_traced
+#endif
 	ldr	w2, [x2, #VCPU_ID]
 	mov	w3, #1
 	lsl	w3, w3, w2		/* this vCPU's bit: the source */
