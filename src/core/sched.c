@@ -198,6 +198,22 @@ static int pick_yield(struct sched_host *h, u64 now, u64 *until)
 	return next == SCHED_IDLE ? sched_pick(&h->s, now, until) : next;
 }
 
+/*
+ * The direct wake: the hypervisor timer's refresh has just woken a vCPU that preempts
+ * (sched_hyp_timer), and since then no other interrupt was taken on this CPU and no
+ * request came, so a second refresh would find nothing new; the pick follows at once.
+ * Anything another CPU changes after it comes with a kick, which the next exit or the
+ * idle wait sees.
+ */
+static bool direct_wake(struct cpu *c, struct sched_host *h)
+{
+	bool fresh = h->wake && c->irq_count == h->wake_irqs &&
+		     !__atomic_load_n(&c->requests, __ATOMIC_ACQUIRE);
+
+	h->wake = false;
+	return fresh;
+}
+
 static __attribute__((noreturn)) void shared_run(struct cpu *c, struct sched_host *h)
 {
 	for (;;) {
@@ -205,9 +221,13 @@ static __attribute__((noreturn)) void shared_run(struct cpu *c, struct sched_hos
 		struct vcpu *vc;
 		int next;
 
+		bool fresh = direct_wake(c, h);
+
 		sched_handle_requests(c);
 		now = arch_counter();
-		shared_refresh(c, h, now);
+		if (!fresh) {
+			shared_refresh(c, h, now);
+		}
 		next = h->yield ? pick_yield(h, now, &until) : sched_pick(&h->s, now, &until);
 		h->yield = false;
 		h->resched = false;
@@ -344,6 +364,8 @@ void sched_hyp_timer(struct cpu *c)
 		h->resched = true;
 	} else {
 		shared_refresh(c, h, now); /* wakes blocked vCPUs whose deadline came */
+		h->wake = h->resched;
+		h->wake_irqs = c->irq_count;
 	}
 	if (h->resched) {
 		arch_hyp_timer_cancel(); /* the pick on the way out programs it again */

@@ -213,32 +213,54 @@ static bool sched_eligible(const struct sched_ent *e)
 	return e->runnable && (e->budget == 0 || e->remaining > 0);
 }
 
-/* Among eligible entities of priority top other than skip: the one waiting longest (lowest
- * index on a tie), or SCHED_IDLE. */
-static int sched_longest_waiting(const struct sched_cpu *s, u32 top, int skip)
+/* One pass over the entities (after replenishing each): the highest eligible priority, how
+ * many eligible entities have it, the one of them other than the current entity that waits
+ * longest (lowest index on a tie), and whether a runnable entity is waiting for a refill. */
+struct sched_scan {
+	u32 top;      /* highest eligible priority (valid if n > 0) */
+	u32 n;	      /* eligible entities at top */
+	int peer;     /* longest-waiting of them other than current, or SCHED_IDLE */
+	bool refills; /* some runnable entity has exhausted its budget */
+};
+
+static void sched_scan(struct sched_cpu *s, u64 now, struct sched_scan *r)
 {
-	int best = SCHED_IDLE;
-
+	r->n = 0;
+	r->top = 0;
+	r->peer = SCHED_IDLE;
+	r->refills = false;
 	for (u32 i = 0; i < s->count; i++) {
-		const struct sched_ent *e = &s->ent[i];
+		struct sched_ent *e = &s->ent[i];
 
-		if ((int)i != skip && sched_eligible(e) && e->prio == top &&
-		    (best == SCHED_IDLE || e->ready_since < s->ent[best].ready_since)) {
-			best = (int)i;
+		sched_replenish(e, now);
+		if (!sched_eligible(e)) {
+			r->refills |= e->runnable && e->budget && e->remaining == 0;
+			continue;
+		}
+		if (r->n == 0 || e->prio > r->top) {
+			r->top = e->prio;
+			r->n = 0;
+			r->peer = SCHED_IDLE;
+		} else if (e->prio < r->top) {
+			continue;
+		}
+		r->n++;
+		if ((int)i != s->current &&
+		    (r->peer == SCHED_IDLE || e->ready_since < s->ent[r->peer].ready_since)) {
+			r->peer = (int)i;
 		}
 	}
-	return best;
 }
 
 /*
  * Round robin among equal priorities: the current entity keeps the CPU for consecutive
  * quanta from when it was switched in; at the end of a quantum during which a peer was
- * waiting, it goes behind the peers that wait longer. A peer arriving after the armed end
- * (nobody was waiting) lets the current quantum, counted on from it, run out.
+ * waiting, it goes behind the peers that wait longer (peer: the longest waiting). A peer
+ * arriving after the armed end (nobody was waiting) lets the current quantum, counted on
+ * from it, run out.
  */
-static int sched_round_robin(struct sched_cpu *s, u32 top, u64 now)
+static int sched_round_robin(struct sched_cpu *s, int peer, u64 now)
 {
-	int cur = s->current, peer = sched_longest_waiting(s, top, cur);
 	u64 q = s->cfg.quantum;
 
 	if (peer != SCHED_IDLE && q && now >= s->quantum_end) {
@@ -247,10 +269,10 @@ static int sched_round_robin(struct sched_cpu *s, u32 top, u64 now)
 		}
 		s->quantum_end += ((now - s->quantum_end) / q + 1) * q;
 	}
-	return cur;
+	return s->current;
 }
 
-static u64 sched_prio_until(const struct sched_cpu *s, int best, u64 now)
+static u64 sched_prio_until(const struct sched_cpu *s, int best, bool refills, u64 now)
 {
 	u64 u = SCHED_FOREVER;
 
@@ -260,7 +282,7 @@ static u64 sched_prio_until(const struct sched_cpu *s, int best, u64 now)
 		u = s->rr_armed ? s->quantum_end : u;
 		u = b->budget ? MIN(u, now + b->remaining) : u;
 	}
-	for (u32 i = 0; i < s->count; i++) {
+	for (u32 i = 0; refills && i < s->count; i++) {
 		const struct sched_ent *e = &s->ent[i];
 
 		/* Runnable, exhausted, and it will matter when refilled. */
@@ -275,29 +297,22 @@ static u64 sched_prio_until(const struct sched_cpu *s, int best, u64 now)
 static int sched_pick_prio(struct sched_cpu *s, u64 now, u64 *until)
 {
 	int cur = s->current, best = SCHED_IDLE;
-	bool found = false;
-	u32 top = 0;
+	struct sched_scan r;
 
-	for (u32 i = 0; i < s->count; i++) {
-		sched_replenish(&s->ent[i], now);
-		if (sched_eligible(&s->ent[i]) && (!found || s->ent[i].prio > top)) {
-			top = s->ent[i].prio;
-			found = true;
-		}
-	}
-	if (found) {
+	sched_scan(s, now, &r);
+	if (r.n) {
 		bool cur_top =
-		    cur != SCHED_IDLE && sched_eligible(&s->ent[cur]) && s->ent[cur].prio == top;
+		    cur != SCHED_IDLE && sched_eligible(&s->ent[cur]) && s->ent[cur].prio == r.top;
 
-		best = cur_top ? sched_round_robin(s, top, now)
-			       : sched_longest_waiting(s, top, SCHED_IDLE);
+		/* Not current at top: the longest waiting of top, current excluded or not. */
+		best = cur_top ? sched_round_robin(s, r.peer, now) : r.peer;
 	}
 	if (best != SCHED_IDLE && best != cur) {
 		s->quantum_end = now + s->cfg.quantum;
 	}
-	s->rr_armed = best != SCHED_IDLE && s->cfg.quantum &&
-		      sched_longest_waiting(s, top, best) != SCHED_IDLE;
-	*until = sched_prio_until(s, best, now);
+	/* Another eligible entity at top besides best (best is one of the n at top). */
+	s->rr_armed = best != SCHED_IDLE && s->cfg.quantum && r.n > 1;
+	*until = sched_prio_until(s, best, r.refills, now);
 	return best;
 }
 

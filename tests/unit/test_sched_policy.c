@@ -255,6 +255,39 @@ static void test_round_robin_arrival(void)
 	CHECK_EQ(m.s.ent[a].used, 3000 - 200);
 }
 
+/* The pick's one pass over the entities: three equal peers take turns a quantum each, the
+ * longest waiting first; a higher priority found late in index order wins alone (no
+ * quantum armed), and when it blocks the peer that waited longest goes on. */
+static void test_round_robin_three_below(void)
+{
+	struct sched_cpu_cfg c = prio_cfg(500);
+	struct sched_cpu s;
+	u64 until;
+	int p[3], hi;
+
+	sched_cpu_init(&s, &c, 0);
+	for (int i = 0; i < 3; i++) {
+		p[i] = sched_cpu_add(&s, (u32)i, 0, 5, 0, 0);
+		sched_set_runnable(&s, p[i], true, 0);
+	}
+	hi = sched_cpu_add(&s, 3, 0, 9, 0, 0);
+	CHECK_EQ(sched_pick(&s, 0, &until), (u64)p[0]);
+	CHECK_EQ(until, 500);
+	CHECK_EQ(sched_pick(&s, 500, &until), (u64)p[1]);
+	CHECK_EQ(sched_pick(&s, 1000, &until), (u64)p[2]); /* waited since 0, p[0] since 500 */
+	CHECK_EQ(sched_pick(&s, 1500, &until), (u64)p[0]);
+	CHECK_EQ(until, 2000);
+	sched_set_runnable(&s, hi, true, 1600);
+	CHECK(sched_would_preempt(&s, hi));
+	CHECK_EQ(sched_pick(&s, 1600, &until), (u64)hi);
+	CHECK_EQ(until, SCHED_FOREVER); /* alone at its priority */
+	sched_set_runnable(&s, hi, false, 1700);
+	CHECK_EQ(sched_pick(&s, 1700, &until), (u64)p[1]); /* since 1000; p[2] 1500, p[0] 1600 */
+	CHECK_EQ(until, 2200);
+	CHECK_EQ(s.ent[hi].switches, 1);
+	CHECK_EQ(s.ent[p[0]].used + s.ent[p[1]].used + s.ent[p[2]].used, 1600);
+}
+
 /* Without the wake re-pick that sched_would_preempt asks for, the peer above would wait
  * forever: check that it asks. */
 static void test_would_preempt(void)
@@ -628,6 +661,7 @@ int main(void)
 	RUN(test_priority);
 	RUN(test_round_robin);
 	RUN(test_round_robin_arrival);
+	RUN(test_round_robin_three_below);
 	RUN(test_would_preempt);
 	RUN(test_budget_30);
 	RUN(test_idle_neighbour);

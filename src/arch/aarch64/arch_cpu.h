@@ -4,6 +4,7 @@
 #define TESSERA_ARCH_CPU_H
 
 #include "types.h"
+#include "gdb.h"
 #include "vm.h"
 
 /* Host firmware PSCI (SMC conduit on QEMU virt with virtualization=on). */
@@ -51,6 +52,16 @@ u64 trap_sgi1r_fast(struct vcpu *vc, u64 val);
  * EL2 while attached, their handler, and the guest's own debug registers meanwhile (key:
  * emul.c's encoding; true if handled). */
 bool arch_gdb_is_debug_ec(u32 ec);
+/* CPUs whose MDCR_EL2.TDE is set now (arch_gdb_route keeps it). */
+extern u32 arch_gdb_tde_cpus;
+/* arch_gdb_route, skipped when it has nothing to do: vc's VM has no debugger and no CPU
+ * routes debug exceptions to EL2 (so this one does not either). The vCPU switch's case. */
+static inline void arch_gdb_route_lazy(const struct vcpu *vc)
+{
+	if (vc->vm->gdb.attached || __atomic_load_n(&arch_gdb_tde_cpus, __ATOMIC_RELAXED)) {
+		arch_gdb_route(vc);
+	}
+}
 void arch_gdb_trap(struct vcpu *vc, u64 esr);
 bool arch_gdb_guest_sysreg(struct vcpu *vc, u32 key, u32 rt, bool read);
 

@@ -28,12 +28,20 @@
 #define EC_SSTEP_LOW 0x32
 #define EC_WATCH_LOW 0x34
 
+u32 arch_gdb_tde_cpus;
+
 void arch_gdb_route(const struct vcpu *vc)
 {
 	u64 m = sysreg_read(mdcr_el2);
 	u64 want = vc->vm->gdb.attached ? (m | MDCR_TDE) : (m & ~MDCR_TDE);
 
 	if (want != m) {
+		/* Only this CPU adds or takes away its own share of the count. */
+		if (want & MDCR_TDE) {
+			__atomic_fetch_add(&arch_gdb_tde_cpus, 1, __ATOMIC_RELAXED);
+		} else {
+			__atomic_fetch_sub(&arch_gdb_tde_cpus, 1, __ATOMIC_RELAXED);
+		}
 		sysreg_write(mdcr_el2, want);
 		isb();
 	}

@@ -416,7 +416,7 @@ void arch_vcpu_restore(struct vcpu *vc)
 	fp_restore(&a->fp);
 	gicv_restore(&a->gic);
 	timers_restore(&a->timers);
-	arch_gdb_route(vc); /* debug exceptions to EL2 iff a debugger holds its VM */
+	arch_gdb_route_lazy(vc); /* debug exceptions to EL2 iff a debugger holds its VM */
 	isb();
 }
 
