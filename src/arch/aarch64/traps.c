@@ -196,9 +196,15 @@ u64 trap_dabt(struct vcpu *vc)
 		bool write = (esr & ISS_DABT_WNR) != 0;
 		u32 val = write ? (u32)vcpu_get_x(vc, rt) : 0;
 
-		if (vdev_mmio_word(vc, ipa, write, &val)) {
+		int done = vdev_mmio_word(vc, ipa, write, &val);
+
+		if (done) {
 			if (!write) {
 				vcpu_set_x(vc, rt, val);
+			}
+			if (done == VDEV_WORD_QUIET) {
+				sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
+				return 0; /* no interrupt changed: no refill */
 			}
 			return dabt_retire(vc);
 		}
