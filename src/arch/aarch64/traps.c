@@ -377,6 +377,11 @@ static inline void irq_dispatch(struct vcpu *vc, bool idle, u32 intid)
 		}
 		gic_eoi(intid);
 		gic_deactivate(intid);
+		if (intid == INTID_HYP_IPI) {
+			/* A kick (a posted SGI, a request): looked at on the way out. Alone,
+			 * like the timer: anything else pending is taken after the ERET. */
+			return;
+		}
 		if (intid == INTID_HYP_TIMER) {
 			sched_hyp_timer(cpu_this());
 		} else if (intid == INTID_MAINT && vc && irq_own_begin(vc, idle)) {
@@ -385,7 +390,6 @@ static inline void irq_dispatch(struct vcpu *vc, bool idle, u32 intid)
 		} else if (intid >= 32) {
 			sched_device_irq(intid); /* the hypervisor's own devices: core decides */
 		}
-		/* INTID_HYP_IPI: requests are looked at on the way out. */
 	}
 }
 
