@@ -60,14 +60,15 @@ COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/co
 	src/core/update.c src/core/update_bundle.c src/core/mgmt_update.c
 $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 # The objects on the trap paths are optimised together at link time (LTO), so the small
-# helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined.
+# helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined;
+# console.c (-Os all the same) and pl011.c: a guest's UARTDR store prints its byte.
 # Boot-only objects stay out (checked below): tessera.ld places them in .init.* by file name.
 HOT_C := src/arch/aarch64/traps.c src/arch/aarch64/emul.c src/arch/aarch64/gicv3.c \
 	src/arch/aarch64/inject.c src/arch/aarch64/setup.c src/arch/aarch64/vcpu.c \
 	src/vdev/vgic.c src/vdev/vgic_lr.c src/vdev/vgic_mmio.c src/vdev/vpl011.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
 	src/arch/aarch64/smccc.c src/core/vm.c src/core/sched.c src/core/health.c \
-	src/core/chan.c $(wildcard src/arch/aarch64/direct.c)
+	src/core/chan.c src/core/console.c src/drivers/pl011.c $(wildcard src/arch/aarch64/direct.c)
 $(patsubst %.c,$(B)/hyp/%.o,$(HOT_C)): LTO := -flto
 # Everything else is built for size too (OPT above), except what a measured path runs
 # (FAST_C) and the link itself: the LTO objects' code is generated there.

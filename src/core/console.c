@@ -64,11 +64,19 @@
 #ifdef TESSERA_CONSOLE_UNIT
 /* The unit test that includes this file provides the sink. */
 static void console_hw_write(const char *s, size_t n);
+static inline void console_hw_putc(char c)
+{
+	console_hw_write(&c, 1);
+}
 #else
 #include "pl011.h"
 static void console_hw_write(const char *s, size_t n)
 {
 	pl011_write(s, n);
+}
+static inline void console_hw_putc(char c)
+{
+	pl011_putc(c);
 }
 #endif
 
@@ -220,16 +228,11 @@ static void con_focused_putc(char c)
 	}
 }
 
-void console_vm_putc(u32 vm_id, char c)
+/* Lock held: console_vm_putc's byte c of VM vm_id, other than the usual one. */
+static __attribute__((noinline)) void con_vm_putc(u32 vm_id, char c)
 {
-	struct console_vm *v;
+	struct console_vm *v = &con_vms[vm_id];
 
-	if (vm_id >= CONFIG_MAX_VMS) {
-		return;
-	}
-	v = &con_vms[vm_id];
-	spin_lock(&con_lock);
-	con_ring[vm_id][con_ring_end[vm_id]++ & (CONSOLE_RING_SIZE - 1)] = (u8)c;
 	if (c == '\r' || c == '\0') {
 		/* kept in the history only */
 	} else if (vm_id == con_focus) {
@@ -241,6 +244,26 @@ void console_vm_putc(u32 vm_id, char c)
 		if (v->len == CONSOLE_LINE_MAX) {
 			con_emit_line(vm_id);
 		}
+	}
+}
+
+void console_vm_putc(u32 vm_id, char c)
+{
+	struct console_vm *v;
+
+	if (vm_id >= CONFIG_MAX_VMS) {
+		return;
+	}
+	v = &con_vms[vm_id];
+	spin_lock(&con_lock);
+	con_ring[vm_id][con_ring_end[vm_id]++ & (CONSOLE_RING_SIZE - 1)] = (u8)c;
+	if (vm_id == con_focus && con_open && (u8)c > '\r' && v->len + 1 < CONSOLE_LINE_MAX) {
+		/* The usual byte (UARTDR store): the focused VM's line is on the wire and goes
+		 * on; what con_focused_putc does for it, straight to the UART. */
+		v->buf[v->len++] = c;
+		console_hw_putc(c);
+	} else {
+		con_vm_putc(vm_id, c);
 	}
 	spin_unlock(&con_lock);
 }

@@ -85,11 +85,13 @@ int vdev_mmio_word(struct vcpu *vc, ipa_t ipa, bool write, u32 *val)
 		return ok;
 	}
 	if (ipa - GUEST_UART_BASE < GUEST_UART_SIZE) {
-		u64 v = *val;
+		int level = vpl011_word(&vm->uart, (u32)(ipa - GUEST_UART_BASE), write, val);
 
-		uart_access(vm, ipa - GUEST_UART_BASE, 4, write, &v);
-		*val = (u32)v;
 		vc->exits[VEXIT_DABT_UART]++;
+		if (level == VPL011_IRQ_SAME) {
+			return VDEV_WORD_QUIET;
+		}
+		vgic_set_level(&vm->vgic, 0, GUEST_UART_INTID, level != 0);
 		return 1;
 	}
 	if (ipa - GUEST_GICR_BASE < GUEST_GICR_STRIDE * vm->vcpu_count) {

@@ -84,6 +84,11 @@ struct vgic_cpu {
 	/* Interrupts put into this vCPU's list registers as pending by C (`stats`: injected,
 	 * with vectors.S's timer injections: vcpu.irq_slow). Owned by its CPU, like the LRs. */
 	u64 injected;
+	/* SGIs from the VM's other vCPUs, posted without the lock (vgic_sgi1r): bit n of
+	 * posted_sgis says posted_src[n] (source vCPUs) may be non-zero. Its CPU moves them
+	 * into the model, usually straight into a list register, in its flush. */
+	u32 posted_sgis;
+	u16 posted_src[16];
 };
 
 struct vgic {
@@ -124,8 +129,13 @@ bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write,
  * fuzzer send word accesses here first, as trap_dabt does. */
 extern bool vgic_dist_word(struct vgic *g, u64 off, bool write, u32 *val);
 extern bool vgic_redist_word(struct vgic *g, u64 off, bool write, u32 *val);
-/* Trapped write to ICC_SGI1R_EL1 by vCPU vcpu. */
+/* Trapped write to ICC_SGI1R_EL1 by vCPU vcpu. An SGI to another vCPU is posted: its target
+ * is marked dirty and its CPU kicked; the model has it once that CPU flushes (or anyone
+ * calls vgic_drain_sgis). */
 void vgic_sgi1r(struct vgic *g, u32 vcpu, u64 val);
+/* Lock held: moves vCPU vcpu's posted SGIs into the model; inject: on its own CPU, straight
+ * into a list register when one is free or finished with. */
+void vgic_drain_sgis(struct vgic *g, u32 vcpu, bool inject);
 
 /* Device side: edge (pulse) or level input of an SPI or of a vCPU's PPI. */
 void vgic_raise(struct vgic *g, u32 vcpu, u32 intid);

@@ -14,8 +14,11 @@
  * only, -1 for any other address. */
 int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool links);
 /* The trap fast path's aligned 32-bit access at ipa (val: the value stored, or the value
- * loaded): 1 done; 0 if it is not one of the accesses this does (the vGIC's hot registers,
- * anything in the vPL011), with nothing changed: vdev_mmio then. */
+ * loaded): 1 done; VDEV_WORD_QUIET done, and no interrupt of the VM changed (a vPL011
+ * access that left its line as it was: the caller need not refill list registers); 0 if it
+ * is not one of the accesses this does (the vGIC's hot registers, anything in the vPL011),
+ * with nothing changed: vdev_mmio then. */
+#define VDEV_WORD_QUIET 2
 int vdev_mmio_word(struct vcpu *vc, ipa_t ipa, bool write, u32 *val);
 void vdev_uart_update_irq(struct vm *vm);
 /* core/vm_links.c: virtio links (docs/VIRTIO.md): puts vm's virtio devices in the reset

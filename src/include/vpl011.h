@@ -42,6 +42,12 @@ void vpl011_init(struct vpl011 *u, u32 vm_id);
  * the interrupt line after it (0 or 1, read under the same lock), or VPL011_IRQ_SAME for a
  * read that takes nothing (any but UARTDR's): the caller drives the line only then. */
 int vpl011_access(struct vpl011 *u, u64 off, u32 size, bool write, u64 *val);
+/* A 32-bit access at off (any offset: the trap fast path's), as vpl011_access(u, off, 4,
+ * write, val) would make it, UARTDR stores and UARTFR loads in a straight line. Returns the
+ * line's level after it, or VPL011_IRQ_SAME when it cannot have moved: a read that takes
+ * nothing, and also a UARTDR store that left it as it was. The unit test and the fuzzer
+ * send word accesses here first, as the trap path does. */
+extern int vpl011_word(struct vpl011 *u, u32 off, bool write, u32 *val);
 /* Console input: into the RX FIFO, or behind it into the backlog (moved into the FIFO as the
  * guest reads UARTDR); false if both are full (byte dropped, counted, overrun flagged). */
 bool vpl011_rx(struct vpl011 *u, u8 c);

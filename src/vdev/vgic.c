@@ -326,6 +326,22 @@ void vgic_hw_irq(struct vgic *g, u32 vcpu, u32 intid)
 	}
 }
 
+/* SGI intid from vCPU src to vCPU t of the same VM (the sender's own trap: no access
+ * section), without the lock: source, then summary bit, then dirty (release: the flush that
+ * reads it with acquire sees the posts), then its CPU kicked. A vGIC reset clears the
+ * posts with the rest (vgic_init, every vCPU parked), so none reaches the new run. */
+static void sgi_post(struct vgic *g, u32 t, u32 intid, u32 src)
+{
+	struct vgic_cpu *c = g->cpus[t];
+
+	__atomic_fetch_or(&c->posted_src[intid], (u16)(1U << src), __ATOMIC_RELAXED);
+	__atomic_fetch_or(&c->posted_sgis, 1U << intid, __ATOMIC_RELEASE);
+	__atomic_store_n(&c->dirty, true, __ATOMIC_RELEASE);
+	if (c->pcpu != arch_cpu_current()) {
+		arch_cpu_kick(c->pcpu); /* dsb first: the posts and dirty are visible */
+	}
+}
+
 /* ICC_SGI1R_EL1 (12.2.23): TargetList [15:0], Aff1 [23:16], INTID [27:24], Aff2 [39:32],
  * IRM [40], RS [47:44], Aff3 [55:48]. vCPU n has affinity 0.0.0.n. */
 void vgic_sgi1r(struct vgic *g, u32 vcpu, u64 val)
@@ -352,16 +368,42 @@ void vgic_sgi1r(struct vgic *g, u32 vcpu, u64 val)
 	    vgic_lr_fast(g, vcpu, intid, 0, (u16)(1U << vcpu))) {
 		return;
 	}
-	vgic_lock(g);
-	for (; targets; targets &= targets - 1) {
-		u32 t = vgic_lowest_bit(targets);
-		struct vgic_irq *irq = &g->cpus[t]->priv[intid];
+	for (u32 m = targets & ~(1U << vcpu); m; m &= m - 1) {
+		sgi_post(g, vgic_lowest_bit(m), intid, vcpu);
+	}
+	if (targets & (1U << vcpu)) {
+		struct vgic_irq *irq = &g->cpus[vcpu]->priv[intid];
 
+		vgic_lock(g);
 		vgic_irq_pend(irq);
 		irq->sgi_src |= (u16)(1U << vcpu);
-		if (t != vcpu || !vgic_lr_inject(g, t, intid, irq)) {
-			vgic_irq_changed(g, t, intid, irq);
+		if (!vgic_lr_inject(g, vcpu, intid, irq)) {
+			vgic_irq_changed(g, vcpu, intid, irq);
+		}
+		vgic_unlock(g);
+	}
+}
+
+void vgic_drain_sgis(struct vgic *g, u32 vcpu, bool inject)
+{
+	struct vgic_cpu *c = g->cpus[vcpu];
+	/* Summary first, then each source word (the reverse of sgi_post's order). A source
+	 * taken here whose summary bit was set again meanwhile leaves that bit with no
+	 * source: skipped next time, so no SGI is delivered twice. */
+	u32 m = __atomic_exchange_n(&c->posted_sgis, 0, __ATOMIC_ACQUIRE);
+
+	for (; m; m &= m - 1) {
+		u32 intid = vgic_lowest_bit(m);
+		u16 src = __atomic_exchange_n(&c->posted_src[intid], 0, __ATOMIC_ACQUIRE);
+		struct vgic_irq *irq = &c->priv[intid];
+
+		if (!src) {
+			continue;
+		}
+		vgic_irq_pend(irq);
+		irq->sgi_src |= src;
+		if (!inject || !vgic_lr_inject(g, vcpu, intid, irq)) {
+			vgic_irq_changed(g, vcpu, intid, irq);
 		}
 	}
-	vgic_unlock(g);
 }

@@ -429,6 +429,11 @@ void vgic_flush_work(struct vgic *g, struct vgic_cpu *c, u32 vcpu)
 	if (__atomic_load_n(&g->raised_words, __ATOMIC_RELAXED)) {
 		vgic_drain(g, vcpu);
 	}
+	/* Posted SGIs likewise, first: one reuses its LR from last time, so the read-back
+	 * below finds nothing to fold (the usual cross-vCPU IPI). */
+	if (__atomic_load_n(&c->posted_sgis, __ATOMIC_RELAXED)) {
+		vgic_drain_sgis(g, vcpu, true);
+	}
 	changed = lr_readback(c, now);
 	lr_fold_changed(g, c, vcpu, changed, now);
 	if (!__atomic_load_n(&c->dirty, __ATOMIC_RELAXED)) {

@@ -643,6 +643,9 @@ bool vgic_redist_access(struct vgic *g, u32 vcpu, u64 off, u32 size, bool write,
 	if (in < GICR_SGI_FRAME) {
 		rd_reg(g, r, in, size, write, val);
 	} else if (size <= 4) {
+		if (__atomic_load_n(&g->cpus[r]->posted_sgis, __ATOMIC_RELAXED)) {
+			vgic_drain_sgis(g, r, false); /* its pending SGIs, posted ones too */
+		}
 		sgi_reg(g, vcpu, r, in - GICR_SGI_FRAME, size, write, val);
 	}
 	vgic_unlock(g);

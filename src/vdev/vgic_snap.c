@@ -31,6 +31,7 @@ void vgic_snap_cpu_put(struct vgic *g, u32 vcpu, u8 *out)
 	const struct vgic_cpu *c = g->cpus[vcpu];
 
 	vgic_lock(g);
+	vgic_drain_sgis(g, vcpu, false); /* posted SGIs into the model */
 	put32(out, c->waker);
 	put32(out + 4, 0);
 	for (u32 i = 0; i < VGIC_NR_PRIVATE; i++) {

@@ -194,9 +194,15 @@ u64 trap_dabt(struct vcpu *vc)
 		bool write = (esr & ISS_DABT_WNR) != 0;
 		u32 val = write ? (u32)vcpu_get_x(vc, rt) : 0;
 
-		if (vdev_mmio_word(vc, ipa, write, &val)) {
+		int done = vdev_mmio_word(vc, ipa, write, &val);
+
+		if (done) {
 			if (!write) {
 				vcpu_set_x(vc, rt, val);
+			}
+			if (done == VDEV_WORD_QUIET) {
+				sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
+				return 0; /* no interrupt changed: no refill */
 			}
 			return dabt_retire(vc);
 		}
@@ -369,6 +375,11 @@ static inline void irq_dispatch(struct vcpu *vc, bool idle, u32 intid)
 		}
 		gic_eoi(intid);
 		gic_deactivate(intid);
+		if (intid == INTID_HYP_IPI) {
+			/* A kick (a posted SGI, a request): looked at on the way out. Alone,
+			 * like the timer: anything else pending is taken after the ERET. */
+			return;
+		}
 		if (intid == INTID_HYP_TIMER) {
 			sched_hyp_timer(cpu_this());
 		} else if (intid == INTID_MAINT && vc && irq_own_begin(vc, idle)) {
@@ -377,7 +388,6 @@ static inline void irq_dispatch(struct vcpu *vc, bool idle, u32 intid)
 		} else if (intid >= 32) {
 			sched_device_irq(intid); /* the hypervisor's own devices: core decides */
 		}
-		/* INTID_HYP_IPI: requests are looked at on the way out. */
 	}
 }
 
