@@ -67,8 +67,9 @@ HOT_C := src/arch/aarch64/traps.c src/arch/aarch64/emul.c src/arch/aarch64/gicv3
 	src/arch/aarch64/inject.c src/arch/aarch64/setup.c src/arch/aarch64/vcpu.c \
 	src/vdev/vgic.c src/vdev/vgic_lr.c src/vdev/vgic_mmio.c src/vdev/vpl011.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
-	src/arch/aarch64/smccc.c src/core/vm.c src/core/sched.c src/core/health.c \
-	src/core/chan.c src/core/console.c src/drivers/pl011.c $(wildcard src/arch/aarch64/direct.c)
+	src/arch/aarch64/smccc.c src/core/guest_calls.c src/core/vm.c src/core/sched.c \
+	src/core/health.c src/core/chan.c src/core/console.c src/drivers/pl011.c \
+	$(wildcard src/arch/aarch64/direct.c)
 $(patsubst %.c,$(B)/hyp/%.o,$(HOT_C)): LTO := -flto
 # Everything else is built for size too (OPT above), except what a measured path runs
 # (FAST_C) and the link itself: the LTO objects' code is generated there.
@@ -143,7 +144,7 @@ UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/measure.c src/core/rol
 	src/core/vm_dtb.c src/core/mgmt_gdb.c src/core/gdb.c src/core/mgmt_stats.c src/core/mgmt_trace.c \
 	src/core/update.c src/core/mgmt_update.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
-	tests/unit/fake_machine.c tests/unit/fixture.c
+	src/core/guest_calls.c tests/unit/fake_machine.c tests/unit/fixture.c
 TOOL_C := $(wildcard tools/*.c)
 # The web dashboard (tools/dashboard/): its own program, so the CLI needs no libmicrohttpd;
 # the page's libraries come from npm (versions pinned in package-lock.json), vendored into

@@ -9,6 +9,7 @@
 #     checks of the repo's .clang-tidy (each check turned off says why there);
 #     a finding that is wrong for one line is silenced on that line with
 #     `// NOLINT(<check>)` and a reason. Any diagnostic fails.
+#   - scripts/check-arch-line.sh: no new core/vdev/lib file includes an arch header.
 # Prints "PASS: lint/<check>" or "FAIL: lint/<check> (...)" for clang-format,
 # cppcheck and clang-tidy; exits 1 if any failed.
 set -u
@@ -142,4 +143,5 @@ lint_tidy()
 lint_format || status=1
 lint_cppcheck || status=1
 lint_tidy || status=1
+scripts/check-arch-line.sh || status=1
 exit $status

@@ -75,6 +75,25 @@ struct vm;
 void arch_vm_dtb_nodes(struct fdtw *w, const struct vm *vm);
 void arch_vm_dtb_interrupts(struct fdtw *w, const u32 *intids, u32 n, bool edge);
 
+/*
+ * Boot (core/boot.c, boot.h), on CPU 0 in this order, each once; boot-only. uart: the
+ * hypervisor's UART at the board's default address (plat NULL, before the platform DTB is
+ * read), then at plat's. mmu: this CPU's own registers (cpu_this() works from here on) and
+ * the hypervisor's address space with the MMU and caches on. irq: the interrupt controller
+ * and CPU 0's interface; sets plat->spi_limit; 0, or -1 with *why. console_irq: the UART's
+ * receive interrupt (plat->uart_intid) to CPU 0, if the board has one.
+ * cpu_start: powers on CPU idx (plat MPIDR/hart id cpu_mpidr[idx]) at the architecture's
+ * secondary entry; 0, or -1 with *why (valid until the next call).
+ * The linker script defines __hyp_start, __rodata_end, __init_start, __init_rodata_end,
+ * __init_end and __hyp_end (what measured boot hashes and mem_release_init frees).
+ */
+struct platform;
+void arch_boot_uart(const struct platform *plat);
+void arch_boot_mmu(const struct platform *plat, u64 stack_top);
+int arch_boot_irq(struct platform *plat, const char **why);
+void arch_boot_console_irq(const struct platform *plat);
+int arch_boot_cpu_start(u32 idx, const char **why);
+
 /* vCPU, CPU and machine hooks used by core (struct vcpu: vm.h). */
 struct vcpu;
 void arch_vcpu_start(struct vcpu *vc); /* EL1 reset + entry state, on the vCPU's CPU */

@@ -18,7 +18,8 @@ FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST $(INC_ARCH) \
 	-Itests/unit -Itests/fuzz -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 # The hypercall harness links the dispatcher and PSCI with stubs of the VM layer.
-FUZZ_EXTRA_hypercall := src/arch/aarch64/smccc.c src/arch/aarch64/psci.c src/core/measure.c \
+FUZZ_EXTRA_hypercall := src/arch/aarch64/smccc.c src/arch/aarch64/psci.c src/core/guest_calls.c \
+	src/core/measure.c \
 	src/core/rollback.c src/drivers/cfi_flash.c
 # The gdb remote protocol harness tests the host CLI's parser (tools/gdb_rsp.c).
 FUZZ_EXTRA_gdbrsp := tools/gdb_rsp.c

@@ -29,7 +29,6 @@
  * in its boot state for a restart.
  */
 #include "sched_loop.h"
-#include "health.h"
 #include "direct.h"
 #include "arch.h"
 #include "gicv3.h"
@@ -195,7 +194,7 @@ bool direct_poll(void)
 		sysreg_write(S3_0_C12_C8_1, intid); /* ICC_EOIR0_EL1 */
 		isb();
 		if (intid == INTID_HYP_TIMER) {
-			health_timer(c);
+			sched_hyp_timer(c); /* core's: health deadlines (one vCPU, no policy) */
 		}
 		/* INTID_HYP_IPI: requests are looked at on the way out. INTID_MAINT cannot
 		 * fire (ICH_HCR_EL2.En = 0). */

@@ -4,7 +4,7 @@
  * "Exception entry"): the same register updates hardware makes, performed on
  * the vCPU's own CPU where its EL1 registers live.
  */
-#include "health.h"
+#include "guest_calls.h"
 #include "arch_cpu.h"
 #include "sysreg.h"
 
@@ -26,7 +26,7 @@ static void inject_sync(struct vcpu *vc, u64 esr, u64 far, bool has_far)
 	if (vc->regs.elr == vbar + offset) {
 		/* It faulted on the very vector it would be sent to: it has lost control and
 		 * would loop here for ever. Stop the VM (health policies act on this). */
-		health_failure(vc->vm, STOP_CRASH);
+		guest_crashed(vc);
 		return;
 	}
 	sysreg_write(elr_el1, vc->regs.elr);

@@ -6,7 +6,7 @@
  * the calling VM only.
  */
 #include "sched_loop.h"
-#include "health.h"
+#include "guest_calls.h"
 #include "abi.h"
 #include "arch_cpu.h"
 #include "smccc_fast.h"
@@ -119,11 +119,7 @@ bool psci_guest_call(struct vcpu *vc, u32 fid)
 		r = psci_affinity_info(vc, x[1], x[2]);
 		break;
 	case PSCI_SYSTEM_OFF:
-		if (vc->vm->exit_reason != TESSERA_EXIT_NORMAL) {
-			health_failure(vc->vm, STOP_GUEST_FAILURE);
-		} else {
-			vm_stop(vc->vm, STOP_SYSTEM_OFF);
-		}
+		guest_system_off(vc); /* a failure exit status: the health policy's */
 		r = PSCI_RET_SUCCESS;
 		break;
 	case PSCI_SYSTEM_RESET:

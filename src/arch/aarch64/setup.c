@@ -1,40 +1,26 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Boot: CPU 0 reads the platform DTB, turns on the EL2 MMU, sets up the GIC,
- * validates the configuration from the system image and creates every VM
- * before any guest runs (nothing boots half-configured), then starts the CPUs
- * that have work with PSCI CPU_ON. Secondaries join with their own MMU and GIC
- * set-up and go straight to their vCPU: no boot-time barrier.
+ * The Arm side of boot: each CPU's entry from boot.S (setup_cpu_main), the EL2 MMU and
+ * traps, the boot hooks core/boot.c's sequence calls (arch.h: UART, MMU, GIC, CPU_ON by
+ * firmware PSCI), and power-off/reset. CPU 0 runs the sequence (primary_boot); the CPUs it
+ * starts join with their own MMU and GIC set-up and go straight to their vCPU: no
+ * boot-time barrier.
  */
 #include "sched_loop.h"
 #include "arch_cpu.h"
 #include "abi.h"
-#include "bootprof.h"
+#include "boot.h"
 #include "console.h"
 #include "gicv3.h"
 #include "layout.h"
 #include "lib.h"
-#include "measure.h"
 #include "mem.h"
-#include "mgmt.h"
-#include "pack.h"
 #include "pl011.h"
-#include "platform.h"
-#include "rollback.h"
 #include "sysreg.h"
-#include "update.h"
-#include "vboot.h"
 #include "vgic.h"
 #include "vm.h"
 
 extern char secondary_entry[];
-extern char __hyp_start[], __hyp_end[];
-/* The hypervisor's code and constants as loaded (tessera.ld): what measured boot hashes. */
-extern const u8 __rodata_end[], __init_start[], __init_rodata_end[];
-
-struct cpu cpus[CONFIG_MAX_PCPUS];
-struct platform system_platform;
-struct config system_config;
 
 /* EL2 stage-1 tables: level 1 covers 512 GiB with 1 GiB blocks (39-bit VA, 4 KiB granule). */
 static u64 el2_l1[512] __attribute__((aligned(4096)));
@@ -136,122 +122,60 @@ static void cpu_local_init(u32 idx, u64 stack_top)
 	el2_traps_init();
 }
 
-static __attribute__((noreturn)) void halt(void)
+/* arch.h, boot hooks: the Arm steps of core/boot.c's sequence. */
+BOOT_ONLY void arch_boot_uart(const struct platform *plat)
 {
-	console_log(LOG_ERROR, "boot stopped: nothing was started\n");
-	arch_system_off();
+	pl011_init(plat ? plat->uart_base : GUEST_UART_BASE); /* QEMU virt's until the DTB */
 }
 
-static void start_secondaries(void)
+BOOT_ONLY void arch_boot_mmu(const struct platform *plat, u64 stack_top)
 {
-	for (u32 i = 1; i < system_platform.cpu_count; i++) {
-		s64 r;
-
-		if (!cpu_has_work(&cpus[i])) {
-			continue; /* no work for this CPU: leave it powered off */
-		}
-		r = fw_psci(PSCI_CPU_ON_64, system_platform.cpu_mpidr[i] & 0xff00ffffffULL,
-			    (u64)(uintptr_t)secondary_entry, i);
-		if (r != 0) {
-			console_log(LOG_ERROR, "CPU %u did not start (PSCI %d)\n", i, (int)r);
-		}
-	}
-}
-
-static BOOT_ONLY void primary_boot(u64 stack_top)
-{
-	const void *dtb = (const void *)(uintptr_t)LAYOUT_PLATFORM_DTB;
-	const void *pack = (const void *)(uintptr_t)LAYOUT_PACK_BASE;
-	struct config_error err;
-	const char *why = NULL;
-
-	bootprof_lap(BOOTPROF_EARLY);
-	pl011_init(GUEST_UART_BASE); /* QEMU virt default until the DTB says otherwise */
-	if (platform_from_dtb(dtb, SZ_2M, &system_platform, &why) != 0) {
-		console_log(LOG_ERROR, "platform DTB at 0x%llx: %s\n",
-			    (unsigned long long)LAYOUT_PLATFORM_DTB, why);
-		halt();
-	}
-	pl011_init(system_platform.uart_base);
-	console_init();
-	hyplog_set_uart_level((enum log_level)system_platform.log_level);
-	bootprof_lap(BOOTPROF_PLATFORM);
-	mmu_build(&system_platform);
+	mmu_build(plat);
 	cpu_local_init(0, stack_top);
 	mmu_enable();
-	bootprof_lap(BOOTPROF_MMU);
-	mem_init();
-	bootprof_lap(BOOTPROF_POOL);
-	gic_init(system_platform.gicd_base, system_platform.gicr_base, system_platform.gicr_size);
-	/* Pass-through IRQs must also fit the vGIC model (SPIs up to 32 + VGIC_MAX_SPIS). */
-	system_platform.spi_limit = MIN(gic_spi_limit(), 32U + VGIC_MAX_SPIS);
-	if (gic_cpu_init(0, cpus[0].mpidr) != 0) {
-		console_log(LOG_ERROR, "no GIC redistributor for CPU 0\n");
-		halt();
-	}
-	bootprof_lap(BOOTPROF_GIC);
-	if (pack_check(pack,
-		       platform_ram_end(&system_platform, LAYOUT_PACK_BASE) - LAYOUT_PACK_BASE,
-		       &why) != 0) {
-		console_log(LOG_ERROR, "system image at 0x%llx: %s\n",
-			    (unsigned long long)LAYOUT_PACK_BASE, why);
-		halt();
-	}
-	/* Verified boot: before the config is parsed or anything is copied (measure.h), with
-	 * the anti-rollback counter's flash store if the board has one (rollback.h). */
-#if TESSERA_VBOOT
-	if (vboot_trusted_key_count) {
-		platform_find_flash(dtb, SZ_2M, &system_platform);
-		rollback_init(&system_platform);
-		update_init(&system_platform, vboot_trusted_keys, vboot_trusted_key_count);
-	}
-#endif
-	if (measure_boot(pack, vboot_trusted_keys, vboot_trusted_key_count, vboot_measured_boot,
-			 (const u8 *)__hyp_start, __rodata_end, __init_start,
-			 __init_rodata_end) != 0) {
-		halt();
-	}
-	bootprof_lap(BOOTPROF_PACK);
-	system_platform.hyp_end =
-	    ALIGN_UP(LAYOUT_PACK_BASE + ((const struct pack_header *)pack)->total_size, SZ_2M);
-	/* Named as the config checker names it (layout.h), once its end is known. */
-	console_printf(
-	    "Tessera hypervisor, %u CPUs, %llu MiB RAM, hypervisor range 0x%llx..0x%llx "
-	    "(" LAYOUT_HYP_RANGE_HOLDS "), hypervisor image 0x%llx..0x%llx\n",
-	    system_platform.cpu_count, (unsigned long long)(system_platform.ram[0].size >> 20),
-	    (unsigned long long)system_platform.hyp_base,
-	    (unsigned long long)system_platform.hyp_end, (unsigned long long)(uintptr_t)__hyp_start,
-	    (unsigned long long)(uintptr_t)__hyp_end);
-	bootprof_lap(BOOTPROF_PRINT);
-	if (vm_create_all(pack, &err) != 0) {
-		char msg[256];
+}
 
-		config_format_error(msg, sizeof(msg),
-				    ((const struct pack_header *)pack)->config_name, &err);
-		console_log(LOG_ERROR, "config error: %s\n", msg);
-		halt();
+BOOT_ONLY int arch_boot_irq(struct platform *plat, const char **why)
+{
+	gic_init(plat->gicd_base, plat->gicr_base, plat->gicr_size);
+	/* Pass-through IRQs must also fit the vGIC model (SPIs up to 32 + VGIC_MAX_SPIS). */
+	plat->spi_limit = MIN(gic_spi_limit(), 32U + VGIC_MAX_SPIS);
+	if (gic_cpu_init(0, cpus[0].mpidr) != 0) {
+		*why = "no GIC redistributor for CPU 0";
+		return -1;
 	}
-	/* Console input: the UART's SPI goes to CPU 0, which owns the multiplexer. */
-	if (system_platform.uart_intid >= 32) {
-		gic_irq_config_edge(system_platform.uart_intid, false);
-		arch_gic_irq_route(system_platform.uart_intid, 0);
-		arch_gic_irq_enable(system_platform.uart_intid, true);
+	return 0;
+}
+
+BOOT_ONLY void arch_boot_console_irq(const struct platform *plat)
+{
+	if (plat->uart_intid >= 32) { /* an SPI */
+		gic_irq_config_edge(plat->uart_intid, false);
+		arch_gic_irq_route(plat->uart_intid, 0);
+		arch_gic_irq_enable(plat->uart_intid, true);
 		pl011_rx_irq_enable(true);
 	}
-	/* Management channel (docs/MANAGEMENT.md): before any VM runs, so none can stop first. */
-	mgmt_init(&system_platform);
-	start_secondaries();
-	bootprof_lap(BOOTPROF_START);
-	if (system_platform.verbose) {
-		bootprof_print();
+}
+
+BOOT_ONLY int arch_boot_cpu_start(u32 idx, const char **why)
+{
+	static char msg[24];
+	s64 r = fw_psci(PSCI_CPU_ON_64, system_platform.cpu_mpidr[idx] & 0xff00ffffffULL,
+			(u64)(uintptr_t)secondary_entry, idx);
+
+	if (r != 0) {
+		fmt_snprintf(msg, sizeof(msg), "PSCI %d", (int)r);
+		*why = msg;
+		return -1;
 	}
+	return 0;
 }
 
 void setup_cpu_main(u32 idx, u64 stack_top);
 void setup_cpu_main(u32 idx, u64 stack_top)
 {
 	if (idx == 0) {
-		primary_boot(stack_top);
+		primary_boot(stack_top); /* core/boot.c */
 		mem_release_init(); /* boot is over: .init.* (tessera.ld) goes to the page pool */
 	} else {
 		cpu_local_init(idx, stack_top);

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The board this architecture port runs on, as the hypervisor and every guest see it:
+ * AArch64 on QEMU virt (docs/CONFIG.md). Included through layout.h, which says what each
+ * name means; another architecture's src/arch/<arch>/include/arch_platform.h defines the
+ * same names for its board (RISC-V virt: RAM at 0x8000_0000, an NS16550 UART, PLIC IDs).
+ * Physical layout, from the bottom of RAM:
+ *   0x4000_0000  platform DTB written by QEMU (up to 2 MiB)
+ *   0x4020_0000  tessera.elf (text, data, bss, page pool, stacks), up to 14 MiB
+ *   0x4100_0000  system image (tessera pack) loaded with -device loader
+ */
+#ifndef TESSERA_ARCH_PLATFORM_H
+#define TESSERA_ARCH_PLATFORM_H
+
+#define LAYOUT_RAM_BASE	    0x40000000ULL
+#define LAYOUT_PLATFORM_DTB 0x40000000ULL
+#define LAYOUT_HYP_BASE	    0x40200000ULL
+#define LAYOUT_HYP_LIMIT    0x41000000ULL
+#define LAYOUT_PACK_BASE    0x41000000ULL
+
+/* What every guest sees (guest-physical), mirroring QEMU virt. Its interrupt controller is
+ * in arch_gic.h. */
+#define GUEST_UART_BASE	    0x09000000ULL
+#define GUEST_UART_SIZE	    0x1000ULL
+#define GUEST_UART_INTID    33U /* GIC SPI 1 */
+#define GUEST_VIRT_RAM_BASE 0x40000000ULL
+/* QEMU virt's GIC, UART, RTC, fw_cfg, GPIO, ... span, once reserved wholesale in every VM.
+ * The config now reserves exactly what each VM has emulated (its GICD, its vCPUs' GICR
+ * frames, its UART: config_emulated_overlap()) plus what the hypervisor owns physically.
+ * Kept for guests/hostile_mem.c, which probes the address just past it. */
+#define GUEST_DEV_WINDOW_BASE 0x08000000ULL
+#define GUEST_DEV_WINDOW_SIZE 0x01100000ULL /* 0x0800_0000 .. 0x0910_0000 */
+
+#endif
