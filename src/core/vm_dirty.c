@@ -238,6 +238,11 @@ u32 vm_dirty_collect(struct vm *vm, u64 from, u64 *out, u32 max, u64 *next)
 	return n;
 }
 
+void vm_dirty_forget_all(void)
+{
+	memset(dirty, 0, sizeof(dirty));
+}
+
 u64 vm_dirty_count(const struct vm *vm)
 {
 	return dirty[vm->id].count;

@@ -34,7 +34,10 @@ bool vm_dirty_fault(struct vm *vm, u64 ipa);
  * page is clean and write-protected again before this returns. *next: the page after the
  * last one examined (vm_ram_pages when the scan reached the end). Returns the count. */
 u32 vm_dirty_collect(struct vm *vm, u64 from, u64 *out, u32 max, u64 *next);
-/* Dirty pages counted since the start (informational) and dirty now. */
+/* Pages marked since the start (a page counts once until it is collected). */
 u64 vm_dirty_count(const struct vm *vm);
+/* Host test fixtures only (tests/unit/fixture.c): the machine (page pool) is booted again
+ * from scratch: forget every VM's dirty logging. */
+void vm_dirty_forget_all(void);
 
 #endif

@@ -183,6 +183,14 @@ static void test_commands(void)
 						    "pages=512\n"),
 		 0);
 	CHECK(strncmp(cmd("dirty-collect mig x"), "err bad-args", 12) == 0);
+	CHECK_EQ(strcmp(cmd("dirty-collect mig"), "err bad-args usage: dirty-collect NAME FROM\n"),
+		 0);
+	CHECK_EQ(strcmp(cmd("mem-read mig"), "err bad-args usage: mem-read NAME P[+N]\n"), 0);
+	CHECK_EQ(
+	    strcmp(cmd("mem-write mig"), "err bad-args usage: mem-write NAME P:OFF:BASE64|P:z\n"),
+	    0);
+	CHECK_EQ(strcmp(cmd("console-read mig"), "err bad-args usage: console-read NAME FROM\n"),
+		 0);
 	CHECK_EQ(strcmp(cmd("dirty-stop mig"), "ok dirty-logging of mig stopped\n"), 0);
 
 	/* mem-read: zero runs, then one data page in 128-byte lines. */
