@@ -65,7 +65,7 @@ void mgmt_restore_end(struct mgmt_out *o, struct vm *vm);
 void mgmt_dirty_start(struct mgmt_out *o, struct vm *vm);
 void mgmt_dirty_collect(struct mgmt_out *o, struct vm *vm, const char *from);
 void mgmt_dirty_stop(struct mgmt_out *o, struct vm *vm);
-void mgmt_mem_read(struct mgmt_out *o, struct vm *vm, const char *span);
+void mgmt_mem_read(struct mgmt_out *o, struct vm *vm, const char *arg);
 void mgmt_mem_write(struct mgmt_out *o, struct vm *vm, const char *arg);
 void mgmt_migrate_in(struct mgmt_out *o, struct vm *vm);
 void mgmt_migrate_cancel(struct mgmt_out *o, struct vm *vm);

@@ -418,7 +418,7 @@ int snapshot_begin_state(struct vm *vm, u64 *total, char *err)
 	return cap_begin(vm, true, total, err);
 }
 
-void snapshot_drop(struct vm *vm)
+void snapshot_drop(const struct vm *vm)
 {
 	if (cap.vm == vm) {
 		cap_free();

@@ -130,7 +130,7 @@ int restore_begin_migrate(struct vm *vm, char *err)
 	return 0;
 }
 
-int restore_cancel(struct vm *vm)
+int restore_cancel(const struct vm *vm)
 {
 	if (rs.vm != vm) {
 		return -1;

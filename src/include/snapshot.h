@@ -41,12 +41,12 @@ int restore_end(struct vm *vm, char *err);
  * ended without a resume (the source slot is stopped next, snapshot_drop); a restore into a
  * VM claimed by restore_begin_migrate, whose memory mem-write fills before the stream. */
 int snapshot_begin_state(struct vm *vm, u64 *total, char *err);
-void snapshot_drop(struct vm *vm);
+void snapshot_drop(const struct vm *vm);
 int restore_begin_migrate(struct vm *vm, char *err);
 /* True while vm is claimed by restore_begin_migrate and no stream byte has come yet. */
 bool restore_migrating(const struct vm *vm);
 /* Abandons vm's restore (scrubbed, stopped): 0, or -1 if none is in progress for it. */
-int restore_cancel(struct vm *vm);
+int restore_cancel(const struct vm *vm);
 
 /* Why vm cannot be captured or restored (a pass-through device, a channel or virtio link to
  * another VM, ...), or NULL. */

@@ -145,15 +145,16 @@ static __attribute__((noinline)) u64 dabt_emulate(struct vcpu *vc, u64 esr, bool
 /* trap_sync's data aborts: what the fast path left. An access that cannot be emulated (no
  * valid syndrome: load/store pair, writeback, ...) or has nothing behind it gets an
  * external abort, as hardware gives for an address with nothing behind it. */
-/* The IPA of a stage-2 permission fault: HPFAR_EL2 need not hold it for one that is not
- * on a stage-1 walk (Arm ARM D17.2.56), so the guest's own stage 1 translates FAR_EL2
- * (AT S1E1R, PAR_EL1 kept for the guest). */
+/* The IPA of a stage-2 permission fault: the architecture leaves HPFAR_EL2 UNKNOWN for one
+ * that is not on a stage-1 walk (it is valid for translation and access flag faults), so
+ * the guest's own stage 1 translates FAR_EL2 (AT S1E1R, PAR_EL1 kept for the guest). */
 static u64 perm_fault_ipa(u64 esr)
 {
-	u64 far = sysreg_read(far_el2), par_guest, par;
+	u64 far = sysreg_read(far_el2);
 
 	if (!(esr & ISS_DABT_S1PTW)) {
-		par_guest = sysreg_read(par_el1);
+		u64 par_guest = sysreg_read(par_el1), par;
+
 		__asm__ volatile("at s1e1r, %0\n isb" : : "r"(far) : "memory");
 		par = sysreg_read(par_el1);
 		sysreg_write(par_el1, par_guest);
