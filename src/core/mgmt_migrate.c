@@ -108,6 +108,12 @@ void mgmt_dirty_collect(struct mgmt_out *o, struct vm *vm, const char *from_arg)
 			 vm->cfg->name);
 		return;
 	}
+	if (!vm_dirty_intact(vm)) {
+		mgmt_err(o, "refused",
+			 "VM %s was reset since dirty-start: its memory was reloaded unlogged",
+			 vm->cfg->name);
+		return;
+	}
 	n = vm_dirty_collect(vm, from, list, MIG_COLLECT_MAX, &next);
 	dirty_lines(o, list, n);
 	mgmt_line(o, "ok next=%llu count=%u pages=%llu", (unsigned long long)next, n,

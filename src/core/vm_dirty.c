@@ -22,6 +22,7 @@ static struct vm_dirty {
 	spinlock_t lock;
 	bool on;
 	u64 pages, count;
+	u64 resets; /* the VM's resets at the start: a reload writes RAM unlogged */
 	u64 *map[DIRTY_MAP_PAGES];
 } dirty[CONFIG_MAX_VMS];
 
@@ -109,6 +110,7 @@ static int dirty_setup(struct vm *vm, char *err)
 
 	d->pages = vm_ram_pages(vm);
 	d->count = 0;
+	d->resets = vm->stats.resets;
 	if (d->pages > (u64)DIRTY_MAP_PAGES * BITS_PER_PAGE) {
 		fmt_snprintf(err, VM_DIRTY_ERR_MAX, "VM %s has more RAM than dirty logging covers",
 			     vm->cfg->name);
@@ -185,6 +187,11 @@ void vm_dirty_stop(struct vm *vm)
 bool vm_dirty_active(const struct vm *vm)
 {
 	return __atomic_load_n(&dirty[vm->id].on, __ATOMIC_ACQUIRE);
+}
+
+bool vm_dirty_intact(const struct vm *vm)
+{
+	return vm_dirty_active(vm) && vm->stats.resets == dirty[vm->id].resets;
 }
 
 bool vm_dirty_fault(struct vm *vm, u64 ipa)

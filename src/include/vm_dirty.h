@@ -27,6 +27,9 @@ int vm_dirty_start(struct vm *vm, char *err);
 /* Stops it (every page writable again, the bitmap freed); nothing if it was off. */
 void vm_dirty_stop(struct vm *vm);
 bool vm_dirty_active(const struct vm *vm);
+/* Active, and the VM was not reset or restarted since the start (a reload writes its RAM
+ * from the hypervisor, which no fault logs): the log still describes its memory. */
+bool vm_dirty_intact(const struct vm *vm);
 /* The vCPU's own CPU, for a stage-2 permission fault on a write to ipa: true if dirty
  * logging took it (the page is writable again: retry the access). */
 bool vm_dirty_fault(struct vm *vm, u64 ipa);

@@ -219,6 +219,46 @@ static void test_commands(void)
 	CHECK(strncmp(cmd("migrate-cancel mig"), "err wrong-state", 15) == 0);
 	CHECK(strncmp(cmd("migrate-done mig"), "err wrong-state VM mig is running", 33) == 0);
 	CHECK_EQ(fx_ram(0, 3 * 4096 + 130)[0], 0xab); /* nothing written */
+
+	/* A reset during dirty logging: the log no longer describes the memory. */
+	CHECK(strncmp(cmd("dirty-start mig"), "ok dirty-logging", 16) == 0);
+	vm_reset(M);
+	CHECK_EQ(strcmp(cmd("dirty-collect mig 0"),
+			"err refused VM mig was reset since dirty-start: its memory was reloaded "
+			"unlogged\n"),
+		 0);
+	CHECK_EQ(strcmp(cmd("dirty-stop mig"), "ok dirty-logging of mig stopped\n"), 0);
+}
+
+/* The target's side on an incoming slot: claimed and scrubbed, written, given up. */
+static void test_incoming(void)
+{
+	boot();
+	((struct vm_cfg *)M->cfg)->incoming = true; /* as the config's "incoming;" says */
+	mgmt_parser_reset(&parser);
+	CHECK(strncmp(cmd("migrate-in mig"),
+		      "err refused VM mig is running (restore needs a "
+		      "stopped VM)",
+		      56) == 0);
+	vm_stop(M, STOP_MANAGEMENT);
+	fx_ram(0, 77)[0] = 0x5a;
+	CHECK_EQ(strcmp(cmd("migrate-in mig"),
+			"ok incoming mig vcpus=1 mem=0x42000000+2097152 pages=512\n"),
+		 0);
+	CHECK_EQ(M->state, VM_RESETTING);
+	CHECK_EQ(fx_ram(0, 77)[0], 0); /* scrubbed */
+	CHECK_EQ(strcmp(cmd("mem-write mig 7:4093:q6vM"), "ok\n"), 0);
+	CHECK_EQ(fx_ram(0, 7 * 4096 + 4093)[0], 0xab);
+	CHECK_EQ(fx_ram(0, 7 * 4096 + 4095)[0], 0xcc);
+	CHECK(strncmp(cmd("mem-write mig 7:4094:q6vM"), "err bad-args", 12) == 0); /* past it */
+	fx_ram(0, 9 * 4096 + 5)[0] = 0x11;
+	CHECK_EQ(strcmp(cmd("mem-write mig 9:z"), "ok\n"), 0);
+	CHECK_EQ(fx_ram(0, 9 * 4096 + 5)[0], 0);
+	CHECK_EQ(strcmp(cmd("migrate-cancel mig"), "ok cancelled: mig scrubbed and stopped\n"), 0);
+	CHECK_EQ(M->state, VM_STOPPED);
+	CHECK_EQ(fx_ram(0, 7 * 4096 + 4093)[0], 0);
+	CHECK(strncmp(cmd("mem-write mig 7:0:q6vM"), "err wrong-state", 15) == 0);
+	((struct vm_cfg *)M->cfg)->incoming = false;
 }
 
 int main(void)
@@ -227,5 +267,6 @@ int main(void)
 	RUN(test_start_fault_collect);
 	RUN(test_refused);
 	RUN(test_commands);
+	RUN(test_incoming);
 	CHECK_MAIN_END();
 }
