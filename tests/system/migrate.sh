@@ -5,8 +5,9 @@
 # 128 KiB buffer, then a checksum) and "ref", the same computation left alone; board B
 # (configs/migrate_b.dts) declares compute as an incoming slot.
 #   refused    `tessera migrate other`: the target slot's shape differs (8 MiB, not 4);
-#              `tessera migrate plain`: B's plain is not an incoming slot; both leave A's
-#              VMs running and B's slots stopped.
+#              `tessera migrate plain`: B's plain is not an incoming slot; `tessera migrate
+#              ref`: B has no slot of that name; each leaves A's VMs running and B's slots
+#              stopped.
 #   migrate    `tessera migrate compute --from A --to B` around step 20: pages per round,
 #              total time and downtime printed; A's compute is stopped, B's runs.
 #   output     A's step lines up to the migration followed by B's are exactly ref's lines:
@@ -114,6 +115,14 @@ main()
 		pass refused_not_incoming
 	else
 		fail refused_not_incoming "rc=$rc: $out"
+	fi
+
+	migrate ref
+	if [ $rc = 1 ] && printf '%s\n' "$out" | grep -q -F 'target: migrate-in: err unknown-vm no VM named "ref"' &&
+		[ "$(vm_state "$SOCK_A" ref)" = running ]; then
+		pass refused_no_slot
+	else
+		fail refused_no_slot "rc=$rc: $out"
 	fi
 
 	wait_step "$LOG_A" compute 15 60
