@@ -405,8 +405,7 @@ static int copy_state(struct mig *m, unsigned long long size, unsigned long long
 		char req[2 * MGMT_LINE_MAX], b64[MIG_DATA_MAX / 3 * 4 + 4];
 		size_t room = (MGMT_LINE_MAX - strlen("restore-data  ") - strlen(m->vm)) / 4 * 3;
 		size_t per = room > MIG_DATA_MAX ? MIG_DATA_MAX : room;
-		unsigned long long left = size - off;
-		size_t k = left < per ? (size_t)left : per;
+		size_t k = off + per > size ? (size_t)(size - off) : per; /* the last piece */
 
 		b64_encode(buf + off, k, b64);
 		snprintf(req, sizeof(req), "restore-data %s %s\n", m->vm, b64);
