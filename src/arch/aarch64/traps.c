@@ -171,7 +171,7 @@ static void data_abort(struct vcpu *vc, u64 esr)
 	u64 far;
 
 	/* A write to RAM write-protected for dirty logging: marked, writable again, retried. */
-	if (write && (ISS_FSC(esr) & 0x3c) == FSC_PERM &&
+	if (write && (ISS_FSC(esr) & 0x3c) == FSC_PERM && vm_dirty_active(vc->vm) &&
 	    vm_dirty_fault(vc->vm, perm_fault_ipa(esr))) {
 		vc->exits[VEXIT_DABT_OTHER]++;
 		return;
