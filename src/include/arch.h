@@ -25,7 +25,7 @@ int arch_vm_map(struct arch_vm *a, ipa_t ipa, paddr_t pa, u64 size, u32 attr);
  * VM paused (no vCPU in it). 0, or -1 if not mapped or out of pages. The change is seen
  * after arch_vm_tlb_flush: every CPU forgets the VM's translations (any CPU may call it). */
 int arch_vm_page_wp(struct arch_vm *a, ipa_t ipa, bool wp);
-bool arch_vm_page_writable(struct arch_vm *a, ipa_t ipa);
+bool arch_vm_page_writable(const struct arch_vm *a, ipa_t ipa);
 void arch_vm_tlb_flush(struct arch_vm *a);
 
 /* Index of the physical CPU running this code (0 .. platform cpu_count-1). */

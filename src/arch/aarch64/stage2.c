@@ -180,11 +180,22 @@ int arch_vm_page_wp(struct arch_vm *a, ipa_t ipa, bool wp)
 	return 0;
 }
 
-bool arch_vm_page_writable(struct arch_vm *a, ipa_t ipa)
+bool arch_vm_page_writable(const struct arch_vm *a, ipa_t ipa)
 {
-	const u64 *e = pte_split(&a->s2, ipa);
+	const u64 *t = a->s2.root;
 
-	return e && (*e & S2_AP_W);
+	for (int level = 1; level <= 3; level++) {
+		u64 e = t[INDEX(ipa, level)];
+
+		if (!(e & S2_VALID)) {
+			return false;
+		}
+		if (level == 3 || !(e & S2_TABLE)) {
+			return (e & S2_AP_W) != 0; /* a page, or the block around it */
+		}
+		t = table_of(e);
+	}
+	return false;
 }
 
 void arch_vm_tlb_flush(struct arch_vm *a)
