@@ -195,6 +195,10 @@ fi
 # Wall time, multi-threaded TCG: both CPUs really run at once (noisy, secondary figures).
 run_var rt_solo_mt rt_solo build/tessera.elf 0
 run_var rt_storm_mt rt_storm build/tessera.elf 0
+# Live migration between two boards (bench/migrate.sh): wall time, no icount (noisy).
+echo "bench: migrate" >&2
+OUT=$OUT CPU=$CPU bash bench/migrate.sh >"$OUT/migrate.txt" 2>&1 ||
+	errors+=("bench/migrate.sh: a migration failed (see $OUT/migrate.txt)")
 LINUX_HYP=() LINUX_BARE=() LINUX_STATE=""
 if [ ! -s "$LINUX_DIR/Image" ] || [ ! -s "$LINUX_DIR/initramfs.cpio.gz" ]; then
 	LINUX_STATE="missing: no Linux image (make linux)"
@@ -264,6 +268,18 @@ put H boot1_vboot "$OUT/hyp_boot1_vboot.log" boot_entry
 grep -a -q "verified boot: system image version 0 signed by trusted key 1 of 1" "$OUT/hyp_boot1_vboot.log" ||
 	errors+=("the verified-boot run did not verify its image (see $OUT/hyp_boot1_vboot.log)")
 H[bootph_pack_vboot.med]=$(sed -n -E 's/^(\[tessera\] )?BOOT pack: ([0-9]+).*$/\2/p' "$OUT/hyp_boot1_vboot_profile.log")
+# Live migration: "MIGRATE <vm> total_ms= downtime_ms= pages= ..." per run.
+for vm in idle busy; do
+	for f in total_ms downtime_ms pages; do
+		v=$(grep "^MIGRATE $vm " "$OUT/migrate.txt" 2>/dev/null | sed -n "s/.* $f=\([0-9.]*\).*/\1/p" | sort -n)
+		[ -n "$v" ] || continue
+		n=$(printf '%s\n' "$v" | wc -l)
+		H[mig_${vm}_$f.min]=$(printf '%s\n' "$v" | head -n 1)
+		H[mig_${vm}_$f.max]=$(printf '%s\n' "$v" | tail -n 1)
+		H[mig_${vm}_$f.med]=$(printf '%s\n' "$v" | sed -n "$(((n + 1) / 2))p")
+		H[mig_${vm}_$f.samples]=$n
+	done
+done
 # Boot profile: "BOOT <phase>: <instructions>" lines, in the order CPU 0 runs them.
 BOOT_PHASES=()
 while read -r ph v; do
@@ -514,6 +530,16 @@ if [ -n "${H[work.med]-}" ] && [ -n "${BM[work.med]-}" ]; then
 fi
 row "guest CPU+memory workload (compute + 64 MiB pointer chase), instructions" "$(fmt3 H work)" \
 	"$(fmt3 BM work)" "${W_PCT:--}" "<= +0.5 %" "$(verdict "${W_OK-}")" work
+for vm in idle busy; do
+	[ $vm = idle ] && what="an idle bare-metal VM (4 MiB, hello ticking)" ||
+		what="a bare-metal VM dirtying memory (4 MiB, snap_compute: 32 pages 10 times a second, 1.25 MiB/s)"
+	row "live migration of $what between two boards: total, ms (wall time, no icount: noisy)" \
+		"$(fmt3 H mig_${vm}_total_ms)" "-" "-" "measured" "-" mig_${vm}_total_ms
+	row "live migration of $what: downtime (pause on A to running on B), ms (wall time: noisy)" \
+		"$(fmt3 H mig_${vm}_downtime_ms)" "-" "-" "measured" "-" mig_${vm}_downtime_ms
+	row "live migration of $what: pages sent, all rounds (zero pages: a tag or nothing)" \
+		"$(fmt3 H mig_${vm}_pages)" "-" "-" "measured" "-" mig_${vm}_pages
+done
 row "RT guest timer latency, 1 kHz, alone (deadline -> handler; max is the figure)" \
 	"$(fmt3 H rt_solo)" "-" "-" "measured" "-" rt_solo
 row "RT guest timer latency, 1 kHz, alone on a shared CPU (policy priority: its WFI blocks it, the hypervisor timer wakes it, its state is restored)" \
@@ -674,6 +700,10 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
 - **Baseline in the same run.** Each benchmark guest also boots directly on QEMU at EL1, no
   hypervisor (\`qemu-system-aarch64 -M virt,gic-version=3 -kernel build/guests/bench_x.elf\`),
   with the same CPU model and icount setting.
+- **Live migration** (\`bench/migrate.sh\`, \`bench/configs/migrate_{a,b}.dts\`): two QEMU boards
+  without icount, \`tessera migrate\` of an idle VM and of one dirtying 1.25 MiB/s, 3 runs on
+  fresh boards; total time and downtime are the host's wall clock (noisy: the management
+  channels and both QEMUs share the host's cores), pages sent are over every round.
 - **Samples.** \`bench_lat\`, \`bench_chan\`: 16 warm-up samples discarded, then 256 measured, per figure.
   \`bench_rt\`: 10 warm-up timer interrupts, then 200 at 1 kHz. \`bench_work\`: 3 rounds.
   Goals are checked against the median, except the real-time figure (its max).

@@ -18,6 +18,7 @@
 #   mgmt-restart-peer tests/system/mgmt_restart_peer.sh (restarts during virtio traffic)
 #   mgmt-net      tests/system/mgmt_net.sh (virtio-net statistics on real traffic)
 #   snapshot      tests/system/snapshot.sh (snapshot mid-computation, restore, refusals)
+#   migrate       tests/system/migrate.sh (live migration between two boards, refusals)
 #   trace         tests/system/trace.sh (exit statistics, trace start/stop/dump, JSON checked)
 #   trace-busy    tests/system/trace_busy.sh (trace dump while tracing: bounded, does not hang)
 #   trace-view    tests/system/trace_view.sh (Chrome trace format checked; trace.html in Chromium)
@@ -102,6 +103,7 @@ main()
 	stage_script mgmt-restart-peer tests/system/mgmt_restart_peer.sh
 	stage_script mgmt-net tests/system/mgmt_net.sh
 	stage_script snapshot tests/system/snapshot.sh
+	stage_script migrate tests/system/migrate.sh
 	stage_script trace tests/system/trace.sh
 	stage_script trace-busy tests/system/trace_busy.sh
 	stage_script trace-view tests/system/trace_view.sh

@@ -45,6 +45,8 @@ static const struct {
      "SOCKET] [--log-level L] [--sign KEY] [--version N] [--image IMG] [--flash FILE] [-- QEMU "
      "ARGS]"},
     {"ctl", cmd_ctl, "ctl --socket PATH [--json] COMMAND [ARGS] | --raw   manage a running system"},
+    {"migrate", cmd_migrate,
+     "migrate VM --from SOCK_A --to SOCK_B [--timeout S]   live migration between two boards"},
     {"dump", cmd_dump, "dump IMG [--key PUB]         list a system image's entries (verify it)"},
     {"dashboard", cmd_dashboard,
      "dashboard --mgmt SOCKET [--listen ADDR:PORT] [--token T]   web page (make dashboard)"},

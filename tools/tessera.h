@@ -83,6 +83,8 @@ struct ctl_sample;
 void ctl_exits_table(FILE *f, const struct ctl_sample *prev, const struct ctl_sample *now);
 int ctl_top(const char *sock, int argc, char **argv, long interval_ms, long timeout_s);
 int cmd_keygen(int argc, char **argv);
+/* `tessera migrate VM --from SOCK_A --to SOCK_B` (cmd_migrate.c, docs/SNAPSHOT.md). */
+int cmd_migrate(int argc, char **argv);
 /* `tessera pack --update VM ...` and `tessera ctl update VM BUNDLE` (cmd_update.c). */
 int cmd_pack_update(int argc, char **argv);
 int ctl_update(const char *sock, const char *vm, const char *path, long timeout_s);

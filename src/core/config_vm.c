@@ -124,6 +124,19 @@ static int vm_parse_direct(struct cfg_ctx *c, int node, const char *name, const 
 	return 0;
 }
 
+static int vm_parse_incoming(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			     void *out)
+{
+	struct vm_cfg *vm = out;
+
+	(void)val;
+	if (len != 0) {
+		return config_fail(c, node, name, "boolean property takes no value");
+	}
+	vm->incoming = true;
+	return 0;
+}
+
 static int vm_parse_manage(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
 			   void *out)
 {
@@ -342,6 +355,7 @@ static const struct config_prop vm_props[] = {
     {"abort-limit", vm_parse_abort_limit, false},
     {"direct-interrupts", vm_parse_direct, false},
     {"manage", vm_parse_manage, false},
+    {"incoming", vm_parse_incoming, false},
     {"debug", vm_parse_debug, false},
     {"priority", config_sched_vm_priority, false},
     {"budget-us", config_sched_vm_budget, false},
@@ -719,6 +733,30 @@ static int vm_check_direct(struct cfg_ctx *c, const struct vm_cfg *vm)
 	return 0;
 }
 
+/* incoming (docs/CONFIG.md): the slot takes a migrated VM's state, so it must be a VM
+ * whose state a restore can set (docs/SNAPSHOT.md "What can be captured"): vCPUs on CPUs
+ * other than the management CPU 0, no pass-through device, no direct-interrupts. */
+static int vm_check_incoming(struct cfg_ctx *c, const struct vm_cfg *vm)
+{
+	if (!vm->incoming) {
+		return 0;
+	}
+	for (u32 v = 0; v < vm->vcpu_count; v++) {
+		if (vm->cpus[v] == 0) {
+			return config_fail(c, vm->node, "incoming",
+					   "vCPU %u is on CPU 0 (the management CPU): a migrated "
+					   "state cannot be restored there",
+					   v);
+		}
+	}
+	if (vm->dev_count || vm->direct_interrupts) {
+		return config_fail(c, vm->node, "incoming",
+				   "not with %s (its state cannot be migrated)",
+				   vm->dev_count ? "a pass-through device" : "direct-interrupts");
+	}
+	return 0;
+}
+
 int config_direct_check(struct cfg_ctx *c)
 {
 	const struct config *cfg = c->cfg;
@@ -772,5 +810,5 @@ int config_vm_parse(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 	if (vm_parse_devices(c, node, vm) != 0) {
 		return -1;
 	}
-	return vm_check_direct(c, vm);
+	return vm_check_direct(c, vm) != 0 ? -1 : vm_check_incoming(c, vm);
 }

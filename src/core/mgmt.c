@@ -108,9 +108,12 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 	} else if (argc != ((cmd->flags & MGMT_CMD_VM_ARG) ? 3U : 2U)) {
 		/* console-read NAME FROM, console-write NAME HEX */
 		mgmt_err(o, "bad-args", "usage: %s NAME%s", argv[0],
-			 !(cmd->flags & MGMT_CMD_VM_ARG)	? ""
-			 : argv[0][0] == 'g'			? " OP[,ARG...]" /* gdb */
-			 : argv[0][8] == 'r'			? " FROM"
+			 !(cmd->flags & MGMT_CMD_VM_ARG) ? ""
+			 : argv[0][0] == 'g'		 ? " OP[,ARG...]" /* gdb */
+			 : argv[0][8] == 'r' || argv[0][0] == 'd'
+			     ? " FROM" /* console-read, dirty-collect */
+			 : strcmp(argv[0], "mem-read") == 0	? " P[+N]"
+			 : strcmp(argv[0], "mem-write") == 0	? " P:OFF:BASE64|P:z"
 			 : strcmp(argv[0], "update-begin") == 0 ? " SIZE"
 								: " HEX");
 	} else if (!(vm = mgmt_vm_named(argv[1]))) {

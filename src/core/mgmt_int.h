@@ -61,6 +61,16 @@ void mgmt_snapshot_end(struct mgmt_out *o, struct vm *vm);
 void mgmt_restore_begin(struct mgmt_out *o, struct vm *vm);
 void mgmt_restore_data(struct mgmt_out *o, struct vm *vm, const char *b64);
 void mgmt_restore_end(struct mgmt_out *o, struct vm *vm);
+/* The live-migration commands (mgmt_migrate.c, docs/SNAPSHOT.md "Live migration"). */
+void mgmt_dirty_start(struct mgmt_out *o, struct vm *vm);
+void mgmt_dirty_collect(struct mgmt_out *o, struct vm *vm, const char *from);
+void mgmt_dirty_stop(struct mgmt_out *o, struct vm *vm);
+void mgmt_mem_read(struct mgmt_out *o, struct vm *vm, const char *arg);
+void mgmt_mem_write(struct mgmt_out *o, struct vm *vm, const char *arg);
+void mgmt_migrate_in(struct mgmt_out *o, struct vm *vm);
+void mgmt_migrate_cancel(struct mgmt_out *o, struct vm *vm);
+void mgmt_migrate_done(struct mgmt_out *o, struct vm *vm);
+void mgmt_snapshot_begin_state(struct mgmt_out *o, struct vm *vm);
 /* "gdb NAME OP[,ARG...]": a debugger's requests (mgmt_gdb.c, docs/DEBUGGING.md). */
 void mgmt_gdb(struct mgmt_out *o, struct vm *vm, const char *arg);
 /* The update commands (mgmt_update.c, docs/MANAGEMENT.md "Signed updates"); built with

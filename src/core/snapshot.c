@@ -231,7 +231,7 @@ enum cap_phase { P_HDR, P_SEC_HDR, P_PAYLOAD, P_HASH, P_DONE };
 
 static struct capture {
 	struct vm *vm;
-	bool was_running;
+	bool was_running, no_mem;
 	u64 paused_at, pos, total;
 	struct snap_plan plan;
 	struct snap_regions rg;
@@ -338,7 +338,7 @@ static void cap_sizes(struct capture *c, struct vm *vm, u64 *nonzero)
 {
 	u64 total = SNAP_HDR_SIZE;
 
-	snap_plan(vm, c->rg.n, &c->plan);
+	snap_plan(vm, c->no_mem ? 0 : c->rg.n, &c->plan);
 	for (u32 i = 0; i < c->plan.n; i++) {
 		total += SNAP_SEC_HDR + SHA256_DIGEST_SIZE +
 			 sec_len(c, c->plan.s[i].type, c->plan.s[i].index, nonzero);
@@ -347,6 +347,7 @@ static void cap_sizes(struct capture *c, struct vm *vm, u64 *nonzero)
 	snap_header_shape(vm, c->hdr);
 	snap_put64(c->hdr + SH_TOTAL, total);
 	str_copy((char *)c->hdr + SH_NAME, vm->cfg->name, SNAP_NAME_LEN);
+	snap_put32(c->hdr + SH_FLAGS, c->no_mem ? SNAP_F_NO_MEMORY : 0);
 	sha256(c->hdr, SNAP_HDR_HASHED, c->hdr + SNAP_HDR_HASHED);
 }
 
@@ -359,7 +360,7 @@ static void cap_undo(struct vm *vm)
 	cap_free();
 }
 
-int snapshot_begin(struct vm *vm, u64 *total, char *err)
+static int cap_begin(struct vm *vm, bool no_mem, u64 *total, char *err)
 {
 	u32 st = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
 	u64 nonzero = 0;
@@ -385,6 +386,7 @@ int snapshot_begin(struct vm *vm, u64 *total, char *err)
 		return -1;
 	}
 	cap.vm = vm;
+	cap.no_mem = no_mem;
 	cap.was_running = st == VM_RUNNING;
 	if (cap.was_running && vm_pause(vm) != 0) {
 		cap_free();
@@ -404,6 +406,23 @@ int snapshot_begin(struct vm *vm, u64 *total, char *err)
 	cap.phase = P_HDR;
 	*total = cap.total;
 	return 0;
+}
+
+int snapshot_begin(struct vm *vm, u64 *total, char *err)
+{
+	return cap_begin(vm, false, total, err);
+}
+
+int snapshot_begin_state(struct vm *vm, u64 *total, char *err)
+{
+	return cap_begin(vm, true, total, err);
+}
+
+void snapshot_drop(const struct vm *vm)
+{
+	if (cap.vm == vm) {
+		cap_free();
+	}
 }
 
 void snapshot_forget_all(void)

@@ -35,6 +35,10 @@
 #define SH_NAME	   48
 #define SH_DEVS	   80
 #define SH_REGION  128 /* SNAP_MAX_REGIONS x {u64 guest-physical base, u64 size} */
+#define SH_FLAGS   208 /* u32: SNAP_F_* */
+
+/* A migration stream: no memory sections (the pages went ahead, mem-write). */
+#define SNAP_F_NO_MEMORY 1U
 
 enum snap_sec {
 	SEC_VCPU = 1,	  /* index: vCPU */

@@ -21,6 +21,7 @@ enum rs_phase { R_HDR, R_SEC_HDR, R_PAYLOAD, R_HASH, R_DONE };
 
 static struct restore {
 	struct vm *vm;
+	bool migrate; /* restore_begin_migrate: the stream has no memory sections */
 	u64 pos;
 	enum rs_phase phase;
 	struct snap_plan plan;
@@ -119,6 +120,30 @@ int restore_begin(struct vm *vm, char *err)
 	return 0;
 }
 
+int restore_begin_migrate(struct vm *vm, char *err)
+{
+	if (restore_begin(vm, err) != 0) {
+		return -1;
+	}
+	rs.migrate = true;
+	snap_plan(vm, 0, &rs.plan);
+	return 0;
+}
+
+int restore_cancel(const struct vm *vm)
+{
+	if (rs.vm != vm) {
+		return -1;
+	}
+	rs_abort();
+	return 0;
+}
+
+bool restore_migrating(const struct vm *vm)
+{
+	return rs.vm == vm && rs.migrate && rs.pos == 0;
+}
+
 /* ---- the header ---- */
 
 static int check_regions(const struct vm *vm, const u8 *h, const u8 *want, char *err)
@@ -152,6 +177,7 @@ static int check_header(const u8 *h, char *err)
 	u32 v;
 
 	snap_header_shape(vm, want);
+	snap_put32(want + SH_FLAGS, rs.migrate ? SNAP_F_NO_MEMORY : 0);
 	sha256(h, SNAP_HDR_HASHED, hash);
 	if (memcmp(h, snap_magic, sizeof(snap_magic)) != 0) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "not a Tessera snapshot (magic)");
@@ -177,6 +203,15 @@ static int check_header(const u8 *h, char *err)
 	} else if (memcmp(h + SH_DEVS, want + SH_DEVS, SNAP_DEVS_LEN) != 0) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "devices differ: the snapshot's are not \"%s\"",
 			     SNAP_DEVICES);
+	} else if ((v = le32_load(h + SH_FLAGS)) != (rs.migrate ? SNAP_F_NO_MEMORY : 0)) {
+		if (rs.migrate) {
+			fmt_snprintf(err, SNAP_ERR_MAX,
+				     "not a migration stream (flags 0x%x): migrate-in takes one",
+				     v);
+		} else {
+			fmt_snprintf(err, SNAP_ERR_MAX,
+				     "a migration stream (flags 0x%x) needs migrate-in first", v);
+		}
 	} else if (le64_load(h + SH_FREQ) != arch_counter_freq()) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "counter frequency %llu Hz, this board's is %llu",
 			     (unsigned long long)le64_load(h + SH_FREQ),

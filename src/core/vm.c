@@ -268,6 +268,13 @@ int vm_create_all(const void *pack, struct config_error *err)
 		}
 		bootprof_lap(BOOTPROF_DTB);
 		measure_vm(vm);
+		if (vm->cfg->incoming) {
+			/* A slot for a migrated VM (docs/CONFIG.md "incoming"): waits, stopped. */
+			vm->state = VM_STOPPED;
+			console_printf("VM %u '%s': incoming slot, waiting for migrate-in\n", i,
+				       vm->cfg->name);
+			continue;
+		}
 		vm_boot_vcpus(vm);
 		console_printf("VM %u '%s': %u vCPU(s), entry 0x%llx, DTB at 0x%llx\n", i,
 			       vm->cfg->name, vm->vcpu_count, (unsigned long long)vm->layout.entry,
@@ -386,11 +393,26 @@ void vm_stop(struct vm *vm, enum vm_stop_cause cause)
 	vm_stop_for_restart(vm, cause, 0);
 }
 
+static void vm_stop_claimed(struct vm *vm, enum vm_stop_cause cause, u64 restart_at);
+
 void vm_stop_for_restart(struct vm *vm, enum vm_stop_cause cause, u64 restart_at)
 {
-	if (!vm_claim(vm, VM_RUNNING, VM_RESETTING)) {
-		return;
+	if (vm_claim(vm, VM_RUNNING, VM_RESETTING)) {
+		vm_stop_claimed(vm, cause, restart_at);
 	}
+}
+
+int vm_stop_paused(struct vm *vm, enum vm_stop_cause cause)
+{
+	if (!vm_claim(vm, VM_PAUSED, VM_RESETTING)) {
+		return -1;
+	}
+	vm_stop_claimed(vm, cause, 0);
+	return 0;
+}
+
+static void vm_stop_claimed(struct vm *vm, enum vm_stop_cause cause, u64 restart_at)
+{
 	vm->stop_cause = cause;
 	/* Pending before the VM counts as stopped: a sole VM's restart is not a power-off. */
 	__atomic_store_n(&vm->restart_at, restart_at, __ATOMIC_SEQ_CST);

@@ -20,6 +20,13 @@
 #define ARCH_MAP_RO	2 /* flag: read-only */
 int arch_vm_init(struct arch_vm *a, u32 vmid);
 int arch_vm_map(struct arch_vm *a, ipa_t ipa, paddr_t pa, u64 size, u32 attr);
+/* Dirty logging (core/vm_dirty.c): write-protects (wp) or unprotects one 4 KiB page of RAM
+ * that arch_vm_map mapped; a block around it is split into pages first, which needs the
+ * VM paused (no vCPU in it). 0, or -1 if not mapped or out of pages. The change is seen
+ * after arch_vm_tlb_flush: every CPU forgets the VM's translations (any CPU may call it). */
+int arch_vm_page_wp(struct arch_vm *a, ipa_t ipa, bool wp);
+bool arch_vm_page_writable(const struct arch_vm *a, ipa_t ipa);
+void arch_vm_tlb_flush(struct arch_vm *a);
 
 /* Index of the physical CPU running this code (0 .. platform cpu_count-1). */
 u32 arch_cpu_current(void);

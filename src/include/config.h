@@ -151,6 +151,10 @@ struct vm_cfg {
 	 * VMs by hypercall (docs/HYPERCALLS.md TESSERA_HC_MANAGE). */
 	bool manage;
 
+	/* docs/CONFIG.md "incoming": created stopped, a slot a live migration fills
+	 * (migrate-in, docs/SNAPSHOT.md); not started at boot. */
+	bool incoming;
+
 	/* docs/CONFIG.md "Debugging": a debugger may attach (`tessera ctl gdb`, core/gdb.c). */
 	bool debug;
 

@@ -36,6 +36,18 @@ int restore_feed(struct vm *vm, const u8 *data, u32 n, u64 *pos, char *err);
 /* The stream is complete and verified: the VM runs from it. -1 with err otherwise (stopped). */
 int restore_end(struct vm *vm, char *err);
 
+/* Live migration (mgmt_migrate.c, docs/SNAPSHOT.md "Live migration"): a capture whose
+ * stream has no memory sections (header flag "no memory": the pages were sent ahead),
+ * ended without a resume (the source slot is stopped next, snapshot_drop); a restore into a
+ * VM claimed by restore_begin_migrate, whose memory mem-write fills before the stream. */
+int snapshot_begin_state(struct vm *vm, u64 *total, char *err);
+void snapshot_drop(const struct vm *vm);
+int restore_begin_migrate(struct vm *vm, char *err);
+/* True while vm is claimed by restore_begin_migrate and no stream byte has come yet. */
+bool restore_migrating(const struct vm *vm);
+/* Abandons vm's restore (scrubbed, stopped): 0, or -1 if none is in progress for it. */
+int restore_cancel(const struct vm *vm);
+
 /* Why vm cannot be captured or restored (a pass-through device, a channel or virtio link to
  * another VM, ...), or NULL. */
 const char *snapshot_refusal(const struct vm *vm, char *buf, u32 size);

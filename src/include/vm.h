@@ -301,6 +301,9 @@ void vm_stop(struct vm *vm, enum vm_stop_cause cause);
 /* As vm_stop, for a health policy restart: the restart is pending (restart_at, counter
  * value) from the moment the VM stops, so stopping the last running VM does not power off. */
 void vm_stop_for_restart(struct vm *vm, enum vm_stop_cause cause, u64 restart_at);
+/* Stops a paused VM without letting it run again (a migrated VM's source slot). 0, or -1
+ * if it was not paused. */
+int vm_stop_paused(struct vm *vm, enum vm_stop_cause cause);
 void vm_vcpu_entry_state(struct vcpu *vc, u64 pc, u64 x0);
 struct vm *vm_by_id(u32 id);
 

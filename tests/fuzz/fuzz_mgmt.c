@@ -43,7 +43,9 @@ static void check_output(void *ctx, const char *s, size_t n)
 			    strncmp(line, "con ", 4) == 0 || strncmp(line, "log ", 4) == 0 ||
 			    strncmp(line, "snap ", 5) == 0 || strncmp(line, "r ", 2) == 0 ||
 			    strncmp(line, "mem ", 4) == 0 || strncmp(line, "exits ", 6) == 0 ||
-			    strncmp(line, "aborts ", 7) == 0 || strncmp(line, "rec ", 4) == 0);
+			    strncmp(line, "aborts ", 7) == 0 || strncmp(line, "rec ", 4) == 0 ||
+			    strncmp(line, "dirty ", 6) == 0 || strncmp(line, "z ", 2) == 0 ||
+			    strncmp(line, "m ", 2) == 0);
 		}
 		for (const char *c = line; c < nl; c++) {
 			FUZZ_ASSERT(*c >= 0x20 && *c < 0x7f); /* responses are printable */

@@ -9,6 +9,7 @@
 #include "fake_arch.h"
 #include "fdt.h"
 #include "fixture.h"
+#include "vm_dirty.h"
 #include "mem.h"
 #include "pack.h"
 #include "sched_loop.h"
@@ -195,6 +196,7 @@ int fx_boot(const struct fx_vm *v, u32 n, const struct fx_chan *c, u32 chans)
 	memset(cpus, 0, sizeof(cpus));
 	memset(vms, 0, sizeof(vms));
 	snapshot_forget_all(); /* a capture or restore of the previous boot held its pages */
+	vm_dirty_forget_all(); /* so did dirty logging */
 	vm_count = 0;
 	vm_stay_on = false;
 	platform_default(&system_platform);

@@ -3,6 +3,9 @@
 #include "stage2.h"
 #include "arch.h"
 #include "mem.h"
+#ifndef TESSERA_HOST
+#include "sysreg.h"
+#endif
 
 #define LEVEL_SHIFT(l) (12 + 9 * (3 - (l)))
 #define LEVEL_SIZE(l)  (1ULL << LEVEL_SHIFT(l))
@@ -123,4 +126,90 @@ int arch_vm_init(struct arch_vm *a, u32 vmid)
 int arch_vm_map(struct arch_vm *a, ipa_t ipa, paddr_t pa, u64 size, u32 attr)
 {
 	return stage2_map(&a->s2, ipa, pa, size, attr);
+}
+
+/* ---- dirty logging (core/vm_dirty.c) ---- */
+
+/* The level-3 entry that maps ipa, splitting the 1 GiB or 2 MiB block on the way into
+ * tables of the same mapping. No break-before-make: the VM's vCPUs are all parked when a
+ * block is split (vm_dirty_start pauses it). NULL if ipa is not mapped or out of pages. */
+static u64 *pte_split(struct stage2 *s2, ipa_t ipa)
+{
+	u64 *t = s2->root;
+
+	for (int level = 1; level < 3; level++) {
+		u64 *e = &t[INDEX(ipa, level)];
+
+		if (!(*e & S2_VALID)) {
+			return NULL;
+		}
+		if (!(*e & S2_TABLE)) {
+			u64 *nt = page_alloc();
+			u64 base = *e & S2_ADDR_MASK & ~(LEVEL_SIZE(level) - 1);
+			u64 attrs = (*e & ~S2_ADDR_MASK) | (level + 1 == 3 ? S2_TABLE : 0);
+
+			if (!nt) {
+				return NULL;
+			}
+			s2->table_pages++;
+			for (u64 i = 0; i < 512; i++) {
+				nt[i] = (base + i * LEVEL_SIZE(level + 1)) | attrs;
+			}
+#ifndef TESSERA_HOST
+			__asm__ volatile("dsb ishst" ::: "memory");
+#endif
+			*e = (u64)(uintptr_t)nt | S2_VALID | S2_TABLE;
+		}
+		t = table_of(*e);
+	}
+	return (t[INDEX(ipa, 3)] & S2_VALID) ? &t[INDEX(ipa, 3)] : NULL;
+}
+
+int arch_vm_page_wp(struct arch_vm *a, ipa_t ipa, bool wp)
+{
+	u64 *e = pte_split(&a->s2, ipa);
+
+	if (!e) {
+		return -1;
+	}
+	if (wp) {
+		__atomic_and_fetch(e, ~S2_AP_W, __ATOMIC_RELAXED);
+	} else {
+		__atomic_or_fetch(e, S2_AP_W, __ATOMIC_RELAXED);
+	}
+	return 0;
+}
+
+bool arch_vm_page_writable(const struct arch_vm *a, ipa_t ipa)
+{
+	const u64 *t = a->s2.root;
+
+	for (int level = 1; level <= 3; level++) {
+		u64 e = t[INDEX(ipa, level)];
+
+		if (!(e & S2_VALID)) {
+			return false;
+		}
+		if (level == 3 || !(e & S2_TABLE)) {
+			return (e & S2_AP_W) != 0; /* a page, or the block around it */
+		}
+		t = table_of(e);
+	}
+	return false;
+}
+
+void arch_vm_tlb_flush(struct arch_vm *a)
+{
+#ifndef TESSERA_HOST
+	/* TLBI VMALLS12E1IS acts on the VMID in VTTBR_EL2: this CPU may be running another
+	 * VM's vCPU (CPU 0), so the VM's VTTBR is selected for the invalidation only. */
+	u64 old = sysreg_read(vttbr_el2);
+
+	sysreg_write(vttbr_el2, a->vttbr);
+	__asm__ volatile("isb\n dsb ishst\n tlbi vmalls12e1is\n dsb ish\n isb" ::: "memory");
+	sysreg_write(vttbr_el2, old);
+	__asm__ volatile("isb" ::: "memory");
+#else
+	(void)a;
+#endif
 }

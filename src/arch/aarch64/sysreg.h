@@ -87,6 +87,7 @@
 #define ISS_DABT_WNR	  BIT(6)
 #define ISS_FSC(iss)	  ((iss)&0x3f)
 #define FSC_SEA		  0x10 /* synchronous external abort, not on a table walk */
+#define FSC_PERM	  0x0c /* permission fault, levels 0-3 in bits [1:0] */
 
 /* SPSR / PSTATE. */
 #define PSR_MODE_MASK 0xf

@@ -19,6 +19,7 @@
 #include "trace.h"
 #include "vgic.h"
 #include "vm.h"
+#include "vm_dirty.h"
 
 void trap_sync(struct vcpu *vc);
 u64 trap_hvc_fast(struct vcpu *vc, u32 fn);
@@ -144,11 +145,37 @@ static __attribute__((noinline)) u64 dabt_emulate(struct vcpu *vc, u64 esr, bool
 /* trap_sync's data aborts: what the fast path left. An access that cannot be emulated (no
  * valid syndrome: load/store pair, writeback, ...) or has nothing behind it gets an
  * external abort, as hardware gives for an address with nothing behind it. */
+/* The IPA of a stage-2 permission fault: the architecture leaves HPFAR_EL2 UNKNOWN for one
+ * that is not on a stage-1 walk (it is valid for translation and access flag faults), so
+ * the guest's own stage 1 translates FAR_EL2 (AT S1E1R, PAR_EL1 kept for the guest). */
+static u64 perm_fault_ipa(u64 esr)
+{
+	u64 far = sysreg_read(far_el2);
+
+	if (!(esr & ISS_DABT_S1PTW)) {
+		u64 par_guest = sysreg_read(par_el1), par;
+
+		__asm__ volatile("at s1e1r, %0\n isb" : : "r"(far) : "memory");
+		par = sysreg_read(par_el1);
+		sysreg_write(par_el1, par_guest);
+		if (!(par & 1)) {
+			return (par & 0x0000fffffffff000ULL) | (far & 0xfff);
+		}
+	}
+	return ((sysreg_read(hpfar_el2) >> 4) << 12) | (far & 0xfff);
+}
+
 static void data_abort(struct vcpu *vc, u64 esr)
 {
 	bool write = (esr & ISS_DABT_WNR) != 0;
 	u64 far;
 
+	/* A write to RAM write-protected for dirty logging: marked, writable again, retried. */
+	if (write && (ISS_FSC(esr) & 0x3c) == FSC_PERM && vm_dirty_active(vc->vm) &&
+	    vm_dirty_fault(vc->vm, perm_fault_ipa(esr))) {
+		vc->exits[VEXIT_DABT_OTHER]++;
+		return;
+	}
 	if (!dabt_emulate(vc, esr, true)) {
 		return;
 	}
