@@ -138,7 +138,8 @@ UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/measure.c src/core/rol
 	src/drivers/cfi_flash.c src/core/health.c src/core/sched.c src/core/sched_policy.c \
 	src/core/sched_setup.c src/core/chan.c \
 	src/core/console.c src/core/hyplog.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c \
-	src/core/mgmt_snap.c src/core/snapshot.c src/core/snapshot_restore.c \
+	src/core/mgmt_snap.c src/core/snapshot.c src/core/snapshot_restore.c src/core/clone.c \
+	src/core/generation.c \
 	src/core/vm_dtb.c src/core/mgmt_gdb.c src/core/gdb.c src/core/mgmt_stats.c src/core/mgmt_trace.c \
 	src/core/update.c src/core/mgmt_update.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \

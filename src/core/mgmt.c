@@ -110,6 +110,7 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 		mgmt_err(o, "bad-args", "usage: %s NAME%s", argv[0],
 			 !(cmd->flags & MGMT_CMD_VM_ARG)	? ""
 			 : argv[0][0] == 'g'			? " OP[,ARG...]" /* gdb */
+			 : argv[0][1] == 'l'			? " TARGET"	 /* clone */
 			 : argv[0][8] == 'r'			? " FROM"
 			 : strcmp(argv[0], "update-begin") == 0 ? " SIZE"
 								: " HEX");

@@ -61,6 +61,7 @@ void mgmt_snapshot_end(struct mgmt_out *o, struct vm *vm);
 void mgmt_restore_begin(struct mgmt_out *o, struct vm *vm);
 void mgmt_restore_data(struct mgmt_out *o, struct vm *vm, const char *b64);
 void mgmt_restore_end(struct mgmt_out *o, struct vm *vm);
+void mgmt_clone(struct mgmt_out *o, struct vm *vm, const char *target);
 /* "gdb NAME OP[,ARG...]": a debugger's requests (mgmt_gdb.c, docs/DEBUGGING.md). */
 void mgmt_gdb(struct mgmt_out *o, struct vm *vm, const char *arg);
 /* The update commands (mgmt_update.c, docs/MANAGEMENT.md "Signed updates"); built with

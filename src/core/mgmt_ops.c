@@ -220,13 +220,14 @@ static void cmd_hello(struct mgmt_out *o, char **argv)
 static void cmd_help(struct mgmt_out *o, char **argv)
 {
 	(void)argv;
+	/* One response line: at most MGMT_OUT_MAX bytes (tests/unit/test_mgmt.c). */
 	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
-		     "pause resume console console-read console-write log gdb trace "
-		     "snapshot-begin|read|end restore-begin|data|end"
+		     "pause resume console[-read|-write] log gdb trace "
+		     "snapshot-begin|read|end restore-begin|data|end clone"
 #if TESSERA_VBOOT
 		     " update-begin|data|commit|confirm|status"
 #endif
-		     " (docs/MANAGEMENT.md)");
+		     " (MANAGEMENT.md)");
 }
 
 /* "confirm": the running, verified system image is good: raise the anti-rollback counter
@@ -452,6 +453,7 @@ const struct mgmt_cmd mgmt_commands[] = {
      MGMT_CMD_VM | MGMT_CMD_VM_ARG,
      MGMT_CLASS_STATE},
     {"restore-end", {.on_vm = mgmt_restore_end}, MGMT_CMD_VM, MGMT_CLASS_STATE},
+    {"clone", {.on_vm_arg = mgmt_clone}, MGMT_CMD_VM | MGMT_CMD_VM_ARG, MGMT_CLASS_STATE},
     {"gdb", {.on_vm_arg = mgmt_gdb}, MGMT_CMD_VM | MGMT_CMD_VM_ARG, MGMT_CLASS_DEBUG},
     {"trace", {.global = mgmt_trace}, MGMT_CMD_ARGV, MGMT_CLASS_DEBUG},
 #if TESSERA_VBOOT

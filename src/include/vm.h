@@ -213,6 +213,7 @@ struct vm {
 	u8 *dtb_pages[VM_DTB_SAVE_PAGES];
 	u32 dtb_size;
 	struct vm_gdb gdb;
+	u64 generation; /* generation id (core/generation.c): new at boot and in a clone */
 	/* Accesses in flight from outside its vCPUs (vm_access_begin). The struct is
 	 * aligned so that no cache line is shared by two VMs' slots. */
 	u32 users;

@@ -189,6 +189,7 @@ static const u32 fids[] = {
     TESSERA_HC_MANAGE,
     TESSERA_HC_MEASUREMENT,
     TESSERA_HC_UPDATE_CONFIRM,
+    TESSERA_HC_GENERATION_ID,
 };
 
 static u64 arg(struct fin *in)

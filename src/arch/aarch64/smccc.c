@@ -54,6 +54,9 @@ static s64 tessera_call(struct vcpu *vc, u32 fid)
 		return measure_guest_call(vc->vm->id, x);
 	case TESSERA_HC_UPDATE_CONFIRM:
 		return update_guest_confirm(vc->vm);
+	case TESSERA_HC_GENERATION_ID:
+		x[1] = vc->vm->generation;
+		return TESSERA_OK;
 	case TESSERA_HC_TRACE:
 #ifdef TESSERA_SHARE_STATS
 		if (x[1] == SHARE_MARK_CLOSE) {
