@@ -8,6 +8,9 @@
  * step it asks for its generation id again and prints both values when it changed (the VM
  * was cloned and this is the copy). Nothing else it prints depends on time or identity, so
  * the original and its clone print the same steps and checksum as an uninterrupted run.
+ * The checkpoint test (tests/system/checkpoint.sh) uses it too: "ckpt=K" asks for a
+ * checkpoint by hypercall before step K, and a 'c' typed to its console makes it stop with
+ * a failure exit status (a failure its health policy handles).
  */
 #include "kit.h"
 
@@ -100,6 +103,7 @@ int main(u64 dtb)
 {
 	const void *fdt = (const void *)(uintptr_t)dtb;
 	u32 steps = (u32)kit_arg_u64(dt_bootargs(fdt), "steps=", DEFAULT_STEPS);
+	u32 ckpt = (u32)kit_arg_u64(dt_bootargs(fdt), "ckpt=", 0);
 	u64 x = 0x9e3779b97f4a7c15ULL, sum = 0, gen;
 
 	test_begin("clone_compute");
@@ -118,6 +122,12 @@ int main(u64 dtb)
 
 		while (ticks < step)
 			wait_tick(ticks);
+		if (uart_getc() == 'c') {
+			test_fact("failing at step=%u", step);
+			kit_exit(TESSERA_EXIT_TEST_FAILED, step);
+		}
+		if (step == ckpt)
+			test_fact("checkpoint by hypercall: %ld", (long)hyp_checkpoint());
 		hyp_generation_id(&now_gen);
 		if (now_gen != gen)
 			gen = generation_report(fdt, " changed");

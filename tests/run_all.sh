@@ -19,6 +19,7 @@
 #   mgmt-net      tests/system/mgmt_net.sh (virtio-net statistics on real traffic)
 #   snapshot      tests/system/snapshot.sh (snapshot mid-computation, restore, refusals)
 #   clone         tests/system/clone.sh (clone mid-computation, generation id, refusals)
+#   checkpoint    tests/system/checkpoint.sh (checkpoints, dirty tracking, rollback, policy)
 #   trace         tests/system/trace.sh (exit statistics, trace start/stop/dump, JSON checked)
 #   direct-stuck  tests/system/direct_stuck.sh (a direct-interrupts VM that blocks its CPU)
 #   vboot         tests/system/vboot.sh (verified and measured boot; builds build/vboot)
@@ -101,6 +102,7 @@ main()
 	stage_script mgmt-net tests/system/mgmt_net.sh
 	stage_script snapshot tests/system/snapshot.sh
 	stage_script clone tests/system/clone.sh
+	stage_script checkpoint tests/system/checkpoint.sh
 	stage_script trace tests/system/trace.sh
 	stage_script direct-stuck tests/system/direct_stuck.sh
 	stage_script vboot tests/system/vboot.sh

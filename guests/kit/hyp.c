@@ -37,6 +37,11 @@ s64 hyp_generation_id(u64 *gen)
 	return (s64)r.x0;
 }
 
+s64 hyp_checkpoint(void)
+{
+	return (s64)kit_hvc(TESSERA_HC_CHECKPOINT, 0, 0, 0).x0;
+}
+
 s64 hyp_trace(u64 marker)
 {
 	return (s64)kit_hvc(TESSERA_HC_TRACE, marker, 0, 0).x0;

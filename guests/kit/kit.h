@@ -171,6 +171,8 @@ s64 hyp_measurement(u64 index, u8 sha256[32]);
 s64 hyp_update_confirm(void);
 /* TESSERA_HC_GENERATION_ID: 0 and *gen, or an error. */
 s64 hyp_generation_id(u64 *gen);
+/* TESSERA_HC_CHECKPOINT: 0 (requested: taken moments later), -3 without the right. */
+s64 hyp_checkpoint(void);
 
 /* dt.c: minimal bounds-checked FDT reader (DTSpec v0.4 ch. 5) for what guests need. */
 bool dt_valid(const void *dtb);

@@ -223,7 +223,7 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 	/* One response line: at most MGMT_OUT_MAX bytes (tests/unit/test_mgmt.c). */
 	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
 		     "pause resume console[-read|-write] log gdb trace "
-		     "snapshot-begin|read|end restore-begin|data|end clone"
+		     "snapshot-begin|read|end restore-begin|data|end clone checkpoint rollback"
 #if TESSERA_VBOOT
 		     " update-begin|data|commit|confirm|status"
 #endif
@@ -454,6 +454,8 @@ const struct mgmt_cmd mgmt_commands[] = {
      MGMT_CLASS_STATE},
     {"restore-end", {.on_vm = mgmt_restore_end}, MGMT_CMD_VM, MGMT_CLASS_STATE},
     {"clone", {.on_vm_arg = mgmt_clone}, MGMT_CMD_VM | MGMT_CMD_VM_ARG, MGMT_CLASS_STATE},
+    {"checkpoint", {.on_vm = mgmt_checkpoint}, MGMT_CMD_VM, MGMT_CLASS_STATE},
+    {"rollback", {.on_vm = mgmt_rollback}, MGMT_CMD_VM, MGMT_CLASS_STATE},
     {"gdb", {.on_vm_arg = mgmt_gdb}, MGMT_CMD_VM | MGMT_CMD_VM_ARG, MGMT_CLASS_DEBUG},
     {"trace", {.global = mgmt_trace}, MGMT_CMD_ARGV, MGMT_CLASS_DEBUG},
 #if TESSERA_VBOOT

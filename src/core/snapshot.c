@@ -250,7 +250,8 @@ static struct capture {
 	struct sha256_ctx sha;
 	u64 page;
 	u8 tag;
-	bool page_data; /* the current page's data is next (its tag was sent) */
+	bool page_data;	 /* the current page's data is next (its tag was sent) */
+	bool state_only; /* no memory sections (a checkpoint keeps memory itself) */
 } cap;
 
 static u64 sec_len(const struct capture *c, u32 type, u32 index, u64 *nonzero)
@@ -338,7 +339,7 @@ static void cap_sizes(struct capture *c, struct vm *vm, u64 *nonzero)
 {
 	u64 total = SNAP_HDR_SIZE;
 
-	snap_plan(vm, c->rg.n, &c->plan);
+	snap_plan(vm, c->state_only ? 0 : c->rg.n, &c->plan);
 	for (u32 i = 0; i < c->plan.n; i++) {
 		total += SNAP_SEC_HDR + SHA256_DIGEST_SIZE +
 			 sec_len(c, c->plan.s[i].type, c->plan.s[i].index, nonzero);
@@ -359,7 +360,19 @@ static void cap_undo(struct vm *vm)
 	cap_free();
 }
 
+static int cap_begin(struct vm *vm, u64 *total, char *err, bool state_only);
+
 int snapshot_begin(struct vm *vm, u64 *total, char *err)
+{
+	return cap_begin(vm, total, err, false);
+}
+
+int snapshot_begin_state(struct vm *vm, u64 *total, char *err)
+{
+	return cap_begin(vm, total, err, true);
+}
+
+static int cap_begin(struct vm *vm, u64 *total, char *err, bool state_only)
 {
 	u32 st = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
 	u64 nonzero = 0;
@@ -385,6 +398,7 @@ int snapshot_begin(struct vm *vm, u64 *total, char *err)
 		return -1;
 	}
 	cap.vm = vm;
+	cap.state_only = state_only;
 	cap.was_running = st == VM_RUNNING;
 	if (cap.was_running && vm_pause(vm) != 0) {
 		cap_free();

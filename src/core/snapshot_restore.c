@@ -38,6 +38,7 @@ static struct restore {
 	u64 page; /* memory: page of the region; data pending for it, bytes of it taken */
 	bool page_data;
 	u32 page_at;
+	bool state_only; /* no memory sections: the VM's memory is the caller's (checkpoint.c) */
 } rs;
 
 static const char *const sec_names[] = {
@@ -87,7 +88,19 @@ void restore_forget(void)
 	memset(&rs, 0, sizeof(rs));
 }
 
+static int rs_begin(struct vm *vm, char *err, bool state_only);
+
 int restore_begin(struct vm *vm, char *err)
+{
+	return rs_begin(vm, err, false);
+}
+
+int restore_begin_state(struct vm *vm, char *err)
+{
+	return rs_begin(vm, err, true);
+}
+
+static int rs_begin(struct vm *vm, char *err, bool state_only)
 {
 	u32 st = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
 
@@ -106,8 +119,9 @@ int restore_begin(struct vm *vm, char *err)
 	vm_wait_users(vm);
 	rs.vm = vm;
 	rs.stage = page_alloc();
+	rs.state_only = state_only;
 	snap_regions(vm, &rs.rg);
-	snap_plan(vm, rs.rg.n, &rs.plan);
+	snap_plan(vm, state_only ? 0 : rs.rg.n, &rs.plan);
 	if (!rs.stage) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "no free page in the hypervisor's pool");
 		return rs_abort();
@@ -115,7 +129,11 @@ int restore_begin(struct vm *vm, char *err)
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
 		__atomic_store_n(&vm->vcpus[v].snap, 0, __ATOMIC_RELEASE);
 	}
-	scrub(vm);
+	if (state_only) {
+		vm_devices_reset(vm); /* its memory stays: the caller puts it in place */
+	} else {
+		scrub(vm);
+	}
 	return 0;
 }
 

@@ -20,7 +20,8 @@
 #define TESSERA_HC_MEASUREMENT	  0xC6000008U /* x1 = index, x2 = half -> kind, 16 hash bytes */
 #define TESSERA_HC_UPDATE_CONFIRM 0xC6000009U /* the updated image works: end its trial */
 #define TESSERA_HC_GENERATION_ID  0xC600000AU /* -> x0 = 0, x1 = the VM's generation id */
-#define TESSERA_HC_COUNT	  11U
+#define TESSERA_HC_CHECKPOINT	  0xC600000BU /* take a checkpoint of this VM (asynchronous) */
+#define TESSERA_HC_COUNT	  12U
 
 /* TESSERA_HC_MEASUREMENT (docs/HYPERCALLS.md): x1 = this index reads the running digest
  * (x0 = the number of entries in the whole log); x0 of an entry is its kind. */

@@ -241,6 +241,7 @@ struct cpu {
 #define CPU_REQ_WAKE	BIT(1) /* vCPU state changed (CPU_ON, stop, reset) */
 #define CPU_REQ_HEALTH	BIT(2) /* re-arm the health timer of the VM homed here */
 #define CPU_REQ_RESCHED BIT(3) /* shared CPU: a hosted vCPU may have become runnable */
+#define CPU_REQ_CKPT	BIT(4) /* CPU 0: checkpoints or rollbacks requested (checkpoint.c) */
 
 extern struct cpu cpus[CONFIG_MAX_PCPUS];
 extern struct vm vms[CONFIG_MAX_VMS];

@@ -85,11 +85,11 @@ static void test_hello_help(void)
 	EXPECT("hello 1 2\n", "err bad-args usage: hello [TOKEN]\n");
 	EXPECT("help\n", "ok commands: hello help list stats measurements confirm start stop "
 			 "restart pause resume console[-read|-write] log gdb trace "
-			 "snapshot-begin|read|end restore-begin|data|end clone "
-			 "update-begin|data|commit|confirm|status (MANAGEMENT.md)\n");
+			 "snapshot-begin|read|end restore-begin|data|end clone checkpoint "
+			 "rollback update-begin|data|commit|confirm|status (MANAGEMENT.md)\n");
 	CHECK(strlen("ok commands: hello help list stats measurements confirm start stop "
 		     "restart pause resume console[-read|-write] log gdb trace "
-		     "snapshot-begin|read|end restore-begin|data|end clone "
+		     "snapshot-begin|read|end restore-begin|data|end clone checkpoint rollback "
 		     "update-begin|data|commit|confirm|status (MANAGEMENT.md)\n") <= MGMT_OUT_MAX);
 	/* The unit build boots with no measure_boot: the log is off and says so. */
 	EXPECT("measurements\n", "err off measured boot is off (hypervisor built without "

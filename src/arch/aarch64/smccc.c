@@ -7,6 +7,7 @@
  */
 #include "health.h"
 #include "chan.h"
+#include "checkpoint.h"
 #include "abi.h"
 #include "arch_cpu.h"
 #include "console.h"
@@ -54,6 +55,8 @@ static s64 tessera_call(struct vcpu *vc, u32 fid)
 		return measure_guest_call(vc->vm->id, x);
 	case TESSERA_HC_UPDATE_CONFIRM:
 		return update_guest_confirm(vc->vm);
+	case TESSERA_HC_CHECKPOINT:
+		return checkpoint_guest_call(vc);
 	case TESSERA_HC_GENERATION_ID:
 		x[1] = vc->vm->generation;
 		return TESSERA_OK;
