@@ -10,7 +10,9 @@
  * the original and its clone print the same steps and checksum as an uninterrupted run.
  * The checkpoint test (tests/system/checkpoint.sh) uses it too: "ckpt=K" asks for a
  * checkpoint by hypercall before step K, and a 'c' typed to its console makes it stop with
- * a failure exit status (a failure its health policy handles).
+ * a failure exit status (a failure its health policy handles). "touch=KIB" (at most 1024)
+ * also writes one byte in each 4 KiB page of that much of another buffer every step (a
+ * known dirty set for the rollback measurement); nothing it prints depends on it.
  */
 #include "kit.h"
 
@@ -19,6 +21,7 @@
 #define BUF_WORDS     16384
 
 static u64 buf[BUF_WORDS];
+static volatile u8 touch_buf[1024 * 1024] __attribute__((aligned(4096)));
 static volatile u32 ticks;
 static u64 period, deadline;
 
@@ -104,6 +107,7 @@ int main(u64 dtb)
 	const void *fdt = (const void *)(uintptr_t)dtb;
 	u32 steps = (u32)kit_arg_u64(dt_bootargs(fdt), "steps=", DEFAULT_STEPS);
 	u32 ckpt = (u32)kit_arg_u64(dt_bootargs(fdt), "ckpt=", 0);
+	u64 touch = kit_arg_u64(dt_bootargs(fdt), "touch=", 0) * 1024;
 	u64 x = 0x9e3779b97f4a7c15ULL, sum = 0, gen;
 
 	test_begin("clone_compute");
@@ -131,6 +135,8 @@ int main(u64 dtb)
 		hyp_generation_id(&now_gen);
 		if (now_gen != gen)
 			gen = generation_report(fdt, " changed");
+		for (u64 o = 0; o < touch && o < sizeof(touch_buf); o += 4096)
+			touch_buf[o] = (u8)step;
 		acc = step_run(step, &x);
 		d7_set(xorshift(d7_get() ^ acc));
 		test_fact("step=%u acc=0x%016lx", step, acc ^ d7_get());

@@ -78,7 +78,6 @@ static int clone_pipe(struct vm *src, struct vm *dst, u8 *buf, u64 *bytes, char 
 
 int vm_clone(struct vm *src, struct vm *dst, struct clone_result *res, char *err)
 {
-	char ignore[SNAP_ERR_MAX];
 	u64 total;
 	u8 *buf;
 	int rc;
@@ -93,6 +92,8 @@ int vm_clone(struct vm *src, struct vm *dst, struct clone_result *res, char *err
 	}
 	rc = snapshot_begin(src, &total, err);
 	if (rc == 0) {
+		char ignore[SNAP_ERR_MAX];
+
 		rc = restore_begin(dst, err);
 		if (rc == 0 && clone_pipe(src, dst, buf, &res->bytes, err) != 0) {
 			restore_end(dst, ignore); /* incomplete: scrubbed, stopped */

@@ -27,9 +27,9 @@ struct vcpu;
  * memory's copy. The config checks it (config_checkpoint.c) with this same formula. */
 static inline u64 checkpoint_meta_size(u64 mem_bytes)
 {
-	u64 bitmap = (mem_bytes / 4096 + 7) / 8;
+	u64 bits = (mem_bytes / 4096 + 7) / 8;
 
-	return CKPT_HDR_SIZE + CKPT_STATE_MAX + (bitmap + 4095) / 4096 * 4096;
+	return CKPT_HDR_SIZE + CKPT_STATE_MAX + (bits + 4095) / 4096 * 4096;
 }
 
 struct ckpt_result {
