@@ -3,7 +3,7 @@
 # boots tests/system/configs/checkpoint.dts with `tessera run --mgmt`; both VMs run
 # clone_compute (deterministic steps 100 ms of virtual time apart over a 128 KiB buffer,
 # state in registers and d7), policy rollback.
-#   fallback   "self" fails (a 'c' on its console: failure exit) before any checkpoint: the
+#   fallback   "work" fails (a 'c' on its console: failure exit) before any checkpoint: the
 #              policy says so and restarts it (it boots again)
 #   hypercall  "self" asks for a checkpoint by hypercall at step 8: the hypervisor takes it
 #   checkpoint `ctl checkpoint work` (the first copies every page), a second one later copies
@@ -82,14 +82,14 @@ main()
 		--pack "$OUT_DIR/checkpoint.img" --mgmt "$SOCK" >"$LOG" 2>&1 </dev/null &
 	qemu_pid=$!
 
-	if ! wait_step self 2 40; then
-		fail boot "self never reached step 2"
+	if ! wait_step work 2 40; then
+		fail boot "work never reached step 2"
 		tail -n 20 "$LOG" | sed 's/^/    | /'
 		return
 	fi
-	ctl console-write self 63
-	if wait_for "policy rollback: VM 'self' failed \(guest failure\) and has no checkpoint: restarting it instead" 20 &&
-		wait_for_count '^\[self\] TEST clone_compute: steps=200$' 2 20; then
+	ctl console-write work 63
+	if wait_for "policy rollback: VM 'work' failed \(guest failure\) and has no checkpoint: restarting it instead" 20 &&
+		wait_for_count '^\[work\] TEST clone_compute: steps=600$' 2 20; then
 		pass fallback
 	else
 		fail fallback "no restart after a failure without checkpoint ($out)"
