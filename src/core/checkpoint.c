@@ -64,8 +64,9 @@ static u64 copy_off(const struct snap_regions *rg)
 	return checkpoint_meta_size(bytes);
 }
 
-/* Page p (snapshot order) of the VM's memory: its physical address and its IPA. */
-static void page_at(const struct snap_regions *rg, u64 p, paddr_t *pa, u64 *ipa)
+/* Page p (snapshot order) of the VM's memory: its physical address and its IPA; false past
+ * the end. */
+static bool page_at(const struct snap_regions *rg, u64 p, paddr_t *pa, u64 *ipa)
 {
 	for (u32 i = 0; i < rg->n; i++) {
 		u64 n = rg->r[i].size / SNAP_PAGE;
@@ -73,10 +74,11 @@ static void page_at(const struct snap_regions *rg, u64 p, paddr_t *pa, u64 *ipa)
 		if (p < n) {
 			*pa = rg->r[i].phys + p * SNAP_PAGE;
 			*ipa = rg->r[i].ipa + p * SNAP_PAGE;
-			return;
+			return true;
 		}
 		p -= n;
 	}
+	return false;
 }
 
 bool checkpoint_write_fault(struct vcpu *vc, u64 ipa)
@@ -129,7 +131,9 @@ static int move_memory(struct vm *vm, bool to_copy, bool full, struct ckpt_resul
 		if (!full && !(bits[p / 8] & (1U << (p % 8)))) {
 			continue;
 		}
-		page_at(&rg, p, &pa, &ipa);
+		if (!page_at(&rg, p, &pa, &ipa)) {
+			break;
+		}
 		copy_page(to_copy ? base + p * SNAP_PAGE : pa, to_copy ? pa : base + p * SNAP_PAGE);
 		r->pages++;
 		if (!full && arch_ckpt_protect(&vm->arch, ipa, SNAP_PAGE) != 0) {
