@@ -129,6 +129,7 @@ HOST_LIB_C := $(filter-out src/lib/string.c,$(wildcard src/lib/*.c)) \
 	src/core/update_bundle.c
 # Unit tests additionally link the virtual devices and stage-2 builder with a fake arch.
 UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) src/arch/aarch64/stage2.c \
+	src/arch/aarch64/ckpt_s2.c \
 	src/arch/aarch64/guest_dtb.c src/core/mem.c \
 	src/core/platform.c src/core/lifecycle.c src/arch/aarch64/vcpu_state.c src/core/trace.c \
 	tests/unit/fake_arch.c
@@ -142,7 +143,8 @@ UNIT_CORE_C := src/core/vm.c src/core/bootprof.c src/core/measure.c src/core/rol
 	src/core/sched_setup.c src/core/chan.c \
 	src/core/console.c src/core/hyplog.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c \
 	src/core/mgmt_snap.c src/core/snapshot.c src/core/snapshot_restore.c \
-	src/core/mgmt_migrate.c src/core/vm_dirty.c \
+	src/core/mgmt_migrate.c src/core/vm_dirty.c src/core/clone.c \
+	src/core/generation.c src/core/checkpoint.c \
 	src/core/vm_dtb.c src/core/mgmt_gdb.c src/core/gdb.c src/core/mgmt_stats.c src/core/mgmt_trace.c \
 	src/core/update.c src/core/mgmt_update.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \

@@ -19,6 +19,8 @@
 #   mgmt-net      tests/system/mgmt_net.sh (virtio-net statistics on real traffic)
 #   snapshot      tests/system/snapshot.sh (snapshot mid-computation, restore, refusals)
 #   migrate       tests/system/migrate.sh (live migration between two boards, refusals)
+#   clone         tests/system/clone.sh (clone mid-computation, generation id, refusals)
+#   checkpoint    tests/system/checkpoint.sh (checkpoints, dirty tracking, rollback, policy)
 #   trace         tests/system/trace.sh (exit statistics, trace start/stop/dump, JSON checked)
 #   trace-busy    tests/system/trace_busy.sh (trace dump while tracing: bounded, does not hang)
 #   trace-view    tests/system/trace_view.sh (Chrome trace format checked; trace.html in Chromium)
@@ -104,6 +106,8 @@ main()
 	stage_script mgmt-net tests/system/mgmt_net.sh
 	stage_script snapshot tests/system/snapshot.sh
 	stage_script migrate tests/system/migrate.sh
+	stage_script clone tests/system/clone.sh
+	stage_script checkpoint tests/system/checkpoint.sh
 	stage_script trace tests/system/trace.sh
 	stage_script trace-busy tests/system/trace_busy.sh
 	stage_script trace-view tests/system/trace_view.sh

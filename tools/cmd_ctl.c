@@ -162,6 +162,8 @@ static const char ctl_help[] =
     "          focus NAME    give the physical UART's keyboard focus to the VM\n"
     "          snapshot NAME -o FILE  pause NAME, write its state to FILE, resume it\n"
     "          restore NAME FILE      run the stopped VM NAME from a snapshot FILE\n"
+    "          clone NAME TARGET      run the stopped VM TARGET (same shape) from NAME's\n"
+    "                        current state, with a new generation id; both run on\n"
     "          gdb NAME --listen HOST:PORT  halt the VM and serve gdb's remote protocol for it\n"
     "                        (its config needs debug;); docs/DEBUGGING.md\n"
     "          log [--follow]  the hypervisor's log ([seconds] level text); --follow:\n"

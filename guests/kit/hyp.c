@@ -29,6 +29,19 @@ s64 hyp_update_confirm(void)
 	return (s64)kit_hvc(TESSERA_HC_UPDATE_CONFIRM, 0, 0, 0).x0;
 }
 
+s64 hyp_generation_id(u64 *gen)
+{
+	struct hvc_res r = kit_hvc(TESSERA_HC_GENERATION_ID, 0, 0, 0);
+
+	*gen = r.x1;
+	return (s64)r.x0;
+}
+
+s64 hyp_checkpoint(void)
+{
+	return (s64)kit_hvc(TESSERA_HC_CHECKPOINT, 0, 0, 0).x0;
+}
+
 s64 hyp_trace(u64 marker)
 {
 	return (s64)kit_hvc(TESSERA_HC_TRACE, marker, 0, 0).x0;

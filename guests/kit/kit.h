@@ -169,6 +169,10 @@ s64 hyp_notify(u64 channel);
 s64 hyp_measurement(u64 index, u8 sha256[32]);
 /* TESSERA_HC_UPDATE_CONFIRM: this VM's updated image works (ends its trial). */
 s64 hyp_update_confirm(void);
+/* TESSERA_HC_GENERATION_ID: 0 and *gen, or an error. */
+s64 hyp_generation_id(u64 *gen);
+/* TESSERA_HC_CHECKPOINT: 0 (requested: taken moments later), -3 without the right. */
+s64 hyp_checkpoint(void);
 
 /* dt.c: minimal bounds-checked FDT reader (DTSpec v0.4 ch. 5) for what guests need. */
 bool dt_valid(const void *dtb);

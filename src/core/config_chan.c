@@ -69,6 +69,12 @@ static int chan_check_memory(struct cfg_ctx *c, const struct chan_cfg *ch)
 					   "0x%llx+0x%llx overlaps the flash of VM %s", b, s,
 					   vm->name);
 		}
+		if (vm->has_ckpt &&
+		    range_overlaps(ch->phys, ch->size, vm->ckpt.phys, vm->ckpt.size)) {
+			return config_fail(c, ch->node, "memory",
+					   "0x%llx+0x%llx overlaps the checkpoint memory of VM %s",
+					   b, s, vm->name);
+		}
 	}
 	for (u32 k = 0; k < c->cfg->chan_count; k++) {
 		const struct chan_cfg *o = &c->cfg->chans[k];

@@ -42,17 +42,22 @@ static u32 config_vm_regions(const struct vm_cfg *vm, struct mem_cfg *out)
 	if (vm->has_flash) {
 		out[n++] = vm->flash;
 	}
+	if (vm->has_ckpt) {
+		out[n++] = vm->ckpt;
+	}
 	return n;
 }
 
 static int config_check_mem(struct cfg_ctx *c, const struct vm_cfg *vm)
 {
-	struct mem_cfg r[CONFIG_MAX_MEM + 1], o_r[CONFIG_MAX_MEM + 1];
+	struct mem_cfg r[CONFIG_MAX_MEM + 2], o_r[CONFIG_MAX_MEM + 2];
 	u32 n = config_vm_regions(vm, r);
 
 	for (u32 i = 0; i < n; i++) {
 		const struct mem_cfg *m = &r[i];
-		const char *prop = i < vm->mem_count ? "memory" : "flash";
+		const char *prop = i < vm->mem_count			 ? "memory"
+				   : i == vm->mem_count && vm->has_flash ? "flash"
+									 : "checkpoint-memory";
 
 		for (u32 j = 0; j < i; j++) {
 			if (range_overlaps(m->phys, m->size, r[j].phys, r[j].size)) {

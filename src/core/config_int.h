@@ -40,6 +40,16 @@ int config_update_slot(struct cfg_ctx *c, int node, const char *name, const u8 *
 int config_update_trial(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
 			void *out);
 int config_update_check(struct cfg_ctx *c, int node, struct vm_cfg *vm);
+/* A physical region's own rules (config_vm.c): 4 KiB aligned, in platform RAM, clear of the
+ * hypervisor; prop names it in errors. */
+int config_check_region(struct cfg_ctx *c, int node, const char *prop, const struct mem_cfg *m);
+/* Checkpoints (config_checkpoint.c, docs/CONFIG.md "Checkpoints"). */
+int config_ckpt_memory(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+		       void *out);
+int config_ckpt_hypercall(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			  void *out);
+/* After the VM's memory is known: the checkpoint memory holds it, and what needs it has it. */
+int config_ckpt_check(struct cfg_ctx *c, int node, const struct vm_cfg *vm);
 
 /* config_check.c: VM number idx against VMs 0..idx-1 and against itself. */
 int config_check_vm(struct cfg_ctx *c, u32 idx);

@@ -284,7 +284,7 @@ static int vm_parse_policy(struct cfg_ctx *c, int node, const char *name, const 
 {
 	struct vm_cfg *vm = out;
 
-	static const char *const names[] = {"stop", "restart", "system-reset"};
+	static const char *const names[] = {"stop", "restart", "system-reset", "rollback"};
 	char s[16];
 
 	if (vm_prop_string(c, node, name, val, len, s, sizeof(s)) == 0) {
@@ -295,7 +295,8 @@ static int vm_parse_policy(struct cfg_ctx *c, int node, const char *name, const 
 			}
 		}
 	}
-	return config_fail(c, node, name, "expected \"stop\", \"restart\" or \"system-reset\"");
+	return config_fail(c, node, name,
+			   "expected \"stop\", \"restart\", \"system-reset\" or \"rollback\"");
 }
 
 static int vm_parse_restart_max(struct cfg_ctx *c, int node, const char *name, const u8 *val,
@@ -362,6 +363,8 @@ static const struct config_prop vm_props[] = {
     {"period-us", config_sched_vm_period, false},
     {"update-slot-size", config_update_slot, false},
     {"update-trial-ms", config_update_trial, false},
+    {"checkpoint-memory", config_ckpt_memory, false},
+    {"checkpoint-hypercall", config_ckpt_hypercall, false},
 };
 
 static int vm_parse_props(struct cfg_ctx *c, int node, struct vm_cfg *vm)
@@ -401,7 +404,7 @@ bool config_emulated_overlap(const struct vm_cfg *vm, u64 ipa, u64 size,
  * clear of the emulated device window. Regions of this and earlier VMs are
  * compared in config_check.c.
  */
-static int vm_check_region(struct cfg_ctx *c, int node, const char *prop, const struct mem_cfg *m)
+int config_check_region(struct cfg_ctx *c, int node, const char *prop, const struct mem_cfg *m)
 {
 	const struct platform *plat = c->plat;
 	unsigned long long b = m->phys, s = m->size;
@@ -433,7 +436,7 @@ static int vm_check_flash(struct cfg_ctx *c, int node, const struct vm_cfg *vm)
 	const unsigned long long s = vm->flash.size;
 	struct config_emul_window w;
 
-	if (vm_check_region(c, node, "flash", &vm->flash) != 0) {
+	if (config_check_region(c, node, "flash", &vm->flash) != 0) {
 		return -1;
 	}
 	if (config_emulated_overlap(vm, 0, vm->flash.size, &w)) {
@@ -461,7 +464,7 @@ static int vm_check_memory(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 		struct mem_cfg *m = &vm->mem[i];
 		unsigned long long s = m->size;
 
-		if (vm_check_region(c, node, "memory", m) != 0) {
+		if (config_check_region(c, node, "memory", m) != 0) {
 			return -1;
 		}
 		m->ipa = vm->virt_layout ? next : m->phys;
@@ -804,7 +807,8 @@ int config_vm_parse(struct cfg_ctx *c, int node, struct vm_cfg *vm)
 	}
 	str_copy(vm->name, name, sizeof(vm->name));
 	vm->restart_max = 3;
-	if (vm_parse_props(c, node, vm) != 0 || vm_check_memory(c, node, vm) != 0) {
+	if (vm_parse_props(c, node, vm) != 0 || vm_check_memory(c, node, vm) != 0 ||
+	    config_ckpt_check(c, node, vm) != 0) {
 		return -1;
 	}
 	if (vm_parse_devices(c, node, vm) != 0) {

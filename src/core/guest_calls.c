@@ -5,6 +5,7 @@
  * policy is core's, the calling convention and the exception the architecture's.
  */
 #include "guest_calls.h"
+#include "checkpoint.h"
 #include "console.h"
 #include "measure.h"
 #include "mgmt.h"
@@ -37,6 +38,11 @@ s64 guest_call_tessera(struct vcpu *vc, u32 fid, u64 *x)
 		return measure_guest_call(vc->vm->id, x);
 	case TESSERA_HC_UPDATE_CONFIRM:
 		return update_guest_confirm(vc->vm);
+	case TESSERA_HC_CHECKPOINT:
+		return checkpoint_guest_call(vc);
+	case TESSERA_HC_GENERATION_ID:
+		x[1] = vc->vm->generation;
+		return TESSERA_OK;
 	case TESSERA_HC_TRACE:
 #ifdef TESSERA_SHARE_STATS
 		if (x[1] == SHARE_MARK_CLOSE) {

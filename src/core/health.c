@@ -15,10 +15,14 @@
 #include "sched_loop.h"
 #include "health.h"
 #include "abi.h"
+#include "checkpoint.h"
 #include "console.h"
 #include "trace.h"
 #include "update.h"
 #include "vm.h"
+
+/* Policy rollback: how long CPU 0 has to roll the VM back before its restart (fallback). */
+#define ROLLBACK_WAIT_MS 1000U
 
 static const char *const cause_names[STOP_CAUSE_COUNT] = {
     "system-off",  "crash",	    "management",   "watchdog",
@@ -78,6 +82,20 @@ static bool on_home_cpu(const struct vm *vm)
 	return vm->vcpus[0].pcpu == arch_cpu_current();
 }
 
+/* After vm_stop_for_restart: the pending restart's timer on the VM's home CPU. */
+static void health_arm_restart(struct vm *vm)
+{
+	if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_STOPPED ||
+	    !__atomic_load_n(&vm->restart_at, __ATOMIC_ACQUIRE)) {
+		return; /* stopped or reset by someone else first: theirs wins */
+	}
+	if (on_home_cpu(vm)) {
+		health_arm(vm);
+	} else {
+		cpu_request(vm->vcpus[0].pcpu, CPU_REQ_HEALTH);
+	}
+}
+
 void health_vm_started(struct vm *vm)
 {
 	vm->started_at = arch_counter();
@@ -116,6 +134,17 @@ void health_failure(struct vm *vm, enum vm_stop_cause cause)
 	case POLICY_SYSTEM_RESET:
 		console_log(LOG_WARN, "policy system-reset: resetting the machine\n");
 		arch_machine_reset();
+	case POLICY_ROLLBACK:
+		if (checkpoint_policy_rollback(vm, cause)) {
+			/* Stopped with a restart pending, the fallback should CPU 0 not roll it
+			 * back first (the rollback cancels it). */
+			vm_stop_for_restart(vm, cause,
+					    arch_counter() + ms_to_ticks(ROLLBACK_WAIT_MS));
+			checkpoint_policy_request(vm);
+			health_arm_restart(vm);
+			return;
+		}
+		__attribute__((fallthrough));
 	case POLICY_RESTART:
 		if (vm->restarts >= cfg->restart_max) {
 			console_log(LOG_WARN, "VM '%s': no restarts left (%u of %u used)\n",
@@ -132,15 +161,7 @@ void health_failure(struct vm *vm, enum vm_stop_cause cause)
 			return;
 		}
 		vm_stop_for_restart(vm, cause, arch_counter() + ms_to_ticks(delay_ms));
-		if (__atomic_load_n(&vm->state, __ATOMIC_ACQUIRE) != VM_STOPPED ||
-		    !__atomic_load_n(&vm->restart_at, __ATOMIC_ACQUIRE)) {
-			return; /* stopped or reset by someone else first: theirs wins */
-		}
-		if (on_home_cpu(vm)) {
-			health_arm(vm);
-		} else {
-			cpu_request(vm->vcpus[0].pcpu, CPU_REQ_HEALTH);
-		}
+		health_arm_restart(vm);
 		return;
 	case POLICY_STOP:
 	default:

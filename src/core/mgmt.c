@@ -110,6 +110,7 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 		mgmt_err(o, "bad-args", "usage: %s NAME%s", argv[0],
 			 !(cmd->flags & MGMT_CMD_VM_ARG) ? ""
 			 : argv[0][0] == 'g'		 ? " OP[,ARG...]" /* gdb */
+			 : strcmp(argv[0], "clone") == 0 ? " TARGET"
 			 : argv[0][8] == 'r' || argv[0][0] == 'd'
 			     ? " FROM" /* console-read, dirty-collect */
 			 : strcmp(argv[0], "mem-read") == 0	? " P[+N]"

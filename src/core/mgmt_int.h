@@ -71,6 +71,9 @@ void mgmt_migrate_in(struct mgmt_out *o, struct vm *vm);
 void mgmt_migrate_cancel(struct mgmt_out *o, struct vm *vm);
 void mgmt_migrate_done(struct mgmt_out *o, struct vm *vm);
 void mgmt_snapshot_begin_state(struct mgmt_out *o, struct vm *vm);
+void mgmt_clone(struct mgmt_out *o, struct vm *vm, const char *target);
+void mgmt_checkpoint(struct mgmt_out *o, struct vm *vm);
+void mgmt_rollback(struct mgmt_out *o, struct vm *vm);
 /* "gdb NAME OP[,ARG...]": a debugger's requests (mgmt_gdb.c, docs/DEBUGGING.md). */
 void mgmt_gdb(struct mgmt_out *o, struct vm *vm, const char *arg);
 /* The update commands (mgmt_update.c, docs/MANAGEMENT.md "Signed updates"); built with

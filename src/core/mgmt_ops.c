@@ -220,13 +220,14 @@ static void cmd_hello(struct mgmt_out *o, char **argv)
 static void cmd_help(struct mgmt_out *o, char **argv)
 {
 	(void)argv;
+	/* One response line: at most MGMT_OUT_MAX bytes (tests/unit/test_mgmt.c). */
 	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
-		     "pause resume console console-read console-write log gdb trace "
-		     "snapshot-begin|read|end restore-begin|data|end"
+		     "pause resume console[-read|-write] log gdb trace "
+		     "snapshot-begin|read|end restore-begin|data|end clone checkpoint rollback"
 #if TESSERA_VBOOT
 		     " update-begin|data|commit|confirm|status"
 #endif
-		     " (docs/MANAGEMENT.md)");
+		     " (MANAGEMENT.md)");
 }
 
 /* "confirm": the running, verified system image is good: raise the anti-rollback counter
@@ -464,6 +465,9 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"migrate-in", {.on_vm = mgmt_migrate_in}, MGMT_CMD_VM, MGMT_CLASS_STATE},
     {"migrate-cancel", {.on_vm = mgmt_migrate_cancel}, MGMT_CMD_VM, MGMT_CLASS_STATE},
     {"migrate-done", {.on_vm = mgmt_migrate_done}, MGMT_CMD_VM, MGMT_CLASS_STATE},
+    {"clone", {.on_vm_arg = mgmt_clone}, MGMT_CMD_VM | MGMT_CMD_VM_ARG, MGMT_CLASS_STATE},
+    {"checkpoint", {.on_vm = mgmt_checkpoint}, MGMT_CMD_VM, MGMT_CLASS_STATE},
+    {"rollback", {.on_vm = mgmt_rollback}, MGMT_CMD_VM, MGMT_CLASS_STATE},
     {"gdb", {.on_vm_arg = mgmt_gdb}, MGMT_CMD_VM | MGMT_CMD_VM_ARG, MGMT_CLASS_DEBUG},
     {"trace", {.global = mgmt_trace}, MGMT_CMD_ARGV, MGMT_CLASS_DEBUG},
 #if TESSERA_VBOOT

@@ -7,10 +7,16 @@
  *   restore-begin NAME         claim and scrub the stopped VM NAME
  *   restore-data NAME BASE64   the stream's next bytes
  *   restore-end NAME           verified and complete: NAME runs from it
+ *   checkpoint NAME            a checkpoint of NAME in its checkpoint-memory (checkpoint.c)
+ *   rollback NAME              NAME runs from its last checkpoint
+ *   clone NAME TARGET          NAME's state into the stopped TARGET, which runs with a new
+ *                              generation id (core/clone.c)
  * Binary data is base64 (RFC 4648): a request line holds at most 128 bytes, a response line
  * 256. The stream is produced and parsed in core/snapshot*.c.
  */
 #include "base64.h"
+#include "checkpoint.h"
+#include "clone.h"
 #include "lib.h"
 #include "mgmt_int.h"
 #include "snapshot.h"
@@ -113,4 +119,58 @@ void mgmt_restore_end(struct mgmt_out *o, struct vm *vm)
 		return;
 	}
 	mgmt_line(o, "ok restored %s", vm->cfg->name);
+}
+
+void mgmt_clone(struct mgmt_out *o, struct vm *vm, const char *target)
+{
+	char err[SNAP_ERR_MAX];
+	struct clone_result r = {0};
+	struct vm *dst = mgmt_vm_named(target);
+
+	if (!dst) {
+		mgmt_err(o, "unknown-vm", "no VM named \"%s\" (list shows them)", target);
+		return;
+	}
+	if (!mgmt_op_claim()) {
+		mgmt_err(o, "busy", "another management operation is in progress: retry");
+		return;
+	}
+	if (vm_clone(vm, dst, &r, err) != 0) {
+		mgmt_op_release();
+		mgmt_err(o, "refused", "%s", err);
+		return;
+	}
+	mgmt_op_release();
+	mgmt_line(o, "ok cloned %s into %s bytes=%llu paused_us=%llu generation=0x%016llx dtb=%s",
+		  vm->cfg->name, dst->cfg->name, (unsigned long long)r.bytes,
+		  (unsigned long long)r.paused_us, (unsigned long long)r.generation,
+		  r.dtb_patched ? "patched" : "not-found");
+}
+
+void mgmt_checkpoint(struct mgmt_out *o, struct vm *vm)
+{
+	char err[CKPT_ERR_MAX];
+	struct ckpt_result r;
+
+	if (checkpoint_take(vm, &r, err) != 0) {
+		mgmt_err(o, "refused", "%s", err);
+		return;
+	}
+	mgmt_line(o, "ok checkpoint %s seq=%llu pages=%llu of=%llu full=%u us=%llu", vm->cfg->name,
+		  (unsigned long long)r.seq, (unsigned long long)r.pages,
+		  (unsigned long long)r.total_pages, r.full ? 1U : 0U, (unsigned long long)r.us);
+}
+
+void mgmt_rollback(struct mgmt_out *o, struct vm *vm)
+{
+	char err[CKPT_ERR_MAX];
+	struct ckpt_result r;
+
+	if (checkpoint_rollback(vm, &r, err) != 0) {
+		mgmt_err(o, "refused", "%s", err);
+		return;
+	}
+	mgmt_line(o, "ok rolled back %s to checkpoint %llu pages=%llu of=%llu full=%u us=%llu",
+		  vm->cfg->name, (unsigned long long)r.seq, (unsigned long long)r.pages,
+		  (unsigned long long)r.total_pages, r.full ? 1U : 0U, (unsigned long long)r.us);
 }

@@ -12,6 +12,7 @@
 #include "console.h"
 #include "gdb.h"
 #include "lib.h"
+#include "checkpoint.h"
 #include "mem.h"
 #include "mgmt.h"
 #include "snapshot.h"
@@ -336,6 +337,9 @@ void sched_handle_requests(struct cpu *c)
 	/* Requests mean "look again": the state they refer to is in the vCPU or VM. */
 	u32 req = __atomic_exchange_n(&c->requests, 0, __ATOMIC_ACQ_REL);
 
+	if (req & CPU_REQ_CKPT) {
+		checkpoint_work();
+	}
 	if (req & CPU_REQ_HEALTH) {
 		if (c->sched) {
 			shared_health(c, c->sched);

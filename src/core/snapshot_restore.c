@@ -39,6 +39,7 @@ static struct restore {
 	u64 page; /* memory: page of the region; data pending for it, bytes of it taken */
 	bool page_data;
 	u32 page_at;
+	bool state_only; /* no memory sections: the VM's memory is the caller's (checkpoint.c) */
 } rs;
 
 static const char *const sec_names[] = {
@@ -88,7 +89,19 @@ void restore_forget(void)
 	memset(&rs, 0, sizeof(rs));
 }
 
+static int rs_begin(struct vm *vm, char *err, bool state_only);
+
 int restore_begin(struct vm *vm, char *err)
+{
+	return rs_begin(vm, err, false);
+}
+
+int restore_begin_state(struct vm *vm, char *err)
+{
+	return rs_begin(vm, err, true);
+}
+
+static int rs_begin(struct vm *vm, char *err, bool state_only)
 {
 	u32 st = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
 
@@ -107,8 +120,9 @@ int restore_begin(struct vm *vm, char *err)
 	vm_wait_users(vm);
 	rs.vm = vm;
 	rs.stage = page_alloc();
+	rs.state_only = state_only;
 	snap_regions(vm, &rs.rg);
-	snap_plan(vm, rs.rg.n, &rs.plan);
+	snap_plan(vm, state_only ? 0 : rs.rg.n, &rs.plan);
 	if (!rs.stage) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "no free page in the hypervisor's pool");
 		return rs_abort();
@@ -116,7 +130,11 @@ int restore_begin(struct vm *vm, char *err)
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
 		__atomic_store_n(&vm->vcpus[v].snap, 0, __ATOMIC_RELEASE);
 	}
-	scrub(vm);
+	if (state_only) {
+		vm_devices_reset(vm); /* its memory stays: the caller puts it in place */
+	} else {
+		scrub(vm);
+	}
 	return 0;
 }
 
@@ -177,7 +195,7 @@ static int check_header(const u8 *h, char *err)
 	u32 v;
 
 	snap_header_shape(vm, want);
-	snap_put32(want + SH_FLAGS, rs.migrate ? SNAP_F_NO_MEMORY : 0);
+	snap_put32(want + SH_FLAGS, rs.migrate || rs.state_only ? SNAP_F_NO_MEMORY : 0);
 	sha256(h, SNAP_HDR_HASHED, hash);
 	if (memcmp(h, snap_magic, sizeof(snap_magic)) != 0) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "not a Tessera snapshot (magic)");
@@ -203,10 +221,10 @@ static int check_header(const u8 *h, char *err)
 	} else if (memcmp(h + SH_DEVS, want + SH_DEVS, SNAP_DEVS_LEN) != 0) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "devices differ: the snapshot's are not \"%s\"",
 			     SNAP_DEVICES);
-	} else if ((v = le32_load(h + SH_FLAGS)) != (rs.migrate ? SNAP_F_NO_MEMORY : 0)) {
-		if (rs.migrate) {
+	} else if ((v = le32_load(h + SH_FLAGS)) != le32_load(want + SH_FLAGS)) {
+		if (rs.migrate || rs.state_only) {
 			fmt_snprintf(err, SNAP_ERR_MAX,
-				     "not a migration stream (flags 0x%x): migrate-in takes one",
+				     "not a stream without memory (flags 0x%x): migrate-in and rollback take one",
 				     v);
 		} else {
 			fmt_snprintf(err, SNAP_ERR_MAX,

@@ -18,6 +18,7 @@
 #include "pl011.h"
 #include "snapshot.h"
 #include "trace.h"
+#include "generation.h"
 #include "update.h"
 #include "vm.h"
 #include "vm_dtb.h"
@@ -171,6 +172,7 @@ static int vm_dtb_save(struct vm *vm)
 	const struct vm_layout *l = &vm->layout;
 	paddr_t pa;
 
+	vm->generation = vm_generation_new(vm);
 	if (!config_vm_ipa_to_phys(vm->cfg, l->dtb_ipa, l->dtb_max, &pa) ||
 	    vm_dtb_build(vm, phys_ptr(pa), l->dtb_max) != 0) {
 		return -1;

@@ -11,6 +11,7 @@
 #include "lib.h"
 #include "virtio_spec.h"
 #include "vm_dtb.h"
+#include "generation.h"
 
 static void node_name(char *buf, size_t size, const char *base, u64 addr)
 {
@@ -195,6 +196,8 @@ int vm_dtb_build(const struct vm *vm, void *buf, u64 size)
 
 	fdtw_init(&w, buf, size);
 	fdtw_begin_node(&w, "");
+	/* First: vm_generation_patch finds it at a fixed offset. */
+	fdtw_prop_u64(&w, VM_GENERATION_PROP, vm->generation);
 	fdtw_prop_str(&w, "compatible", "tessera,vm");
 	fdtw_prop_str(&w, "model", "Tessera virtual machine");
 	fdtw_prop_u32(&w, "#address-cells", 2);

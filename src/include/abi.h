@@ -19,7 +19,9 @@
 #define TESSERA_HC_MANAGE	  0xC6000007U /* x1 = operation, x2 = target VM index */
 #define TESSERA_HC_MEASUREMENT	  0xC6000008U /* x1 = index, x2 = half -> kind, 16 hash bytes */
 #define TESSERA_HC_UPDATE_CONFIRM 0xC6000009U /* the updated image works: end its trial */
-#define TESSERA_HC_COUNT	  10U
+#define TESSERA_HC_GENERATION_ID  0xC600000AU /* -> x0 = 0, x1 = the VM's generation id */
+#define TESSERA_HC_CHECKPOINT	  0xC600000BU /* take a checkpoint of this VM (asynchronous) */
+#define TESSERA_HC_COUNT	  12U
 
 /* TESSERA_HC_MEASUREMENT (docs/HYPERCALLS.md): x1 = this index reads the running digest
  * (x0 = the number of entries in the whole log); x0 of an entry is its kind. */
@@ -51,7 +53,7 @@
 #define TESSERA_VM_STUCK     4
 
 #define TESSERA_ABI_MAJOR 1U
-#define TESSERA_ABI_MINOR 3U
+#define TESSERA_ABI_MINOR 4U
 /* What TESSERA_HC_VERSION returns in x0. */
 #define TESSERA_ABI_VERSION ((TESSERA_ABI_MAJOR << 16) | TESSERA_ABI_MINOR)
 

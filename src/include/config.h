@@ -105,9 +105,10 @@ struct dev_cfg {
 
 /* What the hypervisor does when a VM fails (crash, watchdog, abort storm, fatal exit status). */
 enum vm_policy {
-	POLICY_STOP = 0,    /* leave it stopped (default) */
-	POLICY_RESTART,	    /* reset and reboot it, up to restart_max times, with back-off */
-	POLICY_SYSTEM_RESET /* reset the whole machine */
+	POLICY_STOP = 0,     /* leave it stopped (default) */
+	POLICY_RESTART,	     /* reset and reboot it, up to restart_max times, with back-off */
+	POLICY_SYSTEM_RESET, /* reset the whole machine */
+	POLICY_ROLLBACK	     /* back to its last checkpoint (core/checkpoint.c), else restart */
 };
 
 struct vm_cfg {
@@ -122,6 +123,11 @@ struct vm_cfg {
 	 * guest-physical 0 (flash.ipa is always 0), read-write, for firmware such as U-Boot. */
 	bool has_flash;
 	struct mem_cfg flash;
+	/* docs/CONFIG.md "Checkpoints": physical RAM only the hypervisor uses, holding the VM's
+	 * last checkpoint (core/checkpoint.c); ckpt.ipa is unused. */
+	bool has_ckpt;
+	struct mem_cfg ckpt;
+	bool ckpt_hypercall; /* may take checkpoints itself (TESSERA_HC_CHECKPOINT) */
 
 	char image[CONFIG_PATH_MAX];
 	enum image_format image_format;

@@ -25,12 +25,18 @@ int snapshot_begin(struct vm *vm, u64 *total, char *err);
 /* The next up to max bytes of the capture's stream at position *pos (which must be where the
  * last read ended); 0 at the end. -1 if vm is not being captured or pos is wrong. */
 int snapshot_read(struct vm *vm, u64 pos, u8 *buf, u32 max, u32 *got, char *err);
+/* As snapshot_begin, for a stream without memory sections (the header still describes the
+ * VM's memory): a checkpoint (core/checkpoint.c) keeps the memory itself. */
+int snapshot_begin_state(struct vm *vm, u64 *total, char *err);
 /* Ends the capture: the VM resumes, its virtual time shifted by the pause (*paused_us). */
 int snapshot_end(struct vm *vm, u64 *paused_us, char *err);
 
 /* A stopped VM is claimed and scrubbed for a restore: 0 or -1 with err. A restore already in
  * progress (of any VM) is abandoned first: its VM is scrubbed and stopped. */
 int restore_begin(struct vm *vm, char *err);
+/* As restore_begin for a stream from snapshot_begin_state: the VM's memory is not scrubbed
+ * (a refusal still scrubs it); the caller has put the memory in place. */
+int restore_begin_state(struct vm *vm, char *err);
 /* Stream bytes, in order. -1 with err refuses the stream: the VM is scrubbed and stopped. */
 int restore_feed(struct vm *vm, const u8 *data, u32 n, u64 *pos, char *err);
 /* The stream is complete and verified: the VM runs from it. -1 with err otherwise (stopped). */
@@ -39,8 +45,8 @@ int restore_end(struct vm *vm, char *err);
 /* Live migration (mgmt_migrate.c, docs/SNAPSHOT.md "Live migration"): a capture whose
  * stream has no memory sections (header flag "no memory": the pages were sent ahead),
  * ended without a resume (the source slot is stopped next, snapshot_drop); a restore into a
- * VM claimed by restore_begin_migrate, whose memory mem-write fills before the stream. */
-int snapshot_begin_state(struct vm *vm, u64 *total, char *err);
+ * VM claimed by restore_begin_migrate, whose memory mem-write fills before the stream.
+ * The capture is snapshot_begin_state's (above). */
 void snapshot_drop(const struct vm *vm);
 int restore_begin_migrate(struct vm *vm, char *err);
 /* True while vm is claimed by restore_begin_migrate and no stream byte has come yet. */

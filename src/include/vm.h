@@ -213,6 +213,7 @@ struct vm {
 	u8 *dtb_pages[VM_DTB_SAVE_PAGES];
 	u32 dtb_size;
 	struct vm_gdb gdb;
+	u64 generation; /* generation id (core/generation.c): new at boot and in a clone */
 	/* Accesses in flight from outside its vCPUs (vm_access_begin). The struct is
 	 * aligned so that no cache line is shared by two VMs' slots. */
 	u32 users;
@@ -240,6 +241,7 @@ struct cpu {
 #define CPU_REQ_WAKE	BIT(1) /* vCPU state changed (CPU_ON, stop, reset) */
 #define CPU_REQ_HEALTH	BIT(2) /* re-arm the health timer of the VM homed here */
 #define CPU_REQ_RESCHED BIT(3) /* shared CPU: a hosted vCPU may have become runnable */
+#define CPU_REQ_CKPT	BIT(4) /* CPU 0: checkpoints or rollbacks requested (checkpoint.c) */
 
 extern struct cpu cpus[CONFIG_MAX_PCPUS];
 extern struct vm vms[CONFIG_MAX_VMS];

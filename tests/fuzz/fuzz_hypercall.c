@@ -26,6 +26,7 @@
 #include "lib.h"
 #include "mgmt.h"
 #include "chan.h"
+#include "checkpoint.h"
 #include "health.h"
 #include "update.h"
 #include "sched_loop.h"
@@ -97,6 +98,14 @@ s64 update_guest_confirm(struct vm *vm)
 {
 	bad_stub_calls += !ours(vm);
 	return TESSERA_WRONG_STATE;
+}
+
+/* A checkpoint request (core/checkpoint.c, tested by tests/system/checkpoint.sh): the
+ * caller must be one of ours; no right in the fuzzed config. */
+long checkpoint_guest_call(struct vcpu *vc)
+{
+	bad_stub_calls += !ours(vc->vm);
+	return TESSERA_DENIED;
 }
 
 /* measure.c's measure_vm asks which image a VM booted (never called here: no boot). */
@@ -189,6 +198,8 @@ static const u32 fids[] = {
     TESSERA_HC_MANAGE,
     TESSERA_HC_MEASUREMENT,
     TESSERA_HC_UPDATE_CONFIRM,
+    TESSERA_HC_GENERATION_ID,
+    TESSERA_HC_CHECKPOINT,
 };
 
 static u64 arg(struct fin *in)

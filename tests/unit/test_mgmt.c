@@ -84,9 +84,13 @@ static void test_hello_help(void)
 	EXPECT("hello sync-42\n", "ok tessera-mgmt 1 sync-42\n");
 	EXPECT("hello 1 2\n", "err bad-args usage: hello [TOKEN]\n");
 	EXPECT("help\n", "ok commands: hello help list stats measurements confirm start stop "
-			 "restart pause resume console console-read console-write log gdb trace "
-			 "snapshot-begin|read|end restore-begin|data|end "
-			 "update-begin|data|commit|confirm|status (docs/MANAGEMENT.md)\n");
+			 "restart pause resume console[-read|-write] log gdb trace "
+			 "snapshot-begin|read|end restore-begin|data|end clone checkpoint "
+			 "rollback update-begin|data|commit|confirm|status (MANAGEMENT.md)\n");
+	CHECK(strlen("ok commands: hello help list stats measurements confirm start stop "
+		     "restart pause resume console[-read|-write] log gdb trace "
+		     "snapshot-begin|read|end restore-begin|data|end clone checkpoint rollback "
+		     "update-begin|data|commit|confirm|status (MANAGEMENT.md)\n") <= MGMT_OUT_MAX);
 	/* The unit build boots with no measure_boot: the log is off and says so. */
 	EXPECT("measurements\n", "err off measured boot is off (hypervisor built without "
 				 "TRUSTED_KEYS or MEASURED_BOOT=1)\n");

@@ -10,6 +10,7 @@
 
 #include "check.h"
 #include "fdt.h"
+#include "generation.h"
 #include "vm.h"
 #include "vm_dtb.h"
 
@@ -71,6 +72,40 @@ static void test_basics(void)
 	CHECK_EQ(fdt_path(&fdt, "/config"), FDT_ERR_NOTFOUND);
 }
 
+static u32 be32(const u8 *p)
+{
+	return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
+}
+
+/* The generation id: in the DTB as built, then patched in place (a clone's new identity);
+ * a blob without it where the generator puts it is left alone. */
+static void test_generation(void)
+{
+	struct fdt fdt;
+	u64 g = 0;
+	u8 copy[128];
+
+	setup("");
+	vm.generation = 0x0123456789abcdefULL;
+	build(&fdt);
+	CHECK(fdt_prop_u64(&fdt, fdt_root(&fdt), VM_GENERATION_PROP, &g) &&
+	      g == 0x0123456789abcdefULL);
+	CHECK(vm_generation_patch(dtb, sizeof(dtb), 0xfedcba9876543210ULL));
+	CHECK_EQ(fdt_init(&fdt, dtb, sizeof(dtb)), 0);
+	CHECK(fdt_prop_u64(&fdt, fdt_root(&fdt), VM_GENERATION_PROP, &g) &&
+	      g == 0xfedcba9876543210ULL);
+	CHECK(strcmp(fdt_prop_str(&fdt, fdt_root(&fdt), "compatible"), "tessera,vm") == 0);
+	/* Only the first 128 bytes readable: patched (the name's check needs the strings). */
+	memcpy(copy, dtb, sizeof(copy));
+	CHECK(vm_generation_patch(copy, sizeof(copy), 1));
+	CHECK(!vm_generation_patch(copy, 39, 1));
+	/* Another first property (its name differs): refused, nothing written. */
+	dtb[be32(dtb + 12) + be32(dtb + be32(dtb + 8) + 16)] ^= 1;
+	CHECK(!vm_generation_patch(dtb, sizeof(dtb), 7));
+	dtb[0] ^= 1; /* no FDT magic */
+	CHECK(!vm_generation_patch(dtb, sizeof(dtb), 7));
+}
+
 static void test_uboot_bootcmd(void)
 {
 	static const char cmd[] = "booti 0x44000000 0x46200000:0x107d53 ${fdtcontroladdr}";
@@ -105,6 +140,7 @@ static void test_uboot_bootcmd(void)
 int main(void)
 {
 	RUN(test_basics);
+	RUN(test_generation);
 	RUN(test_uboot_bootcmd);
 	CHECK_MAIN_END();
 }

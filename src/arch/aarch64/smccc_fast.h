@@ -33,6 +33,6 @@
 #define PSCI_FEATURES_SMC64 0x1a
 
 /* Tessera's ABI version (abi.h TESSERA_ABI_VERSION), answered to TESSERA_HC_VERSION. */
-#define TESSERA_ABI_VERSION_FAST 0x10003
+#define TESSERA_ABI_VERSION_FAST 0x10004
 
 #endif

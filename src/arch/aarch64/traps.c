@@ -4,6 +4,7 @@
  * the vCPU. Everything the guest controls (ESR syndrome, registers, fault
  * addresses) is decoded and range-checked here, in one place per path.
  */
+#include "checkpoint.h"
 #include "vm_devices.h"
 #include "sched_loop.h"
 #include "health.h"
@@ -175,6 +176,9 @@ static void data_abort(struct vcpu *vc, u64 esr)
 	    vm_dirty_fault(vc->vm, perm_fault_ipa(esr))) {
 		vc->exits[VEXIT_DABT_OTHER]++;
 		return;
+	}
+	if (arch_ckpt_fault(vc, esr)) {
+		return; /* a checkpoint's write protection (ckpt_s2.c): the guest retries */
 	}
 	if (!dabt_emulate(vc, esr, true)) {
 		return;
