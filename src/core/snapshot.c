@@ -250,7 +250,7 @@ static struct capture {
 	struct sha256_ctx sha;
 	u64 page;
 	u8 tag;
-	bool page_data;	 /* the current page's data is next (its tag was sent) */
+	bool page_data; /* the current page's data is next (its tag was sent) */
 } cap;
 
 static u64 sec_len(const struct capture *c, u32 type, u32 index, u64 *nonzero)

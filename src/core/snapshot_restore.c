@@ -224,7 +224,8 @@ static int check_header(const u8 *h, char *err)
 	} else if ((v = le32_load(h + SH_FLAGS)) != le32_load(want + SH_FLAGS)) {
 		if (rs.migrate || rs.state_only) {
 			fmt_snprintf(err, SNAP_ERR_MAX,
-				     "not a stream without memory (flags 0x%x): migrate-in and rollback take one",
+				     "not a stream without memory (flags 0x%x): migrate-in and "
+				     "rollback take one",
 				     v);
 		} else {
 			fmt_snprintf(err, SNAP_ERR_MAX,
