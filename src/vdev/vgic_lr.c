@@ -441,6 +441,18 @@ void vgic_flush_work(struct vgic *g, struct vgic_cpu *c, u32 vcpu)
 		return;
 	}
 	__atomic_store_n(&c->dirty, false, __ATOMIC_RELAXED);
+	/* A post that came after the drains above set dirty before this store cleared it: look
+	 * again, after a full barrier. A poster writes its bits, then dirty (release), so a post
+	 * this second look misses leaves dirty set for the next flush (Arm's "R" shape, which
+	 * the barriers on both sides forbid). Without it such an SGI or doorbell waited for an
+	 * unrelated flush: a lost IPI (smp2's ping ring under load). */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&g->raised_words, __ATOMIC_RELAXED)) {
+		vgic_drain(g, vcpu);
+	}
+	if (__atomic_load_n(&c->posted_sgis, __ATOMIC_RELAXED)) {
+		vgic_drain_sgis(g, vcpu, true);
+	}
 	for (u32 m = c->want_priv; m; m &= m - 1) {
 		u32 n = vgic_lowest_bit(m);
 		flush_irq(g, c, vcpu, n, &c->priv[n], &l);
