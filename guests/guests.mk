@@ -6,7 +6,7 @@
 GUEST_NAMES := $(basename $(notdir $(wildcard guests/*.c)))
 GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -march=armv8-a -mgeneral-regs-only \
 	-mstrict-align -fno-asynchronous-unwind-tables -fno-stack-protector -fno-pic -mno-outline-atomics $(WARN) \
-	-Isrc/include -Isrc/arch/aarch64/include -Iguests/kit
+	-Isrc/include -Isrc/arch/aarch64/include -Isrc/arch/aarch64 -Iguests/kit
 # One RWX segment is fine here: the guest runs with its MMU off.
 GUEST_LDFLAGS := -static -nostdlib -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 	-T guests/kit/guest.ld

@@ -78,7 +78,7 @@ lint_cppcheck()
 	# -Isrc/arch/aarch64 as in the Makefile's flags, so cppcheck sees the same
 	# headers the compiler does.
 	out=$(cppcheck --quiet --enable=warning,style,performance,portability \
-		--error-exitcode=1 --inline-suppr --std=c11 -Isrc/include -Isrc/arch/aarch64/include -Isrc/arch/aarch64 \
+		--error-exitcode=1 --inline-suppr --std=c11 -Isrc/include -Isrc/arch/aarch64/include -Isrc/arch/aarch64 -Isrc/arch/aarch64/vgic \
 		--suppress=missingIncludeSystem --suppressions-list=scripts/cppcheck.supp \
 		--template='{file}:{line}: {severity}: {message} [{id}]' \
 		"${dirs[@]}" 2>&1)
@@ -101,7 +101,7 @@ lint_cppcheck()
 # warnings as clang-diagnostic-* anyway, and gcc's -W flags are not all clang's.)
 TIDY_FLAGS=(-std=gnu11 --target=aarch64-linux-gnu -march=armv8-a -mgeneral-regs-only
 	-ffreestanding -fno-builtin -Wall -Wextra -Wshadow -Wstrict-prototypes
-	-Wmissing-prototypes -Isrc/include -Isrc/arch/aarch64/include -Isrc/arch/aarch64)
+	-Wmissing-prototypes -Isrc/include -Isrc/arch/aarch64/include -Isrc/arch/aarch64 -Isrc/arch/aarch64/vgic)
 
 lint_tidy()
 {
