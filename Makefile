@@ -35,8 +35,6 @@ TFLAGS = -std=gnu11 $(OPT) $(ALIGN) $(LTO) $(TEXTRA) -g -fomit-frame-pointer $(W
 ARCH := aarch64
 INC_CORE := -Isrc/include -Isrc/arch/$(ARCH)/include
 INC_ARCH := $(INC_CORE) -Isrc/arch/$(ARCH) -Isrc/arch/$(ARCH)/vgic
-# Transitional (the vGIC just moved under the arch): core still names it until the next commit.
-INC_CORE += -Isrc/arch/$(ARCH) -Isrc/arch/$(ARCH)/vgic
 TINC = $(INC_CORE) -I$(B)/gen
 $(B)/hyp/src/arch/%: TINC = $(INC_ARCH) -I$(B)/gen
 $(B)/hyp/src/drivers/%: TINC = $(INC_ARCH) -I$(B)/gen
@@ -70,7 +68,7 @@ $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 HOT_C := src/arch/aarch64/traps.c src/arch/aarch64/emul.c src/arch/aarch64/gicv3.c \
 	src/arch/aarch64/inject.c src/arch/aarch64/setup.c src/arch/aarch64/vcpu.c \
 	src/arch/aarch64/vgic/vgic.c src/arch/aarch64/vgic/vgic_lr.c src/arch/aarch64/vgic/vgic_mmio.c \
-	src/vdev/vpl011.c \
+	src/arch/aarch64/vgic/irqchip.c src/vdev/vpl011.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
 	src/arch/aarch64/smccc.c src/core/guest_calls.c src/core/vm.c src/core/sched.c \
 	src/core/health.c src/core/chan.c src/core/console.c src/drivers/pl011.c \

@@ -63,7 +63,7 @@ s64 chan_notify(struct vm *vm, u64 id)
 		struct vm *p = t->peers[i].vm;
 
 		if (vm_access_begin(p)) {
-			vgic_raise_spi(&p->vgic, t->peers[i].intid);
+			irqchip_post(p, t->peers[i].intid);
 			vm_access_end(p);
 		}
 	}

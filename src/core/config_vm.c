@@ -6,7 +6,6 @@
  * Checks here need only this VM and the platform; config_check.c compares VMs.
  */
 #include "config_int.h"
-#include "arch_gic.h" /* the emulated GIC windows */
 #include "layout.h"
 #include "lib.h"
 
@@ -382,9 +381,9 @@ bool config_emulated_overlap(const struct vm_cfg *vm, u64 ipa, u64 size,
 			     struct config_emul_window *hit)
 {
 	const struct config_emul_window w[] = {
-	    {"GIC distributor", GUEST_GICD_BASE, GUEST_GICD_BASE + GUEST_GICD_SIZE},
-	    {"GIC redistributors", GUEST_GICR_BASE,
-	     GUEST_GICR_BASE + GUEST_GICR_STRIDE * vm->vcpu_count},
+	    {GUEST_IRQCHIP_NAME, GUEST_IRQCHIP_BASE, GUEST_IRQCHIP_BASE + GUEST_IRQCHIP_SIZE},
+	    {GUEST_IRQCHIP_CPU_NAME, GUEST_IRQCHIP_CPU_BASE,
+	     GUEST_IRQCHIP_CPU_BASE + GUEST_IRQCHIP_CPU_STRIDE * vm->vcpu_count},
 	    {"UART", GUEST_UART_BASE, GUEST_UART_BASE + GUEST_UART_SIZE},
 	};
 

@@ -40,7 +40,7 @@ void gdb_vcpu_leave(struct vcpu *vc)
 	    __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) != VCPU_RUNNING) {
 		return;
 	}
-	vgic_vcpu_here(&vc->vm->vgic, vc->id, false);
+	irqchip_vcpu_here(vc->vm, vc->id, false);
 	arch_vcpu_save(vc);
 	vc->gdb_saved = true;
 }
@@ -51,7 +51,7 @@ void gdb_vcpu_return(struct vcpu *vc, bool run)
 		return;
 	}
 	vc->gdb_saved = false;
-	vgic_vcpu_here(&vc->vm->vgic, vc->id, true);
+	irqchip_vcpu_here(vc->vm, vc->id, true);
 	if (run) {
 		arch_vcpu_restore(vc); /* routes debug exceptions as its VM's debugger wants */
 	}

@@ -39,7 +39,7 @@ void vm_wait_users(struct vm *vm)
 
 void vm_devices_create(struct vm *vm)
 {
-	vgic_create(&vm->vgic, vm->vgic_cpus, 0, NULL);
+	irqchip_create(vm);
 	vpl011_create(&vm->uart, vm->id);
 }
 
@@ -50,10 +50,10 @@ void vm_devices_reset(struct vm *vm)
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
 		pcpus[v] = vm->cfg->cpus[v];
 	}
-	vgic_init(&vm->vgic, vm->vgic_cpus, vm->vcpu_count, pcpus);
+	irqchip_reset(vm, pcpus);
 	for (u32 d = 0; d < vm->cfg->dev_count; d++) {
 		for (u32 i = 0; i < vm->cfg->devs[d].irq_count; i++) {
-			vgic_assign_hw_spi(&vm->vgic, vm->cfg->devs[d].irqs[i]);
+			irqchip_assign_hw(vm, vm->cfg->devs[d].irqs[i]);
 		}
 	}
 	vpl011_init(&vm->uart, vm->id);

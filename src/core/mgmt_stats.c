@@ -36,7 +36,7 @@ static void exits_line(struct mgmt_out *o, const struct vm *vm, const struct vcp
 		  (unsigned long long)ld(&e[VEXIT_SYSREG]), (unsigned long long)ld(&e[VEXIT_WFX]),
 		  (unsigned long long)ld(&vc->irq_count), (unsigned long long)ld(&e[VEXIT_SERROR]),
 		  (unsigned long long)ld(&e[VEXIT_OTHER]),
-		  (unsigned long long)(ld(&vm->vgic_cpus[vc->id].injected) + ld(&vc->irq_count) -
+		  (unsigned long long)(irqchip_injected(vm, vc->id) + ld(&vc->irq_count) -
 				       ld(&vc->irq_slow)));
 	mgmt_line(
 	    o, "aborts %s.%u cpu=%u gicd=%llu gicr=%llu uart=%llu virtio=%llu other=%llu iabt=%llu",

@@ -2,9 +2,10 @@
 /*
  * Emulated MMIO dispatch: the guest-physical windows of every VM's virtual
  * devices. Range compares with constants, not a table or function pointers, on this
- * trap path: the device models are inlined into it.
+ * trap path: the device models are inlined into it (the interrupt controller's through
+ * irqchip.h, link-time optimised: Makefile HOT_C).
  */
-#include "arch_gic.h" /* the GICv3 windows: the vGIC is the Arm model */
+#include "irqchip.h"
 #include "layout.h"
 #include "vlink.h"
 #include "vm.h"
@@ -18,7 +19,7 @@ static inline bool in_window(u64 off, u32 size, u64 len)
 
 void vdev_uart_update_irq(struct vm *vm)
 {
-	vgic_set_level(&vm->vgic, 0, GUEST_UART_INTID, vpl011_irq_level(&vm->uart));
+	irqchip_set_level(vm, 0, GUEST_UART_INTID, vpl011_irq_level(&vm->uart));
 }
 
 /* An access to the VM's vPL011 (off in its window) and the UART's interrupt line after it. */
@@ -27,7 +28,7 @@ static inline void uart_access(struct vm *vm, u64 off, u32 size, bool write, u64
 	int level = vpl011_access(&vm->uart, off, size, write, val);
 
 	if (level != VPL011_IRQ_SAME) {
-		vgic_set_level(&vm->vgic, 0, GUEST_UART_INTID, level != 0);
+		irqchip_set_level(vm, 0, GUEST_UART_INTID, level != 0);
 	}
 }
 
@@ -37,9 +38,8 @@ int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool l
 
 	/* Each exit is counted once, by the device that took it (vcpu.exits): an access a
 	 * device refused is retried by the full path and then counted as DABT_OTHER. */
-	if (in_window(ipa - GUEST_GICD_BASE, size, GUEST_GICD_SIZE)) {
-		bool ok =
-		    vgic_dist_access(&vm->vgic, vc->id, ipa - GUEST_GICD_BASE, size, write, val);
+	if (in_window(ipa - GUEST_IRQCHIP_BASE, size, GUEST_IRQCHIP_SIZE)) {
+		bool ok = irqchip_access(vm, vc->id, ipa - GUEST_IRQCHIP_BASE, size, write, val);
 
 		vc->exits[VEXIT_DABT_GICD] += ok;
 		return ok;
@@ -49,9 +49,9 @@ int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool l
 		vc->exits[VEXIT_DABT_UART]++;
 		return 1;
 	}
-	if (in_window(ipa - GUEST_GICR_BASE, size, GUEST_GICR_STRIDE * vm->vcpu_count)) {
-		bool ok =
-		    vgic_redist_access(&vm->vgic, vc->id, ipa - GUEST_GICR_BASE, size, write, val);
+	if (in_window(ipa - GUEST_IRQCHIP_CPU_BASE, size, GUEST_IRQCHIP_CPU_STRIDE * vm->vcpu_count)) {
+		bool ok = irqchip_cpu_access(vm, vc->id, ipa - GUEST_IRQCHIP_CPU_BASE, size, write,
+					     val);
 
 		vc->exits[VEXIT_DABT_GICR] += ok;
 		return ok;
@@ -67,7 +67,8 @@ int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool l
 	return 1;
 }
 
-_Static_assert(GUEST_GICD_SIZE % 4 == 0 && GUEST_UART_SIZE % 4 == 0 && GUEST_GICR_STRIDE % 4 == 0,
+_Static_assert(GUEST_IRQCHIP_SIZE % 4 == 0 && GUEST_UART_SIZE % 4 == 0 &&
+		   GUEST_IRQCHIP_CPU_STRIDE % 4 == 0,
 	       "an aligned word is all in or all out of each window");
 
 int vdev_mmio_word(struct vcpu *vc, ipa_t ipa, bool write, u32 *val)
@@ -78,8 +79,8 @@ int vdev_mmio_word(struct vcpu *vc, ipa_t ipa, bool write, u32 *val)
 		return 0;
 	}
 	/* Counted as vdev_mmio counts; a word a device leaves (0) goes there and counts there. */
-	if (ipa - GUEST_GICD_BASE < GUEST_GICD_SIZE) {
-		bool ok = vgic_dist_word(&vm->vgic, ipa - GUEST_GICD_BASE, write, val);
+	if (ipa - GUEST_IRQCHIP_BASE < GUEST_IRQCHIP_SIZE) {
+		bool ok = irqchip_word(vm, ipa - GUEST_IRQCHIP_BASE, write, val);
 
 		vc->exits[VEXIT_DABT_GICD] += (u64)ok;
 		return ok;
@@ -91,11 +92,11 @@ int vdev_mmio_word(struct vcpu *vc, ipa_t ipa, bool write, u32 *val)
 		if (level == VPL011_IRQ_SAME) {
 			return VDEV_WORD_QUIET;
 		}
-		vgic_set_level(&vm->vgic, 0, GUEST_UART_INTID, level != 0);
+		irqchip_set_level(vm, 0, GUEST_UART_INTID, level != 0);
 		return 1;
 	}
-	if (ipa - GUEST_GICR_BASE < GUEST_GICR_STRIDE * vm->vcpu_count) {
-		bool ok = vgic_redist_word(&vm->vgic, ipa - GUEST_GICR_BASE, write, val);
+	if (ipa - GUEST_IRQCHIP_CPU_BASE < GUEST_IRQCHIP_CPU_STRIDE * vm->vcpu_count) {
+		bool ok = irqchip_cpu_word(vm, ipa - GUEST_IRQCHIP_CPU_BASE, write, val);
 
 		vc->exits[VEXIT_DABT_GICR] += (u64)ok;
 		return ok;

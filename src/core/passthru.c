@@ -3,14 +3,12 @@
 #include "vm.h"
 #include "vm_devices.h"
 
-/* A physical pass-through SPI fired on this CPU: hand it to its VM's vGIC. Its vCPU may be
- * parked and the VM being reset by another CPU: the lifecycle protocol. For a VM that is
- * not live, false: the caller deactivates it, so it does not stay active for ever. */
+/* A physical pass-through SPI fired on this CPU: hand it to its VM's interrupt controller.
+ * Its vCPU may be parked and the VM being reset by another CPU: the lifecycle protocol. For
+ * a VM that is not live, false: the caller deactivates it, so it does not stay active for
+ * ever. Only configured interrupt IDs match (config_vm.c bounds them). */
 bool vdev_hw_spi(u32 intid)
 {
-	if (intid < 32 || intid >= 32 + VGIC_MAX_SPIS) {
-		return false;
-	}
 	for (u32 i = 0; i < vm_count; i++) {
 		const struct vm_cfg *cfg = vms[i].cfg;
 
@@ -22,10 +20,7 @@ bool vdev_hw_spi(u32 intid)
 				if (!vm_access_begin(&vms[i])) {
 					return false;
 				}
-				vgic_hw_irq(&vms[i].vgic,
-					    __atomic_load_n(&vms[i].vgic.spi[intid - 32].target,
-							    __ATOMIC_RELAXED),
-					    intid);
+				irqchip_hw(&vms[i], intid);
 				vm_access_end(&vms[i]);
 				return true;
 			}

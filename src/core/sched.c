@@ -50,7 +50,7 @@ static bool vcpu_can_run(const struct vcpu *vc)
 /* A saved vCPU's timer deadline, for a timer whose interrupt it has enabled; 0 if none. */
 static u64 timer_deadline(const struct vcpu *vc)
 {
-	return arch_vcpu_timer_deadline(vc, vgic_timer_ppis_enabled(&vc->vm->vgic, vc->id));
+	return arch_vcpu_timer_deadline(vc, irqchip_timers_enabled(vc->vm, vc->id));
 }
 
 /* Does a vCPU that is not on the CPU want it? A blocked one wakes for an interrupt made
@@ -65,7 +65,7 @@ static bool away_wants_cpu(struct vcpu *vc, u64 now)
 		u64 t = timer_deadline(vc);
 
 		if (__atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING ||
-		    vgic_vcpu_woken(&vc->vm->vgic, vc->id) || (t && t <= now)) {
+		    irqchip_vcpu_woken(vc->vm, vc->id) || (t && t <= now)) {
 			vc->blocked = false;
 		}
 	}
@@ -144,7 +144,7 @@ static void switch_out(struct cpu *c, struct vcpu *vc)
 	if (st == VCPU_OFF || st == VCPU_STOPPED) {
 		arch_vcpu_park(vc);
 	}
-	vgic_vcpu_here(&vc->vm->vgic, vc->id, false);
+	irqchip_vcpu_here(vc->vm, vc->id, false);
 	arch_vcpu_save(vc);
 	c->vcpu = NULL;
 	__atomic_store_n(&vc->parked, true, __ATOMIC_SEQ_CST);
@@ -163,7 +163,7 @@ static bool switch_in(struct cpu *c, struct sched_host *h, struct vcpu *vc)
 	}
 	c->vcpu = vc;
 	trace_event(TRACE_SWITCH, 0, (u8)vc->vm->id, (u8)vc->id, 0);
-	vgic_vcpu_here(&vc->vm->vgic, vc->id, true);
+	irqchip_vcpu_here(vc->vm, vc->id, true);
 	st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
 	if (st == VCPU_ON_PENDING) {
 		arch_vcpu_start(vc); /* resets everything the saved state held */
@@ -240,7 +240,7 @@ static __attribute__((noreturn)) void shared_run(struct cpu *c, struct sched_hos
 		shared_timer_program(c, h);
 		if (vc && (c->vcpu == vc || switch_in(c, h, vc))) {
 			if (vm_vcpu_runnable(vc)) {
-				vgic_flush(&vc->vm->vgic, vc->id);
+				irqchip_flush(vc->vm, vc->id);
 				trace_event(TRACE_ENTRY, 0, (u8)vc->vm->id, (u8)vc->id, 1);
 				arch_vcpu_enter(vc, c->stack_top);
 			}
@@ -273,7 +273,7 @@ void sched_vcpu_wfx(struct vcpu *vc, bool wfe)
 	if (wfe) {
 		h->yield = true;
 		h->resched = true;
-	} else if (!vgic_vcpu_pending(&vc->vm->vgic, vc->id) && !arch_irq_pending()) {
+	} else if (!irqchip_vcpu_pending(vc->vm, vc->id) && !arch_irq_pending()) {
 		vc->blocked = true;
 		h->resched = true;
 	}
@@ -416,7 +416,7 @@ void sched_run(void)
 			if (vm_vcpu_runnable(vc)) {
 				snapshot_vcpu_here(vc);	   /* a capture's save, then a debugger's */
 				gdb_vcpu_return(vc, true); /* a debugger had its state */
-				vgic_flush(&vc->vm->vgic, vc->id);
+				irqchip_flush(vc->vm, vc->id);
 				trace_event(TRACE_ENTRY, 0, (u8)vc->vm->id, (u8)vc->id, 1);
 				arch_vcpu_enter(vc, c->stack_top);
 			}

@@ -192,7 +192,7 @@ void snapshot_vcpu_save(struct vcpu *vc)
 	if (__atomic_load_n(&vc->snap, __ATOMIC_ACQUIRE) & VCPU_SNAP_SAVED) {
 		return;
 	}
-	vgic_sync(&vc->vm->vgic, vc->id); /* what the guest did to its LRs, into the model */
+	irqchip_sync(vc->vm, vc->id); /* what the guest did to its LRs, into the model */
 	arch_vcpu_save(vc);
 	__atomic_store_n(&vc->snap, VCPU_SNAP_SAVED, __ATOMIC_RELEASE);
 }
@@ -259,9 +259,9 @@ static u64 sec_len(const struct capture *c, u32 type, u32 index, u64 *nonzero)
 	case SEC_VCPU:
 		return SNAP_VCPU_SIZE;
 	case SEC_VGIC_CPU:
-		return VGIC_SNAP_CPU_SIZE;
+		return IRQCHIP_SNAP_CPU_SIZE;
 	case SEC_VGIC_DIST:
-		return VGIC_SNAP_DIST_SIZE;
+		return IRQCHIP_SNAP_SIZE;
 	case SEC_UART:
 		return VPL011_SNAP_SIZE;
 	case SEC_UART_BACKLOG:
@@ -320,9 +320,9 @@ static void cap_take_devices(struct capture *c, struct vm *vm)
 	u64 now = c->paused_at;
 
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
-		vgic_snap_cpu_put(&vm->vgic, v, c->gic + v * VGIC_SNAP_CPU_SIZE);
+		irqchip_snap_cpu_put(vm, v, c->gic + v * IRQCHIP_SNAP_CPU_SIZE);
 	}
-	vgic_snap_dist_put(&vm->vgic, c->gic + vm->vcpu_count * VGIC_SNAP_CPU_SIZE);
+	irqchip_snap_put(vm, c->gic + vm->vcpu_count * IRQCHIP_SNAP_CPU_SIZE);
 	c->bl_count = vpl011_snap_put(&vm->uart, c->uart, c->backlog);
 	memset(h, 0, SNAP_HEALTH_SIZE);
 	snap_put32(h, vm->exit_reason);
@@ -451,9 +451,9 @@ static const u8 *cap_payload(struct capture *c, u32 type, u32 index)
 		return c->stage;
 	}
 	case SEC_VGIC_CPU:
-		return c->gic + index * VGIC_SNAP_CPU_SIZE;
+		return c->gic + index * IRQCHIP_SNAP_CPU_SIZE;
 	case SEC_VGIC_DIST:
-		return c->gic + vm->vcpu_count * VGIC_SNAP_CPU_SIZE;
+		return c->gic + vm->vcpu_count * IRQCHIP_SNAP_CPU_SIZE;
 	case SEC_UART:
 		return c->uart;
 	case SEC_UART_BACKLOG:

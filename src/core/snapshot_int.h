@@ -9,7 +9,7 @@
 
 #include "sha256.h"
 #include "snapshot.h"
-#include "vgic.h"
+#include "irqchip.h"
 #include "vm.h"
 #include "vpl011.h"
 
@@ -57,7 +57,7 @@ enum snap_sec {
 #define SNAP_VCPU_RUN	 1U
 #define SNAP_VCPU_START	 2U /* turned on, not yet started: entry and context */
 
-_Static_assert(SNAP_VCPU_SIZE <= SNAP_PAGE && VGIC_SNAP_DIST_SIZE <= SNAP_PAGE &&
+_Static_assert(SNAP_VCPU_SIZE <= SNAP_PAGE && IRQCHIP_SNAP_SIZE <= SNAP_PAGE &&
 		   VPL011_BACKLOG <= SNAP_PAGE,
 	       "each fixed-size section fits the one-page staging buffer");
 

@@ -249,9 +249,9 @@ static u64 fixed_len(u32 type)
 	case SEC_VCPU:
 		return SNAP_VCPU_SIZE;
 	case SEC_VGIC_CPU:
-		return VGIC_SNAP_CPU_SIZE;
+		return IRQCHIP_SNAP_CPU_SIZE;
 	case SEC_VGIC_DIST:
-		return VGIC_SNAP_DIST_SIZE;
+		return IRQCHIP_SNAP_SIZE;
 	case SEC_UART:
 		return VPL011_SNAP_SIZE;
 	case SEC_UART_BACKLOG:
@@ -331,9 +331,9 @@ static int apply(u32 type, u32 index, const u8 *p, const char **why)
 	case SEC_VCPU:
 		return apply_vcpu(index, p, why);
 	case SEC_VGIC_CPU:
-		return vgic_snap_cpu_get(&vm->vgic, index, p, why);
+		return irqchip_snap_cpu_get(vm, index, p, why);
 	case SEC_VGIC_DIST:
-		return vgic_snap_dist_get(&vm->vgic, p, why);
+		return irqchip_snap_get(vm, p, why);
 	case SEC_UART:
 		memcpy(rs.uart, p, VPL011_SNAP_SIZE);
 		if (le32_load(p + 44) > VPL011_BACKLOG) {
@@ -528,7 +528,7 @@ int restore_end(struct vm *vm, char *err)
 			     (unsigned long long)rs.pos, rs.sec, rs.plan.n);
 		return rs_abort();
 	}
-	vgic_set_level(&vm->vgic, 0, GUEST_UART_INTID, vpl011_irq_level(&vm->uart));
+	irqchip_set_level(vm, 0, GUEST_UART_INTID, vpl011_irq_level(&vm->uart));
 	start_vcpus(vm);
 	health_vm_started(vm);
 	vm->exit_reason = le32_load(h);

@@ -24,7 +24,7 @@ static void *vdev_vlink_xlate(u32 vm_id, u64 gpa, u64 size)
 static void vdev_vlink_irq(u32 vm_id, u32 intid, bool level)
 {
 	if (vm_id < vm_count && vm_access_begin(&vms[vm_id])) {
-		vgic_set_level(&vms[vm_id].vgic, 0, intid, level);
+		irqchip_set_level(&vms[vm_id], 0, intid, level);
 		vm_access_end(&vms[vm_id]);
 	}
 }

@@ -44,33 +44,6 @@ static inline void arch_cpu_relax(void)
 }
 
 /*
- * GICv3 virtual CPU interface of the current physical CPU (ICH_*_EL2, GICv3
- * arch spec 12.4). Only the CPU that runs a vCPU touches its list registers.
- */
-u32 arch_gic_lr_count(void);
-u64 arch_gic_lr_read(u32 idx);
-void arch_gic_lr_write(u32 idx, u64 val);
-u32 arch_gic_elrsr(void); /* bit n set: LR n holds no interrupt */
-u32 arch_gic_eisr(void);  /* bit n set: LR n had an EOI maintenance event */
-u32 arch_gic_misr(void);
-u64 arch_gic_hcr_read(void);
-void arch_gic_hcr_write(u64 val);
-
-/* Physical distributor controls for interrupts passed through to a VM. */
-void arch_gic_irq_enable(u32 intid, bool enable);
-void arch_gic_irq_route(u32 intid, u32 pcpu);
-void arch_gic_irq_priority(u32 intid, u8 prio);
-void arch_gic_irq_deactivate(u32 intid);
-/* A guest wrote off (SGI_base frame offset) of the redistributor of its vCPU on physical
- * CPU pcpu: mirrored to that CPU's physical redistributor when its VM has
- * direct-interrupts (src/arch/aarch64/direct.c), else ignored. */
-void arch_gic_direct_redist_write(u32 pcpu, u32 off, u32 size, u64 val);
-/* Private interrupt intid (16..31) in the physical redistributor of CPU pcpu (any CPU may
- * call): enable or disable it; whether it is pending (a level PPI: its line is high). */
-void arch_gic_ppi_enable(u32 pcpu, u32 intid, bool enable);
-bool arch_gic_ppi_pending(u32 pcpu, u32 intid);
-
-/*
  * A VM's device tree (core/vm_dtb.c writes the rest). arch_vm_dtb_nodes writes, under the
  * root, the nodes that are the architecture's: the VM's CPUs and how they are started,
  * its interrupt controller (phandle VM_DTB_PHANDLE_INTC, vm_dtb.h) and its timer.

@@ -6,7 +6,8 @@
  * are never switched. Only the general registers are saved on a trap.
  *
  * VM state changes are claimed with compare-and-swap (one CPU at a time);
- * lock order (outer first): link lock (virtio), vgic.lock / uart lock, console lock.
+ * lock order (outer first): link lock (virtio), interrupt controller (vGIC) / uart lock,
+ * console lock.
  *
  * Lifecycle protocol (docs/ARCHITECTURE.md, "Concurrency"). A CPU touches a VM's devices
  * and vGIC in two ways only:
@@ -19,16 +20,16 @@
  *   until no access is in flight (vm->users == 0), and only then resets devices.
  * Sections are short and never wait for another CPU, and no lifecycle operation (stop,
  * reset, restart, pause) is called inside one, so the wait always ends. No lock is ever
- * re-initialised after creation (vgic_create, vpl011_create): resets take it instead.
+ * re-initialised after creation (irqchip_create, vpl011_create): resets take it instead.
  */
 #ifndef TESSERA_VM_H
 #define TESSERA_VM_H
 
 #include "arch.h"
 #include "config.h"
+#include "irqchip.h"
 #include "spinlock.h"
 #include "types.h"
-#include "vgic.h"
 #include "vpl011.h"
 
 /* Pages that keep a VM's generated DTB between restarts (16 KiB; a generated DTB is
@@ -203,8 +204,7 @@ struct vm {
 	u64 image_size;
 	const u8 *initrd;
 	u64 initrd_size;
-	struct vgic vgic;
-	struct vgic_cpu vgic_cpus[CONFIG_MAX_VCPUS];
+	struct arch_irqchip irqchip; /* its interrupt controller (irqchip.h), arch-owned */
 	struct vpl011 uart;
 	struct vm_stats stats;
 	struct vm_chan chans[CONFIG_MAX_CHANS];

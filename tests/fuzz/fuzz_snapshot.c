@@ -140,7 +140,7 @@ static void check_accepted(struct vm *vm)
 	const struct vcpu *vc = &vm->vcpus[0];
 
 	for (u32 n = 0; n < VGIC_MAX_SPIS; n++) {
-		FUZZ_ASSERT(vm->vgic.spi[n].target < vm->vcpu_count);
+		FUZZ_ASSERT(vm->irqchip.vgic.spi[n].target < vm->vcpu_count);
 	}
 	FUZZ_ASSERT(vm->uart.rx_count <= VPL011_FIFO && vm->uart.bl_count <= VPL011_BACKLOG);
 	if (vc->snap_state) {

@@ -109,7 +109,7 @@ struct cpu *cpu_this(void)
 void arch_vcpu_start(struct vcpu *vc)
 {
 	/* As vcpu.c: the vCPU's interrupt state from the last run is dropped. */
-	vgic_vcpu_quiesce(&vc->vm->vgic, vc->id);
+	vgic_vcpu_quiesce(&vc->vm->irqchip.vgic, vc->id);
 	vc->regs.elr = vc->on_entry;
 	vc->regs.x[0] = vc->on_ctx;
 	fake_m.starts[fake_cpu]++;
@@ -119,7 +119,7 @@ void arch_vcpu_start(struct vcpu *vc)
 
 void arch_vcpu_park(struct vcpu *vc)
 {
-	vgic_vcpu_quiesce(&vc->vm->vgic, vc->id);
+	vgic_vcpu_quiesce(&vc->vm->irqchip.vgic, vc->id);
 	fake_m.parks[fake_cpu]++;
 }
 

@@ -42,11 +42,11 @@ static void *peer(void *arg)
 			continue;
 		}
 		level = !level;
-		vgic_set_level(&x.vgic, 0, SPI_LINE, level);
-		vgic_raise_spi(&x.vgic, SPI_EDGE);
-		vgic_raise(&x.vgic, 0, SPI_EDGE);
+		vgic_set_level(&x.irqchip.vgic, 0, SPI_LINE, level);
+		vgic_raise_spi(&x.irqchip.vgic, SPI_EDGE);
+		vgic_raise(&x.irqchip.vgic, 0, SPI_EDGE);
 		(void)vpl011_rx(&x.uart, 'k');
-		vgic_set_level(&x.vgic, 0, 33, vpl011_irq_level(&x.uart));
+		vgic_set_level(&x.irqchip.vgic, 0, 33, vpl011_irq_level(&x.uart));
 		vm_access_end(&x);
 		admitted++;
 	}
@@ -58,8 +58,8 @@ static void guest_enables(void)
 {
 	u64 ctlr = 0x12, en = 0x302; /* GICD_CTLR: ARE, EnableGrp1; ISENABLER1: 33, 40, 41 */
 
-	CHECK(vgic_dist_access(&x.vgic, 0, 0x0, 4, true, &ctlr));
-	CHECK(vgic_dist_access(&x.vgic, 0, 0x104, 4, true, &en));
+	CHECK(vgic_dist_access(&x.irqchip.vgic, 0, 0x0, 4, true, &ctlr));
+	CHECK(vgic_dist_access(&x.irqchip.vgic, 0, 0x104, 4, true, &en));
 }
 
 static void *resetter(void *arg)
@@ -106,7 +106,7 @@ static void test_reset_against_peer(void)
 	CHECK_EQ(resets, RESETS);
 	CHECK(admitted > 0);
 	CHECK_EQ(x.users, 0);
-	CHECK_EQ(x.vgic.lock.next, x.vgic.lock.owner);
+	CHECK_EQ(x.irqchip.vgic.lock.next, x.irqchip.vgic.lock.owner);
 	CHECK_EQ(x.uart.lock.next, x.uart.lock.owner);
 }
 

@@ -496,7 +496,7 @@ static u32 spi_pending(struct vm *vm, u32 intid)
 {
 	u64 v = 0;
 
-	CHECK(vgic_dist_access(&vm->vgic, 0, 0x200 + (intid / 32) * 4, 4, false, &v));
+	CHECK(vgic_dist_access(&vm->irqchip.vgic, 0, 0x200 + (intid / 32) * 4, 4, false, &v));
 	return (u32)(v >> (intid % 32)) & 1;
 }
 

@@ -1,22 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The GICv3 facts the Arm layer (src/arch/aarch64) and the Arm GICv3 model core embeds
- * (src/vdev/vgic*, core's MMIO dispatch and the config's emulated windows) share: where a
- * guest finds its GIC, the Arm interrupt IDs, and the layout of the virtual interface
- * registers the vGIC programs through arch.h (ICH_LR<n>_EL2, ICH_HCR_EL2). In the arch's
- * public include directory (beside arch_types.h) because both sides need it; another
- * architecture has its own interrupt controller and none of these.
+ * The GICv3 facts the physical GIC's driver (gicv3.c, gicv3.h), the rest of the Arm layer
+ * and the vGIC (vgic/, the GICv3 model behind irqchip.h) share: where a guest finds its
+ * GIC, the Arm interrupt IDs, the layout of the virtual interface registers and the calls
+ * the vGIC programs them and the physical distributor with (gicv3.c; on the host
+ * tests/unit/fake_arch.c). Private to the arch: core sees the controller only through
+ * irqchip.h, and the guest kit includes this for the windows and IDs.
  */
 #ifndef TESSERA_ARCH_GIC_H
 #define TESSERA_ARCH_GIC_H
 
+#include "arch_platform.h"
 #include "types.h"
 
-/* The guest's GICv3, guest-physical, mirroring QEMU virt. */
-#define GUEST_GICD_BASE	  0x08000000ULL
-#define GUEST_GICD_SIZE	  0x10000ULL
-#define GUEST_GICR_BASE	  0x080a0000ULL
-#define GUEST_GICR_STRIDE 0x20000ULL /* RD_base + SGI_base frames per vCPU */
+/* The guest's GICv3, guest-physical, mirroring QEMU virt: the board's interrupt-controller
+ * windows (arch_platform.h). */
+#define GUEST_GICD_BASE	  GUEST_IRQCHIP_BASE
+#define GUEST_GICD_SIZE	  GUEST_IRQCHIP_SIZE
+#define GUEST_GICR_BASE	  GUEST_IRQCHIP_CPU_BASE
+#define GUEST_GICR_STRIDE GUEST_IRQCHIP_CPU_STRIDE /* RD_base + SGI_base frames per vCPU */
 
 /* Interrupt IDs (GICv3). */
 #define INTID_VTIMER	27U
@@ -43,5 +45,32 @@
 #define ICH_HCR_LRENPIE	       BIT(2)
 #define ICH_HCR_NPIE	       BIT(3)
 #define ICH_HCR_EOICOUNT_SHIFT 27
+
+/*
+ * GICv3 virtual CPU interface of the current physical CPU (ICH_*_EL2, GICv3
+ * arch spec 12.4). Only the CPU that runs a vCPU touches its list registers.
+ */
+u32 arch_gic_lr_count(void);
+u64 arch_gic_lr_read(u32 idx);
+void arch_gic_lr_write(u32 idx, u64 val);
+u32 arch_gic_elrsr(void); /* bit n set: LR n holds no interrupt */
+u32 arch_gic_eisr(void);  /* bit n set: LR n had an EOI maintenance event */
+u32 arch_gic_misr(void);
+u64 arch_gic_hcr_read(void);
+void arch_gic_hcr_write(u64 val);
+
+/* Physical distributor controls for interrupts passed through to a VM. */
+void arch_gic_irq_enable(u32 intid, bool enable);
+void arch_gic_irq_route(u32 intid, u32 pcpu);
+void arch_gic_irq_priority(u32 intid, u8 prio);
+void arch_gic_irq_deactivate(u32 intid);
+/* A guest wrote off (SGI_base frame offset) of the redistributor of its vCPU on physical
+ * CPU pcpu: mirrored to that CPU's physical redistributor when its VM has
+ * direct-interrupts (src/arch/aarch64/direct.c), else ignored. */
+void arch_gic_direct_redist_write(u32 pcpu, u32 off, u32 size, u64 val);
+/* Private interrupt intid (16..31) in the physical redistributor of CPU pcpu (any CPU may
+ * call): enable or disable it; whether it is pending (a level PPI: its line is high). */
+void arch_gic_ppi_enable(u32 pcpu, u32 intid, bool enable);
+bool arch_gic_ppi_pending(u32 pcpu, u32 intid);
 
 #endif

@@ -166,7 +166,7 @@ void sysreg_trap(struct vcpu *vc, u64 esr)
 	if (!read && key == SR_ICC_SGI1R) {
 		/* direct-interrupts VM: a physical self-SGI (direct.c). */
 		if (!vc->vm->cfg->direct_interrupts || !direct_sgi1r(vc, vcpu_get_x(vc, rt))) {
-			vgic_sgi1r(&vc->vm->vgic, vc->id, vcpu_get_x(vc, rt));
+			vgic_sgi1r(&vc->vm->irqchip.vgic, vc->id, vcpu_get_x(vc, rt));
 		}
 	} else if (!read && (key == SR_ICC_ASGI1R || key == SR_ICC_SGI0R)) {
 		/* Group 0 / alternate SGIs: everything is Group 1 in our vGIC; ignored. */
@@ -207,8 +207,8 @@ static u64 sgi1r_fast(struct vcpu *vc, u64 val)
 		return 1; /* vc->trace: tracing, trap_sync records it */
 	}
 	vc->exits[VEXIT_SYSREG]++; /* a trap: vcpu_traps() */
-	vgic_sgi1r(&vc->vm->vgic, vc->id, val);
-	vgic_flush(&vc->vm->vgic, vc->id);
+	vgic_sgi1r(&vc->vm->irqchip.vgic, vc->id, val);
+	vgic_flush(&vc->vm->irqchip.vgic, vc->id);
 	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
 	return 0;
 }

@@ -46,7 +46,7 @@ static bool trap_exit(struct vcpu *vc)
 	if (c->sched && sched_exit_resched(c)) {
 		return false; /* a shared CPU's policy picks again (sched_run) */
 	}
-	vgic_flush(&vc->vm->vgic, vc->id);
+	vgic_flush(&vc->vm->irqchip.vgic, vc->id);
 	return true;
 }
 
@@ -110,7 +110,7 @@ static inline u64 dabt_retire(struct vcpu *vc)
 {
 	/* Counted by the device that took it (vdev_mmio, vdev_mmio_word: vcpu.exits). */
 	sysreg_write(elr_el2, sysreg_read(elr_el2) + 4);
-	vgic_flush(&vc->vm->vgic, vc->id);
+	vgic_flush(&vc->vm->irqchip.vgic, vc->id);
 	return 0;
 }
 
@@ -394,7 +394,7 @@ static inline void irq_dispatch(struct vcpu *vc, bool idle, u32 intid)
 		    vc->state == VCPU_RUNNING && irq_own_begin(vc, idle)) {
 			/* HW-linked: the guest's EOI deactivates the physical interrupt. */
 			gic_eoi(intid);
-			vgic_hw_irq(&vc->vm->vgic, vc->id, intid);
+			vgic_hw_irq(&vc->vm->irqchip.vgic, vc->id, intid);
 			irq_own_end(vc, idle);
 			/* The common case, alone: skip the ack that would read 1023. Anything
 			 * else pending is taken right after the ERET. */
@@ -414,7 +414,7 @@ static inline void irq_dispatch(struct vcpu *vc, bool idle, u32 intid)
 		if (intid == INTID_HYP_TIMER) {
 			sched_hyp_timer(cpu_this());
 		} else if (intid == INTID_MAINT && vc && irq_own_begin(vc, idle)) {
-			vgic_maintenance(&vc->vm->vgic, vc->id);
+			vgic_maintenance(&vc->vm->irqchip.vgic, vc->id);
 			irq_own_end(vc, idle);
 		} else if (intid >= 32) {
 			sched_device_irq(intid); /* the hypervisor's own devices: core decides */
@@ -482,7 +482,7 @@ u64 trap_irq_acked(struct vcpu *vc, u32 intid)
 		return trap_irq_traced(vc, intid);
 	}
 	if ((intid == INTID_VTIMER || intid == INTID_PTIMER) && vc->state == VCPU_RUNNING &&
-	    vgic_lr_fast(&vc->vm->vgic, vc->id, intid, VGIC_IRQ_HW, 0)) {
+	    vgic_lr_fast(&vc->vm->irqchip.vgic, vc->id, intid, VGIC_IRQ_HW, 0)) {
 		gic_eoi(intid); /* priority drop; the guest's EOI deactivates it (HW LR) */
 		vc->irq_count++;
 		vc->irq_slow++;
@@ -536,7 +536,7 @@ _Static_assert(offsetof(struct vcpu, vm) == VCPU_VM && offsetof(struct vcpu, id)
 		   VEXIT_SYSREG == VEXIT_SYSREG_VAL && sizeof(((struct vcpu *)0)->state) == 4 &&
 		   sizeof(((struct vcpu *)0)->id) == 4 && VCPU_RUNNING == VCPU_RUNNING_VAL,
 	       "asm_offsets.h: struct vcpu");
-_Static_assert(offsetof(struct vm, vgic) == VM_VGIC && offsetof(struct vgic, lock) == 0 &&
+_Static_assert(offsetof(struct vm, irqchip.vgic) == VM_VGIC && offsetof(struct vgic, lock) == 0 &&
 		   offsetof(spinlock_t, next) == 0 &&
 		   offsetof(spinlock_t, owner) == VGIC_LOCK_OWNER &&
 		   offsetof(struct vgic, ctlr) == VGIC_CTLR &&

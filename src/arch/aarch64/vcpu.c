@@ -131,7 +131,7 @@ void arch_vcpu_el1_reset(struct vcpu *vc)
 void arch_vcpu_start(struct vcpu *vc)
 {
 	arch_vcpu_el1_reset(vc);
-	vgic_vcpu_quiesce(&vc->vm->vgic, vc->id);
+	vgic_vcpu_quiesce(&vc->vm->irqchip.vgic, vc->id);
 	if (vc->vm->cfg->direct_interrupts) {
 		direct_enter(vc); /* after the EL1 reset, which sets HCR_EL2.IMO */
 	}
@@ -146,7 +146,7 @@ void arch_vcpu_park(struct vcpu *vc)
 	sysreg_write(cntv_ctl_el0, 0);
 	sysreg_write(cntp_ctl_el0, 0);
 	isb();
-	vgic_vcpu_quiesce(&vc->vm->vgic, vc->id);
+	vgic_vcpu_quiesce(&vc->vm->irqchip.vgic, vc->id);
 	direct_exit(vc); /* no-op unless the guest owned the physical Group-1 interface */
 }
 

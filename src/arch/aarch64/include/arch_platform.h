@@ -18,12 +18,20 @@
 #define LAYOUT_HYP_LIMIT    0x41000000ULL
 #define LAYOUT_PACK_BASE    0x41000000ULL
 
-/* What every guest sees (guest-physical), mirroring QEMU virt. Its interrupt controller is
- * in arch_gic.h. */
+/* What every guest sees (guest-physical), mirroring QEMU virt. */
 #define GUEST_UART_BASE	    0x09000000ULL
 #define GUEST_UART_SIZE	    0x1000ULL
 #define GUEST_UART_INTID    33U /* GIC SPI 1 */
 #define GUEST_VIRT_RAM_BASE 0x40000000ULL
+/* Its interrupt controller's windows (irqchip.h), the vGIC's (a GICv3): the distributor,
+ * and one redistributor (RD_base + SGI_base frames) per vCPU; with the names the config's
+ * overlap errors give them. */
+#define GUEST_IRQCHIP_BASE	 0x08000000ULL
+#define GUEST_IRQCHIP_SIZE	 0x10000ULL
+#define GUEST_IRQCHIP_NAME	 "GIC distributor"
+#define GUEST_IRQCHIP_CPU_BASE	 0x080a0000ULL
+#define GUEST_IRQCHIP_CPU_STRIDE 0x20000ULL
+#define GUEST_IRQCHIP_CPU_NAME	 "GIC redistributors"
 /* QEMU virt's GIC, UART, RTC, fw_cfg, GPIO, ... span, once reserved wholesale in every VM.
  * The config now reserves exactly what each VM has emulated (its GICD, its vCPUs' GICR
  * frames, its UART: config_emulated_overlap()) plus what the hypervisor owns physically.

@@ -10,6 +10,9 @@
 #define TESSERA_ARCH_TYPES_H
 
 #include "types.h"
+/* The vGIC's state (struct arch_irqchip below). Not by name: the rest of the arch, vgic/
+ * included, is off core's include path. */
+#include "../vgic/vgic.h"
 
 /* A vCPU's general registers, saved on every trap by vectors.S (layout known to assembly:
  * offsets below). Only arch code (traps, SMCCC/PSCI, exception injection) reads them. */
@@ -91,5 +94,16 @@ struct arch_vm {
 	struct stage2 s2;
 	u64 vttbr;
 };
+
+/* Per VM: its emulated interrupt controller (irqchip.h), the vGIC: the distributor model
+ * and one CPU (redistributor, list register bookkeeping) per vCPU. Its own member of
+ * struct vm (vm->irqchip, where the vGIC always was: vectors.S reaches it at VM_VGIC). */
+struct arch_irqchip {
+	struct vgic vgic;
+	struct vgic_cpu cpus[CONFIG_MAX_VCPUS];
+};
+/* Its snapshot parts (irqchip.h). */
+#define IRQCHIP_SNAP_CPU_SIZE VGIC_SNAP_CPU_SIZE
+#define IRQCHIP_SNAP_SIZE     VGIC_SNAP_DIST_SIZE
 
 #endif
