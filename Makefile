@@ -28,9 +28,10 @@ TFLAGS = -std=gnu11 $(OPT) $(ALIGN) $(LTO) $(TEXTRA) -g -fomit-frame-pointer $(W
 	-fno-stack-protector -fno-pic -fno-pie -fno-common -ffunction-sections -fdata-sections \
 	$(TINC)
 # The arch line, enforced by the compiler: core, vdev and lib see src/include and only the
-# public part of the architecture (src/arch/$(ARCH)/include: the arch-owned structs); the
-# architecture's own headers (sysreg.h, gicv3.h, stage2.h, ...) are on the include path of
-# src/arch/$(ARCH)/ and src/drivers/ only, so core code that reaches into them does not
+# public part of the architecture (src/arch/$(ARCH)/include: arch_types.h and
+# arch_platform.h, nothing else: scripts/check-arch-line.sh); the architecture's own headers
+# (sysreg.h, gicv3.h, stage2.h, arch_gic.h, the vGIC's vgic/*.h, ...) are on the include path
+# of src/arch/$(ARCH)/ and src/drivers/ only, so core code that reaches into them does not
 # compile. Host builds (unit tests, fuzzing, the CLI) test arch code too and see both.
 ARCH := aarch64
 INC_CORE := -Isrc/include -Isrc/arch/$(ARCH)/include

@@ -49,9 +49,10 @@ int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool l
 		vc->exits[VEXIT_DABT_UART]++;
 		return 1;
 	}
-	if (in_window(ipa - GUEST_IRQCHIP_CPU_BASE, size, GUEST_IRQCHIP_CPU_STRIDE * vm->vcpu_count)) {
-		bool ok = irqchip_cpu_access(vm, vc->id, ipa - GUEST_IRQCHIP_CPU_BASE, size, write,
-					     val);
+	if (in_window(ipa - GUEST_IRQCHIP_CPU_BASE, size,
+		      GUEST_IRQCHIP_CPU_STRIDE * vm->vcpu_count)) {
+		bool ok =
+		    irqchip_cpu_access(vm, vc->id, ipa - GUEST_IRQCHIP_CPU_BASE, size, write, val);
 
 		vc->exits[VEXIT_DABT_GICR] += ok;
 		return ok;

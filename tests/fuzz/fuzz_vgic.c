@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer harness for the emulated GICv3 (src/vdev/vgic*.c) on the fake arch
+ * libFuzzer harness for the emulated GICv3 (src/arch/aarch64/vgic/vgic*.c) on the fake arch
  * (tests/unit/fake_arch.c). The input is a program: a byte choosing how many
  * list registers the CPUs have, then operations, each an opcode byte and its
  * operands, on a 4-vCPU VM (vCPU v on physical CPU v) with two pass-through

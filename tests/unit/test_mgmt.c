@@ -638,7 +638,7 @@ static void test_stats_exits(void)
 	}
 	/* The queries vectors.S answered count with their class: 115..118. */
 	vc->irq_count = 42;
-	vc->irq_slow = 40;		   /* 2 timer interrupts vectors.S injected itself */
+	vc->irq_slow = 40;		      /* 2 timer interrupts vectors.S injected itself */
 	vms[0].irqchip.cpus[1].injected = 41; /* and 41 vgic_lr.c did */
 	out_len = 0;
 	feed("stats\n");

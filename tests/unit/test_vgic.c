@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests of the emulated GICv3 (src/vdev/vgic*.c) against the fake arch. */
+/* Unit tests of the emulated GICv3 (src/arch/aarch64/vgic/vgic*.c) against the fake arch. */
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The architecture-owned parts of core's objects, for AArch64. Core embeds them (struct vm
- * has a struct arch_vm) but never looks inside: only code under src/arch/aarch64/ does.
+ * has a struct arch_vm and a struct arch_irqchip) but never looks inside: only code under
+ * src/arch/aarch64/ does.
  * This directory (src/arch/<arch>/include) is the only part of an architecture that core,
  * vdev and lib may include; the rest of src/arch/<arch>/ is not on their include path, so
  * a core file that reaches into the architecture does not compile (Makefile).

@@ -182,7 +182,7 @@ bool vgic_vcpu_woken(const struct vgic *g, u32 vcpu);
 /* On its CPU: it has an interrupt to take (a pending LR, or a refill due): WFI returns. */
 bool vgic_vcpu_pending(struct vgic *g, u32 vcpu);
 /*
- * Snapshots (vdev/vgic_snap.c, docs/SNAPSHOT.md "vGIC"): a vCPU's redistributor and private
+ * Snapshots (vgic_snap.c, docs/SNAPSHOT.md "vGIC"): a vCPU's redistributor and private
  * interrupts (VGIC_SNAP_CPU_SIZE bytes) and the distributor and SPIs (VGIC_SNAP_DIST_SIZE),
  * folded model only (list registers are rebuilt). get: into a vGIC just reset, from a
  * hostile stream: 0, or -1 with *why (nothing changed by a refused dist; a refused cpu part
