@@ -797,9 +797,10 @@ irq_other_c:
  * vectors.S's sgi_other) posted to this vCPU. It goes into a list register here, as the
  * flush would put it there (vgic_flush_work: vgic_drain_sgis -> vgic_lr_inject), with the
  * conditions and LR choice of the self-SGI path (sgi_entry), under the vGIC lock:
- *   - no request for this CPU, a static CPU (cpu.sched NULL: a shared one picks again), the
- *     vCPU running and not traced, no posted SPI (a doorbell: the C flush drains it), no
- *     overflow or underflow interrupt (a queue to respect);
+ *   - no posted SPI (a doorbell: the C flush drains it; looked at first, so a doorbell's
+ *     kick pays 6 instructions here), no request for this CPU, a static CPU (cpu.sched
+ *     NULL: a shared one picks again), the vCPU running and not traced, no overflow or
+ *     underflow interrupt (a queue to respect);
  *   - under the lock, nothing in the vCPU's want bitmaps (anything else that made it dirty,
  *     fold requests included, sets a want bit: vgic_irq_changed, vgic_request_fold);
  *   - dirty cleared, then a full barrier, then the posts read (the protocol of
@@ -816,6 +817,11 @@ irq_other_c:
  * kick without a request or a dirty vCPU: sched.c cpu_request, vgic.c).
  */
 irq_kick:				/* x0 = 0 */
+	mrs	x1, tpidr_el2		/* posted SPIs (a doorbell) first: the C flush, at once */
+	ldr	x1, [x1, #CPU_VCPU]
+	ldr	x1, [x1, #VCPU_VM]
+	ldr	w1, [x1, #(VM_VGIC + VGIC_RAISED_WORDS)]
+	cbnz	w1, irq_other_c		/* x1 is the guest's again there */
 	dsb	sy			/* the acknowledge before the reads (gic_ack) */
 	stp	x2, x3, [sp, #16]
 	stp	x4, x5, [sp, #32]
@@ -831,8 +837,6 @@ irq_kick:				/* x0 = 0 */
 	ldr	x2, [x1, #VCPU_VM]
 	ldr	w3, [x1, #VCPU_ID]
 	add	x2, x2, #VM_VGIC	/* x2 = the vGIC, its lock first */
-	ldr	w4, [x2, #VGIC_RAISED_WORDS]
-	cbnz	w4, kick_c		/* posted SPIs (a doorbell): the C flush */
 	add	x3, x2, x3, lsl #3
 	ldr	x3, [x3, #VGIC_CPUS]	/* x3 = this vCPU's vgic_cpu */
 	ldrh	w4, [x3, #VC_OVERFLOW]	/* overflow and uie */
