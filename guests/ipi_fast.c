@@ -207,7 +207,8 @@ static void check_target_lists(void)
 	w1[SGI_WIDE] = 1;
 	sgi1r(((u64)SGI_WIDE << 24) | 0xfffe);
 	ok = wait_ge(&hits[1][SGI_WIDE], 1) && hits_are(w1, w0, &bad);
-	test_check(ok, "TargetList 0xfffe (vCPU 1 and vCPUs that do not exist) arrives once on vCPU 1",
+	test_check(ok,
+		   "TargetList 0xfffe (vCPU 1 and vCPUs that do not exist) arrives once on vCPU 1",
 		   "intid=%u cpu1=%u cpu0=%u", bad, hits[1][bad], hits[0][bad]);
 	w1[SGI_BOTH] = 1;
 	w0[SGI_BOTH] = 1;

@@ -138,9 +138,9 @@ int gic_cpu_init(u32 cpu, u64 mpidr)
 	/* ICC_SGI1R_EL1 (12.2.23): Aff3 [55:48], Aff2 [39:32], INTID [27:24] (INTID_HYP_IPI =
 	 * 0), Aff1 [23:16], TargetList [15:0] (Aff0 must be below 16). */
 	gic_kick_sgi[cpu] = (mpidr & 0xf0)
-			    ? 0
-			    : ((mpidr >> 32 & 0xff) << 48) | ((mpidr >> 16 & 0xff) << 32) |
-				  ((mpidr >> 8 & 0xff) << 16) | (1ULL << (mpidr & 0xf));
+				? 0
+				: ((mpidr >> 32 & 0xff) << 48) | ((mpidr >> 16 & 0xff) << 32) |
+				      ((mpidr >> 8 & 0xff) << 16) | (1ULL << (mpidr & 0xf));
 	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~2U);
 	while (rd32(rd + GICR_WAKER) & 4U) {
 	}
