@@ -2,7 +2,7 @@
 # Smoke test of the bare-metal test guests without the hypervisor: each guest
 # runs directly on QEMU virt at EL1 (same addresses as under Tessera, PSCI by
 # HVC, Tessera hypercalls answered NOT_SUPPORTED) and must finish on its own:
-#   hello, smp (-smp 4), timer, sgi_fast,  "DONE <name>: passed=<n> failed=0", n >= 1
+#   hello, smp (-smp 4), timer, sgi_fast, ipi_fast (-smp 2), "DONE <name>: passed=<n> failed=0", n >= 1
 #   isolate                      (isolate probes only addresses QEMU virt leaves
 #                                unbacked, so bare QEMU aborts them as Tessera must)
 #   crash                        the kit's "KIT: unhandled exception" line
@@ -24,13 +24,14 @@ CPUS=${CPUS:-cortex-a57}
 TIMEOUT=${TIMEOUT:-30}
 OUT_DIR=${OUT_DIR:-build/guests_bare}
 GUESTS=("$@")
-[ ${#GUESTS[@]} -gt 0 ] || GUESTS=(hello smp timer ptimer timer_level sgi_wake sgi_fast debug isolate crash)
+[ ${#GUESTS[@]} -gt 0 ] || GUESTS=(hello smp timer ptimer timer_level sgi_wake sgi_fast ipi_fast debug isolate crash)
 
 # smp_of NAME: the -smp count a guest runs with.
 smp_of()
 {
 	case $1 in
 	smp | sgi_wake | nuttx_gic) echo 4 ;;
+	ipi_fast) echo 2 ;;
 	*) echo 1 ;;
 	esac
 }

@@ -46,8 +46,9 @@ static paddr_t gicd;
 static paddr_t gicr_of[CONFIG_MAX_PCPUS];
 static u64 mpidr_of[CONFIG_MAX_PCPUS];
 /* ICC_SGI1R_EL1 value that sends SGI 0 to each CPU (0: not up, or not addressable by a
- * TargetList); computed once at gic_cpu_init, so a kick is one load and one write. */
-static u64 kick_sgi[CONFIG_MAX_PCPUS];
+ * TargetList); computed once at gic_cpu_init, so a kick is one load and one write (here and
+ * in vectors.S's cross-vCPU SGI path). */
+u64 gic_kick_sgi[CONFIG_MAX_PCPUS];
 static paddr_t gicr_region;
 static u64 gicr_region_size;
 static u32 spi_limit;
@@ -136,10 +137,10 @@ int gic_cpu_init(u32 cpu, u64 mpidr)
 	mpidr_of[cpu] = mpidr;
 	/* ICC_SGI1R_EL1 (12.2.23): Aff3 [55:48], Aff2 [39:32], INTID [27:24] (INTID_HYP_IPI =
 	 * 0), Aff1 [23:16], TargetList [15:0] (Aff0 must be below 16). */
-	kick_sgi[cpu] = (mpidr & 0xf0)
-			    ? 0
-			    : ((mpidr >> 32 & 0xff) << 48) | ((mpidr >> 16 & 0xff) << 32) |
-				  ((mpidr >> 8 & 0xff) << 16) | (1ULL << (mpidr & 0xf));
+	gic_kick_sgi[cpu] = (mpidr & 0xf0)
+				? 0
+				: ((mpidr >> 32 & 0xff) << 48) | ((mpidr >> 16 & 0xff) << 32) |
+				      ((mpidr >> 8 & 0xff) << 16) | (1ULL << (mpidr & 0xf));
 	wr32(rd + GICR_WAKER, rd32(rd + GICR_WAKER) & ~2U);
 	while (rd32(rd + GICR_WAKER) & 4U) {
 	}
@@ -423,7 +424,7 @@ bool arch_gic_ppi_pending(u32 pcpu, u32 intid)
 
 void arch_cpu_kick(u32 pcpu)
 {
-	u64 sgi = pcpu < CONFIG_MAX_PCPUS ? kick_sgi[pcpu] : 0;
+	u64 sgi = pcpu < CONFIG_MAX_PCPUS ? gic_kick_sgi[pcpu] : 0;
 
 	if (!sgi) {
 		return;

@@ -4,6 +4,7 @@
 #define TESSERA_GICV3_H
 
 #include "arch_gic.h"
+#include "config.h"
 #include "types.h"
 
 void gic_init(paddr_t gicd, paddr_t gicr, u64 gicr_size);
@@ -19,6 +20,8 @@ u32 gic_spi_limit(void);
 /* RD_base of a CPU's redistributor (its SGI_base frame is 64 KiB above), 0 if unknown. */
 paddr_t gic_redist(u32 cpu);
 void gic_irq_config_edge(u32 intid, bool edge);
+/* Per CPU: the ICC_SGI1R_EL1 value of a kick (SGI 0) to it, 0 if it cannot be kicked. */
+extern u64 gic_kick_sgi[CONFIG_MAX_PCPUS];
 
 /* This CPU's redistributor: the active bits of mask among PPIs, which are then deactivated
  * (take), or activated (give): a switched-out vCPU's hardware-linked timer interrupts. */

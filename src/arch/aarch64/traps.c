@@ -523,13 +523,15 @@ void trap_hyp_fault(u64 kind, u64 esr, u64 elr, u64 far)
 _Static_assert(offsetof(struct cpu, vcpu) == CPU_VCPU &&
 		   offsetof(struct cpu, requests) == CPU_REQUESTS &&
 		   offsetof(struct cpu, irq_count) == CPU_IRQ_COUNT &&
-		   offsetof(struct cpu, id) == CPU_ID && sizeof(((struct cpu *)0)->id) == 4,
+		   offsetof(struct cpu, id) == CPU_ID && sizeof(((struct cpu *)0)->id) == 4 &&
+		   offsetof(struct cpu, sched) == CPU_SCHED && CONFIG_MAX_PCPUS == MAX_PCPUS_VAL,
 	       "asm_offsets.h: struct cpu");
 _Static_assert(offsetof(struct vcpu, vm) == VCPU_VM && offsetof(struct vcpu, id) == VCPU_ID &&
 		   offsetof(struct vcpu, state) == VCPU_STATE &&
 		   offsetof(struct vcpu, irq_count) == VCPU_IRQ_COUNT &&
 		   offsetof(struct vcpu, trace) == VCPU_TRACE &&
 		   offsetof(struct vcpu, exits) == VCPU_EXITS && VCPU_TRACE == VCPU_STATE + 4 &&
+		   offsetof(struct vcpu, irq_slow) == VCPU_IRQ_SLOW &&
 		   sizeof(((struct vcpu *)0)->trace) == 4 &&
 		   VEXIT_Q_TESSERA == VEXIT_Q_TESSERA_VAL && VEXIT_Q_PSCI == VEXIT_Q_PSCI_VAL &&
 		   VEXIT_Q_ARCH == VEXIT_Q_ARCH_VAL && VEXIT_Q_SMC == VEXIT_Q_SMC_VAL &&
@@ -541,7 +543,8 @@ _Static_assert(offsetof(struct vm, irqchip.vgic) == VM_VGIC && offsetof(struct v
 		   offsetof(spinlock_t, owner) == VGIC_LOCK_OWNER &&
 		   offsetof(struct vgic, ctlr) == VGIC_CTLR &&
 		   offsetof(struct vgic, vcpu_count) == VGIC_VCPU_COUNT &&
-		   offsetof(struct vgic, cpus) == VGIC_CPUS,
+		   offsetof(struct vgic, cpus) == VGIC_CPUS &&
+		   offsetof(struct vgic, raised_words) == VGIC_RAISED_WORDS,
 	       "asm_offsets.h: struct vm, struct vgic");
 _Static_assert(offsetof(struct vgic_cpu, priv) == 0 &&
 		   offsetof(struct vgic_cpu, vcpu_id) == VC_VCPU_ID &&
@@ -550,7 +553,15 @@ _Static_assert(offsetof(struct vgic_cpu, priv) == 0 &&
 		   offsetof(struct vgic_cpu, lr_intid) == VC_LR_INTID &&
 		   offsetof(struct vgic_cpu, lr_used) == VC_LR_USED &&
 		   offsetof(struct vgic_cpu, lr_val) == VC_LR_VAL &&
-		   offsetof(struct vgic_cpu, overflow) == VC_OVERFLOW,
+		   offsetof(struct vgic_cpu, overflow) == VC_OVERFLOW &&
+		   offsetof(struct vgic_cpu, uie) == VC_OVERFLOW + 1 &&
+		   sizeof(((struct vgic_cpu *)0)->overflow) == 1 &&
+		   sizeof(((struct vgic_cpu *)0)->uie) == 1 &&
+		   offsetof(struct vgic_cpu, want_priv) == VC_WANT_PRIV &&
+		   offsetof(struct vgic_cpu, want_spi_words) == VC_WANT_SPI_WORDS &&
+		   offsetof(struct vgic_cpu, posted_sgis) == VC_POSTED_SGIS &&
+		   offsetof(struct vgic_cpu, posted_src) == VC_POSTED_SRC &&
+		   sizeof(((struct vgic_cpu *)0)->posted_src[0]) == 2,
 	       "asm_offsets.h: struct vgic_cpu");
 _Static_assert(offsetof(struct vgic_irq, flags) == VIRQ_FLAGS &&
 		   offsetof(struct vgic_irq, prio) == VIRQ_PRIO &&

@@ -520,7 +520,99 @@ sgi_general:				/* nothing changed: the C path decodes it all again */
 sgi_traced:
 	ldp	x2, x3, [sp], #16
 	b	sgi_not
-sgi_other:				/* another target: vgic_sgi1r with the value read here */
+/*
+ * The cross-vCPU SGI fast path (w2 = TargetList, w3 = the writer's bit): an SGI to other
+ * vCPUs of the VM only (IRM, Aff1-3 and RS 0; not the writer itself; the targets cut to
+ * the VM's vCPUs, as vgic_sgi1r does) is posted to each target exactly as sgi_post
+ * (vgic.c) does it, without the vGIC lock: the source bit into posted_src[intid] (relaxed),
+ * the INTID into posted_sgis (release), dirty = 1 (release), then a kick (dsb ish, SGI 0)
+ * if the target's CPU is another one. The target's CPU takes the post in its kick path
+ * (irq_kick below) or its flush. Then ELR_EL2 + 4, the trap counted, ERET. Anything else
+ * (a direct-interrupts CPU, the writer among the targets, no target left, IRM) goes to
+ * trap_sgi1r_fast with nothing changed.
+ */
+sgi_other:
+	tst	w2, w3
+	b.ne	sgi_other_c		/* the writer too: vgic_sgi1r */
+	stp	x4, x5, [sp, #-48]!
+	stp	x6, x7, [sp, #16]
+	stp	x8, x9, [sp, #32]
+	mrs	x1, hcr_el2
+	tbz	x1, #4, sgi_cross_c	/* IMO = 0: a direct-interrupts CPU (direct.c) */
+	mov	x5, #0x00ff0000		/* Aff1 */
+	movk	x5, #0xf1ff, lsl #32	/* Aff2, IRM, RS */
+	movk	x5, #0x00ff, lsl #48	/* Aff3 */
+	tst	x0, x5
+	b.ne	sgi_cross_c
+	mrs	x6, tpidr_el2
+	ldr	x1, [x6, #CPU_VCPU]
+	ldr	x4, [x1, #VCPU_VM]
+	add	x4, x4, #VM_VGIC	/* x4 = the vGIC */
+	ldr	w5, [x4, #VGIC_VCPU_COUNT]
+	ldr	w7, [x1, #VCPU_ID]
+	cmp	w7, w5
+	b.hs	sgi_cross_c
+	mov	w8, #1
+	lsl	w8, w8, w5
+	sub	w8, w8, #1
+	ands	w2, w2, w8		/* targets beyond the VM's vCPUs are ignored */
+	b.eq	sgi_cross_c
+	ubfx	w0, w0, #24, #4		/* w0 = INTID */
+	ldr	w6, [x6, #CPU_ID]	/* w6 = this CPU */
+	add	x4, x4, #VGIC_CPUS	/* x4 = the vGIC's cpus[] */
+sgi_cross_next:				/* post to the lowest target in w2 */
+	rbit	w1, w2
+	clz	w1, w1
+	ldr	x5, [x4, x1, lsl #3]	/* x5 = its vgic_cpu */
+	add	x8, x5, #VC_POSTED_SRC
+	add	x8, x8, x0, lsl #1
+1:	ldxrh	w1, [x8]		/* posted_src[intid] |= source (relaxed) */
+	orr	w1, w1, w3
+	stxrh	w7, w1, [x8]
+	cbnz	w7, 1b
+	mov	w9, #1
+	lsl	w9, w9, w0
+	add	x8, x5, #VC_POSTED_SGIS
+2:	ldxr	w1, [x8]		/* posted_sgis |= 1 << intid (release) */
+	orr	w1, w1, w9
+	stlxr	w7, w1, [x8]
+	cbnz	w7, 2b
+	mov	w1, #1
+	add	x8, x5, #VC_DIRTY
+	stlrb	w1, [x8]		/* dirty (release) */
+	ldr	w1, [x5, #VC_PCPU]
+	cmp	w1, w6
+	b.eq	3f			/* on this CPU: its flush takes it */
+	cmp	w1, #MAX_PCPUS_VAL
+	b.hs	3f
+	adrp	x8, gic_kick_sgi
+	add	x8, x8, :lo12:gic_kick_sgi
+	ldr	x8, [x8, x1, lsl #3]
+	cbz	x8, 3f
+	dsb	ish			/* the posts and dirty visible before the kick */
+	msr	s3_0_c12_c11_5, x8	/* ICC_SGI1R_EL1: SGI 0 to that CPU (arch_cpu_kick) */
+3:	sub	w1, w2, #1
+	ands	w2, w2, w1
+	b.ne	sgi_cross_next
+	mrs	x8, elr_el2		/* retired: past the MSR */
+	add	x8, x8, #4
+	msr	elr_el2, x8
+	mrs	x8, tpidr_el2
+	ldr	x8, [x8, #CPU_VCPU]
+	ldr	x9, [x8, #(VCPU_EXITS + 8 * VEXIT_SYSREG_VAL)] /* a trap: vcpu_traps() */
+	add	x9, x9, #1
+	str	x9, [x8, #(VCPU_EXITS + 8 * VEXIT_SYSREG_VAL)]
+	ldp	x6, x7, [sp, #16]
+	ldp	x8, x9, [sp, #32]
+	ldp	x4, x5, [sp], #48
+	ldp	x2, x3, [sp], #16
+	ldp	x0, x1, [sp], #16
+	eret
+sgi_cross_c:				/* nothing changed: x0 = the value still */
+	ldp	x6, x7, [sp, #16]
+	ldp	x8, x9, [sp, #32]
+	ldp	x4, x5, [sp], #48
+sgi_other_c:				/* vgic_sgi1r with the value read here */
 	ldp	x2, x3, [sp], #16
 	mov	x1, x0
 	save_rest
@@ -686,6 +778,10 @@ irq_timer_acked:			/* x2-x5 back from the stack */
 	b	irq_tail
 #endif
 irq_other:				/* x0 = the INTID acknowledged; x0, x1 on the stack */
+#ifndef TESSERA_SHARE_STATS
+	cbz	w0, irq_kick		/* INTID_HYP_IPI: a kick */
+#endif
+irq_other_c:
 	irq_save_acked
 #ifdef TESSERA_SHARE_STATS
 	bl	trap_irq_acked
@@ -693,6 +789,231 @@ irq_other:				/* x0 = the INTID acknowledged; x0, x1 on the stack */
 	bl	trap_irq_slow		/* not the timer: the general path */
 #endif
 	b	irq_tail
+
+#ifndef TESSERA_SHARE_STATS
+/*
+ * The kick fast path (INTID_HYP_IPI acknowledged, x0 = 0, the guest's x0 and x1 in the
+ * 48-byte frame): the usual kick on a static CPU is a cross-vCPU SGI that sgi_post (or
+ * vectors.S's sgi_other) posted to this vCPU. It goes into a list register here, as the
+ * flush would put it there (vgic_flush_work: vgic_drain_sgis -> vgic_lr_inject), with the
+ * conditions and LR choice of the self-SGI path (sgi_entry), under the vGIC lock:
+ *   - no posted SPI (a doorbell: the C flush drains it; looked at first, so a doorbell's
+ *     kick pays 6 instructions here), no request for this CPU, a static CPU (cpu.sched
+ *     NULL: a shared one picks again), the vCPU running and not traced, no overflow or
+ *     underflow interrupt (a queue to respect);
+ *   - under the lock, nothing in the vCPU's want bitmaps (anything else that made it dirty,
+ *     fold requests included, sets a want bit: vgic_irq_changed, vgic_request_fold);
+ *   - dirty cleared, then a full barrier, then the posts read (the protocol of
+ *     vgic_flush_work: a post this read misses sets dirty again after it, and kicks);
+ *     a doorbell posted meanwhile, or more than one posted SGI, goes to C with dirty set;
+ *   - the one posted SGI enabled, not active, edge, not HW, no deferred operation, Group 1
+ *     on; its LR from last time if the guest has finished with it, else the lowest free one;
+ *   - only then its sources are taken (its posted_sgis bit cleared, posted_src exchanged),
+ *     and the LR written with flags, sources and bookkeeping exactly as sgi_entry does.
+ * Then the priority drop and deactivation of the kick (EOImode 1), the exit counted as an
+ * injection (irq_count, not irq_slow), ERET. Anything unusual goes to trap_irq_slow with
+ * the kick still to be completed there, nothing changed (or dirty set again). Nothing
+ * posted, no source left, or not dirty: the kick is completed and the guest resumed (no
+ * kick without a request or a dirty vCPU: sched.c cpu_request, vgic.c).
+ */
+irq_kick:				/* x0 = 0 */
+	mrs	x1, tpidr_el2		/* posted SPIs (a doorbell) first: the C flush, at once */
+	ldr	x1, [x1, #CPU_VCPU]
+	ldr	x1, [x1, #VCPU_VM]
+	ldr	w1, [x1, #(VM_VGIC + VGIC_RAISED_WORDS)]
+	cbnz	w1, irq_other_c		/* x1 is the guest's again there */
+	dsb	sy			/* the acknowledge before the reads (gic_ack) */
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	mrs	x1, tpidr_el2
+	ldr	w2, [x1, #CPU_REQUESTS]
+	ldr	x3, [x1, #CPU_SCHED]
+	orr	x2, x2, x3
+	cbnz	x2, kick_c		/* requests, or a shared CPU */
+	ldr	x1, [x1, #CPU_VCPU]
+	ldr	x2, [x1, #VCPU_STATE]	/* state and, above it, trace: tracing takes C */
+	cmp	x2, #VCPU_RUNNING_VAL
+	b.ne	kick_c
+	ldr	x2, [x1, #VCPU_VM]
+	ldr	w3, [x1, #VCPU_ID]
+	add	x2, x2, #VM_VGIC	/* x2 = the vGIC, its lock first */
+	add	x3, x2, x3, lsl #3
+	ldr	x3, [x3, #VGIC_CPUS]	/* x3 = this vCPU's vgic_cpu */
+	ldrh	w4, [x3, #VC_OVERFLOW]	/* overflow and uie */
+	cbnz	w4, kick_c
+	ldrb	w4, [x3, #VC_DIRTY]
+	cbz	w4, kick_done_none	/* nothing for this vCPU (the request's kick was early) */
+	stp	x6, x7, [sp, #-32]!
+	stp	x8, x9, [sp, #16]
+1:	ldxr	w4, [x2]		/* spin_lock: take a ticket ... */
+	add	w5, w4, #1
+	stxr	w1, w5, [x2]
+	cbnz	w1, 1b
+	add	x1, x2, #VGIC_LOCK_OWNER
+2:	ldar	w5, [x1]		/* ... and wait for it */
+	cmp	w5, w4
+	b.eq	3f
+	yield
+	b	2b
+3:	ldr	w4, [x3, #VC_WANT_PRIV]
+	ldr	w5, [x3, #VC_WANT_SPI_WORDS]
+	orr	w4, w4, w5
+	cbnz	w4, kick_unlock_c	/* the model changed: the flush looks */
+	strb	wzr, [x3, #VC_DIRTY]
+	dmb	ish			/* dirty cleared before the posts are read */
+	ldr	w4, [x2, #VGIC_RAISED_WORDS]
+	cbnz	w4, kick_redirty_c
+	ldr	w4, [x3, #VC_POSTED_SGIS]
+	cbz	w4, kick_unlock_none
+	sub	w5, w4, #1
+	tst	w4, w5
+	b.ne	kick_redirty_c		/* more than one SGI: the flush orders them */
+	rbit	w4, w4
+	clz	w0, w4			/* w0 = INTID */
+	add	x5, x3, x0, lsl #3	/* x5 = &priv[intid] */
+	ldrb	w7, [x5, #VIRQ_FLAGS]
+	mov	w1, #0x39		/* ENABLED, ACTIVE, EDGE, HW ... */
+	and	w1, w7, w1
+	cmp	w1, #0x11		/* ... = ENABLED, EDGE */
+	b.ne	kick_redirty_c
+	ldrb	w1, [x5, #VIRQ_OPS]
+	cbnz	w1, kick_redirty_c
+	ldr	w1, [x2, #VGIC_CTLR]
+	tbz	w1, #GICD_CTLR_EN_GRP1_BIT, kick_redirty_c
+	tbz	w7, #VGIC_IRQ_IN_LR_BIT, 4f
+	ldrb	w1, [x5, #VIRQ_LR]	/* its LR from last time, if the guest is done with it */
+	cmp	w1, #16
+	b.hs	kick_redirty_c
+	ldrb	w8, [x5, #VIRQ_LR_VCPU]
+	ldr	w9, [x3, #VC_VCPU_ID]
+	cmp	w8, w9
+	b.ne	kick_redirty_c
+	mrs	x8, ich_elrsr_el2
+	lsr	x8, x8, x1
+	tbz	x8, #0, kick_redirty_c	/* still live: the flush merges */
+	b	5f
+4:	mrs	x1, ich_vtr_el2		/* the lowest free LR of those implemented */
+	and	w1, w1, #0x1f
+	add	w1, w1, #1		/* ListRegs + 1 <= 16 */
+	mov	w8, #1
+	lsl	w8, w8, w1
+	sub	w8, w8, #1
+	ldr	w9, [x3, #VC_LR_USED]
+	bics	w8, w8, w9
+	b.eq	kick_redirty_c
+	rbit	w8, w8
+	clz	w1, w8			/* w1 = LR */
+5:	mov	w9, #1			/* take the sources: the INTID's posted bit ... */
+	lsl	w9, w9, w0
+	add	x8, x3, #VC_POSTED_SGIS
+6:	ldaxr	w6, [x8]
+	bic	w6, w6, w9
+	stxr	w4, w6, [x8]
+	cbnz	w4, 6b
+	add	x8, x3, #VC_POSTED_SRC	/* ... then posted_src[intid] (vgic_drain_sgis) */
+	add	x8, x8, x0, lsl #1
+7:	ldaxrh	w4, [x8]
+	stxrh	w6, wzr, [x8]
+	cbnz	w6, 7b
+	cbz	w4, kick_unlock_none	/* taken by an earlier drain */
+	tbz	w7, #VGIC_IRQ_IN_LR_BIT, 8f
+	tbnz	w7, #VGIC_IRQ_NEWEDGE_BIT, 9f
+	add	x8, x3, x1, lsl #3
+	ldr	x8, [x8, #VC_LR_VAL]
+	tbz	x8, #62, 9f		/* ICH_LR_PENDING: acknowledged since, sources consumed */
+	strh	wzr, [x5, #VIRQ_SGI_SRC]
+	b	9f
+8:	mov	w8, #1			/* a free LR: taken */
+	lsl	w8, w8, w1
+	ldr	w9, [x3, #VC_LR_USED]
+	orr	w9, w9, w8
+	str	w9, [x3, #VC_LR_USED]
+	add	x8, x3, x1, lsl #2
+	str	w0, [x8, #VC_LR_INTID]
+	strb	w1, [x5, #VIRQ_LR]
+	ldr	w8, [x3, #VC_VCPU_ID]
+	strb	w8, [x5, #VIRQ_LR_VCPU]
+9:	orr	w7, w7, #0x40		/* IN_LR */
+	orr	w7, w7, #0x02		/* PENDING */
+	and	w7, w7, #0x7f		/* ~NEWEDGE */
+	strb	w7, [x5, #VIRQ_FLAGS]
+	ldrh	w8, [x5, #VIRQ_SGI_SRC]
+	orr	w8, w8, w4
+	strh	w8, [x5, #VIRQ_SGI_SRC]
+	ldrb	w8, [x5, #VIRQ_PRIO]
+	orr	x8, x0, x8, lsl #48	/* vINTID, priority */
+	orr	x8, x8, #0x4000000000000000 /* pending */
+	orr	x8, x8, #0x1000000000000000 /* Group 1 */
+	add	x9, x3, x1, lsl #3
+	str	x8, [x9, #VC_LR_VAL]
+	adr	x9, kick_lr_write
+	add	x9, x9, x1, lsl #3
+	br	x9
+kick_lr_written:
+	ldr	w8, [x2, #VGIC_LOCK_OWNER] /* spin_unlock */
+	add	w8, w8, #1
+	add	x2, x2, #VGIC_LOCK_OWNER
+	stlr	w8, [x2]
+	ldp	x8, x9, [sp, #16]
+	ldp	x6, x7, [sp], #32
+	mrs	x2, tpidr_el2
+	ldr	x1, [x2, #CPU_VCPU]	/* an interrupt exit that injected: irq_count only */
+	b	kick_done
+kick_unlock_none:			/* dirty cleared, nothing to inject */
+	ldr	w8, [x2, #VGIC_LOCK_OWNER]
+	add	w8, w8, #1
+	add	x2, x2, #VGIC_LOCK_OWNER
+	stlr	w8, [x2]
+	ldp	x8, x9, [sp, #16]
+	ldp	x6, x7, [sp], #32
+kick_done_none:				/* an exit with no injection: irq_slow too */
+	mrs	x2, tpidr_el2
+	ldr	x1, [x2, #CPU_VCPU]
+	ldr	x3, [x1, #VCPU_IRQ_SLOW]
+	add	x3, x3, #1
+	str	x3, [x1, #VCPU_IRQ_SLOW]
+kick_done:				/* x1 = the vCPU, x2 = the CPU */
+	ldr	x3, [x1, #VCPU_IRQ_COUNT]
+	add	x3, x3, #1
+	str	x3, [x1, #VCPU_IRQ_COUNT]
+	ldr	x3, [x2, #CPU_IRQ_COUNT]
+	add	x3, x3, #1
+	str	x3, [x2, #CPU_IRQ_COUNT]
+	msr	icc_eoir1_el1, xzr	/* the kick: priority drop ... */
+	msr	s3_0_c12_c11_1, xzr	/* ... and ICC_DIR_EL1 (EOImode 1) */
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x0, x1, [sp], #48
+	eret
+
+/* msr ICH_LR<n>_EL2, x8 for n = w1: 8 bytes an entry. */
+	.balign	8
+kick_lr_write:
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	msr	s3_4_c12_c12_\n, x8
+	b	kick_lr_written
+	.endr
+	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
+	msr	s3_4_c12_c13_\n, x8
+	b	kick_lr_written
+	.endr
+
+kick_redirty_c:				/* dirty again, so the C flush takes it all */
+	mov	w4, #1
+	strb	w4, [x3, #VC_DIRTY]
+kick_unlock_c:
+	ldr	w8, [x2, #VGIC_LOCK_OWNER]
+	add	w8, w8, #1
+	add	x2, x2, #VGIC_LOCK_OWNER
+	stlr	w8, [x2]
+	ldp	x8, x9, [sp, #16]
+	ldp	x6, x7, [sp], #32
+kick_c:					/* the general path, the kick still to complete */
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	mov	x0, #0			/* INTID_HYP_IPI */
+	b	irq_other_c
+#endif
 
 irq_tail:
 	mrs	x1, tpidr_el2

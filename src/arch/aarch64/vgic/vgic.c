@@ -46,10 +46,13 @@ u8 vgic_hw_prio(u8 prio)
 	return prio < HW_PRIO_FLOOR ? HW_PRIO_FLOOR : prio;
 }
 
-void vgic_request_fold(struct vgic *g, u32 vcpu)
+void vgic_request_fold(struct vgic *g, u32 vcpu, u32 intid)
 {
 	struct vgic_cpu *c = g->cpus[vcpu];
 
+	/* The want bit too: a dirty vCPU with nothing wanted, raised or overflowing has only
+	 * posted SGIs to take, which vectors.S's kick path does without folding. */
+	vgic_want_set(c, intid);
 	__atomic_store_n(&c->dirty, true, __ATOMIC_RELEASE);
 	if (c->pcpu != arch_cpu_current()) {
 		g->kick |= 1U << vcpu;
@@ -58,8 +61,7 @@ void vgic_request_fold(struct vgic *g, u32 vcpu)
 
 static void mark(struct vgic *g, u32 vcpu, u32 intid)
 {
-	vgic_want_set(g->cpus[vcpu], intid);
-	vgic_request_fold(g, vcpu);
+	vgic_request_fold(g, vcpu, intid);
 }
 
 void vgic_irq_changed(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq)

@@ -51,8 +51,10 @@ struct vgic_irq *vgic_irq_get(struct vgic *g, u32 vcpu, u32 intid);
 /* After any change to irq (private to vcpu, or an SPI): tell the CPUs that must look. */
 void vgic_irq_changed(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq);
 /* Makes vCPU vcpu fold its LRs and refill them (vgic_flush) before it next enters the
- * guest, kicking its CPU if that is another one: another vCPU reads state it may hold. */
-void vgic_request_fold(struct vgic *g, u32 vcpu);
+ * guest, kicking its CPU if that is another one: another vCPU reads the state of intid,
+ * which it may hold (or intid changed). Sets intid's want bit: every reason for a dirty
+ * vCPU but posted SGIs, posted SPIs and an LR overflow is in its want bitmaps. */
+void vgic_request_fold(struct vgic *g, u32 vcpu, u32 intid);
 /* GICD_CTLR write (EnableGrp0/1). */
 void vgic_ctlr_write(struct vgic *g, u32 val);
 /* GICD_IROUTER<intid> write: new target, physical routing for pass-through SPIs. */

@@ -100,7 +100,7 @@ static u32 bits_read(struct vgic *g, u32 vcpu, u32 self, u32 base, enum bitop op
 			}
 			if ((irq->flags & VGIC_IRQ_IN_LR) && irq->lr_vcpu != self &&
 			    irq->lr_vcpu < g->vcpu_count) {
-				vgic_request_fold(g, irq->lr_vcpu);
+				vgic_request_fold(g, irq->lr_vcpu, base + k);
 			}
 		}
 		v |= (u32)set << k;
