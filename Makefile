@@ -208,10 +208,10 @@ tools: $(B)/tools/tessera
 
 $(B)/hyp/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC_T) $(TFLAGS) -MMD -c $< -o $@
+	$(CC_T) $(TFLAGS) -MMD -MP -c $< -o $@
 $(B)/hyp/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC_T) $(TFLAGS) -MMD -c $< -o $@
+	$(CC_T) $(TFLAGS) -MMD -MP -c $< -o $@
 
 $(B)/tessera.ld: src/arch/$(ARCH)/tessera.ld.in src/init-objects.txt Makefile $(VBOOT_H)
 	@mkdir -p $(dir $@)
