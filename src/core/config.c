@@ -73,10 +73,11 @@ int config_fail(struct cfg_ctx *c, int node, const char *prop, const char *fmt, 
 
 int config_feature_missing(struct cfg_ctx *c, int node, const char *prop, const char *feature)
 {
-	return config_fail(c, node, prop,
-			   "needs feature \"%s\", which this hypervisor was built without "
-			   "(make PROFILE=full, or FEATURES with %s: docs/CONFIG.md \"Build profiles\")",
-			   feature, feature);
+	return config_fail(
+	    c, node, prop,
+	    "needs feature \"%s\", which this hypervisor was built without "
+	    "(make PROFILE=full, or FEATURES with %s: docs/CONFIG.md \"Build profiles\")",
+	    feature, feature);
 }
 
 bool config_in_ram(const struct platform *plat, u64 base, u64 size)

@@ -67,10 +67,11 @@ static inline void arch_gdb_route_lazy(const struct vcpu *vc)
 void arch_gdb_trap(struct vcpu *vc, u64 esr);
 bool arch_gdb_guest_sysreg(struct vcpu *vc, u32 key, u32 rt, bool read);
 #else /* no debugger in this build (tessera_features.h): TDE is never set, nothing routed */
-#define arch_gdb_is_debug_ec(ec)		    ((void)(ec), false)
-#define arch_gdb_route_lazy(vc)			    ((void)(vc))
-#define arch_gdb_trap(vc, esr)			    ((void)(vc), (void)(esr))
-#define arch_gdb_guest_sysreg(vc, key, rt, read) ((void)(vc), (void)(key), (void)(rt), (void)(read), false)
+#define arch_gdb_is_debug_ec(ec) ((void)(ec), false)
+#define arch_gdb_route_lazy(vc)	 ((void)(vc))
+#define arch_gdb_trap(vc, esr)	 ((void)(vc), (void)(esr))
+#define arch_gdb_guest_sysreg(vc, key, rt, read) \
+	((void)(vc), (void)(key), (void)(rt), (void)(read), false)
 #endif
 
 /* Puts this CPU's EL1 state into its architectural reset values for a (re)started vCPU. */
