@@ -377,6 +377,14 @@ F_IMAGE=$((F_TR + F_INIT))
 # and the update code resident, since restarts and updates verify again.
 F_TR_VBOOT=missing
 [ -s "$VBOOT_HYP" ] && F_TR_VBOOT=$(($(sec .text "$VBOOT_HYP") + $(sec .rodata "$VBOOT_HYP")))
+# The minimal build profile (docs/CONFIG.md "Build profiles"; tests/system/profile_minimal.sh
+# boots it): without the debugger, trace, snapshot/migration, virtio links and shared CPUs.
+MIN_HYP=build/minimal/tessera.elf F_TR_MIN=missing
+if make -s -j2 B=build/minimal PROFILE=minimal "$MIN_HYP" >"$OUT/minimal_build.log" 2>&1; then
+	F_TR_MIN=$(($(sec .text "$MIN_HYP") + $(sec .rodata "$MIN_HYP")))
+else
+	errors+=("the PROFILE=minimal build failed (see $OUT/minimal_build.log)")
+fi
 # Resident bytes per component: sized text/rodata symbols below __init_start, by the source
 # directory their debug info names (LTO keeps it); the rest is string literals, alignment
 # and assembly without symbol sizes.
@@ -599,6 +607,9 @@ row "footprint: resident text + rodata of tessera.elf after boot (bytes)" "$F_TR
 	"$(verdict "$(ok_le "$F_TR" 65536)")" footprint
 row "footprint: resident text + rodata, verified-boot build (TRUSTED_KEYS; added vs the default build)" \
 	"$F_TR_VBOOT" "-" "+$((${F_TR_VBOOT/missing/0} - F_TR))" "measured" "-" footprint_vboot
+row "footprint: resident text + rodata, PROFILE=minimal build (static partitioning, health, channels, console, management; no debugger, trace, snapshot/migration, virtio links, shared CPUs; vs the full build)" \
+	"$F_TR_MIN" "-" "-$((F_TR - ${F_TR_MIN/missing/0}))" "<= 65,536" "$(verdict "$(ok_le "${F_TR_MIN/missing/}" 65536)")" \
+	footprint_minimal
 row "footprint: resident bytes per component (src/core, src/vdev, src/arch, src/lib, src/drivers; unattributed: string literals, alignment, assembly)" \
 	"$F_COMP" "-" "-" "measured" "-" footprint_components
 row "footprint: whole image text + rodata, incl. boot-only .init (bytes)" "$F_IMAGE" "-" "-" \
@@ -824,6 +835,8 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
   platform DTB reader) are linked into .init.text/.init.rodata, which CPU 0 zeroes and gives
   to the page pool when boot is over (\`mem_release_init\`; the build fails if resident code
   or data refers into them, \`scripts/check-init.sh\`); the whole-image row counts them too.
+  The minimal-profile row is the same figure for \`make B=build/minimal PROFILE=minimal\`
+  (docs/CONFIG.md "Build profiles"); the full build's row is the default build, every feature in.
   Hypervisor RAM per extra VM: the hypervisor reports nothing about it, so
   \`bench/s2pages.c\` runs Tessera's own stage-2 builder (\`src/arch/aarch64/stage2.c\`) on the
   host for a 32 MiB VM; the static \`struct vm\` slot is \`sizeof(vms) / CONFIG_MAX_VMS\` from the

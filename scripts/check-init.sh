@@ -18,10 +18,10 @@ OBJ_DIR=${4:-}
 CROSS=${CROSS:-aarch64-linux-gnu-}
 
 # Resident functions that run only during boot (setup_cpu_main: calls primary_boot, itself
-# in .init (core/boot.c, src/init-objects.txt), and releases .init after it returns; the
-# vm_ ones are called from primary_boot alone), and mem_release_init, which takes the
-# section bounds to free the pages.
-BOOT_ONLY="setup_cpu_main vm_create_all vm_find_images vm_first_load vm_dtb_save sched_setup mem_release_init"
+# in .init (core/boot.c, src/init-objects.txt), and releases .init after it returns;
+# sched_setup is called from vm_create_all alone, core/vm_boot.c), and mem_release_init,
+# which takes the section bounds to free the pages.
+BOOT_ONLY="setup_cpu_main sched_setup mem_release_init"
 
 sym()
 {

@@ -26,6 +26,8 @@
 #   trace-view    tests/system/trace_view.sh (Chrome trace format checked; trace.html in Chromium)
 #   direct-stuck  tests/system/direct_stuck.sh (a direct-interrupts VM that blocks its CPU)
 #   vboot         tests/system/vboot.sh (verified and measured boot; builds build/vboot)
+#   profile-minimal tests/system/profile_minimal.sh (PROFILE=minimal: builds build/minimal,
+#                 checks what left the image, refusals, kept specs on it)
 #   gdb           tests/system/gdb.sh (gdb-multiarch on a VM through tessera ctl gdb)
 #   gdb-linux     tests/system/gdb_linux.sh (the same on Debian's Linux in a 2-vCPU VM)
 #   gdb-share     tests/system/gdb_share.sh (gdb.sh on VMs that share their CPU: priority, partition)
@@ -113,6 +115,7 @@ main()
 	stage_script trace-view tests/system/trace_view.sh
 	stage_script direct-stuck tests/system/direct_stuck.sh
 	stage_script vboot tests/system/vboot.sh
+	stage_script profile-minimal tests/system/profile_minimal.sh
 	stage_script gdb tests/system/gdb.sh
 	stage_script gdb-share tests/system/gdb_share.sh
 	stage_script gdb-linux tests/system/gdb_linux.sh

@@ -97,6 +97,10 @@ static void boot_pack(const void *dtb, const void *pack)
 	}
 }
 
+/* Past the page pool, out of the tiny code model's 1 MiB reach (Makefile CMODEL): the
+ * address is read from memory, not formed by the code. */
+static const volatile uintptr_t hyp_image_end = (uintptr_t)__hyp_end;
+
 static void boot_banner(const void *pack)
 {
 	system_platform.hyp_end =
@@ -108,7 +112,7 @@ static void boot_banner(const void *pack)
 	    system_platform.cpu_count, (unsigned long long)(system_platform.ram[0].size >> 20),
 	    (unsigned long long)system_platform.hyp_base,
 	    (unsigned long long)system_platform.hyp_end, (unsigned long long)(uintptr_t)__hyp_start,
-	    (unsigned long long)(uintptr_t)__hyp_end);
+	    (unsigned long long)hyp_image_end);
 }
 
 static void boot_vms(const void *pack)

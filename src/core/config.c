@@ -71,6 +71,15 @@ int config_fail(struct cfg_ctx *c, int node, const char *prop, const char *fmt, 
 	return -1;
 }
 
+int config_feature_missing(struct cfg_ctx *c, int node, const char *prop, const char *feature)
+{
+	return config_fail(
+	    c, node, prop,
+	    "needs feature \"%s\", which this hypervisor was built without "
+	    "(make PROFILE=full, or FEATURES with %s: docs/CONFIG.md \"Build profiles\")",
+	    feature, feature);
+}
+
 bool config_in_ram(const struct platform *plat, u64 base, u64 size)
 {
 	for (u32 i = 0; i < plat->ram_count && i < CONFIG_MAX_RAM; i++) {

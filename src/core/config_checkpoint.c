@@ -18,6 +18,9 @@ int config_ckpt_memory(struct cfg_ctx *c, int node, const char *name, const u8 *
 		return config_fail(c, node, name,
 				   "expected <addr-hi addr-lo size-hi size-lo>, got %u bytes", len);
 	}
+	if (!TESSERA_FEAT_SNAPSHOT) {
+		return config_feature_missing(c, node, name, "snapshot");
+	}
 	vm->has_ckpt = true;
 	vm->ckpt.phys = be64_load(val);
 	vm->ckpt.size = be64_load(val + 8);
@@ -33,6 +36,9 @@ int config_ckpt_hypercall(struct cfg_ctx *c, int node, const char *name, const u
 	(void)val;
 	if (len != 0) {
 		return config_fail(c, node, name, "boolean property takes no value");
+	}
+	if (!TESSERA_FEAT_SNAPSHOT) {
+		return config_feature_missing(c, node, name, "snapshot");
 	}
 	vm->ckpt_hypercall = true;
 	return 0;

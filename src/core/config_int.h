@@ -23,6 +23,9 @@ struct cfg_ctx {
 /* Records the error at node (DTB offset, or < 0 for "/") and returns -1. */
 int config_fail(struct cfg_ctx *c, int node, const char *prop, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* A property at node that needs a feature this hypervisor was built without (tessera_features.h):
+ * the error names the feature. Returns -1. */
+int config_feature_missing(struct cfg_ctx *c, int node, const char *prop, const char *feature);
 /* Same, with the node given as a path string (no DTB at hand). */
 int config_fail_path(struct config_error *err, const char *node, const char *prop, const char *fmt,
 		     ...) __attribute__((format(printf, 4, 5)));

@@ -7,6 +7,7 @@
  * host does not know the counter frequency); core/sched_setup.c converts them at boot.
  */
 #include "config_int.h"
+#include "tessera_features.h"
 #include "lib.h"
 
 #define SCHED_PPT 1000000000000ULL /* utilisation in parts per 10^12: 100 % */
@@ -316,6 +317,9 @@ static int sched_cpu_node(struct cfg_ctx *c, int node)
 	u32 pcpu = 0;
 	int child;
 
+	if (!TESSERA_FEAT_SCHED) {
+		return config_feature_missing(c, node, NULL, "sched");
+	}
 	if (sched_cpu_index(c, node, &pcpu) != 0) {
 		return -1;
 	}

@@ -8,6 +8,7 @@
  * window is 4 KiB (one stage-2 page, never mapped: every access traps).
  */
 #include "config_int.h"
+#include "tessera_features.h"
 #include "layout.h"
 #include "lib.h"
 
@@ -197,6 +198,9 @@ static int virtio_parse_one(struct cfg_ctx *c, int node)
 	u32 ends = 0;
 	int child;
 
+	if (!TESSERA_FEAT_VIRTIO) {
+		return config_feature_missing(c, node, NULL, "virtio");
+	}
 	memset(v, 0, sizeof(*v));
 	v->node = node;
 	if (lname[0] == '\0' || strchr(lname, '@') ||

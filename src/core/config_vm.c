@@ -6,6 +6,7 @@
  * Checks here need only this VM and the platform; config_check.c compares VMs.
  */
 #include "config_int.h"
+#include "tessera_features.h"
 #include "layout.h"
 #include "lib.h"
 
@@ -132,6 +133,9 @@ static int vm_parse_incoming(struct cfg_ctx *c, int node, const char *name, cons
 	if (len != 0) {
 		return config_fail(c, node, name, "boolean property takes no value");
 	}
+	if (!TESSERA_FEAT_SNAPSHOT) {
+		return config_feature_missing(c, node, name, "snapshot");
+	}
 	vm->incoming = true;
 	return 0;
 }
@@ -158,6 +162,9 @@ static int vm_parse_debug(struct cfg_ctx *c, int node, const char *name, const u
 	(void)val;
 	if (len != 0) {
 		return config_fail(c, node, name, "boolean property takes no value");
+	}
+	if (!TESSERA_FEAT_DEBUG) {
+		return config_feature_missing(c, node, name, "debug");
 	}
 	vm->debug = true;
 	return 0;
@@ -290,7 +297,9 @@ static int vm_parse_policy(struct cfg_ctx *c, int node, const char *name, const 
 		for (u32 i = 0; i < ARRAY_SIZE(names); i++) {
 			if (strcmp(s, names[i]) == 0) {
 				vm->policy = (enum vm_policy)i;
-				return 0;
+				return vm->policy == POLICY_ROLLBACK && !TESSERA_FEAT_SNAPSHOT
+					   ? config_feature_missing(c, node, name, "snapshot")
+					   : 0;
 			}
 		}
 	}

@@ -12,6 +12,7 @@
 #include "abi.h"
 #include "console.h"
 #include "lib.h"
+#include "tessera_features.h"
 #include "measure.h"
 #include "mem.h"
 #include "rollback.h"
@@ -222,8 +223,16 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 	(void)argv;
 	/* One response line: at most MGMT_OUT_MAX bytes (tests/unit/test_mgmt.c). */
 	mgmt_line(o, "ok commands: hello help list stats measurements confirm start stop restart "
-		     "pause resume console[-read|-write] log gdb trace "
-		     "snapshot-begin|read|end restore-begin|data|end clone checkpoint rollback"
+		     "pause resume console[-read|-write] log"
+#if TESSERA_FEAT_DEBUG
+		     " gdb"
+#endif
+#if TESSERA_FEAT_TRACE
+		     " trace"
+#endif
+#if TESSERA_FEAT_SNAPSHOT
+		     " snapshot-begin|read|end restore-begin|data|end clone checkpoint rollback"
+#endif
 #if TESSERA_VBOOT
 		     " update-begin|data|commit|confirm|status"
 #endif
@@ -441,6 +450,7 @@ const struct mgmt_cmd mgmt_commands[] = {
      MGMT_CMD_VM | MGMT_CMD_VM_ARG,
      MGMT_CLASS_CONSOLE},
     {"log", {.global = mgmt_log}, MGMT_CMD_ARG, MGMT_CLASS_READ},
+#if TESSERA_FEAT_SNAPSHOT /* tessera_features.h: a compiled-out feature's commands are unknown */
     {"snapshot-begin", {.on_vm = mgmt_snapshot_begin}, MGMT_CMD_VM, MGMT_CLASS_STATE},
     {"snapshot-read",
      {.on_vm_arg = mgmt_snapshot_read},
@@ -468,8 +478,13 @@ const struct mgmt_cmd mgmt_commands[] = {
     {"clone", {.on_vm_arg = mgmt_clone}, MGMT_CMD_VM | MGMT_CMD_VM_ARG, MGMT_CLASS_STATE},
     {"checkpoint", {.on_vm = mgmt_checkpoint}, MGMT_CMD_VM, MGMT_CLASS_STATE},
     {"rollback", {.on_vm = mgmt_rollback}, MGMT_CMD_VM, MGMT_CLASS_STATE},
+#endif
+#if TESSERA_FEAT_DEBUG
     {"gdb", {.on_vm_arg = mgmt_gdb}, MGMT_CMD_VM | MGMT_CMD_VM_ARG, MGMT_CLASS_DEBUG},
+#endif
+#if TESSERA_FEAT_TRACE
     {"trace", {.global = mgmt_trace}, MGMT_CMD_ARGV, MGMT_CLASS_DEBUG},
+#endif
 #if TESSERA_VBOOT
     {"update-begin",
      {.on_vm_arg = mgmt_update_begin},

@@ -265,7 +265,7 @@ bool sched_exit_resched(struct cpu *c)
 
 void sched_vcpu_wfx(struct vcpu *vc, bool wfe)
 {
-	struct sched_host *h = cpu_this()->sched;
+	struct sched_host *h = cpu_sched(cpu_this());
 
 	if (!h) {
 		return;
@@ -287,7 +287,7 @@ _Static_assert(sizeof(struct sched_host) <= 4096, "one page per shared CPU");
  * Entities come in the configuration's order, VM index then vCPU index (sched_cpu_setup). */
 int sched_setup(void)
 {
-	for (u32 p = 0; p < CONFIG_MAX_PCPUS; p++) {
+	for (u32 p = 0; TESSERA_FEAT_SCHED && p < CONFIG_MAX_PCPUS; p++) {
 		struct sched_host *h;
 
 		if (system_config.sched[p].kind == SCHED_STATIC) {
@@ -341,7 +341,7 @@ void sched_handle_requests(struct cpu *c)
 		checkpoint_work();
 	}
 	if (req & CPU_REQ_HEALTH) {
-		if (c->sched) {
+		if (cpu_sched(c)) {
 			shared_health(c, c->sched);
 		} else {
 			health_timer(c);
@@ -351,7 +351,7 @@ void sched_handle_requests(struct cpu *c)
 
 void sched_hyp_timer(struct cpu *c)
 {
-	struct sched_host *h = c->sched;
+	struct sched_host *h = cpu_sched(c);
 
 	if (!h) {
 		health_timer(c); /* watchdogs and pending restarts live on this timer */
@@ -391,7 +391,7 @@ void sched_run(void)
 {
 	struct cpu *c = cpu_this();
 
-	if (c->sched) {
+	if (cpu_sched(c)) {
 		shared_run(c, c->sched);
 	}
 	for (;;) {

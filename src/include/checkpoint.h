@@ -13,6 +13,8 @@
 #ifndef TESSERA_CHECKPOINT_H
 #define TESSERA_CHECKPOINT_H
 
+#include "abi.h"
+#include "tessera_features.h"
 #include "types.h"
 
 struct vm;
@@ -46,6 +48,7 @@ int checkpoint_take(struct vm *vm, struct ckpt_result *r, char *err);
  * devices as they were then. */
 int checkpoint_rollback(struct vm *vm, struct ckpt_result *r, char *err);
 
+#if TESSERA_FEAT_SNAPSHOT
 /* Health policy rollback (health.c), on the failing VM's CPU: true if a checkpoint exists
  * and a rollback was requested from CPU 0 (the VM is stopped, a restart pending as the
  * fallback should the rollback not happen); false: no checkpoint, the caller restarts. */
@@ -71,5 +74,29 @@ void arch_ckpt_flush(void);
 bool arch_ckpt_unprotect(struct arch_vm *a, u64 ipa);
 /* A stage-2 data abort of vc (trap path): true if checkpoint_write_fault took it. */
 bool arch_ckpt_fault(struct vcpu *vc, u64 esr);
+#else /* no checkpoints in this build (tessera_features.h): the config checker refuses them */
+static inline bool checkpoint_policy_rollback(struct vm *vm, u32 cause)
+{
+	(void)vm, (void)cause;
+	return false;
+}
+static inline void checkpoint_policy_request(struct vm *vm)
+{
+	(void)vm;
+}
+static inline long checkpoint_guest_call(struct vcpu *vc)
+{
+	(void)vc;
+	return TESSERA_NOT_SUPPORTED;
+}
+static inline void checkpoint_work(void)
+{
+}
+static inline bool arch_ckpt_fault(struct vcpu *vc, u64 esr)
+{
+	(void)vc, (void)esr;
+	return false;
+}
+#endif
 
 #endif

@@ -22,7 +22,10 @@
 #define GDB_STOP_HWBP  4 /* a hardware breakpoint */
 #define GDB_STOP_WATCH 5 /* a watchpoint (stop_addr: the data address) */
 
+#include "tessera_features.h"
+
 /* ---- core/gdb.c ---- */
+#if TESSERA_FEAT_DEBUG
 /* A vCPU of vm took a debug event (a trap on its own CPU): records the first reason, pauses
  * the VM without waiting and kicks its other vCPUs' CPUs. Ends a step. */
 void gdb_vcpu_stopped(struct vcpu *vc, u32 reason, u64 addr);
@@ -34,11 +37,31 @@ void gdb_vcpu_return(struct vcpu *vc, bool run);
 /* Every vCPU of a paused vm has left the guest with its state saved: the debugger may read
  * and write it. */
 bool gdb_vm_halted(const struct vm *vm);
+#else /* no debugger in this build: no VM is ever halted for one */
+static inline void gdb_vcpu_stopped(struct vcpu *vc, u32 reason, u64 addr)
+{
+	(void)vc, (void)reason, (void)addr;
+}
+static inline void gdb_vcpu_leave(struct vcpu *vc)
+{
+	(void)vc;
+}
+static inline void gdb_vcpu_return(struct vcpu *vc, bool run)
+{
+	(void)vc, (void)run;
+}
+static inline void arch_gdb_route(const struct vcpu *vc)
+{
+	(void)vc;
+}
+#endif
 
 /* ---- arch (AArch64: src/arch/aarch64/gdb_arch.c) ---- */
 /* This CPU routes debug exceptions to EL2 (and traps debug registers) iff vc's VM has a
  * debugger; called before vc enters the guest after a restore or start. */
+#if TESSERA_FEAT_DEBUG
 void arch_gdb_route(const struct vcpu *vc);
+#endif
 /* Composes the debugger's debug registers into a saved vCPU (breakpoints and watchpoints of
  * its VM; step: software step armed and interrupts masked for one instruction); on the
  * first call keeps the guest's own in vc->gdb_guest. */

@@ -3,6 +3,7 @@
 #ifndef TESSERA_SCHED_LOOP_H
 #define TESSERA_SCHED_LOOP_H
 
+#include "tessera_features.h"
 #include "sched_policy.h"
 #include "vm.h"
 
@@ -19,6 +20,14 @@ struct sched_host {
 	bool resched;			       /* pick again at the next exit */
 	bool yield;			       /* the resident vCPU executed WFE */
 };
+
+/* c's shared-CPU state (struct cpu.sched), NULL on a static CPU. A build without the sched
+ * feature (tessera_features.h) has static CPUs only: NULL at compile time, the shared paths fold
+ * away. */
+static inline struct sched_host *cpu_sched(const struct cpu *c)
+{
+	return TESSERA_FEAT_SCHED ? c->sched : NULL;
+}
 
 /* core/sched.c: per-CPU loop; never returns. */
 void sched_run(void) __attribute__((noreturn));

@@ -13,6 +13,7 @@
 #ifndef TESSERA_SNAPSHOT_H
 #define TESSERA_SNAPSHOT_H
 
+#include "tessera_features.h"
 #include "types.h"
 
 #define SNAP_ERR_MAX 120
@@ -63,6 +64,7 @@ const char *snapshot_refusal(const struct vm *vm, char *buf, u32 size);
 void snapshot_forget_all(void);
 void restore_forget(void);
 
+#if TESSERA_FEAT_SNAPSHOT
 /* The vCPU's CPU (core/sched.c), static CPUs: */
 void snapshot_vcpu_save(struct vcpu *vc);   /* paused and asked: save, mark saved */
 void snapshot_vcpu_reload(struct vcpu *vc); /* saved: restore before the guest runs */
@@ -70,6 +72,24 @@ void snapshot_vcpu_adopt(struct vcpu *vc);  /* just started from a restored stre
 /* A boot from the VM's images (reset, restart, start): drops a restored state its vCPU
  * never started with (the VM was stopped first). */
 void snapshot_vcpu_forget(struct vcpu *vc);
+#else /* no snapshots in this build (tessera_features.h): nothing ever asks a vCPU to save */
+static inline void snapshot_vcpu_save(struct vcpu *vc)
+{
+	(void)vc;
+}
+static inline void snapshot_vcpu_reload(struct vcpu *vc)
+{
+	(void)vc;
+}
+static inline void snapshot_vcpu_adopt(struct vcpu *vc)
+{
+	(void)vc;
+}
+static inline void snapshot_vcpu_forget(struct vcpu *vc)
+{
+	(void)vc;
+}
+#endif
 
 #include "vm.h"
 

@@ -14,6 +14,7 @@
 #define TESSERA_TRACE_H
 
 #include "config.h"
+#include "tessera_features.h"
 #include "types.h"
 
 /* Record types (the host's `tessera ctl trace dump` names them). */
@@ -52,6 +53,17 @@ struct trace_rec {
 #define TRACE_RING_RECS	 (TRACE_RING_PAGES * TRACE_PER_PAGE)
 #define TRACE_NO_VM	 0xff
 
+#if !TESSERA_FEAT_TRACE
+/* No trace in this build (tessera_features.h): the hooks below are compiled out too. */
+#ifndef TESSERA_NO_TRACE_HOOKS
+#define TESSERA_NO_TRACE_HOOKS
+#endif
+#define trace_active false
+static inline void trace_put(u8 type, u8 sub, u8 vm, u8 vcpu, u32 arg)
+{
+	(void)type, (void)sub, (void)vm, (void)vcpu, (void)arg;
+}
+#else
 /* Set while tracing is on (trace_start .. trace_stop); read without ordering. */
 extern bool trace_active;
 
@@ -62,6 +74,7 @@ int trace_begin(u32 ncpu);
 void trace_end(void);
 /* Appends one record to this CPU's ring (tracing on or not: callers test first). */
 void trace_put(u8 type, u8 sub, u8 vm, u8 vcpu, u32 arg);
+#endif
 /* Copies up to max records of CPU cpu's ring from position *pos (clamped forward to the
  * oldest one still held, and to the last trace_start) into out; *pos is moved to the
  * position after the last one copied, *end set to the writer's position. Returns the number

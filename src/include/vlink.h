@@ -10,6 +10,7 @@
 #define TESSERA_VLINK_H
 
 #include "config.h"
+#include "tessera_features.h"
 #include "types.h"
 
 struct vmmio_dev;
@@ -30,15 +31,6 @@ struct vlink_env {
 	void (*irq)(u32 vm, u32 intid, bool level);
 };
 
-/* Builds the links of cfg (its virtio entries, every kind), every device in the reset
- * state. The MAC of end e of a net link that is virtio entry l is 52:54:00:7e:l:e. */
-void vlink_setup(const struct config *cfg, const struct vlink_env *env);
-/* An access by VM vm at ipa: false if no virtio window of vm is there. */
-bool vlink_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val);
-/* VM vm was reset: its devices go back to the reset state (console bytes in flight are
- * kept). */
-void vlink_vm_reset(u32 vm);
-
 /* Per end of a net link: what happened to the frames this end transmitted (what it received
  * is its peer's tx_frames and tx_bytes). */
 struct vnet_stats {
@@ -49,7 +41,37 @@ struct vnet_stats {
 	u32 drop_nofit; /* the peer's next receive buffer is smaller than header + frame */
 };
 
+#if TESSERA_FEAT_VIRTIO
+/* Builds the links of cfg (its virtio entries, every kind), every device in the reset
+ * state. The MAC of end e of a net link that is virtio entry l is 52:54:00:7e:l:e. */
+void vlink_setup(const struct config *cfg, const struct vlink_env *env);
+/* An access by VM vm at ipa: false if no virtio window of vm is there. */
+bool vlink_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val);
+/* VM vm was reset: its devices go back to the reset state (console bytes in flight are
+ * kept). */
+void vlink_vm_reset(u32 vm);
+
 /* Counters of end `end` of the n-th net link (in config order); false if none. */
 bool vnet_get_stats(u32 n, u32 end, struct vnet_stats *out);
+#else /* no virtio links in this build (tessera_features.h): the config checker refuses them */
+static inline void vlink_setup(const struct config *cfg, const struct vlink_env *env)
+{
+	(void)cfg, (void)env;
+}
+static inline bool vlink_mmio(u32 vm, u64 ipa, u32 size, bool write, u64 *val)
+{
+	(void)vm, (void)ipa, (void)size, (void)write, (void)val;
+	return false;
+}
+static inline void vlink_vm_reset(u32 vm)
+{
+	(void)vm;
+}
+static inline bool vnet_get_stats(u32 n, u32 end, struct vnet_stats *out)
+{
+	(void)n, (void)end, (void)out;
+	return false;
+}
+#endif
 
 #endif

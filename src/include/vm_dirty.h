@@ -10,6 +10,7 @@
 #ifndef TESSERA_VM_DIRTY_H
 #define TESSERA_VM_DIRTY_H
 
+#include "tessera_features.h"
 #include "types.h"
 
 struct vm;
@@ -26,7 +27,15 @@ bool vm_ram_page(const struct vm *vm, u64 idx, u64 *ipa, paddr_t *pa);
 int vm_dirty_start(struct vm *vm, char *err);
 /* Stops it (every page writable again, the bitmap freed); nothing if it was off. */
 void vm_dirty_stop(struct vm *vm);
+#if TESSERA_FEAT_SNAPSHOT
 bool vm_dirty_active(const struct vm *vm);
+#else /* no live migration in this build (tessera_features.h) */
+static inline bool vm_dirty_active(const struct vm *vm)
+{
+	(void)vm;
+	return false;
+}
+#endif
 /* Active, and the VM was not reset or restarted since the start (a reload writes its RAM
  * from the hypervisor, which no fault logs): the log still describes its memory. */
 bool vm_dirty_intact(const struct vm *vm);

@@ -4,6 +4,7 @@
 #define TESSERA_ARCH_CPU_H
 
 #include "types.h"
+#include "tessera_features.h"
 #include "gdb.h"
 #include "vm.h"
 
@@ -51,6 +52,7 @@ u64 trap_sgi1r_fast(struct vcpu *vc, u64 val);
 /* gdb_arch.c (a debugger attached to the VM, gdb.h): the debug exception classes routed to
  * EL2 while attached, their handler, and the guest's own debug registers meanwhile (key:
  * emul.c's encoding; true if handled). */
+#if TESSERA_FEAT_DEBUG
 bool arch_gdb_is_debug_ec(u32 ec);
 /* CPUs whose MDCR_EL2.TDE is set now (arch_gdb_route keeps it). */
 extern u32 arch_gdb_tde_cpus;
@@ -64,6 +66,13 @@ static inline void arch_gdb_route_lazy(const struct vcpu *vc)
 }
 void arch_gdb_trap(struct vcpu *vc, u64 esr);
 bool arch_gdb_guest_sysreg(struct vcpu *vc, u32 key, u32 rt, bool read);
+#else /* no debugger in this build (tessera_features.h): TDE is never set, nothing routed */
+#define arch_gdb_is_debug_ec(ec) ((void)(ec), false)
+#define arch_gdb_route_lazy(vc)	 ((void)(vc))
+#define arch_gdb_trap(vc, esr)	 ((void)(vc), (void)(esr))
+#define arch_gdb_guest_sysreg(vc, key, rt, read) \
+	((void)(vc), (void)(key), (void)(rt), (void)(read), false)
+#endif
 
 /* Puts this CPU's EL1 state into its architectural reset values for a (re)started vCPU. */
 void arch_vcpu_el1_reset(struct vcpu *vc);
@@ -72,6 +81,10 @@ void arch_fp_reset(void);
 void arch_debug_reset(void);
 /* vcpu_switch.c: a guest's first access to a debug register on a shared CPU (trapped while
  * its debug state is at reset values): makes it live and untraps; true = retry the access. */
+#if TESSERA_FEAT_SCHED
 bool arch_vcpu_debug_touch(struct vcpu *vc);
+#else /* static CPUs only (tessera_features.h): the debug registers are never trapped */
+#define arch_vcpu_debug_touch(vc) ((void)(vc), false)
+#endif
 
 #endif

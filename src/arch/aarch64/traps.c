@@ -43,7 +43,7 @@ static bool trap_exit(struct vcpu *vc)
 	if (!vm_vcpu_runnable(vc)) {
 		return false;
 	}
-	if (c->sched && sched_exit_resched(c)) {
+	if (cpu_sched(c) && sched_exit_resched(c)) {
 		return false; /* a shared CPU's policy picks again (sched_run) */
 	}
 	vgic_flush(&vc->vm->irqchip.vgic, vc->id);
