@@ -28,10 +28,10 @@
 #define MIB	   (1024ULL * 1024)
 #define WARM_OFF   (16 * MIB)
 #define DIRTY_OFF  (48 * MIB)
-#define JUMP_MIN   1000ULL	   /* ticks: CNTVOFF moved (a read pair's own skew is negative) */
-#define WORK_TICKS (1ULL << 27)	   /* ~2.1 s at 62.5 MHz: checkpoint to failure, at least */
-#define WAIT_TICKS (1ULL << 30)	   /* no checkpoint after this long: fail the run */
-#define FAIL_LEAD  (1ULL << 20)	   /* the failure instant: this far after its line is printed */
+#define JUMP_MIN   1000ULL	/* ticks: CNTVOFF moved (a read pair's own skew is negative) */
+#define WORK_TICKS (1ULL << 27) /* ~2.1 s at 62.5 MHz: checkpoint to failure, at least */
+#define WAIT_TICKS (1ULL << 30) /* no checkpoint after this long: fail the run */
+#define FAIL_LEAD  (1ULL << 20) /* the failure instant: this far after its line is printed */
 
 static inline u64 pct(void)
 {
@@ -103,8 +103,7 @@ int main(u64 dtb)
 			test_fact("back pct=%lu", at);
 			test_done();
 		}
-		if (!test_check(jump != 0, "checkpoint taken", "none after %llu ticks",
-				WAIT_TICKS))
+		if (!test_check(jump != 0, "checkpoint taken", "none after %llu ticks", WAIT_TICKS))
 			test_done();
 		test_fact("checkpoint pause=%lu", jump);
 	}
