@@ -45,7 +45,7 @@ errors=()
 mkdir -p "$OUT" || exit 1
 for f in "$TESSERA" build/tessera.elf build/guests/bench_lat.elf build/guests/bench_work.elf \
 	build/guests/bench_boot.elf build/guests/bench_rt.elf build/guests/bench_chan.elf \
-	build/guests/partition.elf; do
+	build/guests/partition.elf build/guests/bench_rollback.elf; do
 	[ -f "$f" ] || {
 		echo "bench: $f missing: run 'make all'" >&2
 		exit 1
@@ -167,6 +167,10 @@ run_hyp partition # two VMs in a cyclic table (issue 13): window-start jitter
 run_hyp rt_shared_solo # the RT VM alone on a "priority" CPU (issue 13)
 run_hyp rt_share # the RT VM at high priority beside a spinner on one CPU (issue 13)
 run_hyp work_share # two compute VMs round-robin on one CPU (issue 13): throughput
+# Rollback against a cold restart (issue 14 item 3): the same 64 MiB VM (guests/bench_rollback.c)
+# fails after dirtying 1 MiB; policy rollback puts its checkpoint back, policy restart boots it.
+run_hyp rollback
+run_hyp restart
 # The RT VM beside Debian's Linux booting on its CPU (issue 13, bench/configs/rt_linux.dts):
 # Linux never stops, so the run is cut after 15 s (exit 124); the RT VM's 210 interrupts
 # fall in the first 0.2 s of virtual time, Linux's early boot.
@@ -268,6 +272,28 @@ put H boot1_vboot "$OUT/hyp_boot1_vboot.log" boot_entry
 grep -a -q "verified boot: system image version 0 signed by trusted key 1 of 1" "$OUT/hyp_boot1_vboot.log" ||
 	errors+=("the verified-boot run did not verify its image (see $OUT/hyp_boot1_vboot.log)")
 H[bootph_pack_vboot.med]=$(sed -n -E 's/^(\[tessera\] )?BOOT pack: ([0-9]+).*$/\2/p' "$OUT/hyp_boot1_vboot_profile.log")
+# Rollback vs cold restart: "TEST bench_rollback: <what> pct=<CNTPCT>" lines, in boot order.
+rb_pct()
+{ # rb_pct LOG WHAT N -> the Nth "<what> pct=" value, or nothing
+	sed -n -E "s/^\[rb\] TEST bench_rollback: $2 pct=([0-9]+)$/\1/p" "$1" | sed -n "$3p"
+}
+RB_LOG=$OUT/hyp_rollback.log RS_LOG=$OUT/hyp_restart.log
+RB_FAIL=$(rb_pct "$RB_LOG" fail 1) RB_BACK=$(rb_pct "$RB_LOG" back 1)
+RB_PAGES=$(sed -n -E "s/.*policy rollback: VM 'rb' runs from checkpoint 1 \(([0-9]+) of 16384 pages copied back, [0-9]+ us\).*/\1/p" "$RB_LOG")
+if [ -n "$RB_FAIL" ] && [ -n "$RB_BACK" ] && [ "$RB_BACK" -gt "$RB_FAIL" ] && [ -n "$RB_PAGES" ] &&
+	[ "$RB_PAGES" -ge 256 ] && [ "$RB_PAGES" -lt 16384 ] &&
+	grep -a -q "^\[rb\] DONE bench_rollback: passed=[0-9]* failed=0" "$RB_LOG"; then
+	H[rollback.med]=$((RB_BACK - RB_FAIL)) H[rollback_pages.med]=$RB_PAGES
+else
+	errors+=("the rollback run did not fail, roll back a dirty set of 256+ pages and go on (see $RB_LOG)")
+fi
+RS_FAIL=$(rb_pct "$RS_LOG" fail 1) RS_BOOT=$(rb_pct "$RS_LOG" boot 2) RS_WARM=$(rb_pct "$RS_LOG" warm 2)
+if [ -n "$RS_FAIL" ] && [ -n "$RS_BOOT" ] && [ -n "$RS_WARM" ] && [ "$RS_BOOT" -gt "$RS_FAIL" ] &&
+	grep -a -q "VM 0 'rb' resetting" "$RS_LOG"; then
+	H[restart.med]=$((RS_BOOT - RS_FAIL)) H[restart_warm.med]=$((RS_WARM - RS_FAIL))
+else
+	errors+=("the restart run did not fail and boot again (see $RS_LOG)")
+fi
 # Live migration: "MIGRATE <vm> total_ms= downtime_ms= pages= ..." per run.
 for vm in idle busy; do
 	for f in total_ms downtime_ms pages; do
@@ -548,6 +574,19 @@ for vm in idle busy; do
 	row "live migration of $what: pages sent, all rounds (zero pages: a tag or nothing)" \
 		"$(fmt3 H mig_${vm}_pages)" "-" "-" "measured" "-" mig_${vm}_pages
 done
+ms16() { [ -n "${1-}" ] && LC_ALL=C awk -v t="$1" 'BEGIN { printf "%.1f ms", t * 0.000016 }'; }
+RB_X=""
+[ -n "${H[rollback.med]-}" ] && [ -n "${H[restart.med]-}" ] &&
+	RB_X=$(LC_ALL=C awk -v a="${H[rollback.med]}" -v b="${H[restart.med]}" 'BEGIN { printf "x %.3f", a / b }')
+row "rollback of a 64 MiB VM with 1 MiB dirty (policy rollback, checkpoint by hypercall): the guest's failure -> it runs again from its checkpoint (board counter CNTPCT: instructions on all CPUs; against the cold restart below)" \
+	"${H[rollback.med]-missing}" "-" "${RB_X:+$RB_X vs cold restart ($(ms16 "${H[rollback.med]}") vs $(ms16 "${H[restart.med]}"))}" \
+	"< cold restart" "$(verdict "$( [ -n "${H[restart.med]-}" ] && ok_lt "${H[rollback.med]-}" "${H[restart.med]}")")" rollback
+row "rollback of that VM: pages copied back (of 16,384; the 256 dirtied + the guest's stack and data)" \
+	"${H[rollback_pages.med]-missing}" "-" "-" "measured" "-" rollback_pages
+row "cold restart of the same VM (policy restart, no back-off): the guest's failure -> first instruction of its new boot (64 MiB scrubbed, image and DTB reloaded)" \
+	"${H[restart.med]-missing}" "-" "-" "measured" "-" restart
+row "cold restart of the same VM: the guest's failure -> back at the state its checkpoint held (new boot + rewriting its 32 MiB working set)" \
+	"${H[restart_warm.med]-missing}" "-" "-" "measured" "-" restart_warm
 row "RT guest timer latency, 1 kHz, alone (deadline -> handler; max is the figure)" \
 	"$(fmt3 H rt_solo)" "-" "-" "measured" "-" rt_solo
 row "RT guest timer latency, 1 kHz, alone on a shared CPU (policy priority: its WFI blocks it, the hypervisor timer wakes it, its state is restored)" \

@@ -18,7 +18,9 @@
 #   mgmt-restart-peer tests/system/mgmt_restart_peer.sh (restarts during virtio traffic)
 #   mgmt-net      tests/system/mgmt_net.sh (virtio-net statistics on real traffic)
 #   snapshot      tests/system/snapshot.sh (snapshot mid-computation, restore, refusals)
+#   snapshot-linux tests/system/snapshot_linux.sh (Linux snapshotted at its shell, restored)
 #   migrate       tests/system/migrate.sh (live migration between two boards, refusals)
+#   migrate-linux tests/system/migrate_linux.sh (Linux migrated, a printed counter checked)
 #   clone         tests/system/clone.sh (clone mid-computation, generation id, refusals)
 #   checkpoint    tests/system/checkpoint.sh (checkpoints, dirty tracking, rollback, policy)
 #   trace         tests/system/trace.sh (exit statistics, trace start/stop/dump, JSON checked)
@@ -107,7 +109,9 @@ main()
 	stage_script mgmt-restart-peer tests/system/mgmt_restart_peer.sh
 	stage_script mgmt-net tests/system/mgmt_net.sh
 	stage_script snapshot tests/system/snapshot.sh
+	stage_script snapshot-linux tests/system/snapshot_linux.sh
 	stage_script migrate tests/system/migrate.sh
+	stage_script migrate-linux tests/system/migrate_linux.sh
 	stage_script clone tests/system/clone.sh
 	stage_script checkpoint tests/system/checkpoint.sh
 	stage_script trace tests/system/trace.sh

@@ -8,7 +8,8 @@ static kit_sync_hook sync_hook;
 static volatile u32 probe_active[KIT_MAX_CPUS];
 static volatile u64 probe_esr[KIT_MAX_CPUS];
 static volatile u32 panicking;
-u64 kit_entry_counter; /* stored by start.S after .bss is zeroed */
+u64 kit_entry_counter;	/* stored by start.S after .bss is zeroed */
+u64 kit_entry_pcounter; /* CNTPCT_EL0 at the same instruction (start.S) */
 __attribute__((weak)) const bool kit_gic_by_guest = false;
 
 void kit_set_sync_hook(kit_sync_hook hook)

@@ -36,6 +36,7 @@ extern char _start[], __image_end[];
 /* CNTVCT_EL0 read by the boot CPU's first instruction (start.S): with QEMU -icount
  * shift=4 and CNTVOFF 0, the instructions executed on the machine before this guest began. */
 extern u64 kit_entry_counter;
+extern u64 kit_entry_pcounter; /* CNTPCT_EL0 read by the second instruction */
 
 /* Sysreg helpers: the names are assembled as S3_* where binutils may lack them. */
 #define sysreg_read(reg)                                                \

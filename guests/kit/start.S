@@ -18,6 +18,7 @@ _start:
 	/* First instruction: the virtual counter at entry (under QEMU -icount, the
 	 * number of instructions executed since reset; bench/ reads it). */
 	mrs	x20, cntvct_el0
+	mrs	x21, cntpct_el0 /* the physical one too (bench_rollback: not shifted by a restore) */
 	mov	x19, x0
 	bl	cpu_setup
 	/* Zero .bss on the boot CPU only, before any C code runs. */
@@ -29,6 +30,8 @@ _start:
 	b	1b
 2:	ldr	x1, =kit_entry_counter
 	str	x20, [x1]
+	ldr	x1, =kit_entry_pcounter
+	str	x21, [x1]
 	mov	x0, x19
 	bl	kit_boot
 	b	park

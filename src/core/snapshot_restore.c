@@ -500,9 +500,18 @@ int restore_feed(struct vm *vm, const u8 *data, u32 n, u64 *pos, char *err)
 
 static void start_vcpus(struct vm *vm)
 {
+	/* One instant for all: each vCPU's virtual counter continues from its captured value
+	 * as of now, so they agree however late each CPU gets to its start (a later start
+	 * from each vCPU's own clock left a 2-vCPU Linux with CPU 1's counter behind CPU 0's:
+	 * timers on CPU 1 fired late, an RCU stall, migrate_linux.sh 1 run in 3). */
+	u64 now = arch_counter();
+
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
 		struct vcpu *vc = &vm->vcpus[v];
 
+		if (rs.vstate[v]) {
+			arch_vcpu_time_base(rs.vstate[v], now);
+		}
 		vc->on_entry = rs.ventry[v];
 		vc->on_ctx = rs.vctx[v];
 		vc->snap_state = rs.vstate[v]; /* the vCPU's start adopts and frees it */

@@ -95,13 +95,16 @@ u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis);
  * carries it (ARCH_VCPU_STATE_SIZE bytes, the struct's layout): time-independent (the
  * virtual counter at counter value now instead of the offset), without list registers
  * (the vGIC model is carried instead) or the hypervisor's EL2 controls. import: checks and
- * cleans such a state read from a hostile stream; 0, or -1 with *why. adopt: on the vCPU's
- * CPU right after arch_vcpu_start, makes state a (as import left it) the vCPU's own, its
- * virtual counter continuing from the captured value, the EL2 controls this run's.
+ * cleans such a state read from a hostile stream; 0, or -1 with *why. time_base: the
+ * state's virtual counter (as carried) continues from the counter value now: called with
+ * one instant for every vCPU of a VM, since a guest's CPUs share one clock, however late
+ * each vCPU's own CPU starts it. adopt: on the vCPU's CPU right after arch_vcpu_start,
+ * makes state a (as time_base left it) the vCPU's own, the EL2 controls this run's.
  * time_shift: a saved vCPU's virtual time stands still for ticks more (a pause not seen).
  */
 void arch_vcpu_export(const struct arch_vcpu *a, u64 now, struct arch_vcpu *out);
 int arch_vcpu_import(struct arch_vcpu *a, const char **why);
+void arch_vcpu_time_base(struct arch_vcpu *a, u64 now);
 void arch_vcpu_adopt(struct vcpu *vc, const struct arch_vcpu *a);
 void arch_vcpu_time_shift(struct arch_vcpu *a, u64 ticks);
 /* A physical interrupt is pending on this CPU (taken as soon as the guest resumes). */

@@ -135,6 +135,13 @@ static void test_vcpu_import(void)
 	a.el1.hcr = 0x80000000ULL | (1ULL << 8);
 	arch_vcpu_export(&a, 5000, &out);
 	CHECK_EQ(out.timers.cntvoff, 4000); /* the virtual count at the capture */
+	{
+		struct arch_vcpu b = out;
+
+		/* Restored at counter 90000: the offset that makes the count go on from 4000. */
+		arch_vcpu_time_base(&b, 90000);
+		CHECK_EQ(b.timers.cntvoff, 86000);
+	}
 	CHECK_EQ(out.gic.lr[0], 0);
 	CHECK_EQ(out.el1.vttbr, 0);
 	CHECK_EQ(out.el1.hcr, 1ULL << 8);

@@ -67,6 +67,12 @@ int arch_vcpu_import(struct arch_vcpu *a, const char **why)
 	return 0;
 }
 
+void arch_vcpu_time_base(struct arch_vcpu *a, u64 now)
+{
+	/* The carried virtual count becomes the offset that continues it from now. */
+	a->timers.cntvoff = now - a->timers.cntvoff;
+}
+
 void arch_vcpu_time_shift(struct arch_vcpu *a, u64 ticks)
 {
 	a->timers.cntvoff += ticks;

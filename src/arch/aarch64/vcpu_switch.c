@@ -433,7 +433,7 @@ void arch_vcpu_adopt(struct vcpu *vc, const struct arch_vcpu *a)
 	d->el1.vttbr = vttbr;
 	d->el1.vmpidr = vmpidr;
 	d->gic.hcr = ich_hcr;
-	d->timers.cntvoff = arch_counter() - a->timers.cntvoff; /* carried: the virtual count */
+	/* d->timers.cntvoff: the offset arch_vcpu_time_base made of the carried count. */
 	d->dbg.live = 1; /* the stream's debug registers are loaded, whatever its flag said */
 	arch_vcpu_restore(vc);
 }
