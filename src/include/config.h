@@ -224,6 +224,8 @@ struct virtio_cfg {
 #define CONFIG_PRIO_MAX	      255U
 #define CONFIG_QUANTUM_US_MIN 100U
 #define CONFIG_QUANTUM_US_MAX 1000000U
+#define CONFIG_WAKE_LEAD_US_MIN 1U
+#define CONFIG_WAKE_LEAD_US_MAX 1000U
 #define CONFIG_PERIOD_US_MIN  100U
 #define CONFIG_PERIOD_US_MAX  10000000U
 #define CONFIG_BUDGET_US_MIN  10U
@@ -238,6 +240,7 @@ struct sched_pcpu_cfg {
 	enum sched_kind kind;
 	int node;	    /* /scheduling/cpu@N in the config DTB, or -1 (none: static) */
 	u32 quantum_us;	    /* SCHED_PRIORITY */
+	u32 wake_lead_us;   /* SCHED_PRIORITY: wake a blocked vCPU this early (0: at its deadline) */
 	u32 major_frame_us; /* SCHED_PARTITION */
 	u32 window_count;
 	struct sched_window_cfg windows[SCHED_MAX_WINDOWS]; /* by offset, tiling the frame */
