@@ -11,8 +11,8 @@
  * SYSTEM_OFF): at least one real wake-up per report (the timer kept interrupting), and,
  * when given, "max-late=<ticks>" (no wake-up later than that) and "max-missed=<n>" (no
  * more skipped deadlines than that), over the reports from "check-from=<n>" on (default 1:
- * all; e.g. only those while a neighbour runs a given load). Under QEMU without -icount the vCPUs are time-shared
- * in slices, so wall-clock bounds belong in icount runs only (README, make bench).
+ * all; e.g. only those while a neighbour runs a given load). Under QEMU without -icount the vCPUs
+ * are time-shared in slices, so wall-clock bounds belong in icount runs only (README, make bench).
  * A wake-up that comes more than one period late skips the deadlines it missed
  * (counted in missed=): a control loop acts on the present, not on a backlog.
  */

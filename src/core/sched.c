@@ -319,7 +319,8 @@ int sched_setup(void)
 			h->vc[e] = vc;
 		}
 		h->until = SCHED_FOREVER;
-		h->lead = sched_us_to_ticks(system_config.sched[p].wake_lead_us, arch_counter_freq());
+		h->lead =
+		    sched_us_to_ticks(system_config.sched[p].wake_lead_us, arch_counter_freq());
 		cpus[p].vcpu = NULL;
 		cpus[p].sched = h;
 	}

@@ -484,10 +484,10 @@ u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis)
 bool arch_vcpu_wait_timer(u32 ppis, u64 lead)
 {
 	u64 now = arch_counter(), t, hctl, hcval;
-	u64 v = (ppis & BIT(INTID_VTIMER)) ? timer_at(sysreg_read(cntv_ctl_el0),
-						       sysreg_read(cntv_cval_el0),
-						       sysreg_read(cntvoff_el2))
-					     : 0;
+	u64 v = (ppis & BIT(INTID_VTIMER))
+		    ? timer_at(sysreg_read(cntv_ctl_el0), sysreg_read(cntv_cval_el0),
+			       sysreg_read(cntvoff_el2))
+		    : 0;
 	u64 p = (ppis & BIT(INTID_PTIMER))
 		    ? timer_at(sysreg_read(cntp_ctl_el0), sysreg_read(cntp_cval_el0), 0)
 		    : 0;
