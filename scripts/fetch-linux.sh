@@ -126,6 +126,16 @@ for arg in $(cat /proc/cmdline); do
 		echo "TESSERA-LINUX: ${arg#tessera.then=}"
 		"${arg#tessera.then=}" -f
 		;;
+	tessera.busy=*)
+		# A CPU-heavy command on CPU 0 for the given seconds, between two markers
+		# (tests/system/consolidate: the rt guest's latency meanwhile, on the CPU it shares
+		# with this VM's vCPU 0): md5sum of /dev/zero, a read system call and the hash of
+		# every 4 KiB.
+		secs=${arg#tessera.busy=}
+		echo "TESSERA-LINUX: busy start secs=$secs cpu=0"
+		taskset 1 timeout $secs md5sum /dev/zero >/dev/null 2>&1
+		echo "TESSERA-LINUX: busy done"
+		;;
 	esac
 done
 # virtio tests (docs/VIRTIO.md): "tessera.then=vcon" answers "PING <n>" with "PONG <n>" on

@@ -89,7 +89,7 @@ fi
 out=$("$TESSERA" check -v tests/configs/sched_good.dts 2>&1)
 rc=$?
 missing=
-for want in '^  schedule CPU 0: static$' '^  schedule CPU 1: priority, quantum 5000 us$' \
+for want in '^  schedule CPU 0: static$' '^  schedule CPU 1: priority, quantum 5000 us, wake lead 40 us$' \
 	'^    linux vCPU 2: priority 1$' '^    rt vCPU 0: priority 200, budget 2000 us every 10000 us$' \
 	'^  schedule CPU 2: partition, major frame 10000 us$' '^    window 0\.\.4000 us: ctl_a$' \
 	'^    window 4000\.\.8000 us: ctl_b$' '^    window 8000\.\.10000 us: idle$' \

@@ -122,6 +122,9 @@ static void check_print_sched(const struct config *cfg, const struct platform *p
 		printf("  schedule CPU %u: %s", p, check_sched_kinds[s->kind]);
 		if (s->kind == SCHED_PRIORITY) {
 			printf(", quantum %u us", s->quantum_us);
+			if (s->wake_lead_us) {
+				printf(", wake lead %u us", s->wake_lead_us);
+			}
 		} else if (s->kind == SCHED_PARTITION) {
 			printf(", major frame %u us", s->major_frame_us);
 		}

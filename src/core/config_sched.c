@@ -71,7 +71,7 @@ int config_sched_vm_period(struct cfg_ctx *c, int node, const char *name, const 
 /* A cpu@N node while its properties are parsed. */
 struct sched_cpu_parse {
 	struct sched_pcpu_cfg *s;
-	bool has_quantum, has_frame;
+	bool has_quantum, has_frame, has_lead;
 };
 
 static int sched_parse_policy(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
@@ -105,6 +105,16 @@ static int sched_parse_quantum(struct cfg_ctx *c, int node, const char *name, co
 			 &p->s->quantum_us);
 }
 
+static int sched_parse_lead(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
+			    void *out)
+{
+	struct sched_cpu_parse *p = out;
+
+	p->has_lead = true;
+	return sched_u32(c, node, name, val, len, CONFIG_WAKE_LEAD_US_MIN, CONFIG_WAKE_LEAD_US_MAX,
+			 &p->s->wake_lead_us);
+}
+
 static int sched_parse_frame(struct cfg_ctx *c, int node, const char *name, const u8 *val, u32 len,
 			     void *out)
 {
@@ -119,6 +129,7 @@ static const struct config_prop sched_cpu_props[] = {
     {"policy", sched_parse_policy, true},
     {"quantum-us", sched_parse_quantum, false},
     {"major-frame-us", sched_parse_frame, false},
+    {"wake-lead-us", sched_parse_lead, false},
 };
 
 /* One window node while its properties are parsed. */
@@ -273,6 +284,9 @@ static int sched_cpu_kind_props(struct cfg_ctx *c, int node, const struct sched_
 	}
 	if (k != SCHED_PRIORITY && p->has_quantum) {
 		return config_fail(c, node, "quantum-us", "only with policy \"priority\"");
+	}
+	if (k != SCHED_PRIORITY && p->has_lead) {
+		return config_fail(c, node, "wake-lead-us", "only with policy \"priority\"");
 	}
 	if (k != SCHED_PARTITION && p->has_frame) {
 		return config_fail(c, node, "major-frame-us", "only with policy \"partition\"");

@@ -54,8 +54,9 @@ static u64 timer_deadline(const struct vcpu *vc)
 }
 
 /* Does a vCPU that is not on the CPU want it? A blocked one wakes for an interrupt made
- * deliverable to it (vGIC dirty) or its timer deadline. */
-static bool away_wants_cpu(struct vcpu *vc, u64 now)
+ * deliverable to it (vGIC dirty) or its timer deadline, lead ticks ahead of it (wake-lead-us:
+ * it is back on the CPU, its timer live, when the deadline comes; sched_vcpu_wfx). */
+static bool away_wants_cpu(struct vcpu *vc, u64 now, u64 lead)
 {
 	if (!vcpu_can_run(vc)) {
 		return false;
@@ -65,7 +66,7 @@ static bool away_wants_cpu(struct vcpu *vc, u64 now)
 		u64 t = timer_deadline(vc);
 
 		if (__atomic_load_n(&vc->state, __ATOMIC_ACQUIRE) == VCPU_ON_PENDING ||
-		    irqchip_vcpu_woken(vc->vm, vc->id) || (t && t <= now)) {
+		    irqchip_vcpu_woken(vc->vm, vc->id) || (t && t <= now + lead)) {
 			vc->blocked = false;
 		}
 	}
@@ -84,7 +85,7 @@ static void shared_refresh(struct cpu *c, struct sched_host *h, u64 now)
 			continue; /* every entity has its vCPU (sched_setup); for the analyser */
 		}
 		here = vc == c->vcpu;
-		r = here ? vcpu_can_run(vc) && !vc->blocked : away_wants_cpu(vc, now);
+		r = here ? vcpu_can_run(vc) && !vc->blocked : away_wants_cpu(vc, now, h->lead);
 		if (r == h->s.ent[i].runnable) {
 			continue;
 		}
@@ -111,7 +112,9 @@ static void shared_timer_program(struct cpu *c, struct sched_host *h)
 		struct vcpu *vc = h->vc[i];
 
 		if (vc && vc != c->vcpu && vc->blocked && vcpu_can_run(vc)) {
-			at = earliest(at, timer_deadline(vc));
+			u64 t = timer_deadline(vc);
+
+			at = earliest(at, t > h->lead ? t - h->lead : t);
 		}
 	}
 	if (at) {
@@ -274,6 +277,14 @@ void sched_vcpu_wfx(struct vcpu *vc, bool wfe)
 		h->yield = true;
 		h->resched = true;
 	} else if (!irqchip_vcpu_pending(vc->vm, vc->id) && !arch_irq_pending()) {
+		/* Woken wake-lead-us ahead of its timer (away_wants_cpu): it waits for it here,
+		 * on the CPU with its state restored, so the interrupt comes by the resident
+		 * path at its deadline, not after a switch that a neighbour's trap in progress
+		 * can delay. */
+		if (h->lead &&
+		    arch_vcpu_wait_timer(irqchip_timers_enabled(vc->vm, vc->id), h->lead)) {
+			return;
+		}
 		vc->blocked = true;
 		h->resched = true;
 	}
@@ -308,6 +319,8 @@ int sched_setup(void)
 			h->vc[e] = vc;
 		}
 		h->until = SCHED_FOREVER;
+		h->lead =
+		    sched_us_to_ticks(system_config.sched[p].wake_lead_us, arch_counter_freq());
 		cpus[p].vcpu = NULL;
 		cpus[p].sched = h;
 	}

@@ -220,15 +220,17 @@ struct virtio_cfg {
 /* docs/CONFIG.md "Scheduling": one physical CPU's policy as configured, in microseconds
  * (sched_cpu_setup converts to counter ticks at boot: the host does not know the counter
  * frequency). A CPU without a /scheduling/cpu@N node is SCHED_STATIC. */
-#define CONFIG_PRIO_MIN	      0U
-#define CONFIG_PRIO_MAX	      255U
-#define CONFIG_QUANTUM_US_MIN 100U
-#define CONFIG_QUANTUM_US_MAX 1000000U
-#define CONFIG_PERIOD_US_MIN  100U
-#define CONFIG_PERIOD_US_MAX  10000000U
-#define CONFIG_BUDGET_US_MIN  10U
-#define CONFIG_FRAME_US_MIN   100U
-#define CONFIG_FRAME_US_MAX   10000000U
+#define CONFIG_PRIO_MIN		0U
+#define CONFIG_PRIO_MAX		255U
+#define CONFIG_QUANTUM_US_MIN	100U
+#define CONFIG_QUANTUM_US_MAX	1000000U
+#define CONFIG_WAKE_LEAD_US_MIN 1U
+#define CONFIG_WAKE_LEAD_US_MAX 1000U
+#define CONFIG_PERIOD_US_MIN	100U
+#define CONFIG_PERIOD_US_MAX	10000000U
+#define CONFIG_BUDGET_US_MIN	10U
+#define CONFIG_FRAME_US_MIN	100U
+#define CONFIG_FRAME_US_MAX	10000000U
 struct sched_window_cfg {
 	s32 vm; /* index in config.vms (its one vCPU on this CPU), or SCHED_IDLE */
 	u32 offset_us, duration_us;
@@ -236,8 +238,9 @@ struct sched_window_cfg {
 
 struct sched_pcpu_cfg {
 	enum sched_kind kind;
-	int node;	    /* /scheduling/cpu@N in the config DTB, or -1 (none: static) */
-	u32 quantum_us;	    /* SCHED_PRIORITY */
+	int node;	  /* /scheduling/cpu@N in the config DTB, or -1 (none: static) */
+	u32 quantum_us;	  /* SCHED_PRIORITY */
+	u32 wake_lead_us; /* SCHED_PRIORITY: wake a blocked vCPU this early (0: at its deadline) */
 	u32 major_frame_us; /* SCHED_PARTITION */
 	u32 window_count;
 	struct sched_window_cfg windows[SCHED_MAX_WINDOWS]; /* by offset, tiling the frame */

@@ -15,10 +15,11 @@ struct sched_host {
 	struct vcpu *last_ran[CONFIG_MAX_VMS]; /* per VM: its vCPU that ran here last (TLB) */
 	u64 until;			       /* the policy's next instant (sched_pick) */
 	u64 health_at;			       /* earliest health deadline, 0 = none */
-	u64 wake_irqs;			       /* cpu.irq_count when wake was set */
-	bool wake;			       /* the hypervisor timer's refresh woke a vCPU */
-	bool resched;			       /* pick again at the next exit */
-	bool yield;			       /* the resident vCPU executed WFE */
+	u64 lead;      /* wake-lead-us in ticks: early wake of a blocked vCPU */
+	u64 wake_irqs; /* cpu.irq_count when wake was set */
+	bool wake;     /* the hypervisor timer's refresh woke a vCPU */
+	bool resched;  /* pick again at the next exit */
+	bool yield;    /* the resident vCPU executed WFE */
 };
 
 /* c's shared-CPU state (struct cpu.sched), NULL on a static CPU. A build without the sched

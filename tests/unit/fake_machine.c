@@ -155,6 +155,13 @@ u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis)
 	return 0;
 }
 
+bool arch_vcpu_wait_timer(u32 ppis, u64 lead)
+{
+	(void)ppis;
+	(void)lead;
+	return false;
+}
+
 bool arch_irq_pending(void)
 {
 	return false;
