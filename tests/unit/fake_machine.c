@@ -15,6 +15,7 @@
 #include "gdb.h"
 #include "pl011.h"
 #include "vm.h"
+#include "vgic/vgic.h" /* the fake arch, like the real one, owns the vGIC */
 
 struct fake_machine fake_m;
 struct fake_vcon fake_vcon;

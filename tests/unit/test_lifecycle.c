@@ -20,6 +20,7 @@
 #include "check.h"
 #include "fake_arch.h"
 #include "vm.h"
+#include "vgic/vgic.h" /* the test looks into the arch's vGIC */
 
 #define RESETS	 3000
 #define SPI_LINE 40

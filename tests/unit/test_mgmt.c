@@ -20,6 +20,7 @@
 #include "trace.h"
 #include "vlink.h"
 #include "../../src/vdev/vlink_int.h"
+#include "vgic/vgic.h" /* the test looks into the arch's vGIC */
 
 static char out[8192];
 static size_t out_len;

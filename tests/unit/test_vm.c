@@ -25,6 +25,7 @@
 #include "chan.h"
 #include "sched_loop.h"
 #include "vm_dtb.h"
+#include "vgic/vgic.h" /* the test looks into the arch's vGIC */
 
 #define OPS_CPU 3
 

@@ -13,7 +13,7 @@
 #include "types.h"
 /* The vGIC's state (struct arch_irqchip below). Not by name: the rest of the arch, vgic/
  * included, is off core's include path. */
-#include "../vgic/vgic.h"
+#include "../vgic/vgic_types.h"
 
 /* A vCPU's general registers, saved on every trap by vectors.S (layout known to assembly:
  * offsets below). Only arch code (traps, SMCCC/PSCI, exception injection) reads them. */
