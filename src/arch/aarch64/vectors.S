@@ -211,6 +211,63 @@ sync_full:				/* not retired: the full path */
 .endm
 
 /*
+ * The vGIC's ticket lock at [x2] (struct spinlock: next, then owner), as spin_lock does it:
+ * \tk = this CPU's ticket, \cur a scratch register, w1 the exclusive store's status; leaves
+ * x1 = &owner for the unlock. Local labels 1-3 are the macro's.
+ */
+.macro vgic_lock tk, cur
+1:	ldxr	\tk, [x2]		/* spin_lock: take a ticket ... */
+	add	\cur, \tk, #1
+	stxr	w1, \cur, [x2]
+	cbnz	w1, 1b
+	add	x1, x2, #VGIC_LOCK_OWNER
+2:	ldar	\cur, [x1]		/* ... and wait for it */
+	cmp	\cur, \tk
+	b.eq	3f
+	yield
+	b	2b
+3:
+.endm
+
+/* \name: msr ICH_LR<n>_EL2, \src for n = w1 (8 bytes an entry), each going on to \done. */
+.macro lr_write_table name, src, done
+	.balign	8
+\name:
+	.irp	lr, 0, 1, 2, 3, 4, 5, 6, 7
+	msr	s3_4_c12_c12_\lr, \src
+	b	\done
+	.endr
+	.irp	lr, 0, 1, 2, 3, 4, 5, 6, 7
+	msr	s3_4_c12_c13_\lr, \src
+	b	\done
+	.endr
+.endm
+
+/*
+ * An SGI into list register w1 (x0 = INTID, x3 = the vgic_cpu, x5 = its vgic_irq, w7 = its
+ * flags, w4 = the source bits to add): the model marked in an LR and pending, the LR value
+ * built, stored in lr_val and written through \table.
+ */
+.macro sgi_fill_lr table
+	orr	w7, w7, #0x40		/* IN_LR */
+	orr	w7, w7, #0x02		/* PENDING */
+	and	w7, w7, #0x7f		/* ~NEWEDGE */
+	strb	w7, [x5, #VIRQ_FLAGS]
+	ldrh	w8, [x5, #VIRQ_SGI_SRC]
+	orr	w8, w8, w4
+	strh	w8, [x5, #VIRQ_SGI_SRC]
+	ldrb	w8, [x5, #VIRQ_PRIO]
+	orr	x8, x0, x8, lsl #48	/* vINTID, priority */
+	orr	x8, x8, #0x4000000000000000 /* pending */
+	orr	x8, x8, #0x1000000000000000 /* Group 1 */
+	add	x9, x3, x1, lsl #3
+	str	x8, [x9, #VC_LR_VAL]
+	adr	x9, \table
+	add	x9, x9, x1, lsl #3
+	br	x9
+.endm
+
+/*
  * The standard-call fast path: HVC or trapped SMC (x1 = 0 / 1), w0 = the function ID, the
  * guest's x0 and x1 on the stack and every other register still the guest's. The
  * side-effect-free queries (smccc_fast.h) are answered here from constants and the
@@ -398,17 +455,8 @@ sgi_val:				/* x0 = the value written */
 	ldrb	w7, [x3, #VC_DIRTY]
 	orr	w5, w5, w7
 	cbnz	w5, sgi_general
-1:	ldxr	w5, [x2]		/* spin_lock: take a ticket ... */
-	add	w7, w5, #1
-	stxr	w1, w7, [x2]
-	cbnz	w1, 1b
-	add	x1, x2, #VGIC_LOCK_OWNER
-2:	ldar	w7, [x1]		/* ... and wait for it */
-	cmp	w7, w5
-	b.eq	3f
-	yield
-	b	2b
-3:	add	x5, x3, x0, lsl #3	/* x5 = &priv[intid] */
+	vgic_lock w5, w7
+	add	x5, x3, x0, lsl #3	/* x5 = &priv[intid] */
 	ldrb	w7, [x5, #VIRQ_FLAGS]
 	mov	w1, #0x39		/* ENABLED, ACTIVE, EDGE, HW ... */
 	and	w1, w7, w1
@@ -457,22 +505,7 @@ sgi_free_lr:				/* the lowest free LR of those implemented */
 	ldr	w8, [x3, #VC_VCPU_ID]
 	strb	w8, [x5, #VIRQ_LR_VCPU]
 sgi_have_lr:				/* w1 = LR, w7 = flags, w4 = source bit */
-	orr	w7, w7, #0x40		/* IN_LR */
-	orr	w7, w7, #0x02		/* PENDING */
-	and	w7, w7, #0x7f		/* ~NEWEDGE */
-	strb	w7, [x5, #VIRQ_FLAGS]
-	ldrh	w8, [x5, #VIRQ_SGI_SRC]
-	orr	w8, w8, w4
-	strh	w8, [x5, #VIRQ_SGI_SRC]
-	ldrb	w8, [x5, #VIRQ_PRIO]
-	orr	x8, x0, x8, lsl #48	/* vINTID, priority */
-	orr	x8, x8, #0x4000000000000000 /* pending */
-	orr	x8, x8, #0x1000000000000000 /* Group 1 */
-	add	x9, x3, x1, lsl #3
-	str	x8, [x9, #VC_LR_VAL]
-	adr	x9, sgi_lr_write
-	add	x9, x9, x1, lsl #3
-	br	x9
+	sgi_fill_lr sgi_lr_write
 sgi_lr_written:
 	ldr	w8, [x2, #VGIC_LOCK_OWNER] /* spin_unlock */
 	add	w8, w8, #1
@@ -493,17 +526,7 @@ sgi_lr_written:
 	ldp	x0, x1, [sp], #16
 	eret
 
-/* msr ICH_LR<n>_EL2, x8 for n = w1: 8 bytes an entry. */
-	.balign	8
-sgi_lr_write:
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
-	msr	s3_4_c12_c12_\n, x8
-	b	sgi_lr_written
-	.endr
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
-	msr	s3_4_c12_c13_\n, x8
-	b	sgi_lr_written
-	.endr
+	lr_write_table sgi_lr_write, x8, sgi_lr_written
 
 sgi_unlock_general:
 	ldr	w8, [x2, #VGIC_LOCK_OWNER]
@@ -665,17 +688,8 @@ guest_irq:
 	ldrb	w5, [x3, #VC_DIRTY]
 	orr	w4, w4, w5
 	cbnz	w4, irq_timer_acked
-1:	ldxr	w4, [x2]		/* spin_lock: take a ticket ... */
-	add	w5, w4, #1
-	stxr	w1, w5, [x2]
-	cbnz	w1, 1b
-	add	x1, x2, #VGIC_LOCK_OWNER
-2:	ldar	w5, [x1]		/* ... and wait for it */
-	cmp	w5, w4
-	b.eq	3f
-	yield
-	b	2b
-3:	add	x4, x3, x0, lsl #3	/* x4 = &priv[intid] */
+	vgic_lock w4, w5
+	add	x4, x3, x0, lsl #3	/* x4 = &priv[intid] */
 	ldrb	w5, [x4, #VIRQ_FLAGS]
 	tbz	w5, #VGIC_IRQ_ENABLED_BIT, irq_unlock_acked
 	tbnz	w5, #VGIC_IRQ_ACTIVE_BIT, irq_unlock_acked
@@ -753,17 +767,7 @@ irq_free_lr:				/* the lowest free LR of those implemented */
 9:	ldp	x6, x7, [sp], #16
 	b	irq_unlock_acked
 
-/* msr ICH_LR<n>_EL2, x4 for n = w1: 8 bytes an entry. */
-	.balign	8
-irq_lr_write:
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
-	msr	s3_4_c12_c12_\n, x4
-	b	irq_lr_written
-	.endr
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
-	msr	s3_4_c12_c13_\n, x4
-	b	irq_lr_written
-	.endr
+	lr_write_table irq_lr_write, x4, irq_lr_written
 
 irq_unlock_acked:
 	ldr	w4, [x2, #VGIC_LOCK_OWNER]
@@ -845,17 +849,8 @@ irq_kick:				/* x0 = 0 */
 	cbz	w4, kick_done_none	/* nothing for this vCPU (the request's kick was early) */
 	stp	x6, x7, [sp, #-32]!
 	stp	x8, x9, [sp, #16]
-1:	ldxr	w4, [x2]		/* spin_lock: take a ticket ... */
-	add	w5, w4, #1
-	stxr	w1, w5, [x2]
-	cbnz	w1, 1b
-	add	x1, x2, #VGIC_LOCK_OWNER
-2:	ldar	w5, [x1]		/* ... and wait for it */
-	cmp	w5, w4
-	b.eq	3f
-	yield
-	b	2b
-3:	ldr	w4, [x3, #VC_WANT_PRIV]
+	vgic_lock w4, w5
+	ldr	w4, [x3, #VC_WANT_PRIV]
 	ldr	w5, [x3, #VC_WANT_SPI_WORDS]
 	orr	w4, w4, w5
 	cbnz	w4, kick_unlock_c	/* the model changed: the flush looks */
@@ -933,22 +928,7 @@ irq_kick:				/* x0 = 0 */
 	strb	w1, [x5, #VIRQ_LR]
 	ldr	w8, [x3, #VC_VCPU_ID]
 	strb	w8, [x5, #VIRQ_LR_VCPU]
-9:	orr	w7, w7, #0x40		/* IN_LR */
-	orr	w7, w7, #0x02		/* PENDING */
-	and	w7, w7, #0x7f		/* ~NEWEDGE */
-	strb	w7, [x5, #VIRQ_FLAGS]
-	ldrh	w8, [x5, #VIRQ_SGI_SRC]
-	orr	w8, w8, w4
-	strh	w8, [x5, #VIRQ_SGI_SRC]
-	ldrb	w8, [x5, #VIRQ_PRIO]
-	orr	x8, x0, x8, lsl #48	/* vINTID, priority */
-	orr	x8, x8, #0x4000000000000000 /* pending */
-	orr	x8, x8, #0x1000000000000000 /* Group 1 */
-	add	x9, x3, x1, lsl #3
-	str	x8, [x9, #VC_LR_VAL]
-	adr	x9, kick_lr_write
-	add	x9, x9, x1, lsl #3
-	br	x9
+9:	sgi_fill_lr kick_lr_write
 kick_lr_written:
 	ldr	w8, [x2, #VGIC_LOCK_OWNER] /* spin_unlock */
 	add	w8, w8, #1
@@ -986,17 +966,7 @@ kick_done:				/* x1 = the vCPU, x2 = the CPU */
 	ldp	x0, x1, [sp], #48
 	eret
 
-/* msr ICH_LR<n>_EL2, x8 for n = w1: 8 bytes an entry. */
-	.balign	8
-kick_lr_write:
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
-	msr	s3_4_c12_c12_\n, x8
-	b	kick_lr_written
-	.endr
-	.irp	n, 0, 1, 2, 3, 4, 5, 6, 7
-	msr	s3_4_c12_c13_\n, x8
-	b	kick_lr_written
-	.endr
+	lr_write_table kick_lr_write, x8, kick_lr_written
 
 kick_redirty_c:				/* dirty again, so the C flush takes it all */
 	mov	w4, #1
