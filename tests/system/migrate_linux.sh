@@ -50,37 +50,9 @@ stop_boards()
 }
 trap stop_boards EXIT
 
-# say SOCK TEXT: types TEXT and a newline into that board's Linux console.
-say()
-{
-	local hex i
-	hex=$(printf '%s\n' "$2" | od -An -tx1 | tr -d ' \n')
-	for ((i = 0; i < ${#hex}; i += 96)); do
-		"$TESSERA" ctl --socket "$1" --timeout 60 console-write linux "${hex:i:96}" >/dev/null || return 1
-	done
-}
-
-# ask SOCK LOG TAG COMMAND: COMMAND's output on that board (between markers).
-ask()
-{
-	local from end=$((SECONDS + 60))
-	from=$(LOG=$2 lines)
-	say "$1" "echo \"$3-\"begin; $4; echo \"$3-\"end" || return 1
-	while [ $SECONDS -le $end ]; do
-		if tr -d '\r' <"$2" | tail -n +"$((from + 1))" | grep -a -q -x "\[linux\] $3-end"; then
-			tr -d '\r' <"$2" | tail -n +"$((from + 1))" | sed -n "/^\[linux\] $3-begin\$/,/^\[linux\] $3-end\$/p" |
-				sed -e '1d' -e '$d' -e 's/^\[linux\] //'
-			return 0
-		fi
-		sleep 0.2
-	done
-	return 1
-}
-
 vm_state() { "$TESSERA" ctl --socket "$1" --lines list 2>/dev/null | grep -a "^vm linux " | sed -E 's/.* state=([a-z]+) .*/\1/'; }
 # ticks LOG: the tick numbers that end [linux] lines (the first follows the shell prompt).
 ticks() { tr -d '\r' <"$1" | grep -a -E '^\[linux\] .*tick=[0-9]+$' | sed 's/.*tick=//'; }
-uptime_of() { printf '%s\n' "$1" | sed -n -E 's/^([0-9]+\.[0-9]+) [0-9]+\.[0-9]+$/\1/p' | head -n 1; }
 
 # counter_ok: A's ticks then B's are consecutive from 1. A number missing at the boundary
 # must be the line the pause cut: A's last console text joined with B's first.
@@ -122,9 +94,9 @@ main()
 		fail boot "no Linux shell on A or no incoming slot on B"
 		return
 	fi
-	r=$(ask "$SOCK_A" "$LOG_A" b1 'i=0; while :; do i=$((i+1)); echo tick=$i; sleep 0.2; done & echo bg=$!')
+	r=$(linux_ask "$SOCK_A" "$LOG_A" b1 'i=0; while :; do i=$((i+1)); echo tick=$i; sleep 0.2; done & echo bg=$!')
 	bg=$(printf '%s\n' "$r" | sed -n -E 's/^bg=([0-9]+)$/\1/p')
-	u0=$(uptime_of "$(ask "$SOCK_A" "$LOG_A" u0 'cat /proc/uptime')")
+	u0=$(uptime_of "$(linux_ask "$SOCK_A" "$LOG_A" u0 'cat /proc/uptime')")
 	t0=$SECONDS
 	if [ -z "$bg" ] || [ -z "$u0" ] || ! LOG=$LOG_A wait_for '^\[linux\] tick=10$' 60; then
 		fail boot "the counter job did not start (bg=${bg:-?} uptime=${u0:-?})"
@@ -154,7 +126,7 @@ main()
 		echo "    ticks 1..$a_last on A, $(ticks "$LOG_B" | head -n 1)..$(ticks "$LOG_B" | tail -n 1) on B: no gap, no duplicate"
 	fi
 
-	r=$(ask "$SOCK_B" "$LOG_B" r1 'cat /proc/uptime; kill -0 '"$bg"' && echo alive='"$bg"'; echo answer=$((6*7))')
+	r=$(linux_ask "$SOCK_B" "$LOG_B" r1 'cat /proc/uptime; kill -0 '"$bg"' && echo alive='"$bg"'; echo answer=$((6*7))')
 	u1=$(uptime_of "$r")
 	if tr -d '\r' <"$LOG_B" | grep -a -q -E 'Booting Linux|TESSERA-LINUX: init up'; then
 		fail shell "Linux booted on B"

@@ -27,6 +27,7 @@ LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
 SNAP=$OUT_DIR/linux.snap
 TESSERA=build/tools/tessera
+SAY_TIMEOUT=600 # console-write requests (linux_say, lib.sh) while the VM may be busy restoring
 failed=0
 qemu_pid=
 
@@ -45,36 +46,6 @@ ctl()
 	out=$("$TESSERA" ctl --socket "$SOCK" --timeout 600 "$@" 2>&1)
 	rc=$?
 }
-
-# say TEXT: types TEXT and a newline into the Linux console (48 bytes per request).
-say()
-{
-	local hex i
-	hex=$(printf '%s\n' "$1" | od -An -tx1 | tr -d ' \n')
-	for ((i = 0; i < ${#hex}; i += 96)); do
-		ctl console-write linux "${hex:i:96}"
-		[ $rc = 0 ] || return 1
-	done
-}
-
-# ask TAG COMMAND: runs COMMAND in the shell, its output between "<TAG>-begin" and
-# "<TAG>-end" markers the typed line does not contain; prints that output.
-ask()
-{
-	local from=$(lines) end=$((SECONDS + 60))
-	say "echo \"$1-\"begin; $2; echo \"$1-\"end" || return 1
-	while [ $SECONDS -le $end ]; do
-		if clean_log | tail -n +"$((from + 1))" | grep -a -q -x "\[linux\] $1-end"; then
-			clean_log | tail -n +"$((from + 1))" | sed -n "/^\[linux\] $1-begin\$/,/^\[linux\] $1-end\$/p" |
-				sed -e '1d' -e '$d' -e 's/^\[linux\] //'
-			return 0
-		fi
-		sleep 0.2
-	done
-	return 1
-}
-
-uptime_of() { printf '%s\n' "$1" | sed -n -E 's/^([0-9]+\.[0-9]+) [0-9]+\.[0-9]+$/\1/p' | head -n 1; }
 
 # secs_ge A B: A >= B for decimal seconds.
 secs_ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
@@ -99,10 +70,10 @@ main()
 		fail boot "no Linux shell"
 		return
 	fi
-	r=$(ask b1 'sh -c "i=0; while :; do i=\$((i+1)); echo \$i >/tmp/cnt; sleep 1; done" & echo bg=$!')
+	r=$(linux_ask "$SOCK" "$LOG" b1 'sh -c "i=0; while :; do i=\$((i+1)); echo \$i >/tmp/cnt; sleep 1; done" & echo bg=$!')
 	bg=$(printf '%s\n' "$r" | sed -n -E 's/^bg=([0-9]+)$/\1/p')
 	sleep 2
-	r=$(ask b2 'cat /tmp/cnt; echo answer=$((6*7))')
+	r=$(linux_ask "$SOCK" "$LOG" b2 'cat /tmp/cnt; echo answer=$((6*7))')
 	cnt0=$(printf '%s\n' "$r" | grep -E '^[0-9]+$' | head -n 1)
 	if [ -n "$bg" ] && [ -n "$cnt0" ] && printf '%s\n' "$r" | grep -q -x 'answer=42'; then
 		pass boot
@@ -111,10 +82,10 @@ main()
 		return
 	fi
 
-	u0=$(uptime_of "$(ask u0 'cat /proc/uptime')")
+	u0=$(uptime_of "$(linux_ask "$SOCK" "$LOG" u0 'cat /proc/uptime')")
 	ctl snapshot linux -o "$SNAP"
 	echo "    $out"
-	u1=$(uptime_of "$(ask u1 'cat /proc/uptime')")
+	u1=$(uptime_of "$(linux_ask "$SOCK" "$LOG" u1 'cat /proc/uptime')")
 	if [ $rc != 0 ] || ! printf '%s\n' "$out" | grep -q -E '^ok snapshot of linux: [0-9]+ bytes' || [ ! -s "$SNAP" ]; then
 		fail snapshot "rc=$rc: $out"
 		return
@@ -124,7 +95,7 @@ main()
 		pass snapshot
 		echo "    uptime $u0 s before the snapshot, $u1 s after it (VM paused meanwhile)"
 	fi
-	ask a1 'echo x >/tmp/after; ls /tmp' >/dev/null
+	linux_ask "$SOCK" "$LOG" a1 'echo x >/tmp/after; ls /tmp' >/dev/null
 	ctl stop linux
 	if [ $rc != 0 ] || ! wait_for "^\[tessera\] VM 0 'linux' stopped \(management" 60; then
 		fail restore "stop: rc=$rc: $out"
@@ -138,11 +109,11 @@ main()
 		fail restore "rc=$rc: $out"
 		return
 	fi
-	r=$(ask r1 'cat /proc/uptime; kill -0 '"$bg"' && echo alive='"$bg"'; cat /tmp/cnt; ls /tmp/after; echo answer=$((7*6))')
+	r=$(linux_ask "$SOCK" "$LOG" r1 'cat /proc/uptime; kill -0 '"$bg"' && echo alive='"$bg"'; cat /tmp/cnt; ls /tmp/after; echo answer=$((7*6))')
 	u2=$(uptime_of "$r")
 	cnt1=$(printf '%s\n' "$r" | grep -E '^[0-9]+$' | head -n 1)
 	sleep 3
-	cnt2=$(ask r2 'cat /tmp/cnt' | grep -E '^[0-9]+$' | head -n 1)
+	cnt2=$(linux_ask "$SOCK" "$LOG" r2 'cat /tmp/cnt' | grep -E '^[0-9]+$' | head -n 1)
 	echo "    after the restore: uptime $u2 s (${u0:-?} s before the snapshot), counter $cnt1 -> $cnt2"
 	if clean_log | tail -n +"$((mark + 1))" | grep -a -q -E '^\[linux\] (\[ *[0-9.]+\] )?Booting Linux|TESSERA-LINUX: init up'; then
 		fail restore "Linux booted again"
