@@ -37,19 +37,7 @@ static u64 deadline(void)
 	return timer_now() + timer_freq() / 1000 * TIMEOUT_MS;
 }
 
-/* Waits until *p >= want (interrupts on); false on timeout. */
-static bool wait_ge(volatile u32 *p, u32 want)
-{
-	u64 end = deadline();
-	while (__atomic_load_n(p, __ATOMIC_ACQUIRE) < want) {
-		if (timer_now() > end)
-			return false;
-		__asm__ volatile("yield");
-	}
-	return true;
-}
-
-/* As wait_ge, sleeping in WFI between interrupts. */
+/* As timer_wait_ge, sleeping in WFI between interrupts. */
 static bool wait_ge_wfi(volatile u32 *p, u32 want)
 {
 	u64 end = deadline();
@@ -130,7 +118,7 @@ static void check_each_intid(void)
 	for (u32 i = 0; i < 16; i++) {
 		w1[i] = 1;
 		gic_send_sgi(i, 1);
-		ok = ok && wait_ge(&hits[1][i], 1);
+		ok = ok && timer_wait_ge(&hits[1][i], 1, TIMEOUT_MS);
 	}
 	ok = ok && hits_are(w1, w0, &bad);
 	test_check(ok, "each INTID 0..15 sent to vCPU 1 in WFI arrives there once",
@@ -162,7 +150,7 @@ static void check_hold_and_burst(void)
 	hold_armed = 1;
 	dsb_sy();
 	gic_send_sgi(SGI_HOLD, 1);
-	held = wait_ge(&in_handler, 1);
+	held = timer_wait_ge(&in_handler, 1, TIMEOUT_MS);
 	seen = held && wait_active(true);
 	test_check(seen, "an SGI in vCPU 1's handler reads as active from vCPU 0 (fold request)",
 		   "held=%u isactiver0=0x%x", held, mmio_read32(GICR_SGI_B + GICR_ISACT0));
@@ -173,7 +161,7 @@ static void check_hold_and_burst(void)
 	w1[SGI_HOLD] = 1;
 	__atomic_store_n(&release, 1, __ATOMIC_RELEASE);
 	for (u32 i = 0; i < 15; i++)
-		ok = ok && wait_ge(&hits[1][i], 1);
+		ok = ok && timer_wait_ge(&hits[1][i], 1, TIMEOUT_MS);
 	ok = ok && hits_are(w1, w0, &bad);
 	test_check(ok, "15 SGIs sent while vCPU 1 is in a handler arrive once each after it",
 		   "intid=%u cpu1=%u cpu0=%u", bad, hits[1][bad], hits[0][bad]);
@@ -191,7 +179,7 @@ static void check_disabled(void)
 	timer_delay(timer_freq() / 100);
 	before = hits[1][SGI_OFF];
 	mmio_write32(GICR_SGI_B + GICR_ISEN0, 1U << SGI_OFF);
-	bool arrived = wait_ge(&hits[1][SGI_OFF], 1);
+	bool arrived = timer_wait_ge(&hits[1][SGI_OFF], 1, TIMEOUT_MS);
 	timer_delay(timer_freq() / 100);
 	test_check(before == 0 && arrived && hits[1][SGI_OFF] == 1,
 		   "an SGI disabled on vCPU 1 waits, and arrives once when enabled",
@@ -206,15 +194,15 @@ static void check_target_lists(void)
 	clear_hits();
 	w1[SGI_WIDE] = 1;
 	sgi1r(((u64)SGI_WIDE << 24) | 0xfffe);
-	ok = wait_ge(&hits[1][SGI_WIDE], 1) && hits_are(w1, w0, &bad);
+	ok = timer_wait_ge(&hits[1][SGI_WIDE], 1, TIMEOUT_MS) && hits_are(w1, w0, &bad);
 	test_check(ok,
 		   "TargetList 0xfffe (vCPU 1 and vCPUs that do not exist) arrives once on vCPU 1",
 		   "intid=%u cpu1=%u cpu0=%u", bad, hits[1][bad], hits[0][bad]);
 	w1[SGI_BOTH] = 1;
 	w0[SGI_BOTH] = 1;
 	sgi1r(((u64)SGI_BOTH << 24) | 0x3);
-	ok = wait_ge(&hits[1][SGI_BOTH], 1) && wait_ge(&hits[0][SGI_BOTH], 1) &&
-	     hits_are(w1, w0, &bad);
+	ok = timer_wait_ge(&hits[1][SGI_BOTH], 1, TIMEOUT_MS) &&
+	     timer_wait_ge(&hits[0][SGI_BOTH], 1, TIMEOUT_MS) && hits_are(w1, w0, &bad);
 	test_check(ok, "TargetList 0x3 (the sender and vCPU 1) arrives once on each",
 		   "intid=%u cpu1=%u cpu0=%u", bad, hits[1][bad], hits[0][bad]);
 }
@@ -232,7 +220,7 @@ static void check_ping_pong(void)
 		sent[intid]++;
 		gic_send_sgi(intid, 1);
 		ok = (r & 1) ? wait_ge_wfi(&hits[0][SGI_PONG], r + 1)
-			     : wait_ge(&hits[0][SGI_PONG], r + 1);
+			     : timer_wait_ge(&hits[0][SGI_PONG], r + 1, TIMEOUT_MS);
 	}
 	pong_on = 0;
 	u32 w0[16] = {0};
@@ -258,7 +246,8 @@ int main(u64 dtb)
 	}
 	kit_irq_on();
 	s64 r = kit_cpu_start(mpidr[1], cpu1_main, 0);
-	if (!test_check(r == 0 && wait_ge(&cpu1_up, 1), "cpu 1 on", "cpu_on=%ld", r))
+	if (!test_check(r == 0 && timer_wait_ge(&cpu1_up, 1, TIMEOUT_MS), "cpu 1 on", "cpu_on=%ld",
+			r))
 		test_done();
 	timer_delay(timer_freq() / 100); /* vCPU 1 in WFI */
 	check_each_intid();

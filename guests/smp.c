@@ -44,24 +44,12 @@ static u64 deadline(void)
 	return timer_now() + timer_freq() / 1000 * TIMEOUT_MS;
 }
 
-/* Polls *p until it reaches want or the timeout passes; IRQs stay deliverable. */
-static bool wait_for(volatile u32 *p, u32 want)
-{
-	u64 end = deadline();
-	while (__atomic_load_n(p, __ATOMIC_ACQUIRE) < want) {
-		if (timer_now() > end)
-			return false;
-		__asm__ volatile("yield");
-	}
-	return true;
-}
-
 static void ring_run(u32 i)
 {
 	u32 next = (u32)(mpidr[(i + 1) % ncpu] & 0xff);
 	for (u32 r = 0; r < ROUNDS; r++) {
 		gic_send_sgi(SGI_PING, next);
-		if (!wait_for(&pongs[i], r + 1))
+		if (!timer_wait_ge(&pongs[i], r + 1, TIMEOUT_MS))
 			break;
 	}
 	__atomic_store_n(&done[i], 1, __ATOMIC_RELEASE);
@@ -129,7 +117,7 @@ int main(u64 dtb)
 		if (i == me)
 			continue;
 		s64 r = kit_cpu_start(mpidr[i], secondary, i);
-		bool ok = r == PSCI_RET_SUCCESS && wait_for(&up[i], 1);
+		bool ok = r == PSCI_RET_SUCCESS && timer_wait_ge(&up[i], 1, TIMEOUT_MS);
 		s64 aff = psci_affinity_info(mpidr[i]);
 		char what[48];
 		fmt_snprintf(what, sizeof(what), "cpu %u on", i);
@@ -143,10 +131,10 @@ int main(u64 dtb)
 	__atomic_store_n(&go, 1, __ATOMIC_RELEASE);
 	ring_run(me);
 	for (u32 i = 0; i < ncpu; i++)
-		wait_for(&done[i], 1);
+		timer_wait_ge(&done[i], 1, TIMEOUT_MS);
 	/* The last PONGs may still be in flight after done[]. */
 	for (u32 i = 0; i < ncpu; i++)
-		wait_for(&pongs[i], ROUNDS);
+		timer_wait_ge(&pongs[i], ROUNDS, TIMEOUT_MS);
 	bool ring_ok = true;
 	for (u32 i = 0; i < ncpu; i++) {
 		test_fact("cpu=%u pings=%u pongs=%u", i, pings[i], pongs[i]);

@@ -143,6 +143,9 @@ void timer_disable(void);
 u32 timer_ctl(void);
 /* Busy-waits for the given number of counter ticks. */
 void timer_delay(u64 ticks);
+/* Polls *p (acquire) until it is >= want, yielding, interrupts left deliverable; false once
+ * ms milliseconds have passed without it. */
+bool timer_wait_ge(volatile u32 *p, u32 want, u32 ms);
 
 /* psci.c / hyp.c: SMCCC HVC calls; results in x0..x3. */
 struct hvc_res {

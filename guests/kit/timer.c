@@ -57,3 +57,14 @@ void timer_delay(u64 ticks)
 	while (timer_now() < end)
 		__asm__ volatile("yield");
 }
+
+bool timer_wait_ge(volatile u32 *p, u32 want, u32 ms)
+{
+	u64 end = timer_now() + timer_freq() / 1000 * ms;
+	while (__atomic_load_n(p, __ATOMIC_ACQUIRE) < want) {
+		if (timer_now() > end)
+			return false;
+		__asm__ volatile("yield");
+	}
+	return true;
+}
