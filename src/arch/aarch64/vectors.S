@@ -244,6 +244,55 @@ sync_full:				/* not retired: the full path */
 .endm
 
 /*
+ * SGI x0 of the vgic_cpu at x3 (vGIC at x2, locked), checked for the fast paths: x5 = its
+ * vgic_irq, w7 = its flags; on to \fail unless it is enabled, edge, not active, not
+ * hardware-linked, with no list-register work pending, and Group 1 is on.
+ */
+.macro sgi_usable fail
+	add	x5, x3, x0, lsl #3	/* x5 = &priv[intid] */
+	ldrb	w7, [x5, #VIRQ_FLAGS]
+	mov	w1, #0x39		/* ENABLED, ACTIVE, EDGE, HW ... */
+	and	w1, w7, w1
+	cmp	w1, #0x11		/* ... = ENABLED, EDGE */
+	b.ne	\fail
+	ldrb	w1, [x5, #VIRQ_OPS]
+	cbnz	w1, \fail
+	ldr	w1, [x2, #VGIC_CTLR]
+	tbz	w1, #GICD_CTLR_EN_GRP1_BIT, \fail
+.endm
+
+/* The LR w1 that SGI x5 had last time, if it is this vCPU's (x3) and the guest is done
+ * with it (ICH_ELRSR); otherwise on to \fail (still live: the general code merges). */
+.macro lr_reusable fail
+	ldrb	w1, [x5, #VIRQ_LR]	/* its LR from last time, if the guest is done with it */
+	cmp	w1, #16
+	b.hs	\fail
+	ldrb	w8, [x5, #VIRQ_LR_VCPU]
+	ldr	w9, [x3, #VC_VCPU_ID]
+	cmp	w8, w9
+	b.ne	\fail
+	mrs	x8, ich_elrsr_el2
+	lsr	x8, x8, x1
+	tbz	x8, #0, \fail
+.endm
+
+/* w1 = the lowest free LR of those implemented (ICH_VTR_EL2.ListRegs) not in the vCPU's
+ * lr_used (x3); on to \fail if there is none. */
+.macro lr_find_free fail
+	mrs	x1, ich_vtr_el2
+	and	w1, w1, #0x1f
+	add	w1, w1, #1		/* ListRegs + 1 <= 16 */
+	mov	w8, #1
+	lsl	w8, w8, w1
+	sub	w8, w8, #1
+	ldr	w9, [x3, #VC_LR_USED]
+	bics	w8, w8, w9
+	b.eq	\fail
+	rbit	w8, w8
+	clz	w1, w8			/* w1 = LR */
+.endm
+
+/*
  * An SGI into list register w1 (x0 = INTID, x3 = the vgic_cpu, x5 = its vgic_irq, w7 = its
  * flags, w4 = the source bits to add): the model marked in an LR and pending, the LR value
  * built, stored in lr_val and written through \table.
@@ -456,27 +505,9 @@ sgi_val:				/* x0 = the value written */
 	orr	w5, w5, w7
 	cbnz	w5, sgi_general
 	vgic_lock w5, w7
-	add	x5, x3, x0, lsl #3	/* x5 = &priv[intid] */
-	ldrb	w7, [x5, #VIRQ_FLAGS]
-	mov	w1, #0x39		/* ENABLED, ACTIVE, EDGE, HW ... */
-	and	w1, w7, w1
-	cmp	w1, #0x11		/* ... = ENABLED, EDGE */
-	b.ne	sgi_unlock_general
-	ldrb	w1, [x5, #VIRQ_OPS]
-	cbnz	w1, sgi_unlock_general
-	ldr	w1, [x2, #VGIC_CTLR]
-	tbz	w1, #GICD_CTLR_EN_GRP1_BIT, sgi_unlock_general
+	sgi_usable sgi_unlock_general
 	tbz	w7, #VGIC_IRQ_IN_LR_BIT, sgi_free_lr
-	ldrb	w1, [x5, #VIRQ_LR]	/* its LR from last time, if the guest is done with it */
-	cmp	w1, #16
-	b.hs	sgi_unlock_general
-	ldrb	w8, [x5, #VIRQ_LR_VCPU]
-	ldr	w9, [x3, #VC_VCPU_ID]
-	cmp	w8, w9
-	b.ne	sgi_unlock_general
-	mrs	x8, ich_elrsr_el2
-	lsr	x8, x8, x1
-	tbz	x8, #0, sgi_unlock_general /* still live: the general path merges */
+	lr_reusable sgi_unlock_general
 	tbnz	w7, #VGIC_IRQ_NEWEDGE_BIT, sgi_have_lr
 	add	x8, x3, x1, lsl #3
 	ldr	x8, [x8, #VC_LR_VAL]
@@ -484,17 +515,7 @@ sgi_val:				/* x0 = the value written */
 	strh	wzr, [x5, #VIRQ_SGI_SRC]
 	b	sgi_have_lr
 sgi_free_lr:				/* the lowest free LR of those implemented */
-	mrs	x1, ich_vtr_el2
-	and	w1, w1, #0x1f
-	add	w1, w1, #1		/* ListRegs + 1 <= 16 */
-	mov	w8, #1
-	lsl	w8, w8, w1
-	sub	w8, w8, #1
-	ldr	w9, [x3, #VC_LR_USED]
-	bics	w8, w8, w9
-	b.eq	sgi_unlock_general
-	rbit	w8, w8
-	clz	w1, w8			/* i */
+	lr_find_free sgi_unlock_general
 	mov	w8, #1
 	lsl	w8, w8, w1
 	orr	w9, w9, w8
@@ -865,39 +886,11 @@ irq_kick:				/* x0 = 0 */
 	b.ne	kick_redirty_c		/* more than one SGI: the flush orders them */
 	rbit	w4, w4
 	clz	w0, w4			/* w0 = INTID */
-	add	x5, x3, x0, lsl #3	/* x5 = &priv[intid] */
-	ldrb	w7, [x5, #VIRQ_FLAGS]
-	mov	w1, #0x39		/* ENABLED, ACTIVE, EDGE, HW ... */
-	and	w1, w7, w1
-	cmp	w1, #0x11		/* ... = ENABLED, EDGE */
-	b.ne	kick_redirty_c
-	ldrb	w1, [x5, #VIRQ_OPS]
-	cbnz	w1, kick_redirty_c
-	ldr	w1, [x2, #VGIC_CTLR]
-	tbz	w1, #GICD_CTLR_EN_GRP1_BIT, kick_redirty_c
+	sgi_usable kick_redirty_c
 	tbz	w7, #VGIC_IRQ_IN_LR_BIT, 4f
-	ldrb	w1, [x5, #VIRQ_LR]	/* its LR from last time, if the guest is done with it */
-	cmp	w1, #16
-	b.hs	kick_redirty_c
-	ldrb	w8, [x5, #VIRQ_LR_VCPU]
-	ldr	w9, [x3, #VC_VCPU_ID]
-	cmp	w8, w9
-	b.ne	kick_redirty_c
-	mrs	x8, ich_elrsr_el2
-	lsr	x8, x8, x1
-	tbz	x8, #0, kick_redirty_c	/* still live: the flush merges */
+	lr_reusable kick_redirty_c
 	b	5f
-4:	mrs	x1, ich_vtr_el2		/* the lowest free LR of those implemented */
-	and	w1, w1, #0x1f
-	add	w1, w1, #1		/* ListRegs + 1 <= 16 */
-	mov	w8, #1
-	lsl	w8, w8, w1
-	sub	w8, w8, #1
-	ldr	w9, [x3, #VC_LR_USED]
-	bics	w8, w8, w9
-	b.eq	kick_redirty_c
-	rbit	w8, w8
-	clz	w1, w8			/* w1 = LR */
+4:	lr_find_free kick_redirty_c
 5:	mov	w9, #1			/* take the sources: the INTID's posted bit ... */
 	lsl	w9, w9, w0
 	add	x8, x3, #VC_POSTED_SGIS
