@@ -227,7 +227,10 @@ static __attribute__((noreturn)) void shared_run(struct cpu *c, struct sched_hos
 
 		bool fresh = direct_wake(c, h);
 
-		sched_handle_requests(c);
+		if (__atomic_load_n(&c->requests, __ATOMIC_ACQUIRE)) {
+			sched_handle_requests(
+			    c); /* none: no exchange (a new one comes with a kick) */
+		}
 		now = arch_counter();
 		if (!fresh) {
 			shared_refresh(c, h, now);

@@ -243,6 +243,15 @@ void arch_gic_ppi_enable(u32 pcpu, u32 intid, bool enable)
 	}
 }
 
+void arch_gic_ppi_enables(u32 pcpu, u32 on, u32 off)
+{
+	const u32 ppis = 0xffff0000U;
+
+	if (pcpu < FAKE_MAX_CPUS) {
+		fake_ppi_enabled[pcpu] = (fake_ppi_enabled[pcpu] | (on & ppis)) & ~(off & ppis);
+	}
+}
+
 bool arch_gic_ppi_pending(u32 pcpu, u32 intid)
 {
 	return pcpu < FAKE_MAX_CPUS && intid < 32 && (fake_ppi_line[pcpu] & (1U << intid));
