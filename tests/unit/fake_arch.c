@@ -39,6 +39,8 @@ void fake_arch_reset(void)
 	fake_lr_count = 4;
 	memset(fake_lr, 0, sizeof(fake_lr));
 	memset(fake_hcr, 0, sizeof(fake_hcr));
+	memset(fake_ppi_enabled, 0, sizeof(fake_ppi_enabled));
+	memset(fake_ppi_line, 0, sizeof(fake_ppi_line));
 	fake_ich_accesses = 0;
 	fake_kick_count = 0;
 	fake_gic_log_len = 0;

@@ -326,6 +326,32 @@ static void test_lead_ptimer(void)
 	CHECK_EQ(fake_m.timer[CPU], d - LEAD_TICKS);
 }
 
+/* The physical timer PPI enables follow the vCPU on the CPU (vgic_vcpu_here): the
+ * neighbour, which enabled neither, runs with both disabled (the second time it is
+ * restored, not started: a start resets them anyway); rt gets back exactly its own (the
+ * virtual timer's, not the physical one's). */
+static void test_switch_ppi_enables(void)
+{
+	const u32 vt = 1U << 27, pt = 1U << 30;
+	u64 d = rt_sleeps(LEAD_US); /* rt enabled PPI 27 while on the CPU, then blocked */
+
+	for (u32 round = 0; round < 2; round++) {
+		CHECK(cpus[CPU].vcpu == NB);
+		CHECK_EQ(fake_ppi_enabled[CPU] & (vt | pt), 0);
+		fake_advance(d - LEAD_TICKS - fake_m.now);
+		fake_cpu = CPU;
+		CHECK(sched_exit_resched(&cpus[CPU]));
+		fake_cpu_run(CPU);
+		CHECK(cpus[CPU].vcpu == RT);
+		CHECK_EQ(fake_ppi_enabled[CPU] & (vt | pt), vt);
+		d = fake_m.now + FAKE_MS; /* rt sleeps again: the neighbour is restored */
+		vtimer_at(RT, 1, d);
+		CHECK(guest_wfx(false));
+		CHECK(RT->blocked);
+	}
+	CHECK_EQ(fake_m.restores[CPU], 4); /* rt twice, the neighbour twice */
+}
+
 int main(void)
 {
 	RUN(test_boot_shared);
@@ -340,5 +366,6 @@ int main(void)
 	RUN(test_lead_deadline_past);
 	RUN(test_lead_hostile_timers);
 	RUN(test_lead_ptimer);
+	RUN(test_switch_ppi_enables);
 	CHECK_MAIN_END();
 }
