@@ -104,6 +104,7 @@ HOT_C := src/arch/aarch64/traps.c src/arch/aarch64/emul.c src/arch/aarch64/gicv3
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
 	src/arch/aarch64/smccc.c src/core/guest_calls.c src/core/vm.c src/core/sched.c \
 	src/core/health.c src/core/chan.c src/core/console.c src/drivers/pl011.c \
+	src/core/sched_policy.c src/arch/aarch64/vcpu_switch.c \
 	$(wildcard src/arch/aarch64/direct.c)
 $(patsubst %.c,$(B)/hyp/%.o,$(HOT_C)): LTO := -flto
 # Everything else is built for size too (OPT above), except what a measured path runs

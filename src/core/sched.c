@@ -227,7 +227,10 @@ static __attribute__((noreturn)) void shared_run(struct cpu *c, struct sched_hos
 
 		bool fresh = direct_wake(c, h);
 
-		sched_handle_requests(c);
+		if (__atomic_load_n(&c->requests, __ATOMIC_ACQUIRE)) {
+			sched_handle_requests(
+			    c); /* none: no exchange (a new one comes with a kick) */
+		}
 		now = arch_counter();
 		if (!fresh) {
 			shared_refresh(c, h, now);
@@ -266,6 +269,21 @@ bool sched_exit_resched(struct cpu *c)
 	return h->resched;
 }
 
+/* wake-lead-us: a vCPU in WFI whose timer (unmasked, its PPI enabled) is due in (now, now +
+ * lead] waits on the CPU for it instead of blocking (away_wants_cpu woke it that early);
+ * false, at once, for a timer further away, already past or none. */
+static bool lead_wait(struct vcpu *vc, u64 lead)
+{
+	u64 t = arch_vcpu_live_timer_deadline(irqchip_timers_enabled(vc->vm, vc->id));
+	u64 now = arch_counter();
+
+	if (!t || t <= now || t - now > lead) {
+		return false;
+	}
+	arch_vcpu_wait_until(t);
+	return true;
+}
+
 void sched_vcpu_wfx(struct vcpu *vc, bool wfe)
 {
 	struct sched_host *h = cpu_sched(cpu_this());
@@ -281,8 +299,7 @@ void sched_vcpu_wfx(struct vcpu *vc, bool wfe)
 		 * on the CPU with its state restored, so the interrupt comes by the resident
 		 * path at its deadline, not after a switch that a neighbour's trap in progress
 		 * can delay. */
-		if (h->lead &&
-		    arch_vcpu_wait_timer(irqchip_timers_enabled(vc->vm, vc->id), h->lead)) {
+		if (h->lead && lead_wait(vc, h->lead)) {
 			return;
 		}
 		vc->blocked = true;

@@ -90,12 +90,13 @@ void arch_vcpu_share(struct vcpu *vc);
 /* A saved vCPU: the counter value at which one of its timers whose PPI is in ppis (bits by
  * INTID) asserts an unmasked interrupt, or 0 if none will. */
 u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis);
-/* The vCPU on this CPU, in a trapped WFI: if one of its timers whose PPI is in ppis asserts an
- * unmasked interrupt in (now, now + lead], waits for it here at EL2 with interrupts masked
- * (until any physical interrupt is pending, at the latest that deadline) and returns true;
- * otherwise returns false at once. The wait is bounded by the deadline whatever the guest
- * did (a hypervisor-timer backstop), so a guest cannot hold its CPU longer this way. */
-bool arch_vcpu_wait_timer(u32 ppis, u64 lead);
+/* The vCPU on this CPU (its timers live): as arch_vcpu_timer_deadline. */
+u64 arch_vcpu_live_timer_deadline(u32 ppis);
+/* The vCPU on this CPU, in a trapped WFI (core/sched.c, wake-lead-us): waits here at EL2 with
+ * interrupts masked until any physical interrupt is pending, at the latest until the counter
+ * reaches t (a hypervisor-timer backstop, so a guest whose timer never signals cannot hold its
+ * CPU longer this way), then returns. */
+void arch_vcpu_wait_until(u64 t);
 /*
  * Snapshots (core/snapshot.c, docs/SNAPSHOT.md). export: a saved vCPU's state as a stream
  * carries it (ARCH_VCPU_STATE_SIZE bytes, the struct's layout): time-independent (the

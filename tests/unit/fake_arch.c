@@ -39,6 +39,8 @@ void fake_arch_reset(void)
 	fake_lr_count = 4;
 	memset(fake_lr, 0, sizeof(fake_lr));
 	memset(fake_hcr, 0, sizeof(fake_hcr));
+	memset(fake_ppi_enabled, 0, sizeof(fake_ppi_enabled));
+	memset(fake_ppi_line, 0, sizeof(fake_ppi_line));
 	fake_ich_accesses = 0;
 	fake_kick_count = 0;
 	fake_gic_log_len = 0;
@@ -240,6 +242,15 @@ void arch_gic_ppi_enable(u32 pcpu, u32 intid, bool enable)
 	if (pcpu < FAKE_MAX_CPUS && intid >= 16 && intid < 32) {
 		fake_ppi_enabled[pcpu] = enable ? (fake_ppi_enabled[pcpu] | (1U << intid))
 						: (fake_ppi_enabled[pcpu] & ~(1U << intid));
+	}
+}
+
+void arch_gic_ppi_enables(u32 pcpu, u32 on, u32 off)
+{
+	const u32 ppis = 0xffff0000U;
+
+	if (pcpu < FAKE_MAX_CPUS) {
+		fake_ppi_enabled[pcpu] = (fake_ppi_enabled[pcpu] | (on & ppis)) & ~(off & ppis);
 	}
 }
 

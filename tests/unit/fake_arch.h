@@ -91,13 +91,15 @@ struct fake_machine {
 	bool up[FAKE_MAX_CPUS];	  /* answers kicks: runs sched_run until it idles or enters */
 	u64 timer[FAKE_MAX_CPUS]; /* EL2 timer deadline (arch_hyp_timer_set), 0 = cancelled */
 	u32 timer_sets[FAKE_MAX_CPUS];
-	u32 starts[FAKE_MAX_CPUS];   /* arch_vcpu_start on that CPU */
-	u32 parks[FAKE_MAX_CPUS];    /* arch_vcpu_park */
-	u32 saves[FAKE_MAX_CPUS];    /* arch_vcpu_save (shared CPUs) */
-	u32 restores[FAKE_MAX_CPUS]; /* arch_vcpu_restore */
-	u32 enters[FAKE_MAX_CPUS];   /* arch_vcpu_enter: the guest ran */
-	u32 idles[FAKE_MAX_CPUS];    /* arch_idle_wait */
-	u64 entry_pc[FAKE_MAX_CPUS]; /* the vCPU's entry point and x0 at its last start */
+	u32 starts[FAKE_MAX_CPUS];     /* arch_vcpu_start on that CPU */
+	u32 parks[FAKE_MAX_CPUS];      /* arch_vcpu_park */
+	u32 saves[FAKE_MAX_CPUS];      /* arch_vcpu_save (shared CPUs) */
+	u32 restores[FAKE_MAX_CPUS];   /* arch_vcpu_restore */
+	u32 enters[FAKE_MAX_CPUS];     /* arch_vcpu_enter: the guest ran */
+	u32 idles[FAKE_MAX_CPUS];      /* arch_idle_wait */
+	u32 waits[FAKE_MAX_CPUS];      /* arch_vcpu_wait_until (wake lead) */
+	u64 wait_until[FAKE_MAX_CPUS]; /* its t at the last one */
+	u64 entry_pc[FAKE_MAX_CPUS];   /* the vCPU's entry point and x0 at its last start */
 	u64 entry_x0[FAKE_MAX_CPUS];
 	u32 system_offs;    /* arch_system_off */
 	u32 machine_resets; /* arch_machine_reset */

@@ -149,18 +149,42 @@ void arch_vcpu_share(struct vcpu *vc)
 	(void)vc;
 }
 
-u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis)
+/* The timers as the hardware compares them (CNTx_CTL bit 0 ENABLE, bit 1 IMASK; the virtual
+ * one against CNTPCT - CNTVOFF): the fake CPU's registers are the resident vCPU's struct. */
+static u64 fake_timer_at(u64 ctl, u64 cval, u64 off)
 {
-	(void)vc;
-	(void)ppis;
-	return 0;
+	return (ctl & 3U) == 1U ? cval + off : 0;
 }
 
-bool arch_vcpu_wait_timer(u32 ppis, u64 lead)
+static u64 fake_timers_deadline(const struct arch_timers *t, u32 ppis)
 {
-	(void)ppis;
-	(void)lead;
-	return false;
+	u64 v = (ppis & (1U << 27)) ? fake_timer_at(t->cntv_ctl, t->cntv_cval, t->cntvoff) : 0;
+	u64 p = (ppis & (1U << 30)) ? fake_timer_at(t->cntp_ctl, t->cntp_cval, 0) : 0;
+
+	return !v || (p && p < v) ? p : v;
+}
+
+u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis)
+{
+	return fake_timers_deadline(&vc->arch.timers, ppis);
+}
+
+u64 arch_vcpu_live_timer_deadline(u32 ppis)
+{
+	const struct vcpu *vc = cpus[fake_cpu].vcpu;
+
+	return vc ? fake_timers_deadline(&vc->arch.timers, ppis) : 0;
+}
+
+/* The wait ends at t (the guest's timer interrupt): time moves on to it, the EL2 timer does
+ * not fire (the real wait masks interrupts; the backstop is restored before it returns). */
+void arch_vcpu_wait_until(u64 t)
+{
+	fake_m.waits[fake_cpu]++;
+	fake_m.wait_until[fake_cpu] = t;
+	if (fake_m.now < t) {
+		fake_m.now = t;
+	}
 }
 
 bool arch_irq_pending(void)

@@ -80,6 +80,7 @@ static void fx_vm_node(struct fdtw *w, u32 i, const struct fx_vm *v)
 static void fx_sched_node(struct fdtw *w, const struct fx_vm *v, u32 n)
 {
 	bool shared[CONFIG_MAX_PCPUS] = {false}, any = false;
+	u32 lead[CONFIG_MAX_PCPUS] = {0};
 	const u32 quantum = FX_QUANTUM_US;
 	char name[16];
 
@@ -87,6 +88,8 @@ static void fx_sched_node(struct fdtw *w, const struct fx_vm *v, u32 n)
 		for (u32 k = 0; v[i].priority && k < v[i].cpu_count; k++) {
 			if (v[i].first_cpu + k < CONFIG_MAX_PCPUS) {
 				shared[v[i].first_cpu + k] = any = true;
+				lead[v[i].first_cpu + k] =
+				    MAX(lead[v[i].first_cpu + k], v[i].wake_lead_us);
 			}
 		}
 	}
@@ -102,6 +105,9 @@ static void fx_sched_node(struct fdtw *w, const struct fx_vm *v, u32 n)
 		fdtw_begin_node(w, name);
 		fdtw_prop_str(w, "policy", "priority");
 		fdtw_prop_cells(w, "quantum-us", &quantum, 1);
+		if (lead[p]) {
+			fdtw_prop_cells(w, "wake-lead-us", &lead[p], 1);
+		}
 		fdtw_end_node(w);
 	}
 	fdtw_end_node(w);

@@ -31,6 +31,7 @@ struct fx_vm {
 	 * CPU it uses under policy "priority" (quantum FX_QUANTUM_US), so VMs with a priority on
 	 * one CPU share it. */
 	u32 priority;
+	u32 wake_lead_us; /* with priority: wake-lead-us of its CPUs (0: none; the largest wins) */
 };
 #define FX_QUANTUM_US 1000
 

@@ -10,6 +10,7 @@
 #include "fake_arch.h"
 #include "fixture.h"
 #include "sched_loop.h"
+#include "vgic.h"
 
 #define CPU 1
 
@@ -126,6 +127,231 @@ static void test_quantum(void)
 	CHECK_EQ(fake_m.saves[CPU], 1);
 }
 
+/* ---- wake-lead-us: rt (priority 200) beside a neighbour (priority 1) on CPU 1 ---- */
+
+#define LEAD_US	   40
+#define LEAD_TICKS (LEAD_US * FAKE_COUNTER_HZ / 1000000) /* 2,500 */
+
+static struct vcpu *RT = &vms[0].vcpus[0], *NB = &vms[1].vcpus[0];
+
+static void boot_rt(u32 lead_us)
+{
+	struct fx_vm v[2] = {
+	    {.name = "rt",
+	     .cpu_count = 1,
+	     .first_cpu = CPU,
+	     .priority = 200,
+	     .wake_lead_us = lead_us},
+	    {.name = "nb", .cpu_count = 1, .first_cpu = CPU, .priority = 1},
+	};
+
+	CHECK_EQ(fx_boot(v, 2, NULL, 0), 0);
+	CHECK(cpus[CPU].vcpu == RT); /* the higher priority runs first */
+	CHECK_EQ(cpus[CPU].sched->lead, lead_us ? LEAD_TICKS : 0);
+}
+
+/* The guest enables its timer PPI (GICR_ISENABLER0) as rt.c does. */
+static void ppi_on(struct vcpu *vc, u32 intid)
+{
+	u64 v = 1ULL << intid;
+
+	CHECK(vgic_redist_access(&vc->vm->irqchip.vgic, vc->id, vc->id * 0x20000ULL + 0x10100, 4,
+				 true, &v));
+	CHECK(irqchip_timers_enabled(vc->vm, vc->id) & (1U << intid));
+}
+
+/* Its virtual timer armed at the absolute deadline d (CNTVOFF 0). */
+static void vtimer_at(struct vcpu *vc, u64 ctl, u64 d)
+{
+	vc->arch.timers.cntv_ctl = ctl;
+	vc->arch.timers.cntv_cval = d;
+	vc->arch.timers.cntvoff = 0;
+}
+
+/* The RT vCPU sleeps in WFI with its deadline further than the lead: it blocks, the
+ * neighbour runs, the hypervisor timer is armed lead ticks ahead of the deadline. */
+static u64 rt_sleeps(u32 lead_us)
+{
+	u64 d;
+
+	boot_rt(lead_us);
+	ppi_on(RT, 27);
+	d = fake_m.now + FAKE_MS;
+	vtimer_at(RT, 1, d);
+	CHECK(guest_wfx(false));
+	CHECK(RT->blocked);
+	CHECK(cpus[CPU].vcpu == NB);
+	CHECK_EQ(fake_m.waits[CPU], 0);
+	return d;
+}
+
+/* The lead is applied: hypervisor timer at deadline - lead; without a lead, at the deadline. */
+static void test_lead_timer(void)
+{
+	u64 d = rt_sleeps(LEAD_US);
+
+	CHECK_EQ(fake_m.timer[CPU], d - LEAD_TICKS);
+	d = rt_sleeps(0);
+	CHECK_EQ(fake_m.timer[CPU], d);
+}
+
+/* At deadline - lead the neighbour is preempted: RT is back on the CPU before its deadline;
+ * its WFI then waits on the CPU for the deadline (no block, no exit to the loop). */
+static void test_lead_preempts_early_and_waits(void)
+{
+	u64 d = rt_sleeps(LEAD_US);
+	u32 saves = fake_m.saves[CPU], restores = fake_m.restores[CPU];
+
+	fake_advance(d - LEAD_TICKS - fake_m.now);
+	CHECK(!RT->blocked); /* woken by the hypervisor timer, lead ahead */
+	fake_cpu = CPU;
+	CHECK(sched_exit_resched(&cpus[CPU])); /* the neighbour's exit goes to the loop */
+	fake_cpu_run(CPU);
+	CHECK(cpus[CPU].vcpu == RT);
+	CHECK_EQ(fake_m.saves[CPU], saves + 1);
+	CHECK_EQ(fake_m.restores[CPU], restores + 1);
+	CHECK(fake_m.now < d);
+	/* Its WFI (nothing pending yet): it waits in place for its deadline. */
+	CHECK(!guest_wfx(false));
+	CHECK_EQ(fake_m.waits[CPU], 1);
+	CHECK_EQ(fake_m.wait_until[CPU], d);
+	CHECK(!RT->blocked);
+	CHECK(cpus[CPU].vcpu == RT);
+	CHECK_EQ(fake_m.saves[CPU], saves + 1); /* no switch */
+}
+
+/* Without a lead the same wake comes at the deadline, and a WFI never waits on the CPU. */
+static void test_no_lead_never_waits(void)
+{
+	u64 d = rt_sleeps(0);
+
+	fake_advance(d - 1 - fake_m.now);
+	CHECK(RT->blocked); /* not a tick early */
+	fake_advance(1);
+	CHECK(!RT->blocked);
+	fake_cpu = CPU;
+	CHECK(sched_exit_resched(&cpus[CPU]));
+	fake_cpu_run(CPU);
+	CHECK(cpus[CPU].vcpu == RT);
+	vtimer_at(RT, 1, fake_m.now + 10); /* due well inside any lead */
+	CHECK(guest_wfx(false));
+	CHECK(RT->blocked);
+	CHECK_EQ(fake_m.waits[CPU], 0);
+}
+
+/* The window is (now, now + lead]: exactly lead away waits, one tick more blocks. */
+static void test_lead_window_edges(void)
+{
+	boot_rt(LEAD_US);
+	ppi_on(RT, 27);
+	vtimer_at(RT, 1, fake_m.now + LEAD_TICKS + 1);
+	CHECK(guest_wfx(false));
+	CHECK(RT->blocked);
+	CHECK_EQ(fake_m.waits[CPU], 0);
+
+	boot_rt(LEAD_US);
+	ppi_on(RT, 27);
+	vtimer_at(RT, 1, fake_m.now + LEAD_TICKS);
+	CHECK(!guest_wfx(false));
+	CHECK_EQ(fake_m.waits[CPU], 1);
+	CHECK(cpus[CPU].vcpu == RT && !RT->blocked);
+}
+
+/* A deadline already past (on hardware its PPI would be pending and the WFI not block): no
+ * wait; if it blocks, the hypervisor timer is due at once and brings it back. */
+static void test_lead_deadline_past(void)
+{
+	boot_rt(LEAD_US);
+	ppi_on(RT, 27);
+	vtimer_at(RT, 1, fake_m.now - 5);
+	CHECK(guest_wfx(false));
+	CHECK_EQ(fake_m.waits[CPU], 0);
+	CHECK(fake_m.timer[CPU] != 0 && fake_m.timer[CPU] <= fake_m.now);
+	fake_advance(0);
+	CHECK(!RT->blocked);
+	fake_cpu = CPU;
+	CHECK(sched_exit_resched(&cpus[CPU]));
+	fake_cpu_run(CPU);
+	CHECK(cpus[CPU].vcpu == RT);
+}
+
+/* Hostile or idle timers neither wait on the CPU nor wake the vCPU early: masked (IMASK),
+ * disabled, its PPI not enabled in the vGIC; a deadline at the end of time does not wrap. */
+static void test_lead_hostile_timers(void)
+{
+	static const u64 ctls[] = {3 /* enabled, masked */, 0 /* disabled */, 2};
+
+	for (u32 k = 0; k < sizeof(ctls) / sizeof(ctls[0]); k++) {
+		boot_rt(LEAD_US);
+		ppi_on(RT, 27);
+		vtimer_at(RT, ctls[k], fake_m.now + 10);
+		CHECK(guest_wfx(false));
+		CHECK(RT->blocked);
+		CHECK_EQ(fake_m.waits[CPU], 0);
+		CHECK_EQ(fake_m.timer[CPU], 0); /* nothing to wake it for */
+		fake_advance(FAKE_MS);
+		CHECK(RT->blocked && cpus[CPU].vcpu == NB);
+	}
+	/* Armed and unmasked, but the guest never enabled the PPI. */
+	boot_rt(LEAD_US);
+	vtimer_at(RT, 1, fake_m.now + 10);
+	CHECK(guest_wfx(false));
+	CHECK(RT->blocked);
+	CHECK_EQ(fake_m.waits[CPU], 0);
+	CHECK_EQ(fake_m.timer[CPU], 0);
+	/* The end of time: the timer is armed lead ahead of it, not wrapped into the past. */
+	boot_rt(LEAD_US);
+	ppi_on(RT, 27);
+	vtimer_at(RT, 1, ~0ULL);
+	CHECK(guest_wfx(false));
+	CHECK(RT->blocked);
+	CHECK_EQ(fake_m.timer[CPU], ~0ULL - LEAD_TICKS);
+	fake_advance(FAKE_MS);
+	CHECK(RT->blocked && cpus[CPU].vcpu == NB);
+}
+
+/* The physical timer counts too, and the earlier of the two is the deadline. */
+static void test_lead_ptimer(void)
+{
+	u64 d;
+
+	boot_rt(LEAD_US);
+	ppi_on(RT, 27);
+	ppi_on(RT, 30);
+	d = fake_m.now + FAKE_MS;
+	vtimer_at(RT, 1, d + 1000);
+	RT->arch.timers.cntp_ctl = 1;
+	RT->arch.timers.cntp_cval = d;
+	CHECK(guest_wfx(false));
+	CHECK_EQ(fake_m.timer[CPU], d - LEAD_TICKS);
+}
+
+/* The physical timer PPI enables follow the vCPU on the CPU (vgic_vcpu_here): the
+ * neighbour, which enabled neither, runs with both disabled (the second time it is
+ * restored, not started: a start resets them anyway); rt gets back exactly its own (the
+ * virtual timer's, not the physical one's). */
+static void test_switch_ppi_enables(void)
+{
+	const u32 vt = 1U << 27, pt = 1U << 30;
+	u64 d = rt_sleeps(LEAD_US); /* rt enabled PPI 27 while on the CPU, then blocked */
+
+	for (u32 round = 0; round < 2; round++) {
+		CHECK(cpus[CPU].vcpu == NB);
+		CHECK_EQ(fake_ppi_enabled[CPU] & (vt | pt), 0);
+		fake_advance(d - LEAD_TICKS - fake_m.now);
+		fake_cpu = CPU;
+		CHECK(sched_exit_resched(&cpus[CPU]));
+		fake_cpu_run(CPU);
+		CHECK(cpus[CPU].vcpu == RT);
+		CHECK_EQ(fake_ppi_enabled[CPU] & (vt | pt), vt);
+		d = fake_m.now + FAKE_MS; /* rt sleeps again: the neighbour is restored */
+		vtimer_at(RT, 1, d);
+		CHECK(guest_wfx(false));
+		CHECK(RT->blocked);
+	}
+	CHECK_EQ(fake_m.restores[CPU], 4); /* rt twice, the neighbour twice */
+}
+
 int main(void)
 {
 	RUN(test_boot_shared);
@@ -133,5 +359,13 @@ int main(void)
 	RUN(test_wfe_alone_runs_on);
 	RUN(test_wfi_blocks);
 	RUN(test_quantum);
+	RUN(test_lead_timer);
+	RUN(test_lead_preempts_early_and_waits);
+	RUN(test_no_lead_never_waits);
+	RUN(test_lead_window_edges);
+	RUN(test_lead_deadline_past);
+	RUN(test_lead_hostile_timers);
+	RUN(test_lead_ptimer);
+	RUN(test_switch_ppi_enables);
 	CHECK_MAIN_END();
 }

@@ -71,6 +71,8 @@ void arch_gic_direct_redist_write(u32 pcpu, u32 off, u32 size, u64 val);
 /* Private interrupt intid (16..31) in the physical redistributor of CPU pcpu (any CPU may
  * call): enable or disable it; whether it is pending (a level PPI: its line is high). */
 void arch_gic_ppi_enable(u32 pcpu, u32 intid, bool enable);
+/* The same for several at once (bits by INTID 16..31): enables on, disables off. */
+void arch_gic_ppi_enables(u32 pcpu, u32 on, u32 off);
 bool arch_gic_ppi_pending(u32 pcpu, u32 intid);
 
 #endif

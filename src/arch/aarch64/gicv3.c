@@ -415,6 +415,22 @@ void arch_gic_ppi_enable(u32 pcpu, u32 intid, bool enable)
 	wr32(rd + (enable ? GICR_ISENABLER0 : GICR_ICENABLER0), 1U << intid);
 }
 
+void arch_gic_ppi_enables(u32 pcpu, u32 on, u32 off)
+{
+	paddr_t rd = pcpu < CONFIG_MAX_PCPUS ? gicr_of[pcpu] : 0;
+	const u32 ppis = 0xffff0000U;
+
+	if (!rd) {
+		return;
+	}
+	if (on & ppis) {
+		wr32(rd + GICR_ISENABLER0, on & ppis);
+	}
+	if (off & ppis) {
+		wr32(rd + GICR_ICENABLER0, off & ppis);
+	}
+}
+
 bool arch_gic_ppi_pending(u32 pcpu, u32 intid)
 {
 	paddr_t rd = pcpu < CONFIG_MAX_PCPUS ? gicr_of[pcpu] : 0;

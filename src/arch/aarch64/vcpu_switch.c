@@ -481,9 +481,8 @@ u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis)
 	return v;
 }
 
-bool arch_vcpu_wait_timer(u32 ppis, u64 lead)
+u64 arch_vcpu_live_timer_deadline(u32 ppis)
 {
-	u64 now = arch_counter(), t, hctl, hcval;
 	u64 v = (ppis & BIT(INTID_VTIMER))
 		    ? timer_at(sysreg_read(cntv_ctl_el0), sysreg_read(cntv_cval_el0),
 			       sysreg_read(cntvoff_el2))
@@ -491,12 +490,15 @@ bool arch_vcpu_wait_timer(u32 ppis, u64 lead)
 	u64 p = (ppis & BIT(INTID_PTIMER))
 		    ? timer_at(sysreg_read(cntp_ctl_el0), sysreg_read(cntp_cval_el0), 0)
 		    : 0;
+
+	return !v || (p && p < v) ? p : v;
+}
+
+void arch_vcpu_wait_until(u64 t)
+{
+	u64 hctl, hcval;
 	bool backstop;
 
-	t = !v || (p && p < v) ? p : v;
-	if (!t || t <= now || t - now > lead) {
-		return false;
-	}
 	/* A timer PPI the guest keeps active never signals: the hypervisor timer ends the
 	 * wait at t at the latest, then gets its own deadline back. */
 	hctl = sysreg_read(cnthp_ctl_el2);
@@ -512,7 +514,6 @@ bool arch_vcpu_wait_timer(u32 ppis, u64 lead)
 		sysreg_write(cnthp_ctl_el2, hctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK));
 		isb();
 	}
-	return true;
 }
 
 bool arch_irq_pending(void)

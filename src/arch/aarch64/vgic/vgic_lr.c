@@ -566,11 +566,9 @@ void vgic_vcpu_here(struct vgic *g, u32 vcpu, bool here)
 	c = g->cpus[vcpu];
 	c->away = !here;
 	if (here) {
-		for (u32 m = VGIC_TIMER_PPIS; m; m &= m - 1) {
-			u32 i = vgic_lowest_bit(m);
+		u32 on = vgic_timer_ppis_enabled(g, vcpu);
 
-			arch_gic_ppi_enable(c->pcpu, i, (c->priv[i].flags & VGIC_IRQ_ENABLED) != 0);
-		}
+		arch_gic_ppi_enables(c->pcpu, on, VGIC_TIMER_PPIS & ~on);
 	}
 }
 
