@@ -645,10 +645,11 @@ static int vm_check_dev(struct cfg_ctx *c, int node, const struct vm_cfg *vm,
 		return config_fail(c, node, "reg", "0x%llx+0x%llx overlaps the VM's flash", b, s);
 	}
 	for (u32 i = 0; i < d->irq_count; i++) {
-		if (d->irqs[i] < 32 || d->irqs[i] >= p->intid_limit ||
+		if (d->irqs[i] < PLATFORM_FIRST_SHARED_INTID || d->irqs[i] >= p->intid_limit ||
 		    d->irqs[i] > CONFIG_MAX_INTID) {
-			return config_fail(c, node, "interrupts", "IRQ %u is not an SPI (32..%u)",
-					   d->irqs[i], p->intid_limit - 1);
+			return config_fail(c, node, "interrupts", "IRQ %u is not an SPI (%u..%u)",
+					   d->irqs[i], PLATFORM_FIRST_SHARED_INTID,
+					   p->intid_limit - 1);
 		}
 		if (d->irqs[i] == p->uart_intid) {
 			return config_fail(c, node, "interrupts",

@@ -55,6 +55,9 @@
 		    {0x08080000ULL, 0x20000ULL, "frame"},           \
 	}
 #define PLATFORM_DEFAULT_INTID_LIMIT 288U /* QEMU virt: 256 SPIs */
+/* The first interrupt ID a device may have (pass-through, channels, virtio links, the
+ * management channel): the GIC's SPIs start at 32 (below: SGIs and PPIs, per CPU). */
+#define PLATFORM_FIRST_SHARED_INTID 32U
 
 /* QEMU virt's GIC, UART, RTC, fw_cfg, GPIO, ... span, once reserved wholesale in every VM.
  * The config now reserves exactly what each VM has emulated (its GICD, its vCPUs' GICR
