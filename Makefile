@@ -222,7 +222,7 @@ $(B)/tessera.elf: $(HYP_OBJ) $(B)/tessera.ld scripts/check-init.sh
 	$(CC_T) $(TFLAGS) -static -Wl,--build-id=none -Wl,--gc-sections -Wl,--no-warn-rwx-segments -T $(B)/tessera.ld \
 		-o $@ $(HYP_OBJ) -lgcc
 	@printf '%s\n' $(INIT_C) >$(B)/init-objects.txt
-	@scripts/check-init.sh $@ $(B)/tessera.ld $(B)/init-objects.txt $(B)/hyp || { rm -f $@; exit 1; }
+	@CROSS=$(CROSS) scripts/check-init.sh $@ $(B)/tessera.ld $(B)/init-objects.txt $(B)/hyp || { rm -f $@; exit 1; }
 	$(SIZE_T) $@
 
 $(B)/tools/tessera: $(TOOL_C) $(HOST_LIB_C) $(wildcard src/include/*.h tools/*.h)
