@@ -5,7 +5,13 @@
 # `make` alone builds everything, whatever rule comes first below.
 .DEFAULT_GOAL := all
 
-CROSS ?= aarch64-linux-gnu-
+# The target architecture: the one place it is named. Its directory src/arch/$(ARCH)/ holds
+# its code and its arch.mk: cross compiler, target flags, private include directories, which
+# of its files are hot, cold, boot-only or part of a feature (docs/ARCHITECTURE.md,
+# CONTRIBUTING.md "porting to a new architecture").
+ARCH := aarch64
+$(if $(wildcard src/arch/$(ARCH)/arch.mk),,$(error ARCH=$(ARCH): no src/arch/$(ARCH)/arch.mk))
+include src/arch/$(ARCH)/arch.mk
 CC_T := $(CROSS)gcc
 OBJCOPY_T := $(CROSS)objcopy
 SIZE_T := $(CROSS)size
@@ -14,8 +20,7 @@ B := build
 comma := ,
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-# Target (EL2) flags: freestanding, no FP/SIMD use by the hypervisor (guest FP state
-# stays in the registers untouched), no unaligned accesses (safe before the MMU is on).
+# Target (hypervisor) flags: freestanding, and the arch's (ARCH_TFLAGS, arch.mk).
 OPT := -Os
 # TEXTRA: extra target flags for a variant build in its own B (bench/run.sh builds
 # B=build/share TEXTRA=-DTESSERA_SHARE_STATS for the cross-CPU sharing counters).
@@ -23,25 +28,19 @@ TEXTRA ?=
 # No padding of functions, loops and branch targets: it costs resident bytes (1.7 KiB) and, on
 # the in-order cores this runs on, buys little; instruction counts (`make bench`) are the same.
 ALIGN := -falign-functions=4 -falign-jumps=1 -falign-loops=1 -falign-labels=1
-# The tiny code model: every symbol the code names lies within 1 MiB of it (tessera.ld.in
-# places the 2 MiB page pool last), so an address is one ADR instead of ADRP + ADD and a load
-# of a global one LDR: smaller code, and no ADRP for the Cortex-A53 erratum 843419 fix to
-# give a 4 KiB-aligned veneer section. A build that outgrows it fails to link ("relocation
-# truncated to fit"), never silently.
-CMODEL := -mcmodel=tiny
-TFLAGS = -std=gnu11 $(OPT) $(ALIGN) $(LTO) $(TEXTRA) -g -fomit-frame-pointer $(WARN) -ffreestanding -nostdlib -fno-builtin -march=armv8-a -mno-outline-atomics $(CMODEL) \
-	-mgeneral-regs-only -mstrict-align -fno-asynchronous-unwind-tables -fno-unwind-tables \
+TFLAGS = -std=gnu11 $(OPT) $(ALIGN) $(LTO) $(TEXTRA) -g -fomit-frame-pointer $(WARN) -ffreestanding -nostdlib -fno-builtin $(ARCH_TFLAGS) \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-stack-protector -fno-pic -fno-pie -fno-common -ffunction-sections -fdata-sections \
 	$(TINC)
 # The arch line, enforced by the compiler: core, vdev and lib see src/include and only the
 # public part of the architecture (src/arch/$(ARCH)/include: arch_types.h and
 # arch_platform.h, nothing else: scripts/check-arch-line.sh); the architecture's own headers
-# (sysreg.h, gicv3.h, stage2.h, arch_gic.h, the vGIC's vgic/*.h, ...) are on the include path
-# of src/arch/$(ARCH)/ and src/drivers/ only, so core code that reaches into them does not
-# compile. Host builds (unit tests, fuzzing, the CLI) test arch code too and see both.
-ARCH := aarch64
+# (ARCH_INC: sysreg.h, gicv3.h, stage2.h, arch_gic.h, the vGIC's vgic/*.h, ...) are on the
+# include path of src/arch/$(ARCH)/ and src/drivers/ only, so core code that reaches into
+# them does not compile. Host builds (unit tests, fuzzing, the CLI) test arch code too and
+# see both.
 INC_CORE := -Isrc/include -Isrc/arch/$(ARCH)/include
-INC_ARCH := $(INC_CORE) -Isrc/arch/$(ARCH) -Isrc/arch/$(ARCH)/vgic
+INC_ARCH := $(INC_CORE) $(ARCH_INC)
 TINC = $(INC_CORE) -I$(B)/gen
 $(B)/hyp/src/arch/%: TINC = $(INC_ARCH) -I$(B)/gen
 $(B)/hyp/src/drivers/%: TINC = $(INC_ARCH) -I$(B)/gen
@@ -60,22 +59,21 @@ FEATURES_minimal :=
 $(if $(filter undefined,$(origin FEATURES_$(PROFILE))),$(error PROFILE=$(PROFILE): no such profile (full, minimal)))
 FEATURES ?= $(FEATURES_$(PROFILE))
 $(if $(filter-out $(FEATURES_ALL),$(FEATURES)),$(error FEATURES: unknown feature(s) $(filter-out $(FEATURES_ALL),$(FEATURES)) (known: $(FEATURES_ALL))))
-FEATURE_FILES_debug := src/core/gdb.c src/core/mgmt_gdb.c src/arch/aarch64/gdb_arch.c
+FEATURE_FILES_debug := src/core/gdb.c src/core/mgmt_gdb.c $(ARCH_FEATURE_FILES_debug)
 FEATURE_FILES_trace := src/core/trace.c src/core/mgmt_trace.c
-FEATURE_FILES_sched := src/core/sched_policy.c src/arch/aarch64/vcpu_switch.c src/core/sched_setup.c
+FEATURE_FILES_sched := src/core/sched_policy.c src/core/sched_setup.c $(ARCH_FEATURE_FILES_sched)
 FEATURE_FILES_virtio := src/vdev/virtio_mmio.c src/vdev/vlink.c src/vdev/vlink_console.c \
 	src/vdev/vlink_net.c
 FEATURE_FILES_snapshot := src/core/snapshot.c src/core/snapshot_restore.c src/core/mgmt_snap.c \
-	src/arch/aarch64/vgic/vgic_snap.c src/vdev/vpl011_snap.c src/core/clone.c src/core/checkpoint.c \
-	src/arch/aarch64/ckpt_s2.c src/core/vm_dirty.c src/core/mgmt_migrate.c \
-	src/arch/aarch64/vcpu_state.c
+	src/vdev/vpl011_snap.c src/core/clone.c src/core/checkpoint.c src/core/vm_dirty.c \
+	src/core/mgmt_migrate.c $(ARCH_FEATURE_FILES_snapshot)
 FEATURES_OFF := $(filter-out $(FEATURES),$(FEATURES_ALL))
 FEATURES_OFF_C := $(foreach f,$(FEATURES_OFF),$(FEATURE_FILES_$(f)))
 FEATURES_H := $(B)/gen/features_config.h
 
-HYP_C := $(filter-out $(FEATURES_OFF_C),$(wildcard src/lib/*.c src/core/*.c src/vdev/*.c src/arch/aarch64/*.c \
-	src/arch/aarch64/vgic/*.c src/drivers/*.c))
-HYP_S := $(wildcard src/arch/aarch64/*.S)
+HYP_C := $(filter-out $(FEATURES_OFF_C),$(wildcard src/lib/*.c src/core/*.c src/vdev/*.c) $(ARCH_C) \
+	$(wildcard src/drivers/*.c))
+HYP_S := $(ARCH_S)
 HYP_OBJ := $(patsubst %.c,$(B)/hyp/%.o,$(HYP_C)) $(patsubst %.S,$(B)/hyp/%.o,$(HYP_S))
 # Code is built for size (OPT above); the paths `make bench` measures (vectors, traps, emul,
 # vGIC, vPL011, hypercalls, GIC, the vCPU switch) are built -O2 (FAST_C below), and so is the
@@ -86,9 +84,8 @@ COLD_C := $(wildcard src/core/config*.c) src/core/image.c src/core/pack.c src/co
 	src/core/mgmt_snap.c src/core/snapshot.c src/core/snapshot_restore.c src/lib/base64.c \
 	src/core/mgmt_migrate.c src/core/vm_dirty.c \
 	src/core/console.c src/core/hyplog.c src/core/health.c \
-	src/arch/aarch64/psci.c src/core/mem.c src/core/lifecycle.c src/lib/fdt_write.c src/lib/fmt.c \
-	src/lib/sha256.c src/lib/str.c src/arch/aarch64/setup.c src/arch/aarch64/stage2.c \
-	src/arch/aarch64/guest_dtb.c src/drivers/virtio_console_driver.c src/core/measure.c \
+	src/core/mem.c src/core/lifecycle.c src/lib/fdt_write.c src/lib/fmt.c \
+	src/lib/sha256.c src/lib/str.c $(ARCH_COLD_C) src/drivers/virtio_console_driver.c src/core/measure.c \
 	src/core/vboot.c src/core/rollback.c src/drivers/cfi_flash.c src/core/mgmt_gdb.c src/core/gdb.c \
 	src/core/mgmt_stats.c src/core/mgmt_trace.c \
 	src/core/update.c src/core/update_bundle.c src/core/mgmt_update.c
@@ -97,31 +94,28 @@ $(patsubst %.c,$(B)/hyp/%.o,$(COLD_C)): OPT := -Os
 # helpers they call across files (cpu_this, the GIC accessors, vdev_mmio, ...) are inlined;
 # console.c (-Os all the same) and pl011.c: a guest's UARTDR store prints its byte.
 # Boot-only objects stay out (checked below): tessera.ld places them in .init.* by file name.
-HOT_C := src/arch/aarch64/traps.c src/arch/aarch64/emul.c src/arch/aarch64/gicv3.c \
-	src/arch/aarch64/inject.c src/arch/aarch64/setup.c src/arch/aarch64/vcpu.c \
-	src/arch/aarch64/vgic/vgic.c src/arch/aarch64/vgic/vgic_lr.c src/arch/aarch64/vgic/vgic_mmio.c \
-	src/arch/aarch64/vgic/irqchip.c src/vdev/vpl011.c \
+HOT_C := $(ARCH_HOT_C) src/vdev/vpl011.c \
 	src/core/mmio_dispatch.c src/core/vm_links.c src/core/passthru.c src/core/console_vm.c \
-	src/arch/aarch64/smccc.c src/core/guest_calls.c src/core/vm.c src/core/sched.c \
-	src/core/health.c src/core/chan.c src/core/console.c src/drivers/pl011.c \
-	src/core/sched_policy.c src/arch/aarch64/vcpu_switch.c \
-	$(wildcard src/arch/aarch64/direct.c)
+	src/core/guest_calls.c src/core/vm.c src/core/sched.c src/core/sched_policy.c \
+	src/core/health.c src/core/chan.c src/core/console.c src/drivers/pl011.c
 $(patsubst %.c,$(B)/hyp/%.o,$(HOT_C)): LTO := -flto
 # Everything else is built for size too (OPT above), except what a measured path runs
 # (FAST_C) and the link itself: the LTO objects' code is generated there.
-FAST_C := $(HOT_C) src/arch/aarch64/vcpu_switch.c src/core/sched_policy.c src/lib/string.c \
+FAST_C := $(HOT_C) $(ARCH_FAST_C) src/core/sched_policy.c src/lib/string.c \
 	src/lib/fdt.c src/drivers/pl011.c
 $(patsubst %.c,$(B)/hyp/%.o,$(filter-out $(COLD_C),$(FAST_C))): OPT := -O2
 # private: not inherited by the objects the link depends on.
 $(B)/tessera.elf: private OPT := -O2
-# The boot-only objects: one list (src/init-objects.txt), from which the linker script's
+# The boot-only objects: one list (src/init-objects.txt, and the arch's own boot-only files
+# in src/arch/$(ARCH)/init-objects.txt, the same format), from which the linker script's
 # lines are generated ($(B)/tessera.ld) and which scripts/check-init.sh checks the ELF
 # against. Linker-script patterns are "*core/config.o": the path under src/, as .o.
-INIT_C := $(filter-out $(FEATURES_OFF_C),$(shell sed -e 's/\#.*//' src/init-objects.txt))
+INIT_LISTS := src/init-objects.txt src/arch/$(ARCH)/init-objects.txt
+INIT_C := $(filter-out $(FEATURES_OFF_C),$(shell sed -e 's/\#.*//' $(INIT_LISTS)))
 INIT_PAT := $(patsubst src/%.c,*%.o,$(INIT_C))
-$(if $(filter-out $(HYP_C),$(INIT_C)),$(error src/init-objects.txt: no such source: $(filter-out $(HYP_C),$(INIT_C))))
-$(if $(filter $(INIT_C),$(HOT_C)),$(error src/init-objects.txt: boot-only objects cannot be in HOT_C (LTO): $(filter $(INIT_C),$(HOT_C))))
-$(HYP_OBJ): Makefile
+$(if $(filter-out $(HYP_C),$(INIT_C)),$(error $(INIT_LISTS): no such source: $(filter-out $(HYP_C),$(INIT_C))))
+$(if $(filter $(INIT_C),$(HOT_C)),$(error $(INIT_LISTS): boot-only objects cannot be in HOT_C (LTO): $(filter $(INIT_C),$(HOT_C))))
+$(HYP_OBJ): Makefile src/arch/$(ARCH)/arch.mk
 
 # Verified boot (docs/SECURITY.md): TRUSTED_KEYS=a.pub,b.pub (from `tessera keygen`) builds
 # those Ed25519 public keys into the hypervisor, which then boots only system images signed by
@@ -172,10 +166,8 @@ HOST_LIB_C := $(filter-out src/lib/string.c,$(wildcard src/lib/*.c)) \
 	$(wildcard src/core/config*.c src/core/image.c src/core/pack.c src/core/vboot.c) \
 	src/core/update_bundle.c
 # Unit tests additionally link the virtual devices and stage-2 builder with a fake arch.
-UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c src/arch/aarch64/vgic/*.c) src/arch/aarch64/stage2.c \
-	src/arch/aarch64/ckpt_s2.c \
-	src/arch/aarch64/guest_dtb.c src/core/mem.c \
-	src/core/platform.c src/core/lifecycle.c src/arch/aarch64/vcpu_state.c src/core/trace.c \
+UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) $(ARCH_UNIT_C) src/core/mem.c \
+	src/core/platform.c src/core/lifecycle.c src/core/trace.c \
 	tests/unit/fake_arch.c
 # The unit tests also run the whole core (VM construction and lifecycle, health, the per-CPU
 # loop, channels, console, management, MMIO dispatch) on the fake machine: the rest of the
@@ -204,7 +196,8 @@ DASH_NPM := $(B)/dashboard/npm
 DASH_WWW := $(B)/dashboard/www
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
 
-.PHONY: all hyp tools guests linux u-boot run test unit systest bench lint format deps clean dashboard
+.PHONY: all hyp tools guests linux u-boot run test unit systest bench lint format deps clean dashboard \
+	arch-vars
 all: hyp tools guests
 
 hyp: $(B)/tessera.elf
@@ -217,7 +210,7 @@ $(B)/hyp/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC_T) $(TFLAGS) -MMD -MP -c $< -o $@
 
-$(B)/tessera.ld: src/arch/$(ARCH)/tessera.ld.in src/init-objects.txt Makefile $(VBOOT_H)
+$(B)/tessera.ld: src/arch/$(ARCH)/tessera.ld.in $(INIT_LISTS) Makefile src/arch/$(ARCH)/arch.mk $(VBOOT_H)
 	@mkdir -p $(dir $@)
 	sed -e 's|@INIT_OBJS@|$(INIT_PAT)|g' \
 		-e 's|@INIT_TEXT@|$(foreach o,$(INIT_PAT),$(o)(.text .text.*))|' \
@@ -229,7 +222,7 @@ $(B)/tessera.elf: $(HYP_OBJ) $(B)/tessera.ld scripts/check-init.sh
 	$(CC_T) $(TFLAGS) -static -Wl,--build-id=none -Wl,--gc-sections -Wl,--no-warn-rwx-segments -T $(B)/tessera.ld \
 		-o $@ $(HYP_OBJ) -lgcc
 	@printf '%s\n' $(INIT_C) >$(B)/init-objects.txt
-	@scripts/check-init.sh $@ $(B)/tessera.ld $(B)/init-objects.txt $(B)/hyp || { rm -f $@; exit 1; }
+	@CROSS=$(CROSS) scripts/check-init.sh $@ $(B)/tessera.ld $(B)/init-objects.txt $(B)/hyp || { rm -f $@; exit 1; }
 	$(SIZE_T) $@
 
 $(B)/tools/tessera: $(TOOL_C) $(HOST_LIB_C) $(wildcard src/include/*.h tools/*.h)
@@ -264,8 +257,8 @@ $(DASH_WWW)/.stamp: $(DASH_NPM)/node_modules/.package-lock.json $(wildcard $(DAS
 TSAN := -fsanitize=thread -pthread -Wno-tsan
 UNIT_OBJ := $(patsubst %.c,$(B)/unit/obj/%.o,$(UNIT_LIB_C) $(UNIT_CORE_C))
 UNIT_TSAN_OBJ := $(patsubst %.c,$(B)/unit/tsan/%.o,$(UNIT_LIB_C) $(UNIT_CORE_C))
-UNIT_HDRS := $(wildcard src/include/*.h src/vdev/*.h src/core/*.h tests/unit/*.h src/arch/aarch64/*.h \
-	src/arch/aarch64/include/*.h src/arch/aarch64/vgic/*.h)
+UNIT_HDRS := $(wildcard src/include/*.h src/vdev/*.h src/core/*.h tests/unit/*.h src/arch/$(ARCH)/*.h \
+	src/arch/$(ARCH)/*/*.h)
 
 $(B)/unit/obj/%.o: %.c $(UNIT_HDRS) Makefile
 	@mkdir -p $(dir $@)
@@ -321,6 +314,12 @@ bench: deps all linux
 
 lint:
 	@scripts/lint.sh
+
+# The architecture's names for scripts (scripts/lint.sh, check-arch-line.sh): one per line,
+# NAME=value, in shell quoting.
+arch-vars:
+	@printf "ARCH='%s'\nARCH_INC='%s'\nARCH_TIDY_FLAGS='%s'\n" "$(ARCH)" "$(strip $(ARCH_INC))" \
+		"$(strip $(ARCH_TIDY_FLAGS))"
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -4,9 +4,12 @@
 
 # Every guests/*.c is one guest: add a file, get a guest.
 GUEST_NAMES := $(basename $(notdir $(wildcard guests/*.c)))
-GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib -march=armv8-a -mgeneral-regs-only \
-	-mstrict-align -fno-asynchronous-unwind-tables -fno-stack-protector -fno-pic -mno-outline-atomics $(WARN) \
-	-Isrc/include -Isrc/arch/aarch64/include -Isrc/arch/aarch64 -Iguests/kit
+# The target's flags come from the architecture (ARCH_GUEST_CFLAGS, src/arch/$(ARCH)/arch.mk);
+# the kit includes its public headers and the private ones the guests test against
+# (arch_gic.h, fw_abi.h: the interrupt controller's windows and IDs, the firmware calls).
+GUEST_CFLAGS := -std=gnu11 -O2 -g -ffreestanding -nostdlib $(ARCH_GUEST_CFLAGS) \
+	-fno-asynchronous-unwind-tables -fno-stack-protector -fno-pic $(WARN) \
+	-Isrc/include -Isrc/arch/$(ARCH)/include -Isrc/arch/$(ARCH) -Iguests/kit
 # One RWX segment is fine here: the guest runs with its MMU off.
 GUEST_LDFLAGS := -static -nostdlib -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 	-T guests/kit/guest.ld

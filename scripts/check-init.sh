@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # check-init.sh ELF [LDSCRIPT INIT_LIST OBJ_DIR]: the build's guard for the boot-only
-# sections (the linker script the Makefile generates from src/arch/aarch64/tessera.ld.in).
+# sections (the linker script the Makefile generates from src/arch/<arch>/tessera.ld.in).
 # .init.text/.init.rodata are handed to the page pool after boot (mem_release_init), so
 # nothing resident may refer into them once boot is over. Fails (exit 1) if resident code
 # branches to or takes the address of anything in [__init_start, __init_end), or resident
@@ -15,7 +15,7 @@ ELF=${1:?usage: check-init.sh ELF [LDSCRIPT INIT_LIST OBJ_DIR]}
 LDS=${2:-}
 INIT_LIST=${3:-}
 OBJ_DIR=${4:-}
-CROSS=${CROSS:-aarch64-linux-gnu-}
+CROSS=${CROSS:-aarch64-linux-gnu-} # the Makefile passes its own (src/arch/$ARCH/arch.mk)
 
 # Resident functions that run only during boot (setup_cpu_main: calls primary_boot, itself
 # in .init (core/boot.c, src/init-objects.txt), and releases .init after it returns;

@@ -9,7 +9,8 @@
 #     checks of the repo's .clang-tidy (each check turned off says why there);
 #     a finding that is wrong for one line is silenced on that line with
 #     `// NOLINT(<check>)` and a reason. Any diagnostic fails.
-#   - scripts/check-arch-line.sh: no new core/vdev/lib file includes an arch header.
+#   - scripts/check-arch-line.sh: no core/vdev/lib file includes an arch header, nor names
+#     an architecture-specific identifier outside its short allowlist.
 # Prints "PASS: lint/<check>" or "FAIL: lint/<check> (...)" for clang-format,
 # cppcheck and clang-tidy; exits 1 if any failed.
 set -u
@@ -18,6 +19,16 @@ cd "$(dirname "$0")/.." || exit 1
 
 MAX_SHOWN=40
 status=0
+
+# The architecture the Makefile builds for, its private include directories and its
+# clang-tidy target (src/arch/$ARCH/arch.mk): ARCH, ARCH_INC, ARCH_TIDY_FLAGS.
+vars=$(make -s --no-print-directory arch-vars) || {
+	echo "FAIL: lint (make arch-vars failed)"
+	exit 1
+}
+eval "$vars"
+read -r -a arch_inc <<<"$ARCH_INC"
+read -r -a arch_tidy <<<"$ARCH_TIDY_FLAGS"
 
 # c_files: the C sources and headers to check, one per line. From git: tracked
 # files plus new ones not yet added (not ignored), so a file is checked before
@@ -75,10 +86,10 @@ lint_cppcheck()
 		echo "PASS: lint/cppcheck"
 		return 0
 	fi
-	# -Isrc/arch/aarch64 as in the Makefile's flags, so cppcheck sees the same
-	# headers the compiler does.
+	# The arch's include directories as in the Makefile's flags (INC_ARCH), so cppcheck
+	# sees the same headers the compiler does.
 	out=$(cppcheck --quiet --enable=warning,style,performance,portability \
-		--error-exitcode=1 --inline-suppr --std=c11 -Isrc/include -Isrc/arch/aarch64/include -Isrc/arch/aarch64 -Isrc/arch/aarch64/vgic \
+		--error-exitcode=1 --inline-suppr --std=c11 -Isrc/include "-Isrc/arch/$ARCH/include" "${arch_inc[@]}" \
 		--suppress=missingIncludeSystem --suppressions-list=scripts/cppcheck.supp \
 		--template='{file}:{line}: {severity}: {message} [{id}]' \
 		"${dirs[@]}" 2>&1)
@@ -92,16 +103,17 @@ lint_cppcheck()
 	return 1
 }
 
-# clang-tidy sees each file as the hypervisor build compiles it (Makefile TFLAGS): AArch64,
-# freestanding, no TESSERA_HOST. That is the one configuration every file under src/ compiles
-# in: src/arch/aarch64 has AArch64 inline assembly (system registers) that a host target
-# cannot parse, while src/lib, src/core and src/vdev build both ways and their host-only
-# lines are just <string.h>. Only the compiler's own freestanding headers are needed, so
-# clang needs no AArch64 sysroot. (-Werror is left out: clang-tidy reports compiler
-# warnings as clang-diagnostic-* anyway, and gcc's -W flags are not all clang's.)
-TIDY_FLAGS=(-std=gnu11 --target=aarch64-linux-gnu -march=armv8-a -mgeneral-regs-only
+# clang-tidy sees each file as the hypervisor build compiles it (Makefile TFLAGS): the
+# target architecture (ARCH_TIDY_FLAGS), freestanding, no TESSERA_HOST. That is the one
+# configuration every file under src/ compiles in: src/arch/$ARCH has inline assembly
+# (system registers) that a host target cannot parse, while src/lib, src/core and src/vdev
+# build both ways and their host-only lines are just <string.h>. Only the compiler's own
+# freestanding headers are needed, so clang needs no sysroot for the target. (-Werror is
+# left out: clang-tidy reports compiler warnings as clang-diagnostic-* anyway, and gcc's -W
+# flags are not all clang's.) Files of another architecture's directory are left out.
+TIDY_FLAGS=(-std=gnu11 "${arch_tidy[@]}"
 	-ffreestanding -fno-builtin -Wall -Wextra -Wshadow -Wstrict-prototypes
-	-Wmissing-prototypes -Isrc/include -Isrc/arch/aarch64/include -Isrc/arch/aarch64 -Isrc/arch/aarch64/vgic)
+	-Wmissing-prototypes -Isrc/include "-Isrc/arch/$ARCH/include" "${arch_inc[@]}")
 
 lint_tidy()
 {
@@ -112,6 +124,8 @@ lint_tidy()
 	}
 	while IFS= read -r f; do
 		case $f in
+		src/arch/"$ARCH"/*.c) files+=("$f") ;;
+		src/arch/*) ;;
 		src/*.c) files+=("$f") ;;
 		esac
 	done < <(c_files)

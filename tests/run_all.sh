@@ -6,7 +6,7 @@
 #
 # Stages, in order:
 #   setup   tests/setup_check.sh        (make's default goal, QEMU command lines, apt locks)
-#   unit    every build/unit/test_* binary (built by `make unit`)
+#   unit    every build/unit/test_* binary (built by `make unit`), one per CPU at a time
 #   config  tests/config_check.sh       (negative config tests)
 #   guests  tests/system/guests_bare.sh (guests on bare QEMU)
 #   fuzz    tests/fuzz/regress.sh       (each libFuzzer harness over its committed corpus)
@@ -54,7 +54,8 @@ export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p "$BUILD" || exit 1
 RESULTS=$(mktemp "${TMPDIR:-/tmp}/tessera-results.XXXXXX") || exit 1
 STAGE_OUT=$(mktemp "${TMPDIR:-/tmp}/tessera-stage.XXXXXX") || exit 1
-trap 'rm -f "$RESULTS" "$STAGE_OUT"' EXIT
+UNIT_OUT=$(mktemp -d "${TMPDIR:-/tmp}/tessera-unit.XXXXXX") || exit 1
+trap 'rm -rf "$RESULTS" "$STAGE_OUT" "$UNIT_OUT"' EXIT
 
 # run_one NAME CMD...: run CMD, show its output, keep it in $RESULTS for
 # counting, and add "FAIL: NAME (exit N)" if it failed without saying so.
@@ -71,6 +72,35 @@ run_one()
 	fi
 }
 
+# unit_stage: every unit binary, as many at a time as there are CPUs (independent host
+# programs, no QEMU); then each one's output in name order, counted as run_one counts it.
+unit_stage()
+{
+	local bin name rc bins=()
+	echo "== unit: $BUILD/unit/test_*"
+	for bin in "$BUILD"/unit/test_*; do
+		if [ -f "$bin" ] && [ -x "$bin" ]; then
+			bins+=("$bin")
+		fi
+	done
+	if [ ${#bins[@]} -eq 0 ]; then
+		echo "(no unit test binaries: run 'make unit')"
+		return
+	fi
+	printf '%s\0' "${bins[@]}" | xargs -0 -P "$(nproc 2>/dev/null || echo 2)" -I{} \
+		bash -c 'o=$2/$(basename "$3"); timeout -k 5 "$1" "$3" >"$o.out" 2>&1 </dev/null
+			echo $? >"$o.rc"' _ "$UNIT_TIMEOUT" "$UNIT_OUT" {}
+	for bin in "${bins[@]}"; do
+		name=$(basename "$bin")
+		rc=$(cat "$UNIT_OUT/$name.rc" 2>/dev/null || echo 255)
+		cat "$UNIT_OUT/$name.out" 2>/dev/null | tee "$STAGE_OUT"
+		cat "$STAGE_OUT" >>"$RESULTS"
+		if [ "$rc" -ne 0 ] && ! grep -a -q '^FAIL: ' "$STAGE_OUT"; then
+			echo "FAIL: unit/$name (exit $rc)" | tee -a "$RESULTS"
+		fi
+	done
+}
+
 # stage_script NAME SCRIPT: run SCRIPT; a missing stage script is a failure.
 stage_script()
 {
@@ -85,17 +115,8 @@ stage_script()
 
 main()
 {
-	local bin n=0
 	stage_script setup tests/setup_check.sh
-	echo "== unit: $BUILD/unit/test_*"
-	for bin in "$BUILD"/unit/test_*; do
-		if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
-			continue
-		fi
-		n=$((n + 1))
-		run_one "unit/$(basename "$bin")" timeout -k 5 "$UNIT_TIMEOUT" "$bin"
-	done
-	[ $n -gt 0 ] || echo "(no unit test binaries: run 'make unit')"
+	unit_stage
 
 	stage_script config tests/config_check.sh
 	stage_script guests tests/system/guests_bare.sh

@@ -10,6 +10,7 @@
 
 #include "abi.h"
 #include "arch_gic.h"
+#include "fw_abi.h"
 #include "layout.h"
 #include "lib.h"
 #include "spinlock.h"

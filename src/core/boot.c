@@ -146,7 +146,7 @@ void primary_boot(u64 stack_top)
 		console_log(LOG_ERROR, "%s\n", why);
 		halt();
 	}
-	bootprof_lap(BOOTPROF_GIC);
+	bootprof_lap(BOOTPROF_IRQCHIP);
 	boot_pack(dtb, pack);
 	bootprof_lap(BOOTPROF_PACK);
 	boot_banner(pack);

@@ -17,7 +17,7 @@ void bootprof_lap(enum bootprof_phase p)
 
 static const char *const bootprof_names[BOOTPROF_PHASES] = {
     [BOOTPROF_EARLY] = "early",	  [BOOTPROF_PLATFORM] = "platform", [BOOTPROF_MMU] = "mmu",
-    [BOOTPROF_POOL] = "pool",	  [BOOTPROF_GIC] = "gic",	    [BOOTPROF_PACK] = "pack",
+    [BOOTPROF_POOL] = "pool",	  [BOOTPROF_IRQCHIP] = "gic",	    [BOOTPROF_PACK] = "pack",
     [BOOTPROF_CONFIG] = "config", [BOOTPROF_LAYOUT] = "layout",	    [BOOTPROF_DEVICES] = "devices",
     [BOOTPROF_LOAD] = "load",	  [BOOTPROF_DTB] = "dtb",	    [BOOTPROF_PRINT] = "print",
     [BOOTPROF_START] = "start",

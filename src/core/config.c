@@ -14,28 +14,26 @@ void platform_default(struct platform *plat)
 	memset(plat, 0, sizeof(*plat));
 	plat->cpu_count = 4;
 	for (u32 i = 0; i < plat->cpu_count; i++) {
-		plat->cpu_mpidr[i] = i; /* QEMU virt: Aff0 = CPU index */
+		plat->cpu_hwid[i] = i; /* QEMU virt: Aff0 = CPU index */
 	}
 	plat->ram_count = 1;
 	plat->ram[0].base = LAYOUT_RAM_BASE;
 	plat->ram[0].size = SZ_1G;
 	plat->hyp_base = LAYOUT_RAM_BASE;
 	plat->hyp_end = LAYOUT_PACK_BASE; /* the caller adds the system image */
-	plat->gicd_base = 0x08000000ULL;
-	plat->gicd_size = 0x10000ULL;
-	/* The whole QEMU redistributor window (up to the UART), not only 4 frames:
-	 * nothing in it may be passed through. */
-	plat->gicr_base = 0x080a0000ULL;
-	plat->gicr_size = 0xf60000ULL;
-	plat->gic_other_count = 1; /* the ITS */
-	plat->gic_other[0].base = 0x08080000ULL;
-	plat->gic_other[0].size = 0x20000ULL;
+	static const struct platform board = {.irqchip = PLATFORM_DEFAULT_IRQCHIP_FRAMES};
+
+	/* The board's interrupt controller frames (arch_platform.h), up to the first empty. */
+	for (u32 i = 0; i < PLATFORM_MAX_IRQCHIP_FRAMES && board.irqchip[i].size; i++) {
+		plat->irqchip[i] = board.irqchip[i];
+		plat->irqchip_count = i + 1;
+	}
 	plat->uart_base = 0x09000000ULL;
 	plat->uart_size = 0x1000ULL;
 	plat->uart_intid = 33;
 	plat->flash_base = 0x04000000ULL; /* QEMU virt's second flash bank */
 	plat->flash_size = 0x04000000ULL;
-	plat->spi_limit = 288;
+	plat->intid_limit = PLATFORM_DEFAULT_INTID_LIMIT;
 }
 
 static void config_set_error(struct config_error *err, const char *node, const char *prop,
@@ -125,7 +123,7 @@ static int config_platform_node(struct cfg_ctx *c, int node, struct platform *pl
 			}
 			plat->cpu_count = n;
 			for (u32 i = 0; i < n; i++) {
-				plat->cpu_mpidr[i] = i;
+				plat->cpu_hwid[i] = i;
 			}
 		} else if (strcmp(name, "memory") == 0) {
 			const u8 *v = val;

@@ -197,9 +197,11 @@ static int chan_end_intid(struct cfg_ctx *c, int node, const char *name, const u
 		return config_fail(c, node, name, "expected one cell <intid>, got %u bytes", len);
 	}
 	e->intid = be32_load(val);
-	if (e->intid < 32 || e->intid >= p->spi_limit || e->intid > CONFIG_MAX_INTID) {
-		return config_fail(c, node, name, "IRQ %u is not an SPI (32..%u)", e->intid,
-				   MIN(p->spi_limit - 1, CONFIG_MAX_INTID));
+	if (e->intid < PLATFORM_FIRST_SHARED_INTID || e->intid >= p->intid_limit ||
+	    e->intid > CONFIG_MAX_INTID) {
+		return config_fail(c, node, name, "IRQ %u is not an SPI (%u..%u)", e->intid,
+				   PLATFORM_FIRST_SHARED_INTID,
+				   MIN(p->intid_limit - 1, CONFIG_MAX_INTID));
 	}
 	if (e->intid == p->uart_intid || e->intid == GUEST_UART_INTID) {
 		return config_fail(c, node, name, "IRQ %u is the UART interrupt", e->intid);

@@ -77,9 +77,11 @@ static int virtio_check_irq(struct cfg_ctx *c, const struct virtio_end_cfg *e)
 	const struct platform *p = c->plat;
 	const struct vm_cfg *vm = &c->cfg->vms[e->vm];
 
-	if (e->intid < 32 || e->intid >= p->spi_limit || e->intid > CONFIG_MAX_INTID) {
-		return config_fail(c, e->node, "interrupt", "IRQ %u is not an SPI (32..%u)",
-				   e->intid, MIN(p->spi_limit - 1, CONFIG_MAX_INTID));
+	if (e->intid < PLATFORM_FIRST_SHARED_INTID || e->intid >= p->intid_limit ||
+	    e->intid > CONFIG_MAX_INTID) {
+		return config_fail(c, e->node, "interrupt", "IRQ %u is not an SPI (%u..%u)",
+				   e->intid, PLATFORM_FIRST_SHARED_INTID,
+				   MIN(p->intid_limit - 1, CONFIG_MAX_INTID));
 	}
 	if (e->intid == p->uart_intid || e->intid == GUEST_UART_INTID) {
 		return config_fail(c, e->node, "interrupt", "IRQ %u is the UART interrupt",

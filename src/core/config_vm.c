@@ -566,37 +566,24 @@ static int vm_dev_props(struct cfg_ctx *c, int node, struct dev_cfg *d)
 	return 0;
 }
 
-/* The hypervisor's own devices (physical): its GIC, every frame of it, its UART and its flash
- * bank. */
+/* The hypervisor's own devices (physical): its interrupt controller, every frame of it, its
+ * UART and its flash bank. */
 static int vm_check_dev_hyp(struct cfg_ctx *c, int node, const struct dev_cfg *d)
 {
 	const struct platform *p = c->plat;
 	const unsigned long long b = d->base, s = d->size;
 	const unsigned long long ub = p->uart_base, ue = p->uart_base + p->uart_size;
-	const char *frame = NULL;
-	unsigned long long fb = 0, fe = 0;
 
-	if (range_overlaps(d->base, d->size, p->gicd_base, p->gicd_size)) {
-		frame = "distributor";
-		fb = p->gicd_base;
-		fe = p->gicd_base + p->gicd_size;
-	} else if (range_overlaps(d->base, d->size, p->gicr_base, p->gicr_size)) {
-		frame = "redistributors";
-		fb = p->gicr_base;
-		fe = p->gicr_base + p->gicr_size;
-	}
-	for (u32 i = 0; !frame && i < p->gic_other_count && i < PLATFORM_MAX_GIC_OTHER; i++) {
-		if (range_overlaps(d->base, d->size, p->gic_other[i].base, p->gic_other[i].size)) {
-			frame = "frame";
-			fb = p->gic_other[i].base;
-			fe = p->gic_other[i].base + p->gic_other[i].size;
+	for (u32 i = 0; i < p->irqchip_count && i < PLATFORM_MAX_IRQCHIP_FRAMES; i++) {
+		const unsigned long long fb = p->irqchip[i].base, fe = fb + p->irqchip[i].size;
+
+		if (range_overlaps(d->base, d->size, p->irqchip[i].base, p->irqchip[i].size)) {
+			return config_fail(
+			    c, node, "reg",
+			    "0x%llx+0x%llx overlaps the hypervisor's " PLATFORM_IRQCHIP_NAME
+			    " (%s 0x%llx..0x%llx)",
+			    b, s, p->irqchip[i].what, fb, fe);
 		}
-	}
-	if (frame) {
-		return config_fail(
-		    c, node, "reg",
-		    "0x%llx+0x%llx overlaps the hypervisor's GIC (%s 0x%llx..0x%llx)", b, s, frame,
-		    fb, fe);
 	}
 	if (range_overlaps(d->base, d->size, p->uart_base, p->uart_size)) {
 		return config_fail(c, node, "reg",
@@ -658,10 +645,11 @@ static int vm_check_dev(struct cfg_ctx *c, int node, const struct vm_cfg *vm,
 		return config_fail(c, node, "reg", "0x%llx+0x%llx overlaps the VM's flash", b, s);
 	}
 	for (u32 i = 0; i < d->irq_count; i++) {
-		if (d->irqs[i] < 32 || d->irqs[i] >= p->spi_limit ||
+		if (d->irqs[i] < PLATFORM_FIRST_SHARED_INTID || d->irqs[i] >= p->intid_limit ||
 		    d->irqs[i] > CONFIG_MAX_INTID) {
-			return config_fail(c, node, "interrupts", "IRQ %u is not an SPI (32..%u)",
-					   d->irqs[i], p->spi_limit - 1);
+			return config_fail(c, node, "interrupts", "IRQ %u is not an SPI (%u..%u)",
+					   d->irqs[i], PLATFORM_FIRST_SHARED_INTID,
+					   p->intid_limit - 1);
 		}
 		if (d->irqs[i] == p->uart_intid) {
 			return config_fail(c, node, "interrupts",

@@ -6,19 +6,19 @@
  * go; the caller checks that against the VM's RAM (config_vm_layout).
  */
 #include "image.h"
+#include "layout.h"
 #include "lib.h"
 
-/* ELF-64 Object File Format 1.5 and the AArch64 ELF ABI (EM_AARCH64 = 183). */
-#define ELF_EHDR_SIZE  64U
-#define ELF_PHDR_SIZE  56U
-#define ELF_ET_EXEC    2U
-#define ELF_EM_AARCH64 183U
-#define ELF_PT_LOAD    1U
-#define ELF_PN_XNUM    0xffffU
+/* ELF-64 Object File Format 1.5; the machine is the architecture's (GUEST_ELF_MACHINE). */
+#define ELF_EHDR_SIZE 64U
+#define ELF_PHDR_SIZE 56U
+#define ELF_ET_EXEC   2U
+#define ELF_PT_LOAD   1U
+#define ELF_PN_XNUM   0xffffU
 
-/* Documentation/arch/arm64/booting.rst, "Call the kernel image". */
+/* Documentation/arch/arm64/booting.rst, "Call the kernel image" (the architecture's magic:
+ * GUEST_LINUX_MAGIC). */
 #define LINUX_MAGIC_OFF	      0x38U
-#define LINUX_MAGIC	      0x644d5241U /* "ARM\x64" */
 #define LINUX_HDR_SIZE	      64U
 #define LINUX_OLD_TEXT_OFFSET 0x80000ULL
 #define LINUX_FLAG_BIG_ENDIAN 1ULL
@@ -44,7 +44,7 @@ static bool image_is_elf(const u8 *d, u64 size)
 
 static bool image_is_linux(const u8 *d, u64 size)
 {
-	return size >= LINUX_HDR_SIZE && le32_load(d + LINUX_MAGIC_OFF) == LINUX_MAGIC;
+	return size >= LINUX_HDR_SIZE && le32_load(d + LINUX_MAGIC_OFF) == GUEST_LINUX_MAGIC;
 }
 
 /* Adds a segment after checking it against the file and the others. */
@@ -103,8 +103,8 @@ static int image_check_elf_header(const u8 *d, u64 size, const char **why)
 		*why = "ELF file is not an executable (ET_EXEC)";
 		return -1;
 	}
-	if (le16_load(d + 18) != ELF_EM_AARCH64) {
-		*why = "ELF file is not for AArch64";
+	if (le16_load(d + 18) != GUEST_ELF_MACHINE) {
+		*why = "ELF file is not for " GUEST_ELF_MACHINE_NAME;
 		return -1;
 	}
 	if (le16_load(d + 54) != ELF_PHDR_SIZE || le16_load(d + 56) == ELF_PN_XNUM) {
@@ -165,7 +165,7 @@ static int image_parse_linux(const u8 *d, u64 size, ipa_t base, struct image_inf
 	u64 text_offset, image_size, flags;
 
 	if (!image_is_linux(d, size)) {
-		*why = "not a Linux arm64 Image (no ARM\\x64 magic)";
+		*why = "not a " GUEST_LINUX_IMAGE_NAME " (no " GUEST_LINUX_MAGIC_NAME " magic)";
 		return -1;
 	}
 	text_offset = le64_load(d + 0x08);

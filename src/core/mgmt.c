@@ -24,6 +24,7 @@
  */
 #include "mgmt_int.h"
 #include "console.h"
+#include "layout.h"
 #include "lib.h"
 #include "vm.h"
 #include "../drivers/virtio_console_driver.h"
@@ -278,11 +279,12 @@ BOOT_ONLY void mgmt_init(const struct platform *plat)
 		 * later one: the channel would never answer. As a level it stays pending.
 		 */
 		d.edge = false;
-		if (d.intid < 32 || vcon_start(&d, &why) != 0) {
+		if (d.intid < PLATFORM_FIRST_SHARED_INTID || vcon_start(&d, &why) != 0) {
 			console_log(LOG_WARN,
 				    "management channel: virtio console at 0x%llx unusable (%s)\n",
 				    (unsigned long long)d.base,
-				    d.intid < 32 ? "no SPI in the DTB" : why);
+				    d.intid < PLATFORM_FIRST_SHARED_INTID ? "no SPI in the DTB"
+									  : why);
 			return;
 		}
 		mgmt_intid = d.intid;

@@ -41,12 +41,12 @@ int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool l
 	if (in_window(ipa - GUEST_IRQCHIP_BASE, size, GUEST_IRQCHIP_SIZE)) {
 		bool ok = irqchip_access(vm, vc->id, ipa - GUEST_IRQCHIP_BASE, size, write, val);
 
-		vc->exits[VEXIT_DABT_GICD] += ok;
+		vc->exits[VEXIT_MMIO_IRQCHIP] += ok;
 		return ok;
 	}
 	if (in_window(ipa - GUEST_UART_BASE, size, GUEST_UART_SIZE)) {
 		uart_access(vm, ipa - GUEST_UART_BASE, size, write, val);
-		vc->exits[VEXIT_DABT_UART]++;
+		vc->exits[VEXIT_MMIO_UART]++;
 		return 1;
 	}
 	if (in_window(ipa - GUEST_IRQCHIP_CPU_BASE, size,
@@ -54,7 +54,7 @@ int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool l
 		bool ok =
 		    irqchip_cpu_access(vm, vc->id, ipa - GUEST_IRQCHIP_CPU_BASE, size, write, val);
 
-		vc->exits[VEXIT_DABT_GICR] += ok;
+		vc->exits[VEXIT_MMIO_IRQCHIP_CPU] += ok;
 		return ok;
 	}
 	if (!links) {
@@ -64,7 +64,7 @@ int vdev_mmio(struct vcpu *vc, ipa_t ipa, u32 size, bool write, u64 *val, bool l
 	if (!vlink_mmio(vm->id, ipa, size, write, val)) {
 		return 0;
 	}
-	vc->exits[VEXIT_DABT_VIRTIO]++;
+	vc->exits[VEXIT_MMIO_VIRTIO]++;
 	return 1;
 }
 
@@ -83,13 +83,13 @@ int vdev_mmio_word(struct vcpu *vc, ipa_t ipa, bool write, u32 *val)
 	if (ipa - GUEST_IRQCHIP_BASE < GUEST_IRQCHIP_SIZE) {
 		bool ok = irqchip_word(vm, ipa - GUEST_IRQCHIP_BASE, write, val);
 
-		vc->exits[VEXIT_DABT_GICD] += (u64)ok;
+		vc->exits[VEXIT_MMIO_IRQCHIP] += (u64)ok;
 		return ok;
 	}
 	if (ipa - GUEST_UART_BASE < GUEST_UART_SIZE) {
 		int level = vpl011_word(&vm->uart, (u32)(ipa - GUEST_UART_BASE), write, val);
 
-		vc->exits[VEXIT_DABT_UART]++;
+		vc->exits[VEXIT_MMIO_UART]++;
 		if (level == VPL011_IRQ_SAME) {
 			return VDEV_WORD_QUIET;
 		}
@@ -99,7 +99,7 @@ int vdev_mmio_word(struct vcpu *vc, ipa_t ipa, bool write, u32 *val)
 	if (ipa - GUEST_IRQCHIP_CPU_BASE < GUEST_IRQCHIP_CPU_STRIDE * vm->vcpu_count) {
 		bool ok = irqchip_cpu_word(vm, ipa - GUEST_IRQCHIP_CPU_BASE, write, val);
 
-		vc->exits[VEXIT_DABT_GICR] += (u64)ok;
+		vc->exits[VEXIT_MMIO_IRQCHIP_CPU] += (u64)ok;
 		return ok;
 	}
 	return 0;

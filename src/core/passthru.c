@@ -7,7 +7,7 @@
  * Its vCPU may be parked and the VM being reset by another CPU: the lifecycle protocol. For
  * a VM that is not live, false: the caller deactivates it, so it does not stay active for
  * ever. Only configured interrupt IDs match (config_vm.c bounds them). */
-bool vdev_hw_spi(u32 intid)
+bool vdev_hw_irq(u32 intid)
 {
 	for (u32 i = 0; i < vm_count; i++) {
 		const struct vm_cfg *cfg = vms[i].cfg;

@@ -2,9 +2,12 @@
 /*
  * Platform discovery from the DTB the firmware (QEMU) hands over. Nothing
  * about the board is hard-coded except where it is looked for: memory nodes,
- * /cpus, the "arm,gic-v3" node and the PL011 named by /chosen/stdout-path.
+ * /cpus, the interrupt controller's node (the board's PLATFORM_IRQCHIP_COMPATIBLE, read by
+ * the arch: arch_platform_irqchip) and the PL011 named by /chosen/stdout-path. Interrupt
+ * specifiers are the arch's to decode (arch_platform_irq).
  */
 #include "platform.h"
+#include "arch.h"
 #include "fdt.h"
 #include "hyplog.h"
 #include "layout.h"
@@ -14,7 +17,7 @@
 struct plat_scan {
 	const struct fdt *f;
 	struct platform *p;
-	int root, cpus, chosen, gic, pl011, pl011_parent;
+	int root, cpus, chosen, irqchip, pl011, pl011_parent;
 	u32 ac, sc; /* the root's cells */
 };
 
@@ -63,14 +66,8 @@ static void read_virtio(const struct plat_scan *s, int n, int parent)
 	    !fdt_reg(s->f, n, ac, sc, 0, &p->virtio[i].base, &p->virtio[i].size)) {
 		return;
 	}
-	/* GIC binding: <type number flags>; type 0 = SPI; flags 1 = rising edge. */
-	irq = fdt_getprop(s->f, n, "interrupts", &len);
-	p->virtio[i].intid = 0;
-	p->virtio[i].edge = false;
-	if (irq && len >= 12 && be32_load(irq) == 0 && be32_load(irq + 4) < 988) {
-		p->virtio[i].intid = 32 + be32_load(irq + 4);
-		p->virtio[i].edge = (be32_load(irq + 8) & 0xf) == 1;
-	}
+	irq = fdt_getprop(s->f, n, "interrupts", &len); /* a shared interrupt, or none */
+	p->virtio[i].intid = arch_platform_irq(irq, len, true, &p->virtio[i].edge);
 	p->virtio_count++;
 }
 
@@ -93,8 +90,8 @@ static int plat_visit(void *ctx, int n, int parent)
 		}
 	}
 	compat = fdt_getprop(s->f, n, "compatible", &len);
-	if (s->gic < 0 && fdt_compat_has(compat, len, "arm,gic-v3")) {
-		s->gic = n;
+	if (s->irqchip < 0 && fdt_compat_has(compat, len, PLATFORM_IRQCHIP_COMPATIBLE)) {
+		s->irqchip = n;
 	}
 	if (s->pl011 < 0 && fdt_compat_has(compat, len, "arm,pl011")) {
 		s->pl011 = n;
@@ -127,7 +124,7 @@ static int read_cpus(const struct fdt *f, struct platform *p, int cpus)
 		if (!reg || (ac != 1 && ac != 2) || len < ac * 4) {
 			return -1;
 		}
-		p->cpu_mpidr[p->cpu_count++] = ac == 1 ? be32_load(reg) : be64_load(reg);
+		p->cpu_hwid[p->cpu_count++] = ac == 1 ? be32_load(reg) : be64_load(reg);
 	}
 	return p->cpu_count ? 0 : -1;
 }
@@ -147,6 +144,7 @@ static int read_uart(const struct fdt *f, struct platform *p, const struct plat_
 	int n = -1, chosen = s->chosen;
 	u32 len, ac = s->ac, sc = s->sc;
 	const u8 *irq;
+	bool edge;
 
 	if (chosen >= 0) {
 		path = fdt_prop_str(f, chosen, "stdout-path");
@@ -171,13 +169,7 @@ static int read_uart(const struct fdt *f, struct platform *p, const struct plat_
 		return -1;
 	}
 	irq = fdt_getprop(f, n, "interrupts", &len);
-	/* GIC binding: <type number flags>; type 0 = SPI (INTID 32 + n), 1 = PPI (16 + n). */
-	if (irq && len >= 12) {
-		u32 type = be32_load(irq), num = be32_load(irq + 4);
-		p->uart_intid = (type == 0 ? 32 : 16) + num;
-	} else {
-		p->uart_intid = 0;
-	}
+	p->uart_intid = arch_platform_irq(irq, len, false, &edge);
 	return 0;
 }
 
@@ -202,43 +194,10 @@ static bool bootargs_has(const struct fdt *f, int chosen, const char *word)
 	return false;
 }
 
-/*
- * Every GIC frame besides the distributor and the first redistributor region: further reg
- * entries (more redistributor regions, GICC/GICH/GICV) and the reg of each child node (ITS,
- * "arm,gic-v3-its"; the GIC's "ranges" is taken as the identity, as on QEMU virt). None may
- * be passed through, so a frame that does not fit the table fails the boot.
- */
-static int read_gic_other(const struct fdt *f, int gic, struct platform *p, u32 ac, u32 sc)
-{
-	u32 cac = fdt_address_cells(f, gic), csc = fdt_size_cells(f, gic);
-	u64 base, size;
-	int n;
-
-	p->gic_other_count = 0;
-	for (u32 i = 2; fdt_reg(f, gic, ac, sc, i, &base, &size); i++) {
-		if (p->gic_other_count == PLATFORM_MAX_GIC_OTHER) {
-			return -1;
-		}
-		p->gic_other[p->gic_other_count].base = base;
-		p->gic_other[p->gic_other_count++].size = size;
-	}
-	for (n = fdt_first_child(f, gic); n >= 0; n = fdt_next_sibling(f, n)) {
-		for (u32 i = 0; fdt_reg(f, n, cac, csc, i, &base, &size); i++) {
-			if (p->gic_other_count == PLATFORM_MAX_GIC_OTHER) {
-				return -1;
-			}
-			p->gic_other[p->gic_other_count].base = base;
-			p->gic_other[p->gic_other_count++].size = size;
-		}
-	}
-	return n == FDT_ERR_NOTFOUND ? 0 : -1;
-}
-
 int platform_from_dtb(const void *dtb, size_t avail, struct platform *p, const char **why)
 {
 	struct fdt f;
 	struct plat_scan scan = {&f, p, -1, -1, -1, -1, -1, -1, 0, 0};
-	int gic;
 
 	memset(p, 0, sizeof(*p));
 	if (fdt_init(&f, dtb, avail) != 0 || fdt_check_struct(&f) != 0) {
@@ -256,14 +215,7 @@ int platform_from_dtb(const void *dtb, size_t avail, struct platform *p, const c
 		*why = "no usable /cpus";
 		return -1;
 	}
-	gic = scan.gic;
-	if (gic < 0 || !fdt_reg(&f, gic, scan.ac, scan.sc, 0, &p->gicd_base, &p->gicd_size) ||
-	    !fdt_reg(&f, gic, scan.ac, scan.sc, 1, &p->gicr_base, &p->gicr_size)) {
-		*why = "no GICv3 (run QEMU with gic-version=3)";
-		return -1;
-	}
-	if (read_gic_other(&f, gic, p, scan.ac, scan.sc) != 0) {
-		*why = "malformed GIC node or more than 8 other GIC frames (ITS, CPU interfaces)";
+	if (arch_platform_irqchip(&f, scan.irqchip, scan.ac, scan.sc, p, why) != 0) {
 		return -1;
 	}
 	if (read_uart(&f, p, &scan) != 0) {
@@ -272,7 +224,7 @@ int platform_from_dtb(const void *dtb, size_t avail, struct platform *p, const c
 	}
 	p->hyp_base = p->ram[0].base;
 	p->hyp_end = LAYOUT_PACK_BASE;
-	p->spi_limit = 1020;
+	p->intid_limit = 1020;
 	p->verbose = bootargs_has(&f, scan.chosen, "tessera.verbose");
 	/* The UART shows warnings and errors unless told otherwise; the log keeps every line. */
 	p->log_level = LOG_WARN;

@@ -68,9 +68,9 @@ void snap_plan(const struct vm *vm, u32 regions, struct snap_plan *out)
 		PLAN(SEC_VCPU, v);
 	}
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
-		PLAN(SEC_VGIC_CPU, v);
+		PLAN(SEC_IRQCHIP_CPU, v);
 	}
-	PLAN(SEC_VGIC_DIST, 0);
+	PLAN(SEC_IRQCHIP, 0);
 	PLAN(SEC_UART, 0);
 	PLAN(SEC_UART_BACKLOG, 0);
 	PLAN(SEC_HEALTH, 0);
@@ -237,7 +237,7 @@ static struct capture {
 	struct snap_regions rg;
 	u32 sec;
 	enum cap_phase phase;
-	u8 *gic;     /* pool page: every vGIC section, taken at the pause */
+	u8 *irqc;    /* pool page: every interrupt-controller section, taken at the pause */
 	u8 *backlog; /* pool page: the UART's backlog bytes */
 	u8 *stage;   /* pool page: the vCPU section being sent */
 	u32 bl_count;
@@ -258,9 +258,9 @@ static u64 sec_len(const struct capture *c, u32 type, u32 index, u64 *nonzero)
 	switch (type) {
 	case SEC_VCPU:
 		return SNAP_VCPU_SIZE;
-	case SEC_VGIC_CPU:
+	case SEC_IRQCHIP_CPU:
 		return IRQCHIP_SNAP_CPU_SIZE;
-	case SEC_VGIC_DIST:
+	case SEC_IRQCHIP:
 		return IRQCHIP_SNAP_SIZE;
 	case SEC_UART:
 		return VPL011_SNAP_SIZE;
@@ -284,7 +284,7 @@ static u64 sec_len(const struct capture *c, u32 type, u32 index, u64 *nonzero)
 
 static void cap_free(void)
 {
-	u8 *pages[] = {cap.gic, cap.backlog, cap.stage};
+	u8 *pages[] = {cap.irqc, cap.backlog, cap.stage};
 
 	for (u32 i = 0; i < ARRAY_SIZE(pages); i++) {
 		if (pages[i]) {
@@ -320,9 +320,9 @@ static void cap_take_devices(struct capture *c, struct vm *vm)
 	u64 now = c->paused_at;
 
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
-		irqchip_snap_cpu_put(vm, v, c->gic + v * IRQCHIP_SNAP_CPU_SIZE);
+		irqchip_snap_cpu_put(vm, v, c->irqc + v * IRQCHIP_SNAP_CPU_SIZE);
 	}
-	irqchip_snap_put(vm, c->gic + vm->vcpu_count * IRQCHIP_SNAP_CPU_SIZE);
+	irqchip_snap_put(vm, c->irqc + vm->vcpu_count * IRQCHIP_SNAP_CPU_SIZE);
 	c->bl_count = vpl011_snap_put(&vm->uart, c->uart, c->backlog);
 	memset(h, 0, SNAP_HEALTH_SIZE);
 	snap_put32(h, vm->exit_reason);
@@ -377,10 +377,10 @@ static int cap_begin(struct vm *vm, bool no_mem, u64 *total, char *err)
 	if (cap.vm) {
 		snapshot_end(cap.vm, &nonzero, err); /* abandoned by its client: finish it */
 	}
-	cap.gic = page_alloc();
+	cap.irqc = page_alloc();
 	cap.backlog = page_alloc();
 	cap.stage = page_alloc();
-	if (!cap.gic || !cap.backlog || !cap.stage) {
+	if (!cap.irqc || !cap.backlog || !cap.stage) {
 		cap_free();
 		fmt_snprintf(err, SNAP_ERR_MAX, "no free page in the hypervisor's pool");
 		return -1;
@@ -450,10 +450,10 @@ static const u8 *cap_payload(struct capture *c, u32 type, u32 index)
 		arch_vcpu_export(&vc->arch, c->paused_at, (struct arch_vcpu *)(c->stage + 24));
 		return c->stage;
 	}
-	case SEC_VGIC_CPU:
-		return c->gic + index * IRQCHIP_SNAP_CPU_SIZE;
-	case SEC_VGIC_DIST:
-		return c->gic + vm->vcpu_count * IRQCHIP_SNAP_CPU_SIZE;
+	case SEC_IRQCHIP_CPU:
+		return c->irqc + index * IRQCHIP_SNAP_CPU_SIZE;
+	case SEC_IRQCHIP:
+		return c->irqc + vm->vcpu_count * IRQCHIP_SNAP_CPU_SIZE;
 	case SEC_UART:
 		return c->uart;
 	case SEC_UART_BACKLOG:

@@ -42,8 +42,9 @@
 
 enum snap_sec {
 	SEC_VCPU = 1,	  /* index: vCPU */
-	SEC_VGIC_CPU,	  /* index: vCPU (its redistributor and private interrupts) */
-	SEC_VGIC_DIST,	  /* distributor and SPIs */
+	SEC_IRQCHIP_CPU,  /* index: vCPU (AArch64: its redistributor and private interrupts;
+			     "vgic-cpu") */
+	SEC_IRQCHIP,	  /* the shared part (AArch64: distributor and SPIs; "vgic-dist") */
 	SEC_UART,	  /* registers, receive FIFO, counters */
 	SEC_UART_BACKLOG, /* console input waiting behind the FIFO */
 	SEC_HEALTH,	  /* exit status, uptime, abort count */

@@ -43,7 +43,8 @@ static struct restore {
 } rs;
 
 static const char *const sec_names[] = {
-    "?", "vcpu", "vgic-cpu", "vgic-dist", "uart", "uart-backlog", "health", "memory", "end"};
+    "?",      "vcpu", IRQCHIP_SNAP_CPU_NAME, IRQCHIP_SNAP_NAME, "uart", "uart-backlog", "health",
+    "memory", "end"};
 
 static const char *sec_name(u32 type)
 {
@@ -248,9 +249,9 @@ static u64 fixed_len(u32 type)
 	switch (type) {
 	case SEC_VCPU:
 		return SNAP_VCPU_SIZE;
-	case SEC_VGIC_CPU:
+	case SEC_IRQCHIP_CPU:
 		return IRQCHIP_SNAP_CPU_SIZE;
-	case SEC_VGIC_DIST:
+	case SEC_IRQCHIP:
 		return IRQCHIP_SNAP_SIZE;
 	case SEC_UART:
 		return VPL011_SNAP_SIZE;
@@ -330,9 +331,9 @@ static int apply(u32 type, u32 index, const u8 *p, const char **why)
 	switch (type) {
 	case SEC_VCPU:
 		return apply_vcpu(index, p, why);
-	case SEC_VGIC_CPU:
+	case SEC_IRQCHIP_CPU:
 		return irqchip_snap_cpu_get(vm, index, p, why);
-	case SEC_VGIC_DIST:
+	case SEC_IRQCHIP:
 		return irqchip_snap_get(vm, p, why);
 	case SEC_UART:
 		memcpy(rs.uart, p, VPL011_SNAP_SIZE);

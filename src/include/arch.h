@@ -60,15 +60,25 @@ void arch_vm_dtb_interrupts(struct fdtw *w, const u32 *intids, u32 n, bool edge)
  * hypervisor's UART at the board's default address (plat NULL, before the platform DTB is
  * read), then at plat's. mmu: this CPU's own registers (cpu_this() works from here on) and
  * the hypervisor's address space with the MMU and caches on. irq: the interrupt controller
- * and CPU 0's interface; sets plat->spi_limit; 0, or -1 with *why. console_irq: the UART's
+ * and CPU 0's interface; sets plat->intid_limit; 0, or -1 with *why. console_irq: the UART's
  * receive interrupt (plat->uart_intid) to CPU 0, if the board has one.
- * cpu_start: powers on CPU idx (plat MPIDR/hart id cpu_mpidr[idx]) at the architecture's
+ * cpu_start: powers on CPU idx (plat MPIDR/hart id cpu_hwid[idx]) at the architecture's
  * secondary entry; 0, or -1 with *why (valid until the next call).
  * The linker script defines __hyp_start, __rodata_end, __init_start, __init_rodata_end,
  * __init_end and __hyp_end (what measured boot hashes and mem_release_init frees).
  */
 struct platform;
 void arch_boot_uart(const struct platform *plat);
+/* The platform DTB (core/platform.c; boot-only, hooks of the boot sequence too).
+ * irqchip: reads the interrupt controller's node (compatible PLATFORM_IRQCHIP_COMPATIBLE,
+ * arch_platform.h; -1 if the DTB has none) with its parent's ac/sc cells into
+ * plat->irqchip[]; 0, or -1 with *why. irq: an "interrupts" specifier of len bytes in the
+ * controller's binding: its interrupt ID, or 0 if it has none (too short, or, with
+ * shared_only, not a shared peripheral interrupt); *edge: rising edge (shared_only). */
+struct fdt;
+int arch_platform_irqchip(const struct fdt *f, int node, u32 ac, u32 sc, struct platform *plat,
+			  const char **why);
+u32 arch_platform_irq(const u8 *spec, u32 len, bool shared_only, bool *edge);
 void arch_boot_mmu(const struct platform *plat, u64 stack_top);
 int arch_boot_irq(struct platform *plat, const char **why);
 void arch_boot_console_irq(const struct platform *plat);
@@ -87,11 +97,12 @@ void arch_vcpu_enter(struct vcpu *vc, u64 stack_top) __attribute__((noreturn));
 void arch_vcpu_save(struct vcpu *vc);
 void arch_vcpu_restore(struct vcpu *vc);
 void arch_vcpu_share(struct vcpu *vc);
-/* A saved vCPU: the counter value at which one of its timers whose PPI is in ppis (bits by
- * INTID) asserts an unmasked interrupt, or 0 if none will. */
-u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis);
+/* A saved vCPU: the counter value at which one of its timers whose interrupt is in timer_irqs
+ * (bits by interrupt ID, irqchip_timers_enabled) asserts an unmasked interrupt, or 0 if none
+ * will. */
+u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 timer_irqs);
 /* The vCPU on this CPU (its timers live): as arch_vcpu_timer_deadline. */
-u64 arch_vcpu_live_timer_deadline(u32 ppis);
+u64 arch_vcpu_live_timer_deadline(u32 timer_irqs);
 /* The vCPU on this CPU, in a trapped WFI (core/sched.c, wake-lead-us): waits here at EL2 with
  * interrupts masked until any physical interrupt is pending, at the latest until the counter
  * reaches t (a hypervisor-timer backstop, so a guest whose timer never signals cannot hold its
@@ -129,5 +140,26 @@ void arch_hyp_timer_cancel(void);
 void arch_machine_reset(void) __attribute__((noreturn));
 void arch_memzero(paddr_t pa, u64 size);
 u64 arch_counter(void);
+
+/*
+ * The exit statistics `stats` prints (core/mgmt_stats.c, docs/MANAGEMENT.md), in the
+ * arch's names for its exit classes (enum vcpu_exit, arch_types.h): per vCPU one line for
+ * each entry of arch_exit_lines (up to the one named NULL), "<name> VM.N cpu=C" and then
+ * each field as " name=value", value the sum of the classes whose bits are in classes
+ * (1 << enum vcpu_exit). EXIT_FIELD_IRQS there: the vCPU's interrupt exits;
+ * EXIT_FIELD_INJECTED: the interrupts injected into it (core's counts, not classes).
+ */
+#define EXIT_FIELD_IRQS	    (1U << 30)
+#define EXIT_FIELD_INJECTED (1U << 31)
+struct arch_exit_field {
+	const char *name;
+	u32 classes;
+};
+struct arch_exit_line {
+	const char *name;
+	const struct arch_exit_field *fields;
+	u32 count;
+};
+extern const struct arch_exit_line arch_exit_lines[];
 
 #endif

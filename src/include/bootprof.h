@@ -18,7 +18,7 @@ enum bootprof_phase {
 	BOOTPROF_PLATFORM, /* platform DTB read, UART and console set-up */
 	BOOTPROF_MMU,	   /* EL2 stage-1 tables, CPU registers, MMU and caches on */
 	BOOTPROF_POOL,	   /* page pool */
-	BOOTPROF_GIC,	   /* distributor, CPU 0's redistributor and interfaces */
+	BOOTPROF_IRQCHIP,  /* distributor, CPU 0's redistributor and interfaces */
 	BOOTPROF_PACK,	   /* system image check */
 	BOOTPROF_CONFIG,   /* config DTB parse and validation */
 	BOOTPROF_LAYOUT,   /* images located and laid out, stage-2 tables, channels */

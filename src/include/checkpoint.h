@@ -72,8 +72,9 @@ int arch_ckpt_protect(struct arch_vm *a, u64 ipa, u64 size);
 void arch_ckpt_flush(void);
 /* The page of ipa writable again (on the VM's own CPU): false if it is not a mapped page. */
 bool arch_ckpt_unprotect(struct arch_vm *a, u64 ipa);
-/* A stage-2 data abort of vc (trap path): true if checkpoint_write_fault took it. */
-bool arch_ckpt_fault(struct vcpu *vc, u64 esr);
+/* A stage-2 data abort of vc (trap path; syndrome: the arch's, AArch64 ESR_EL2): true if
+ * checkpoint_write_fault took it. */
+bool arch_ckpt_fault(struct vcpu *vc, u64 syndrome);
 #else /* no checkpoints in this build (tessera_features.h): the config checker refuses them */
 static inline bool checkpoint_policy_rollback(struct vm *vm, u32 cause)
 {
@@ -92,9 +93,9 @@ static inline long checkpoint_guest_call(struct vcpu *vc)
 static inline void checkpoint_work(void)
 {
 }
-static inline bool arch_ckpt_fault(struct vcpu *vc, u64 esr)
+static inline bool arch_ckpt_fault(struct vcpu *vc, u64 syndrome)
 {
-	(void)vc, (void)esr;
+	(void)vc, (void)syndrome;
 	return false;
 }
 #endif

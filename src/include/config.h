@@ -30,14 +30,16 @@
 #define CONFIG_MAX_INTID 287U
 
 /* GIC frames besides the distributor and the first redistributor region (struct platform). */
-#define PLATFORM_MAX_GIC_OTHER 8
-#define PLATFORM_MAX_VIRTIO    32 /* virtio-mmio windows recorded (QEMU virt has 32) */
+/* The interrupt controller's frames the platform DTB may list (AArch64: the GICv3
+ * distributor, its redistributor region and 8 others). */
+#define PLATFORM_MAX_IRQCHIP_FRAMES 10
+#define PLATFORM_MAX_VIRTIO	    32 /* virtio-mmio windows recorded (QEMU virt has 32) */
 
 /* What the board has: from the platform DTB at boot, from the config's /platform node (or
  * QEMU virt defaults) in `tessera check`. */
 struct platform {
 	u32 cpu_count;
-	u64 cpu_mpidr[CONFIG_MAX_PCPUS];
+	u64 cpu_hwid[CONFIG_MAX_PCPUS];
 	u32 ram_count;
 	struct {
 		paddr_t base;
@@ -47,24 +49,29 @@ struct platform {
 	paddr_t hyp_base;
 	paddr_t hyp_end;
 	/* Devices the hypervisor owns; no VM may be given them. */
-	paddr_t gicd_base, gicr_base, uart_base;
-	u64 gicd_size, gicr_size, uart_size;
+	paddr_t uart_base;
+	u64 uart_size;
 	u32 uart_intid;
-	/* The GIC's other frames (more redistributor regions, legacy CPU interfaces, ITSs):
-	 * unused by the hypervisor but never passed through (an ITS writes its tables to any
-	 * physical address it is given). */
-	u32 gic_other_count;
+	/* The interrupt controller's frames, in the order its arch reads them from the platform
+	 * DTB (arch_platform_irqchip, platform.h; AArch64: the GICv3 distributor, the first
+	 * redistributor region, then every other frame: more redistributor regions, legacy CPU
+	 * interfaces, ITSs). The hypervisor drives some; none is ever passed through (an ITS
+	 * writes its tables to any physical address it is given). what: the frame's name in
+	 * config errors ("distributor"). */
+	u32 irqchip_count;
 	struct {
 		paddr_t base;
 		u64 size;
-	} gic_other[PLATFORM_MAX_GIC_OTHER];
+		const char *what;
+	} irqchip[PLATFORM_MAX_IRQCHIP_FRAMES];
 	/* The last "cfi-flash" bank, which the hypervisor keeps for itself: its last erase
 	 * block holds the anti-rollback counter (core/rollback.c). Size 0: none. */
 	paddr_t flash_base;
 	u64 flash_size;
-	u32 spi_limit; /* one past the highest SPI INTID the GIC implements */
-	bool verbose;  /* boot option "tessera.verbose": print the boot profile (bootprof.h) */
-	u8 log_level;  /* boot option "tessera.log=error|warn|info": the UART's (hyplog.h) */
+	u32 intid_limit; /* one past the highest shared interrupt ID the interrupt controller
+			    implements */
+	bool verbose;	 /* boot option "tessera.verbose": print the boot profile (bootprof.h) */
+	u8 log_level;	 /* boot option "tessera.log=error|warn|info": the UART's (hyplog.h) */
 	/* "virtio,mmio" nodes in document order, read in the same pass as the rest (the
 	 * management channel looks among them for its console, drivers/virtio_console.c). */
 	u32 virtio_count;

@@ -29,11 +29,11 @@ static inline bool guest_call_fast(struct vcpu *vc, u32 fn, u64 *x)
 {
 	switch (fn) {
 	case TESSERA_HC_CHANNEL_NOTIFY - TESSERA_HC_BASE: /* no vGIC state of vc: other VMs' */
-		vc->exits[VEXIT_HVC_TESSERA]++;		  /* a trap: vcpu_traps() */
+		vc->exits[VEXIT_TESSERA_CALL]++;	  /* a trap: vcpu_traps() */
 		x[0] = (u64)chan_notify(vc->vm, x[1]);
 		return true;
 	case TESSERA_HC_HEARTBEAT - TESSERA_HC_BASE:
-		vc->exits[VEXIT_HVC_TESSERA]++;
+		vc->exits[VEXIT_TESSERA_CALL]++;
 		health_heartbeat(vc->vm);
 		x[0] = TESSERA_OK;
 		return true;

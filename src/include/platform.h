@@ -5,8 +5,9 @@
 
 #include "config.h"
 
-/* Fills plat from the DTB: RAM, CPUs (MPIDRs), GICv3, the console PL011 and its
- * interrupt. Returns 0, or -1 with *why set. */
+/* Fills plat from the DTB: RAM, CPUs (hardware ids), the interrupt controller's frames
+ * (arch_platform_irqchip), the console PL011 and its interrupt. Returns 0, or -1 with *why
+ * set. */
 int platform_from_dtb(const void *dtb, size_t avail, struct platform *plat, const char **why);
 /* Fills plat's flash_base/size from the platform DTB's "cfi-flash" node (0 if none). */
 void platform_find_flash(const void *dtb, size_t avail, struct platform *plat);

@@ -30,9 +30,9 @@ enum trace_type {
 
 /* Why a vCPU exited, as the trace records it (sub of TRACE_EXIT): the syndrome's class. */
 enum trace_exit {
-	TRACE_EXIT_HVC = 0, /* arg: the function ID (w0) */
-	TRACE_EXIT_SMC,
-	TRACE_EXIT_SYSREG, /* arg: ESR ISS */
+	TRACE_EXIT_HCALL = 0, /* arg: the function ID (w0) */
+	TRACE_EXIT_MCALL,
+	TRACE_EXIT_REG, /* arg: ESR ISS */
 	TRACE_EXIT_WFX,
 	TRACE_EXIT_DABT, /* arg: the faulting IPA (low 32 bits) */
 	TRACE_EXIT_IABT,

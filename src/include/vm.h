@@ -65,35 +65,10 @@ enum vm_state {
 
 struct vm;
 
-/* Exits by class (`stats`: "exits" lines), counted by the vCPU's own CPU only: no lock, no
- * atomic. HVCs by the function ID's owner (SMCCC: 0 Arm architecture, 4 standard secure
- * service = PSCI, 6 standard hypervisor service = Tessera), data aborts by the emulated
- * device that took them (DABT_OTHER: nothing did, an external abort was injected).
- * Interrupt exits are irq_count. vectors.S counts its own fast paths: offsets in
- * asm_offsets.h (VCPU_EXITS). */
-enum vcpu_exit {
-	VEXIT_HVC_TESSERA = 0,
-	VEXIT_HVC_PSCI,
-	VEXIT_HVC_ARCH,
-	VEXIT_HVC_OTHER,
-	VEXIT_SMC,
-	VEXIT_SYSREG,
-	VEXIT_WFX,
-	VEXIT_DABT_GICD,
-	VEXIT_DABT_GICR,
-	VEXIT_DABT_UART,
-	VEXIT_DABT_VIRTIO,
-	VEXIT_DABT_OTHER,
-	VEXIT_IABT,
-	VEXIT_SERROR,
-	VEXIT_OTHER,
-	/* The queries vectors.S answers by itself (not traps): shown with their class. */
-	VEXIT_Q_TESSERA,
-	VEXIT_Q_PSCI,
-	VEXIT_Q_ARCH,
-	VEXIT_Q_SMC,
-	VEXIT_COUNT
-};
+/* Exits by class: vcpu.exits[], indexed by the arch's enum vcpu_exit (arch_types.h), which
+ * names the classes core counts by name (VEXIT_TESSERA_CALL, VEXIT_MMIO_*) and says which
+ * classes are traps (VEXIT_TRAPS); `stats` prints them by the arch's names (arch_exit_lines,
+ * arch.h). */
 
 struct vcpu {
 	/* Arch-owned (arch_types.h); must stay first: vectors.S saves the general registers
@@ -137,14 +112,14 @@ struct vcpu {
 	u64 irq_slow;
 };
 
-/* Traps to the hypervisor (`list`): every exit class but SError and the queries vectors.S
- * answers; each trap, fast path or full, counts in exactly one of them. */
+/* Traps to the hypervisor (`list`): the exit classes in VEXIT_TRAPS (AArch64: all but SError
+ * and the queries vectors.S answers); each trap, fast path or full, counts in exactly one. */
 static inline u64 vcpu_traps(const struct vcpu *vc)
 {
 	u64 n = 0;
 
-	for (u32 i = 0; i <= VEXIT_OTHER; i++) {
-		n += i == VEXIT_SERROR ? 0 : __atomic_load_n(&vc->exits[i], __ATOMIC_RELAXED);
+	for (u32 i = 0; i < VEXIT_COUNT; i++) {
+		n += (VEXIT_TRAPS >> i & 1U) ? __atomic_load_n(&vc->exits[i], __ATOMIC_RELAXED) : 0;
 	}
 	return n;
 }
@@ -229,7 +204,7 @@ struct cpu {
 	struct vcpu *vcpu; /* the vCPU on this CPU now (static: bound for life), or NULL */
 	u64 stack_top;	   /* offset 8: reset on every guest entry */
 	u32 id;
-	u64 mpidr;
+	u64 hwid;	       /* the CPU's hardware id (AArch64: MPIDR affinity fields) */
 	volatile u32 requests; /* CPU_REQ_* bits, set remotely then kicked */
 	u64 irq_count;
 	/* NULL: static (one vCPU, no scheduler on any path). Else the CPU is shared by
@@ -237,7 +212,7 @@ struct cpu {
 	struct sched_host *sched;
 	/* Aligned: a line each, so CPUs never write each other's lines. */
 } __attribute__((aligned(64)));
-#define CPU_REQ_VGIC	BIT(0) /* re-evaluate virtual interrupts */
+#define CPU_REQ_IRQCHIP BIT(0) /* re-evaluate virtual interrupts */
 #define CPU_REQ_WAKE	BIT(1) /* vCPU state changed (CPU_ON, stop, reset) */
 #define CPU_REQ_HEALTH	BIT(2) /* re-arm the health timer of the VM homed here */
 #define CPU_REQ_RESCHED BIT(3) /* shared CPU: a hosted vCPU may have become runnable */

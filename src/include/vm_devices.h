@@ -25,7 +25,7 @@ void vdev_uart_update_irq(struct vm *vm);
  * state. */
 void vdev_virtio_reset(struct vm *vm);
 /* core/passthru.c: a pass-through SPI fired: true if a VM owns it (then it was injected). */
-bool vdev_hw_spi(u32 intid);
+bool vdev_hw_irq(u32 intid);
 /* The console glue (core/console_vm.c) is declared in console.h. */
 
 #endif

@@ -17,8 +17,9 @@ FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_FLAGS := -std=gnu11 -O1 -g $(WARN) -DTESSERA_HOST $(INC_ARCH) \
 	-Itests/unit -Itests/fuzz -fno-omit-frame-pointer \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-# The hypercall harness links the dispatcher and PSCI with stubs of the VM layer.
-FUZZ_EXTRA_hypercall := src/arch/aarch64/smccc.c src/arch/aarch64/psci.c src/core/guest_calls.c \
+# The hypercall harness links the arch's call dispatcher and firmware interface (AArch64:
+# SMCCC and PSCI) with stubs of the VM layer.
+FUZZ_EXTRA_hypercall := $(ARCH_FUZZ_CALLS_C) src/core/guest_calls.c \
 	src/core/measure.c \
 	src/core/rollback.c src/drivers/cfi_flash.c
 # The gdb remote protocol harness tests the host CLI's parser (tools/gdb_rsp.c).

@@ -103,11 +103,13 @@ static void check_vm(const struct platform *p, const struct config *cfg, u32 i)
 		const struct dev_cfg *dev = &vm->devs[d];
 
 		FUZZ_ASSERT(dev->irq_count <= CONFIG_MAX_DEV_IRQS);
-		FUZZ_ASSERT(!overlaps(dev->base, dev->size, p->gicd_base, p->gicd_size));
-		FUZZ_ASSERT(!overlaps(dev->base, dev->size, p->gicr_base, p->gicr_size));
+		for (u32 f = 0; f < p->irqchip_count; f++) {
+			FUZZ_ASSERT(!overlaps(dev->base, dev->size, p->irqchip[f].base,
+					      p->irqchip[f].size));
+		}
 		FUZZ_ASSERT(!overlaps(dev->base, dev->size, p->uart_base, p->uart_size));
 		for (u32 k = 0; k < dev->irq_count; k++) {
-			FUZZ_ASSERT(dev->irqs[k] >= 32 && dev->irqs[k] < p->spi_limit);
+			FUZZ_ASSERT(dev->irqs[k] >= 32 && dev->irqs[k] < p->intid_limit);
 			FUZZ_ASSERT(dev->irqs[k] <= CONFIG_MAX_INTID);
 			FUZZ_ASSERT(dev->irqs[k] != p->uart_intid);
 		}

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "abi.h"
+#include "fw_abi.h"
 #include "arch_cpu.h" /* hypercall_dispatch: the SMCCC layer under test */
 #include "console.h"
 #include "fuzz_input.h"

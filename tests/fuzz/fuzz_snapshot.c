@@ -81,15 +81,15 @@ static size_t build_template(void)
 			continue;
 		}
 		p = put_section(p, t, ix,
-				t == SEC_VCPU	     ? vcpu
-				: t == SEC_VGIC_DIST ? dist
-						     : NULL,
-				t == SEC_VCPU	     ? SNAP_VCPU_SIZE
-				: t == SEC_VGIC_CPU  ? VGIC_SNAP_CPU_SIZE
-				: t == SEC_VGIC_DIST ? VGIC_SNAP_DIST_SIZE
-				: t == SEC_UART	     ? VPL011_SNAP_SIZE
-				: t == SEC_HEALTH    ? SNAP_HEALTH_SIZE
-						     : 0);
+				t == SEC_VCPU	   ? vcpu
+				: t == SEC_IRQCHIP ? dist
+						   : NULL,
+				t == SEC_VCPU	       ? SNAP_VCPU_SIZE
+				: t == SEC_IRQCHIP_CPU ? VGIC_SNAP_CPU_SIZE
+				: t == SEC_IRQCHIP     ? VGIC_SNAP_DIST_SIZE
+				: t == SEC_UART	       ? VPL011_SNAP_SIZE
+				: t == SEC_HEALTH      ? SNAP_HEALTH_SIZE
+						       : 0);
 	}
 	snap_put64(stream + SH_TOTAL, (u64)(p - stream));
 	return (size_t)(p - stream);

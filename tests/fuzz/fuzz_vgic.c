@@ -48,7 +48,7 @@ enum op {
 	OP_EOI,
 	OP_QUIESCE,
 	OP_RESET,
-	OP_HW_SPI, /* a pass-through SPI fires (vdev_hw_spi) */
+	OP_HW_SPI, /* a pass-through SPI fires (vdev_hw_irq) */
 	OP_COUNT,
 };
 
@@ -268,7 +268,7 @@ static void step(struct fin *in)
 		trap_leave(v);
 		break;
 	case OP_HW_SPI: {
-		/* vdev_hw_spi(): delivered to the SPI's current target from its CPU. */
+		/* vdev_hw_irq(): delivered to the SPI's current target from its CPU. */
 		u32 intid = fin_u8(in) & 1 ? HW_SPI_B : HW_SPI_A;
 		u32 t = a.g.spi[intid - VGIC_NR_PRIVATE].target;
 

@@ -156,24 +156,24 @@ static u64 fake_timer_at(u64 ctl, u64 cval, u64 off)
 	return (ctl & 3U) == 1U ? cval + off : 0;
 }
 
-static u64 fake_timers_deadline(const struct arch_timers *t, u32 ppis)
+static u64 fake_timers_deadline(const struct arch_timers *t, u32 timer_irqs)
 {
-	u64 v = (ppis & (1U << 27)) ? fake_timer_at(t->cntv_ctl, t->cntv_cval, t->cntvoff) : 0;
-	u64 p = (ppis & (1U << 30)) ? fake_timer_at(t->cntp_ctl, t->cntp_cval, 0) : 0;
+	u64 v = (timer_irqs & (1U << 27)) ? fake_timer_at(t->cntv_ctl, t->cntv_cval, t->cntvoff) : 0;
+	u64 p = (timer_irqs & (1U << 30)) ? fake_timer_at(t->cntp_ctl, t->cntp_cval, 0) : 0;
 
 	return !v || (p && p < v) ? p : v;
 }
 
-u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis)
+u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 timer_irqs)
 {
-	return fake_timers_deadline(&vc->arch.timers, ppis);
+	return fake_timers_deadline(&vc->arch.timers, timer_irqs);
 }
 
-u64 arch_vcpu_live_timer_deadline(u32 ppis)
+u64 arch_vcpu_live_timer_deadline(u32 timer_irqs)
 {
 	const struct vcpu *vc = cpus[fake_cpu].vcpu;
 
-	return vc ? fake_timers_deadline(&vc->arch.timers, ppis) : 0;
+	return vc ? fake_timers_deadline(&vc->arch.timers, timer_irqs) : 0;
 }
 
 /* The wait ends at t (the guest's timer interrupt): time moves on to it, the EL2 timer does

@@ -520,9 +520,9 @@ static void test_platform(void)
 
 	/* QEMU virt's GIC ITS is reserved with the GIC. */
 	platform_default(&p);
-	CHECK_EQ(p.gic_other_count, 1);
-	CHECK_EQ(p.gic_other[0].base, 0x08080000);
-	CHECK_EQ(p.gic_other[0].size, 0x20000);
+	CHECK_EQ(p.irqchip_count, 3);
+	CHECK_EQ(p.irqchip[2].base, 0x08080000);
+	CHECK_EQ(p.irqchip[2].size, 0x20000);
 }
 
 /* A QEMU-virt-like platform DTB: RAM, 2 CPUs, a GICv3 with its extra reg entries and
@@ -596,21 +596,22 @@ static void test_platform_dtb(void)
 
 	size = platform_dtb(0, 1);
 	CHECK_EQ(platform_from_dtb(blob, size, &p, &why), 0);
-	CHECK_EQ(p.gicd_base, 0x08000000);
-	CHECK_EQ(p.gicr_size, 0xf60000);
+	CHECK_EQ(p.irqchip[0].base, 0x08000000);
+	CHECK_EQ(p.irqchip[1].size, 0xf60000);
 	CHECK_EQ(p.uart_intid, 33);
-	CHECK_EQ(p.gic_other_count, 1);
-	CHECK_EQ(p.gic_other[0].base, 0x08080000);
-	CHECK_EQ(p.gic_other[0].size, 0x20000);
+	CHECK_EQ(p.irqchip_count, 3);
+	CHECK_EQ(p.irqchip[2].base, 0x08080000);
+	CHECK_EQ(p.irqchip[2].size, 0x20000);
 
 	size = platform_dtb(3, 2);
 	CHECK_EQ(platform_from_dtb(blob, size, &p, &why), 0);
-	CHECK_EQ(p.gic_other_count, 5);
-	CHECK_EQ(p.gic_other[0].base, 0x08010000);
-	CHECK_EQ(p.gic_other[2].base, 0x08040000);
-	CHECK_EQ(p.gic_other[4].base, 0x080a0000);
+	CHECK_EQ(p.irqchip_count, 7);
+	CHECK_EQ(p.irqchip[2].base, 0x08010000);
+	CHECK_EQ(p.irqchip[4].base, 0x08040000);
+	CHECK_EQ(p.irqchip[6].base, 0x080a0000);
 
-	size = platform_dtb(4, PLATFORM_MAX_GIC_OTHER - 3);
+	size =
+	    platform_dtb(4, PLATFORM_MAX_IRQCHIP_FRAMES - 2 - 3); /* 9 frames besides GICD, GICR */
 	CHECK_EQ(platform_from_dtb(blob, size, &p, &why), -1);
 	CHECK(why && strstr(why, "GIC"));
 }
@@ -697,7 +698,7 @@ static void test_platform_walk(void)
 	CHECK(p.verbose);
 	CHECK_EQ(p.ram_count, 1);
 	CHECK_EQ(p.cpu_count, 1);
-	CHECK_EQ(p.gicd_base, 0x08000000);
+	CHECK_EQ(p.irqchip[0].base, 0x08000000);
 	CHECK_EQ(p.uart_base, 0x09000000); /* the stdout-path one, not the first */
 	CHECK_EQ(p.uart_intid, 33);
 	CHECK_EQ(p.virtio_count, 2);
@@ -748,10 +749,10 @@ static void test_passthrough(void)
 	CHECK_EQ(cfg.vms[0].devs[0].irqs[0], 34);
 
 	/* A board whose GIC and UART are elsewhere: the VM's own emulated windows remain. */
-	other.gicd_base = 0x2f000000;
-	other.gicr_base = 0x2f100000;
-	other.gicr_size = 0x100000;
-	other.gic_other_count = 0;
+	other.irqchip[0].base = 0x2f000000;
+	other.irqchip[1].base = 0x2f100000;
+	other.irqchip[1].size = 0x100000;
+	other.irqchip_count = 2;
 	other.uart_base = 0x1c090000;
 	other.uart_intid = 37;
 

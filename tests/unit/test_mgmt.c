@@ -136,8 +136,8 @@ static void test_list(void)
 {
 	reset();
 	/* Traps: every class but SError and vectors.S's queries. */
-	vms[0].vcpus[0].exits[VEXIT_HVC_TESSERA] = 4;
-	vms[0].vcpus[0].exits[VEXIT_DABT_UART] = 6;
+	vms[0].vcpus[0].exits[VEXIT_TESSERA_CALL] = 4;
+	vms[0].vcpus[0].exits[VEXIT_MMIO_UART] = 6;
 	vms[0].vcpus[0].exits[VEXIT_SERROR] = 100;
 	vms[0].vcpus[0].exits[VEXIT_Q_PSCI] = 100;
 	vms[0].vcpus[1].exits[VEXIT_SYSREG] = 5;
@@ -676,7 +676,7 @@ static void test_trace(void)
 	CHECK(strncmp(out, "ok tracing cpus=", 16) == 0);
 	CHECK(vms[0].vcpus[0].trace && vms[0].vcpus[1].trace && vms[1].vcpus[0].trace);
 	fake_cpu = 1;
-	trace_event(TRACE_EXIT, TRACE_EXIT_HVC, 0, 1, 0x84000003);
+	trace_event(TRACE_EXIT, TRACE_EXIT_HCALL, 0, 1, 0x84000003);
 	trace_event(TRACE_ENTRY, 0, 0, 1, 0);
 	fake_cpu = 3;
 	out_len = 0;

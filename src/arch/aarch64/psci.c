@@ -8,6 +8,7 @@
 #include "sched_loop.h"
 #include "guest_calls.h"
 #include "abi.h"
+#include "fw_abi.h"
 #include "arch_cpu.h"
 #include "smccc_fast.h"
 #include "vm.h"

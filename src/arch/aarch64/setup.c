@@ -9,6 +9,7 @@
 #include "sched_loop.h"
 #include "arch_cpu.h"
 #include "abi.h"
+#include "fw_abi.h"
 #include "boot.h"
 #include "console.h"
 #include "gicv3.h"
@@ -117,7 +118,7 @@ static void cpu_local_init(u32 idx, u64 stack_top)
 
 	c->id = idx;
 	c->stack_top = stack_top;
-	c->mpidr = sysreg_read(mpidr_el1) & 0xff00ffffffULL;
+	c->hwid = sysreg_read(mpidr_el1) & 0xff00ffffffULL;
 	sysreg_write(tpidr_el2, (u64)(uintptr_t)c);
 	el2_traps_init();
 }
@@ -137,10 +138,12 @@ BOOT_ONLY void arch_boot_mmu(const struct platform *plat, u64 stack_top)
 
 BOOT_ONLY int arch_boot_irq(struct platform *plat, const char **why)
 {
-	gic_init(plat->gicd_base, plat->gicr_base, plat->gicr_size);
+	/* The distributor and the first redistributor region: arch_platform_irqchip reads them
+	 * first. */
+	gic_init(plat->irqchip[0].base, plat->irqchip[1].base, plat->irqchip[1].size);
 	/* Pass-through IRQs must also fit the vGIC model (SPIs up to 32 + VGIC_MAX_SPIS). */
-	plat->spi_limit = MIN(gic_spi_limit(), 32U + VGIC_MAX_SPIS);
-	if (gic_cpu_init(0, cpus[0].mpidr) != 0) {
+	plat->intid_limit = MIN(gic_spi_limit(), 32U + VGIC_MAX_SPIS);
+	if (gic_cpu_init(0, cpus[0].hwid) != 0) {
 		*why = "no GIC redistributor for CPU 0";
 		return -1;
 	}
@@ -160,7 +163,7 @@ BOOT_ONLY void arch_boot_console_irq(const struct platform *plat)
 BOOT_ONLY int arch_boot_cpu_start(u32 idx, const char **why)
 {
 	static char msg[24];
-	s64 r = fw_psci(PSCI_CPU_ON_64, system_platform.cpu_mpidr[idx] & 0xff00ffffffULL,
+	s64 r = fw_psci(PSCI_CPU_ON_64, system_platform.cpu_hwid[idx] & 0xff00ffffffULL,
 			(u64)(uintptr_t)secondary_entry, idx);
 
 	if (r != 0) {
@@ -180,7 +183,7 @@ void setup_cpu_main(u32 idx, u64 stack_top)
 	} else {
 		cpu_local_init(idx, stack_top);
 		mmu_enable();
-		if (gic_cpu_init(idx, cpus[idx].mpidr) != 0) {
+		if (gic_cpu_init(idx, cpus[idx].hwid) != 0) {
 			console_log(LOG_ERROR, "CPU %u: no GIC redistributor\n", idx);
 			for (;;) {
 				wfi();

@@ -6,6 +6,7 @@
  * IDs return NOT_SUPPORTED (-1) as SMCCC requires.
  */
 #include "abi.h"
+#include "fw_abi.h"
 #include "arch_cpu.h"
 #include "guest_calls.h"
 #include "smccc_fast.h"
@@ -69,7 +70,7 @@ static enum vcpu_exit hvc_class(u32 fid)
 	case 4:
 		return VEXIT_HVC_PSCI;
 	case 6:
-		return VEXIT_HVC_TESSERA;
+		return VEXIT_TESSERA_CALL;
 	default:
 		return VEXIT_HVC_OTHER;
 	}

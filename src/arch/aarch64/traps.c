@@ -11,6 +11,7 @@
 #include "arch_cpu.h"
 #include "asm_offsets.h"
 #include "abi.h"
+#include "fw_abi.h"
 #include "console.h"
 #include "direct.h"
 #include "gdb.h"
@@ -302,8 +303,8 @@ static void trace_sync_exit(const struct vcpu *vc, u64 esr)
 	switch (ESR_EC(esr)) {
 	case EC_HVC64:
 	case EC_SMC64:
-		trace_put(TRACE_EXIT, ESR_EC(esr) == EC_HVC64 ? TRACE_EXIT_HVC : TRACE_EXIT_SMC, vm,
-			  id, (u32)vc->regs.x[0]);
+		trace_put(TRACE_EXIT, ESR_EC(esr) == EC_HVC64 ? TRACE_EXIT_HCALL : TRACE_EXIT_MCALL,
+			  vm, id, (u32)vc->regs.x[0]);
 		break;
 	case EC_DABT_LOW:
 		trace_put(
@@ -314,7 +315,7 @@ static void trace_sync_exit(const struct vcpu *vc, u64 esr)
 		trace_put(TRACE_EXIT, TRACE_EXIT_IABT, vm, id, (u32)sysreg_read(far_el2));
 		break;
 	case EC_SYSREG:
-		trace_put(TRACE_EXIT, TRACE_EXIT_SYSREG, vm, id, (u32)(esr & 0x1ffffff));
+		trace_put(TRACE_EXIT, TRACE_EXIT_REG, vm, id, (u32)(esr & 0x1ffffff));
 		break;
 	case EC_WFX:
 		trace_put(TRACE_EXIT, TRACE_EXIT_WFX, vm, id, (u32)(esr & 1));
@@ -400,7 +401,7 @@ static inline void irq_dispatch(struct vcpu *vc, bool idle, u32 intid)
 			 * else pending is taken right after the ERET. */
 			return;
 		}
-		if (intid >= 32 && vdev_hw_spi(intid)) {
+		if (intid >= 32 && vdev_hw_irq(intid)) {
 			gic_eoi(intid); /* pass-through: deactivated by the owning guest */
 			continue;
 		}

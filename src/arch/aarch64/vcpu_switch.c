@@ -469,11 +469,12 @@ static u64 timer_at(u64 ctl, u64 cval, u64 off)
 	return (ctl & (CNT_CTL_ENABLE | CNT_CTL_IMASK)) == CNT_CTL_ENABLE ? cval + off : 0;
 }
 
-u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis)
+u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 timer_irqs)
 {
 	const struct arch_timers *t = &vc->arch.timers;
-	u64 v = (ppis & BIT(INTID_VTIMER)) ? timer_at(t->cntv_ctl, t->cntv_cval, t->cntvoff) : 0;
-	u64 p = (ppis & BIT(INTID_PTIMER)) ? timer_at(t->cntp_ctl, t->cntp_cval, 0) : 0;
+	u64 v =
+	    (timer_irqs & BIT(INTID_VTIMER)) ? timer_at(t->cntv_ctl, t->cntv_cval, t->cntvoff) : 0;
+	u64 p = (timer_irqs & BIT(INTID_PTIMER)) ? timer_at(t->cntp_ctl, t->cntp_cval, 0) : 0;
 
 	if (!v || (p && p < v)) {
 		return p;
@@ -481,13 +482,13 @@ u64 arch_vcpu_timer_deadline(const struct vcpu *vc, u32 ppis)
 	return v;
 }
 
-u64 arch_vcpu_live_timer_deadline(u32 ppis)
+u64 arch_vcpu_live_timer_deadline(u32 timer_irqs)
 {
-	u64 v = (ppis & BIT(INTID_VTIMER))
+	u64 v = (timer_irqs & BIT(INTID_VTIMER))
 		    ? timer_at(sysreg_read(cntv_ctl_el0), sysreg_read(cntv_cval_el0),
 			       sysreg_read(cntvoff_el2))
 		    : 0;
-	u64 p = (ppis & BIT(INTID_PTIMER))
+	u64 p = (timer_irqs & BIT(INTID_PTIMER))
 		    ? timer_at(sysreg_read(cntp_ctl_el0), sysreg_read(cntp_cval_el0), 0)
 		    : 0;
 

@@ -32,6 +32,33 @@
 #define GUEST_IRQCHIP_CPU_BASE	 0x080a0000ULL
 #define GUEST_IRQCHIP_CPU_STRIDE 0x20000ULL
 #define GUEST_IRQCHIP_CPU_NAME	 "GIC redistributors"
+/* What a VM's images are (core/image.c): ELF files for this machine (the AArch64 ELF ABI:
+ * e_machine EM_AARCH64), and a Linux kernel Image, whose header carries this magic at
+ * offset 0x38 (Documentation/arch/arm64/booting.rst); with the names errors give them. */
+#define GUEST_ELF_MACHINE      183U
+#define GUEST_ELF_MACHINE_NAME "AArch64"
+#define GUEST_LINUX_MAGIC      0x644d5241U /* "ARM\x64" */
+#define GUEST_LINUX_IMAGE_NAME "Linux arm64 Image"
+#define GUEST_LINUX_MAGIC_NAME "ARM\\x64"
+
+/* The hypervisor's own interrupt controller on the board (core/platform.c finds its node in
+ * the platform DTB by this compatible string, then the arch reads it: platform_irq.c), with
+ * the name config errors give it, and its frames on QEMU virt for `tessera check`
+ * (platform_default: the distributor, the whole redistributor window up to the UART, not only
+ * 4 frames, since nothing in it may be passed through, and the ITS). */
+#define PLATFORM_IRQCHIP_COMPATIBLE "arm,gic-v3"
+#define PLATFORM_IRQCHIP_NAME	    "GIC"
+#define PLATFORM_DEFAULT_IRQCHIP_FRAMES                             \
+	{                                                           \
+		{0x08000000ULL, 0x10000ULL, "distributor"},         \
+		    {0x080a0000ULL, 0xf60000ULL, "redistributors"}, \
+		    {0x08080000ULL, 0x20000ULL, "frame"},           \
+	}
+#define PLATFORM_DEFAULT_INTID_LIMIT 288U /* QEMU virt: 256 SPIs */
+/* The first interrupt ID a device may have (pass-through, channels, virtio links, the
+ * management channel): the GIC's SPIs start at 32 (below: SGIs and PPIs, per CPU). */
+#define PLATFORM_FIRST_SHARED_INTID 32U
+
 /* QEMU virt's GIC, UART, RTC, fw_cfg, GPIO, ... span, once reserved wholesale in every VM.
  * The config now reserves exactly what each VM has emulated (its GICD, its vCPUs' GICR
  * frames, its UART: config_emulated_overlap()) plus what the hypervisor owns physically.

@@ -103,8 +103,50 @@ struct arch_irqchip {
 	struct vgic vgic;
 	struct vgic_cpu cpus[CONFIG_MAX_VCPUS];
 };
-/* Its snapshot parts (irqchip.h). */
+/* Its snapshot parts (irqchip.h), with the names a stream's messages give their sections
+ * (docs/SNAPSHOT.md; the section types on the wire are core's). */
 #define IRQCHIP_SNAP_CPU_SIZE VGIC_SNAP_CPU_SIZE
 #define IRQCHIP_SNAP_SIZE     VGIC_SNAP_DIST_SIZE
+#define IRQCHIP_SNAP_CPU_NAME "vgic-cpu"
+#define IRQCHIP_SNAP_NAME     "vgic-dist"
+
+/*
+ * A vCPU's exits by class (struct vcpu.exits[], `stats`), counted by the vCPU's own CPU only:
+ * no lock, no atomic. Core counts the classes every architecture has by these names:
+ * VEXIT_TESSERA_CALL (Tessera's own hypercalls, guest_calls.h), VEXIT_MMIO_IRQCHIP and
+ * VEXIT_MMIO_IRQCHIP_CPU (the interrupt controller's shared and per-vCPU windows: GICD and
+ * GICR), VEXIT_MMIO_UART and VEXIT_MMIO_VIRTIO (core/mmio_dispatch.c); VEXIT_TRAPS says
+ * which classes are traps, VEXIT_COUNT how many there are. The rest are Arm's: HVCs by the
+ * function ID's owner (SMCCC: 0 Arm architecture, 4 standard secure service = PSCI,
+ * 6 standard hypervisor service = Tessera), DABT_OTHER an abort no device took (an external
+ * abort was injected). Interrupt exits are irq_count. vectors.S counts its own fast paths:
+ * offsets in asm_offsets.h (VCPU_EXITS). The names `stats` prints: exit_stats.c.
+ */
+enum vcpu_exit {
+	VEXIT_TESSERA_CALL = 0,
+	VEXIT_HVC_PSCI,
+	VEXIT_HVC_ARCH,
+	VEXIT_HVC_OTHER,
+	VEXIT_SMC,
+	VEXIT_SYSREG,
+	VEXIT_WFX,
+	VEXIT_MMIO_IRQCHIP,
+	VEXIT_MMIO_IRQCHIP_CPU,
+	VEXIT_MMIO_UART,
+	VEXIT_MMIO_VIRTIO,
+	VEXIT_DABT_OTHER,
+	VEXIT_IABT,
+	VEXIT_SERROR,
+	VEXIT_OTHER,
+	/* The queries vectors.S answers by itself (not traps): shown with their class. */
+	VEXIT_Q_TESSERA,
+	VEXIT_Q_PSCI,
+	VEXIT_Q_ARCH,
+	VEXIT_Q_SMC,
+	VEXIT_COUNT
+};
+/* The classes that are traps to the hypervisor (vcpu_traps): all up to VEXIT_OTHER but
+ * SError. */
+#define VEXIT_TRAPS (((1U << (VEXIT_OTHER + 1)) - 1) & ~(1U << VEXIT_SERROR))
 
 #endif
