@@ -158,7 +158,8 @@ static u64 fake_timer_at(u64 ctl, u64 cval, u64 off)
 
 static u64 fake_timers_deadline(const struct arch_timers *t, u32 timer_irqs)
 {
-	u64 v = (timer_irqs & (1U << 27)) ? fake_timer_at(t->cntv_ctl, t->cntv_cval, t->cntvoff) : 0;
+	u64 v =
+	    (timer_irqs & (1U << 27)) ? fake_timer_at(t->cntv_ctl, t->cntv_cval, t->cntvoff) : 0;
 	u64 p = (timer_irqs & (1U << 30)) ? fake_timer_at(t->cntp_ctl, t->cntp_cval, 0) : 0;
 
 	return !v || (p && p < v) ? p : v;
