@@ -233,13 +233,13 @@ $(B)/tessera.elf: $(HYP_OBJ) $(B)/tessera.ld scripts/check-init.sh
 
 $(B)/tools/tessera: $(TOOL_C) $(HOST_LIB_C) $(wildcard src/include/*.h tools/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(TOOL_C) $(HOST_LIB_C) -lsodium
+	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(TOOL_C) $(HOST_LIB_C) -lsodium -lz
 
 dashboard: $(B)/tools/tessera-dashboard $(DASH_WWW)/.stamp
 
 $(B)/tools/tessera-dashboard: $(DASH_C) $(wildcard tools/*.h src/include/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(DASH_C) -lmicrohttpd -lpthread
+	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(DASH_C) -lmicrohttpd -lpthread -lz
 
 # npm ci: exactly the locked versions, checked against their integrity hashes.
 $(DASH_NPM)/node_modules/.package-lock.json: $(DASH_WEB)/package.json $(DASH_WEB)/package-lock.json

@@ -231,7 +231,7 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 		     " trace"
 #endif
 #if TESSERA_FEAT_SNAPSHOT
-		     " snapshot-begin|read|end restore-begin|data|end clone checkpoint rollback"
+		     " snapshot-begin|read|fetch|end restore-begin|data|end clone checkpoint rollback"
 #endif
 #if TESSERA_VBOOT
 		     " update-begin|data|commit|confirm|status"
@@ -456,6 +456,10 @@ const struct mgmt_cmd mgmt_commands[] = {
      {.on_vm_arg = mgmt_snapshot_read},
      MGMT_CMD_VM | MGMT_CMD_VM_ARG,
      MGMT_CLASS_STATE},
+    {"snapshot-fetch",
+     {.on_vm_arg = mgmt_snapshot_fetch},
+     MGMT_CMD_VM | MGMT_CMD_VM_ARG,
+     MGMT_CLASS_STATE},
     {"snapshot-end", {.on_vm = mgmt_snapshot_end}, MGMT_CMD_VM, MGMT_CLASS_STATE},
     {"restore-begin", {.on_vm = mgmt_restore_begin}, MGMT_CMD_VM, MGMT_CLASS_STATE},
     {"restore-data",
@@ -471,6 +475,7 @@ const struct mgmt_cmd mgmt_commands[] = {
      MGMT_CLASS_STATE},
     {"dirty-stop", {.on_vm = mgmt_dirty_stop}, MGMT_CMD_VM, MGMT_CLASS_STATE},
     {"mem-read", {.on_vm_arg = mgmt_mem_read}, MGMT_CMD_VM | MGMT_CMD_VM_ARG, MGMT_CLASS_STATE},
+    {"mem-fetch", {.on_vm_arg = mgmt_mem_fetch}, MGMT_CMD_VM | MGMT_CMD_VM_ARG, MGMT_CLASS_STATE},
     {"mem-write", {.on_vm_arg = mgmt_mem_write}, MGMT_CMD_VM | MGMT_CMD_VM_ARG, MGMT_CLASS_STATE},
     {"migrate-in", {.on_vm = mgmt_migrate_in}, MGMT_CMD_VM, MGMT_CLASS_STATE},
     {"migrate-cancel", {.on_vm = mgmt_migrate_cancel}, MGMT_CMD_VM, MGMT_CLASS_STATE},
