@@ -289,6 +289,10 @@ $(B)/unit/test_vboot: tests/unit/test_vboot.c $(UNIT_OBJ) $(UNIT_HDRS)
 $(B)/unit/test_update: tests/unit/test_update.c $(UNIT_OBJ) $(UNIT_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_OBJ) -lsodium
+# test_crc32 checks the hypervisor's CRC-32 against zlib's, which the host tools use.
+$(B)/unit/test_crc32: tests/unit/test_crc32.c $(UNIT_OBJ) $(UNIT_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_OBJ) -lz
 # Unit tests that compile in a source file under other names (console.c: its own sink).
 $(B)/unit/test_console: src/core/console.c
 $(B)/unit/test_ctl: tools/ctl_fmt.c tools/ctl_fmt.h

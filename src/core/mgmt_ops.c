@@ -231,7 +231,7 @@ static void cmd_help(struct mgmt_out *o, char **argv)
 		     " trace"
 #endif
 #if TESSERA_FEAT_SNAPSHOT
-		     " snapshot-begin|read|fetch|end restore-begin|data|end clone checkpoint rollback"
+		     " snapshot-begin|read|end restore-begin|data|end clone checkpoint rollback"
 #endif
 #if TESSERA_VBOOT
 		     " update-begin|data|commit|confirm|status"
