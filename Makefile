@@ -109,7 +109,7 @@ $(patsubst %.c,$(B)/hyp/%.o,$(HOT_C)): LTO := -flto
 # Everything else is built for size too (OPT above), except what a measured path runs
 # (FAST_C) and the link itself: the LTO objects' code is generated there.
 FAST_C := $(HOT_C) src/arch/aarch64/vcpu_switch.c src/core/sched_policy.c src/lib/string.c \
-	src/lib/fdt.c src/drivers/pl011.c
+	src/lib/fdt.c src/drivers/pl011.c src/core/mgmt_frame.c src/lib/crc32.c
 $(patsubst %.c,$(B)/hyp/%.o,$(filter-out $(COLD_C),$(FAST_C))): OPT := -O2
 # private: not inherited by the objects the link depends on.
 $(B)/tessera.elf: private OPT := -O2
@@ -184,7 +184,8 @@ UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c src/arch/aarch64/vgic/*.c) s
 UNIT_CORE_C := src/core/vm.c src/core/vm_boot.c src/core/bootprof.c src/core/measure.c src/core/rollback.c \
 	src/drivers/cfi_flash.c src/core/health.c src/core/sched.c src/core/sched_policy.c \
 	src/core/sched_setup.c src/core/chan.c \
-	src/core/console.c src/core/hyplog.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c \
+	src/core/console.c src/core/hyplog.c src/core/mgmt.c src/core/mgmt_frame.c src/core/mgmt_ops.c \
+	src/core/mgmt_console.c \
 	src/core/mgmt_snap.c src/core/snapshot.c src/core/snapshot_restore.c \
 	src/core/mgmt_migrate.c src/core/vm_dirty.c src/core/clone.c \
 	src/core/generation.c src/core/checkpoint.c \

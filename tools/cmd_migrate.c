@@ -141,7 +141,7 @@ static unsigned long long le(const unsigned char *b, int bytes)
 
 /*
  * Reads the answer to one "mem-fetch VM P+N": frame 'm' (u64 P, u32 COUNT, u32 DATA, the
- * tags, the pages), then "ok next=P+COUNT", and passes the pages to the target as frame 'w'
+ * tags padded to a multiple of 8, the pages), then "ok next=P+COUNT", and passes the pages to the target as frame 'w'
  * (the same payload). fresh (round 0, the slot is scrubbed): a frame of zero pages only is
  * not sent.
  */
@@ -166,7 +166,7 @@ static int read_answer(struct mig *m, unsigned long long p, unsigned long long n
 	count = len >= MIG_FHDR ? le(m->frame + 8, 4) : 0;
 	data = len >= MIG_FHDR ? le(m->frame + 12, 4) : 0;
 	if (kind != 'm' || len < MIG_FHDR || le(m->frame, 8) != p || count != n ||
-	    len != MIG_FHDR + count + data * MIG_PAGE) {
+	    len != MIG_FHDR + ((count + 7) & ~7ULL) + data * MIG_PAGE) {
 		snprintf(m->err, sizeof(m->err),
 			 "source: unexpected frame '%c' of %zu bytes for pages %llu+%llu", kind, len,
 			 p, n);

@@ -24,8 +24,6 @@
  */
 #include "mgmt_int.h"
 #include "console.h"
-#include "crc32.h"
-#include "tessera_features.h"
 #include "lib.h"
 #include "vm.h"
 #include "../drivers/virtio_console_driver.h"
@@ -146,15 +144,6 @@ static void line_reset(struct mgmt_parser *p)
 	p->bad = false;
 }
 
-static void frame_reset(struct mgmt_parser *p)
-{
-	p->frame = 0;
-	p->esc = false;
-	p->frame_bad = false;
-	p->fgot = 0;
-	p->flen = 0;
-}
-
 static bool line_blank(const char *s, u32 n)
 {
 	for (u32 i = 0; i < n; i++) {
@@ -203,167 +192,20 @@ static void line_done(struct mgmt_parser *p, mgmt_write_fn w, void *ctx)
 	line_reset(p);
 }
 
-static u32 le32(const u8 *b)
-{
-	return (u32)b[0] | (u32)b[1] << 8 | (u32)b[2] << 16 | (u32)b[3] << 24;
-}
-
-static void put_le32(u8 *b, u32 v)
-{
-	b[0] = (u8)v;
-	b[1] = (u8)(v >> 8);
-	b[2] = (u8)(v >> 16);
-	b[3] = (u8)(v >> 24);
-}
-
-/*
- * A request frame's payload: the VM's name (u8 length 1..31, the bytes), then what its kind
- * carries. Same rules as the text command it stands for (class, VM name); it takes no
- * operation lock (restore-data and mem-write take none).
- */
-static void frame_run(struct mgmt_out *o, u8 kind, const u8 *d, u32 n)
-{
-	char name[32];
-	u32 k = n > 0 ? d[0] : 0;
-	struct vm *vm;
-
-	if (kind != 'r' && kind != 'w') {
-		mgmt_err(o, "unknown-command", "frame kind 0x%02x (MANAGEMENT.md \"Frames\")", kind);
-		return;
-	}
-	if (MGMT_CLASS_STATE & system_config.mgmt_deny) {
-		mgmt_err(o, "denied", "frame '%c' is not allowed on this channel (config /management "
-				      "allow)", kind);
-		return;
-	}
-	if (k == 0 || k >= sizeof(name) || k + 1 > n) {
-		mgmt_err(o, "bad-args", "frame: a VM name of 1 to 31 bytes first");
-		return;
-	}
-	memcpy(name, d + 1, k);
-	name[k] = '\0';
-	if (str_nlen(name, sizeof(name)) != k || !(vm = mgmt_vm_named(name))) {
-		mgmt_err(o, "unknown-vm", "no VM named in the frame (list shows them)");
-		return;
-	}
-#if TESSERA_FEAT_SNAPSHOT
-	if (kind == 'r') {
-		mgmt_restore_frame(o, vm, d + 1 + k, n - 1 - k);
-	} else {
-		mgmt_mem_frame(o, vm, d + 1 + k, n - 1 - k);
-	}
-#else
-	(void)vm;
-	mgmt_err(o, "unknown-command", "frame '%c': no snapshots in this build", kind);
-#endif
-}
-
-/* The frame's last byte came: check it and run it (one final line, like a request line). */
-static void frame_done(struct mgmt_parser *p, mgmt_write_fn w, void *ctx)
-{
-	struct mgmt_out o = {w, ctx, p, false};
-	u32 crc = crc32_update(crc32_update(0, p->fhdr, MGMT_FRAME_HDR), p->fbuf, p->flen);
-
-	p->requests++;
-	if (p->frame_bad) {
-		mgmt_err(&o, "bad-args", "frame: MGMT_ESC (0x10) followed by a byte that is not an "
-					 "escape");
-	} else if (crc != le32(p->fhdr + MGMT_FRAME_HDR)) {
-		mgmt_err(&o, "bad-args", "frame checksum 0x%08x, its bytes give 0x%08x",
-			 le32(p->fhdr + MGMT_FRAME_HDR), crc);
-	} else {
-		frame_run(&o, p->fhdr[0], p->fbuf, p->flen);
-	}
-	if (o.err) {
-		p->errors++;
-	}
-	frame_reset(p);
-}
-
-/* One decoded byte of the frame being received. */
-static void frame_put(struct mgmt_parser *p, u8 c, mgmt_write_fn w, void *ctx)
-{
-	u32 at = p->fgot++;
-
-	if (at < MGMT_FRAME_HDR) {
-		p->fhdr[at] = c;
-		if (at + 1 < MGMT_FRAME_HDR) {
-			return;
-		}
-		p->flen = le32(p->fhdr + 1);
-		if (p->flen == 0 || p->flen > MGMT_FRAME_MAX) {
-			struct mgmt_out o = {w, ctx, p, false};
-
-			/* The rest of it cannot be told from what follows: up to a Ctrl-U. */
-			p->requests++;
-			p->errors++;
-			mgmt_err(&o, "too-long", "frame of %u bytes (1 to %u): discarding up to "
-						 "the next Ctrl-U", p->flen, MGMT_FRAME_MAX);
-			p->frame = 2;
-		}
-	} else if (at < MGMT_FRAME_HDR + p->flen) {
-		p->fbuf[at - MGMT_FRAME_HDR] = c;
-	} else {
-		p->fhdr[MGMT_FRAME_HDR + (at - MGMT_FRAME_HDR - p->flen)] = c;
-		if (at + 1 == MGMT_FRAME_HDR + p->flen + 4) {
-			frame_done(p, w, ctx);
-		}
-	}
-}
-
-/* Frame bytes from d[0..n): how many were taken (it stops before a Ctrl-U or at the frame's
- * end). */
-static size_t frame_feed(struct mgmt_parser *p, const u8 *d, size_t n, mgmt_write_fn w,
-			 void *ctx)
-{
-	size_t i = 0;
-
-	while (i < n && p->frame == 1) {
-		u8 c = d[i];
-
-		if (c == MGMT_KILL) {
-			break;
-		}
-		i++;
-		if (p->esc) {
-			p->esc = false;
-			c ^= 0x20;
-			p->frame_bad |= c != MGMT_ESC && c != MGMT_KILL;
-		} else if (c == MGMT_ESC) {
-			p->esc = true;
-			continue;
-		} else if (p->fgot >= MGMT_FRAME_HDR && p->fgot < MGMT_FRAME_HDR + p->flen) {
-			/* Payload: copy the run up to the next escape, Ctrl-U or its end at once. */
-			u32 room = MGMT_FRAME_HDR + p->flen - p->fgot;
-			u8 *dst = p->fbuf + (p->fgot - MGMT_FRAME_HDR);
-			size_t k = 0;
-
-			dst[k++] = c;
-			while (k < room && i < n && d[i] != MGMT_ESC && d[i] != MGMT_KILL) {
-				dst[k++] = d[i++];
-			}
-			p->fgot += (u32)k;
-			continue;
-		}
-		frame_put(p, c, w, ctx);
-	}
-	return i;
-}
-
 void mgmt_feed(struct mgmt_parser *p, const u8 *data, size_t n, mgmt_write_fn w, void *ctx)
 {
 	for (size_t i = 0; i < n; i++) {
 		u8 c = data[i];
 
 		if (p->frame == 1 && c != MGMT_KILL) {
-			i += frame_feed(p, data + i, n - i, w, ctx) - 1;
+			i += mgmt_frame_feed(p, data + i, n - i, w, ctx) - 1;
 		} else if (c == MGMT_KILL) {
 			line_reset(p);
-			frame_reset(p);
+			mgmt_frame_reset(p);
 		} else if (p->frame == 2) {
 			continue; /* a refused frame: up to the next Ctrl-U */
 		} else if (c == MGMT_FRAME && p->len == 0 && !p->overflow) {
-			frame_reset(p);
+			mgmt_frame_reset(p);
 			p->frame = 1;
 		} else if (c == '\n') {
 			line_done(p, w, ctx);
@@ -375,26 +217,6 @@ void mgmt_feed(struct mgmt_parser *p, const u8 *data, size_t n, mgmt_write_fn w,
 			p->line[p->len++] = (char)c;
 		}
 	}
-}
-
-/* The payload area of the response frame being built (MGMT_FRAME_MAX bytes); CPU 0 (or the
- * one host thread) only, one frame at a time. */
-static u8 out_frame[1 + MGMT_FRAME_HDR + MGMT_FRAME_MAX + 4];
-
-u8 *mgmt_frame_payload(void)
-{
-	return out_frame + 1 + MGMT_FRAME_HDR;
-}
-
-void mgmt_frame_send(struct mgmt_out *o, u8 kind, u32 len)
-{
-	u8 *crc = out_frame + 1 + MGMT_FRAME_HDR + len;
-
-	out_frame[0] = MGMT_FRAME;
-	out_frame[1] = kind;
-	put_le32(out_frame + 2, len);
-	put_le32(crc, crc32_update(0, out_frame + 1, MGMT_FRAME_HDR + len));
-	o->w(o->ctx, (const char *)out_frame, 1 + MGMT_FRAME_HDR + len + 4);
 }
 
 /* ---- The hypervisor's channel: a virtio console no VM was given. ---- */

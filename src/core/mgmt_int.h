@@ -28,6 +28,10 @@ void mgmt_line(struct mgmt_out *o, const char *fmt, ...) __attribute__((format(p
 		mgmt_line((o), "err " code " " __VA_ARGS__); \
 	} while (0)
 
+/* Request frames (mgmt_frame.c): back to no frame; the bytes of the frame being received
+ * from d[0..n) (d[0] is not MGMT_KILL), how many were taken. */
+void mgmt_frame_reset(struct mgmt_parser *p);
+size_t mgmt_frame_feed(struct mgmt_parser *p, const u8 *d, size_t n, mgmt_write_fn w, void *ctx);
 /* A response frame (mgmt.h "Frames"): mgmt_frame_payload() is where its payload goes (up to
  * MGMT_FRAME_MAX bytes), mgmt_frame_send() adds the header and CRC and writes it. */
 u8 *mgmt_frame_payload(void);

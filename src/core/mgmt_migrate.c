@@ -8,8 +8,9 @@
  *   mem-read NAME P[+N]         page P (or the first non-zero page of P..P+N-1): zero runs
  *                               as "z P COUNT", a page's data as "m P OFF BASE64" lines
  *   mem-fetch NAME P[+N]        pages from P on as one binary frame 'm' (mgmt.h "Frames"):
- *                               u64 P, u32 COUNT, u32 DATA, COUNT tags (0 zero, 1 data),
- *                               DATA pages of 4096 bytes; "ok next=P+COUNT"
+ *                               u64 P, u32 COUNT, u32 DATA, COUNT tags (0 zero, 1 data)
+ *                               zero-padded to a multiple of 8 (the pages stay 8-byte
+ *                               aligned), DATA pages of 4096 bytes; "ok next=P+COUNT"
  *   migrate-done NAME           after the target runs: the paused source slot is stopped
  * On the target board:
  *   migrate-in NAME             claim the stopped incoming slot NAME, scrubbed; its shape
@@ -209,6 +210,7 @@ static u64 get_le(const u8 *b, u32 bytes)
 }
 
 #define MIG_FRAME_HDR 16U /* u64 first page, u32 count, u32 data pages */
+#define MIG_TAGS(n)   (((n) + 7U) & ~7ULL) /* tag bytes with their padding */
 
 void mgmt_mem_fetch(struct mgmt_out *o, struct vm *vm, const char *arg)
 {
@@ -229,7 +231,7 @@ void mgmt_mem_fetch(struct mgmt_out *o, struct vm *vm, const char *arg)
 
 		vm_ram_page(vm, p + count, &ipa, &pa);
 		z = snap_page_zero(pa);
-		if (MIG_FRAME_HDR + count + 1 + (data + !z) * MIG_PAGE > MGMT_FRAME_MAX) {
+		if (MIG_FRAME_HDR + MIG_TAGS(count + 1) + (data + !z) * MIG_PAGE > MGMT_FRAME_MAX) {
 			break;
 		}
 		pl[MIG_FRAME_HDR + count] = z ? 0 : 1;
@@ -238,7 +240,10 @@ void mgmt_mem_fetch(struct mgmt_out *o, struct vm *vm, const char *arg)
 	put_le(pl, p, 8);
 	put_le(pl + 8, count, 4);
 	put_le(pl + 12, data, 4);
-	for (u64 i = 0, at = MIG_FRAME_HDR + count; i < count; i++) {
+	for (u64 i = count; i < MIG_TAGS(count); i++) {
+		pl[MIG_FRAME_HDR + i] = 0;
+	}
+	for (u64 i = 0, at = MIG_FRAME_HDR + MIG_TAGS(count); i < count; i++) {
 		u64 ipa;
 		paddr_t pa;
 
@@ -248,12 +253,12 @@ void mgmt_mem_fetch(struct mgmt_out *o, struct vm *vm, const char *arg)
 			at += MIG_PAGE;
 		}
 	}
-	mgmt_frame_send(o, 'm', (u32)(MIG_FRAME_HDR + count + data * MIG_PAGE));
+	mgmt_frame_send(o, 'm', (u32)(MIG_FRAME_HDR + MIG_TAGS(count) + data * MIG_PAGE));
 	mgmt_line(o, "ok next=%llu", (unsigned long long)(p + count));
 }
 
-/* Frame 'w': u64 P, u32 COUNT, u32 DATA, COUNT tags, DATA pages; all checked before any
- * page is written. */
+/* Frame 'w': u64 P, u32 COUNT, u32 DATA, COUNT tags (padded with zeros to a multiple of 8),
+ * DATA pages; all checked before any page is written. */
 void mgmt_mem_frame(struct mgmt_out *o, struct vm *vm, const u8 *d, u32 n)
 {
 	u64 p, count, data, ones = 0, ipa;
@@ -268,15 +273,18 @@ void mgmt_mem_frame(struct mgmt_out *o, struct vm *vm, const u8 *d, u32 n)
 	p = get_le(d, 8);
 	count = get_le(d + 8, 4);
 	data = get_le(d + 12, 4);
-	for (u64 i = 0; i < count && MIG_FRAME_HDR + i < n; i++) {
-		ones += d[MIG_FRAME_HDR + i] == 1 ? 1 : (d[MIG_FRAME_HDR + i] == 0 ? 0 : count + 1);
+	/* Tags 0 or 1, padding 0: anything else counts more ones than can match. */
+	for (u64 i = 0; i < MIG_TAGS(count) && MIG_FRAME_HDR + i < n; i++) {
+		u8 t = d[MIG_FRAME_HDR + i];
+
+		ones += t == 0 ? 0 : (t == 1 && i < count ? 1 : count + 1);
 	}
 	if (count == 0 || p >= vm_ram_pages(vm) || count > vm_ram_pages(vm) - p ||
 	    data > MGMT_FRAME_PAGES || ones != data ||
-	    (u64)n != MIG_FRAME_HDR + count + data * MIG_PAGE) {
+	    (u64)n != MIG_FRAME_HDR + MIG_TAGS(count) + data * MIG_PAGE) {
 		mgmt_err(o, "bad-args",
-			 "frame 'w': P COUNT DATA, COUNT tags of 0 or 1 (DATA ones), DATA pages, "
-			 "within the VM's %llu pages",
+			 "frame 'w': P COUNT DATA, COUNT tags of 0 or 1 (DATA ones) padded to 8, "
+			 "DATA pages, within the VM's %llu pages",
 			 (unsigned long long)vm_ram_pages(vm));
 		return;
 	}
@@ -285,7 +293,7 @@ void mgmt_mem_frame(struct mgmt_out *o, struct vm *vm, const u8 *d, u32 n)
 			 vm->cfg->name);
 		return;
 	}
-	src = d + MIG_FRAME_HDR + count;
+	src = d + MIG_FRAME_HDR + MIG_TAGS(count);
 	for (u64 i = 0; i < count; i++) {
 		vm_ram_page(vm, p + i, &ipa, &pa);
 		if (d[MIG_FRAME_HDR + i]) {

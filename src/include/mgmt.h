@@ -48,8 +48,9 @@ struct mgmt_parser {
 	bool frame_bad;	   /* an escape that is not one: refused when complete */
 	u32 fgot;	   /* decoded bytes of the frame so far (header, payload, CRC) */
 	u32 flen;	   /* payload length, from the header */
+	u8 fbase;	   /* where in fbuf the payload starts (mgmt_frame.c) */
 	u8 fhdr[MGMT_FRAME_HDR + 4]; /* kind, length; then the CRC */
-	u8 fbuf[MGMT_FRAME_MAX];
+	u8 fbuf[MGMT_FRAME_MAX + 8] __attribute__((aligned(8)));
 	u64 requests;  /* lines executed (including rejected ones) */
 	u64 errors;    /* of which answered with "err" */
 };

@@ -9,6 +9,8 @@
 
 #define CRC32_POLY 0xEDB88320U
 
+typedef u32 __attribute__((may_alias)) word32_t;
+
 static u32 crc_tab[4][256];
 static bool crc_ready;
 
@@ -44,8 +46,8 @@ u32 crc32_update(u32 crc, const u8 *p, size_t n)
 		n--;
 	}
 	for (; n >= 4; n -= 4, p += 4) {
-		/* Little-endian word (both the hypervisor and the host tests are). */
-		c ^= (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
+		/* An aligned little-endian word (the hypervisor and the host tests are both). */
+		c ^= *(const word32_t *)p;
 		c = crc_tab[3][c & 0xff] ^ crc_tab[2][(c >> 8) & 0xff] ^ crc_tab[1][(c >> 16) & 0xff] ^
 		    crc_tab[0][c >> 24];
 	}

@@ -317,16 +317,17 @@ static const char *feed_bytes(const u8 *b, size_t n, size_t piece)
 	return out;
 }
 
-/* A 'w' body: P, COUNT, DATA, tags, pages. */
+/* A 'w' body: P, COUNT, DATA, tags (padded to 8), pages. */
 static size_t w_body(u8 *b, u64 p, u32 count, const u8 *tags, u32 data, u8 fill)
 {
-	size_t n = 16 + count;
+	size_t n = 16 + ((count + 7) & ~7U);
 
 	for (u32 i = 0; i < 8; i++) {
 		b[i] = (u8)(p >> (8 * i));
 	}
 	put32(b + 8, count);
 	put32(b + 12, data);
+	memset(b + 16, 0, n - 16);
 	memcpy(b + 16, tags, count);
 	for (u32 d = 0; d < data; d++, n += 4096) {
 		for (u32 i = 0; i < 4096; i++) {
@@ -340,7 +341,7 @@ static void test_frames(void)
 {
 	static u8 f[2 * (MGMT_FRAME_MAX + 64)], body[MGMT_FRAME_MAX];
 	const u8 *o = (const u8 *)out;
-	size_t n, b;
+	size_t n, b, at;
 	u32 len;
 
 	boot();
@@ -395,16 +396,22 @@ static void test_frames(void)
 	n = make_frame(f, 'w', "mig", body, b, 1);
 	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame checksum", 27) == 0);
 	n = make_frame(f, 'w', "mig", body, b, 0);
-	CHECK_EQ(f[30], 0x41); /* the second data byte, sent as it is */
-	memmove(f + 32, f + 31, n - 31);
-	f[30] = MGMT_ESC; /* MGMT_ESC, 0x11: 0x31 is no escape */
-	f[31] = 0x11;
+	for (at = 1; at + 2 < n && memcmp(f + at, "\x40\x41\x42", 3) != 0; at++) {
+	}
+	CHECK(at + 2 < n); /* the first data bytes, sent as they are */
+	memmove(f + at + 2, f + at + 1, n - at - 1);
+	f[at] = MGMT_ESC; /* MGMT_ESC, 0x11: 0x31 is no escape */
+	f[at + 1] = 0x11;
 	n++;
 	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame: MGMT_ESC (0x10) followed", 44) == 0);
 	put32(body + 12, 2);
 	n = make_frame(f, 'w', "mig", body, b, 0);
 	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame 'w'", 22) == 0);
 	b = w_body(body, 7, 2, (const u8 *)"\2\0", 1, 0x40);
+	n = make_frame(f, 'w', "mig", body, b, 0);
+	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame 'w'", 22) == 0);
+	b = w_body(body, 7, 2, (const u8 *)"\1\0", 1, 0x40);
+	body[16 + 5] = 1; /* padding that is not zero */
 	n = make_frame(f, 'w', "mig", body, b, 0);
 	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame 'w'", 22) == 0);
 	b = w_body(body, 511, 2, (const u8 *)"\1\0", 1, 0x40);
