@@ -25,8 +25,8 @@
 #define MIG_ROUNDS	10 /* pre-copy rounds after the first full pass */
 #define MIG_SMALL	64 /* dirty pages few enough to stop and copy */
 #define MIG_PAGE	4096
-#define MIG_WRITE_AHEAD 4 /* 'w' / 'r' frames to the target in flight */
-#define MIG_READ_AHEAD	4 /* mem-fetch / snapshot-fetch requests in flight */
+#define MIG_WRITE_AHEAD 4		 /* 'w' / 'r' frames to the target in flight */
+#define MIG_READ_AHEAD	4		 /* mem-fetch / snapshot-fetch requests in flight */
 #define MIG_SPAN	MGMT_FRAME_PAGES /* pages per mem-fetch: its frame always holds them */
 #define MIG_FHDR	16 /* a memory frame's header: u64 first page, u32 count, u32 data */
 #define MIG_STATE_CHUNK (MGMT_FRAME_MAX - 8)
@@ -141,9 +141,9 @@ static unsigned long long le(const unsigned char *b, int bytes)
 
 /*
  * Reads the answer to one "mem-fetch VM P+N": frame 'm' (u64 P, u32 COUNT, u32 DATA, the
- * tags padded to a multiple of 8, the pages), then "ok next=P+COUNT", and passes the pages to the target as frame 'w'
- * (the same payload). fresh (round 0, the slot is scrubbed): a frame of zero pages only is
- * not sent.
+ * tags padded to a multiple of 8, the pages), then "ok next=P+COUNT", and passes the pages to the
+ * target as frame 'w' (the same payload). fresh (round 0, the slot is scrubbed): a frame of zero
+ * pages only is not sent.
  */
 static int read_answer(struct mig *m, unsigned long long p, unsigned long long n, bool fresh)
 {
@@ -159,7 +159,8 @@ static int read_answer(struct mig *m, unsigned long long p, unsigned long long n
 		if (r == 0 && mig_line(m, &m->a, line, sizeof(line)) == 0) {
 			snprintf(m->err, sizeof(m->err), "source: mem-fetch: %.100s", line);
 		} else if (r < 0) {
-			snprintf(m->err, sizeof(m->err), "no answer (or a bad frame) from the source");
+			snprintf(m->err, sizeof(m->err),
+				 "no answer (or a bad frame) from the source");
 		}
 		return -1;
 	}
@@ -168,8 +169,8 @@ static int read_answer(struct mig *m, unsigned long long p, unsigned long long n
 	if (kind != 'm' || len < MIG_FHDR || le(m->frame, 8) != p || count != n ||
 	    len != MIG_FHDR + ((count + 7) & ~7ULL) + data * MIG_PAGE) {
 		snprintf(m->err, sizeof(m->err),
-			 "source: unexpected frame '%c' of %zu bytes for pages %llu+%llu", kind, len,
-			 p, n);
+			 "source: unexpected frame '%c' of %zu bytes for pages %llu+%llu", kind,
+			 len, p, n);
 		return -1;
 	}
 	if (mig_line(m, &m->a, line, sizeof(line)) != 0) {
@@ -194,10 +195,11 @@ static int copy_spans(struct mig *m, const unsigned long long (*spans)[2], size_
 		while (sent < n && sent < done + MIG_READ_AHEAD) {
 			char req[2 * MGMT_LINE_MAX];
 
-			snprintf(req, sizeof(req), "mem-fetch %s %llu+%llu\n", m->vm, spans[sent][0],
-				 spans[sent][1]);
+			snprintf(req, sizeof(req), "mem-fetch %s %llu+%llu\n", m->vm,
+				 spans[sent][0], spans[sent][1]);
 			if (mig_send(&m->a, req) != 0) {
-				snprintf(m->err, sizeof(m->err), "the source board's channel closed");
+				snprintf(m->err, sizeof(m->err),
+					 "the source board's channel closed");
 				return -1;
 			}
 			sent++;
@@ -365,7 +367,8 @@ static int copy_state(struct mig *m, unsigned long long size, unsigned long long
 		unsigned char kind = 0;
 		size_t len = 0;
 
-		while (asked < size && asked < got + MIG_READ_AHEAD * (unsigned long long)MIG_STATE_CHUNK) {
+		while (asked < size &&
+		       asked < got + MIG_READ_AHEAD * (unsigned long long)MIG_STATE_CHUNK) {
 			char req[2 * MGMT_LINE_MAX];
 
 			snprintf(req, sizeof(req), "snapshot-fetch %s %llu\n", m->vm, asked);
@@ -379,7 +382,8 @@ static int copy_state(struct mig *m, unsigned long long size, unsigned long long
 		    kind != 's' || len < 8 || le(m->frame, 8) != got || len - 8 > size - got ||
 		    mig_line(m, &m->a, line, sizeof(line)) != 0 ||
 		    sscanf(line, "ok next=%llu", &next) != 1 || next != got + (len - 8)) {
-			snprintf(m->err, sizeof(m->err), "source: snapshot-fetch at %llu failed", got);
+			snprintf(m->err, sizeof(m->err), "source: snapshot-fetch at %llu failed",
+				 got);
 			goto out;
 		}
 		memcpy(buf + got, m->frame + 8, len - 8);

@@ -6,8 +6,8 @@
  * binary frames (snapshot-fetch answers, restore frames 'r': up to 32 KiB each, with a
  * CRC-32). The file is the stream exactly as the hypervisor produced it; the hypervisor alone
  * checks it on restore. Reads and writes are pipelined (several requests in flight) so the
- * channel's round trips do not set the rate. Prints what it did: size, time, MiB/s and, for a snapshot, how long the VM
- * was paused.
+ * channel's round trips do not set the rate. Prints what it did: size, time, MiB/s and, for a
+ * snapshot, how long the VM was paused.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -283,8 +283,7 @@ static void ctl_take(struct ctl *c, unsigned char *dst, size_t n)
 	c->len -= n;
 }
 
-int ctl_frame_read(struct ctl *c, unsigned char *kind, unsigned char *buf, size_t cap,
-		   size_t *len)
+int ctl_frame_read(struct ctl *c, unsigned char *kind, unsigned char *buf, size_t cap, size_t *len)
 {
 	unsigned char hdr[1 + MGMT_FRAME_HDR], tail[4];
 	size_t n, got = 0;
@@ -303,7 +302,8 @@ int ctl_frame_read(struct ctl *c, unsigned char *kind, unsigned char *buf, size_
 	n = (size_t)hdr[2] | (size_t)hdr[3] << 8 | (size_t)hdr[4] << 16 | (size_t)hdr[5] << 24;
 	if (n > cap || n > MGMT_FRAME_MAX) {
 		if (!c->quiet) {
-			fprintf(stderr, "tessera ctl: a frame of %zu bytes (at most %zu)\n", n, cap);
+			fprintf(stderr, "tessera ctl: a frame of %zu bytes (at most %zu)\n", n,
+				cap);
 		}
 		return -1;
 	}
@@ -322,8 +322,8 @@ int ctl_frame_read(struct ctl *c, unsigned char *kind, unsigned char *buf, size_
 	}
 	ctl_take(c, tail, 4);
 	crc = crc32(crc32(0L, hdr + 1, MGMT_FRAME_HDR), buf, (uInt)n);
-	if (crc != ((uLong)tail[0] | (uLong)tail[1] << 8 | (uLong)tail[2] << 16 |
-		    (uLong)tail[3] << 24)) {
+	if (crc !=
+	    ((uLong)tail[0] | (uLong)tail[1] << 8 | (uLong)tail[2] << 16 | (uLong)tail[3] << 24)) {
 		if (!c->quiet) {
 			fprintf(stderr, "tessera ctl: a frame's checksum does not match\n");
 		}

@@ -44,8 +44,7 @@ void ctl_close(struct ctl *c);
  * CRC that does not match.
  */
 int ctl_frame_send(struct ctl *c, unsigned char kind, const char *vm, const void *body, size_t n);
-int ctl_frame_read(struct ctl *c, unsigned char *kind, unsigned char *buf, size_t cap,
-		   size_t *len);
+int ctl_frame_read(struct ctl *c, unsigned char *kind, unsigned char *buf, size_t cap, size_t *len);
 void ctl_nap_ms(long ms);
 
 #endif

@@ -48,12 +48,15 @@ static void frame_run(struct mgmt_out *o, u8 kind, const u8 *d, u32 n)
 	struct vm *vm;
 
 	if (kind != 'r' && kind != 'w') {
-		mgmt_err(o, "unknown-command", "frame kind 0x%02x (MANAGEMENT.md \"Frames\")", kind);
+		mgmt_err(o, "unknown-command", "frame kind 0x%02x (MANAGEMENT.md \"Frames\")",
+			 kind);
 		return;
 	}
 	if (MGMT_CLASS_STATE & system_config.mgmt_deny) {
-		mgmt_err(o, "denied", "frame '%c' is not allowed on this channel (config /management "
-				      "allow)", kind);
+		mgmt_err(o, "denied",
+			 "frame '%c' is not allowed on this channel (config /management "
+			 "allow)",
+			 kind);
 		return;
 	}
 	if (k == 0 || k >= sizeof(name) || k + 1 > n) {
@@ -87,8 +90,9 @@ static void frame_done(struct mgmt_parser *p, mgmt_write_fn w, void *ctx)
 
 	p->requests++;
 	if (p->frame_bad) {
-		mgmt_err(&o, "bad-args", "frame: MGMT_ESC (0x10) followed by a byte that is not an "
-					 "escape");
+		mgmt_err(&o, "bad-args",
+			 "frame: MGMT_ESC (0x10) followed by a byte that is not an "
+			 "escape");
 	} else if (crc != le32(p->fhdr + MGMT_FRAME_HDR)) {
 		mgmt_err(&o, "bad-args", "frame checksum 0x%08x, its bytes give 0x%08x",
 			 le32(p->fhdr + MGMT_FRAME_HDR), crc);
@@ -125,8 +129,10 @@ static void frame_put(struct mgmt_parser *p, u8 c, mgmt_write_fn w, void *ctx)
 			/* The rest of it cannot be told from what follows: up to a Ctrl-U. */
 			p->requests++;
 			p->errors++;
-			mgmt_err(&o, "too-long", "frame of %u bytes (1 to %u): discarding up to "
-						 "the next Ctrl-U", p->flen, MGMT_FRAME_MAX);
+			mgmt_err(&o, "too-long",
+				 "frame of %u bytes (1 to %u): discarding up to "
+				 "the next Ctrl-U",
+				 p->flen, MGMT_FRAME_MAX);
 			p->frame = 2;
 			p->flen = 0;
 		}
@@ -229,4 +235,3 @@ void mgmt_frame_send(struct mgmt_out *o, u8 kind, u32 len)
 	put_le32(crc, crc32_update(0, out_frame + 1, MGMT_FRAME_HDR + len));
 	o->w(o->ctx, (const char *)out_frame, 1 + MGMT_FRAME_HDR + len + 4);
 }
-

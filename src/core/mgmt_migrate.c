@@ -209,7 +209,7 @@ static u64 get_le(const u8 *b, u32 bytes)
 	return v;
 }
 
-#define MIG_FRAME_HDR 16U /* u64 first page, u32 count, u32 data pages */
+#define MIG_FRAME_HDR 16U		   /* u64 first page, u32 count, u32 data pages */
 #define MIG_TAGS(n)   (((n) + 7U) & ~7ULL) /* tag bytes with their padding */
 
 void mgmt_mem_fetch(struct mgmt_out *o, struct vm *vm, const char *arg)

@@ -66,7 +66,7 @@ static struct vq txq __attribute__((aligned(4096)));
 static u8 rx_bufs[VQ_SIZE][RX_BUF] __attribute__((aligned(64)));
 static u8 tx_bufs[VQ_SIZE][TX_BUF] __attribute__((aligned(64)));
 static paddr_t vio_base;
-static bool tx_stalled; /* the last send timed out: do not wait again until a buffer returns */
+static bool tx_stalled;	     /* the last send timed out: do not wait again until a buffer returns */
 static u16 tx_cur = VQ_SIZE; /* the buffer being filled (not yet the device's), or VQ_SIZE */
 static u32 tx_fill;	     /* its bytes */
 static u64 tx_dropped;

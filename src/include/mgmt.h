@@ -28,11 +28,11 @@ struct platform;
  * (the answer to snapshot-fetch, mem-fetch) are not escaped. Request kinds: 'r' restore data,
  * 'w' memory pages; both begin with the VM's name (u8 length, the bytes).
  */
-#define MGMT_FRAME	0x02 /* STX */
-#define MGMT_ESC	0x10 /* DLE */
-#define MGMT_FRAME_HDR	5    /* kind + length */
-#define MGMT_FRAME_MAX	33024 /* payload bytes: 8 pages with their tags and a header */
-#define MGMT_FRAME_PAGES 8   /* data pages a memory frame can carry */
+#define MGMT_FRAME	 0x02  /* STX */
+#define MGMT_ESC	 0x10  /* DLE */
+#define MGMT_FRAME_HDR	 5     /* kind + length */
+#define MGMT_FRAME_MAX	 33024 /* payload bytes: 8 pages with their tags and a header */
+#define MGMT_FRAME_PAGES 8     /* data pages a memory frame can carry */
 
 /* Receives response bytes; each call holds one or more complete lines. */
 typedef void (*mgmt_write_fn)(void *ctx, const char *s, size_t n);
@@ -43,16 +43,16 @@ struct mgmt_parser {
 	bool overflow; /* the line passed MGMT_LINE_MAX: discard up to its '\n' */
 	bool bad;      /* the line holds a byte that is not printable ASCII */
 	/* A request frame being received (MGMT_FRAME seen): header, payload, CRC. */
-	u8 frame;	   /* 0 none, 1 receiving, 2 refused: discard up to the next Ctrl-U */
-	bool esc;	   /* the last byte was MGMT_ESC */
-	bool frame_bad;	   /* an escape that is not one: refused when complete */
-	u32 fgot;	   /* decoded bytes of the frame so far (header, payload, CRC) */
-	u32 flen;	   /* payload length, from the header */
-	u8 fbase;	   /* where in fbuf the payload starts (mgmt_frame.c) */
+	u8 frame;	/* 0 none, 1 receiving, 2 refused: discard up to the next Ctrl-U */
+	bool esc;	/* the last byte was MGMT_ESC */
+	bool frame_bad; /* an escape that is not one: refused when complete */
+	u32 fgot;	/* decoded bytes of the frame so far (header, payload, CRC) */
+	u32 flen;	/* payload length, from the header */
+	u8 fbase;	/* where in fbuf the payload starts (mgmt_frame.c) */
 	u8 fhdr[MGMT_FRAME_HDR + 4]; /* kind, length; then the CRC */
 	u8 fbuf[MGMT_FRAME_MAX + 8] __attribute__((aligned(8)));
-	u64 requests;  /* lines executed (including rejected ones) */
-	u64 errors;    /* of which answered with "err" */
+	u64 requests; /* lines executed (including rejected ones) */
+	u64 errors;   /* of which answered with "err" */
 };
 
 void mgmt_parser_reset(struct mgmt_parser *p);

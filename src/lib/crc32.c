@@ -48,8 +48,8 @@ u32 crc32_update(u32 crc, const u8 *p, size_t n)
 	for (; n >= 4; n -= 4, p += 4) {
 		/* An aligned little-endian word (the hypervisor and the host tests are both). */
 		c ^= *(const word32_t *)p;
-		c = crc_tab[3][c & 0xff] ^ crc_tab[2][(c >> 8) & 0xff] ^ crc_tab[1][(c >> 16) & 0xff] ^
-		    crc_tab[0][c >> 24];
+		c = crc_tab[3][c & 0xff] ^ crc_tab[2][(c >> 8) & 0xff] ^
+		    crc_tab[1][(c >> 16) & 0xff] ^ crc_tab[0][c >> 24];
 	}
 	while (n-- > 0) {
 		c = (c >> 8) ^ crc_tab[0][(c ^ *p++) & 0xff];

@@ -7,8 +7,8 @@
  * response is whole lines with a known prefix, each executed request ends in
  * exactly one "ok"/"err" line, and VM states stay valid; response frames (snapshot-fetch,
  * mem-fetch: mgmt.h "Frames") are whole, within bounds, of a known kind, with a CRC that
- * matches, and a request frame being received stays within its buffer. Every chunk is also printed by
- * VM beta, so console-read has history to return (and a ring that wraps). The commands act on a
+ * matches, and a request frame being received stays within its buffer. Every chunk is also printed
+ * by VM beta, so console-read has history to return (and a ring that wraps). The commands act on a
  * system the real core booted on the fake machine (tests/unit/fixture.h), with a
  * management channel present (the machine stays on when every VM has stopped).
  */
@@ -42,7 +42,8 @@ static void check_output(void *ctx, const char *s, size_t n)
 	if (n > 0 && f[0] == MGMT_FRAME) { /* a response frame: one write, whole */
 		FUZZ_ASSERT(n >= 1 + MGMT_FRAME_HDR + 4);
 		FUZZ_ASSERT(f[1] == 's' || f[1] == 'm');
-		FUZZ_ASSERT(le32(f + 2) <= MGMT_FRAME_MAX && n == 1 + MGMT_FRAME_HDR + le32(f + 2) + 4);
+		FUZZ_ASSERT(le32(f + 2) <= MGMT_FRAME_MAX &&
+			    n == 1 + MGMT_FRAME_HDR + le32(f + 2) + 4);
 		FUZZ_ASSERT(le32(f + n - 4) == crc32_update(0, f + 1, n - 5));
 		return;
 	}

@@ -331,7 +331,8 @@ static size_t w_body(u8 *b, u64 p, u32 count, const u8 *tags, u32 data, u8 fill)
 	memcpy(b + 16, tags, count);
 	for (u32 d = 0; d < data; d++, n += 4096) {
 		for (u32 i = 0; i < 4096; i++) {
-			b[n + i] = (u8)(fill + d + i); /* every byte value, MGMT_ESC and Ctrl-U too */
+			b[n + i] =
+			    (u8)(fill + d + i); /* every byte value, MGMT_ESC and Ctrl-U too */
 		}
 	}
 	return n;
@@ -403,7 +404,8 @@ static void test_frames(void)
 	f[at] = MGMT_ESC; /* MGMT_ESC, 0x11: 0x31 is no escape */
 	f[at + 1] = 0x11;
 	n++;
-	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame: MGMT_ESC (0x10) followed", 44) == 0);
+	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame: MGMT_ESC (0x10) followed", 44) ==
+	      0);
 	put32(body + 12, 2);
 	n = make_frame(f, 'w', "mig", body, b, 0);
 	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame 'w'", 22) == 0);
