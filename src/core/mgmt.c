@@ -197,20 +197,18 @@ void mgmt_feed(struct mgmt_parser *p, const u8 *data, size_t n, mgmt_write_fn w,
 	for (size_t i = 0; i < n; i++) {
 		u8 c = data[i];
 
-		if (p->frame == 1 && c != MGMT_KILL) {
-			i += mgmt_frame_feed(p, data + i, n - i, w, ctx) - 1;
-		} else if (c == MGMT_KILL) {
+		if (c == MGMT_KILL) {
 			line_reset(p);
 			mgmt_frame_reset(p);
-		} else if (p->frame == 2) {
-			continue; /* a refused frame: up to the next Ctrl-U */
-		} else if (c == MGMT_FRAME && p->len == 0 && !p->overflow) {
+		} else if (p->frame == 1) {
+			i += mgmt_frame_feed(p, data + i, n - i, w, ctx) - 1;
+		} else if (p->frame == 2 || (p->overflow && c != '\n')) {
+			continue; /* a refused frame (up to the next Ctrl-U), an over-long line */
+		} else if (c == MGMT_FRAME && p->len == 0) {
 			mgmt_frame_reset(p);
 			p->frame = 1;
 		} else if (c == '\n') {
 			line_done(p, w, ctx);
-		} else if (p->overflow) {
-			continue; /* the rest of an over-long line */
 		} else if (p->len == MGMT_LINE_MAX) {
 			p->overflow = true;
 		} else {

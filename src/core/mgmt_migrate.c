@@ -254,7 +254,8 @@ void mgmt_mem_fetch(struct mgmt_out *o, struct vm *vm, const char *arg)
 		}
 	}
 	mgmt_frame_send(o, 'm', (u32)(MIG_FRAME_HDR + MIG_TAGS(count) + data * MIG_PAGE));
-	mgmt_line(o, "ok next=%llu", (unsigned long long)(p + count));
+	p += count;
+	mgmt_line(o, "ok next=%llu", (unsigned long long)p);
 }
 
 /* Frame 'w': u64 P, u32 COUNT, u32 DATA, COUNT tags (padded with zeros to a multiple of 8),

@@ -92,7 +92,8 @@ void mgmt_snapshot_fetch(struct mgmt_out *o, struct vm *vm, const char *pos_arg)
 		pl[i] = (u8)(pos >> (8 * i));
 	}
 	mgmt_frame_send(o, 's', 8 + got);
-	mgmt_line(o, "ok next=%llu", (unsigned long long)(pos + got));
+	pos += got;
+	mgmt_line(o, "ok next=%llu", (unsigned long long)pos);
 }
 
 void mgmt_snapshot_end(struct mgmt_out *o, struct vm *vm)
