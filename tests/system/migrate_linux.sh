@@ -10,8 +10,9 @@
 #   shell     B's shell answers; the job is the same process; uptime read on B is not below
 #             the one read on A before, nor ahead of the wall time between the two reads
 #             (the downtime is hidden; Linux did not boot again on B)
-# Needs `make all linux`. "PASS: system/migrate_linux_<case>" or "FAIL: ...". Slow: about
-# 45 MB of pages as text lines over the management channel, about 30 s on a quiet host.
+# Needs `make all linux`. "PASS: system/migrate_linux_<case>" or "FAIL: ...". About 30 s,
+# most of it Linux's boot: the 45 MB of pages go in binary frames (docs/MANAGEMENT.md
+# "Frames"), about 4 s.
 # Environment: OUT_DIR (default build/migrate_linux), TIMEOUT (per board, default 900 s).
 set -u
 
