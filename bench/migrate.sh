@@ -6,7 +6,7 @@
 # `tessera migrate` moves "idle" (hello ticking: almost nothing written), then "busy"
 # (snap_compute: 32 pages rewritten 10 times a second, 1.25 MiB/s), MIGRATE_RUNS times each
 # (fresh boards each time). Then Debian's Linux as tests/system/migrate_linux.sh runs it
-# (tests/system/configs/migrate_linux_{a,b}.dts: 2 vCPUs, 64 MiB; needs `make linux`), booted
+# (tests/system/configs/migrate_linux_{a,b}.dts: 2 vCPUs, 256 MiB; needs `make linux`), booted
 # to its shell on A and migrated to B: "lidle" left idle, "lbusy" (fresh boards) running a
 # shell loop that rewrites 1 MiB (256 pages) of a tmpfs file every 0.2 s (at most 5 MiB/s:
 # the copy's own time comes on top of the sleep), MIGRATE_LINUX_RUNS times each. (Two Linux

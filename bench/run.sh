@@ -568,8 +568,8 @@ for vm in idle busy lidle lbusy; do
 	case $vm in
 	idle) what="an idle bare-metal VM (4 MiB, hello ticking)" ;;
 	busy) what="a bare-metal VM dirtying memory (4 MiB, snap_compute: 32 pages 10 times a second, 1.25 MiB/s)" ;;
-	lidle) what="an idle Debian Linux VM (64 MiB, 2 vCPUs, at its shell)" ;;
-	lbusy) what="a Debian Linux VM dirtying memory (64 MiB, 2 vCPUs; a shell loop rewrites 1 MiB of a tmpfs file every 0.2 s: at most 5 MiB/s)" ;;
+	lidle) what="an idle Debian Linux VM (256 MiB, 2 vCPUs, at its shell)" ;;
+	lbusy) what="a Debian Linux VM dirtying memory (256 MiB, 2 vCPUs; a shell loop rewrites 1 MiB of a tmpfs file every 0.2 s: at most 5 MiB/s)" ;;
 	esac
 	row "live migration of $what between two boards: total, ms (wall time, no icount: noisy)" \
 		"$(fmt3 H mig_${vm}_total_ms)" "-" "-" "measured" "-" mig_${vm}_total_ms
@@ -762,7 +762,7 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
 - **Live migration** (\`bench/migrate.sh\`, \`bench/configs/migrate_{a,b}.dts\`,
   \`tests/system/configs/migrate_linux_{a,b}.dts\`): two QEMU boards without icount, \`tessera
   migrate\` of an idle bare-metal VM and of one dirtying 1.25 MiB/s, then of Debian's Linux
-  (64 MiB, 2 vCPUs) at its shell: idle, and with a shell loop rewriting 1 MiB of a tmpfs file
+  (256 MiB, 2 vCPUs) at its shell: idle, and with a shell loop rewriting 1 MiB of a tmpfs file
   every 0.2 s (at most 5 MiB/s), 3 runs each on fresh boards; total time and downtime are the host's wall
   clock (noisy: the management channels and both QEMUs share the host's cores), pages sent are
   over every round; pages and state travel in the management channel's binary frames

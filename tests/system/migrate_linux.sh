@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Live migration of a Linux VM between two boards (docs/SNAPSHOT.md "A Linux VM", issue 14
-# item 5): board A (configs/migrate_linux_a.dts) runs Debian's Linux (2 vCPUs, 64 MiB,
+# item 5): board A (configs/migrate_linux_a.dts) runs Debian's Linux (2 vCPUs, 256 MiB,
 # console on the emulated PL011), board B (migrate_linux_b.dts) declares it as an incoming
 # slot. A shell job prints "tick=N" five times a second.
 #   migrate   `tessera migrate linux --from A --to B`: pages per round, total, downtime;
