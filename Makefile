@@ -102,7 +102,7 @@ $(patsubst %.c,$(B)/hyp/%.o,$(HOT_C)): LTO := -flto
 # Everything else is built for size too (OPT above), except what a measured path runs
 # (FAST_C) and the link itself: the LTO objects' code is generated there.
 FAST_C := $(HOT_C) $(ARCH_FAST_C) src/core/sched_policy.c src/lib/string.c \
-	src/lib/fdt.c src/drivers/pl011.c
+	src/lib/fdt.c src/drivers/pl011.c src/core/mgmt_frame.c src/lib/crc32.c
 $(patsubst %.c,$(B)/hyp/%.o,$(filter-out $(COLD_C),$(FAST_C))): OPT := -O2
 # private: not inherited by the objects the link depends on.
 $(B)/tessera.elf: private OPT := -O2
@@ -177,7 +177,8 @@ UNIT_LIB_C := $(HOST_LIB_C) $(wildcard src/vdev/*.c) $(ARCH_UNIT_C) src/core/mem
 UNIT_CORE_C := src/core/vm.c src/core/vm_boot.c src/core/bootprof.c src/core/measure.c src/core/rollback.c \
 	src/drivers/cfi_flash.c src/core/health.c src/core/sched.c src/core/sched_policy.c \
 	src/core/sched_setup.c src/core/chan.c \
-	src/core/console.c src/core/hyplog.c src/core/mgmt.c src/core/mgmt_ops.c src/core/mgmt_console.c \
+	src/core/console.c src/core/hyplog.c src/core/mgmt.c src/core/mgmt_frame.c src/core/mgmt_ops.c \
+	src/core/mgmt_console.c \
 	src/core/mgmt_snap.c src/core/snapshot.c src/core/snapshot_restore.c \
 	src/core/mgmt_migrate.c src/core/vm_dirty.c src/core/clone.c \
 	src/core/generation.c src/core/checkpoint.c \
@@ -227,13 +228,13 @@ $(B)/tessera.elf: $(HYP_OBJ) $(B)/tessera.ld scripts/check-init.sh
 
 $(B)/tools/tessera: $(TOOL_C) $(HOST_LIB_C) $(wildcard src/include/*.h tools/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(TOOL_C) $(HOST_LIB_C) -lsodium
+	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(TOOL_C) $(HOST_LIB_C) -lsodium -lz
 
 dashboard: $(B)/tools/tessera-dashboard $(DASH_WWW)/.stamp
 
 $(B)/tools/tessera-dashboard: $(DASH_C) $(wildcard tools/*.h src/include/*.h)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(DASH_C) -lmicrohttpd -lpthread
+	$(HOSTCC) $(HFLAGS) -Itools -o $@ $(DASH_C) -lmicrohttpd -lpthread -lz
 
 # npm ci: exactly the locked versions, checked against their integrity hashes.
 $(DASH_NPM)/node_modules/.package-lock.json: $(DASH_WEB)/package.json $(DASH_WEB)/package-lock.json
@@ -283,6 +284,10 @@ $(B)/unit/test_vboot: tests/unit/test_vboot.c $(UNIT_OBJ) $(UNIT_HDRS)
 $(B)/unit/test_update: tests/unit/test_update.c $(UNIT_OBJ) $(UNIT_HDRS)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_OBJ) -lsodium
+# test_crc32 checks the hypervisor's CRC-32 against zlib's, which the host tools use.
+$(B)/unit/test_crc32: tests/unit/test_crc32.c $(UNIT_OBJ) $(UNIT_HDRS)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HFLAGS) $(SANITIZE) -Itests/unit -o $@ $< $(UNIT_OBJ) -lz
 # Unit tests that compile in a source file under other names (console.c: its own sink).
 $(B)/unit/test_console: src/core/console.c
 $(B)/unit/test_ctl: tools/ctl_fmt.c tools/ctl_fmt.h

@@ -298,7 +298,7 @@ else
 	errors+=("the restart run did not fail and boot again (see $RS_LOG)")
 fi
 # Live migration: "MIGRATE <vm> total_ms= downtime_ms= pages= ..." per run.
-for vm in idle busy; do
+for vm in idle busy lidle lbusy; do
 	for f in total_ms downtime_ms pages; do
 		v=$(grep "^MIGRATE $vm " "$OUT/migrate.txt" 2>/dev/null | sed -n "s/.* $f=\([0-9.]*\).*/\1/p" | sort -n)
 		[ -n "$v" ] || continue
@@ -569,15 +569,24 @@ if [ -n "${H[work.med]-}" ] && [ -n "${BM[work.med]-}" ]; then
 fi
 row "guest CPU+memory workload (compute + 64 MiB pointer chase), instructions" "$(fmt3 H work)" \
 	"$(fmt3 BM work)" "${W_PCT:--}" "<= +0.5 %" "$(verdict "${W_OK-}")" work
-for vm in idle busy; do
-	[ $vm = idle ] && what="an idle bare-metal VM (4 MiB, hello ticking)" ||
-		what="a bare-metal VM dirtying memory (4 MiB, snap_compute: 32 pages 10 times a second, 1.25 MiB/s)"
+for vm in idle busy lidle lbusy; do
+	case $vm in
+	idle) what="an idle bare-metal VM (4 MiB, hello ticking)" ;;
+	busy) what="a bare-metal VM dirtying memory (4 MiB, snap_compute: 32 pages 10 times a second, 1.25 MiB/s)" ;;
+	lidle) what="an idle Debian Linux VM (256 MiB, 2 vCPUs, at its shell)" ;;
+	lbusy) what="a Debian Linux VM dirtying memory (256 MiB, 2 vCPUs; a shell loop rewrites 1 MiB of a tmpfs file every 0.2 s: at most 5 MiB/s)" ;;
+	esac
 	row "live migration of $what between two boards: total, ms (wall time, no icount: noisy)" \
 		"$(fmt3 H mig_${vm}_total_ms)" "-" "-" "measured" "-" mig_${vm}_total_ms
 	row "live migration of $what: downtime (pause on A to running on B), ms (wall time: noisy)" \
 		"$(fmt3 H mig_${vm}_downtime_ms)" "-" "-" "measured" "-" mig_${vm}_downtime_ms
 	row "live migration of $what: pages sent, all rounds (zero pages: a tag or nothing)" \
 		"$(fmt3 H mig_${vm}_pages)" "-" "-" "measured" "-" mig_${vm}_pages
+	# Pages per round of the median-total run (the last round: the VM paused).
+	PR=$(grep "^MIGRATE $vm " "$OUT/migrate.txt" 2>/dev/null | sort -t= -k2 -n | sed -n "$(((${H[mig_${vm}_total_ms.samples]:-1} + 1) / 2))p" |
+		sed -n 's/.* rounds=\([0-9]*\) per_round=\([0-9+]*\).*/\2 (\1 rounds)/p')
+	row "live migration of $what: pages sent per round, the run with the median total (last: VM paused)" \
+		"${PR:--}" "-" "-" "measured" "-" mig_${vm}_per_round
 done
 ms16() { [ -n "${1-}" ] && LC_ALL=C awk -v t="$1" 'BEGIN { printf "%.1f ms", t * 0.000016 }'; }
 RB_X=""
@@ -761,10 +770,14 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
 - **Baseline in the same run.** Each benchmark guest also boots directly on QEMU at EL1, no
   hypervisor (\`qemu-system-aarch64 -M virt,gic-version=3 -kernel build/guests/bench_x.elf\`),
   with the same CPU model and icount setting.
-- **Live migration** (\`bench/migrate.sh\`, \`bench/configs/migrate_{a,b}.dts\`): two QEMU boards
-  without icount, \`tessera migrate\` of an idle VM and of one dirtying 1.25 MiB/s, 3 runs on
-  fresh boards; total time and downtime are the host's wall clock (noisy: the management
-  channels and both QEMUs share the host's cores), pages sent are over every round.
+- **Live migration** (\`bench/migrate.sh\`, \`bench/configs/migrate_{a,b}.dts\`,
+  \`tests/system/configs/migrate_linux_{a,b}.dts\`): two QEMU boards without icount, \`tessera
+  migrate\` of an idle bare-metal VM and of one dirtying 1.25 MiB/s, then of Debian's Linux
+  (256 MiB, 2 vCPUs) at its shell: idle, and with a shell loop rewriting 1 MiB of a tmpfs file
+  every 0.2 s (at most 5 MiB/s), 3 runs each on fresh boards; total time and downtime are the host's wall
+  clock (noisy: the management channels and both QEMUs share the host's cores), pages sent are
+  over every round; pages and state travel in the management channel's binary frames
+  (docs/MANAGEMENT.md "Frames").
 - **Samples.** \`bench_lat\`, \`bench_chan\`: 16 warm-up samples discarded, then 256 measured, per figure.
   \`bench_rt\`: 10 warm-up timer interrupts, then 200 at 1 kHz. \`bench_work\`: 3 rounds.
   Goals are checked against the median, except the real-time figure (its max).

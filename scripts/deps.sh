@@ -30,6 +30,8 @@ NEEDS=(
 	# libsodium: the host CLI's keygen and signing (tessera keygen, pack --sign) and the
 	# reference the Ed25519 fuzzer checks the hypervisor's verifier against.
 	"/usr/include/sodium.h libsodium-dev"
+	# zlib: the CRC-32 of the management channel's binary frames in the host tools.
+	"/usr/include/zlib.h zlib1g-dev"
 	# Debugging a guest or the hypervisor through QEMU's gdbstub (README): the host's
 	# gdb cannot read AArch64.
 	"gdb-multiarch gdb-multiarch"

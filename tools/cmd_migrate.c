@@ -10,13 +10,14 @@
  * across, the target runs from it (restore-end) and the source slot is stopped
  * (migrate-done). Any failure before restore-end leaves the source running and the target
  * slot stopped. Prints pages per round, total time and downtime (pause on the source to the
- * target's answer that it runs, host wall clock).
+ * target's answer that it runs, host wall clock). Pages and state move in binary frames
+ * (docs/MANAGEMENT.md "Frames"): mem-fetch answers (up to 8 pages with their zero tags) are
+ * passed on to the target as 'w' frames, the state stream as snapshot-fetch / 'r' frames.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
 #include "mgmt.h"
 #include "mgmt_client.h"
 #include "tessera.h"
@@ -24,21 +25,20 @@
 #define MIG_ROUNDS	10 /* pre-copy rounds after the first full pass */
 #define MIG_SMALL	64 /* dirty pages few enough to stop and copy */
 #define MIG_PAGE	4096
-#define MIG_WRITE_AHEAD 32 /* mem-write / restore-data requests in flight */
-#define MIG_READ_AHEAD	4  /* mem-read / snapshot-read requests in flight */
-#define MIG_DATA_MAX	96 /* bytes one mem-write or restore-data line may carry */
-#define MIG_STATE_CHUNK 2048
+#define MIG_WRITE_AHEAD 4		 /* 'w' / 'r' frames to the target in flight */
+#define MIG_READ_AHEAD	4		 /* mem-fetch / snapshot-fetch requests in flight */
+#define MIG_SPAN	MGMT_FRAME_PAGES /* pages per mem-fetch: its frame always holds them */
+#define MIG_FHDR	16 /* a memory frame's header: u64 first page, u32 count, u32 data */
+#define MIG_STATE_CHUNK (MGMT_FRAME_MAX - 8)
 
 struct mig {
 	const char *vm;
 	struct ctl a, b;
 	long timeout_s;
 	unsigned long long pages;
-	size_t per_write; /* data bytes per mem-write line */
 	unsigned b_inflight;
 	unsigned long long sent_data, sent_zero; /* pages, this round */
-	unsigned char page[MIG_PAGE];
-	unsigned page_have; /* bytes of page received ("m" lines) */
+	unsigned char frame[MGMT_FRAME_MAX];	 /* a mem-fetch or snapshot-fetch answer */
 	char err[512];
 };
 
@@ -119,9 +119,9 @@ static int b_drain(struct mig *m)
 	return 0;
 }
 
-static int b_request(struct mig *m, const char *req)
+static int b_frame(struct mig *m, unsigned char kind, const void *body, size_t n)
 {
-	if (mig_send(&m->b, req) != 0) {
+	if (ctl_frame_send(&m->b, kind, m->vm, body, n) != 0) {
 		snprintf(m->err, sizeof(m->err), "the target board's channel closed");
 		return -1;
 	}
@@ -129,121 +129,65 @@ static int b_request(struct mig *m, const char *req)
 	return m->b_inflight >= MIG_WRITE_AHEAD ? b_drain_one(m) : 0;
 }
 
-static bool chunk_zero(const unsigned char *p, size_t n)
+static unsigned long long le(const unsigned char *b, int bytes)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (p[i]) {
-			return false;
-		}
-	}
-	return true;
-}
+	unsigned long long v = 0;
 
-/* Page p to the target: zero it there unless fresh (round 0: the slot is scrubbed), then
- * its non-zero chunks. data NULL: an all-zero page (sent as the tag "P:z"). */
-static int send_page(struct mig *m, unsigned long long p, const unsigned char *data, bool fresh)
-{
-	char req[2 * MGMT_LINE_MAX], b64[MIG_DATA_MAX / 3 * 4 + 4];
-
-	if (!fresh) {
-		snprintf(req, sizeof(req), "mem-write %s %llu:z\n", m->vm, p);
-		if (b_request(m, req) != 0) {
-			return -1;
-		}
+	for (int i = 0; i < bytes; i++) {
+		v |= (unsigned long long)b[i] << (8 * i);
 	}
-	if (!data) {
-		m->sent_zero++;
-		return 0;
-	}
-	for (size_t off = 0; off < MIG_PAGE; off += m->per_write) {
-		size_t k = MIG_PAGE - off < m->per_write ? MIG_PAGE - off : m->per_write;
-
-		if (chunk_zero(data + off, k)) {
-			continue;
-		}
-		b64_encode(data + off, k, b64);
-		snprintf(req, sizeof(req), "mem-write %s %llu:%zu:%s\n", m->vm, p, off, b64);
-		if (b_request(m, req) != 0) {
-			return -1;
-		}
-	}
-	m->sent_data++;
-	return 0;
+	return v;
 }
 
 /*
- * Reads the answer to one mem-read: "z P N" runs and "m P OFF B64" lines of at most one data
- * page, then "ok next=Q". Sends the data page (and, unless fresh, the zero pages) to the
- * target. *next: Q.
+ * Reads the answer to one "mem-fetch VM P+N": frame 'm' (u64 P, u32 COUNT, u32 DATA, the
+ * tags padded to a multiple of 8, the pages), then "ok next=P+COUNT", and passes the pages to the
+ * target as frame 'w' (the same payload). fresh (round 0, the slot is scrubbed): a frame of zero
+ * pages only is not sent.
  */
-static int read_answer(struct mig *m, bool fresh, unsigned long long *next)
+static int read_answer(struct mig *m, unsigned long long p, unsigned long long n, bool fresh)
 {
 	char line[MGMT_OUT_MAX + 8];
-	unsigned long long data_page = ~0ULL;
+	unsigned long long next = 0, count, data;
+	unsigned char kind = 0;
+	size_t len = 0;
+	int r;
 
-	m->page_have = 0;
-	for (;;) {
-		unsigned long long p, n;
-		unsigned off;
-
-		if (mig_line(m, &m->a, line, sizeof(line)) != 0) {
-			return -1;
+	m->a.deadline_ms = now_ms() + m->timeout_s * 1000L;
+	r = ctl_frame_read(&m->a, &kind, m->frame, sizeof(m->frame), &len);
+	if (r <= 0) {
+		if (r == 0 && mig_line(m, &m->a, line, sizeof(line)) == 0) {
+			snprintf(m->err, sizeof(m->err), "source: mem-fetch: %.100s", line);
+		} else if (r < 0) {
+			snprintf(m->err, sizeof(m->err),
+				 "no answer (or a bad frame) from the source");
 		}
-		if (sscanf(line, "ok next=%llu", next) == 1) {
-			break;
-		}
-		if (sscanf(line, "z %llu %llu", &p, &n) == 2) {
-			for (unsigned long long i = 0; !fresh && i < n; i++) {
-				if (send_page(m, p + i, NULL, false) != 0) {
-					return -1;
-				}
-			}
-			m->sent_zero += fresh ? n : 0;
-			continue;
-		}
-		const char *b =
-		    strchr(line + 2, ' ') ? strchr(strchr(line + 2, ' ') + 1, ' ') : NULL;
-		long got;
-
-		if (sscanf(line, "m %llu %u", &p, &off) != 2 || !b || off != m->page_have ||
-		    (data_page != ~0ULL && p != data_page) ||
-		    (got = b64_decode(b + 1, m->page + off, MIG_PAGE - off)) <= 0) {
-			snprintf(m->err, sizeof(m->err), "source: unexpected answer: %.100s", line);
-			return -1;
-		}
-		data_page = p;
-		m->page_have += (unsigned)got;
+		return -1;
 	}
-	if (data_page != ~0ULL) {
-		if (m->page_have != MIG_PAGE) {
-			snprintf(m->err, sizeof(m->err), "source: page %llu incomplete (%u bytes)",
-				 data_page, m->page_have);
-			return -1;
-		}
-		return send_page(m, data_page, m->page, fresh);
+	count = len >= MIG_FHDR ? le(m->frame + 8, 4) : 0;
+	data = len >= MIG_FHDR ? le(m->frame + 12, 4) : 0;
+	if (kind != 'm' || len < MIG_FHDR || le(m->frame, 8) != p || count != n ||
+	    len != MIG_FHDR + ((count + 7) & ~7ULL) + data * MIG_PAGE) {
+		snprintf(m->err, sizeof(m->err),
+			 "source: unexpected frame '%c' of %zu bytes for pages %llu+%llu", kind,
+			 len, p, n);
+		return -1;
 	}
-	return 0;
+	if (mig_line(m, &m->a, line, sizeof(line)) != 0) {
+		return -1;
+	}
+	if (sscanf(line, "ok next=%llu", &next) != 1 || next != p + n) {
+		snprintf(m->err, sizeof(m->err), "source: mem-fetch: %.100s", line);
+		return -1;
+	}
+	m->sent_data += data;
+	m->sent_zero += count - data;
+	return fresh && data == 0 ? 0 : b_frame(m, 'w', m->frame, len);
 }
 
-/* Round 0: every page, zero runs skipped (the slot is scrubbed). */
-static int copy_all(struct mig *m)
-{
-	unsigned long long p = 0;
-
-	while (p < m->pages) {
-		char req[2 * MGMT_LINE_MAX];
-		unsigned long long span = m->pages - p > 4096 ? 4096 : m->pages - p;
-
-		snprintf(req, sizeof(req), "mem-read %s %llu+%llu\n", m->vm, p, span);
-		if (mig_send(&m->a, req) != 0 || read_answer(m, true, &p) != 0) {
-			return -1;
-		}
-	}
-	return b_drain(m);
-}
-
-/* The pages of list, MIG_READ_AHEAD mem-reads in flight. */
-static int copy_list(struct mig *m, const unsigned long long *list, size_t n)
+/* The spans spans[0..n) (first page, count <= MIG_SPAN), MIG_READ_AHEAD mem-fetches in
+ * flight. */
+static int copy_spans(struct mig *m, const unsigned long long (*spans)[2], size_t n, bool fresh)
 {
 	size_t sent = 0, done = 0;
 
@@ -251,19 +195,66 @@ static int copy_list(struct mig *m, const unsigned long long *list, size_t n)
 		while (sent < n && sent < done + MIG_READ_AHEAD) {
 			char req[2 * MGMT_LINE_MAX];
 
-			snprintf(req, sizeof(req), "mem-read %s %llu\n", m->vm, list[sent++]);
+			snprintf(req, sizeof(req), "mem-fetch %s %llu+%llu\n", m->vm,
+				 spans[sent][0], spans[sent][1]);
 			if (mig_send(&m->a, req) != 0) {
+				snprintf(m->err, sizeof(m->err),
+					 "the source board's channel closed");
 				return -1;
 			}
+			sent++;
 		}
-		unsigned long long next;
-
-		if (read_answer(m, false, &next) != 0) {
+		if (read_answer(m, spans[done][0], spans[done][1], fresh) != 0) {
 			return -1;
 		}
 		done++;
 	}
 	return b_drain(m);
+}
+
+/* Round 0: every page (frames of zero pages only are not sent: the slot is scrubbed). */
+static int copy_all(struct mig *m)
+{
+	size_t n = (size_t)((m->pages + MIG_SPAN - 1) / MIG_SPAN);
+	unsigned long long(*spans)[2] = calloc(n ? n : 1, sizeof(*spans));
+	int rc;
+
+	if (!spans) {
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		unsigned long long p = (unsigned long long)i * MIG_SPAN;
+
+		spans[i][0] = p;
+		spans[i][1] = m->pages - p < MIG_SPAN ? m->pages - p : MIG_SPAN;
+	}
+	rc = copy_spans(m, (const unsigned long long(*)[2])spans, n, true);
+	free(spans);
+	return rc;
+}
+
+/* The pages of list (sorted, no duplicates), runs of consecutive pages in one mem-fetch. */
+static int copy_list(struct mig *m, const unsigned long long *list, size_t n)
+{
+	unsigned long long(*spans)[2] = calloc(n ? n : 1, sizeof(*spans));
+	size_t k = 0;
+	int rc;
+
+	if (!spans) {
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (k > 0 && spans[k - 1][0] + spans[k - 1][1] == list[i] &&
+		    spans[k - 1][1] < MIG_SPAN) {
+			spans[k - 1][1]++;
+		} else {
+			spans[k][0] = list[i];
+			spans[k++][1] = 1;
+		}
+	}
+	rc = copy_spans(m, (const unsigned long long(*)[2])spans, k, false);
+	free(spans);
+	return rc;
 }
 
 /* Appends the "dirty P P+N ..." words of line to *list. */
@@ -363,7 +354,7 @@ static const char *shape_of(const char *line)
 	return s ? s + 1 : "";
 }
 
-/* The source's state stream (snapshot-read) into the target (restore-data). */
+/* The source's state stream (snapshot-fetch) into the target ('r' frames). */
 static int copy_state(struct mig *m, unsigned long long size, unsigned long long *bytes)
 {
 	unsigned long long asked = 0, got = 0;
@@ -372,44 +363,40 @@ static int copy_state(struct mig *m, unsigned long long size, unsigned long long
 	int rc = -1;
 
 	while (buf && got < size) {
-		while (asked < size && asked < got + MIG_READ_AHEAD * MIG_STATE_CHUNK) {
+		unsigned long long next = 0;
+		unsigned char kind = 0;
+		size_t len = 0;
+
+		while (asked < size &&
+		       asked < got + MIG_READ_AHEAD * (unsigned long long)MIG_STATE_CHUNK) {
 			char req[2 * MGMT_LINE_MAX];
 
-			snprintf(req, sizeof(req), "snapshot-read %s %llu\n", m->vm, asked);
+			snprintf(req, sizeof(req), "snapshot-fetch %s %llu\n", m->vm, asked);
 			if (mig_send(&m->a, req) != 0) {
 				goto out;
 			}
 			asked += MIG_STATE_CHUNK;
 		}
-		for (;;) {
-			unsigned long long at;
-			const char *b;
-			long k;
-
-			if (mig_line(m, &m->a, line, sizeof(line)) != 0) {
-				goto out;
-			}
-			if (strncmp(line, "ok", 2) == 0) {
-				break;
-			}
-			b = strstr(line, " b64=");
-			if (sscanf(line, "snap at=%llu", &at) != 1 || !b || at != got ||
-			    (k = b64_decode(b + 5, buf + got, size - got)) <= 0) {
-				snprintf(m->err, sizeof(m->err), "source: %.100s", line);
-				goto out;
-			}
-			got += (unsigned long long)k;
+		m->a.deadline_ms = now_ms() + m->timeout_s * 1000L;
+		if (ctl_frame_read(&m->a, &kind, m->frame, sizeof(m->frame), &len) != 1 ||
+		    kind != 's' || len < 8 || le(m->frame, 8) != got || len - 8 > size - got ||
+		    mig_line(m, &m->a, line, sizeof(line)) != 0 ||
+		    sscanf(line, "ok next=%llu", &next) != 1 || next != got + (len - 8)) {
+			snprintf(m->err, sizeof(m->err), "source: snapshot-fetch at %llu failed",
+				 got);
+			goto out;
+		}
+		memcpy(buf + got, m->frame + 8, len - 8);
+		got += len - 8;
+		if (len == 8) {
+			break; /* the stream ended early: restore-end refuses it */
 		}
 	}
-	for (unsigned long long off = 0; buf && off < size;) {
-		char req[2 * MGMT_LINE_MAX], b64[MIG_DATA_MAX / 3 * 4 + 4];
-		size_t room = (MGMT_LINE_MAX - strlen("restore-data  ") - strlen(m->vm)) / 4 * 3;
-		size_t per = room > MIG_DATA_MAX ? MIG_DATA_MAX : room;
-		size_t k = off + per > size ? (size_t)(size - off) : per; /* the last piece */
+	for (unsigned long long off = 0; buf && off < got;) {
+		size_t per = MGMT_FRAME_MAX - 1 - strlen(m->vm);
+		size_t k = got - off < per ? (size_t)(got - off) : per;
 
-		b64_encode(buf + off, k, b64);
-		snprintf(req, sizeof(req), "restore-data %s %s\n", m->vm, b64);
-		if (b_request(m, req) != 0) {
+		if (b_frame(m, 'r', buf + off, k) != 0) {
 			goto out;
 		}
 		off += k;
@@ -594,9 +581,6 @@ int cmd_migrate(int argc, char **argv)
 		free(m);
 		return 1;
 	}
-	/* "mem-write VM P:OFF:" with up to 7 digits of page and 4 of offset, then base64. */
-	m->per_write = (MGMT_LINE_MAX - 24 - strlen(m->vm)) / 4 * 3;
-	m->per_write = m->per_write > MIG_DATA_MAX ? MIG_DATA_MAX : m->per_write;
 	if (mig_conn(&m->a, from, m->timeout_s) != 0 || mig_conn(&m->b, to, m->timeout_s) != 0) {
 		fprintf(stderr, "tessera migrate: no management channel at %s\n",
 			m->a.fd < 0 ? from : to);

@@ -2,26 +2,25 @@
 /*
  * `tessera ctl --socket PATH snapshot VM -o FILE` and `... restore VM FILE`: a VM's state to
  * a file and back (docs/SNAPSHOT.md), over one connection of the management channel with the
- * protocol's snapshot-* and restore-* commands (docs/MANAGEMENT.md). The file is the stream
- * exactly as the hypervisor produced it; the hypervisor alone checks it on restore. Reads
- * and writes are pipelined (several requests in flight) so the channel's round trips do not
- * set the rate. Prints what it did: size, time, MiB/s and, for a snapshot, how long the VM
- * was paused.
+ * protocol's snapshot-* and restore-* commands (docs/MANAGEMENT.md). The stream moves in
+ * binary frames (snapshot-fetch answers, restore frames 'r': up to 32 KiB each, with a
+ * CRC-32). The file is the stream exactly as the hypervisor produced it; the hypervisor alone
+ * checks it on restore. Reads and writes are pipelined (several requests in flight) so the
+ * channel's round trips do not set the rate. Prints what it did: size, time, MiB/s and, for a
+ * snapshot, how long the VM was paused.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
 #include "ctl_xfer.h"
 #include "mgmt.h"
 #include "mgmt_client.h"
 #include "tessera.h"
 
-#define READ_CHUNK  2048 /* the hypervisor's bytes per snapshot-read (mgmt_snap.c) */
-#define READ_AHEAD  4	 /* snapshot-read requests in flight */
-#define WRITE_AHEAD 32	 /* restore-data requests in flight */
-#define DATA_MAX    96	 /* bytes one restore-data line may carry */
+#define READ_CHUNK  (MGMT_FRAME_MAX - 8) /* stream bytes per snapshot-fetch (mgmt_snap.c) */
+#define READ_AHEAD  4			 /* snapshot-fetch requests in flight */
+#define WRITE_AHEAD 4			 /* restore frames in flight */
 
 static struct ctl *snap_connect(const char *sock, long timeout_s)
 {
@@ -79,46 +78,67 @@ struct snap_out {
 	unsigned long long pos;
 };
 
-/* "snap at=P b64=DATA": DATA at P, which must follow what was written. */
-static int snap_data(const char *line, void *ctx)
+/* The answer to one snapshot-fetch: frame 's' (u64 position, the bytes), then "ok next=N";
+ * or an "err" line (left in line). */
+static int snap_fetch_one(struct ctl *c, long timeout_s, struct snap_out *o, unsigned char *fr,
+			  char *line, size_t line_size)
 {
-	struct snap_out *o = ctx;
-	const char *b = strstr(line, " b64=");
-	unsigned char buf[256];
-	unsigned long long at;
-	long n;
+	unsigned long long at = 0, next = 0;
+	unsigned char kind = 0;
+	size_t n = 0;
+	int r;
 
-	if (sscanf(line, "snap at=%llu", &at) != 1 || !b || at != o->pos ||
-	    (n = b64_decode(b + 5, buf, sizeof(buf))) <= 0) {
-		fprintf(stderr, "tessera ctl: unexpected line: %.80s\n", line);
-		return -1;
+	c->deadline_ms = now_ms() + timeout_s * 1000L;
+	r = ctl_frame_read(c, &kind, fr, MGMT_FRAME_MAX, &n);
+	if (r < 0) {
+		return CTL_EXIT_CONN;
 	}
-	if (fwrite(buf, 1, (size_t)n, o->f) != (size_t)n) {
-		return -1;
+	if (r == 0) { /* no frame: the "err" line */
+		r = snap_final(c, timeout_s, line, line_size, NULL, NULL);
+		return r ? r : CTL_EXIT_ERR;
 	}
-	o->pos += (unsigned long long)n;
-	return 0;
+	for (int i = 0; i < 8 && n >= 8; i++) {
+		at |= (unsigned long long)fr[i] << (8 * i);
+	}
+	if (kind != 's' || n < 8 || at != o->pos) {
+		snprintf(line, line_size, "err unexpected frame '%c' of %zu bytes at %llu", kind, n,
+			 at);
+		return CTL_EXIT_ERR;
+	}
+	if (fwrite(fr + 8, 1, n - 8, o->f) != n - 8) {
+		snprintf(line, line_size, "err writing the snapshot failed");
+		return CTL_EXIT_ERR;
+	}
+	o->pos += n - 8;
+	r = snap_final(c, timeout_s, line, line_size, NULL, NULL);
+	if (r == 0 && (sscanf(line, "ok next=%llu", &next) != 1 || next != o->pos)) {
+		snprintf(line, line_size, "err unexpected answer after a frame");
+		return CTL_EXIT_ERR;
+	}
+	return r;
 }
 
 static int snap_read_all(struct ctl *c, long timeout_s, const char *vm, unsigned long long size,
 			 struct snap_out *o, char *line, size_t line_size)
 {
 	unsigned long long sent = 0;
-	int rc = 0;
+	unsigned char *fr = malloc(MGMT_FRAME_MAX);
+	int rc = fr ? 0 : CTL_EXIT_CONN;
 
 	while (rc == 0 && o->pos < size) {
-		while (sent < size && sent < o->pos + READ_AHEAD * READ_CHUNK) {
+		while (sent < size && sent < o->pos + READ_AHEAD * (unsigned long long)READ_CHUNK) {
 			char req[MGMT_LINE_MAX + 2];
-			int n = snprintf(req, sizeof(req), "snapshot-read %s %llu\n", vm, sent);
+			int n = snprintf(req, sizeof(req), "snapshot-fetch %s %llu\n", vm, sent);
 
 			if (ctl_send(c, req, (size_t)n) != 0) {
+				free(fr);
 				return CTL_EXIT_CONN;
 			}
 			sent += READ_CHUNK;
 		}
-		rc = snap_final(c, timeout_s, line, line_size, snap_data, o);
+		rc = snap_fetch_one(c, timeout_s, o, fr, line, line_size);
 	}
-	/* Answers to reads sent past the end (none: sent stops at size) would follow here. */
+	free(fr);
 	return rc;
 }
 
@@ -227,36 +247,21 @@ static unsigned char *snap_load(const char *path, size_t *len)
 	return buf;
 }
 
-/* Bytes per restore-data line: base64 of them after "restore-data VM " fills at most a
- * request line. 0 for a name too long to leave room. */
-static size_t data_per_line(const char *vm)
-{
-	size_t used = strlen("restore-data  ") + strlen(vm);
-	size_t per = used < MGMT_LINE_MAX ? (MGMT_LINE_MAX - used) / 4 * 3 : 0;
-
-	return per > DATA_MAX ? DATA_MAX : per;
-}
-
 static int snap_write_all(struct ctl *c, long timeout_s, const char *vm, const unsigned char *d,
 			  size_t len, char *line, size_t line_size)
 {
-	size_t per = data_per_line(vm);
+	size_t per = MGMT_FRAME_MAX - 1 - strlen(vm);
 	size_t sent = 0, acked = 0, inflight = 0;
 
-	if (per == 0) {
-		snprintf(line, line_size, "err VM name too long");
+	if (strlen(vm) == 0 || strlen(vm) > 31) {
+		snprintf(line, line_size, "err VM name of 1 to 31 bytes");
 		return CTL_EXIT_ERR;
 	}
 	while (acked < len) {
 		while (sent < len && inflight < WRITE_AHEAD) {
-			char req[MGMT_LINE_MAX + 2];
-			char b64[DATA_MAX / 3 * 4 + 1];
 			size_t k = len - sent < per ? len - sent : per;
-			int n;
 
-			b64_encode(d + sent, k, b64);
-			n = snprintf(req, sizeof(req), "restore-data %s %s\n", vm, b64);
-			if (ctl_send(c, req, (size_t)n) != 0) {
+			if (ctl_frame_send(c, 'r', vm, d + sent, k) != 0) {
 				return CTL_EXIT_CONN;
 			}
 			sent += k;

@@ -8,6 +8,7 @@
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "mgmt.h"
 #include "mgmt_client.h"
@@ -194,4 +195,141 @@ void ctl_nap_ms(long ms)
 
 	while (nanosleep(&t, &t) != 0 && errno == EINTR) {
 	}
+}
+
+/* Appends b to out, escaped (MGMT_ESC, MGMT_KILL: MGMT_ESC then the byte XOR 0x20). */
+static size_t esc_put(unsigned char *out, const unsigned char *b, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (b[i] == MGMT_ESC || b[i] == MGMT_KILL) {
+			out[o++] = MGMT_ESC;
+			out[o++] = (unsigned char)(b[i] ^ 0x20);
+		} else {
+			out[o++] = b[i];
+		}
+	}
+	return o;
+}
+
+int ctl_frame_send(struct ctl *c, unsigned char kind, const char *vm, const void *body, size_t n)
+{
+	size_t k = strlen(vm), len = 1 + k + n, o = 0;
+	unsigned char hdr[MGMT_FRAME_HDR + 1 + 255], tail[4];
+	static unsigned char out[2 * (MGMT_FRAME_HDR + MGMT_FRAME_MAX + 4) + 1];
+	uLong crc;
+
+	if (k == 0 || k > 31 || len > MGMT_FRAME_MAX) {
+		return -1;
+	}
+	hdr[0] = kind;
+	for (int i = 0; i < 4; i++) {
+		hdr[1 + i] = (unsigned char)(len >> (8 * i));
+	}
+	hdr[MGMT_FRAME_HDR] = (unsigned char)k;
+	memcpy(hdr + MGMT_FRAME_HDR + 1, vm, k);
+	crc = crc32(0L, hdr, (uInt)(MGMT_FRAME_HDR + 1 + k));
+	crc = crc32(crc, body, (uInt)n);
+	for (int i = 0; i < 4; i++) {
+		tail[i] = (unsigned char)(crc >> (8 * i));
+	}
+	out[o++] = MGMT_FRAME;
+	o += esc_put(out + o, hdr, MGMT_FRAME_HDR + 1 + k);
+	o += esc_put(out + o, body, n);
+	o += esc_put(out + o, tail, 4);
+	return ctl_send(c, out, o);
+}
+
+/* Waits until c->buf holds at least n bytes (n <= sizeof(c->buf)). */
+static int ctl_fill(struct ctl *c, size_t n)
+{
+	while (c->len < n) {
+		long left = c->deadline_ms - now_ms();
+		struct pollfd pfd = {c->fd, POLLIN, 0};
+		int r;
+		ssize_t got;
+
+		if (left <= 0) {
+			if (!c->quiet) {
+				fprintf(stderr, "tessera ctl: no answer in time\n");
+			}
+			return -1;
+		}
+		r = poll(&pfd, 1, (int)left);
+		if (r <= 0) {
+			continue;
+		}
+		got = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
+		if (got <= 0) {
+			if (got < 0 && errno == EINTR) {
+				continue;
+			}
+			if (!c->quiet) {
+				fprintf(stderr, "tessera ctl: connection closed\n");
+			}
+			return -1;
+		}
+		c->len += (size_t)got;
+	}
+	return 0;
+}
+
+/* Takes n bytes off the front of c->buf into dst (n <= c->len). */
+static void ctl_take(struct ctl *c, unsigned char *dst, size_t n)
+{
+	memcpy(dst, c->buf, n);
+	memmove(c->buf, c->buf + n, c->len - n);
+	c->len -= n;
+}
+
+int ctl_frame_read(struct ctl *c, unsigned char *kind, unsigned char *buf, size_t cap, size_t *len)
+{
+	unsigned char hdr[1 + MGMT_FRAME_HDR], tail[4];
+	size_t n, got = 0;
+	uLong crc;
+
+	if (ctl_fill(c, 1) != 0) {
+		return -1;
+	}
+	if ((unsigned char)c->buf[0] != MGMT_FRAME) {
+		return 0;
+	}
+	if (ctl_fill(c, sizeof(hdr)) != 0) {
+		return -1;
+	}
+	ctl_take(c, hdr, sizeof(hdr));
+	n = (size_t)hdr[2] | (size_t)hdr[3] << 8 | (size_t)hdr[4] << 16 | (size_t)hdr[5] << 24;
+	if (n > cap || n > MGMT_FRAME_MAX) {
+		if (!c->quiet) {
+			fprintf(stderr, "tessera ctl: a frame of %zu bytes (at most %zu)\n", n,
+				cap);
+		}
+		return -1;
+	}
+	while (got < n) {
+		size_t k;
+
+		if (ctl_fill(c, 1) != 0) {
+			return -1;
+		}
+		k = c->len < n - got ? c->len : n - got;
+		ctl_take(c, buf + got, k);
+		got += k;
+	}
+	if (ctl_fill(c, 4) != 0) {
+		return -1;
+	}
+	ctl_take(c, tail, 4);
+	crc = crc32(crc32(0L, hdr + 1, MGMT_FRAME_HDR), buf, (uInt)n);
+	if (crc !=
+	    ((uLong)tail[0] | (uLong)tail[1] << 8 | (uLong)tail[2] << 16 | (uLong)tail[3] << 24)) {
+		if (!c->quiet) {
+			fprintf(stderr, "tessera ctl: a frame's checksum does not match\n");
+		}
+		return -1;
+	}
+	*kind = hdr[1];
+	*len = n;
+	return 1;
 }

@@ -34,6 +34,17 @@ int ctl_line(struct ctl *c, char *line, size_t size);
 /* Ctrl-U + hello with a fresh token; prints the lines before its answer if echo. 0 or -1. */
 int ctl_sync(struct ctl *c, bool echo);
 void ctl_close(struct ctl *c);
+
+/*
+ * Binary frames (protocol 2, docs/MANAGEMENT.md "Frames"; mgmt.h). ctl_frame_send sends one
+ * request frame of kind whose payload is the VM's name (u8 length, bytes) followed by
+ * body[0..n), escaped, with its CRC-32 (zlib). ctl_frame_read waits for the next answer: a
+ * response frame (1: kind, payload into buf[0..cap), *len) or a text line (0: the caller
+ * reads it with ctl_line); -1 on timeout, closed connection, a frame larger than cap or a
+ * CRC that does not match.
+ */
+int ctl_frame_send(struct ctl *c, unsigned char kind, const char *vm, const void *body, size_t n);
+int ctl_frame_read(struct ctl *c, unsigned char *kind, unsigned char *buf, size_t cap, size_t *len);
 void ctl_nap_ms(long ms);
 
 #endif

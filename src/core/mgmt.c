@@ -114,7 +114,8 @@ static void mgmt_execute(char *line, struct mgmt_out *o)
 			 : strcmp(argv[0], "clone") == 0 ? " TARGET"
 			 : argv[0][8] == 'r' || argv[0][0] == 'd'
 			     ? " FROM" /* console-read, dirty-collect */
-			 : strcmp(argv[0], "mem-read") == 0	? " P[+N]"
+			 : strncmp(argv[0], "snapshot-", 9) == 0 ? " POS" /* read, fetch */
+			 : strncmp(argv[0], "mem-", 4) == 0 && argv[0][4] != 'w' ? " P[+N]"
 			 : strcmp(argv[0], "mem-write") == 0	? " P:OFF:BASE64|P:z"
 			 : strcmp(argv[0], "update-begin") == 0 ? " SIZE"
 								: " HEX");
@@ -199,10 +200,16 @@ void mgmt_feed(struct mgmt_parser *p, const u8 *data, size_t n, mgmt_write_fn w,
 
 		if (c == MGMT_KILL) {
 			line_reset(p);
+			mgmt_frame_reset(p);
+		} else if (p->frame == 1) {
+			i += mgmt_frame_feed(p, data + i, n - i, w, ctx) - 1;
+		} else if (p->frame == 2 || (p->overflow && c != '\n')) {
+			continue; /* a refused frame (up to the next Ctrl-U), an over-long line */
+		} else if (c == MGMT_FRAME && p->len == 0) {
+			mgmt_frame_reset(p);
+			p->frame = 1;
 		} else if (c == '\n') {
 			line_done(p, w, ctx);
-		} else if (p->overflow) {
-			continue; /* the rest of an over-long line */
 		} else if (p->len == MGMT_LINE_MAX) {
 			p->overflow = true;
 		} else {
@@ -321,5 +328,6 @@ void mgmt_irq(u32 intid)
 		return;
 	}
 	vcon_poll(chan_rx, &mgmt_chan);
+	vcon_flush();
 	__atomic_store_n(&mgmt_busy, 0, __ATOMIC_RELEASE);
 }

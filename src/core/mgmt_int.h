@@ -28,6 +28,15 @@ void mgmt_line(struct mgmt_out *o, const char *fmt, ...) __attribute__((format(p
 		mgmt_line((o), "err " code " " __VA_ARGS__); \
 	} while (0)
 
+/* Request frames (mgmt_frame.c): back to no frame; the bytes of the frame being received
+ * from d[0..n) (d[0] is not MGMT_KILL), how many were taken. */
+void mgmt_frame_reset(struct mgmt_parser *p);
+size_t mgmt_frame_feed(struct mgmt_parser *p, const u8 *d, size_t n, mgmt_write_fn w, void *ctx);
+/* A response frame (mgmt.h "Frames"): mgmt_frame_payload() is where its payload goes (up to
+ * MGMT_FRAME_MAX bytes), mgmt_frame_send() adds the header and CRC and writes it. */
+u8 *mgmt_frame_payload(void);
+void mgmt_frame_send(struct mgmt_out *o, u8 kind, u32 len);
+
 /* A command: global (no VM) or on a named VM (MGMT_CMD_VM). */
 #define MGMT_CMD_VM	  0x1  /* takes NAME: run.on_vm */
 #define MGMT_CMD_ARG	  0x2  /* global, with one optional argument ("hello [TOKEN]") */
@@ -61,12 +70,18 @@ void mgmt_snapshot_end(struct mgmt_out *o, struct vm *vm);
 void mgmt_restore_begin(struct mgmt_out *o, struct vm *vm);
 void mgmt_restore_data(struct mgmt_out *o, struct vm *vm, const char *b64);
 void mgmt_restore_end(struct mgmt_out *o, struct vm *vm);
+/* snapshot-fetch NAME POS: the stream from POS as one frame 's'; frame 'r': restore data. */
+void mgmt_snapshot_fetch(struct mgmt_out *o, struct vm *vm, const char *pos);
+void mgmt_restore_frame(struct mgmt_out *o, struct vm *vm, const u8 *d, u32 n);
 /* The live-migration commands (mgmt_migrate.c, docs/SNAPSHOT.md "Live migration"). */
 void mgmt_dirty_start(struct mgmt_out *o, struct vm *vm);
 void mgmt_dirty_collect(struct mgmt_out *o, struct vm *vm, const char *from);
 void mgmt_dirty_stop(struct mgmt_out *o, struct vm *vm);
 void mgmt_mem_read(struct mgmt_out *o, struct vm *vm, const char *arg);
 void mgmt_mem_write(struct mgmt_out *o, struct vm *vm, const char *arg);
+/* mem-fetch NAME P[+N]: pages as one frame 'm'; frame 'w': pages into a migrating slot. */
+void mgmt_mem_fetch(struct mgmt_out *o, struct vm *vm, const char *arg);
+void mgmt_mem_frame(struct mgmt_out *o, struct vm *vm, const u8 *d, u32 n);
 void mgmt_migrate_in(struct mgmt_out *o, struct vm *vm);
 void mgmt_migrate_cancel(struct mgmt_out *o, struct vm *vm);
 void mgmt_migrate_done(struct mgmt_out *o, struct vm *vm);

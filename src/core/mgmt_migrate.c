@@ -7,10 +7,15 @@
  *   dirty-stop NAME             every page writable again, logging off
  *   mem-read NAME P[+N]         page P (or the first non-zero page of P..P+N-1): zero runs
  *                               as "z P COUNT", a page's data as "m P OFF BASE64" lines
+ *   mem-fetch NAME P[+N]        pages from P on as one binary frame 'm' (mgmt.h "Frames"):
+ *                               u64 P, u32 COUNT, u32 DATA, COUNT tags (0 zero, 1 data)
+ *                               zero-padded to a multiple of 8 (the pages stay 8-byte
+ *                               aligned), DATA pages of 4096 bytes; "ok next=P+COUNT"
  *   migrate-done NAME           after the target runs: the paused source slot is stopped
  * On the target board:
  *   migrate-in NAME             claim the stopped incoming slot NAME, scrubbed; its shape
  *   mem-write NAME P:OFF:B64    bytes into page P at OFF (P:z zeroes the page)
+ *   frame 'w' (NAME, then what mem-fetch's frame holds): those pages, zero or data
  *   migrate-cancel NAME         give the slot up (scrubbed, stopped)
  * then restore-data / restore-end with the source's state-only stream (snapshot-begin-state
  * on the source). Pages are numbered as vm_dirty.h says. Arguments come from the channel:
@@ -185,6 +190,121 @@ void mgmt_mem_read(struct mgmt_out *o, struct vm *vm, const char *arg)
 			  (unsigned long long)zeros);
 	}
 	mgmt_line(o, "ok next=%llu", (unsigned long long)p);
+}
+
+static void put_le(u8 *b, u64 v, u32 bytes)
+{
+	for (u32 i = 0; i < bytes; i++) {
+		b[i] = (u8)(v >> (8 * i));
+	}
+}
+
+static u64 get_le(const u8 *b, u32 bytes)
+{
+	u64 v = 0;
+
+	for (u32 i = 0; i < bytes; i++) {
+		v |= (u64)b[i] << (8 * i);
+	}
+	return v;
+}
+
+#define MIG_FRAME_HDR 16U		   /* u64 first page, u32 count, u32 data pages */
+#define MIG_TAGS(n)   (((n) + 7U) & ~7ULL) /* tag bytes with their padding */
+
+void mgmt_mem_fetch(struct mgmt_out *o, struct vm *vm, const char *arg)
+{
+	u8 *pl = mgmt_frame_payload();
+	u64 p, n, count = 0, data = 0;
+
+	if (!parse_span(arg, vm, &p, &n)) {
+		mgmt_err(o, "bad-args", "P[+N]: pages of the VM's RAM (N 1..%u; %llu pages)",
+			 MIG_READ_SPAN_MAX, (unsigned long long)vm_ram_pages(vm));
+		return;
+	}
+	/* The tags first (they fit: N <= MIG_READ_SPAN_MAX < MGMT_FRAME_MAX), then the pages
+	 * behind them, as many as the frame holds. */
+	for (; count < n; count++) {
+		u64 ipa;
+		paddr_t pa;
+		bool z;
+
+		vm_ram_page(vm, p + count, &ipa, &pa);
+		z = snap_page_zero(pa);
+		if (MIG_FRAME_HDR + MIG_TAGS(count + 1) + (data + !z) * MIG_PAGE > MGMT_FRAME_MAX) {
+			break;
+		}
+		pl[MIG_FRAME_HDR + count] = z ? 0 : 1;
+		data += z ? 0 : 1;
+	}
+	put_le(pl, p, 8);
+	put_le(pl + 8, count, 4);
+	put_le(pl + 12, data, 4);
+	for (u64 i = count; i < MIG_TAGS(count); i++) {
+		pl[MIG_FRAME_HDR + i] = 0;
+	}
+	for (u64 i = 0, at = MIG_FRAME_HDR + MIG_TAGS(count); i < count; i++) {
+		u64 ipa;
+		paddr_t pa;
+
+		if (pl[MIG_FRAME_HDR + i]) {
+			vm_ram_page(vm, p + i, &ipa, &pa);
+			memcpy(pl + at, (const u8 *)(uintptr_t)pa, MIG_PAGE);
+			at += MIG_PAGE;
+		}
+	}
+	mgmt_frame_send(o, 'm', (u32)(MIG_FRAME_HDR + MIG_TAGS(count) + data * MIG_PAGE));
+	p += count;
+	mgmt_line(o, "ok next=%llu", (unsigned long long)p);
+}
+
+/* Frame 'w': u64 P, u32 COUNT, u32 DATA, COUNT tags (padded with zeros to a multiple of 8),
+ * DATA pages; all checked before any page is written. */
+void mgmt_mem_frame(struct mgmt_out *o, struct vm *vm, const u8 *d, u32 n)
+{
+	u64 p, count, data, ones = 0, ipa;
+	paddr_t pa;
+	const u8 *src;
+
+	if (n < MIG_FRAME_HDR) {
+		mgmt_err(o, "bad-args", "frame 'w': %u bytes, the header alone is %u", n,
+			 MIG_FRAME_HDR);
+		return;
+	}
+	p = get_le(d, 8);
+	count = get_le(d + 8, 4);
+	data = get_le(d + 12, 4);
+	/* Tags 0 or 1, padding 0: anything else counts more ones than can match. */
+	for (u64 i = 0; i < MIG_TAGS(count) && MIG_FRAME_HDR + i < n; i++) {
+		u8 t = d[MIG_FRAME_HDR + i];
+
+		ones += t == 0 ? 0 : (t == 1 && i < count ? 1 : count + 1);
+	}
+	if (count == 0 || p >= vm_ram_pages(vm) || count > vm_ram_pages(vm) - p ||
+	    data > MGMT_FRAME_PAGES || ones != data ||
+	    (u64)n != MIG_FRAME_HDR + MIG_TAGS(count) + data * MIG_PAGE) {
+		mgmt_err(o, "bad-args",
+			 "frame 'w': P COUNT DATA, COUNT tags of 0 or 1 (DATA ones) padded to 8, "
+			 "DATA pages, within the VM's %llu pages",
+			 (unsigned long long)vm_ram_pages(vm));
+		return;
+	}
+	if (!restore_migrating(vm)) {
+		mgmt_err(o, "wrong-state", "no migration into %s waits for memory (migrate-in)",
+			 vm->cfg->name);
+		return;
+	}
+	src = d + MIG_FRAME_HDR + MIG_TAGS(count);
+	for (u64 i = 0; i < count; i++) {
+		vm_ram_page(vm, p + i, &ipa, &pa);
+		if (d[MIG_FRAME_HDR + i]) {
+			memcpy((u8 *)(uintptr_t)pa, src, MIG_PAGE);
+			src += MIG_PAGE;
+		} else {
+			memset((u8 *)(uintptr_t)pa, 0, MIG_PAGE);
+		}
+	}
+	mgmt_line(o, "ok");
 }
 
 void mgmt_migrate_in(struct mgmt_out *o, struct vm *vm)

@@ -3,9 +3,11 @@
  * The management channel's snapshot commands (docs/MANAGEMENT.md, docs/SNAPSHOT.md):
  *   snapshot-begin NAME        pause NAME, save its state; "ok size=N"
  *   snapshot-read NAME POS     the stream from byte POS (where the last read ended), base64
+ *   snapshot-fetch NAME POS    the same as one binary frame 's' (u64 POS, then the bytes)
  *   snapshot-end NAME          resume it, its virtual time shifted by the pause
  *   restore-begin NAME         claim and scrub the stopped VM NAME
  *   restore-data NAME BASE64   the stream's next bytes
+ *   frame 'r' (NAME, bytes)    the same, binary (mgmt.h "Frames")
  *   restore-end NAME           verified and complete: NAME runs from it
  *   checkpoint NAME            a checkpoint of NAME in its checkpoint-memory (checkpoint.c)
  *   rollback NAME              NAME runs from its last checkpoint
@@ -69,6 +71,31 @@ void mgmt_snapshot_read(struct mgmt_out *o, struct vm *vm, const char *pos_arg)
 	mgmt_line(o, "ok next=%llu", (unsigned long long)at);
 }
 
+/* "snapshot-fetch NAME POS": frame 's', payload u64 POS then up to MGMT_FRAME_MAX - 8 stream
+ * bytes (none at the end), then "ok next=POS2". */
+void mgmt_snapshot_fetch(struct mgmt_out *o, struct vm *vm, const char *pos_arg)
+{
+	char err[SNAP_ERR_MAX];
+	u8 *pl = mgmt_frame_payload();
+	u64 pos;
+	u32 got;
+
+	if (!mgmt_parse_u64(pos_arg, &pos)) {
+		mgmt_err(o, "bad-args", "POS: a decimal position");
+		return;
+	}
+	if (snapshot_read(vm, pos, pl + 8, MGMT_FRAME_MAX - 8, &got, err) != 0) {
+		mgmt_err(o, "wrong-state", "%s", err);
+		return;
+	}
+	for (u32 i = 0; i < 8; i++) {
+		pl[i] = (u8)(pos >> (8 * i));
+	}
+	mgmt_frame_send(o, 's', 8 + got);
+	pos += got;
+	mgmt_line(o, "ok next=%llu", (unsigned long long)pos);
+}
+
 void mgmt_snapshot_end(struct mgmt_out *o, struct vm *vm)
 {
 	char err[SNAP_ERR_MAX];
@@ -104,6 +131,23 @@ void mgmt_restore_data(struct mgmt_out *o, struct vm *vm, const char *b64)
 		return;
 	}
 	if (restore_feed(vm, buf, (u32)n, &pos, err) != 0) {
+		mgmt_err(o, "refused", "%s", err);
+		return;
+	}
+	mgmt_line(o, "ok at=%llu", (unsigned long long)pos);
+}
+
+/* Frame 'r': the stream's next bytes, binary. */
+void mgmt_restore_frame(struct mgmt_out *o, struct vm *vm, const u8 *d, u32 n)
+{
+	char err[SNAP_ERR_MAX];
+	u64 pos;
+
+	if (n == 0) {
+		mgmt_err(o, "bad-args", "frame 'r': no data after the name");
+		return;
+	}
+	if (restore_feed(vm, d, n, &pos, err) != 0) {
 		mgmt_err(o, "refused", "%s", err);
 		return;
 	}

@@ -13,6 +13,11 @@
  * - Queues: split virtqueues (section 2.7) of VQ_SIZE entries in .bss, which
  *   the EL2 identity map makes guest-physical = hypervisor-virtual; QEMU's
  *   DMA is coherent ("dma-coherent" in its DTB), so no cache maintenance.
+ * - Buffers of a page each way (bulk frames, mgmt.h): QEMU fills every posted
+ *   receive buffer from one socket read and raises one interrupt for them; output
+ *   is gathered into the current transmit buffer and handed over when it is full
+ *   or at vcon_flush() (after each batch of requests), so a response of many
+ *   lines costs one notification per 4 KiB, not one per line.
  * - Everything the device writes (used ring ids and lengths) is
  *   range-checked before use: a buggy device cannot make us overrun a buffer.
  * - Only CPU 0 calls in (the interrupt is routed there), so no lock.
@@ -28,9 +33,9 @@
 /* Feature bit 32 (VIRTIO_F_VERSION_1) is bit 0 of feature word 1. */
 #define F_VERSION_1_HI BIT(VIRTIO_F_VERSION_1 - 32)
 
-#define VQ_SIZE 8U
-#define RX_BUF	128U
-#define TX_BUF	256U
+#define VQ_SIZE 16U /* in_flight is a 16-bit mask */
+#define RX_BUF	4096U
+#define TX_BUF	4096U
 
 /* Split virtqueue layout (section 2.7): alignment 16 / 2 / 4. */
 struct vq {
@@ -61,7 +66,9 @@ static struct vq txq __attribute__((aligned(4096)));
 static u8 rx_bufs[VQ_SIZE][RX_BUF] __attribute__((aligned(64)));
 static u8 tx_bufs[VQ_SIZE][TX_BUF] __attribute__((aligned(64)));
 static paddr_t vio_base;
-static bool tx_stalled; /* the last send timed out: do not wait again until a buffer returns */
+static bool tx_stalled;	     /* the last send timed out: do not wait again until a buffer returns */
+static u16 tx_cur = VQ_SIZE; /* the buffer being filled (not yet the device's), or VQ_SIZE */
+static u32 tx_fill;	     /* its bytes */
 static u64 tx_dropped;
 
 static u32 vio_rd(u32 off)
@@ -257,38 +264,61 @@ static u16 tx_free_desc(void)
 	return VQ_SIZE;
 }
 
+/* Hands the buffer being filled to the device. */
+static void tx_push_cur(void)
+{
+	u16 d = tx_cur;
+
+	txq.desc[d].addr = dma_addr(tx_bufs[d]);
+	txq.desc[d].len = tx_fill;
+	txq.desc[d].flags = 0;
+	txq.desc[d].next = 0;
+	vq_push(&txq, d);
+	vio_wr(VMMIO_QUEUE_NOTIFY, VIRTIO_CONSOLE_TXQ);
+	tx_cur = VQ_SIZE;
+	tx_fill = 0;
+}
+
+void vcon_flush(void)
+{
+	if (vio_base && tx_cur != VQ_SIZE && tx_fill > 0) {
+		tx_push_cur();
+	}
+}
+
 void vcon_write(const char *s, size_t n)
 {
-	u64 wait = arch_counter_freq() / 20; /* 50 ms per buffer at most */
+	u64 wait = arch_counter_freq() / 20; /* 50 ms for a free buffer at most */
 
 	if (!vio_base) {
 		return;
 	}
 	while (n > 0) {
-		size_t chunk = MIN(n, (size_t)TX_BUF);
-		u64 deadline = arch_counter() + wait;
-		u16 d;
+		size_t chunk;
 
-		tx_reclaim();
-		d = tx_free_desc();
-		if (d == VQ_SIZE) {
-			tx_dropped +=
-			    n; /* every buffer still with the device: the host is not reading */
-			return;
-		}
-		memcpy(tx_bufs[d], s, chunk);
-		txq.desc[d].addr = dma_addr(tx_bufs[d]);
-		txq.desc[d].len = (u32)chunk;
-		txq.desc[d].flags = 0;
-		txq.desc[d].next = 0;
-		vq_push(&txq, d);
-		vio_wr(VMMIO_QUEUE_NOTIFY, VIRTIO_CONSOLE_TXQ);
-		/* Synchronous: QEMU normally completes the buffer during the notify write. */
-		while (!tx_stalled && (txq.in_flight & (1U << d))) {
+		if (tx_cur == VQ_SIZE) {
+			u64 deadline = arch_counter() + wait;
+
 			tx_reclaim();
-			if (arch_counter() >= deadline) {
-				tx_stalled = true;
+			/* QEMU normally completes a buffer during its notify write; one still
+			 * held means the host is not reading: wait for it, once. */
+			while ((tx_cur = tx_free_desc()) == VQ_SIZE && !tx_stalled) {
+				tx_reclaim();
+				if (arch_counter() >= deadline) {
+					tx_stalled = true;
+				}
 			}
+			if (tx_cur == VQ_SIZE) {
+				tx_dropped += n; /* every buffer still with the device */
+				return;
+			}
+			tx_fill = 0;
+		}
+		chunk = MIN(n, (size_t)(TX_BUF - tx_fill));
+		memcpy(tx_bufs[tx_cur] + tx_fill, s, chunk);
+		tx_fill += (u32)chunk;
+		if (tx_fill == TX_BUF) {
+			tx_push_cur();
 		}
 		s += chunk;
 		n -= chunk;

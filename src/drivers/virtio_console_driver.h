@@ -35,9 +35,12 @@ int vcon_start(const struct vcon_dev *dev, const char **why);
  * the buffers back to the device. */
 void vcon_poll(void (*rx)(void *ctx, const u8 *data, size_t n), void *ctx);
 
-/* Sends s; waits a bounded time for each buffer. Bytes that cannot be sent
- * (the host side does not read) are dropped and counted. */
+/* Queues s for sending: gathered into a 4 KiB buffer, handed to the device when full
+ * or by vcon_flush(). Waits a bounded time (50 ms) for a free buffer; bytes that cannot
+ * be sent (the host side does not read) are dropped and counted. */
 void vcon_write(const char *s, size_t n);
+/* Hands over what vcon_write gathered (the end of a batch of responses). */
+void vcon_flush(void);
 u64 vcon_dropped(void);
 
 #endif

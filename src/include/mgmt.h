@@ -13,10 +13,26 @@
 
 struct platform;
 
-#define MGMT_VERSION  1
+#define MGMT_VERSION  2
 #define MGMT_LINE_MAX 128  /* request bytes before the '\n' */
 #define MGMT_OUT_MAX  256  /* bytes of one response line, its newline included */
-#define MGMT_KILL     0x15 /* Ctrl-U: discard the unfinished line (clients resync with it) */
+#define MGMT_KILL     0x15 /* Ctrl-U: discard the unfinished line or frame (clients resync) */
+
+/*
+ * Binary frames (protocol 2, docs/MANAGEMENT.md "Frames"): bulk data in both directions.
+ *   MGMT_FRAME, kind (1), payload length (u32 LE, 1..MGMT_FRAME_MAX), payload,
+ *   CRC-32 (u32 LE, crc32.h) of the kind, length and payload bytes.
+ * A request frame starts where a request line could (nothing of a line pending); every byte
+ * after its MGMT_FRAME is escaped: MGMT_ESC and MGMT_KILL are sent as MGMT_ESC followed by
+ * the byte XOR 0x20, so a Ctrl-U still discards whatever is unfinished. Response frames
+ * (the answer to snapshot-fetch, mem-fetch) are not escaped. Request kinds: 'r' restore data,
+ * 'w' memory pages; both begin with the VM's name (u8 length, the bytes).
+ */
+#define MGMT_FRAME	 0x02  /* STX */
+#define MGMT_ESC	 0x10  /* DLE */
+#define MGMT_FRAME_HDR	 5     /* kind + length */
+#define MGMT_FRAME_MAX	 33024 /* payload bytes: 8 pages with their tags and a header */
+#define MGMT_FRAME_PAGES 8     /* data pages a memory frame can carry */
 
 /* Receives response bytes; each call holds one or more complete lines. */
 typedef void (*mgmt_write_fn)(void *ctx, const char *s, size_t n);
@@ -26,8 +42,17 @@ struct mgmt_parser {
 	u32 len;
 	bool overflow; /* the line passed MGMT_LINE_MAX: discard up to its '\n' */
 	bool bad;      /* the line holds a byte that is not printable ASCII */
-	u64 requests;  /* lines executed (including rejected ones) */
-	u64 errors;    /* of which answered with "err" */
+	/* A request frame being received (MGMT_FRAME seen): header, payload, CRC. */
+	u8 frame;	/* 0 none, 1 receiving, 2 refused: discard up to the next Ctrl-U */
+	bool esc;	/* the last byte was MGMT_ESC */
+	bool frame_bad; /* an escape that is not one: refused when complete */
+	u32 fgot;	/* decoded bytes of the frame so far (header, payload, CRC) */
+	u32 flen;	/* payload length, from the header */
+	u8 fbase;	/* where in fbuf the payload starts (mgmt_frame.c) */
+	u8 fhdr[MGMT_FRAME_HDR + 4]; /* kind, length; then the CRC */
+	u8 fbuf[MGMT_FRAME_MAX + 8] __attribute__((aligned(8)));
+	u64 requests; /* lines executed (including rejected ones) */
+	u64 errors;   /* of which answered with "err" */
 };
 
 void mgmt_parser_reset(struct mgmt_parser *p);

@@ -5,14 +5,17 @@
  * VM's state first), then that many bytes fed to the parser as one transport
  * read. Checked after each chunk: the line buffer stays in bounds, every
  * response is whole lines with a known prefix, each executed request ends in
- * exactly one "ok"/"err" line, and VM states stay valid. Every chunk is also printed by
- * VM beta, so console-read has history to return (and a ring that wraps). The commands act on a
+ * exactly one "ok"/"err" line, and VM states stay valid; response frames (snapshot-fetch,
+ * mem-fetch: mgmt.h "Frames") are whole, within bounds, of a known kind, with a CRC that
+ * matches, and a request frame being received stays within its buffer. Every chunk is also printed
+ * by VM beta, so console-read has history to return (and a ring that wraps). The commands act on a
  * system the real core booted on the fake machine (tests/unit/fixture.h), with a
  * management channel present (the machine stays on when every VM has stopped).
  */
 #include <string.h>
 
 #include "console.h"
+#include "crc32.h"
 #include "fake_arch.h"
 #include "fixture.h"
 #include "fuzz_input.h"
@@ -26,9 +29,24 @@ static const struct fx_vm sys[2] = {
 
 static u64 finals;
 
+static u32 le32(const u8 *b)
+{
+	return (u32)b[0] | (u32)b[1] << 8 | (u32)b[2] << 16 | (u32)b[3] << 24;
+}
+
 static void check_output(void *ctx, const char *s, size_t n)
 {
+	const u8 *f = (const u8 *)s;
+
 	(void)ctx;
+	if (n > 0 && f[0] == MGMT_FRAME) { /* a response frame: one write, whole */
+		FUZZ_ASSERT(n >= 1 + MGMT_FRAME_HDR + 4);
+		FUZZ_ASSERT(f[1] == 's' || f[1] == 'm');
+		FUZZ_ASSERT(le32(f + 2) <= MGMT_FRAME_MAX &&
+			    n == 1 + MGMT_FRAME_HDR + le32(f + 2) + 4);
+		FUZZ_ASSERT(le32(f + n - 4) == crc32_update(0, f + 1, n - 5));
+		return;
+	}
 	FUZZ_ASSERT(n > 0 && n <= MGMT_OUT_MAX && s[n - 1] == '\n');
 	for (size_t i = 0; i < n;) {
 		const char *line = s + i;
@@ -82,6 +100,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		mgmt_feed(&p, in.p + in.pos, n, check_output, NULL);
 		in.pos += n;
 		FUZZ_ASSERT(p.len <= MGMT_LINE_MAX);
+		FUZZ_ASSERT(p.frame <= 2 && p.flen <= MGMT_FRAME_MAX);
+		FUZZ_ASSERT(p.fgot <= MGMT_FRAME_HDR + p.flen + 4);
 		FUZZ_ASSERT(p.errors <= p.requests);
 		FUZZ_ASSERT(finals == p.requests);
 		for (u32 i = 0; i < vm_count; i++) {

@@ -121,31 +121,32 @@ stop_qemu_pid()
 	fi
 }
 
-# linux_say SOCK TEXT: types TEXT and a newline into the console of VM "linux" through the
-# management channel at SOCK (48 bytes a console-write request, SAY_TIMEOUT seconds each,
-# default 60). Used by the Linux snapshot and migration tests.
+# linux_say SOCK TEXT: types TEXT and a newline into the console of VM "linux" (LINUX_VM
+# names another) through the management channel at SOCK (48 bytes a console-write request,
+# SAY_TIMEOUT seconds each, default 60). Used by the Linux snapshot and migration tests and
+# bench/migrate.sh.
 linux_say()
 {
 	local hex i
 	hex=$(printf '%s\n' "$2" | od -An -tx1 | tr -d ' \n')
 	for ((i = 0; i < ${#hex}; i += 96)); do
-		"$TESSERA" ctl --socket "$1" --timeout "${SAY_TIMEOUT:-60}" console-write linux "${hex:i:96}" >/dev/null ||
+		"$TESSERA" ctl --socket "$1" --timeout "${SAY_TIMEOUT:-60}" console-write "${LINUX_VM:-linux}" "${hex:i:96}" >/dev/null ||
 			return 1
 	done
 }
 
-# linux_ask SOCK LOG TAG COMMAND: runs COMMAND in that VM's shell and prints its output,
+# linux_ask SOCK LOG TAG COMMAND: runs COMMAND in that VM's shell (LINUX_VM) and prints its output,
 # found in LOG between "<TAG>-begin" and "<TAG>-end" markers the typed line does not
 # contain; fails after 60 s without the end marker.
 linux_ask()
 {
-	local from end=$((SECONDS + 60))
+	local from end=$((SECONDS + 60)) vm=${LINUX_VM:-linux}
 	from=$(LOG=$2 lines)
 	linux_say "$1" "echo \"$3-\"begin; $4; echo \"$3-\"end" || return 1
 	while [ $SECONDS -le $end ]; do
-		if tr -d '\r' <"$2" | tail -n +"$((from + 1))" | grep -a -q -x "\[linux\] $3-end"; then
-			tr -d '\r' <"$2" | tail -n +"$((from + 1))" | sed -n "/^\[linux\] $3-begin\$/,/^\[linux\] $3-end\$/p" |
-				sed -e '1d' -e '$d' -e 's/^\[linux\] //'
+		if tr -d '\r' <"$2" | tail -n +"$((from + 1))" | grep -a -q -x "\[$vm\] $3-end"; then
+			tr -d '\r' <"$2" | tail -n +"$((from + 1))" | sed -n "/^\[$vm\] $3-begin\$/,/^\[$vm\] $3-end\$/p" |
+				sed -e '1d' -e '$d' -e "s/^\[$vm\] //"
 			return 0
 		fi
 		sleep 0.2

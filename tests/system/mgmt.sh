@@ -96,14 +96,14 @@ main()
 	# A client that connects while the machine boots (before the hypervisor has set the
 	# device up, as `tessera run --mgmt`'s own check does) is answered once it has.
 	ctl --timeout 20 hello
-	[ $rc = 0 ] && [ "$out" = "ok tessera-mgmt 1" ] && pass early_client || fail early_client "rc=$rc: $out"
-	if ! wait_for '^\[tessera\] management channel: virtio console at 0x[0-9a-f]+, INTID [0-9]+, protocol 1$' 15; then
+	[ $rc = 0 ] && [ "$out" = "ok tessera-mgmt 2" ] && pass early_client || fail early_client "rc=$rc: $out"
+	if ! wait_for '^\[tessera\] management channel: virtio console at 0x[0-9a-f]+, INTID [0-9]+, protocol 2$' 15; then
 		fail boot "no management channel line"
 		tail -n 20 "$LOG" | sed 's/^/    | /'
 		return
 	fi
 	ctl hello
-	[ $rc = 0 ] && [ "$out" = "ok tessera-mgmt 1" ] && pass hello || fail hello "rc=$rc: $out"
+	[ $rc = 0 ] && [ "$out" = "ok tessera-mgmt 2" ] && pass hello || fail hello "rc=$rc: $out"
 
 	ctl --lines list
 	if [ $rc = 0 ] && has_out '^vm worker id=0 state=running cpus=0 mem_mib=16 uptime_ms=[0-9]+ restarts=0 resets=0 stop=- exit=0/0 traps=[0-9]+ irqs=[0-9]+ aborts=0 console_dropped=0$' &&
@@ -226,7 +226,7 @@ main()
 	out=$( { head -c 5000 /dev/zero | tr '\0' 'a'; printf 'stop worker\nhello\n'; } |
 		"$TESSERA" ctl --socket "$SOCK" --raw 2>&1)
 	rc=$?
-	if [ $rc = 0 ] && [ "$out" = "$(printf 'err too-long request longer than 128 bytes\nok tessera-mgmt 1')" ]; then
+	if [ $rc = 0 ] && [ "$out" = "$(printf 'err too-long request longer than 128 bytes\nok tessera-mgmt 2')" ]; then
 		ctl --lines list
 		has_out '^vm worker id=0 state=running ' && pass too_long || fail too_long "worker stopped: $out"
 	else

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Live migration of a Linux VM between two boards (docs/SNAPSHOT.md "A Linux VM", issue 14
-# item 5): board A (configs/migrate_linux_a.dts) runs Debian's Linux (2 vCPUs, 64 MiB,
+# item 5): board A (configs/migrate_linux_a.dts) runs Debian's Linux (2 vCPUs, 256 MiB,
 # console on the emulated PL011), board B (migrate_linux_b.dts) declares it as an incoming
 # slot. A shell job prints "tick=N" five times a second.
 #   migrate   `tessera migrate linux --from A --to B`: pages per round, total, downtime;
@@ -10,8 +10,9 @@
 #   shell     B's shell answers; the job is the same process; uptime read on B is not below
 #             the one read on A before, nor ahead of the wall time between the two reads
 #             (the downtime is hidden; Linux did not boot again on B)
-# Needs `make all linux`. "PASS: system/migrate_linux_<case>" or "FAIL: ...". Slow: about
-# 45 MB of pages as text lines over the management channel, about 30 s on a quiet host.
+# Needs `make all linux`. "PASS: system/migrate_linux_<case>" or "FAIL: ...". About 30 s,
+# most of it Linux's boot: the 45 MB of pages go in binary frames (docs/MANAGEMENT.md
+# "Frames"), about 4 s.
 # Environment: OUT_DIR (default build/migrate_linux), TIMEOUT (per board, default 900 s).
 set -u
 

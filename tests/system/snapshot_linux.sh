@@ -10,9 +10,9 @@
 #             continues from the snapshot's (not backwards, no gap of the pause, the stop
 #             or the transfer); the background job is the same process and still counts;
 #             /tmp/after does not exist (the snapshot's state, not the stopped run's)
-# Needs `make all linux`. "PASS: system/snapshot_linux_<case>" or "FAIL: ...". The transfer
-# is slow (the pages as text lines over the management channel, docs/SNAPSHOT.md): about
-# 45 MB each way, 10 s out and 30 s back on a quiet host. Environment: OUT_DIR (default
+# Needs `make all linux`. "PASS: system/snapshot_linux_<case>" or "FAIL: ...". About 45 MB
+# each way in binary frames (docs/MANAGEMENT.md "Frames"): 2-3 s out and 7-8 s back on the
+# loaded 2-core host (10 s and 23-30 s as base64 lines before). Environment: OUT_DIR (default
 # build/snapshot_linux), TIMEOUT (whole run, default 900 s), GAP_MAX (seconds of uptime the
 # restored VM may be ahead of the snapshot, default 20).
 set -u

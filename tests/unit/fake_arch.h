@@ -131,7 +131,8 @@ bool fake_uart_has(const char *s);
 void fake_uart_clear(void);
 
 /* The management transport (src/drivers/virtio_console.h), faked as a device: vcon_find
- * reports fake_vcon_devs, vcon_poll delivers fake_vcon_rx, vcon_write appends to tx. */
+ * reports fake_vcon_devs, vcon_poll delivers fake_vcon_rx, vcon_write appends to tx,
+ * vcon_flush counts. */
 struct vcon_dev;
 struct fake_vcon {
 	u32 dev_count;
@@ -146,6 +147,7 @@ struct fake_vcon {
 	size_t rx_len;
 	char tx[8192];
 	size_t tx_len;
+	u32 flushes; /* vcon_flush calls */
 };
 extern struct fake_vcon fake_vcon;
 

@@ -356,6 +356,11 @@ void vcon_write(const char *s, size_t n)
 	fake_vcon.tx[fake_vcon.tx_len] = '\0';
 }
 
+void vcon_flush(void)
+{
+	fake_vcon.flushes++;
+}
+
 u64 vcon_dropped(void)
 {
 	return 0;

@@ -81,8 +81,8 @@ static void reset(void)
 static void test_hello_help(void)
 {
 	reset();
-	EXPECT("hello\n", "ok tessera-mgmt 1\n");
-	EXPECT("hello sync-42\n", "ok tessera-mgmt 1 sync-42\n");
+	EXPECT("hello\n", "ok tessera-mgmt 2\n");
+	EXPECT("hello sync-42\n", "ok tessera-mgmt 2 sync-42\n");
 	EXPECT("hello 1 2\n", "err bad-args usage: hello [TOKEN]\n");
 	EXPECT("help\n", "ok commands: hello help list stats measurements confirm start stop "
 			 "restart pause resume console[-read|-write] log gdb trace "
@@ -122,7 +122,7 @@ static void test_denied(void)
 	EXPECT(
 	    "confirm\n",
 	    "err denied \"confirm\" is not allowed on this channel (config /management allow)\n");
-	EXPECT("hello\n", "ok tessera-mgmt 1\n");
+	EXPECT("hello\n", "ok tessera-mgmt 2\n");
 	out_len = 0;
 	feed("list\n");
 	CHECK(strncmp(out, "vm alpha ", 9) == 0 && strstr(out, "\nok ") != NULL);
@@ -423,7 +423,7 @@ static void test_framing(void)
 	CHECK(strcmp(out, "ok started beta\n") == 0);
 	/* A truncated command waits for its newline; Ctrl-U throws it away. */
 	EXPECT("sto", "");
-	EXPECT("\x15hello\n", "ok tessera-mgmt 1\n");
+	EXPECT("\x15hello\n", "ok tessera-mgmt 2\n");
 	EXPECT("stop beta\x15", "");
 	CHECK_EQ(vms[1].state, VM_RUNNING);
 	EXPECT("\n", "");
@@ -432,7 +432,7 @@ static void test_framing(void)
 	memcpy(line, "hello", 5);
 	line[MGMT_LINE_MAX] = '\n';
 	line[MGMT_LINE_MAX + 1] = '\0';
-	EXPECT(line, "ok tessera-mgmt 1\n");
+	EXPECT(line, "ok tessera-mgmt 2\n");
 	line[MGMT_LINE_MAX] = 'x';
 	line[MGMT_LINE_MAX + 1] = '\n';
 	line[MGMT_LINE_MAX + 2] = '\0';
@@ -442,7 +442,7 @@ static void test_framing(void)
 	memcpy(line + 200, "stop beta", 9);
 	line[250] = '\0';
 	EXPECT(line, "");
-	EXPECT("\nhello\n", "err too-long request longer than 128 bytes\nok tessera-mgmt 1\n");
+	EXPECT("\nhello\n", "err too-long request longer than 128 bytes\nok tessera-mgmt 2\n");
 	CHECK_EQ(vms[1].state, VM_RUNNING);
 	/* Ctrl-U also ends an over-long line without an answer. */
 	memset(line, 'b', 200);
@@ -481,7 +481,7 @@ static void test_garbage(void)
 	CHECK_EQ(vms[1].state, VM_RUNNING);
 	CHECK_EQ(fake_kick_count, 0);
 	/* Still in step afterwards. */
-	EXPECT("hello\n", "ok tessera-mgmt 1\n");
+	EXPECT("hello\n", "ok tessera-mgmt 2\n");
 }
 
 /* Every byte value in every position of a short line: one answer per line, never more. */
@@ -560,8 +560,11 @@ static void test_channel(void)
 	fake_vcon.rx_len = sizeof(req) - 1;
 	mgmt_irq(79);
 	CHECK_EQ(fake_vcon.tx_len, 0);
+	CHECK_EQ(fake_vcon.flushes, 0);
 	mgmt_irq(78);
 	CHECK(strstr(fake_vcon.tx, "ok 2 vms uptime_ms=10000\nok stopped beta\n") != NULL);
+	/* The gathered output is handed over once, after the batch. */
+	CHECK_EQ(fake_vcon.flushes, 1);
 	CHECK_EQ(vms[1].state, VM_STOPPED);
 	/* The interrupt reaches it through the core's routing (sched_device_irq). */
 	fake_vcon.rx = (const u8 *)"start beta\n";

@@ -6,13 +6,16 @@
  * page once and makes it writable, collect returns the marked pages in order, in bounded
  * batches, protected again and cleared, stop makes everything writable; and the management
  * commands' lines (mgmt_migrate.c): dirty-collect's ranges, mem-read's zero runs and data,
- * mem-write only into a slot claimed by migrate-in, every argument checked.
+ * mem-write only into a slot claimed by migrate-in, every argument checked; and the binary
+ * frames of protocol 2 (mgmt.h): mem-fetch's frame 'm' byte for byte, frame 'w' into the
+ * slot (escaped, split anywhere), every refusal, Ctrl-U inside a frame, a bad length.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "arch.h"
 #include "check.h"
+#include "crc32.h"
 #include "fake_arch.h"
 #include "fixture.h"
 #include "mgmt.h"
@@ -261,6 +264,203 @@ static void test_incoming(void)
 	((struct vm_cfg *)M->cfg)->incoming = false;
 }
 
+/* ---- binary frames (mgmt.h "Frames") ---- */
+
+static u32 le32(const u8 *b)
+{
+	return (u32)b[0] | (u32)b[1] << 8 | (u32)b[2] << 16 | (u32)b[3] << 24;
+}
+
+static void put32(u8 *b, u32 v)
+{
+	for (u32 i = 0; i < 4; i++) {
+		b[i] = (u8)(v >> (8 * i));
+	}
+}
+
+/* A request frame as a client sends it: MGMT_FRAME, then kind, length, payload (the name,
+ * then body) and CRC, escaped. Its bytes into f; the count. crc_xor spoils the CRC. */
+static size_t make_frame(u8 *f, u8 kind, const char *name, const u8 *body, size_t n, u32 crc_xor)
+{
+	static u8 raw[MGMT_FRAME_HDR + MGMT_FRAME_MAX + 64];
+	size_t k = strlen(name), len = 1 + k + n, r = 0, o = 0;
+
+	raw[r++] = kind;
+	put32(raw + r, (u32)len);
+	r += 4;
+	raw[r++] = (u8)k;
+	memcpy(raw + r, name, k);
+	r += k;
+	memcpy(raw + r, body, n);
+	r += n;
+	put32(raw + r, crc32_update(0, raw, r) ^ crc_xor);
+	r += 4;
+	f[o++] = MGMT_FRAME;
+	for (size_t i = 0; i < r; i++) {
+		if (raw[i] == MGMT_ESC || raw[i] == MGMT_KILL) {
+			f[o++] = MGMT_ESC;
+			f[o++] = raw[i] ^ 0x20;
+		} else {
+			f[o++] = raw[i];
+		}
+	}
+	return o;
+}
+
+static const char *feed_bytes(const u8 *b, size_t n, size_t piece)
+{
+	out_len = 0;
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i += piece) {
+		mgmt_feed(&parser, b + i, MIN(piece, n - i), out_w, NULL);
+	}
+	return out;
+}
+
+/* A 'w' body: P, COUNT, DATA, tags (padded to 8), pages. */
+static size_t w_body(u8 *b, u64 p, u32 count, const u8 *tags, u32 data, u8 fill)
+{
+	size_t n = 16 + ((count + 7) & ~7U);
+
+	for (u32 i = 0; i < 8; i++) {
+		b[i] = (u8)(p >> (8 * i));
+	}
+	put32(b + 8, count);
+	put32(b + 12, data);
+	memset(b + 16, 0, n - 16);
+	memcpy(b + 16, tags, count);
+	for (u32 d = 0; d < data; d++, n += 4096) {
+		for (u32 i = 0; i < 4096; i++) {
+			b[n + i] =
+			    (u8)(fill + d + i); /* every byte value, MGMT_ESC and Ctrl-U too */
+		}
+	}
+	return n;
+}
+
+static void test_frames(void)
+{
+	static u8 f[2 * (MGMT_FRAME_MAX + 64)], body[MGMT_FRAME_MAX];
+	const u8 *o = (const u8 *)out;
+	size_t n, b, at;
+	u32 len;
+
+	boot();
+	mgmt_parser_reset(&parser);
+	/* mem-fetch: one frame 'm' (header, tags, the data pages), then the final line. */
+	memset(fx_ram(0, 0), 0, FX_VM_SIZE);
+	fx_ram(0, 3 * 4096 + 130)[0] = 0xab;
+	fx_ram(0, 6 * 4096)[0] = MGMT_KILL;
+	cmd("mem-fetch mig 2+8");
+	len = le32(o + 2);
+	CHECK_EQ(o[0], MGMT_FRAME);
+	CHECK_EQ(o[1], 'm');
+	CHECK_EQ(len, 16 + 8 + 2 * 4096);
+	CHECK_EQ(le32(o + 6), 2);  /* first page */
+	CHECK_EQ(le32(o + 10), 0); /* (its high half) */
+	CHECK_EQ(le32(o + 14), 8); /* count */
+	CHECK_EQ(le32(o + 18), 2); /* data pages */
+	CHECK_EQ(memcmp(o + 22, "\0\1\0\0\1\0\0\0", 8), 0);
+	CHECK_EQ(memcmp(o + 30, fx_ram(0, 3 * 4096), 4096), 0);
+	CHECK_EQ(memcmp(o + 30 + 4096, fx_ram(0, 6 * 4096), 4096), 0);
+	CHECK_EQ(le32(o + 6 + len), crc32_update(0, o + 1, 5 + len)); /* not escaped */
+	CHECK_EQ(strcmp(out + 10 + len, "ok next=10\n"), 0);
+	CHECK_EQ(out_len, 10 + len + strlen("ok next=10\n"));
+	/* As many pages as the frame holds: 8 data pages, the 9th waits for the next fetch. */
+	for (u32 p = 20; p < 40; p++) {
+		fx_ram(0, p * 4096 + 7)[0] = (u8)p;
+	}
+	cmd("mem-fetch mig 18+20");
+	CHECK_EQ(le32(o + 14), 10);
+	CHECK_EQ(le32(o + 18), 8);
+	CHECK(strstr(out + 10 + le32(o + 2), "ok next=28\n") != NULL);
+	CHECK(strncmp(cmd("mem-fetch mig 512"), "err bad-args", 12) == 0);
+	CHECK_EQ(strcmp(cmd("mem-fetch mig"), "err bad-args usage: mem-fetch NAME P[+N]\n"), 0);
+
+	/* Frame 'w' needs a slot claimed by migrate-in; nothing is written otherwise. */
+	b = w_body(body, 7, 2, (const u8 *)"\1\0", 1, 0);
+	n = make_frame(f, 'w', "mig", body, b, 0);
+	CHECK(strncmp(feed_bytes(f, n, n), "err wrong-state no migration into mig", 37) == 0);
+	((struct vm_cfg *)M->cfg)->incoming = true;
+	vm_stop(M, STOP_MANAGEMENT);
+	CHECK(strncmp(cmd("migrate-in mig"), "ok incoming mig", 15) == 0);
+	fx_ram(0, 8 * 4096 + 9)[0] = 0x77;
+	/* Split into pieces of 7 bytes: escapes and the header cross the pieces. */
+	CHECK_EQ(strcmp(feed_bytes(f, n, 7), "ok\n"), 0);
+	for (u32 i = 0; i < 4096; i++) {
+		CHECK_EQ(fx_ram(0, 7 * 4096 + i)[0], (u8)i);
+	}
+	CHECK_EQ(fx_ram(0, 8 * 4096 + 9)[0], 0); /* tag 0: zeroed */
+	/* Refusals, each leaving memory alone: a spoilt CRC, a bad escape, wrong counts, a tag
+	 * that is not 0 or 1, pages past the RAM, an unknown VM, an unknown kind. */
+	b = w_body(body, 7, 2, (const u8 *)"\1\0", 1, 0x40);
+	n = make_frame(f, 'w', "mig", body, b, 1);
+	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame checksum", 27) == 0);
+	n = make_frame(f, 'w', "mig", body, b, 0);
+	for (at = 1; at + 2 < n && memcmp(f + at, "\x40\x41\x42", 3) != 0; at++) {
+	}
+	CHECK(at + 2 < n); /* the first data bytes, sent as they are */
+	memmove(f + at + 2, f + at + 1, n - at - 1);
+	f[at] = MGMT_ESC; /* MGMT_ESC, 0x11: 0x31 is no escape */
+	f[at + 1] = 0x11;
+	n++;
+	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame: MGMT_ESC (0x10) followed", 44) ==
+	      0);
+	put32(body + 12, 2);
+	n = make_frame(f, 'w', "mig", body, b, 0);
+	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame 'w'", 22) == 0);
+	b = w_body(body, 7, 2, (const u8 *)"\2\0", 1, 0x40);
+	n = make_frame(f, 'w', "mig", body, b, 0);
+	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame 'w'", 22) == 0);
+	b = w_body(body, 7, 2, (const u8 *)"\1\0", 1, 0x40);
+	body[16 + 5] = 1; /* padding that is not zero */
+	n = make_frame(f, 'w', "mig", body, b, 0);
+	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame 'w'", 22) == 0);
+	b = w_body(body, 511, 2, (const u8 *)"\1\0", 1, 0x40);
+	n = make_frame(f, 'w', "mig", body, b, 0);
+	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame 'w'", 22) == 0);
+	n = make_frame(f, 'w', "mig", body, b - 1, 0);
+	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame 'w'", 22) == 0);
+	n = make_frame(f, 'w', "nobody", body, b, 0);
+	CHECK(strncmp(feed_bytes(f, n, n), "err unknown-vm", 14) == 0);
+	n = make_frame(f, 'x', "mig", body, b, 0);
+	CHECK(strncmp(feed_bytes(f, n, n), "err unknown-command frame kind 0x78", 35) == 0);
+	for (u32 i = 0; i < 4096; i++) {
+		CHECK_EQ(fx_ram(0, 7 * 4096 + i)[0], (u8)i);
+	}
+	CHECK_EQ(fx_ram(0, 511 * 4096)[0], 0);
+	/* Ctrl-U inside a frame discards it; the next line runs. */
+	b = w_body(body, 7, 1, (const u8 *)"\1", 1, 0x40);
+	n = make_frame(f, 'w', "mig", body, b, 0);
+	CHECK_EQ(strcmp(feed_bytes(f, n / 2, n), ""), 0); /* a client gone mid-frame */
+	CHECK_EQ(strcmp(cmd("\x15hello"), "ok tessera-mgmt 2\n"), 0);
+	CHECK_EQ(fx_ram(0, 7 * 4096 + 1)[0], 1);
+	/* A length out of bounds: refused at once, everything up to the next Ctrl-U dropped. */
+	memcpy(f, "\x02w\x00\x00\x01\x00", 6); /* 65536 bytes */
+	CHECK_EQ(strcmp(feed_bytes(f, 6, 6),
+			"err too-long frame of 65536 bytes (1 to 33024): discarding up to the next "
+			"Ctrl-U\n"),
+		 0);
+	CHECK_EQ(strcmp(cmd("hello"), ""), 0);
+	CHECK_EQ(strcmp(cmd("\x15hello"), "ok tessera-mgmt 2\n"), 0);
+	memcpy(f, "\x02w\x00\x00\x00\x00", 6); /* empty */
+	CHECK(strncmp(feed_bytes(f, 6, 6), "err too-long frame of 0 bytes", 29) == 0);
+	CHECK_EQ(strcmp(cmd("\x15hello"), "ok tessera-mgmt 2\n"), 0);
+	/* A frame marker inside a line is just a bad byte of that line. */
+	CHECK(strncmp(cmd("he\x02llo"), "err bad-args byte 0x02 at column 3", 34) == 0);
+	/* Frame 'r' goes to the restore in progress: none here (the slot's is a migration's). */
+	CHECK_EQ(strcmp(cmd("migrate-cancel mig"), "ok cancelled: mig scrubbed and stopped\n"), 0);
+	n = make_frame(f, 'r', "mig", (const u8 *)"TESSNAP", 7, 0);
+	CHECK(strncmp(feed_bytes(f, n, n), "err refused no restore of mig in progress", 41) == 0);
+	CHECK(strncmp(cmd("restore-begin mig"), "ok restoring mig", 16) == 0);
+	memset(body, 0, 256);
+	memcpy(body, "TESSNAX", 8); /* a header with a bad magic */
+	n = make_frame(f, 'r', "mig", body, 256, 0);
+	CHECK(strncmp(feed_bytes(f, n, n), "err refused", 11) == 0);
+	CHECK_EQ(M->state, VM_STOPPED);
+	((struct vm_cfg *)M->cfg)->incoming = false;
+}
+
 int main(void)
 {
 	RUN(test_pages);
@@ -268,5 +468,6 @@ int main(void)
 	RUN(test_refused);
 	RUN(test_commands);
 	RUN(test_incoming);
+	RUN(test_frames);
 	CHECK_MAIN_END();
 }
