@@ -123,7 +123,7 @@ static void frame_put(struct mgmt_parser *p, u8 c, mgmt_write_fn w, void *ctx)
 			return;
 		}
 		p->flen = le32(p->fhdr + 1);
-		if (p->flen == 0 || p->flen > MGMT_FRAME_MAX) {
+		if (p->flen == 0 || p->flen > MGMT_FRAME_BUF) {
 			struct mgmt_out o = {w, ctx, p, false};
 
 			/* The rest of it cannot be told from what follows: up to a Ctrl-U. */
@@ -132,7 +132,7 @@ static void frame_put(struct mgmt_parser *p, u8 c, mgmt_write_fn w, void *ctx)
 			mgmt_err(&o, "too-long",
 				 "frame of %u bytes (1 to %u): discarding up to "
 				 "the next Ctrl-U",
-				 p->flen, MGMT_FRAME_MAX);
+				 p->flen, MGMT_FRAME_BUF);
 			p->frame = 2;
 			p->flen = 0;
 		}
@@ -216,9 +216,9 @@ size_t mgmt_frame_feed(struct mgmt_parser *p, const u8 *d, size_t n, mgmt_write_
 	return i;
 }
 
-/* The payload area of the response frame being built (MGMT_FRAME_MAX bytes); CPU 0 (or the
+/* The payload area of the response frame being built (MGMT_FRAME_BUF bytes); CPU 0 (or the
  * one host thread) only, one frame at a time. */
-static u8 out_frame[1 + MGMT_FRAME_HDR + MGMT_FRAME_MAX + 4];
+static u8 out_frame[1 + MGMT_FRAME_HDR + MGMT_FRAME_BUF + 4];
 
 u8 *mgmt_frame_payload(void)
 {

@@ -9,6 +9,7 @@
 #ifndef TESSERA_MGMT_H
 #define TESSERA_MGMT_H
 
+#include "tessera_features.h"
 #include "types.h"
 
 struct platform;
@@ -33,6 +34,16 @@ struct platform;
 #define MGMT_FRAME_HDR	 5     /* kind + length */
 #define MGMT_FRAME_MAX	 33024 /* payload bytes: 8 pages with their tags and a header */
 #define MGMT_FRAME_PAGES 8     /* data pages a memory frame can carry */
+/* The largest frame payload this build receives or sends: MGMT_FRAME_MAX with snapshots
+ * (restore, migration: every user of bulk frames); without them (PROFILE=minimal) no command
+ * answers with a frame and 'r'/'w' need an open restore or migration, so a token buffer
+ * suffices and every longer frame is refused by length, like any malformed one: 2 x 33 KiB of
+ * RAM saved. */
+#if TESSERA_FEAT_SNAPSHOT
+#define MGMT_FRAME_BUF MGMT_FRAME_MAX
+#else
+#define MGMT_FRAME_BUF 64
+#endif
 
 /* Receives response bytes; each call holds one or more complete lines. */
 typedef void (*mgmt_write_fn)(void *ctx, const char *s, size_t n);
@@ -50,7 +61,7 @@ struct mgmt_parser {
 	u32 flen;	/* payload length, from the header */
 	u8 fbase;	/* where in fbuf the payload starts (mgmt_frame.c) */
 	u8 fhdr[MGMT_FRAME_HDR + 4]; /* kind, length; then the CRC */
-	u8 fbuf[MGMT_FRAME_MAX + 8] __attribute__((aligned(8)));
+	u8 fbuf[MGMT_FRAME_BUF + 8] __attribute__((aligned(8)));
 	u64 requests; /* lines executed (including rejected ones) */
 	u64 errors;   /* of which answered with "err" */
 };
