@@ -95,6 +95,15 @@ for a in $NAMES_ALLOW; do
 		bad+=("$a is allowed but no longer named: drop it from NAMES_ALLOW in $0")
 done
 
+# Instructions. Core, vdev, lib and src/include hold no inline assembly: an instruction is an
+# architecture's name too, and the identifier scan above does not see inside asm strings.
+# The arch supplies what core needs (arch.h hooks; PLATFORM_CPU_RELAX in arch_platform.h).
+while IFS= read -r hit; do
+	bad+=("$hit: inline assembly outside src/arch (add an arch.h hook)")
+done < <(grep -nHE '(^|[^A-Za-z0-9_])(__asm__|__asm|asm)[[:space:]]*(volatile|__volatile__)?[[:space:]]*\(' \
+	$(find src/core src/vdev src/lib src/include -type f \( -name '*.c' -o -name '*.h' \) | sort) |
+	grep -vE '^[^:]+:[0-9]+:[[:space:]]*(/?\*|//)')
+
 # The build names the architecture once: ARCH in the Makefile (comments aside). Everything else that builds,
 # lints or tests the tree for it (the guests, the fuzz harnesses, the lint) takes $(ARCH) or
 # the arch's own arch.mk, so a port is a directory and an ARCH value.

@@ -8,6 +8,7 @@
 #define TESSERA_ARCH_H
 
 #include "arch_types.h" /* src/arch/<arch>/include: the arch-owned structs core embeds */
+#include "layout.h"
 #include "types.h"
 
 /*
@@ -36,11 +37,7 @@ void arch_cpu_kick(u32 pcpu);
  * emulation, to the other vCPU threads). */
 static inline void arch_cpu_relax(void)
 {
-#ifndef TESSERA_HOST
-	__asm__ volatile("yield" ::: "memory");
-#else
-	__asm__ volatile("" ::: "memory");
-#endif
+	PLATFORM_CPU_RELAX(); /* layout.h */
 }
 
 /*

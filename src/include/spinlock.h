@@ -3,6 +3,7 @@
 #ifndef TESSERA_SPINLOCK_H
 #define TESSERA_SPINLOCK_H
 
+#include "layout.h"
 #include "share_stats.h"
 #include "types.h"
 
@@ -29,9 +30,7 @@ static inline void spin_lock(spinlock_t *l)
 	SHARE_NOTE(l);
 	ticket = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
-#ifndef TESSERA_HOST
-		__asm__ volatile("yield");
-#endif
+		PLATFORM_CPU_RELAX(); /* layout.h */
 	}
 }
 

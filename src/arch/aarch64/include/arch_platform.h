@@ -66,4 +66,14 @@
 #define GUEST_DEV_WINDOW_BASE 0x08000000ULL
 #define GUEST_DEV_WINDOW_SIZE 0x01100000ULL /* 0x0800_0000 .. 0x0910_0000 */
 
+/* The CPU's hint for one iteration of a wait for another CPU (spin_lock, arch_cpu_relax):
+ * here, beside the board's facts, because every wait loop needs it inline and this is the
+ * one arch header core may include that includes nothing (layout.h). A compiler barrier
+ * too. Host builds (unit tests, tools) have a plain compiler barrier. */
+#ifndef TESSERA_HOST
+#define PLATFORM_CPU_RELAX() __asm__ volatile("yield" ::: "memory")
+#else
+#define PLATFORM_CPU_RELAX() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+#endif
+
 #endif
