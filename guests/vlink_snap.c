@@ -243,7 +243,8 @@ static void ping(u32 steps, const void *fdt)
 				con_ok |= tagged(s, 'E') == (long)step;
 			while ((len = net_recv(&net[0], f, sizeof(f) - 1)) >= 0) {
 				f[len] = 0;
-				net_ok |= len > ETH_HDR && tagged((char *)f + ETH_HDR, 'E') == (long)step;
+				net_ok |=
+				    len > ETH_HDR && tagged((char *)f + ETH_HDR, 'E') == (long)step;
 			}
 			if (!(con_ok && net_ok))
 				idle(1);

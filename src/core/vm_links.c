@@ -34,12 +34,17 @@ static const struct vlink_env vdev_vlink_env = {
     .irq = vdev_vlink_irq,
 };
 
+static bool set_up;
+
+void vdev_virtio_forget(void)
+{
+	set_up = false;
+}
+
 /* From vm.c when a VM's devices are (re)set. The first call, at boot on CPU 0 before any
  * other CPU runs, builds the links from the configuration. */
 void vdev_virtio_reset(struct vm *vm)
 {
-	static bool set_up;
-
 	if (!set_up) {
 		vlink_setup(&system_config, &vdev_vlink_env);
 		set_up = true;
