@@ -139,15 +139,15 @@ bool snap_vlink_end(const struct vm *vm, u32 n, u32 *type, u64 *ipa, u32 *intid)
 	return false;
 }
 
-const char *snapshot_untracked(const struct vm *vm, char *buf, u32 size)
+const char *snapshot_unmovable(const struct vm *vm, char *buf, u32 size)
 {
 	u32 type, intid;
 	u64 ipa;
 
 	if (snap_vlink_end(vm, 0, &type, &ipa, &intid)) {
 		fmt_snprintf(buf, size,
-			     "VM %s has a virtio link: it writes into the VM's memory unseen by "
-			     "the dirty tracking of checkpoints and migration (not done yet)",
+			     "VM %s has a virtio link: its peer stays on this board (a migration "
+			     "would join the link to another VM)",
 			     vm->cfg->name);
 		return buf;
 	}
@@ -415,8 +415,7 @@ static int cap_begin(struct vm *vm, bool no_mem, u64 *total, char *err)
 	u32 st = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
 	u64 nonzero = 0;
 
-	if (snapshot_refusal(vm, err, SNAP_ERR_MAX) ||
-	    (no_mem && snapshot_untracked(vm, err, SNAP_ERR_MAX))) {
+	if (snapshot_refusal(vm, err, SNAP_ERR_MAX)) {
 		return -1;
 	}
 	if (st != VM_RUNNING && st != VM_PAUSED) {

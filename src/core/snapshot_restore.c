@@ -119,8 +119,7 @@ static int rs_begin(struct vm *vm, char *err, bool state_only)
 {
 	u32 st = __atomic_load_n(&vm->state, __ATOMIC_ACQUIRE);
 
-	if (snapshot_refusal(vm, err, SNAP_ERR_MAX) ||
-	    (state_only && snapshot_untracked(vm, err, SNAP_ERR_MAX))) {
+	if (snapshot_refusal(vm, err, SNAP_ERR_MAX)) {
 		return -1;
 	}
 	if (rs.vm) {
@@ -147,6 +146,7 @@ static int rs_begin(struct vm *vm, char *err, bool state_only)
 	}
 	if (state_only) {
 		vm_devices_reset(vm); /* its memory stays: the caller puts it in place */
+		vlink_vm_reset(vm->id);
 	} else {
 		scrub(vm);
 	}
@@ -155,7 +155,7 @@ static int rs_begin(struct vm *vm, char *err, bool state_only)
 
 int restore_begin_migrate(struct vm *vm, char *err)
 {
-	if (snapshot_untracked(vm, err, SNAP_ERR_MAX) || restore_begin(vm, err) != 0) {
+	if (snapshot_unmovable(vm, err, SNAP_ERR_MAX) || restore_begin(vm, err) != 0) {
 		return -1;
 	}
 	rs.migrate = true;

@@ -134,7 +134,7 @@ int vm_dirty_start(struct vm *vm, char *err)
 	int rc;
 
 	if (snapshot_refusal(vm, err, VM_DIRTY_ERR_MAX) ||
-	    snapshot_untracked(vm, err, VM_DIRTY_ERR_MAX)) {
+	    snapshot_unmovable(vm, err, VM_DIRTY_ERR_MAX)) {
 		return -1;
 	}
 	if (vm->cfg->has_flash) {

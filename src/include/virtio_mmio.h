@@ -36,6 +36,9 @@ struct vmmio_chain {
 	u32 nseg;
 	u32 rd_len; /* bytes in the device-readable part */
 	u32 wr_len; /* bytes in the device-writable part */
+	/* The device's vmmio_ops.wrote and ctx, for vmmio_chain_write. */
+	void (*dev_wrote)(void *ctx, const void *p, u32 n);
+	void *ctx;
 	struct vmmio_seg seg[VMMIO_QUEUE_MAX];
 };
 
@@ -65,6 +68,8 @@ struct vmmio_ops {
 	void (*reset)(struct vmmio_dev *d);
 	/* Device-specific config space byte (0 if NULL or beyond it). */
 	u8 (*config_byte)(struct vmmio_dev *d, u32 off);
+	/* The device wrote n bytes at p (a pointer xlate gave) into guest RAM; may be NULL. */
+	void (*wrote)(void *ctx, const void *p, u32 n);
 };
 
 struct vmmio_dev {

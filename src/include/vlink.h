@@ -34,6 +34,8 @@ struct vlink_env {
 	void *(*xlate)(u32 vm, u64 gpa, u64 size);
 	/* Drives SPI intid of VM vm (level-sensitive). */
 	void (*irq)(u32 vm, u32 intid, bool level);
+	/* The link wrote n bytes at p (from xlate) into VM vm's RAM; may be NULL. */
+	void (*wrote)(u32 vm, const void *p, u32 n);
 };
 
 /* Per end of a net link: what happened to the frames this end transmitted (what it received

@@ -344,6 +344,8 @@ int vmmio_vq_peek(struct vmmio_dev *d, u32 qi, struct vmmio_chain *c)
 	c->nseg = 0;
 	c->rd_len = 0;
 	c->wr_len = 0;
+	c->dev_wrote = d->ops->wrote;
+	c->ctx = d->ctx;
 	idx = c->head;
 	for (;;) {
 		volatile struct virtq_desc *vd;
@@ -438,6 +440,9 @@ u32 vmmio_chain_write(const struct vmmio_chain *c, u32 off, const void *src, u32
 		}
 		k = MIN(s->len - off, n - done);
 		memcpy(s->ptr + off, (const u8 *)src + done, k);
+		if (c->dev_wrote) {
+			c->dev_wrote(c->ctx, s->ptr + off, k);
+		}
 		done += k;
 		off = 0;
 	}
@@ -461,6 +466,10 @@ bool vmmio_vq_complete(struct vmmio_dev *d, u32 qi, const struct vmmio_chain *c,
 	/* 2.7.8: buffer contents and ring entry visible before the new index. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	__atomic_store_n((u16 *)(void *)(q->used + 2), q->used_idx, __ATOMIC_RELAXED);
+	if (d->ops->wrote) {
+		d->ops->wrote(d->ctx, q->used + 2, 2);
+		d->ops->wrote(d->ctx, e, 8);
+	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return !(vq_load16(q->avail) & VIRTQ_AVAIL_F_NO_INTERRUPT);
 }

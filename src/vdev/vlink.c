@@ -28,6 +28,15 @@ void vlink_irq(void *ctx, bool level)
 	vlink_env->irq(e->vm, e->intid, level);
 }
 
+void vlink_wrote(void *ctx, const void *p, u32 n)
+{
+	const struct vlink_end *e = ctx;
+
+	if (vlink_env->wrote) {
+		vlink_env->wrote(e->vm, p, n);
+	}
+}
+
 static const struct vlink_kind *vlink_kind_of(u32 type)
 {
 	switch (type) {

@@ -115,6 +115,7 @@ static const struct vmmio_ops vlink_console_ops = {
     .notify = conlink_notify,
     .reset = conlink_reset,
     .config_byte = NULL, /* no F_SIZE, no F_MULTIPORT: the config space is unused */
+    .wrote = vlink_wrote,
 };
 
 /* ---- snapshots: the bytes an end sent that the link holds are its transmit FIFO ---- */

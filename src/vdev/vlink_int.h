@@ -81,6 +81,7 @@ extern const struct vlink_kind vlink_net_kind;	   /* vlink_net.c */
 /* The transport callbacks every kind's vmmio_ops uses (ctx: the vlink_end). */
 void *vlink_xlate(void *ctx, u64 gpa, u64 size);
 void vlink_irq(void *ctx, bool level);
+void vlink_wrote(void *ctx, const void *p, u32 n);
 
 /* The n-th link of config type `type`, in config order; NULL if none. */
 struct vlink *vlink_nth(u32 type, u32 n);

@@ -122,6 +122,7 @@ static const struct vmmio_ops vnet_ops = {
     .notify = vnet_notify,
     .reset = NULL, /* nothing is held in the hypervisor */
     .config_byte = vnet_config_byte,
+    .wrote = vlink_wrote,
 };
 
 /* Thawed: frames the end queued while frozen (or its restored ring holds) go out now. */

@@ -6,10 +6,12 @@
 # "c" is a stopped slot of a's shape with its own links to hub.
 #   boot       a's steps go through both ways; a's MAC is 52:54:00:7e:01:00
 #   snapshot   `ctl snapshot a` mid-run: a goes on, both links working
-#   refused    the dirty tracking checkpoints and migration need is refused for a VM with a
-#              virtio link, with the reason (`dirty-start a`)
+#   refused    a migration's first step (`dirty-start a`) is refused for a VM with a virtio
+#              link, with the reason (its peer would stay behind)
 #   restore    `ctl stop a`, `ctl restore a FILE`: a does not boot again; its steps continue
 #              from the capture and pass both ways (console bytes and frames after the restore)
+#   rollback   `ctl checkpoint a`, 8 more steps, `ctl rollback a`: a's steps continue from the
+#              checkpoint and pass both ways again
 #   clone      `ctl clone a c`: c does not boot; it sees its generation change, its net config
 #              space shows its own MAC 52:54:00:7e:03:00 (not a's) with ConfigGeneration 1 and
 #              a configuration-change interrupt, and its steps pass both ways on its own links
@@ -117,7 +119,7 @@ main()
 	fi
 
 	out=$(printf 'dirty-start a\n' | "$TESSERA" ctl --socket "$SOCK" --timeout 30 --raw 2>&1)
-	if printf '%s\n' "$out" | grep -q -E '^err refused VM a has a virtio link: it writes into the VM.s memory unseen by the dirty tracking'; then
+	if printf '%s\n' "$out" | grep -q -E '^err refused VM a has a virtio link: its peer stays on this board \(a migration would join the link to another VM\)$'; then
 		pass refused
 	else
 		fail refused "dirty-start a: $out"
@@ -147,6 +149,36 @@ main()
 	else
 		pass restore
 		echo "    a: captured between steps $before and $at, restored: steps $first..$(last_step a "$mark") both ways"
+	fi
+
+	local ck0
+	ck0=$(last_step a)
+	ctl checkpoint a
+	before=$(last_step a)
+	echo "    $out"
+	if [ $rc != 0 ] || ! printf '%s\n' "$out" | grep -q -E '^ok checkpoint a seq=1 '; then
+		fail rollback "checkpoint: rc=$rc: $out"
+	elif ! wait_step a $((before + 8)) 60; then
+		fail rollback "a passed no 8 steps after the checkpoint"
+	else
+		at=$(last_step a)
+		mark=$(lines)
+		ctl rollback a
+		echo "    $out"
+		wait_step a $((at + 4)) 60 "$mark"
+		# The lowest step after the request: a line or two of the run before the rollback
+		# may still come after it.
+		first=$(steps_of a "$mark" | sed -E 's/^step=([0-9]+) .*/\1/' | sort -n | head -n 1)
+		if [ $rc != 0 ] || ! printf '%s\n' "$out" | grep -q -E '^ok rolled back a to checkpoint 1 '; then
+			fail rollback "rollback: rc=$rc: $out"
+		elif [ "$(last_step a "$mark")" -lt $((at + 4)) ]; then
+			fail rollback "a passed steps only up to $(last_step a "$mark") after the rollback (from step $at)"
+		elif [ -z "$first" ] || [ "$first" -lt "$ck0" ] || [ "$first" -gt $((before + 1)) ]; then
+			fail rollback "a's first step after the rollback is ${first:-none}, checkpoint between steps $ck0 and $before"
+		else
+			pass rollback
+			echo "    a: checkpoint between steps $ck0 and $before, rolled back at step $at: steps $first..$(last_step a "$mark") both ways"
+		fi
 	fi
 
 	mark=$(lines)
