@@ -227,10 +227,10 @@ static void ping(u32 steps, const void *fdt)
 			int len;
 
 			if (timer_now() - last >= RESEND_MS * ms) {
-				char l[20];
-
 				last = timer_now();
 				if (!con_ok) {
+					char l[20];
+
 					fmt_snprintf(l, sizeof(l), "%s\n", msg);
 					sent_con += kvio_try_send(&con[0], l, (u32)strlen(l));
 				}
