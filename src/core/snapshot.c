@@ -17,7 +17,7 @@
 
 #define SAVE_WAIT_MS 1000 /* a paused vCPU's CPU answers in microseconds; this is a fault */
 
-_Static_assert(CONFIG_MAX_VIRTIO * VLINK_SNAP_SIZE <= SNAP_PAGE && VLINK_BUF <= SNAP_PAGE,
+_Static_assert(CONFIG_MAX_VIRTIO *VLINK_SNAP_SIZE <= SNAP_PAGE && VLINK_BUF <= SNAP_PAGE,
 	       "every virtio section fits the capture's one page, pending bytes the stage page");
 
 const u8 snap_magic[8] = {'T', 'E', 'S', 'S', 'N', 'A', 'P', 0};
