@@ -23,6 +23,7 @@
 #   migrate-linux tests/system/migrate_linux.sh (Linux migrated, a printed counter checked)
 #   clone         tests/system/clone.sh (clone mid-computation, generation id, refusals)
 #   checkpoint    tests/system/checkpoint.sh (checkpoints, dirty tracking, rollback, policy)
+#   vlink-snap    tests/system/vlink_snap.sh (virtio links through snapshot, rollback, clone)
 #   trace         tests/system/trace.sh (exit statistics, trace start/stop/dump, JSON checked)
 #   trace-busy    tests/system/trace_busy.sh (trace dump while tracing: bounded, does not hang)
 #   trace-view    tests/system/trace_view.sh (Chrome trace format checked; trace.html in Chromium)
@@ -135,6 +136,7 @@ main()
 	stage_script migrate-linux tests/system/migrate_linux.sh
 	stage_script clone tests/system/clone.sh
 	stage_script checkpoint tests/system/checkpoint.sh
+	stage_script vlink-snap tests/system/vlink_snap.sh
 	stage_script trace tests/system/trace.sh
 	stage_script trace-busy tests/system/trace_busy.sh
 	stage_script trace-view tests/system/trace_view.sh

@@ -104,6 +104,31 @@ bool checkpoint_write_fault(struct vcpu *vc, u64 ipa)
 	return false;
 }
 
+void checkpoint_note_write(struct vm *vm, u64 ipa, u64 len)
+{
+	struct snap_regions rg;
+	u64 base = 0;
+
+	if (!vm->cfg->has_ckpt || !__atomic_load_n(&ckv[vm->id].valid, __ATOMIC_ACQUIRE) ||
+	    len == 0) {
+		return;
+	}
+	snap_regions(vm, &rg);
+	for (u32 i = 0; i < rg.n; i++) {
+		if (ipa >= rg.r[i].ipa && ipa - rg.r[i].ipa < rg.r[i].size) {
+			u64 first = (ipa - rg.r[i].ipa) / SNAP_PAGE;
+			u64 last = (MIN(ipa - rg.r[i].ipa + len, rg.r[i].size) - 1) / SNAP_PAGE;
+
+			for (u64 p = base + first; p <= base + last; p++) {
+				__atomic_fetch_or(&bitmap(vm)[p / 8], (u8)(1U << (p % 8)),
+						  __ATOMIC_RELAXED);
+			}
+			return;
+		}
+		base += rg.r[i].size / SNAP_PAGE;
+	}
+}
+
 static void copy_page(paddr_t dst, paddr_t src)
 {
 	memcpy((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, SNAP_PAGE);

@@ -12,6 +12,44 @@
 #include "mem.h"
 #include "snapshot_int.h"
 
+/* "net at 0x.. SPI n" (or "none"): virtio link end n of vm. */
+static bool clone_link_desc(const struct vm *vm, u32 n, char *buf, u32 size)
+{
+	u32 type, intid;
+	u64 ipa;
+
+	if (!snap_vlink_end(vm, n, &type, &ipa, &intid)) {
+		fmt_snprintf(buf, size, "none");
+		return false;
+	}
+	fmt_snprintf(buf, size, "%s at 0x%llx SPI %u",
+		     type == CONFIG_VIRTIO_NET ? "net" : "console", (unsigned long long)ipa, intid);
+	return true;
+}
+
+/* The same virtio link ends: type, window and interrupt each (the guest's drivers find their
+ * devices where the source's were). */
+static int clone_links(const struct vm *src, const struct vm *dst, char *err)
+{
+	char a[48], b[48];
+
+	for (u32 n = 0; n < CONFIG_MAX_VIRTIO; n++) {
+		bool has_a = clone_link_desc(src, n, a, sizeof(a));
+		bool has_b = clone_link_desc(dst, n, b, sizeof(b));
+
+		if (strcmp(a, b) != 0) {
+			fmt_snprintf(err, SNAP_ERR_MAX,
+				     "shape differs: virtio device %u is %s in %s, %s in %s", n, a,
+				     src->cfg->name, b, dst->cfg->name);
+			return -1;
+		}
+		if (!has_a && !has_b) {
+			break;
+		}
+	}
+	return 0;
+}
+
 /* Same shape: what the restore's header check compares, said before anything is paused. */
 static int clone_shape(const struct vm *src, const struct vm *dst, char *err)
 {
@@ -37,7 +75,7 @@ static int clone_shape(const struct vm *src, const struct vm *dst, char *err)
 			return -1;
 		}
 	}
-	return 0;
+	return clone_links(src, dst, err);
 }
 
 static int clone_check(const struct vm *src, const struct vm *dst, char *err)

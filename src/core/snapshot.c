@@ -13,8 +13,12 @@
 #include "lib.h"
 #include "mem.h"
 #include "sched_loop.h"
+#include "vlink.h"
 
 #define SAVE_WAIT_MS 1000 /* a paused vCPU's CPU answers in microseconds; this is a fault */
+
+_Static_assert(CONFIG_MAX_VIRTIO *VLINK_SNAP_SIZE <= SNAP_PAGE && VLINK_BUF <= SNAP_PAGE,
+	       "every virtio section fits the capture's one page, pending bytes the stage page");
 
 const u8 snap_magic[8] = {'T', 'E', 'S', 'S', 'N', 'A', 'P', 0};
 
@@ -74,6 +78,10 @@ void snap_plan(const struct vm *vm, u32 regions, struct snap_plan *out)
 	PLAN(SEC_UART, 0);
 	PLAN(SEC_UART_BACKLOG, 0);
 	PLAN(SEC_HEALTH, 0);
+	for (u32 e = 0; e < vlink_vm_ends(vm->id) && e < CONFIG_MAX_VIRTIO; e++) {
+		PLAN(SEC_VIRTIO, e);
+		PLAN(SEC_VIRTIO_PENDING, e);
+	}
 	for (u32 r = 0; r < regions; r++) {
 		PLAN(SEC_MEM, r);
 	}
@@ -95,6 +103,7 @@ void snap_header_shape(const struct vm *vm, u8 *hdr)
 	snap_put32(hdr + SH_VCPUS, vm->vcpu_count);
 	snap_put32(hdr + SH_REGIONS, rg.n);
 	snap_put32(hdr + SH_ARCH, ARCH_VCPU_STATE_SIZE);
+	snap_put32(hdr + SH_VIRTIO, vlink_vm_ends(vm->id));
 	snap_put64(hdr + SH_FREQ, arch_counter_freq());
 	str_copy((char *)hdr + SH_DEVS, SNAP_DEVICES, SNAP_DEVS_LEN);
 	for (u32 i = 0; i < rg.n; i++) {
@@ -116,18 +125,36 @@ bool snap_page_zero(paddr_t pa)
 
 /* ---- what may be captured ---- */
 
-static bool vm_has_link(const struct vm *vm)
+bool snap_vlink_end(const struct vm *vm, u32 n, u32 *type, u64 *ipa, u32 *intid)
 {
 	for (u32 i = 0; i < system_config.virtio_count && i < CONFIG_MAX_VIRTIO; i++) {
 		const struct virtio_cfg *l = &system_config.virtio[i];
 
 		for (u32 e = 0; e < 2; e++) {
-			if (l->ends[e].vm == vm->id) {
+			if (l->ends[e].vm == vm->id && n-- == 0) {
+				*type = l->type;
+				*ipa = l->ends[e].ipa;
+				*intid = l->ends[e].intid;
 				return true;
 			}
 		}
 	}
 	return false;
+}
+
+const char *snapshot_unmovable(const struct vm *vm, char *buf, u32 size)
+{
+	u32 type, intid;
+	u64 ipa;
+
+	if (snap_vlink_end(vm, 0, &type, &ipa, &intid)) {
+		fmt_snprintf(buf, size,
+			     "VM %s has a virtio link: its peer stays on this board (a migration "
+			     "would join the link to another VM)",
+			     vm->cfg->name);
+		return buf;
+	}
+	return NULL;
 }
 
 const char *snapshot_refusal(const struct vm *vm, char *buf, u32 size)
@@ -150,12 +177,6 @@ const char *snapshot_refusal(const struct vm *vm, char *buf, u32 size)
 			    cfg->name, c);
 			return buf;
 		}
-	}
-	if (vm_has_link(vm)) {
-		fmt_snprintf(buf, size,
-			     "VM %s has a virtio link: its queues are shared with another VM",
-			     cfg->name);
-		return buf;
 	}
 	if (__atomic_load_n(&vm->gdb.attached, __ATOMIC_ACQUIRE)) {
 		fmt_snprintf(buf, size,
@@ -240,6 +261,10 @@ static struct capture {
 	u8 *irqc;    /* pool page: every interrupt-controller section, taken at the pause */
 	u8 *backlog; /* pool page: the UART's backlog bytes */
 	u8 *stage;   /* pool page: the vCPU section being sent */
+	u8 *vio;     /* pool page: every virtio section, taken at the pause */
+	u8 *vpend[CONFIG_MAX_VIRTIO]; /* pool pages: each end's pending bytes (if any) */
+	u32 vcount[CONFIG_MAX_VIRTIO];
+	bool frozen; /* the VM's virtio ends are frozen (vlink_vm_freeze) */
 	u32 bl_count;
 	u8 uart[VPL011_SNAP_SIZE];
 	u8 health[SNAP_HEALTH_SIZE];
@@ -268,6 +293,10 @@ static u64 sec_len(const struct capture *c, u32 type, u32 index, u64 *nonzero)
 		return c->bl_count;
 	case SEC_HEALTH:
 		return SNAP_HEALTH_SIZE;
+	case SEC_VIRTIO:
+		return VLINK_SNAP_SIZE;
+	case SEC_VIRTIO_PENDING:
+		return c->vcount[index];
 	case SEC_MEM: {
 		u64 pages = c->rg.r[index].size / SNAP_PAGE, n = 0;
 
@@ -284,12 +313,20 @@ static u64 sec_len(const struct capture *c, u32 type, u32 index, u64 *nonzero)
 
 static void cap_free(void)
 {
-	u8 *pages[] = {cap.irqc, cap.backlog, cap.stage};
+	u8 *pages[] = {cap.irqc, cap.backlog, cap.stage, cap.vio};
 
 	for (u32 i = 0; i < ARRAY_SIZE(pages); i++) {
 		if (pages[i]) {
 			page_free(pages[i]);
 		}
+	}
+	for (u32 i = 0; i < CONFIG_MAX_VIRTIO; i++) {
+		if (cap.vpend[i]) {
+			page_free(cap.vpend[i]);
+		}
+	}
+	if (cap.frozen) {
+		vlink_vm_thaw(cap.vm->id); /* the link moves on: what waited for it, and from it */
 	}
 	memset(&cap, 0, sizeof(cap));
 }
@@ -309,6 +346,22 @@ static bool cap_save_all(struct vm *vm)
 				return false;
 			}
 			arch_cpu_relax();
+		}
+	}
+	return true;
+}
+
+/* The virtio ends' sections and pending bytes (the ends are frozen). False: no pool page. */
+static bool cap_take_links(struct capture *c, struct vm *vm)
+{
+	for (u32 n = 0; n < vlink_vm_ends(vm->id) && n < CONFIG_MAX_VIRTIO; n++) {
+		c->vcount[n] = vlink_snap_put(vm->id, n, c->vio + n * VLINK_SNAP_SIZE, c->stage);
+		if (c->vcount[n]) {
+			c->vpend[n] = page_alloc();
+			if (!c->vpend[n]) {
+				return false;
+			}
+			memcpy(c->vpend[n], c->stage, c->vcount[n]);
 		}
 	}
 	return true;
@@ -380,7 +433,8 @@ static int cap_begin(struct vm *vm, bool no_mem, u64 *total, char *err)
 	cap.irqc = page_alloc();
 	cap.backlog = page_alloc();
 	cap.stage = page_alloc();
-	if (!cap.irqc || !cap.backlog || !cap.stage) {
+	cap.vio = page_alloc();
+	if (!cap.irqc || !cap.backlog || !cap.stage || !cap.vio) {
 		cap_free();
 		fmt_snprintf(err, SNAP_ERR_MAX, "no free page in the hypervisor's pool");
 		return -1;
@@ -394,6 +448,9 @@ static int cap_begin(struct vm *vm, bool no_mem, u64 *total, char *err)
 		return -1;
 	}
 	cap.paused_at = arch_counter();
+	/* The peer's CPU must not write into the VM's RAM or devices while they are read. */
+	vlink_vm_freeze(vm->id);
+	cap.frozen = true;
 	if (!cap_save_all(vm)) {
 		cap_undo(vm);
 		fmt_snprintf(err, SNAP_ERR_MAX, "a vCPU of %s did not save its state",
@@ -401,6 +458,11 @@ static int cap_begin(struct vm *vm, bool no_mem, u64 *total, char *err)
 		return -1;
 	}
 	snap_regions(vm, &cap.rg);
+	if (!cap_take_links(&cap, vm)) {
+		cap_undo(vm);
+		fmt_snprintf(err, SNAP_ERR_MAX, "no free page in the hypervisor's pool");
+		return -1;
+	}
 	cap_take_devices(&cap, vm);
 	cap_sizes(&cap, vm, &nonzero);
 	cap.phase = P_HDR;
@@ -458,6 +520,10 @@ static const u8 *cap_payload(struct capture *c, u32 type, u32 index)
 		return c->uart;
 	case SEC_UART_BACKLOG:
 		return c->backlog;
+	case SEC_VIRTIO:
+		return c->vio + index * VLINK_SNAP_SIZE;
+	case SEC_VIRTIO_PENDING:
+		return c->vpend[index] ? c->vpend[index] : c->vio; /* none: 0 bytes of anything */
 	default:
 		return c->health;
 	}

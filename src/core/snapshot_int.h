@@ -13,7 +13,7 @@
 #include "vm.h"
 #include "vpl011.h"
 
-#define SNAP_FORMAT	 1U
+#define SNAP_FORMAT	 2U /* 1: the same without virtio sections (still read) */
 #define SNAP_HDR_SIZE	 256U
 #define SNAP_HDR_HASHED	 224U /* the header's SHA-256 covers its first 224 bytes */
 #define SNAP_SEC_HDR	 16U  /* u32 type, u32 index, u64 payload length */
@@ -36,20 +36,23 @@
 #define SH_DEVS	   80
 #define SH_REGION  128 /* SNAP_MAX_REGIONS x {u64 guest-physical base, u64 size} */
 #define SH_FLAGS   208 /* u32: SNAP_F_* */
+#define SH_VIRTIO  212 /* u32: virtio link ends (format 2) */
 
 /* A migration stream: no memory sections (the pages went ahead, mem-write). */
 #define SNAP_F_NO_MEMORY 1U
 
 enum snap_sec {
-	SEC_VCPU = 1,	  /* index: vCPU */
-	SEC_IRQCHIP_CPU,  /* index: vCPU (AArch64: its redistributor and private interrupts;
-			     "vgic-cpu") */
-	SEC_IRQCHIP,	  /* the shared part (AArch64: distributor and SPIs; "vgic-dist") */
-	SEC_UART,	  /* registers, receive FIFO, counters */
-	SEC_UART_BACKLOG, /* console input waiting behind the FIFO */
-	SEC_HEALTH,	  /* exit status, uptime, abort count */
-	SEC_MEM,	  /* index: region; per page a tag (0 zero, 1 data) and its data */
-	SEC_END,	  /* empty: the stream is complete */
+	SEC_VCPU = 1,	    /* index: vCPU */
+	SEC_IRQCHIP_CPU,    /* index: vCPU (AArch64: its redistributor and private interrupts;
+			       "vgic-cpu") */
+	SEC_IRQCHIP,	    /* the shared part (AArch64: distributor and SPIs; "vgic-dist") */
+	SEC_UART,	    /* registers, receive FIFO, counters */
+	SEC_UART_BACKLOG,   /* console input waiting behind the FIFO */
+	SEC_HEALTH,	    /* exit status, uptime, abort count */
+	SEC_MEM,	    /* index: region; per page a tag (0 zero, 1 data) and its data */
+	SEC_END,	    /* empty: the stream is complete */
+	SEC_VIRTIO,	    /* index: the VM's virtio link end (config order): its device */
+	SEC_VIRTIO_PENDING, /* index: as SEC_VIRTIO: bytes it sent the link still holds */
 };
 
 #define SNAP_VCPU_SIZE	 (24U + ARCH_VCPU_STATE_SIZE) /* state, 0, entry, context, arch */
@@ -67,7 +70,7 @@ struct snap_plan {
 	u32 n;
 	struct {
 		u8 type, index;
-	} s[2 * CONFIG_MAX_VCPUS + 5 + SNAP_MAX_REGIONS];
+	} s[2 * CONFIG_MAX_VCPUS + 5 + 2 * CONFIG_MAX_VIRTIO + SNAP_MAX_REGIONS];
 };
 
 /* A VM's memory as a stream lists it. */
@@ -87,6 +90,9 @@ void snap_plan(const struct vm *vm, u32 regions, struct snap_plan *out);
 /* The header a VM of this shape has (everything but total size, name and hash). */
 void snap_header_shape(const struct vm *vm, u8 *hdr);
 bool snap_page_zero(paddr_t pa);
+/* The n-th virtio link end of vm in config order (its link's type, window, SPI); false past
+ * the last. */
+bool snap_vlink_end(const struct vm *vm, u32 n, u32 *type, u64 *ipa, u32 *intid);
 void snap_put32(u8 *p, u32 v);
 void snap_put64(u8 *p, u64 v);
 /* Counter ticks in microseconds. */

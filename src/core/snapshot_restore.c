@@ -16,6 +16,7 @@
 #include "lib.h"
 #include "mem.h"
 #include "sched_loop.h"
+#include "vlink.h"
 
 enum rs_phase { R_HDR, R_SEC_HDR, R_PAYLOAD, R_HASH, R_DONE };
 
@@ -40,11 +41,23 @@ static struct restore {
 	bool page_data;
 	u32 page_at;
 	bool state_only; /* no memory sections: the VM's memory is the caller's (checkpoint.c) */
+	u32 format;	 /* the stream's format version (1: no virtio sections) */
+	u32 vpending;	 /* pending bytes the last virtio section announced */
+	u8 *vpend[CONFIG_MAX_VIRTIO]; /* pool pages: each end's pending bytes, for restore_end */
+	u32 vplen[CONFIG_MAX_VIRTIO];
 } rs;
 
-static const char *const sec_names[] = {
-    "?",      "vcpu", IRQCHIP_SNAP_CPU_NAME, IRQCHIP_SNAP_NAME, "uart", "uart-backlog", "health",
-    "memory", "end"};
+static const char *const sec_names[] = {"?",
+					"vcpu",
+					IRQCHIP_SNAP_CPU_NAME,
+					IRQCHIP_SNAP_NAME,
+					"uart",
+					"uart-backlog",
+					"health",
+					"memory",
+					"end",
+					"virtio",
+					"virtio-pending"};
 
 static const char *sec_name(u32 type)
 {
@@ -57,6 +70,9 @@ static void scrub(struct vm *vm)
 		arch_memzero(rs.rg.r[i].phys, rs.rg.r[i].size);
 	}
 	vm_devices_reset(vm);
+	/* Its virtio ends too: a refused stream may have installed (and frozen) some of them
+	 * (found by fuzz_snapshot). The peers' ends and the link's bytes for them stay. */
+	vlink_vm_reset(vm->id);
 }
 
 static void rs_free(void)
@@ -68,6 +84,11 @@ static void rs_free(void)
 	}
 	if (rs.stage) {
 		page_free(rs.stage);
+	}
+	for (u32 n = 0; n < CONFIG_MAX_VIRTIO; n++) {
+		if (rs.vpend[n]) {
+			page_free(rs.vpend[n]);
+		}
 	}
 	memset(&rs, 0, sizeof(rs));
 }
@@ -133,6 +154,7 @@ static int rs_begin(struct vm *vm, char *err, bool state_only)
 	}
 	if (state_only) {
 		vm_devices_reset(vm); /* its memory stays: the caller puts it in place */
+		vlink_vm_reset(vm->id);
 	} else {
 		scrub(vm);
 	}
@@ -141,7 +163,7 @@ static int rs_begin(struct vm *vm, char *err, bool state_only)
 
 int restore_begin_migrate(struct vm *vm, char *err)
 {
-	if (restore_begin(vm, err) != 0) {
+	if (snapshot_unmovable(vm, err, SNAP_ERR_MAX) || restore_begin(vm, err) != 0) {
 		return -1;
 	}
 	rs.migrate = true;
@@ -202,9 +224,13 @@ static int check_header(const u8 *h, char *err)
 		fmt_snprintf(err, SNAP_ERR_MAX, "not a Tessera snapshot (magic)");
 	} else if (memcmp(hash, h + SNAP_HDR_HASHED, sizeof(hash)) != 0) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "hash of the header differs: corrupted stream");
-	} else if ((v = le32_load(h + SH_FORMAT)) != SNAP_FORMAT) {
-		fmt_snprintf(err, SNAP_ERR_MAX, "format version %u, this hypervisor reads %u", v,
-			     SNAP_FORMAT);
+	} else if ((v = le32_load(h + SH_FORMAT)) != SNAP_FORMAT && v != 1) {
+		fmt_snprintf(err, SNAP_ERR_MAX, "format version %u, this hypervisor reads 1 and %u",
+			     v, SNAP_FORMAT);
+	} else if (v == 1 && le32_load(want + SH_VIRTIO) != 0) {
+		fmt_snprintf(err, SNAP_ERR_MAX,
+			     "format version 1 has no virtio state, and VM %s has a virtio link",
+			     vm->cfg->name);
 	} else if ((v = le32_load(h + SH_ABI)) != TESSERA_ABI_VERSION) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "hypervisor ABI 0x%x, this hypervisor's is 0x%x", v,
 			     TESSERA_ABI_VERSION);
@@ -219,6 +245,10 @@ static int check_header(const u8 *h, char *err)
 		fmt_snprintf(err, SNAP_ERR_MAX,
 			     "memory differs: the snapshot has %u regions, VM %s has %u", v,
 			     vm->cfg->name, rs.rg.n);
+	} else if ((v = le32_load(h + SH_VIRTIO)) != le32_load(want + SH_VIRTIO)) {
+		fmt_snprintf(err, SNAP_ERR_MAX,
+			     "virtio devices differ: the snapshot has %u, VM %s has %u", v,
+			     vm->cfg->name, le32_load(want + SH_VIRTIO));
 	} else if (memcmp(h + SH_DEVS, want + SH_DEVS, SNAP_DEVS_LEN) != 0) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "devices differ: the snapshot's are not \"%s\"",
 			     SNAP_DEVICES);
@@ -237,6 +267,7 @@ static int check_header(const u8 *h, char *err)
 			     (unsigned long long)le64_load(h + SH_FREQ),
 			     (unsigned long long)arch_counter_freq());
 	} else {
+		rs.format = le32_load(h + SH_FORMAT);
 		return check_regions(vm, h, want, err);
 	}
 	return -1;
@@ -259,6 +290,10 @@ static u64 fixed_len(u32 type)
 		return le32_load(rs.uart + 44); /* checked against VPL011_BACKLOG with the UART */
 	case SEC_HEALTH:
 		return SNAP_HEALTH_SIZE;
+	case SEC_VIRTIO:
+		return VLINK_SNAP_SIZE;
+	case SEC_VIRTIO_PENDING:
+		return rs.vpending; /* checked against VLINK_BUF with the virtio section */
 	default:
 		return 0;
 	}
@@ -346,6 +381,20 @@ static int apply(u32 type, u32 index, const u8 *p, const char **why)
 		return vpl011_snap_get(&vm->uart, rs.uart, p, (u32)rs.len, why);
 	case SEC_HEALTH:
 		memcpy(rs.health, p, SNAP_HEALTH_SIZE);
+		return 0;
+	case SEC_VIRTIO:
+		/* Installed at once, frozen: the peer leaves it alone until restore_end. */
+		return vlink_snap_get(vm->id, index, p, &rs.vpending, why);
+	case SEC_VIRTIO_PENDING:
+		rs.vplen[index] = (u32)rs.len;
+		if (rs.len) {
+			rs.vpend[index] = page_alloc();
+			if (!rs.vpend[index]) {
+				*why = "no free page in the hypervisor's pool";
+				return -1;
+			}
+			memcpy(rs.vpend[index], p, (size_t)rs.len);
+		}
 		return 0;
 	default:
 		return 0;
@@ -539,6 +588,9 @@ int restore_end(struct vm *vm, char *err)
 		return rs_abort();
 	}
 	irqchip_set_level(vm, 0, GUEST_UART_INTID, vpl011_irq_level(&vm->uart));
+	for (u32 n = 0; n < vlink_vm_ends(vm->id) && n < CONFIG_MAX_VIRTIO; n++) {
+		vlink_snap_pending(vm->id, n, rs.vpend[n], rs.vplen[n]);
+	}
 	start_vcpus(vm);
 	health_vm_started(vm);
 	vm->exit_reason = le32_load(h);
@@ -550,6 +602,8 @@ int restore_end(struct vm *vm, char *err)
 	vm->stats.resets++;
 	rs_free();
 	__atomic_store_n(&vm->state, VM_RUNNING, __ATOMIC_RELEASE);
+	/* Its links reconnect: lines from InterruptStatus, what waits moves (docs/SNAPSHOT.md). */
+	vlink_vm_thaw(vm->id);
 	for (u32 v = 0; v < vm->vcpu_count; v++) {
 		cpu_request(vm->vcpus[v].pcpu, CPU_REQ_WAKE);
 	}

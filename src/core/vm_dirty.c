@@ -133,7 +133,8 @@ int vm_dirty_start(struct vm *vm, char *err)
 	struct vm_dirty *d = &dirty[vm->id];
 	int rc;
 
-	if (snapshot_refusal(vm, err, VM_DIRTY_ERR_MAX)) {
+	if (snapshot_refusal(vm, err, VM_DIRTY_ERR_MAX) ||
+	    snapshot_unmovable(vm, err, VM_DIRTY_ERR_MAX)) {
 		return -1;
 	}
 	if (vm->cfg->has_flash) {

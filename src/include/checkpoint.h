@@ -62,6 +62,9 @@ void checkpoint_work(void);
 /* Data abort from vc with this syndrome and IPA: true if it was a write to a page the
  * tracking protected (recorded, made writable: the guest retries the access). */
 bool checkpoint_write_fault(struct vcpu *vc, u64 ipa);
+/* The hypervisor wrote [ipa, ipa+len) of vm's RAM (a virtio link delivering into it, behind
+ * its stage 2): those pages are dirty for the next checkpoint or rollback. */
+void checkpoint_note_write(struct vm *vm, u64 ipa, u64 len);
 
 /* The architecture's side (AArch64: arch/aarch64/ckpt_s2.c). */
 struct arch_vm;
@@ -92,6 +95,10 @@ static inline long checkpoint_guest_call(struct vcpu *vc)
 }
 static inline void checkpoint_work(void)
 {
+}
+static inline void checkpoint_note_write(struct vm *vm, u64 ipa, u64 len)
+{
+	(void)vm, (void)ipa, (void)len;
 }
 static inline bool arch_ckpt_fault(struct vcpu *vc, u64 syndrome)
 {

@@ -58,6 +58,9 @@ int restore_cancel(const struct vm *vm);
 /* Why vm cannot be captured or restored (a pass-through device, a channel or virtio link to
  * another VM, ...), or NULL. */
 const char *snapshot_refusal(const struct vm *vm, char *buf, u32 size);
+/* Why vm cannot be migrated to another board beyond snapshot_refusal (a virtio link: its
+ * peer would stay behind), or NULL. */
+const char *snapshot_unmovable(const struct vm *vm, char *buf, u32 size);
 
 /* Host test fixtures only (tests/unit/fixture.c): the machine is booted again from scratch
  * (VMs and page pool re-initialised): forget any capture or restore of the previous one. */

@@ -36,6 +36,9 @@ struct vmmio_chain {
 	u32 nseg;
 	u32 rd_len; /* bytes in the device-readable part */
 	u32 wr_len; /* bytes in the device-writable part */
+	/* The device's vmmio_ops.wrote and ctx, for vmmio_chain_write. */
+	void (*dev_wrote)(void *ctx, const void *p, u32 n);
+	void *ctx;
 	struct vmmio_seg seg[VMMIO_QUEUE_MAX];
 };
 
@@ -65,6 +68,8 @@ struct vmmio_ops {
 	void (*reset)(struct vmmio_dev *d);
 	/* Device-specific config space byte (0 if NULL or beyond it). */
 	u8 (*config_byte)(struct vmmio_dev *d, u32 off);
+	/* The device wrote n bytes at p (a pointer xlate gave) into guest RAM; may be NULL. */
+	void (*wrote)(void *ctx, const void *p, u32 n);
 };
 
 struct vmmio_dev {
@@ -83,6 +88,9 @@ struct vmmio_dev {
 	/* Diagnostics. */
 	u32 errors;
 	const char *last_error;
+	/* Set by the owner while the device's VM is being captured or restored (its RAM and
+	 * device state must stand still): the walker then finds no chain to take. */
+	bool frozen;
 };
 
 /* Sets up a device (reset state). */
@@ -113,5 +121,23 @@ u32 vmmio_chain_write(const struct vmmio_chain *c, u32 off, const void *src, u32
 bool vmmio_vq_complete(struct vmmio_dev *d, u32 q, const struct vmmio_chain *c, u32 written);
 /* Used buffers were added: InterruptStatus bit 0 and the line. */
 void vmmio_vq_interrupt(struct vmmio_dev *d);
+
+/*
+ * Snapshots (docs/SNAPSHOT.md, section "virtio"): the driver-visible state, VMMIO_SNAP_SIZE
+ * bytes, little-endian: u32 Status, InterruptStatus, DeviceFeaturesSel, DriverFeaturesSel,
+ * QueueSel, ConfigGeneration, u64 DriverFeatures, then per queue (VMMIO_MAX_QUEUES) u32
+ * QueueNum, u32 QueueReady, u64 descriptor, driver and device area, u16 next available
+ * index, u16 used index, u32 0.
+ */
+#define VMMIO_SNAP_QUEUE 40U
+#define VMMIO_SNAP_SIZE	 (32U + VMMIO_MAX_QUEUES * VMMIO_SNAP_QUEUE)
+void vmmio_snap_put(const struct vmmio_dev *d, u8 *out);
+/*
+ * Loads a state from a hostile stream into a device in the reset state: only what a driver's
+ * writes could have made (a ready queue is mapped again exactly as QueueReady = 1 does, so
+ * its areas lie wholly in the VM's RAM; the indices agree). 0, or -1 with *why (the device
+ * stays reset). No interrupt is raised: the owner sets the line from InterruptStatus.
+ */
+int vmmio_snap_get(struct vmmio_dev *d, const u8 *in, const char **why);
 
 #endif

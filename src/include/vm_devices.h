@@ -24,6 +24,9 @@ void vdev_uart_update_irq(struct vm *vm);
 /* core/vm_links.c: virtio links (docs/VIRTIO.md): puts vm's virtio devices in the reset
  * state. */
 void vdev_virtio_reset(struct vm *vm);
+/* Host test fixtures only (tests/unit/fixture.c): the next boot builds the links again from
+ * its configuration. */
+void vdev_virtio_forget(void);
 /* core/passthru.c: a pass-through SPI fired: true if a VM owns it (then it was injected). */
 bool vdev_hw_irq(u32 intid);
 /* The console glue (core/console_vm.c) is declared in console.h. */

@@ -79,20 +79,19 @@ static struct vmmio_queue *vmmio_cur_queue(struct vmmio_dev *d)
 	return d->queue_sel < d->nqueues ? &d->q[d->queue_sel] : NULL;
 }
 
-/* QueueReady = 1 (4.2.3.2): the layout must be sane and wholly inside guest RAM. */
-static void vmmio_queue_enable(struct vmmio_dev *d, struct vmmio_queue *q)
+/* The checks of QueueReady = 1 (4.2.3.2): the layout must be sane and wholly inside guest
+ * RAM. Maps the areas and returns NULL, or returns what is wrong (nothing mapped). */
+static const char *vmmio_queue_map(struct vmmio_dev *d, struct vmmio_queue *q)
 {
 	u64 n = q->num;
 
 	if (n == 0 || n > VMMIO_QUEUE_MAX || (n & (n - 1)) != 0) {
-		vmmio_fail(d, "queue size not a power of two in 1..QueueNumMax");
-		return;
+		return "queue size not a power of two in 1..QueueNumMax";
 	}
 	/* 2.7: descriptor table 16-byte, available ring 2-byte, used ring 4-byte aligned. */
 	if (!IS_ALIGNED(q->desc_gpa, 16) || !IS_ALIGNED(q->driver_gpa, 2) ||
 	    !IS_ALIGNED(q->device_gpa, 4)) {
-		vmmio_fail(d, "misaligned virtqueue area");
-		return;
+		return "misaligned virtqueue area";
 	}
 	q->desc = d->ops->xlate(d->ctx, q->desc_gpa, 16 * n);
 	q->avail = d->ops->xlate(d->ctx, q->driver_gpa, 6 + 2 * n);
@@ -100,7 +99,18 @@ static void vmmio_queue_enable(struct vmmio_dev *d, struct vmmio_queue *q)
 	if (!q->desc || !q->avail || !q->used) {
 		q->desc = NULL;
 		q->avail = q->used = NULL;
-		vmmio_fail(d, "virtqueue area outside guest RAM");
+		return "virtqueue area outside guest RAM";
+	}
+	return NULL;
+}
+
+/* QueueReady = 1 (4.2.3.2). */
+static void vmmio_queue_enable(struct vmmio_dev *d, struct vmmio_queue *q)
+{
+	const char *why = vmmio_queue_map(d, q);
+
+	if (why) {
+		vmmio_fail(d, why);
 		return;
 	}
 	q->last_avail = 0;
@@ -316,7 +326,7 @@ int vmmio_vq_peek(struct vmmio_dev *d, u32 qi, struct vmmio_chain *c)
 	u16 avail_idx, idx;
 	u32 count = 0;
 
-	if (qi >= d->nqueues || !vmmio_live(d) || !d->q[qi].ready) {
+	if (qi >= d->nqueues || !vmmio_live(d) || !d->q[qi].ready || d->frozen) {
 		return 0;
 	}
 	q = &d->q[qi];
@@ -334,6 +344,8 @@ int vmmio_vq_peek(struct vmmio_dev *d, u32 qi, struct vmmio_chain *c)
 	c->nseg = 0;
 	c->rd_len = 0;
 	c->wr_len = 0;
+	c->dev_wrote = d->ops->wrote;
+	c->ctx = d->ctx;
 	idx = c->head;
 	for (;;) {
 		volatile struct virtq_desc *vd;
@@ -428,6 +440,9 @@ u32 vmmio_chain_write(const struct vmmio_chain *c, u32 off, const void *src, u32
 		}
 		k = MIN(s->len - off, n - done);
 		memcpy(s->ptr + off, (const u8 *)src + done, k);
+		if (c->dev_wrote) {
+			c->dev_wrote(c->ctx, s->ptr + off, k);
+		}
 		done += k;
 		off = 0;
 	}
@@ -451,6 +466,10 @@ bool vmmio_vq_complete(struct vmmio_dev *d, u32 qi, const struct vmmio_chain *c,
 	/* 2.7.8: buffer contents and ring entry visible before the new index. */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	__atomic_store_n((u16 *)(void *)(q->used + 2), q->used_idx, __ATOMIC_RELAXED);
+	if (d->ops->wrote) {
+		d->ops->wrote(d->ctx, q->used + 2, 2);
+		d->ops->wrote(d->ctx, e, 8);
+	}
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	return !(vq_load16(q->avail) & VIRTQ_AVAIL_F_NO_INTERRUPT);
 }
@@ -459,4 +478,119 @@ void vmmio_vq_interrupt(struct vmmio_dev *d)
 {
 	d->isr |= VMMIO_INT_VRING;
 	vmmio_update_irq(d);
+}
+
+/* ---- snapshots ---- */
+
+static void put32(u8 *p, u32 v)
+{
+	for (u32 i = 0; i < 4; i++) {
+		p[i] = (u8)(v >> (8 * i));
+	}
+}
+
+static void put64(u8 *p, u64 v)
+{
+	put32(p, (u32)v);
+	put32(p + 4, (u32)(v >> 32));
+}
+
+static u32 get32(const u8 *p)
+{
+	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
+}
+
+static u64 get64(const u8 *p)
+{
+	return get32(p) | (u64)get32(p + 4) << 32;
+}
+
+void vmmio_snap_put(const struct vmmio_dev *d, u8 *out)
+{
+	memset(out, 0, VMMIO_SNAP_SIZE);
+	put32(out, d->status);
+	put32(out + 4, d->isr);
+	put32(out + 8, d->dev_feat_sel);
+	put32(out + 12, d->drv_feat_sel);
+	put32(out + 16, d->queue_sel);
+	put32(out + 20, d->config_gen);
+	put64(out + 24, d->drv_features);
+	for (u32 i = 0; i < VMMIO_MAX_QUEUES; i++) {
+		const struct vmmio_queue *q = &d->q[i];
+		u8 *o = out + 32 + i * VMMIO_SNAP_QUEUE;
+
+		put32(o, q->num);
+		put32(o + 4, q->ready);
+		put64(o + 8, q->desc_gpa);
+		put64(o + 16, q->driver_gpa);
+		put64(o + 24, q->device_gpa);
+		o[32] = (u8)q->last_avail;
+		o[33] = (u8)(q->last_avail >> 8);
+		o[34] = (u8)q->used_idx;
+		o[35] = (u8)(q->used_idx >> 8);
+	}
+}
+
+/* What vmmio_status_write lets a driver reach (NEEDS_RESET is the device's: allowed too). */
+static const char *vmmio_snap_status(const struct vmmio_dev *d, u32 status, u64 drv_features)
+{
+	if ((status & VIRTIO_STATUS_DRIVER_OK) && !(status & VIRTIO_STATUS_FEATURES_OK)) {
+		return "Status has DRIVER_OK without FEATURES_OK";
+	}
+	if ((status & VIRTIO_STATUS_FEATURES_OK) &&
+	    ((drv_features & ~d->features) != 0 || (drv_features & BIT(VIRTIO_F_VERSION_1)) == 0)) {
+		return "FEATURES_OK with features the device does not offer";
+	}
+	return NULL;
+}
+
+int vmmio_snap_get(struct vmmio_dev *d, const u8 *in, const char **why)
+{
+	struct vmmio_queue q[VMMIO_MAX_QUEUES];
+	u32 status = get32(in), isr = get32(in + 4);
+	u64 drv_features = get64(in + 24);
+
+	*why = vmmio_snap_status(d, status, drv_features);
+	if (!*why && (isr & ~(u32)(VMMIO_INT_VRING | VMMIO_INT_CONFIG)) != 0) {
+		*why = "InterruptStatus has unknown bits";
+	}
+	for (u32 i = 0; !*why && i < VMMIO_MAX_QUEUES; i++) {
+		const u8 *o = in + 32 + i * VMMIO_SNAP_QUEUE;
+		u32 ready = get32(o + 4);
+
+		memset(&q[i], 0, sizeof(q[i]));
+		q[i].gen = d->q[i].gen + 1; /* a new queue for the device kind's progress */
+		q[i].num = get32(o);
+		q[i].desc_gpa = get64(o + 8);
+		q[i].driver_gpa = get64(o + 16);
+		q[i].device_gpa = get64(o + 24);
+		q[i].last_avail = (u16)(o[32] | o[33] << 8);
+		q[i].used_idx = (u16)(o[34] | o[35] << 8);
+		if (ready > 1 || get32(o + 36) != 0) {
+			*why = "queue: QueueReady or a reserved word out of range";
+		} else if (i >= d->nqueues && (q[i].num || ready || q[i].desc_gpa ||
+					       q[i].driver_gpa || q[i].device_gpa)) {
+			*why = "state for a queue the device does not have";
+		} else if (q[i].last_avail != q[i].used_idx) {
+			/* Every chain the device takes is completed at once. */
+			*why = "queue: next available and used index differ";
+		} else if (!ready && q[i].last_avail != 0) {
+			*why = "queue: indices of a queue that is not ready";
+		} else if (ready) {
+			*why = vmmio_queue_map(d, &q[i]);
+			q[i].ready = true;
+		}
+	}
+	if (*why) {
+		return -1;
+	}
+	d->status = status;
+	d->isr = isr;
+	d->dev_feat_sel = get32(in + 8);
+	d->drv_feat_sel = get32(in + 12);
+	d->queue_sel = get32(in + 16);
+	d->config_gen = get32(in + 20);
+	d->drv_features = drv_features;
+	memcpy(d->q, q, sizeof(q));
+	return 0;
 }

@@ -28,6 +28,15 @@ void vlink_irq(void *ctx, bool level)
 	vlink_env->irq(e->vm, e->intid, level);
 }
 
+void vlink_wrote(void *ctx, const void *p, u32 n)
+{
+	const struct vlink_end *e = ctx;
+
+	if (vlink_env->wrote) {
+		vlink_env->wrote(e->vm, p, n);
+	}
+}
+
 static const struct vlink_kind *vlink_kind_of(u32 type)
 {
 	switch (type) {
@@ -99,6 +108,7 @@ void vlink_vm_reset(u32 vm)
 		for (u32 s = 0; s < 2; s++) {
 			if (l->end[s].vm == vm) {
 				vmmio_reset(&l->end[s].dev);
+				l->end[s].dev.frozen = false;
 			}
 		}
 		spin_unlock(&l->lock);
@@ -113,4 +123,197 @@ struct vlink *vlink_nth(u32 type, u32 n)
 		}
 	}
 	return NULL;
+}
+
+/* ---- snapshots (docs/SNAPSHOT.md "The virtio sections") ---- */
+
+_Static_assert(VLINK_SNAP_SIZE == 48U + VMMIO_SNAP_SIZE, "section layout");
+_Static_assert(VLINK_BUF <= 4096U, "pending bytes fit the one-page staging buffer");
+
+static void put32(u8 *p, u32 v)
+{
+	for (u32 i = 0; i < 4; i++) {
+		p[i] = (u8)(v >> (8 * i));
+	}
+}
+
+static u32 get32(const u8 *p)
+{
+	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
+}
+
+/* VM vm's n-th end (config order), or NULL. */
+static struct vlink_end *vlink_vm_end(u32 vm, u32 n)
+{
+	for (u32 i = 0; i < link_count; i++) {
+		for (u32 s = 0; s < 2; s++) {
+			if (links[i].end[s].vm == vm && n-- == 0) {
+				return &links[i].end[s];
+			}
+		}
+	}
+	return NULL;
+}
+
+u32 vlink_vm_ends(u32 vm)
+{
+	u32 n = 0;
+
+	while (vlink_vm_end(vm, n)) {
+		n++;
+	}
+	return n;
+}
+
+void vlink_vm_freeze(u32 vm)
+{
+	struct vlink_end *e;
+
+	for (u32 n = 0; (e = vlink_vm_end(vm, n)) != NULL; n++) {
+		spin_lock(&e->link->lock);
+		e->dev.frozen = true;
+		spin_unlock(&e->link->lock);
+	}
+}
+
+void vlink_vm_thaw(u32 vm)
+{
+	struct vlink_end *e;
+
+	for (u32 n = 0; (e = vlink_vm_end(vm, n)) != NULL; n++) {
+		const struct vlink_kind *k = vlink_kind_of(e->dev.device_id);
+
+		spin_lock(&e->link->lock);
+		e->dev.frozen = false;
+		vlink_irq(e, e->dev.isr != 0);
+		if (k && k->kick) {
+			k->kick(e);
+		}
+		spin_unlock(&e->link->lock);
+	}
+}
+
+/* The config space as the driver reads it, 8 bytes (net: mac, status; console: none). */
+static void vlink_config(struct vlink_end *e, u8 *out)
+{
+	for (u32 i = 0; i < 8; i++) {
+		out[i] = e->dev.ops->config_byte ? e->dev.ops->config_byte(&e->dev, i) : 0;
+	}
+}
+
+u32 vlink_snap_put(u32 vm, u32 n, u8 *out, u8 *pend)
+{
+	struct vlink_end *e = vlink_vm_end(vm, n);
+	const struct vlink_kind *k;
+	u32 count = 0, tx_off = 0;
+
+	memset(out, 0, VLINK_SNAP_SIZE);
+	if (!e) {
+		return 0;
+	}
+	k = vlink_kind_of(e->dev.device_id);
+	spin_lock(&e->link->lock);
+	put32(out, VLINK_SNAP_VERSION);
+	put32(out + 4, e->dev.device_id);
+	put32(out + 8, (u32)e->ipa);
+	put32(out + 12, (u32)(e->ipa >> 32));
+	put32(out + 16, e->intid);
+	put32(out + 20, e->link->index);
+	put32(out + 24, e->side);
+	if (k && k->snap_put) {
+		count = k->snap_put(e, pend, &tx_off);
+	}
+	put32(out + 28, tx_off);
+	put32(out + 32, count);
+	vlink_config(e, out + 40);
+	vmmio_snap_put(&e->dev, out + 48);
+	spin_unlock(&e->link->lock);
+	return count;
+}
+
+/* The link's part of a section: the end's shape, the kind's rules. */
+static const char *vlink_snap_check(struct vlink_end *e, const u8 *in)
+{
+	const struct vlink_kind *k = vlink_kind_of(e->dev.device_id);
+	u64 ipa = get32(in + 8) | (u64)get32(in + 12) << 32;
+	u32 tx_off = get32(in + 28), pending = get32(in + 32);
+	/* The transmit queue's QueueReady word in the transport's part. */
+	u32 tx_ready = get32(in + 48 + 32 + VMMIO_SNAP_QUEUE * 1 + 4);
+
+	if (get32(in) != VLINK_SNAP_VERSION) {
+		return "layout version is not 1";
+	}
+	if (get32(in + 4) != e->dev.device_id) {
+		return "device type differs from the VM's (console, net)";
+	}
+	if (ipa != e->ipa || get32(in + 16) != e->intid) {
+		return "window address or interrupt differs from the VM's";
+	}
+	if (get32(in + 36) != 0) {
+		return "reserved word not zero";
+	}
+	if (!k || !k->snap_put) {
+		if (tx_off || pending) {
+			return "transmit progress or pending bytes on a device that holds none";
+		}
+	} else if (pending > VLINK_BUF) {
+		return "more pending bytes than the link holds";
+	} else if (tx_off && tx_ready != 1) {
+		return "transmit progress on a queue that is not ready";
+	}
+	if (e->dev.ops->config_byte == NULL) {
+		for (u32 i = 0; i < 8; i++) {
+			if (in[40 + i]) {
+				return "config space bytes on a device without one";
+			}
+		}
+	}
+	return NULL;
+}
+
+int vlink_snap_get(u32 vm, u32 n, const u8 *in, u32 *pending, const char **why)
+{
+	struct vlink_end *e = vlink_vm_end(vm, n);
+	const struct vlink_kind *k;
+	u8 cfg[8];
+
+	*pending = 0;
+	if (!e) {
+		*why = "the VM has no such virtio device";
+		return -1;
+	}
+	k = vlink_kind_of(e->dev.device_id);
+	spin_lock(&e->link->lock);
+	e->dev.frozen = true; /* the peer leaves it alone until the thaw */
+	*why = vlink_snap_check(e, in);
+	if (*why || vmmio_snap_get(&e->dev, in + 48, why) != 0) {
+		spin_unlock(&e->link->lock);
+		return -1;
+	}
+	if (k && k->snap_tx) {
+		k->snap_tx(e, get32(in + 28));
+	}
+	/* The driver read another config space (another end's MAC: a clone, or a restore into
+	 * another slot): a configuration change (4.2.2: ConfigGeneration, InterruptStatus bit
+	 * 1), so that it reads it again. The line follows at the thaw. */
+	vlink_config(e, cfg);
+	if (memcmp(cfg, in + 40, sizeof(cfg)) != 0 && (e->dev.status & VIRTIO_STATUS_DRIVER_OK)) {
+		e->dev.config_gen++;
+		e->dev.isr |= VMMIO_INT_CONFIG;
+	}
+	spin_unlock(&e->link->lock);
+	*pending = get32(in + 32);
+	return 0;
+}
+
+void vlink_snap_pending(u32 vm, u32 n, const u8 *p, u32 len)
+{
+	struct vlink_end *e = vlink_vm_end(vm, n);
+	const struct vlink_kind *k = e ? vlink_kind_of(e->dev.device_id) : NULL;
+
+	if (k && k->snap_pending) {
+		spin_lock(&e->link->lock);
+		k->snap_pending(e, p, MIN(len, VLINK_BUF));
+		spin_unlock(&e->link->lock);
+	}
 }

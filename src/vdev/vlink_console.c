@@ -115,6 +115,53 @@ static const struct vmmio_ops vlink_console_ops = {
     .notify = conlink_notify,
     .reset = conlink_reset,
     .config_byte = NULL, /* no F_SIZE, no F_MULTIPORT: the config space is unused */
+    .wrote = vlink_wrote,
 };
 
-const struct vlink_kind vlink_console_kind = {.features = 0, .ops = &vlink_console_ops};
+/* ---- snapshots: the bytes an end sent that the link holds are its transmit FIFO ---- */
+
+static void conlink_kick(struct vlink_end *e)
+{
+	conlink_pump(e->link);
+}
+
+static u32 conlink_snap_put(struct vlink_end *e, u8 *pend, u32 *tx_off)
+{
+	const struct vcon_ring *r = &e->link->u.con.ring[e->side];
+	u32 first = MIN(r->count, VLINK_BUF - r->head);
+
+	memcpy(pend, r->buf + r->head, first);
+	memcpy(pend + first, r->buf, r->count - first);
+	/* Progress on a queue reset since belongs to no chain (conlink_take drops it too). */
+	*tx_off = e->dev.q[VIRTIO_CONSOLE_TXQ].ready &&
+			  e->u.con.tx_gen == e->dev.q[VIRTIO_CONSOLE_TXQ].gen
+		      ? e->u.con.tx_off
+		      : 0;
+	return r->count;
+}
+
+static void conlink_snap_tx(struct vlink_end *e, u32 tx_off)
+{
+	e->u.con.tx_off = tx_off;
+	e->u.con.tx_gen = e->dev.q[VIRTIO_CONSOLE_TXQ].gen;
+}
+
+static void conlink_snap_pending(struct vlink_end *e, const u8 *p, u32 len)
+{
+	struct vcon_ring *r = &e->link->u.con.ring[e->side];
+
+	if (len) {
+		memcpy(r->buf, p, len);
+	}
+	r->head = 0;
+	r->count = len;
+}
+
+const struct vlink_kind vlink_console_kind = {
+    .features = 0,
+    .ops = &vlink_console_ops,
+    .kick = conlink_kick,
+    .snap_put = conlink_snap_put,
+    .snap_tx = conlink_snap_tx,
+    .snap_pending = conlink_snap_pending,
+};

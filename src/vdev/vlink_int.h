@@ -59,10 +59,20 @@ struct vlink {
 	} u;
 };
 
-/* A device kind: what vmmio_init needs besides the DeviceID (the config type). */
+/* A device kind: what vmmio_init needs besides the DeviceID (the config type), and what
+ * it holds between the ends for snapshots (NULL: nothing). */
 struct vlink_kind {
 	u64 features;
 	const struct vmmio_ops *ops;
+	/* The end was thawed: move what waits for it or from it (under the link's lock). */
+	void (*kick)(struct vlink_end *e);
+	/* The bytes e sent that the link holds for its peer into pend; their count. *tx_off:
+	 * bytes of its head transmit chain already taken. */
+	u32 (*snap_put)(struct vlink_end *e, u8 *pend, u32 *tx_off);
+	/* Restore: the head transmit chain's progress (checked by the caller), and the bytes to
+	 * hold for the peer (replacing what is held from e). */
+	void (*snap_tx)(struct vlink_end *e, u32 tx_off);
+	void (*snap_pending)(struct vlink_end *e, const u8 *p, u32 len);
 };
 
 extern const struct vlink_kind vlink_console_kind; /* vlink_console.c */
@@ -71,6 +81,7 @@ extern const struct vlink_kind vlink_net_kind;	   /* vlink_net.c */
 /* The transport callbacks every kind's vmmio_ops uses (ctx: the vlink_end). */
 void *vlink_xlate(void *ctx, u64 gpa, u64 size);
 void vlink_irq(void *ctx, bool level);
+void vlink_wrote(void *ctx, const void *p, u32 n);
 
 /* The n-th link of config type `type`, in config order; NULL if none. */
 struct vlink *vlink_nth(u32 type, u32 n);

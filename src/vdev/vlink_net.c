@@ -122,11 +122,24 @@ static const struct vmmio_ops vnet_ops = {
     .notify = vnet_notify,
     .reset = NULL, /* nothing is held in the hypervisor */
     .config_byte = vnet_config_byte,
+    .wrote = vlink_wrote,
 };
 
+/* Thawed: frames the end queued while frozen (or its restored ring holds) go out now. */
+static void vnet_kick(struct vlink_end *e)
+{
+	vnet_transmit(e->link, e);
+}
+
+/* Nothing waits in the hypervisor: no snapshot hooks (frames for a frozen end are dropped
+ * as with no receive buffer, docs/SNAPSHOT.md). */
 const struct vlink_kind vlink_net_kind = {
     .features = BIT(VIRTIO_NET_F_MAC) | BIT(VIRTIO_NET_F_STATUS),
     .ops = &vnet_ops,
+    .kick = vnet_kick,
+    .snap_put = NULL,
+    .snap_tx = NULL,
+    .snap_pending = NULL,
 };
 
 bool vnet_get_stats(u32 n, u32 end, struct vnet_stats *out)

@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer harness for the snapshot restore parser (src/core/snapshot_restore.c, with the
- * vGIC, vPL011 and vCPU checks it calls): a stream from a hostile source restored into VM
- * alpha of a system the real core booted on the fake machine (tests/unit/fixture.h).
+ * vGIC, vPL011, vCPU and virtio link checks it calls): a stream from a hostile source
+ * restored into VM alpha of a system the real core booted on the fake machine
+ * (tests/unit/fixture.h), alpha joined to beta by a virtio console and a virtio-net link.
  * Input: a mode byte, then either the stream itself or (mode bit 1) XOR patches to a valid
  * stream the harness builds for alpha's shape (u16 offset, u8 value each); with mode bit 0
  * the harness then recomputes every hash the stream declares, so mutations get past the
  * SHA-256 checks to the shape and value checks behind them. Fed in chunks of 1..96 bytes
  * (mode bits 2..7 choose the size), as restore-data lines carry it.
  * Invariants: the VM ends running (accepted) or stopped (refused); refused, its RAM is all
- * zero and every pool page is back; the neighbour VM's RAM is never touched; accepted, the
- * state is in range (SPI targets, UART counts, the vCPU's PSTATE mode).
+ * zero, every pool page is back and alpha's virtio ends are reset and not frozen; the
+ * neighbour VM's RAM and virtio devices are never touched; accepted, the state is in range
+ * (SPI targets, UART counts, the vCPU's PSTATE mode; every ready queue of alpha's ends has a
+ * power-of-two size up to 64, its areas inside alpha's RAM and equal indices, and its ends
+ * are thawed).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +26,17 @@
 #include "fuzz_input.h"
 #include "lib.h"
 #include "mem.h"
+#include "vlink.h"
+#include "../../src/vdev/vlink_int.h"
 
 static const struct fx_vm sys[2] = {
     {.name = "alpha", .cpu_count = 1, .first_cpu = 1},
     {.name = "beta", .cpu_count = 1, .first_cpu = 2},
+};
+
+static const struct fx_link links[2] = {
+    {.a = 0, .b = 1, .type = CONFIG_VIRTIO_CONSOLE},
+    {.a = 0, .b = 1, .type = CONFIG_VIRTIO_NET},
 };
 
 #define MAX_STREAM (64 * 1024)
@@ -44,7 +55,38 @@ static u8 *put_section(u8 *p, u32 type, u32 index, const u8 *payload, u64 len)
 	return p + SNAP_SEC_HDR + len + SHA256_DIGEST_SIZE; /* hash: fix_hashes */
 }
 
-/* A valid stream for alpha: zeroed device state, vCPU 0 running in EL1h, one data page. */
+static void tput32(u8 *p, u32 v)
+{
+	snap_put32(p, v);
+}
+
+/* Alpha's end n as a driver that set it up would leave it: DRIVER_OK, two ready 8-entry
+ * queues in its RAM with 3 chains used each; the console end with 5 bytes held. */
+static u32 virtio_template(u32 n, u8 *sec, u8 *pend)
+{
+	u64 ram = FX_VM_BASE;
+	bool con = n == 0;
+
+	vlink_snap_put(0, n, sec, pend);
+	tput32(sec + 32, con ? 5 : 0);
+	memcpy(pend, "hello", 5);
+	tput32(sec + 48, 0xf);
+	snap_put64(sec + 72, (1ULL << 32) | (con ? 0 : 0x10020)); /* VERSION_1 (+ MAC, STATUS) */
+	for (u32 q = 0; q < 2; q++) {
+		u8 *o = sec + 80 + 40 * q;
+
+		tput32(o, 8);
+		tput32(o + 4, 1);
+		snap_put64(o + 8, ram + 0x1000 + 0x3000 * q);
+		snap_put64(o + 16, ram + 0x2000 + 0x3000 * q);
+		snap_put64(o + 24, ram + 0x3000 + 0x3000 * q);
+		tput32(o + 32, 0x00030003);
+	}
+	return con ? 5 : 0;
+}
+
+/* A valid stream for alpha: zeroed device state, vCPU 0 running in EL1h, one data page,
+ * its two virtio ends live. */
 static size_t build_template(void)
 {
 	struct vm *vm = &vms[0];
@@ -54,6 +96,8 @@ static size_t build_template(void)
 	u8 vcpu[SNAP_VCPU_SIZE] = {0};
 	static u8 dist[VGIC_SNAP_DIST_SIZE];
 	u8 *p = stream + SNAP_HDR_SIZE;
+	static u8 vsec[VLINK_SNAP_SIZE], vpend[VLINK_BUF];
+	u32 vcount = 0;
 
 	snap_regions(vm, &rg);
 	snap_plan(vm, rg.n, &pl);
@@ -78,6 +122,15 @@ static size_t build_template(void)
 			p[SNAP_SEC_HDR + 1] = 1; /* page 1 has data */
 			memset(p + SNAP_SEC_HDR + 2, 0x5a, SNAP_PAGE);
 			p += SNAP_SEC_HDR + len + SHA256_DIGEST_SIZE;
+			continue;
+		}
+		if (t == SEC_VIRTIO) {
+			vcount = virtio_template(ix, vsec, vpend);
+			p = put_section(p, t, ix, vsec, VLINK_SNAP_SIZE);
+			continue;
+		}
+		if (t == SEC_VIRTIO_PENDING) {
+			p = put_section(p, t, ix, vpend, vcount);
 			continue;
 		}
 		p = put_section(p, t, ix,
@@ -135,6 +188,55 @@ static bool ram_zero(u32 vm)
 	return true;
 }
 
+/* Alpha's ends after an accepted restore: thawed, every ready queue sane and in its RAM. */
+static void check_links_accepted(void)
+{
+	for (u32 k = 0; k < 2; k++) {
+		const struct vmmio_dev *d = &vlink_nth(links[k].type, 0)->end[0].dev;
+
+		FUZZ_ASSERT(!d->frozen && (d->isr & ~3U) == 0);
+		for (u32 q = 0; q < VMMIO_MAX_QUEUES; q++) {
+			const struct vmmio_queue *vq = &d->q[q];
+			const u8 *lo = fx_ram(0, 0), *hi = fx_ram(0, FX_VM_SIZE);
+
+			if (!vq->ready) {
+				FUZZ_ASSERT(vq->desc == NULL && vq->last_avail == 0);
+				continue;
+			}
+			FUZZ_ASSERT(vq->num && vq->num <= VMMIO_QUEUE_MAX &&
+				    !(vq->num & (vq->num - 1)));
+			FUZZ_ASSERT((const u8 *)vq->desc >= lo &&
+				    (const u8 *)(vq->desc + vq->num) <= hi);
+			FUZZ_ASSERT(vq->avail >= lo && vq->avail + 6 + 2 * vq->num <= hi);
+			FUZZ_ASSERT(vq->used >= lo && vq->used + 6 + 8 * vq->num <= hi);
+			FUZZ_ASSERT(vq->last_avail == vq->used_idx);
+		}
+	}
+}
+
+/* Alpha's ends after a refused restore: reset, not frozen. */
+static void check_links_refused(void)
+{
+	for (u32 k = 0; k < 2; k++) {
+		const struct vmmio_dev *d = &vlink_nth(links[k].type, 0)->end[0].dev;
+
+		FUZZ_ASSERT(!d->frozen && d->status == 0 && d->isr == 0);
+		FUZZ_ASSERT(!d->q[0].ready && !d->q[1].ready);
+	}
+}
+
+/* Beta's ends as a stream would carry them: each device, then the bytes it sent. */
+#define BETA_LINKS (2 * (VLINK_SNAP_SIZE + VLINK_BUF))
+static void beta_links(u8 *out)
+{
+	memset(out, 0, BETA_LINKS);
+	for (u32 k = 0; k < 2; k++) {
+		u8 *o = out + k * (VLINK_SNAP_SIZE + VLINK_BUF);
+
+		vlink_snap_put(1, k, o, o + VLINK_SNAP_SIZE);
+	}
+}
+
 static void check_accepted(struct vm *vm)
 {
 	const struct vcpu *vc = &vm->vcpus[0];
@@ -161,6 +263,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	u8 mode;
 	bool ok;
 
+	static u8 beta_before[BETA_LINKS], beta_after[BETA_LINKS];
+
+	fx_links = links;
+	fx_link_count = 2;
 	FUZZ_ASSERT(fx_boot(sys, 2, NULL, 0) == 0);
 	fake_cpu = 3;
 	vm = &vms[0];
@@ -168,6 +274,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	FUZZ_ASSERT(vm->state == VM_STOPPED);
 	memset(fx_ram(1, 0), 0xa5, FX_VM_SIZE);
 	beta = ram_sum(1);
+	beta_links(beta_before);
 	fin_init(&in, data, size);
 	mode = fin_u8(&in);
 	chunk = 1 + (mode >> 2) % 96;
@@ -198,12 +305,16 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	if (ok) {
 		FUZZ_ASSERT(vm->state == VM_RUNNING);
 		check_accepted(vm);
+		check_links_accepted();
 	} else {
 		FUZZ_ASSERT(vm->state == VM_STOPPED);
 		FUZZ_ASSERT(ram_zero(0));
 		FUZZ_ASSERT(mem_free_pages() == free_before);
 		FUZZ_ASSERT(strlen(err) > 0 && strlen(err) < SNAP_ERR_MAX);
+		check_links_refused();
 	}
 	FUZZ_ASSERT(ram_sum(1) == beta);
+	beta_links(beta_after);
+	FUZZ_ASSERT(memcmp(beta_before, beta_after, sizeof(beta_before)) == 0);
 	return 0;
 }

@@ -449,3 +449,28 @@ put("snapshot", "section_len", snap(3, 33, [(256 + 8, 0x01)]))
 put("snapshot", "section_type", snap(3, 33, [(256, 0x03)]))
 put("snapshot", "payload_hash", snap(2, 64, [(256 + 16 + 100, 0x01)]))
 put("snapshot", "raw_garbage", bytes([0x80]) + b"TESSNAP\0" + bytes(300))
+# The virtio sections (format 2): alpha's console end, then its net end, after health
+# (header 256, vcpu 1832, vgic-cpu 184, vgic-dist 2616, uart 152, backlog 48, health 96
+# with their section headers and hashes): console payload at 5200, its pending section
+# (5 bytes) at 5392, the net end's payload at 5461. Transport part at +48, queue q at
+# +80 + 40 q.
+V0, V1 = 5200, 5461
+put("snapshot", "virtio_format1", snap(3, 17, [(8, 0x03)]))
+put("snapshot", "virtio_count", snap(3, 17, [(212, 0x01)]))
+put("snapshot", "virtio_version", snap(3, 33, [(V0, 0x02)]))
+put("snapshot", "virtio_type", snap(3, 33, [(V0 + 4, 0x02)]))
+put("snapshot", "virtio_window", snap(3, 33, [(V0 + 9, 0x10)]))
+put("snapshot", "virtio_spi", snap(3, 33, [(V0 + 16, 0x01)]))
+put("snapshot", "virtio_pending_count", snap(3, 33, [(V0 + 32, 0x10)]))
+put("snapshot", "virtio_tx_off", snap(3, 33, [(V0 + 28, 0x05)]))
+put("snapshot", "virtio_status", snap(3, 33, [(V0 + 48, 0x08)]))
+put("snapshot", "virtio_isr", snap(3, 33, [(V0 + 52, 0x04)]))
+put("snapshot", "virtio_features", snap(3, 33, [(V0 + 76, 0x02)]))
+put("snapshot", "virtio_queue_size", snap(3, 33, [(V0 + 80, 0x0B)]))
+put("snapshot", "virtio_queue_ready", snap(3, 33, [(V0 + 84, 0x01)]))
+put("snapshot", "virtio_queue_outside", snap(3, 33, [(V0 + 80 + 8 + 3, 0x10)]))
+put("snapshot", "virtio_queue_beta", snap(3, 33, [(V0 + 80 + 8 + 2, 0x20)]))
+put("snapshot", "virtio_queue_misaligned", snap(3, 33, [(V0 + 80 + 16, 0x01)]))
+put("snapshot", "virtio_queue_index", snap(3, 33, [(V0 + 80 + 32, 0x01)]))
+put("snapshot", "virtio_net_pending", snap(3, 33, [(V1 + 32, 0x01)]))
+put("snapshot", "virtio_net_mac", snap(3, 33, [(V1 + 45, 0x01)]))

@@ -9,6 +9,7 @@
 #include "fake_arch.h"
 #include "fdt.h"
 #include "fixture.h"
+#include "vm_devices.h"
 #include "vm_dirty.h"
 #include "mem.h"
 #include "pack.h"
@@ -132,6 +133,30 @@ static void fx_chan_node(struct fdtw *w, u32 k, const struct fx_chan *c, const s
 	fdtw_end_node(w);
 }
 
+const struct fx_link *fx_links;
+u32 fx_link_count;
+
+static void fx_virtio_node(struct fdtw *w, const struct fx_vm *v)
+{
+	fdtw_begin_node(w, "virtio");
+	for (u32 k = 0; k < fx_link_count; k++) {
+		const u32 ends[2] = {fx_links[k].a, fx_links[k].b}, intid = 48 + k;
+		char name[24];
+
+		snprintf(name, sizeof(name), "link%u", k);
+		fdtw_begin_node(w, name);
+		fdtw_prop_str(w, "type", fx_links[k].type == CONFIG_VIRTIO_NET ? "net" : "console");
+		for (u32 e = 0; e < 2; e++) {
+			fdtw_begin_node(w, v[ends[e]].name);
+			fdtw_prop_u64(w, "address", 0x0a000000ULL + k * 0x1000ULL);
+			fdtw_prop_cells(w, "interrupt", &intid, 1);
+			fdtw_end_node(w);
+		}
+		fdtw_end_node(w);
+	}
+	fdtw_end_node(w);
+}
+
 static u32 fx_config(const struct fx_vm *v, u32 n, const struct fx_chan *c, u32 chans)
 {
 	struct fdtw w;
@@ -151,6 +176,9 @@ static u32 fx_config(const struct fx_vm *v, u32 n, const struct fx_chan *c, u32 
 			fx_chan_node(&w, k, &c[k], v);
 		}
 		fdtw_end_node(&w);
+	}
+	if (fx_link_count) {
+		fx_virtio_node(&w, v);
 	}
 	fx_sched_node(&w, v, n);
 	fdtw_end_node(&w);
@@ -202,6 +230,7 @@ int fx_boot(const struct fx_vm *v, u32 n, const struct fx_chan *c, u32 chans)
 	memset(cpus, 0, sizeof(cpus));
 	memset(vms, 0, sizeof(vms));
 	snapshot_forget_all(); /* a capture or restore of the previous boot held its pages */
+	vdev_virtio_forget();  /* its links, too */
 	vm_dirty_forget_all(); /* so did dirty logging */
 	vm_count = 0;
 	vm_stay_on = false;

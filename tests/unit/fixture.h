@@ -41,6 +41,16 @@ struct fx_chan {
 	u32 intid;
 };
 
+/* A virtio link (docs/VIRTIO.md) between VM a and VM b: link k has its window at
+ * 0x0a000000 + k * 0x1000 and SPI 48 + k in both. type: CONFIG_VIRTIO_CONSOLE or _NET. */
+struct fx_link {
+	u32 a, b;
+	u32 type;
+};
+/* The links of the next fx_boot (none unless set). */
+extern const struct fx_link *fx_links;
+extern u32 fx_link_count;
+
 /*
  * Resets the fake machine (every CPU up), the page pool and the console, builds and boots
  * the system, then runs every CPU that has a vCPU once, so each VM's vCPU 0 is in its

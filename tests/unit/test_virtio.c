@@ -445,7 +445,21 @@ static void test_status_rules(void)
 
 /* ---- links ---- */
 
-static const struct vlink_env env = {.xlate = fake_xlate, .irq = fake_irq};
+/* Bytes of each fake VM's RAM the link said it wrote (vlink_env.wrote). */
+static u8 wmark[2][GRAM_SIZE];
+
+static void fake_wrote(u32 vm, const void *p, u32 n)
+{
+	u64 off = (u64)((const u8 *)p - gram[vm]);
+
+	if (vm > 1 || off >= GRAM_SIZE || n > GRAM_SIZE - off) {
+		CHECK(0); /* only ever a pointer xlate gave */
+		return;
+	}
+	memset(&wmark[vm][off], 1, n);
+}
+
+static const struct vlink_env env = {.xlate = fake_xlate, .irq = fake_irq, .wrote = fake_wrote};
 static struct config lcfg;
 
 static void link_fresh(void)
@@ -861,6 +875,275 @@ static void test_net_hostile(void)
 	CHECK_EQ(rd(vlink_dev(0, 1), VMMIO_STATUS), 0);
 }
 
+/* Every byte a link writes into a VM's RAM is reported (vlink_env.wrote: a checkpoint's dirty
+ * tracking cannot see the hypervisor's writes), and nothing else is: received bytes, used
+ * ring entries and indices, both kinds. */
+static void test_link_wrote(void)
+{
+	static u8 written[2][GRAM_SIZE];
+	u32 diff = 0;
+
+	net_fresh(); /* console link 0 at 0x0a001000, net link 1 at 0x0a000000 */
+	memset(wmark, 0, sizeof(wmark));
+	net_driver_init(0);
+	net_driver_init(1);
+	post_rx(1, 2, 1536);
+	memcpy(written, gram, sizeof(written));
+	send(0, 0, net_frame(60, 9), VNET_HDR_LEN + 60);
+	CHECK_EQ(gused(1, 0)[1], 1);
+	for (u32 vm = 0; vm < 2; vm++) {
+		for (u32 i = 0; i < GRAM_SIZE; i++) {
+			/* Every byte that changed and was not the sender's own driver's doing. */
+			bool dev_changed =
+			    written[vm][i] != gram[vm][i] &&
+			    !(vm == 0 && i >= 0xc000) && /* send()'s buffer */
+			    !(vm == 0 && i >= qarea(1, 0) - GRAM_BASE &&
+			      i < qarea(1, 2) - GRAM_BASE); /* its descriptors, ring */
+
+			if (dev_changed && !wmark[vm][i]) {
+				diff++;
+			}
+		}
+	}
+	CHECK_EQ(diff, 0);
+	/* The receiver's buffer (header and frame), its used entry and index; the sender's used
+	 * entry and index: marked. Nothing in the descriptor tables or available rings. */
+	for (u32 i = 0; i < VNET_HDR_LEN + 60; i++) {
+		CHECK(wmark[1][0x8000 + i]);
+	}
+	CHECK(wmark[1][qarea(0, 2) - GRAM_BASE + 2] && wmark[1][qarea(0, 2) - GRAM_BASE + 4]);
+	CHECK(wmark[0][qarea(1, 2) - GRAM_BASE + 2] && wmark[0][qarea(1, 2) - GRAM_BASE + 4]);
+	for (u32 vm = 0; vm < 2; vm++) {
+		for (u32 q = 0; q < 2; q++) {
+			CHECK(!wmark[vm][qarea(q, 0) - GRAM_BASE] &&
+			      !wmark[vm][qarea(q, 1) - GRAM_BASE + 2]);
+		}
+	}
+	CHECK(!wmark[1][0x8000 + VNET_HDR_LEN + 60]);
+}
+
+/* ---- snapshots of a link end (docs/SNAPSHOT.md "The virtio sections") ---- */
+
+static void sput32(u8 *p, u32 v)
+{
+	for (u32 i = 0; i < 4; i++) {
+		p[i] = (u8)(v >> (8 * i));
+	}
+}
+
+/* A capture of VM 0's console end, then a restore of it (its device reset first, as the
+ * restore's scrub does): the device comes back exactly, the bytes it had sent that the
+ * link held are sent again by the restored end, and its ends stay untouched while frozen. */
+static void test_snap_console(void)
+{
+	static u8 sec[VLINK_SNAP_SIZE], pend[VLINK_BUF];
+	struct vmmio_dev *d0;
+	struct vmmio_dev before;
+	u32 pending = 99;
+	const char *why = NULL;
+
+	link_fresh();
+	link_driver_init(0);
+	link_driver_init(1);
+	d0 = vlink_dev(0, 0);
+	CHECK_EQ(vlink_vm_ends(0), 1);
+	CHECK_EQ(vlink_vm_ends(2), 0);
+	send(0, 0, "ABC", 3); /* VM 1 has no receive buffer: held by the link */
+	post_rx(0, 2, 64);
+	vlink_vm_freeze(0);
+	/* Frozen: VM 1's bytes wait for VM 0, whose buffers are not touched. */
+	send(1, 0, "XYZ", 3);
+	CHECK_EQ(gused(1, 1)[1], 1);
+	CHECK_EQ(gused(0, 0)[1], 0);
+	CHECK_EQ(vlink_snap_put(0, 0, sec, pend), 3);
+	CHECK(memcmp(pend, "ABC", 3) == 0);
+	CHECK_EQ(sec[4], 3);   /* console */
+	CHECK_EQ(sec[16], 48); /* SPI */
+	CHECK_EQ(sec[32], 3);  /* pending count */
+	before = *d0;
+	vlink_vm_thaw(0); /* the capture ends: XYZ is delivered now */
+	CHECK_EQ(gused(0, 0)[1], 1);
+	CHECK(memcmp(&gram[0][0x8000], "XYZ", 3) == 0);
+	CHECK(irq_level[0]);
+	/* VM 1 takes ABC from the original run (the link holds nothing more from VM 0). */
+	post_rx(1, 4, 64);
+	CHECK_EQ(gused(1, 0)[1], 1);
+
+	/* Restore: the end is reset (the VM was stopped), the section installed frozen. */
+	vlink_vm_reset(0);
+	CHECK(!vmmio_live(d0));
+	memset(gused(0, 0), 0, 4 + 8 * 8);
+	CHECK_EQ(vlink_snap_get(0, 0, sec, &pending, &why), 0);
+	CHECK(why == NULL);
+	CHECK_EQ(pending, 3);
+	CHECK(d0->frozen);
+	CHECK_EQ(d0->status, before.status);
+	CHECK_EQ(d0->drv_features, before.drv_features);
+	for (u32 q = 0; q < 2; q++) {
+		CHECK(d0->q[q].ready);
+		CHECK_EQ(d0->q[q].num, 8);
+		CHECK(d0->q[q].desc == gdesc(0, q, 0)); /* mapped again in VM 0's RAM */
+		CHECK_EQ(d0->q[q].last_avail, before.q[q].last_avail);
+		CHECK_EQ(d0->q[q].used_idx, before.q[q].used_idx);
+	}
+	/* What VM 1 sends while the end is frozen waits; the thaw delivers it. */
+	send(1, 1, "MORE", 4);
+	CHECK_EQ(gused(0, 0)[1], 0);
+	vlink_snap_pending(0, 0, pend, 3);
+	vlink_vm_thaw(0);
+	CHECK(!d0->frozen);
+	CHECK_EQ(gused(0, 0)[1], 1);
+	CHECK(memcmp(&gram[0][0x8000], "MORE", 4) == 0);
+	/* Both ways after the restore: VM 1 gets ABC again (the restored end's transmit FIFO:
+	 * its run from the capture on), then what VM 0 sends next. */
+	send(0, 1, "DEF", 3);
+	{
+		u32 got = 0;
+		char buf[16];
+
+		for (u32 i = 0; i < gused(1, 0)[1] && got + 64 <= sizeof(buf) + 64; i++) {
+			u32 n = used_len(1, 0, i);
+
+			CHECK(got + n <= sizeof(buf));
+			if (got + n <= sizeof(buf)) {
+				memcpy(buf + got, &gram[1][0x8000 + 64 * i], n);
+			}
+			got += n;
+		}
+		CHECK_EQ(got, 9);
+		CHECK(memcmp(buf, "ABCABCDEF", 9) == 0);
+	}
+}
+
+/* Every value of a section a driver could not have made is refused, and the end stays
+ * reset (nothing of it installed). */
+static void test_snap_hostile(void)
+{
+	static u8 good[VLINK_SNAP_SIZE], sec[VLINK_SNAP_SIZE], pend[VLINK_BUF];
+	struct vmmio_dev *d0;
+	u32 pending;
+	const char *why;
+	/* offsets: link part, then the transport's at 48; queue q at 48 + 32 + 40 q. */
+	static const struct {
+		u32 off, val;
+	} bad[] = {
+	    {0, 2},			   /* layout version */
+	    {4, 1},			   /* device type: net */
+	    {8, 0x0a001000},		   /* window */
+	    {16, 49},			   /* SPI */
+	    {36, 1},			   /* reserved */
+	    {32, VLINK_BUF + 1},	   /* pending past the link's ring */
+	    {40, 0x7e},			   /* config bytes on a console */
+	    {48, VIRTIO_STATUS_DRIVER_OK}, /* DRIVER_OK without FEATURES_OK */
+	    {48 + 4, 4},		   /* InterruptStatus bit 2 */
+	    {48 + 28, 2},		   /* FEATURES_OK with a feature not offered */
+	    {48 + 24, 0},		   /* FEATURES_OK without VERSION_1 (low word ok) */
+	    {80, 3},			   /* queue 0 size not a power of two */
+	    {80, 128},			   /* queue 0 larger than QueueNumMax */
+	    {80 + 4, 2},		   /* QueueReady 2 */
+	    {80 + 8, 0},		   /* queue 0 descriptors at 0: outside RAM */
+	    {80 + 8, (u32)GRAM_BASE + GRAM_SIZE - 64}, /* straddling the end of RAM */
+	    {80 + 16, (u32)GRAM_BASE + 0x2001},	       /* misaligned available ring */
+	    {80 + 24, 0x10000000},		       /* used ring in another VM's RAM */
+	    {80 + 12, 1},			       /* descriptors above 4 GiB */
+	    {80 + 32, 1},			       /* next available != used index */
+	    {80 + 36, 1},			       /* reserved word */
+	};
+
+	link_fresh();
+	link_driver_init(0);
+	link_driver_init(1);
+	d0 = vlink_dev(0, 0);
+	vlink_vm_freeze(0);
+	vlink_snap_put(0, 0, good, pend);
+	vlink_vm_thaw(0);
+	for (u32 i = 0; i < ARRAY_SIZE(bad); i++) {
+		memcpy(sec, good, sizeof(sec));
+		if (bad[i].off == 48 + 24) {
+			sput32(sec + 48 + 28, 0); /* the high word: no VERSION_1 */
+		} else {
+			sput32(sec + bad[i].off, bad[i].val);
+		}
+		vlink_vm_reset(0);
+		why = NULL;
+		if (vlink_snap_get(0, 0, sec, &pending, &why) != -1 || why == NULL) {
+			printf("  case %u (offset %u) accepted\n", i, bad[i].off);
+			CHECK(0);
+		}
+		CHECK_EQ(d0->status, 0);
+		CHECK(!d0->q[0].ready && !d0->q[1].ready && d0->q[0].desc == NULL);
+	}
+	/* Transmit progress on a transmit queue that is not ready. */
+	memcpy(sec, good, sizeof(sec));
+	sput32(sec + 28, 5);
+	sput32(sec + 48 + 32 + 40 + 4, 0);
+	sput32(sec + 48 + 32 + 40 + 32, 0);
+	vlink_vm_reset(0);
+	CHECK_EQ(vlink_snap_get(0, 0, sec, &pending, &why), -1);
+	/* A queue that is not ready with indices. */
+	memcpy(sec, good, sizeof(sec));
+	sput32(sec + 48 + 32 + 4, 0);
+	sput32(sec + 48 + 32 + 32, 0x00010001);
+	vlink_vm_reset(0);
+	CHECK_EQ(vlink_snap_get(0, 0, sec, &pending, &why), -1);
+	/* The VM has no second end; VM 2 none at all. */
+	CHECK_EQ(vlink_snap_get(0, 1, good, &pending, &why), -1);
+	CHECK_EQ(vlink_snap_get(2, 0, good, &pending, &why), -1);
+	/* The good one still goes in. */
+	vlink_vm_reset(0);
+	CHECK_EQ(vlink_snap_get(0, 0, good, &pending, &why), 0);
+	vlink_vm_thaw(0);
+	CHECK(vmmio_live(d0));
+}
+
+/* A net end restored where its MAC differs from the captured one (a clone into another
+ * slot): the driver is told the config changed (ConfigGeneration, interrupt bit 1). The same
+ * MAC (a restore in place) changes nothing. */
+static void test_snap_net_mac(void)
+{
+	static u8 sec[VLINK_SNAP_SIZE], pend[VLINK_BUF];
+	struct vmmio_dev *d = vnet_dev(0, 0);
+	u32 pending, gen;
+	const char *why;
+
+	net_fresh();
+	d = vnet_dev(0, 0);
+	net_driver_init(0);
+	net_driver_init(1);
+	CHECK_EQ(vlink_vm_ends(0), 2); /* the console end, then the net end */
+	vlink_vm_freeze(0);
+	CHECK_EQ(vlink_snap_put(0, 1, sec, pend), 0); /* net: nothing held */
+	CHECK_EQ(sec[4], 1);
+	CHECK(sec[40] == 0x52 && sec[44] == 1 && sec[45] == 0 && sec[46] == VIRTIO_NET_S_LINK_UP);
+	/* Frozen, a frame for it is dropped as with no receive buffer. */
+	post_rx(0, 2, 1536);
+	send(1, 0, net_frame(60, 3), VNET_HDR_LEN + 60);
+	CHECK_EQ(gused(0, 0)[1], 0);
+	CHECK_EQ(nstats(1).drop_nobuf, 1);
+	vlink_vm_thaw(0);
+	gen = d->config_gen;
+	vlink_vm_reset(0);
+	irq_level[0] = false;
+	CHECK_EQ(vlink_snap_get(0, 1, sec, &pending, &why), 0);
+	CHECK_EQ(d->config_gen, gen);
+	CHECK_EQ(d->isr & VMMIO_INT_CONFIG, 0);
+	vlink_vm_thaw(0);
+	sec[45] = 1; /* captured as the other end's MAC */
+	vlink_vm_reset(0);
+	CHECK_EQ(vlink_snap_get(0, 1, sec, &pending, &why), 0);
+	CHECK_EQ(d->config_gen, gen + 1);
+	CHECK(d->isr & VMMIO_INT_CONFIG);
+	vlink_vm_thaw(0);
+	CHECK(irq_level[0]);
+	CHECK_EQ(lrd(0, VMMIO_CONFIG_GEN), gen + 1);
+	/* Still a working NIC: a frame each way. */
+	post_rx(1, 2, 1536);
+	send(0, 1, net_frame(60, 4), VNET_HDR_LEN + 60);
+	CHECK_EQ(gused(1, 0)[1], 1);
+	send(1, 1, net_frame(64, 5), VNET_HDR_LEN + 64);
+	CHECK_EQ(gused(0, 0)[1], 1);
+}
+
 int main(void)
 {
 	RUN(test_registers);
@@ -879,5 +1162,9 @@ int main(void)
 	RUN(test_net_frame);
 	RUN(test_net_drops);
 	RUN(test_net_hostile);
+	RUN(test_link_wrote);
+	RUN(test_snap_console);
+	RUN(test_snap_hostile);
+	RUN(test_snap_net_mac);
 	CHECK_MAIN_END();
 }
