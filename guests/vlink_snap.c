@@ -154,8 +154,9 @@ static void print_mac(const char *what)
 	u8 m[6];
 
 	mac_of(&net[0], m);
-	test_fact("%smac=%02x:%02x:%02x:%02x:%02x:%02x cfg_gen=%u cfg_irqs=%u", what, m[0], m[1],
-		  m[2], m[3], m[4], m[5], kvio_rd(&net[0], VMMIO_CONFIG_GEN), net[0].config_irqs);
+	test_fact("%smac=%02x:%02x:%02x:%02x:%02x:%02x cfg_gen=%u cfg_irqs=%u irqs=%u isr=%u", what,
+		  m[0], m[1], m[2], m[3], m[4], m[5], kvio_rd(&net[0], VMMIO_CONFIG_GEN),
+		  net[0].config_irqs, net[0].irqs, kvio_rd(&net[0], VMMIO_INTERRUPT_STATUS));
 }
 
 static void echo(u32 ends)
@@ -216,7 +217,14 @@ static void ping(u32 steps, const void *fdt)
 			idle(1);
 		hyp_generation_id(&now_gen);
 		if (now_gen != gen) {
+			u64 until = timer_now() + 500 * ms;
+
 			gen = now_gen;
+			/* The configuration-change interrupt is asynchronous: it may still be on its
+			 * way when the new generation id is read. Give it up to 500 ms (the test
+			 * fails if it never comes: cfg_irqs=0). */
+			while (net[0].config_irqs == 0 && timer_now() < until)
+				idle(1);
 			print_mac("generation changed ");
 		}
 		fmt_snprintf(msg, sizeof(msg), "P%u", step);

@@ -97,7 +97,7 @@ main()
 		tail -n 20 "$LOG" | sed 's/^/    | /'
 		return
 	fi
-	if clean_log | grep -a -q -E '^\[a\] TEST vlink_snap: mac=52:54:00:7e:01:00 cfg_gen=0 cfg_irqs=0$'; then
+	if clean_log | grep -a -q -E '^\[a\] TEST vlink_snap: mac=52:54:00:7e:01:00 cfg_gen=0 cfg_irqs=0 irqs=[0-9]+ isr=[0-9]+$'; then
 		pass boot
 	else
 		fail boot "a's MAC line: $(clean_log | grep -a -E '^\[a\] TEST vlink_snap: mac=' | head -n 1)"
@@ -194,7 +194,7 @@ main()
 		tail -n 20 "$LOG" | sed 's/^/    | /'
 	else
 		n=$(clean_log | grep -a -E '^\[c\] TEST vlink_snap: generation changed mac=' | head -n 1)
-		if printf '%s\n' "$n" | grep -q -E 'mac=52:54:00:7e:03:00 cfg_gen=1 cfg_irqs=[1-9][0-9]*$' &&
+		if printf '%s\n' "$n" | grep -q -E 'mac=52:54:00:7e:03:00 cfg_gen=1 cfg_irqs=[1-9][0-9]* irqs=[0-9]+ isr=[0-9]+$' &&
 			! clean_log | grep -a -q -E '^\[c\] TEST vlink_snap: mac='; then
 			pass clone
 			echo "    c: ${n#*: }; steps $(steps_of c "$mark" | head -n 1 | sed -E 's/^step=([0-9]+) .*/\1/')..$(last_step c "$mark")"
