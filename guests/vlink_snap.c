@@ -220,9 +220,9 @@ static void ping(u32 steps, const void *fdt)
 			u64 until = timer_now() + 500 * ms;
 
 			gen = now_gen;
-			/* The configuration-change interrupt is asynchronous: it may still be on its
-			 * way when the new generation id is read. Give it up to 500 ms (the test
-			 * fails if it never comes: cfg_irqs=0). */
+			/* The configuration-change interrupt is asynchronous: it may still be on
+			 * its way when the new generation id is read. Give it up to 500 ms (the
+			 * test fails if it never comes: cfg_irqs=0). */
 			while (net[0].config_irqs == 0 && timer_now() < until)
 				idle(1);
 			print_mac("generation changed ");

@@ -81,6 +81,17 @@ void vgic_irq_changed(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq)
 	mark(g, owner, intid);
 }
 
+void vgic_irq_restored(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq)
+{
+	u32 owner = vgic_irq_owner(irq, vcpu, intid);
+
+	if ((irq->flags & VGIC_IRQ_ACTIVE) && owner < g->vcpu_count) {
+		mark(g, owner, intid);
+		return;
+	}
+	vgic_irq_changed(g, vcpu, intid, irq);
+}
+
 static void changed_all(struct vgic *g)
 {
 	for (u32 v = 0; v < g->vcpu_count; v++) {

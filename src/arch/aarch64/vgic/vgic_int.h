@@ -50,6 +50,13 @@ static inline void vgic_unlock(struct vgic *g)
 struct vgic_irq *vgic_irq_get(struct vgic *g, u32 vcpu, u32 intid);
 /* After any change to irq (private to vcpu, or an SPI): tell the CPUs that must look. */
 void vgic_irq_changed(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq);
+/* An interrupt just loaded from a snapshot (vgic_snap.c): as vgic_irq_changed, and one that
+ * was active at the capture is marked too, so the first flush puts it back into a list
+ * register (active; for a level one with its deactivation maintenance) where the guest's
+ * EOI finds it. vgic_irq_changed skips an active interrupt that is in no list register
+ * (not deliverable): restored so, it would stay active in the model forever, and a level
+ * interrupt the guest was handling at the capture would never be delivered again. */
+void vgic_irq_restored(struct vgic *g, u32 vcpu, u32 intid, struct vgic_irq *irq);
 /* Makes vCPU vcpu fold its LRs and refill them (vgic_flush) before it next enters the
  * guest, kicking its CPU if that is another one: another vCPU reads the state of intid,
  * which it may hold (or intid changed). Sets intid's want bit: every reason for a dirty

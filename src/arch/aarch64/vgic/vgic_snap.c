@@ -98,7 +98,7 @@ int vgic_snap_cpu_get(struct vgic *g, u32 vcpu, const u8 *in, const char **why)
 			 ((VGIC_TIMER_PPIS & (1U << i)) ? (r[0] & VGIC_IRQ_ENABLED) : r[0]));
 		irq->prio = r[1];
 		irq->sgi_src = le16_load(r + 2);
-		vgic_irq_changed(g, vcpu, i, irq);
+		vgic_irq_restored(g, vcpu, i, irq);
 	}
 	vgic_unlock(g);
 	return 0;
@@ -128,6 +128,8 @@ int vgic_snap_dist_get(struct vgic *g, const u8 *in, const char **why)
 		/* The target comes from the route, as for a guest's IROUTER write: always a vCPU
 		 * of this VM. */
 		vgic_spi_route(g, VGIC_NR_PRIVATE + n, le64_load(r + 2));
+		/* Pending or active: its owner's first flush puts it into a list register. */
+		vgic_irq_restored(g, 0, VGIC_NR_PRIVATE + n, &g->spi[n]);
 	}
 	vgic_unlock(g);
 	return 0;
