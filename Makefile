@@ -68,7 +68,9 @@ FEATURE_FILES_snapshot := src/core/snapshot.c src/core/snapshot_restore.c src/co
 	src/vdev/vpl011_snap.c src/core/clone.c src/core/checkpoint.c src/core/vm_dirty.c \
 	src/core/mgmt_migrate.c $(ARCH_FEATURE_FILES_snapshot)
 FEATURES_OFF := $(filter-out $(FEATURES),$(FEATURES_ALL))
-FEATURES_OFF_C := $(foreach f,$(FEATURES_OFF),$(FEATURE_FILES_$(f)))
+# A file listed by several features is built when any of them is on.
+FEATURES_OFF_C := $(filter-out $(foreach f,$(FEATURES),$(FEATURE_FILES_$(f))), \
+	$(foreach f,$(FEATURES_OFF),$(FEATURE_FILES_$(f))))
 FEATURES_H := $(B)/gen/features_config.h
 
 HYP_C := $(filter-out $(FEATURES_OFF_C),$(wildcard src/lib/*.c src/core/*.c src/vdev/*.c) $(ARCH_C) \

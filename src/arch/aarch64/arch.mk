@@ -27,10 +27,12 @@ ARCH_C := $(wildcard src/arch/$(ARCH)/*.c src/arch/$(ARCH)/vgic/*.c)
 ARCH_S := $(wildcard src/arch/$(ARCH)/*.S)
 
 # Its files of each build feature (FEATURES_ALL in the Makefile).
-ARCH_FEATURE_FILES_debug := src/arch/$(ARCH)/gdb_arch.c
+ARCH_FEATURE_FILES_debug := src/arch/$(ARCH)/gdb_arch.c src/arch/$(ARCH)/vcpu_switch.c
 ARCH_FEATURE_FILES_sched := src/arch/$(ARCH)/vcpu_switch.c
+# vcpu_switch.c (a vCPU's state saved and loaded) serves shared CPUs, snapshots and the
+# debugger alike: it is built when any of them is.
 ARCH_FEATURE_FILES_snapshot := src/arch/$(ARCH)/vgic/vgic_snap.c src/arch/$(ARCH)/ckpt_s2.c \
-	src/arch/$(ARCH)/vcpu_state.c
+	src/arch/$(ARCH)/vcpu_state.c src/arch/$(ARCH)/vcpu_switch.c
 
 # Optimisation classes (the Makefile's COLD_C, HOT_C and FAST_C): -Os; on the trap paths,
 # link-time optimised with them and -O2; -O2 only.

@@ -379,6 +379,7 @@ static void debug_switch_in(const struct arch_debug *d)
 	}
 }
 
+#if TESSERA_FEAT_SCHED /* without shared CPUs the debug registers are never trapped */
 bool arch_vcpu_debug_touch(struct vcpu *vc)
 {
 	u32 cpu = arch_cpu_current();
@@ -393,6 +394,7 @@ bool arch_vcpu_debug_touch(struct vcpu *vc)
 	isb();
 	return true;
 }
+#endif
 
 void arch_vcpu_save(struct vcpu *vc)
 {
