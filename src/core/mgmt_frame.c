@@ -218,7 +218,7 @@ size_t mgmt_frame_feed(struct mgmt_parser *p, const u8 *d, size_t n, mgmt_write_
 
 /* The payload area of the response frame being built (MGMT_FRAME_BUF bytes); CPU 0 (or the
  * one host thread) only, one frame at a time. */
-static u8 out_frame[1 + MGMT_FRAME_HDR + MGMT_FRAME_BUF + 4];
+static u8 out_frame[1 + MGMT_FRAME_HDR + MGMT_FRAME_BUF + 4] NOINIT; /* written before sent */
 
 u8 *mgmt_frame_payload(void)
 {

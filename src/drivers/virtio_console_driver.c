@@ -72,8 +72,10 @@ struct vq {
 
 static struct vq rxq __attribute__((aligned(4096)));
 static struct vq txq __attribute__((aligned(4096)));
-static u8 rx_bufs[VQ_SIZE][RX_BUF] __attribute__((aligned(64)));
-static u8 tx_bufs[VQ_SIZE][TX_BUF] __attribute__((aligned(64)));
+/* NOINIT (not zeroed at boot): the device writes a receive buffer before we read the length
+ * it reports; a transmit buffer is filled before it is handed over. */
+static u8 rx_bufs[VQ_SIZE][RX_BUF] __attribute__((aligned(64))) NOINIT;
+static u8 tx_bufs[VQ_SIZE][TX_BUF] __attribute__((aligned(64))) NOINIT;
 static paddr_t vio_base;
 static bool tx_stalled;	     /* the last send timed out: do not wait again until a buffer returns */
 static u16 tx_cur = VQ_SIZE; /* the buffer being filled (not yet the device's), or VQ_SIZE */
