@@ -60,7 +60,7 @@ run_hyp()
 	shift $(($# > 1 ? 2 : 1))
 	echo "bench: tessera $name $*" >&2
 	timeout -k 5 $((TIMEOUT + 30)) "$TESSERA" run "bench/configs/$name.dts" --cpu "$CPU" --icount \
-		--timeout "$TIMEOUT" --pack "$OUT/$name.img" "$@" </dev/null 2>&1 | tr -d '\r' >"$log"
+		--timeout "$TIMEOUT" --pack "$OUT/$name.img" "$@" </dev/null 2>&1 | tests/system/uart-text >"$log"
 	local rc=${PIPESTATUS[0]}
 	[ "$rc" -eq 0 ] || errors+=("tessera run $1: exit status $rc (see $log)")
 }
@@ -74,7 +74,7 @@ run_var()
 	[ "$4" = 1 ] && ic=(--icount) || ic=(-- -accel tcg,thread=multi)
 	echo "bench: tessera $1" >&2
 	timeout -k 5 $((TIMEOUT + 30)) "$TESSERA" run "bench/configs/$2.dts" --cpu "$CPU" --hyp "$3" \
-		--timeout "$TIMEOUT" --pack "$OUT/$1.img" "${@:5}" "${ic[@]}" </dev/null 2>&1 | tr -d '\r' >"$log"
+		--timeout "$TIMEOUT" --pack "$OUT/$1.img" "${@:5}" "${ic[@]}" </dev/null 2>&1 | tests/system/uart-text >"$log"
 	local rc=${PIPESTATUS[0]}
 	[ "$rc" -eq 0 ] || errors+=("tessera run $1: exit status $rc (see $log)")
 }
@@ -86,7 +86,7 @@ run_bare()
 	echo "bench: bare $1" >&2
 	timeout -k 5 "$TIMEOUT" "$QEMU" -M virt,gic-version=3 -cpu "$CPU" -smp "$2" -m "$3" \
 		"${QEMU_BASE_ARGS[@]}" -kernel "build/guests/$1.elf" -icount "$ICOUNT" </dev/null 2>&1 |
-		tr -d '\r' >"$log"
+		tests/system/uart-text >"$log"
 	local rc=${PIPESTATUS[0]}
 	[ "$rc" -eq 0 ] || errors+=("bare $1: exit status $rc (see $log)")
 }
@@ -178,7 +178,7 @@ run_hyp restart
 for f in rt_linux rt_linux_nolead; do
 	echo "bench: tessera $f" >&2
 	timeout -k 5 45 "$TESSERA" run "bench/configs/$f.dts" --cpu "$CPU" --icount --timeout 15 \
-		--pack "$OUT/$f.img" </dev/null 2>&1 | tr -d '\r' >"$OUT/hyp_$f.log"
+		--pack "$OUT/$f.img" </dev/null 2>&1 | tests/system/uart-text >"$OUT/hyp_$f.log"
 	[ "${PIPESTATUS[0]}" -eq 124 ] || errors+=("tessera run $f: not cut by its timeout (see $OUT/hyp_$f.log)")
 done
 # The RT CPU's path during a neighbour storm, counted: the same system under the benchmark

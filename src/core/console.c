@@ -14,9 +14,9 @@
  *   bytes are printed as they come, so a shell prompt without a newline
  *   ("# ") and the echo of what you type appear at once. Its prefix is
  *   printed once per line. When another line must go out while the focused
- *   VM's line is unfinished, that line is ended with "\r\n" first, and the
+ *   VM's line is unfinished, that line is erased first ("\r" ESC[K), and the
  *   unfinished part is printed again with its prefix right after, so the
- *   prompt always stays at the bottom.
+ *   prompt always stays at the bottom and appears once, never cut short.
  * - A VM that is not focused keeps its unfinished line (a prompt) buffered
  *   until the line ends, the VM gets the focus, or console_vm_flush(). A VM
  *   that loses the focus in mid-line prints that line once more, complete,
@@ -142,8 +142,22 @@ static void con_prefix(u32 vm)
 	con_puts("] ");
 }
 
-/* Ends the focused VM's unfinished line on the wire (it stays in its buffer). */
+/* Takes the focused VM's unfinished line off the wire before another line goes out (it stays
+ * in its buffer, and con_restore() prints it again after that line): carriage return and
+ * ECMA-48 EL (ESC [ K, erase to the end of the line). A terminal shows the line once, below
+ * the one that broke in, never a cut-off copy of it; a log is read the same way
+ * (tests/system/uart-text). A line longer than the terminal is wide leaves its first rows. */
 static void con_interrupt(void)
+{
+	if (con_open) {
+		con_puts("\r\x1b[K");
+		con_open = false;
+	}
+}
+
+/* Ends the focused VM's unfinished line on the wire for good: it stays visible as it is
+ * (the VM is being flushed, or loses the focus and prints the line complete when it ends). */
+static void con_break(void)
 {
 	if (con_open) {
 		con_puts("\r\n");
@@ -299,7 +313,7 @@ void console_vm_flush(u32 vm_id)
 	}
 	spin_lock(&con_lock);
 	if (vm_id == con_focus) {
-		con_interrupt();
+		con_break();
 		con_vms[vm_id].len = 0;
 	} else if (con_vms[vm_id].len > 0) {
 		con_emit_line(vm_id);
@@ -357,7 +371,7 @@ void console_log(u32 level, const char *fmt, ...)
 /* Lock held. */
 static void con_set_focus(u32 vm)
 {
-	con_interrupt();
+	con_break();
 	con_focus = vm;
 	con_vms[vm].told_stopped = false;
 	con_puts("[tessera] console -> ");

@@ -24,7 +24,7 @@ trap stop_qemu_pid EXIT
 fail()
 {
 	echo "FAIL: system/direct_stuck ($1)"
-	tr -d '\r' <"$LOG" | tail -n 20 | sed 's/^/    | /'
+	tests/system/uart-text <"$LOG" | tail -n 20 | sed 's/^/    | /'
 	exit 1
 }
 

@@ -112,9 +112,9 @@ continue
 info threads
 ${sym_cmd:+bt 3}
 x/s \$x1
-shell printf '%s\n' "\$(tr -d '\r' <"$LOG" | grep -a -c '^\[neighbour\] TEST hello: tick=')" >"$OUT_DIR/ticks_a"
+shell printf '%s\n' "\$(tests/system/uart-text <"$LOG" | grep -a -c '^\[neighbour\] TEST hello: tick=')" >"$OUT_DIR/ticks_a"
 shell sleep 2
-shell printf '%s\n' "\$(tr -d '\r' <"$LOG" | grep -a -c '^\[neighbour\] TEST hello: tick=')" >"$OUT_DIR/ticks_b"
+shell printf '%s\n' "\$(tests/system/uart-text <"$LOG" | grep -a -c '^\[neighbour\] TEST hello: tick=')" >"$OUT_DIR/ticks_b"
 continue
 delete
 detach

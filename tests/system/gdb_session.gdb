@@ -7,9 +7,9 @@ break gdb_report
 continue
 bt
 # Halted: the target's rounds must stop, the neighbour's ticks go on (gdb.sh compares).
-shell printf '%s %s\n' "$(tr -d '\r' <"$LOG" | grep -a -c '^\[neighbour\] TEST hello: tick=')" "$(tr -d '\r' <"$LOG" | grep -a -c '^\[target\] TEST gdb_target: round=')" >"$OUT_DIR/ticks_a"
+shell printf '%s %s\n' "$(tests/system/uart-text <"$LOG" | grep -a -c '^\[neighbour\] TEST hello: tick=')" "$(tests/system/uart-text <"$LOG" | grep -a -c '^\[target\] TEST gdb_target: round=')" >"$OUT_DIR/ticks_a"
 shell sleep 2
-shell printf '%s %s\n' "$(tr -d '\r' <"$LOG" | grep -a -c '^\[neighbour\] TEST hello: tick=')" "$(tr -d '\r' <"$LOG" | grep -a -c '^\[target\] TEST gdb_target: round=')" >"$OUT_DIR/ticks_b"
+shell printf '%s %s\n' "$(tests/system/uart-text <"$LOG" | grep -a -c '^\[neighbour\] TEST hello: tick=')" "$(tests/system/uart-text <"$LOG" | grep -a -c '^\[target\] TEST gdb_target: round=')" >"$OUT_DIR/ticks_b"
 print gdb_value
 info registers x0 sp pc cpsr sctlr_el1
 # A register write goes to the halted vCPU and reads back from the hypervisor (x9: scratch).

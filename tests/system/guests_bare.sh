@@ -68,7 +68,7 @@ run_guest()
 		return 1
 	fi
 	timeout -k 5 "$TIMEOUT" "$QEMU" -M virt,gic-version=3 -cpu "$cpu" -smp "$(smp_of "$name")" \
-		-m 128M "${QEMU_BASE_ARGS[@]}" -kernel "$elf" </dev/null 2>&1 | tr -d '\r' >"$log"
+		-m 128M "${QEMU_BASE_ARGS[@]}" -kernel "$elf" </dev/null 2>&1 | tests/system/uart-text >"$log"
 	rc=${PIPESTATUS[0]}
 	reasons=$(check_log "$name" "$log")
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then

@@ -9,7 +9,7 @@
 export TESSERA_LOG_LEVEL=${TESSERA_LOG_LEVEL-info}
 
 # clean_log: the console log without carriage returns.
-clean_log() { tr -d '\r' <"$LOG"; }
+clean_log() { tests/system/uart-text <"$LOG"; }
 
 # wait_for REGEX SECONDS: true once a console line matches.
 wait_for()
@@ -144,8 +144,8 @@ linux_ask()
 	from=$(LOG=$2 lines)
 	linux_say "$1" "echo \"$3-\"begin; $4; echo \"$3-\"end" || return 1
 	while [ $SECONDS -le $end ]; do
-		if tr -d '\r' <"$2" | tail -n +"$((from + 1))" | grep -a -q -x "\[$vm\] $3-end"; then
-			tr -d '\r' <"$2" | tail -n +"$((from + 1))" | sed -n "/^\[$vm\] $3-begin\$/,/^\[$vm\] $3-end\$/p" |
+		if tests/system/uart-text <"$2" | tail -n +"$((from + 1))" | grep -a -q -x "\[$vm\] $3-end"; then
+			tests/system/uart-text <"$2" | tail -n +"$((from + 1))" | sed -n "/^\[$vm\] $3-begin\$/,/^\[$vm\] $3-end\$/p" |
 				sed -e '1d' -e '$d' -e "s/^\[$vm\] //"
 			return 0
 		fi

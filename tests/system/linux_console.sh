@@ -42,9 +42,9 @@ fail()
 	echo "FAIL: system/$1 ($2)"
 	# rt reports every second: show what the others said (Linux, the hypervisor) first.
 	echo "    last lines other than rt's reports:"
-	tr -d '\r' <"$LOG" | grep -a -v '^\[rt\] RT: seq=' | tail -n 30 | sed 's/^/    | /'
+	tests/system/uart-text <"$LOG" | grep -a -v '^\[rt\] RT: seq=' | tail -n 30 | sed 's/^/    | /'
 	echo "    end of the log:"
-	tr -d '\r' <"$LOG" | tail -n 5 | sed 's/^/    | /'
+	tests/system/uart-text <"$LOG" | tail -n 5 | sed 's/^/    | /'
 	failed=1
 }
 

@@ -57,14 +57,14 @@ in_file()
 {
 	local end=$((SECONDS + $3))
 	while [ $SECONDS -le $end ]; do
-		tr -d '\r' <"$1" | grep -a -q -E "$2" && return 0
+		tests/system/uart-text <"$1" | grep -a -q -E "$2" && return 0
 		sleep 0.1
 	done
 	return 1
 }
 
 # count_in FILE REGEX: matching lines of a client's output.
-count_in() { tr -d '\r' <"$1" | grep -a -c -E "$2"; }
+count_in() { tests/system/uart-text <"$1" | grep -a -c -E "$2"; }
 
 # byte_sum TEXT: the sum of TEXT's bytes and its newline (what console_reader reports).
 byte_sum()

@@ -50,7 +50,7 @@ stop_boards()
 trap stop_boards EXIT
 
 # compute_lines LOG VM: the guest's complete step and checksum lines.
-compute_lines() { tr -d '\r' <"$1" | grep -a -E "^\[$2\] TEST snap_compute: (step=[0-9]+ acc=0x[0-9a-f]{16}|checksum=0x[0-9a-f]{16})$" | sed "s/^\[$2\] //"; }
+compute_lines() { tests/system/uart-text <"$1" | grep -a -E "^\[$2\] TEST snap_compute: (step=[0-9]+ acc=0x[0-9a-f]{16}|checksum=0x[0-9a-f]{16})$" | sed "s/^\[$2\] //"; }
 
 last_step() { compute_lines "$1" "$2" | grep -E 'step=' | tail -n 1 | sed -E 's/.*step=([0-9]+) .*/\1/' | grep . || echo 0; }
 
@@ -70,7 +70,7 @@ wait_done()
 {
 	local end=$((SECONDS + $3))
 	while [ $SECONDS -le $end ]; do
-		tr -d '\r' <"$1" | grep -a -q -E "^\[$2\] DONE snap_compute: passed=1 failed=0$" && return 0
+		tests/system/uart-text <"$1" | grep -a -q -E "^\[$2\] DONE snap_compute: passed=1 failed=0$" && return 0
 		sleep 0.2
 	done
 	return 1
@@ -152,9 +152,9 @@ main()
 	elif [ "$ref" != "$run" ]; then
 		fail output "A + B's lines differ from the uninterrupted run's"
 		diff <(printf '%s\n' "$ref") <(printf '%s\n' "$run") | head -n 10 | sed 's/^/    | /'
-	elif tr -d '\r' <"$LOG_B" | grep -a -q -E '^\[compute\] TEST snap_compute: steps='; then
+	elif tests/system/uart-text <"$LOG_B" | grep -a -q -E '^\[compute\] TEST snap_compute: steps='; then
 		fail output "B's compute booted afresh"
-	elif ! tr -d '\r' <"$LOG_B" | grep -a -q -E '^\[compute\] PASS snap_compute: virtual time continuous$'; then
+	elif ! tests/system/uart-text <"$LOG_B" | grep -a -q -E '^\[compute\] PASS snap_compute: virtual time continuous$'; then
 		fail output "virtual time jumped on B"
 	else
 		pass output

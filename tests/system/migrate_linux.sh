@@ -36,7 +36,7 @@ fail()
 	echo "FAIL: system/migrate_linux_$1 ($2)"
 	for l in "$LOG_A" "$LOG_B"; do
 		echo "    $l:"
-		tr -d '\r' <"$l" | tail -n 8 | sed 's/^/    | /'
+		tests/system/uart-text <"$l" | tail -n 8 | sed 's/^/    | /'
 	done
 	failed=1
 }
@@ -53,7 +53,7 @@ trap stop_boards EXIT
 
 vm_state() { "$TESSERA" ctl --socket "$1" --lines list 2>/dev/null | grep -a "^vm linux " | sed -E 's/.* state=([a-z]+) .*/\1/'; }
 # ticks LOG: the tick numbers that end [linux] lines (the first follows the shell prompt).
-ticks() { tr -d '\r' <"$1" | grep -a -E '^\[linux\] .*tick=[0-9]+$' | sed 's/.*tick=//'; }
+ticks() { tests/system/uart-text <"$1" | grep -a -E '^\[linux\] .*tick=[0-9]+$' | sed 's/.*tick=//'; }
 
 # counter_ok: A's ticks then B's are consecutive from 1. A number missing at the boundary
 # must be the line the pause cut: A's last console text joined with B's first.
@@ -70,7 +70,7 @@ counter_ok()
 	printf '%s\n' "$b" | awk -v f="$first" 'NR - 1 + f != $1 { bad = 1 } END { exit bad }' || return 1
 	[ "$first" = $((last + 1)) ] && return 0
 	[ "$first" = $((last + 2)) ] || return 1
-	cut=$(tr -d '\r' <"$LOG_A" | grep -a '^\[linux\] ' | tail -n 1 | sed 's/^\[linux\] //')$(tr -d '\r' <"$LOG_B" | grep -a '^\[linux\] ' | head -n 1 | sed 's/^\[linux\] //')
+	cut=$(tests/system/uart-text <"$LOG_A" | grep -a '^\[linux\] ' | tail -n 1 | sed 's/^\[linux\] //')$(tests/system/uart-text <"$LOG_B" | grep -a '^\[linux\] ' | head -n 1 | sed 's/^\[linux\] //')
 	[ "$cut" = "tick=$((last + 1))" ]
 }
 
@@ -129,7 +129,7 @@ main()
 
 	r=$(linux_ask "$SOCK_B" "$LOG_B" r1 'cat /proc/uptime; kill -0 '"$bg"' && echo alive='"$bg"'; echo answer=$((6*7))')
 	u1=$(uptime_of "$r")
-	if tr -d '\r' <"$LOG_B" | grep -a -q -E 'Booting Linux|TESSERA-LINUX: init up'; then
+	if tests/system/uart-text <"$LOG_B" | grep -a -q -E 'Booting Linux|TESSERA-LINUX: init up'; then
 		fail shell "Linux booted on B"
 	elif ! printf '%s\n' "$r" | grep -q -x 'answer=42' || ! printf '%s\n' "$r" | grep -q -x "alive=$bg"; then
 		fail shell "B's shell or job $bg: $r"
@@ -139,7 +139,7 @@ main()
 		pass shell
 		echo "    uptime $u0 s on A, $u1 s on B ($((SECONDS - t0)) s of wall time between: downtime hidden); job $bg alive"
 	fi
-	if tr -d '\r' <"$LOG_B" | grep -a -q -E '^\[linux\] .*(Oops|BUG:|WARNING:|rcu.*stall|soft lockup|Kernel panic)'; then
+	if tests/system/uart-text <"$LOG_B" | grep -a -q -E '^\[linux\] .*(Oops|BUG:|WARNING:|rcu.*stall|soft lockup|Kernel panic)'; then
 		fail kernel_log "the kernel complained on B"
 	fi
 }

@@ -74,7 +74,7 @@ log_has()
 	Fi) opt+=(-F -i) ;;
 	E) opt+=(-E) ;;
 	esac
-	tr -d '\r' <"$log" | grep "${opt[@]}" -e "$pat" 2>/dev/null
+	tests/system/uart-text <"$log" | grep "${opt[@]}" -e "$pat" 2>/dev/null
 	# grep -q may close the pipe early: only grep's status matters.
 	return "${PIPESTATUS[1]}"
 }
@@ -88,7 +88,7 @@ show_tail()
 		return
 	}
 	echo "    | --- last $TAIL_LINES lines of $1 ---"
-	tail -n "$TAIL_LINES" "$1" | tr -d '\r' | sed 's/^/    | /'
+	tail -n "$TAIL_LINES" "$1" | tests/system/uart-text | sed 's/^/    | /'
 }
 
 # run_spec SPECFILE: run one test, print its PASS/FAIL line; return 1 on failure.
@@ -204,8 +204,8 @@ run_spec()
 	# (e.g. a free-page count printed before and after many restarts).
 	for s in ${same_res[@]+"${same_res[@]}"}; do
 		local n_all n_distinct
-		n_all=$(tr -d '\r' <"$log" | grep -oE -- "$s" | wc -l)
-		n_distinct=$(tr -d '\r' <"$log" | grep -oE -- "$s" | sort -u | wc -l)
+		n_all=$(tests/system/uart-text <"$log" | grep -oE -- "$s" | wc -l)
+		n_distinct=$(tests/system/uart-text <"$log" | grep -oE -- "$s" | sort -u | wc -l)
 		if [ "$n_all" -lt 2 ]; then
 			reasons+=("same-re \"$s\" matched $n_all time(s), need 2 or more")
 		elif [ "$n_distinct" -ne 1 ]; then

@@ -68,7 +68,7 @@ fail()
 {
 	echo "FAIL: system/$1$sfx ($2)"
 	# awk ends a last line without newline (U-Boot's prompt) with one.
-	tr -d '\r' <"$LOG" | tail -n 20 | awk '{ print "    | " $0 }'
+	tests/system/uart-text <"$LOG" | tail -n 20 | awk '{ print "    | " $0 }'
 	failed=1
 }
 

@@ -206,7 +206,7 @@ static void test_focused_partial(void)
 	CHECK_OUT("l");
 	/* Another VM's line breaks in; the unfinished line is put back after it. */
 	vm_puts(1, "hi\n");
-	CHECK_OUT("\r\n[beta] hi\r\n[alpha] # l");
+	CHECK_OUT("\r\x1b[K[beta] hi\r\n[alpha] # l");
 	vm_puts(0, "s\n");
 	CHECK_OUT("s\r\n");
 	vm_puts(0, "next\n");
@@ -214,7 +214,7 @@ static void test_focused_partial(void)
 	/* Hypervisor messages do the same. */
 	vm_puts(0, "$ ");
 	console_printf("note\n");
-	CHECK_OUT("[alpha] $ \r\n[tessera] note\r\n[alpha] $ ");
+	CHECK_OUT("[alpha] $ \r\x1b[K[tessera] note\r\n[alpha] $ ");
 	/* Flushing the focused VM ends its line and forgets it. */
 	console_vm_flush(0);
 	CHECK_OUT("\r\n");
@@ -254,7 +254,7 @@ static void test_input_routing(void)
 	vm_puts(0, "alpha line");
 	CHECK_OUT("");
 	vm_puts(0, "\n");
-	CHECK_OUT("\r\n[alpha] alpha line\r\n[beta] beta# ");
+	CHECK_OUT("\r\x1b[K[alpha] alpha line\r\n[beta] beta# ");
 
 	/* Out-of-range digit: refused, focus kept, nothing sent. */
 	input("\x14"
@@ -373,20 +373,20 @@ static void test_redraw_no_escapes(void)
 	vm_puts(0, "\x1b[6n\x1b[1;32mroot# \x1b[0m\x1b(B");
 	CHECK_OUT("[alpha] \x1b[6n\x1b[1;32mroot# \x1b[0m\x1b(B");
 	vm_puts(1, "tick\n");
-	CHECK_OUT("\r\n[beta] tick\r\n[alpha] root# ");
+	CHECK_OUT("\r\x1b[K[beta] tick\r\n[alpha] root# ");
 	vm_puts(1, "tick\n");
 	console_printf("msg");
-	CHECK(count_of(con_out, "\x1b") == 0);
+	CHECK(count_of(con_out, "\x1b") == count_of(con_out, "\r\x1b[K"));
 	CHECK(count_of(con_out, "[alpha] root# ") == 2);
 	con_out_len = 0;
 	/* A complete line of another VM keeps its colours: it is printed once. */
 	vm_puts(2, "\x1b[31mred\x1b[0m\n");
-	CHECK_OUT("\r\n[gamma] \x1b[31mred\x1b[0m\r\n[alpha] root# ");
+	CHECK_OUT("\r\x1b[K[gamma] \x1b[31mred\x1b[0m\r\n[alpha] root# ");
 	/* An unfinished sequence at the end of the buffer is not redrawn either. */
 	vm_puts(0, "\x1b[12");
 	con_out_len = 0;
 	vm_puts(1, "t\n");
-	CHECK_OUT("\r\n[beta] t\r\n[alpha] root# ");
+	CHECK_OUT("\r\x1b[K[beta] t\r\n[alpha] root# ");
 }
 
 /* Every byte a VM sends is kept in its ring, unchanged; the UART output is not affected. */
