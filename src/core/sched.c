@@ -153,12 +153,34 @@ static void switch_out(struct cpu *c, struct vcpu *vc)
 	__atomic_store_n(&vc->parked, true, __ATOMIC_SEQ_CST);
 }
 
+/* A vCPU turned on (PSCI CPU_ON) or reset since it last ran starts afresh, whether it
+ * comes onto the CPU or is still resident (a reset from its own vCPU, PSCI SYSTEM_RESET,
+ * leaves it on the CPU): everything its saved or live state held is reset. False if it was
+ * not pending (it goes on from where it was). */
+static bool start_pending(struct cpu *c, struct sched_host *h, struct vcpu *vc)
+{
+	u32 st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
+
+	if (st != VCPU_ON_PENDING) {
+		return false;
+	}
+	arch_vcpu_start(vc);
+	arch_vcpu_share(vc);
+	snapshot_vcpu_started(vc);
+	vc->blocked = false;
+	/* Only if nobody stopped it meanwhile (VM stop or reset). */
+	__atomic_compare_exchange_n(&vc->state, &st, VCPU_RUNNING, false, __ATOMIC_ACQ_REL,
+				    __ATOMIC_ACQUIRE);
+	if (vc->id == 0) {
+		shared_health(c, h); /* arm its watchdog */
+	}
+	return true;
+}
+
 /* vc becomes the resident vCPU: false if it may not run after all (a stop or pause raced:
  * the Dekker pair with vm_quiesce, parked stored before the state is read). */
 static bool switch_in(struct cpu *c, struct sched_host *h, struct vcpu *vc)
 {
-	u32 st;
-
 	__atomic_store_n(&vc->parked, false, __ATOMIC_SEQ_CST);
 	if (!vcpu_can_run(vc)) {
 		__atomic_store_n(&vc->parked, true, __ATOMIC_SEQ_CST);
@@ -167,18 +189,7 @@ static bool switch_in(struct cpu *c, struct sched_host *h, struct vcpu *vc)
 	c->vcpu = vc;
 	trace_event(TRACE_SWITCH, 0, (u8)vc->vm->id, (u8)vc->id, 0);
 	irqchip_vcpu_here(vc->vm, vc->id, true);
-	st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
-	if (st == VCPU_ON_PENDING) {
-		arch_vcpu_start(vc); /* resets everything the saved state held */
-		arch_vcpu_share(vc);
-		snapshot_vcpu_started(vc);
-		vc->blocked = false;
-		__atomic_compare_exchange_n(&vc->state, &st, VCPU_RUNNING, false, __ATOMIC_ACQ_REL,
-					    __ATOMIC_ACQUIRE);
-		if (vc->id == 0) {
-			shared_health(c, h); /* arm its watchdog */
-		}
-	} else {
+	if (!start_pending(c, h, vc)) {
 		arch_vcpu_restore(vc);
 		if (h->last_ran[vc->vm->id] && h->last_ran[vc->vm->id] != vc) {
 			arch_tlb_flush_guest_s1();
@@ -244,7 +255,12 @@ static __attribute__((noreturn)) void shared_run(struct cpu *c, struct sched_hos
 			switch_out(c, c->vcpu);
 		}
 		shared_timer_program(c, h);
-		if (vc && (c->vcpu == vc || switch_in(c, h, vc))) {
+		if (vc && c->vcpu == vc) {
+			start_pending(c, h, vc); /* reset while resident: it starts here */
+		} else if (vc && !switch_in(c, h, vc)) {
+			continue; /* a stop or pause raced: pick again */
+		}
+		if (vc) {
 			if (vm_vcpu_runnable(vc)) {
 				irqchip_flush(vc->vm, vc->id);
 				trace_event(TRACE_ENTRY, 0, (u8)vc->vm->id, (u8)vc->id, 1);
@@ -252,10 +268,8 @@ static __attribute__((noreturn)) void shared_run(struct cpu *c, struct sched_hos
 			}
 			continue; /* the next refresh sees it cannot run */
 		}
-		if (!vc) {
-			arch_idle_wait();
-			arch_irq_poll();
-		}
+		arch_idle_wait();
+		arch_irq_poll();
 	}
 }
 

@@ -7,6 +7,7 @@
  */
 #include "sched_loop.h"
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,10 @@ struct config system_config;
 
 /* Per CPU: the loop running on this thread's stack (fake_cpu_run), or NULL. */
 static jmp_buf *cpu_env[FAKE_MAX_CPUS];
+/* Counter reads by a CPU's loop since it last entered a guest or idled: a loop that does
+ * neither spins in the hypervisor for ever (a bug the tests must see fail, not hang). */
+static u32 loop_reads[FAKE_MAX_CPUS];
+#define LOOP_SPIN_LIMIT 100000
 
 static void kick(u32 pcpu)
 {
@@ -57,6 +62,7 @@ void fake_cpu_run(u32 pcpu)
 		return;
 	}
 	cpu_env[pcpu] = &env;
+	loop_reads[pcpu] = 0;
 	fake_cpu = pcpu;
 	if (setjmp(env) == 0) {
 		sched_run();
@@ -253,6 +259,14 @@ u64 arch_counter(void)
 {
 	u64 t = fake_m.now;
 
+	if (fake_cpu < FAKE_MAX_CPUS && cpu_env[fake_cpu] &&
+	    ++loop_reads[fake_cpu] > LOOP_SPIN_LIMIT) {
+		fprintf(stderr,
+			"fake CPU %u: its loop spins (%u counter reads, no guest entered, "
+			"no idle wait)\n",
+			fake_cpu, LOOP_SPIN_LIMIT);
+		abort();
+	}
 	fake_m.now += fake_m.tick;
 	return t;
 }

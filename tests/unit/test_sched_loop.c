@@ -127,6 +127,57 @@ static void test_quantum(void)
 	CHECK_EQ(fake_m.saves[CPU], 1);
 }
 
+/* ---- a reset from the vCPU on the CPU (PSCI SYSTEM_RESET) ---- */
+
+/* The resident vCPU resets its own VM while the other sleeps in WFI: the loop picks it
+ * again, still resident, and must start it afresh (before the fix it was never started:
+ * not runnable, re-picked for ever, the CPU spinning in the hypervisor). */
+static void test_self_reset_beside_sleeper(void)
+{
+	struct vcpu *first, *second;
+	u32 starts, enters;
+
+	boot();
+	first = cpus[CPU].vcpu;
+	CHECK(guest_wfx(false)); /* first sleeps: the other runs */
+	second = cpus[CPU].vcpu;
+	CHECK(second != first && first->blocked);
+	starts = fake_m.starts[CPU];
+	enters = fake_m.enters[CPU];
+	fake_cpu = CPU;
+	vm_reset(second->vm); /* its own SYSTEM_RESET, on its CPU */
+	CHECK_EQ(second->state, VCPU_ON_PENDING);
+	fake_cpu_run(CPU); /* the trap's way out: the loop */
+	CHECK(cpus[CPU].vcpu == second);
+	CHECK_EQ(second->state, VCPU_RUNNING);
+	CHECK_EQ(fake_m.starts[CPU], starts + 1);
+	CHECK_EQ(fake_m.enters[CPU], enters + 1);
+	CHECK_EQ(fake_m.entry_pc[CPU], second->on_entry);
+	CHECK(first->blocked); /* the sleeper is left asleep */
+	CHECK_EQ(second->vm->stats.resets, 1);
+}
+
+/* The same with the VM alone on its shared CPU (the other stopped). */
+static void test_self_reset_alone(void)
+{
+	struct vcpu *vc;
+
+	boot();
+	vc = cpus[CPU].vcpu;
+	vm_stop(vc == VA ? VB->vm : VA->vm, STOP_MANAGEMENT);
+	for (u32 round = 0; round < 3; round++) {
+		u32 starts = fake_m.starts[CPU];
+
+		fake_cpu = CPU;
+		vm_reset(vc->vm);
+		fake_cpu_run(CPU);
+		CHECK(cpus[CPU].vcpu == vc);
+		CHECK_EQ(vc->state, VCPU_RUNNING);
+		CHECK_EQ(fake_m.starts[CPU], starts + 1);
+		CHECK_EQ(vc->vm->stats.resets, round + 1);
+	}
+}
+
 /* ---- wake-lead-us: rt (priority 200) beside a neighbour (priority 1) on CPU 1 ---- */
 
 #define LEAD_US	   40
@@ -359,6 +410,8 @@ int main(void)
 	RUN(test_wfe_alone_runs_on);
 	RUN(test_wfi_blocks);
 	RUN(test_quantum);
+	RUN(test_self_reset_beside_sleeper);
+	RUN(test_self_reset_alone);
 	RUN(test_lead_timer);
 	RUN(test_lead_preempts_early_and_waits);
 	RUN(test_no_lead_never_waits);
