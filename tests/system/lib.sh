@@ -137,7 +137,8 @@ linux_say()
 
 # linux_ask SOCK LOG TAG COMMAND: runs COMMAND in that VM's shell (LINUX_VM) and prints its output,
 # found in LOG between "<TAG>-begin" and "<TAG>-end" markers the typed line does not
-# contain; fails after 60 s without the end marker.
+# contain, that VM's lines only (another VM's or the hypervisor's lines printed meanwhile are
+# not its output); fails after 60 s without the end marker.
 linux_ask()
 {
 	local from end=$((SECONDS + 60)) vm=${LINUX_VM:-linux}
@@ -145,7 +146,8 @@ linux_ask()
 	linux_say "$1" "echo \"$3-\"begin; $4; echo \"$3-\"end" || return 1
 	while [ $SECONDS -le $end ]; do
 		if tests/system/uart-text <"$2" | tail -n +"$((from + 1))" | grep -a -q -x "\[$vm\] $3-end"; then
-			tests/system/uart-text <"$2" | tail -n +"$((from + 1))" | sed -n "/^\[$vm\] $3-begin\$/,/^\[$vm\] $3-end\$/p" |
+			tests/system/uart-text <"$2" | tail -n +"$((from + 1))" | grep -a "^\[$vm\] " |
+				sed -n "/^\[$vm\] $3-begin\$/,/^\[$vm\] $3-end\$/p" |
 				sed -e '1d' -e '$d' -e "s/^\[$vm\] //"
 			return 0
 		fi
