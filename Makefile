@@ -193,7 +193,7 @@ TOOL_C := $(wildcard tools/*.c)
 # the page's libraries come from npm (versions pinned in package-lock.json), vendored into
 # build/dashboard/www at build time (nothing from a CDN at run time).
 DASH_C := tools/dashboard/dashboard.c tools/mgmt_client.c tools/ctl_fmt.c tools/ctl_snap.c \
-	tools/ctl_update.c src/lib/base64.c
+	tools/ctl_update.c src/lib/base64.c src/lib/byteorder.c
 DASH_WEB := tools/dashboard/web
 DASH_NPM := $(B)/dashboard/npm
 DASH_WWW := $(B)/dashboard/www

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "lib.h"
 #include "mgmt.h"
 #include "mgmt_client.h"
 #include "types.h"
@@ -224,16 +225,12 @@ int ctl_frame_send(struct ctl *c, unsigned char kind, const char *vm, const void
 		return -1;
 	}
 	hdr[0] = kind;
-	for (int i = 0; i < 4; i++) {
-		hdr[1 + i] = (unsigned char)(len >> (8 * i));
-	}
+	le32_store(hdr + 1, (u32)len);
 	hdr[MGMT_FRAME_HDR] = (unsigned char)k;
 	memcpy(hdr + MGMT_FRAME_HDR + 1, vm, k);
 	crc = crc32(0L, hdr, (uInt)(MGMT_FRAME_HDR + 1 + k));
 	crc = crc32(crc, body, (uInt)n);
-	for (int i = 0; i < 4; i++) {
-		tail[i] = (unsigned char)(crc >> (8 * i));
-	}
+	le32_store(tail, (u32)crc);
 	out[o++] = MGMT_FRAME;
 	o += esc_put(out + o, hdr, MGMT_FRAME_HDR + 1 + k);
 	o += esc_put(out + o, body, n);
@@ -299,7 +296,7 @@ int ctl_frame_read(struct ctl *c, unsigned char *kind, unsigned char *buf, size_
 		return -1;
 	}
 	ctl_take(c, hdr, sizeof(hdr));
-	n = (size_t)hdr[2] | (size_t)hdr[3] << 8 | (size_t)hdr[4] << 16 | (size_t)hdr[5] << 24;
+	n = le32_load(hdr + 2);
 	if (n > cap || n > MGMT_FRAME_MAX) {
 		if (!c->quiet) {
 			fprintf(stderr, "tessera ctl: a frame of %zu bytes (at most %zu)\n", n,
@@ -322,8 +319,7 @@ int ctl_frame_read(struct ctl *c, unsigned char *kind, unsigned char *buf, size_
 	}
 	ctl_take(c, tail, 4);
 	crc = crc32(crc32(0L, hdr + 1, MGMT_FRAME_HDR), buf, (uInt)n);
-	if (crc !=
-	    ((uLong)tail[0] | (uLong)tail[1] << 8 | (uLong)tail[2] << 16 | (uLong)tail[3] << 24)) {
+	if (crc != le32_load(tail)) {
 		if (!c->quiet) {
 			fprintf(stderr, "tessera ctl: a frame's checksum does not match\n");
 		}

@@ -202,10 +202,10 @@ static void header_write(const struct vm *vm, const struct ckpt_vm *k)
 	u8 *h = at(vm, 0);
 
 	memset(h, 0, 32);
-	snap_put32(h, CKPT_MAGIC);
-	snap_put32(h + 4, vm->id);
-	snap_put64(h + 8, k->seq);
-	snap_put64(h + 16, k->state_len);
+	le32_store(h, CKPT_MAGIC);
+	le32_store(h + 4, vm->id);
+	le64_store(h + 8, k->seq);
+	le64_store(h + 16, k->state_len);
 }
 
 int checkpoint_take(struct vm *vm, struct ckpt_result *r, char *err)

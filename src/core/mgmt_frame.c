@@ -23,19 +23,6 @@ void mgmt_frame_reset(struct mgmt_parser *p)
 	p->fbase = 0;
 }
 
-static u32 le32(const u8 *b)
-{
-	return (u32)b[0] | (u32)b[1] << 8 | (u32)b[2] << 16 | (u32)b[3] << 24;
-}
-
-static void put_le32(u8 *b, u32 v)
-{
-	b[0] = (u8)v;
-	b[1] = (u8)(v >> 8);
-	b[2] = (u8)(v >> 16);
-	b[3] = (u8)(v >> 24);
-}
-
 /*
  * A request frame's payload: the VM's name (u8 length 1..31, the bytes), then what its kind
  * carries. Same rules as the text command it stands for (class, VM name); it takes no
@@ -93,9 +80,9 @@ static void frame_done(struct mgmt_parser *p, mgmt_write_fn w, void *ctx)
 		mgmt_err(&o, "bad-args",
 			 "frame: MGMT_ESC (0x10) followed by a byte that is not an "
 			 "escape");
-	} else if (crc != le32(p->fhdr + MGMT_FRAME_HDR)) {
+	} else if (crc != le32_load(p->fhdr + MGMT_FRAME_HDR)) {
 		mgmt_err(&o, "bad-args", "frame checksum 0x%08x, its bytes give 0x%08x",
-			 le32(p->fhdr + MGMT_FRAME_HDR), crc);
+			 le32_load(p->fhdr + MGMT_FRAME_HDR), crc);
 	} else {
 		frame_run(&o, p->fhdr[0], pl, p->flen);
 	}
@@ -122,7 +109,7 @@ static void frame_put(struct mgmt_parser *p, u8 c, mgmt_write_fn w, void *ctx)
 		if (at + 1 < MGMT_FRAME_HDR) {
 			return;
 		}
-		p->flen = le32(p->fhdr + 1);
+		p->flen = le32_load(p->fhdr + 1);
 		if (p->flen == 0 || p->flen > MGMT_FRAME_BUF) {
 			struct mgmt_out o = {w, ctx, p, false};
 
@@ -231,7 +218,7 @@ void mgmt_frame_send(struct mgmt_out *o, u8 kind, u32 len)
 
 	out_frame[0] = MGMT_FRAME;
 	out_frame[1] = kind;
-	put_le32(out_frame + 2, len);
-	put_le32(crc, crc32_update(0, out_frame + 1, MGMT_FRAME_HDR + len));
+	le32_store(out_frame + 2, len);
+	le32_store(crc, crc32_update(0, out_frame + 1, MGMT_FRAME_HDR + len));
 	o->w(o->ctx, (const char *)out_frame, 1 + MGMT_FRAME_HDR + len + 4);
 }

@@ -192,23 +192,6 @@ void mgmt_mem_read(struct mgmt_out *o, struct vm *vm, const char *arg)
 	mgmt_line(o, "ok next=%llu", (unsigned long long)p);
 }
 
-static void put_le(u8 *b, u64 v, u32 bytes)
-{
-	for (u32 i = 0; i < bytes; i++) {
-		b[i] = (u8)(v >> (8 * i));
-	}
-}
-
-static u64 get_le(const u8 *b, u32 bytes)
-{
-	u64 v = 0;
-
-	for (u32 i = 0; i < bytes; i++) {
-		v |= (u64)b[i] << (8 * i);
-	}
-	return v;
-}
-
 #define MIG_FRAME_HDR 16U		   /* u64 first page, u32 count, u32 data pages */
 #define MIG_TAGS(n)   (((n) + 7U) & ~7ULL) /* tag bytes with their padding */
 
@@ -237,9 +220,9 @@ void mgmt_mem_fetch(struct mgmt_out *o, struct vm *vm, const char *arg)
 		pl[MIG_FRAME_HDR + count] = z ? 0 : 1;
 		data += z ? 0 : 1;
 	}
-	put_le(pl, p, 8);
-	put_le(pl + 8, count, 4);
-	put_le(pl + 12, data, 4);
+	le64_store(pl, p);
+	le32_store(pl + 8, count);
+	le32_store(pl + 12, data);
 	for (u64 i = count; i < MIG_TAGS(count); i++) {
 		pl[MIG_FRAME_HDR + i] = 0;
 	}
@@ -271,9 +254,9 @@ void mgmt_mem_frame(struct mgmt_out *o, struct vm *vm, const u8 *d, u32 n)
 			 MIG_FRAME_HDR);
 		return;
 	}
-	p = get_le(d, 8);
-	count = get_le(d + 8, 4);
-	data = get_le(d + 12, 4);
+	p = le64_load(d);
+	count = le32_load(d + 8);
+	data = le32_load(d + 12);
 	/* Tags 0 or 1, padding 0: anything else counts more ones than can match. */
 	for (u64 i = 0; i < MIG_TAGS(count) && MIG_FRAME_HDR + i < n; i++) {
 		u8 t = d[MIG_FRAME_HDR + i];

@@ -22,19 +22,6 @@ _Static_assert(CONFIG_MAX_VIRTIO *VLINK_SNAP_SIZE <= SNAP_PAGE && VLINK_BUF <= S
 
 const u8 snap_magic[8] = {'T', 'E', 'S', 'S', 'N', 'A', 'P', 0};
 
-void snap_put32(u8 *p, u32 v)
-{
-	for (u32 i = 0; i < 4; i++) {
-		p[i] = (u8)(v >> (8 * i));
-	}
-}
-
-void snap_put64(u8 *p, u64 v)
-{
-	snap_put32(p, (u32)v);
-	snap_put32(p + 4, (u32)(v >> 32));
-}
-
 u64 snap_ticks_us(u64 t)
 {
 	u64 f = arch_counter_freq();
@@ -97,18 +84,18 @@ void snap_header_shape(const struct vm *vm, u8 *hdr)
 	snap_regions(vm, &rg);
 	memset(hdr, 0, SNAP_HDR_SIZE);
 	memcpy(hdr, snap_magic, sizeof(snap_magic));
-	snap_put32(hdr + SH_FORMAT, SNAP_FORMAT);
-	snap_put32(hdr + SH_ABI, TESSERA_ABI_VERSION);
-	snap_put32(hdr + SH_SIZE, SNAP_HDR_SIZE);
-	snap_put32(hdr + SH_VCPUS, vm->vcpu_count);
-	snap_put32(hdr + SH_REGIONS, rg.n);
-	snap_put32(hdr + SH_ARCH, ARCH_VCPU_STATE_SIZE);
-	snap_put32(hdr + SH_VIRTIO, vlink_vm_ends(vm->id));
-	snap_put64(hdr + SH_FREQ, arch_counter_freq());
+	le32_store(hdr + SH_FORMAT, SNAP_FORMAT);
+	le32_store(hdr + SH_ABI, TESSERA_ABI_VERSION);
+	le32_store(hdr + SH_SIZE, SNAP_HDR_SIZE);
+	le32_store(hdr + SH_VCPUS, vm->vcpu_count);
+	le32_store(hdr + SH_REGIONS, rg.n);
+	le32_store(hdr + SH_ARCH, ARCH_VCPU_STATE_SIZE);
+	le32_store(hdr + SH_VIRTIO, vlink_vm_ends(vm->id));
+	le64_store(hdr + SH_FREQ, arch_counter_freq());
 	str_copy((char *)hdr + SH_DEVS, SNAP_DEVICES, SNAP_DEVS_LEN);
 	for (u32 i = 0; i < rg.n; i++) {
-		snap_put64(hdr + SH_REGION + 16 * i, rg.r[i].ipa);
-		snap_put64(hdr + SH_REGION + 16 * i + 8, rg.r[i].size);
+		le64_store(hdr + SH_REGION + 16 * i, rg.r[i].ipa);
+		le64_store(hdr + SH_REGION + 16 * i + 8, rg.r[i].size);
 	}
 }
 
@@ -378,13 +365,13 @@ static void cap_take_devices(struct capture *c, struct vm *vm)
 	irqchip_snap_put(vm, c->irqc + vm->vcpu_count * IRQCHIP_SNAP_CPU_SIZE);
 	c->bl_count = vpl011_snap_put(&vm->uart, c->uart, c->backlog);
 	memset(h, 0, SNAP_HEALTH_SIZE);
-	snap_put32(h, vm->exit_reason);
-	snap_put32(h + 4, vm->exit_code);
-	snap_put64(h + 8, now - vm->started_at);
-	snap_put64(h + 16, vm->run_aborts);
-	snap_put64(h + 24, vm->restarts);
-	snap_put64(h + 32, vm->stats.resets);
-	snap_put64(h + 40, vm->stats.hypercalls);
+	le32_store(h, vm->exit_reason);
+	le32_store(h + 4, vm->exit_code);
+	le64_store(h + 8, now - vm->started_at);
+	le64_store(h + 16, vm->run_aborts);
+	le64_store(h + 24, vm->restarts);
+	le64_store(h + 32, vm->stats.resets);
+	le64_store(h + 40, vm->stats.hypercalls);
 }
 
 static void cap_sizes(struct capture *c, struct vm *vm, u64 *nonzero)
@@ -398,9 +385,9 @@ static void cap_sizes(struct capture *c, struct vm *vm, u64 *nonzero)
 	}
 	c->total = total;
 	snap_header_shape(vm, c->hdr);
-	snap_put64(c->hdr + SH_TOTAL, total);
+	le64_store(c->hdr + SH_TOTAL, total);
 	str_copy((char *)c->hdr + SH_NAME, vm->cfg->name, SNAP_NAME_LEN);
-	snap_put32(c->hdr + SH_FLAGS, c->no_mem ? SNAP_F_NO_MEMORY : 0);
+	le32_store(c->hdr + SH_FLAGS, c->no_mem ? SNAP_F_NO_MEMORY : 0);
 	sha256(c->hdr, SNAP_HDR_HASHED, c->hdr + SNAP_HDR_HASHED);
 }
 
@@ -504,11 +491,11 @@ static const u8 *cap_payload(struct capture *c, u32 type, u32 index)
 		u32 st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
 
 		memset(c->stage, 0, SNAP_VCPU_SIZE);
-		snap_put32(c->stage, st == VCPU_RUNNING	     ? SNAP_VCPU_RUN
+		le32_store(c->stage, st == VCPU_RUNNING	     ? SNAP_VCPU_RUN
 				     : st == VCPU_ON_PENDING ? SNAP_VCPU_START
 							     : SNAP_VCPU_OFF);
-		snap_put64(c->stage + 8, vc->on_entry);
-		snap_put64(c->stage + 16, vc->on_ctx);
+		le64_store(c->stage + 8, vc->on_entry);
+		le64_store(c->stage + 16, vc->on_ctx);
 		arch_vcpu_export(&vc->arch, c->paused_at, (struct arch_vcpu *)(c->stage + 24));
 		return c->stage;
 	}
@@ -570,9 +557,9 @@ static void cap_section_start(struct capture *c)
 		/* Counted again (the VM is paused: the same pages), for the header's length. */
 		len = sec_len(c, type, index, &nonzero);
 	}
-	snap_put32(c->hdr, type);
-	snap_put32(c->hdr + 4, index);
-	snap_put64(c->hdr + 8, len);
+	le32_store(c->hdr, type);
+	le32_store(c->hdr + 4, index);
+	le64_store(c->hdr + 8, len);
 	sha256_init(&c->sha);
 	cap_piece(c, c->hdr, SNAP_SEC_HDR, true);
 	c->page = 0;

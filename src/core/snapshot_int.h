@@ -93,8 +93,6 @@ bool snap_page_zero(paddr_t pa);
 /* The n-th virtio link end of vm in config order (its link's type, window, SPI); false past
  * the last. */
 bool snap_vlink_end(const struct vm *vm, u32 n, u32 *type, u64 *ipa, u32 *intid);
-void snap_put32(u8 *p, u32 v);
-void snap_put64(u8 *p, u64 v);
 /* Counter ticks in microseconds. */
 u64 snap_ticks_us(u64 t);
 

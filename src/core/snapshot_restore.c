@@ -218,7 +218,7 @@ static int check_header(const u8 *h, char *err)
 	u32 v;
 
 	snap_header_shape(vm, want);
-	snap_put32(want + SH_FLAGS, rs.migrate || rs.state_only ? SNAP_F_NO_MEMORY : 0);
+	le32_store(want + SH_FLAGS, rs.migrate || rs.state_only ? SNAP_F_NO_MEMORY : 0);
 	sha256(h, SNAP_HDR_HASHED, hash);
 	if (memcmp(h, snap_magic, sizeof(snap_magic)) != 0) {
 		fmt_snprintf(err, SNAP_ERR_MAX, "not a Tessera snapshot (magic)");

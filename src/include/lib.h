@@ -76,21 +76,12 @@ static inline void be32_store(void *p, u32 v)
 	b[3] = (u8)v;
 }
 
-static inline u32 le32_load(const void *p)
-{
-	const u8 *b = (const u8 *)p;
-	return ((u32)b[3] << 24) | ((u32)b[2] << 16) | ((u32)b[1] << 8) | b[0];
-}
-
-static inline u64 le64_load(const void *p)
-{
-	return ((u64)le32_load((const u8 *)p + 4) << 32) | le32_load(p);
-}
-
-static inline u16 le16_load(const void *p)
-{
-	const u8 *b = (const u8 *)p;
-	return (u16)(b[0] | (b[1] << 8));
-}
+/* Little-endian integers in byte buffers, at any alignment (lib/byteorder.c). */
+u16 le16_load(const void *p);
+u32 le32_load(const void *p);
+u64 le64_load(const void *p);
+void le16_store(void *p, u16 v);
+void le32_store(void *p, u32 v);
+void le64_store(void *p, u64 v);
 
 #endif

@@ -482,48 +482,25 @@ void vmmio_vq_interrupt(struct vmmio_dev *d)
 
 /* ---- snapshots ---- */
 
-static void put32(u8 *p, u32 v)
-{
-	for (u32 i = 0; i < 4; i++) {
-		p[i] = (u8)(v >> (8 * i));
-	}
-}
-
-static void put64(u8 *p, u64 v)
-{
-	put32(p, (u32)v);
-	put32(p + 4, (u32)(v >> 32));
-}
-
-static u32 get32(const u8 *p)
-{
-	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-}
-
-static u64 get64(const u8 *p)
-{
-	return get32(p) | (u64)get32(p + 4) << 32;
-}
-
 void vmmio_snap_put(const struct vmmio_dev *d, u8 *out)
 {
 	memset(out, 0, VMMIO_SNAP_SIZE);
-	put32(out, d->status);
-	put32(out + 4, d->isr);
-	put32(out + 8, d->dev_feat_sel);
-	put32(out + 12, d->drv_feat_sel);
-	put32(out + 16, d->queue_sel);
-	put32(out + 20, d->config_gen);
-	put64(out + 24, d->drv_features);
+	le32_store(out, d->status);
+	le32_store(out + 4, d->isr);
+	le32_store(out + 8, d->dev_feat_sel);
+	le32_store(out + 12, d->drv_feat_sel);
+	le32_store(out + 16, d->queue_sel);
+	le32_store(out + 20, d->config_gen);
+	le64_store(out + 24, d->drv_features);
 	for (u32 i = 0; i < VMMIO_MAX_QUEUES; i++) {
 		const struct vmmio_queue *q = &d->q[i];
 		u8 *o = out + 32 + i * VMMIO_SNAP_QUEUE;
 
-		put32(o, q->num);
-		put32(o + 4, q->ready);
-		put64(o + 8, q->desc_gpa);
-		put64(o + 16, q->driver_gpa);
-		put64(o + 24, q->device_gpa);
+		le32_store(o, q->num);
+		le32_store(o + 4, q->ready);
+		le64_store(o + 8, q->desc_gpa);
+		le64_store(o + 16, q->driver_gpa);
+		le64_store(o + 24, q->device_gpa);
 		o[32] = (u8)q->last_avail;
 		o[33] = (u8)(q->last_avail >> 8);
 		o[34] = (u8)q->used_idx;
@@ -547,8 +524,8 @@ static const char *vmmio_snap_status(const struct vmmio_dev *d, u32 status, u64 
 int vmmio_snap_get(struct vmmio_dev *d, const u8 *in, const char **why)
 {
 	struct vmmio_queue q[VMMIO_MAX_QUEUES];
-	u32 status = get32(in), isr = get32(in + 4);
-	u64 drv_features = get64(in + 24);
+	u32 status = le32_load(in), isr = le32_load(in + 4);
+	u64 drv_features = le64_load(in + 24);
 
 	*why = vmmio_snap_status(d, status, drv_features);
 	if (!*why && (isr & ~(u32)(VMMIO_INT_VRING | VMMIO_INT_CONFIG)) != 0) {
@@ -556,17 +533,17 @@ int vmmio_snap_get(struct vmmio_dev *d, const u8 *in, const char **why)
 	}
 	for (u32 i = 0; !*why && i < VMMIO_MAX_QUEUES; i++) {
 		const u8 *o = in + 32 + i * VMMIO_SNAP_QUEUE;
-		u32 ready = get32(o + 4);
+		u32 ready = le32_load(o + 4);
 
 		memset(&q[i], 0, sizeof(q[i]));
 		q[i].gen = d->q[i].gen + 1; /* a new queue for the device kind's progress */
-		q[i].num = get32(o);
-		q[i].desc_gpa = get64(o + 8);
-		q[i].driver_gpa = get64(o + 16);
-		q[i].device_gpa = get64(o + 24);
+		q[i].num = le32_load(o);
+		q[i].desc_gpa = le64_load(o + 8);
+		q[i].driver_gpa = le64_load(o + 16);
+		q[i].device_gpa = le64_load(o + 24);
 		q[i].last_avail = (u16)(o[32] | o[33] << 8);
 		q[i].used_idx = (u16)(o[34] | o[35] << 8);
-		if (ready > 1 || get32(o + 36) != 0) {
+		if (ready > 1 || le32_load(o + 36) != 0) {
 			*why = "queue: QueueReady or a reserved word out of range";
 		} else if (i >= d->nqueues && (q[i].num || ready || q[i].desc_gpa ||
 					       q[i].driver_gpa || q[i].device_gpa)) {
@@ -586,10 +563,10 @@ int vmmio_snap_get(struct vmmio_dev *d, const u8 *in, const char **why)
 	}
 	d->status = status;
 	d->isr = isr;
-	d->dev_feat_sel = get32(in + 8);
-	d->drv_feat_sel = get32(in + 12);
-	d->queue_sel = get32(in + 16);
-	d->config_gen = get32(in + 20);
+	d->dev_feat_sel = le32_load(in + 8);
+	d->drv_feat_sel = le32_load(in + 12);
+	d->queue_sel = le32_load(in + 16);
+	d->config_gen = le32_load(in + 20);
 	d->drv_features = drv_features;
 	memcpy(d->q, q, sizeof(q));
 	return 0;

@@ -130,18 +130,6 @@ struct vlink *vlink_nth(u32 type, u32 n)
 _Static_assert(VLINK_SNAP_SIZE == 48U + VMMIO_SNAP_SIZE, "section layout");
 _Static_assert(VLINK_BUF <= 4096U, "pending bytes fit the one-page staging buffer");
 
-static void put32(u8 *p, u32 v)
-{
-	for (u32 i = 0; i < 4; i++) {
-		p[i] = (u8)(v >> (8 * i));
-	}
-}
-
-static u32 get32(const u8 *p)
-{
-	return (u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 | (u32)p[3] << 24;
-}
-
 /* VM vm's n-th end (config order), or NULL. */
 static struct vlink_end *vlink_vm_end(u32 vm, u32 n)
 {
@@ -213,18 +201,18 @@ u32 vlink_snap_put(u32 vm, u32 n, u8 *out, u8 *pend)
 	}
 	k = vlink_kind_of(e->dev.device_id);
 	spin_lock(&e->link->lock);
-	put32(out, VLINK_SNAP_VERSION);
-	put32(out + 4, e->dev.device_id);
-	put32(out + 8, (u32)e->ipa);
-	put32(out + 12, (u32)(e->ipa >> 32));
-	put32(out + 16, e->intid);
-	put32(out + 20, e->link->index);
-	put32(out + 24, e->side);
+	le32_store(out, VLINK_SNAP_VERSION);
+	le32_store(out + 4, e->dev.device_id);
+	le32_store(out + 8, (u32)e->ipa);
+	le32_store(out + 12, (u32)(e->ipa >> 32));
+	le32_store(out + 16, e->intid);
+	le32_store(out + 20, e->link->index);
+	le32_store(out + 24, e->side);
 	if (k && k->snap_put) {
 		count = k->snap_put(e, pend, &tx_off);
 	}
-	put32(out + 28, tx_off);
-	put32(out + 32, count);
+	le32_store(out + 28, tx_off);
+	le32_store(out + 32, count);
 	vlink_config(e, out + 40);
 	vmmio_snap_put(&e->dev, out + 48);
 	spin_unlock(&e->link->lock);
@@ -235,21 +223,21 @@ u32 vlink_snap_put(u32 vm, u32 n, u8 *out, u8 *pend)
 static const char *vlink_snap_check(struct vlink_end *e, const u8 *in)
 {
 	const struct vlink_kind *k = vlink_kind_of(e->dev.device_id);
-	u64 ipa = get32(in + 8) | (u64)get32(in + 12) << 32;
-	u32 tx_off = get32(in + 28), pending = get32(in + 32);
+	u64 ipa = le32_load(in + 8) | (u64)le32_load(in + 12) << 32;
+	u32 tx_off = le32_load(in + 28), pending = le32_load(in + 32);
 	/* The transmit queue's QueueReady word in the transport's part. */
-	u32 tx_ready = get32(in + 48 + 32 + VMMIO_SNAP_QUEUE * 1 + 4);
+	u32 tx_ready = le32_load(in + 48 + 32 + VMMIO_SNAP_QUEUE * 1 + 4);
 
-	if (get32(in) != VLINK_SNAP_VERSION) {
+	if (le32_load(in) != VLINK_SNAP_VERSION) {
 		return "layout version is not 1";
 	}
-	if (get32(in + 4) != e->dev.device_id) {
+	if (le32_load(in + 4) != e->dev.device_id) {
 		return "device type differs from the VM's (console, net)";
 	}
-	if (ipa != e->ipa || get32(in + 16) != e->intid) {
+	if (ipa != e->ipa || le32_load(in + 16) != e->intid) {
 		return "window address or interrupt differs from the VM's";
 	}
-	if (get32(in + 36) != 0) {
+	if (le32_load(in + 36) != 0) {
 		return "reserved word not zero";
 	}
 	if (!k || !k->snap_put) {
@@ -291,7 +279,7 @@ int vlink_snap_get(u32 vm, u32 n, const u8 *in, u32 *pending, const char **why)
 		return -1;
 	}
 	if (k && k->snap_tx) {
-		k->snap_tx(e, get32(in + 28));
+		k->snap_tx(e, le32_load(in + 28));
 	}
 	/* The driver read another config space (another end's MAC: a clone, or a restore into
 	 * another slot): a configuration change (4.2.2: ConfigGeneration, InterruptStatus bit
@@ -302,7 +290,7 @@ int vlink_snap_get(u32 vm, u32 n, const u8 *in, u32 *pending, const char **why)
 		e->dev.isr |= VMMIO_INT_CONFIG;
 	}
 	spin_unlock(&e->link->lock);
-	*pending = get32(in + 32);
+	*pending = le32_load(in + 32);
 	return 0;
 }
 

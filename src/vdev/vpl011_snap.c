@@ -11,19 +11,6 @@
 #define INT_ALL	    0x7ffU
 #define RSR_OE	    BIT(3)
 
-static void snap_put32(u8 *p, u32 v)
-{
-	for (u32 i = 0; i < 4; i++) {
-		p[i] = (u8)(v >> (8 * i));
-	}
-}
-
-static void snap_put64(u8 *p, u64 v)
-{
-	snap_put32(p, (u32)v);
-	snap_put32(p + 4, (u32)(v >> 32));
-}
-
 u32 vpl011_snap_put(struct vpl011 *u, u8 *out, u8 *backlog)
 {
 	const u32 regs[10] = {u->cr,   u->lcr_h, u->ibrd,  u->fbrd, u->ifls,
@@ -33,13 +20,13 @@ u32 vpl011_snap_put(struct vpl011 *u, u8 *out, u8 *backlog)
 	spin_lock(&u->lock);
 	memset(out, 0, VPL011_SNAP_SIZE);
 	for (u32 i = 0; i < 10; i++) {
-		snap_put32(out + 4 * i, regs[i]);
+		le32_store(out + 4 * i, regs[i]);
 	}
-	snap_put32(out + 40, u->rx_count);
-	snap_put32(out + 44, u->bl_count);
-	snap_put64(out + 48, u->tx_bytes);
-	snap_put64(out + 56, u->rx_bytes);
-	snap_put64(out + 64, u->rx_dropped);
+	le32_store(out + 40, u->rx_count);
+	le32_store(out + 44, u->bl_count);
+	le64_store(out + 48, u->tx_bytes);
+	le64_store(out + 56, u->rx_bytes);
+	le64_store(out + 64, u->rx_dropped);
 	for (u32 i = 0; i < u->rx_count && i < VPL011_FIFO; i++) {
 		out[72 + i] = u->rx[(u->rx_head + i) % VPL011_FIFO];
 	}

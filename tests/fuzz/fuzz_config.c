@@ -13,15 +13,9 @@
 
 #include "config.h"
 #include "fuzz_input.h"
+#include "lib.h"
 
 static u8 image[0x400];
-
-static void put_le(u8 *p, u64 v, u32 n)
-{
-	for (u32 i = 0; i < n; i++) {
-		p[i] = (u8)(v >> (8 * i));
-	}
-}
 
 /* ELF64 (one PT_LOAD at ipa), Linux arm64 Image header, or raw bytes. */
 static u64 fake_image(enum image_format fmt, ipa_t ipa)
@@ -32,26 +26,26 @@ static u64 fake_image(enum image_format fmt, ipa_t ipa)
 		       "\x7f"
 		       "ELF\x02\x01\x01",
 		       7);
-		put_le(image + 16, 2, 2);	/* ET_EXEC */
-		put_le(image + 18, 183, 2);	/* EM_AARCH64 */
-		put_le(image + 20, 1, 4);	/* EV_CURRENT */
-		put_le(image + 24, ipa, 8);	/* e_entry */
-		put_le(image + 32, 64, 8);	/* e_phoff */
-		put_le(image + 52, 64, 2);	/* e_ehsize */
-		put_le(image + 54, 56, 2);	/* e_phentsize */
-		put_le(image + 56, 1, 2);	/* e_phnum */
-		put_le(image + 64, 1, 4);	/* PT_LOAD */
-		put_le(image + 68, 5, 4);	/* R+X */
-		put_le(image + 72, 0x200, 8);	/* p_offset */
-		put_le(image + 80, ipa, 8);	/* p_vaddr */
-		put_le(image + 88, ipa, 8);	/* p_paddr */
-		put_le(image + 96, 0x200, 8);	/* p_filesz */
-		put_le(image + 104, 0x4000, 8); /* p_memsz */
-		put_le(image + 112, 0x1000, 8); /* p_align */
+		le16_store(image + 16, 2);	 /* ET_EXEC */
+		le16_store(image + 18, 183);	 /* EM_AARCH64 */
+		le32_store(image + 20, 1);	 /* EV_CURRENT */
+		le64_store(image + 24, ipa);	 /* e_entry */
+		le64_store(image + 32, 64);	 /* e_phoff */
+		le16_store(image + 52, 64);	 /* e_ehsize */
+		le16_store(image + 54, 56);	 /* e_phentsize */
+		le16_store(image + 56, 1);	 /* e_phnum */
+		le32_store(image + 64, 1);	 /* PT_LOAD */
+		le32_store(image + 68, 5);	 /* R+X */
+		le64_store(image + 72, 0x200);	 /* p_offset */
+		le64_store(image + 80, ipa);	 /* p_vaddr */
+		le64_store(image + 88, ipa);	 /* p_paddr */
+		le64_store(image + 96, 0x200);	 /* p_filesz */
+		le64_store(image + 104, 0x4000); /* p_memsz */
+		le64_store(image + 112, 0x1000); /* p_align */
 	} else if (fmt == IMAGE_LINUX) {
-		put_le(image + 8, 0x80000, 8);	     /* text_offset */
-		put_le(image + 16, 0x200000, 8);     /* image_size */
-		put_le(image + 0x38, 0x644d5241, 4); /* "ARM\x64" */
+		le64_store(image + 8, 0x80000);	      /* text_offset */
+		le64_store(image + 16, 0x200000);     /* image_size */
+		le32_store(image + 0x38, 0x644d5241); /* "ARM\x64" */
 	}
 	return sizeof(image);
 }

@@ -29,11 +29,6 @@ static const struct fx_vm sys[2] = {
 
 static u64 finals;
 
-static u32 le32(const u8 *b)
-{
-	return (u32)b[0] | (u32)b[1] << 8 | (u32)b[2] << 16 | (u32)b[3] << 24;
-}
-
 static void check_output(void *ctx, const char *s, size_t n)
 {
 	const u8 *f = (const u8 *)s;
@@ -42,9 +37,9 @@ static void check_output(void *ctx, const char *s, size_t n)
 	if (n > 0 && f[0] == MGMT_FRAME) { /* a response frame: one write, whole */
 		FUZZ_ASSERT(n >= 1 + MGMT_FRAME_HDR + 4);
 		FUZZ_ASSERT(f[1] == 's' || f[1] == 'm');
-		FUZZ_ASSERT(le32(f + 2) <= MGMT_FRAME_MAX &&
-			    n == 1 + MGMT_FRAME_HDR + le32(f + 2) + 4);
-		FUZZ_ASSERT(le32(f + n - 4) == crc32_update(0, f + 1, n - 5));
+		FUZZ_ASSERT(le32_load(f + 2) <= MGMT_FRAME_MAX &&
+			    n == 1 + MGMT_FRAME_HDR + le32_load(f + 2) + 4);
+		FUZZ_ASSERT(le32_load(f + n - 4) == crc32_update(0, f + 1, n - 5));
 		return;
 	}
 	FUZZ_ASSERT(n > 0 && n <= MGMT_OUT_MAX && s[n - 1] == '\n');

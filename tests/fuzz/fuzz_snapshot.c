@@ -44,20 +44,15 @@ static u8 stream[MAX_STREAM];
 
 static u8 *put_section(u8 *p, u32 type, u32 index, const u8 *payload, u64 len)
 {
-	snap_put32(p, type);
-	snap_put32(p + 4, index);
-	snap_put64(p + 8, len);
+	le32_store(p, type);
+	le32_store(p + 4, index);
+	le64_store(p + 8, len);
 	if (payload) {
 		memcpy(p + SNAP_SEC_HDR, payload, len);
 	} else {
 		memset(p + SNAP_SEC_HDR, 0, len);
 	}
 	return p + SNAP_SEC_HDR + len + SHA256_DIGEST_SIZE; /* hash: fix_hashes */
-}
-
-static void tput32(u8 *p, u32 v)
-{
-	snap_put32(p, v);
 }
 
 /* Alpha's end n as a driver that set it up would leave it: DRIVER_OK, two ready 8-entry
@@ -68,19 +63,19 @@ static u32 virtio_template(u32 n, u8 *sec, u8 *pend)
 	bool con = n == 0;
 
 	vlink_snap_put(0, n, sec, pend);
-	tput32(sec + 32, con ? 5 : 0);
+	le32_store(sec + 32, con ? 5 : 0);
 	memcpy(pend, "hello", 5);
-	tput32(sec + 48, 0xf);
-	snap_put64(sec + 72, (1ULL << 32) | (con ? 0 : 0x10020)); /* VERSION_1 (+ MAC, STATUS) */
+	le32_store(sec + 48, 0xf);
+	le64_store(sec + 72, (1ULL << 32) | (con ? 0 : 0x10020)); /* VERSION_1 (+ MAC, STATUS) */
 	for (u32 q = 0; q < 2; q++) {
 		u8 *o = sec + 80 + 40 * q;
 
-		tput32(o, 8);
-		tput32(o + 4, 1);
-		snap_put64(o + 8, ram + 0x1000 + 0x3000 * q);
-		snap_put64(o + 16, ram + 0x2000 + 0x3000 * q);
-		snap_put64(o + 24, ram + 0x3000 + 0x3000 * q);
-		tput32(o + 32, 0x00030003);
+		le32_store(o, 8);
+		le32_store(o + 4, 1);
+		le64_store(o + 8, ram + 0x1000 + 0x3000 * q);
+		le64_store(o + 16, ram + 0x2000 + 0x3000 * q);
+		le64_store(o + 24, ram + 0x3000 + 0x3000 * q);
+		le32_store(o + 32, 0x00030003);
 	}
 	return con ? 5 : 0;
 }
@@ -102,9 +97,9 @@ static size_t build_template(void)
 	snap_regions(vm, &rg);
 	snap_plan(vm, rg.n, &pl);
 	snap_header_shape(vm, stream);
-	snap_put32(vcpu, SNAP_VCPU_RUN);
+	le32_store(vcpu, SNAP_VCPU_RUN);
 	vcpu[24 + 32 * 8] = 0xc5; /* the saved PSTATE: EL1h, interrupts masked */
-	snap_put32(dist + 4, vm->vcpu_count);
+	le32_store(dist + 4, vm->vcpu_count);
 	for (u32 i = 0; i < pl.n; i++) {
 		u32 t = pl.s[i].type, ix = pl.s[i].index;
 
@@ -115,9 +110,9 @@ static size_t build_template(void)
 			if (pages + SNAP_PAGE > sizeof(mem) + pages) {
 				return 0;
 			}
-			snap_put32(p, t);
-			snap_put32(p + 4, ix);
-			snap_put64(p + 8, len);
+			le32_store(p, t);
+			le32_store(p + 4, ix);
+			le64_store(p + 8, len);
 			memset(p + SNAP_SEC_HDR, 0, len);
 			p[SNAP_SEC_HDR + 1] = 1; /* page 1 has data */
 			memset(p + SNAP_SEC_HDR + 2, 0x5a, SNAP_PAGE);
@@ -144,7 +139,7 @@ static size_t build_template(void)
 				: t == SEC_HEALTH      ? SNAP_HEALTH_SIZE
 						       : 0);
 	}
-	snap_put64(stream + SH_TOTAL, (u64)(p - stream));
+	le64_store(stream + SH_TOTAL, (u64)(p - stream));
 	return (size_t)(p - stream);
 }
 

@@ -19,29 +19,14 @@ set -u
 
 cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
+. tests/system/board.sh
 
+NAME=checkpoint
 OUT_DIR=${OUT_DIR:-build/checkpoint}
 TIMEOUT=${TIMEOUT:-150}
 LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
 TESSERA=build/tools/tessera
-failed=0
-qemu_pid=
-
-pass() { echo "PASS: system/checkpoint_$1"; }
-fail()
-{
-	echo "FAIL: system/checkpoint_$1 ($2)"
-	failed=1
-}
-
-trap stop_qemu_pid EXIT
-
-ctl()
-{
-	out=$("$TESSERA" ctl --socket "$SOCK" --timeout 60 "$@" 2>&1)
-	rc=$?
-}
 
 # VM's step lines from console line FROM on.
 steps_from() { clean_log | tail -n +"$(($2 + 1))" | grep -a -E "^\[$1\] TEST clone_compute: step=[0-9]+ acc=0x[0-9a-f]{16}$" | sed "s/^\[$1\] //"; }
@@ -77,14 +62,11 @@ main()
 {
 	local mark pre post n first at
 
-	mkdir -p "$OUT_DIR" && rm -f "$SOCK" && : >"$LOG"
-	timeout -k 5 "$TIMEOUT" "$TESSERA" run tests/system/configs/checkpoint.dts \
-		--pack "$OUT_DIR/checkpoint.img" --mgmt "$SOCK" >"$LOG" 2>&1 </dev/null &
-	qemu_pid=$!
+	board_start tests/system/configs/checkpoint.dts
 
 	if ! wait_step work 2 40; then
 		fail boot "work never reached step 2"
-		tail -n 20 "$LOG" | sed 's/^/    | /'
+		log_tail
 		return
 	fi
 	ctl console-write work 63

@@ -17,29 +17,14 @@ set -u
 
 cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
+. tests/system/board.sh
 
+NAME=clone
 OUT_DIR=${OUT_DIR:-build/clone}
 TIMEOUT=${TIMEOUT:-120}
 LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
 TESSERA=build/tools/tessera
-failed=0
-qemu_pid=
-
-pass() { echo "PASS: system/clone_$1"; }
-fail()
-{
-	echo "FAIL: system/clone_$1 ($2)"
-	failed=1
-}
-
-trap stop_qemu_pid EXIT
-
-ctl()
-{
-	out=$("$TESSERA" ctl --socket "$SOCK" --timeout 60 "$@" 2>&1)
-	rc=$?
-}
 
 # VM's step and checksum lines, complete ones only.
 steps_of() { clean_log | grep -a -E "^\[$1\] TEST clone_compute: (step=[0-9]+ acc=0x[0-9a-f]{16}|checksum=0x[0-9a-f]{16})$" | sed "s/^\[$1\] //"; }
@@ -56,17 +41,6 @@ wait_step()
 	return 1
 }
 
-vm_state() { "$TESSERA" ctl --socket "$SOCK" --lines list 2>/dev/null | grep -a "^vm $1 " | sed -E 's/.* state=([a-z]+) .*/\1/'; }
-
-wait_stopped()
-{
-	local end=$((SECONDS + $2))
-	while [ $SECONDS -le $end ]; do
-		[ "$(vm_state "$1")" = stopped ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
 
 # gen_line VM WHAT: the hex values of VM's "generation<WHAT> dtb=.. hc=.." line.
 gen_line() { clean_log | grep -a -E "^\[$1\] TEST clone_compute: generation$2 dtb=0x[0-9a-f]{16} hc=0x[0-9a-f]{16}$" | tail -n 1 | sed -E 's/.* dtb=(0x[0-9a-f]+) hc=(0x[0-9a-f]+)$/\1 \2/'; }
@@ -75,20 +49,12 @@ main()
 {
 	local g0 g1 gen_ok at first a b done_re='DONE clone_compute: passed=[0-9]+ failed=0$'
 
-	for f in "$TESSERA" build/tessera.elf build/guests/clone_compute.elf build/guests/hello.elf; do
-		if [ ! -f "$f" ]; then
-			fail boot "$f missing: run make"
-			return
-		fi
-	done
-	mkdir -p "$OUT_DIR" && rm -f "$SOCK" && : >"$LOG"
-	timeout -k 5 "$TIMEOUT" "$TESSERA" run tests/system/configs/clone.dts \
-		--pack "$OUT_DIR/clone.img" --mgmt "$SOCK" >"$LOG" 2>&1 </dev/null &
-	qemu_pid=$!
+	need_built "$TESSERA" build/tessera.elf build/guests/clone_compute.elf build/guests/hello.elf || return
+	board_start tests/system/configs/clone.dts
 
 	if ! wait_step compute 10 40 || ! wait_stopped copy 20 || ! wait_stopped other 20; then
 		fail boot "compute never reached step 10, or copy/other never stopped"
-		tail -n 20 "$LOG" | sed 's/^/    | /'
+		log_tail
 		return
 	fi
 	read -r a b <<<"$(gen_line compute '')"
@@ -124,7 +90,7 @@ main()
 
 	if ! wait_for "^\[compute\] $done_re" 60 || ! wait_for "^\[copy\] $done_re" 60; then
 		fail run "compute or copy did not finish cleanly"
-		tail -n 20 "$LOG" | sed 's/^/    | /'
+		log_tail
 		return
 	fi
 	read -r a b <<<"$(gen_line copy ' changed')"

@@ -17,30 +17,15 @@ set -u
 
 cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
+. tests/system/board.sh
 
+NAME=snapshot
 OUT_DIR=${OUT_DIR:-build/snapshot}
 TIMEOUT=${TIMEOUT:-120}
 LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
 SNAP=$OUT_DIR/compute.snap
 TESSERA=build/tools/tessera
-failed=0
-qemu_pid=
-
-pass() { echo "PASS: system/snapshot_$1"; }
-fail()
-{
-	echo "FAIL: system/snapshot_$1 ($2)"
-	failed=1
-}
-
-trap stop_qemu_pid EXIT
-
-ctl()
-{
-	out=$("$TESSERA" ctl --socket "$SOCK" --timeout 60 "$@" 2>&1)
-	rc=$?
-}
 
 # The guest's step and checksum lines ("step=N acc=..", "checksum=.."), complete ones only.
 compute_lines() { clean_log | grep -a -E '^\[compute\] TEST snap_compute: (step=[0-9]+ acc=0x[0-9a-f]{16}|checksum=0x[0-9a-f]{16})$' | sed 's/^\[compute\] //'; }
@@ -57,36 +42,17 @@ wait_step()
 	return 1
 }
 
-vm_state() { "$TESSERA" ctl --socket "$SOCK" --lines list 2>/dev/null | grep -a "^vm $1 " | sed -E 's/.* state=([a-z]+) .*/\1/'; }
-
-wait_stopped()
-{
-	local end=$((SECONDS + $2))
-	while [ $SECONDS -le $end ]; do
-		[ "$(vm_state "$1")" = stopped ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
 
 main()
 {
 	local at_snap run_a run_b first_b sum_a
 
-	for f in "$TESSERA" build/tessera.elf build/guests/snap_compute.elf build/guests/hello.elf; do
-		if [ ! -f "$f" ]; then
-			fail boot "$f missing: run make"
-			return
-		fi
-	done
-	mkdir -p "$OUT_DIR" && rm -f "$SOCK" "$SNAP" && : >"$LOG"
-	timeout -k 5 "$TIMEOUT" "$TESSERA" run tests/system/configs/snapshot.dts \
-		--pack "$OUT_DIR/snapshot.img" --mgmt "$SOCK" >"$LOG" 2>&1 </dev/null &
-	qemu_pid=$!
+	need_built "$TESSERA" build/tessera.elf build/guests/snap_compute.elf build/guests/hello.elf || return
+	board_start tests/system/configs/snapshot.dts "$SNAP"
 
 	if ! wait_step 15 40; then
 		fail boot "compute never reached step 15"
-		tail -n 20 "$LOG" | sed 's/^/    | /'
+		log_tail
 		return
 	fi
 	ctl snapshot compute -o "$SNAP"
@@ -101,7 +67,7 @@ main()
 	fi
 	if ! wait_for '^\[compute\] DONE snap_compute: passed=1 failed=0$' 60 || ! wait_stopped compute 20; then
 		fail run_a "the snapshotted run did not finish cleanly"
-		tail -n 20 "$LOG" | sed 's/^/    | /'
+		log_tail
 		return
 	fi
 	run_a=$(compute_lines)

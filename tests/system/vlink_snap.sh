@@ -22,30 +22,15 @@ set -u
 
 cd "$(dirname "$0")/../.." || exit 1
 . tests/system/lib.sh
+. tests/system/board.sh
 
+NAME=vlink_snap
 OUT_DIR=${OUT_DIR:-build/vlink_snap}
 TIMEOUT=${TIMEOUT:-180}
 LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
 SNAP=$OUT_DIR/a.snap
 TESSERA=build/tools/tessera
-failed=0
-qemu_pid=
-
-pass() { echo "PASS: system/vlink_snap_$1"; }
-fail()
-{
-	echo "FAIL: system/vlink_snap_$1 ($2)"
-	failed=1
-}
-
-trap stop_qemu_pid EXIT
-
-ctl()
-{
-	out=$("$TESSERA" ctl --socket "$SOCK" --timeout 60 "$@" 2>&1)
-	rc=$?
-}
 
 # VM's step lines after console line FROM: "step=N con=.. net=..".
 steps_of() { clean_log | tail -n +"$(($2 + 1))" | grep -a -E "^\[$1\] TEST vlink_snap: step=[0-9]+ con=[a-z/]*[0-9]+ net=[a-z/]*[0-9]+$" | sed "s/^\[$1\] TEST vlink_snap: //"; }
@@ -63,17 +48,6 @@ wait_step()
 	return 1
 }
 
-vm_state() { "$TESSERA" ctl --socket "$SOCK" --lines list 2>/dev/null | grep -a "^vm $1 " | sed -E 's/.* state=([a-z]+) .*/\1/'; }
-
-wait_state()
-{
-	local end=$((SECONDS + $3))
-	while [ $SECONDS -le $end ]; do
-		[ "$(vm_state "$1")" = "$2" ] && return 0
-		sleep 0.2
-	done
-	return 1
-}
 
 lost_of() { clean_log | grep -a -c -E "^\[$1\] TEST vlink_snap: step=.*lost"; }
 
@@ -81,20 +55,12 @@ main()
 {
 	local mark before at first n
 
-	for f in "$TESSERA" build/tessera.elf build/guests/vlink_snap.elf build/guests/hello.elf; do
-		if [ ! -f "$f" ]; then
-			fail boot "$f missing: run make"
-			return
-		fi
-	done
-	mkdir -p "$OUT_DIR" && rm -f "$SOCK" "$SNAP" && : >"$LOG"
-	timeout -k 5 "$TIMEOUT" "$TESSERA" run tests/system/configs/vlink_snap.dts \
-		--pack "$OUT_DIR/vlink_snap.img" --mgmt "$SOCK" >"$LOG" 2>&1 </dev/null &
-	qemu_pid=$!
+	need_built "$TESSERA" build/tessera.elf build/guests/vlink_snap.elf build/guests/hello.elf || return
+	board_start tests/system/configs/vlink_snap.dts "$SNAP"
 
 	if ! wait_step a 5 60 || ! wait_state c stopped 20; then
 		fail boot "a never passed step 5, or c never stopped"
-		tail -n 20 "$LOG" | sed 's/^/    | /'
+		log_tail
 		return
 	fi
 	if clean_log | grep -a -q -E '^\[a\] TEST vlink_snap: mac=52:54:00:7e:01:00 cfg_gen=0 cfg_irqs=0 irqs=[0-9]+ isr=[0-9]+$'; then
@@ -141,7 +107,7 @@ main()
 	first=$(steps_of a "$mark" | head -n 1 | sed -E 's/^step=([0-9]+) .*/\1/')
 	if [ "$(last_step a "$mark")" -lt $((at + 8)) ]; then
 		fail restore "a passed no 8 steps after the restore (last $(last_step a "$mark"))"
-		tail -n 20 "$LOG" | sed 's/^/    | /'
+		log_tail
 	elif clean_log | tail -n +"$((mark + 1))" | grep -a -q -E '^\[a\] (TEST vlink_snap: mac=|PASS vlink_snap: virtio device up)'; then
 		fail restore "a booted again"
 	elif [ -z "$first" ] || [ "$first" -lt "$before" ] || [ "$first" -gt $((at + 1)) ]; then
@@ -191,7 +157,7 @@ main()
 	at=$(last_step a)
 	if ! wait_step c $((at + 8)) 60 "$mark"; then
 		fail clone "c passed no 8 steps after the clone (last $(last_step c "$mark"))"
-		tail -n 20 "$LOG" | sed 's/^/    | /'
+		log_tail
 	else
 		n=$(clean_log | grep -a -E '^\[c\] TEST vlink_snap: generation changed mac=' | head -n 1)
 		if printf '%s\n' "$n" | grep -q -E 'mac=52:54:00:7e:03:00 cfg_gen=1 cfg_irqs=[1-9][0-9]* irqs=[0-9]+ isr=[0-9]+$' &&

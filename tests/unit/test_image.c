@@ -10,24 +10,6 @@ static u8 buf[0x4000];
 static struct image_info info;
 static const char *why;
 
-static void put16(u8 *p, u16 v)
-{
-	p[0] = (u8)v;
-	p[1] = (u8)(v >> 8);
-}
-
-static void put32(u8 *p, u32 v)
-{
-	put16(p, (u16)v);
-	put16(p + 2, (u16)(v >> 16));
-}
-
-static void put64(u8 *p, u64 v)
-{
-	put32(p, (u32)v);
-	put32(p + 4, (u32)(v >> 32));
-}
-
 /* ELF header with phnum program headers at 64; returns a pointer to phdr i. */
 static void elf_header(u64 entry, u16 phnum)
 {
@@ -36,27 +18,27 @@ static void elf_header(u64 entry, u16 phnum)
 	       "\x7f"
 	       "ELF",
 	       4);
-	buf[4] = 2;	      /* ELFCLASS64 */
-	buf[5] = 1;	      /* ELFDATA2LSB */
-	buf[6] = 1;	      /* EV_CURRENT */
-	put16(buf + 16, 2);   /* ET_EXEC */
-	put16(buf + 18, 183); /* EM_AARCH64 */
-	put64(buf + 24, entry);
-	put64(buf + 32, 64); /* e_phoff */
-	put16(buf + 54, 56);
-	put16(buf + 56, phnum);
+	buf[4] = 2;		   /* ELFCLASS64 */
+	buf[5] = 1;		   /* ELFDATA2LSB */
+	buf[6] = 1;		   /* EV_CURRENT */
+	le16_store(buf + 16, 2);   /* ET_EXEC */
+	le16_store(buf + 18, 183); /* EM_AARCH64 */
+	le64_store(buf + 24, entry);
+	le64_store(buf + 32, 64); /* e_phoff */
+	le16_store(buf + 54, 56);
+	le16_store(buf + 56, phnum);
 }
 
 static void elf_phdr(u32 i, u32 type, u64 off, u64 vaddr, u64 paddr, u64 filesz, u64 memsz)
 {
 	u8 *ph = buf + 64 + i * 56;
 
-	put32(ph, type);
-	put64(ph + 8, off);
-	put64(ph + 16, vaddr);
-	put64(ph + 24, paddr);
-	put64(ph + 32, filesz);
-	put64(ph + 40, memsz);
+	le32_store(ph, type);
+	le64_store(ph + 8, off);
+	le64_store(ph + 16, vaddr);
+	le64_store(ph + 24, paddr);
+	le64_store(ph + 32, filesz);
+	le64_store(ph + 40, memsz);
 }
 
 static int probe(u64 size, enum image_format fmt)
@@ -90,7 +72,7 @@ static void test_elf_hostile(void)
 {
 	/* Program headers past the end of the file. */
 	elf_header(0x40080000, 1);
-	put64(buf + 32, 0x10000);
+	le64_store(buf + 32, 0x10000);
 	CHECK_EQ(probe(0x3000, IMAGE_AUTO), -1);
 	CHECK(strstr(why, "outside the file") != NULL);
 	/* Huge phnum in a small file. */
@@ -101,7 +83,7 @@ static void test_elf_hostile(void)
 	CHECK_EQ(probe(0x3000, IMAGE_AUTO), -1);
 	/* phoff near 2^64: must not wrap. */
 	elf_header(0x40080000, 1);
-	put64(buf + 32, 0xfffffffffffffff0ULL);
+	le64_store(buf + 32, 0xfffffffffffffff0ULL);
 	CHECK_EQ(probe(0x3000, IMAGE_AUTO), -1);
 	/* filesz > memsz. */
 	elf_header(0x40080000, 1);
@@ -144,12 +126,12 @@ static void test_elf_hostile(void)
 	elf_header(0x40080000, 1);
 	elf_phdr(0, 1, 0x1000, 0x40080000, 0x40080000, 0x100, 0x1000);
 	CHECK_EQ(probe(0x3000, IMAGE_AUTO), 0);
-	put16(buf + 18, 62);
+	le16_store(buf + 18, 62);
 	CHECK_EQ(probe(0x3000, IMAGE_AUTO), -1);
-	put16(buf + 18, 183);
-	put16(buf + 16, 3); /* ET_DYN */
+	le16_store(buf + 18, 183);
+	le16_store(buf + 16, 3); /* ET_DYN */
 	CHECK_EQ(probe(0x3000, IMAGE_AUTO), -1);
-	put16(buf + 16, 2);
+	le16_store(buf + 16, 2);
 	buf[4] = 1; /* ELFCLASS32 */
 	CHECK_EQ(probe(0x3000, IMAGE_AUTO), -1);
 	buf[4] = 2;
@@ -160,10 +142,10 @@ static void test_elf_hostile(void)
 static void linux_header(u64 text_offset, u64 image_size, u64 flags)
 {
 	memset(buf, 0, sizeof(buf));
-	put64(buf + 0x08, text_offset);
-	put64(buf + 0x10, image_size);
-	put64(buf + 0x18, flags);
-	put32(buf + 0x38, 0x644d5241);
+	le64_store(buf + 0x08, text_offset);
+	le64_store(buf + 0x10, image_size);
+	le64_store(buf + 0x18, flags);
+	le32_store(buf + 0x38, 0x644d5241);
 }
 
 static void test_linux(void)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "lib.h"
 #include "virtio_mmio.h"
 #include "vlink.h"
 #include "../../src/vdev/vlink_int.h"
@@ -924,13 +925,6 @@ static void test_link_wrote(void)
 
 /* ---- snapshots of a link end (docs/SNAPSHOT.md "The virtio sections") ---- */
 
-static void sput32(u8 *p, u32 v)
-{
-	for (u32 i = 0; i < 4; i++) {
-		p[i] = (u8)(v >> (8 * i));
-	}
-}
-
 /* A capture of VM 0's console end, then a restore of it (its device reset first, as the
  * restore's scrub does): the device comes back exactly, the bytes it had sent that the
  * link held are sent again by the restored end, and its ends stay untouched while frozen. */
@@ -1060,9 +1054,9 @@ static void test_snap_hostile(void)
 	for (u32 i = 0; i < ARRAY_SIZE(bad); i++) {
 		memcpy(sec, good, sizeof(sec));
 		if (bad[i].off == 48 + 24) {
-			sput32(sec + 48 + 28, 0); /* the high word: no VERSION_1 */
+			le32_store(sec + 48 + 28, 0); /* the high word: no VERSION_1 */
 		} else {
-			sput32(sec + bad[i].off, bad[i].val);
+			le32_store(sec + bad[i].off, bad[i].val);
 		}
 		vlink_vm_reset(0);
 		why = NULL;
@@ -1075,15 +1069,15 @@ static void test_snap_hostile(void)
 	}
 	/* Transmit progress on a transmit queue that is not ready. */
 	memcpy(sec, good, sizeof(sec));
-	sput32(sec + 28, 5);
-	sput32(sec + 48 + 32 + 40 + 4, 0);
-	sput32(sec + 48 + 32 + 40 + 32, 0);
+	le32_store(sec + 28, 5);
+	le32_store(sec + 48 + 32 + 40 + 4, 0);
+	le32_store(sec + 48 + 32 + 40 + 32, 0);
 	vlink_vm_reset(0);
 	CHECK_EQ(vlink_snap_get(0, 0, sec, &pending, &why), -1);
 	/* A queue that is not ready with indices. */
 	memcpy(sec, good, sizeof(sec));
-	sput32(sec + 48 + 32 + 4, 0);
-	sput32(sec + 48 + 32 + 32, 0x00010001);
+	le32_store(sec + 48 + 32 + 4, 0);
+	le32_store(sec + 48 + 32 + 32, 0x00010001);
 	vlink_vm_reset(0);
 	CHECK_EQ(vlink_snap_get(0, 0, sec, &pending, &why), -1);
 	/* The VM has no second end; VM 2 none at all. */

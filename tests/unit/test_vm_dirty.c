@@ -18,6 +18,7 @@
 #include "crc32.h"
 #include "fake_arch.h"
 #include "fixture.h"
+#include "lib.h"
 #include "mgmt.h"
 #include "vm_dirty.h"
 
@@ -266,18 +267,6 @@ static void test_incoming(void)
 
 /* ---- binary frames (mgmt.h "Frames") ---- */
 
-static u32 le32(const u8 *b)
-{
-	return (u32)b[0] | (u32)b[1] << 8 | (u32)b[2] << 16 | (u32)b[3] << 24;
-}
-
-static void put32(u8 *b, u32 v)
-{
-	for (u32 i = 0; i < 4; i++) {
-		b[i] = (u8)(v >> (8 * i));
-	}
-}
-
 /* A request frame as a client sends it: MGMT_FRAME, then kind, length, payload (the name,
  * then body) and CRC, escaped. Its bytes into f; the count. crc_xor spoils the CRC. */
 static size_t make_frame(u8 *f, u8 kind, const char *name, const u8 *body, size_t n, u32 crc_xor)
@@ -286,14 +275,14 @@ static size_t make_frame(u8 *f, u8 kind, const char *name, const u8 *body, size_
 	size_t k = strlen(name), len = 1 + k + n, r = 0, o = 0;
 
 	raw[r++] = kind;
-	put32(raw + r, (u32)len);
+	le32_store(raw + r, (u32)len);
 	r += 4;
 	raw[r++] = (u8)k;
 	memcpy(raw + r, name, k);
 	r += k;
 	memcpy(raw + r, body, n);
 	r += n;
-	put32(raw + r, crc32_update(0, raw, r) ^ crc_xor);
+	le32_store(raw + r, crc32_update(0, raw, r) ^ crc_xor);
 	r += 4;
 	f[o++] = MGMT_FRAME;
 	for (size_t i = 0; i < r; i++) {
@@ -325,8 +314,8 @@ static size_t w_body(u8 *b, u64 p, u32 count, const u8 *tags, u32 data, u8 fill)
 	for (u32 i = 0; i < 8; i++) {
 		b[i] = (u8)(p >> (8 * i));
 	}
-	put32(b + 8, count);
-	put32(b + 12, data);
+	le32_store(b + 8, count);
+	le32_store(b + 12, data);
 	memset(b + 16, 0, n - 16);
 	memcpy(b + 16, tags, count);
 	for (u32 d = 0; d < data; d++, n += 4096) {
@@ -352,18 +341,18 @@ static void test_frames(void)
 	fx_ram(0, 3 * 4096 + 130)[0] = 0xab;
 	fx_ram(0, 6 * 4096)[0] = MGMT_KILL;
 	cmd("mem-fetch mig 2+8");
-	len = le32(o + 2);
+	len = le32_load(o + 2);
 	CHECK_EQ(o[0], MGMT_FRAME);
 	CHECK_EQ(o[1], 'm');
 	CHECK_EQ(len, 16 + 8 + 2 * 4096);
-	CHECK_EQ(le32(o + 6), 2);  /* first page */
-	CHECK_EQ(le32(o + 10), 0); /* (its high half) */
-	CHECK_EQ(le32(o + 14), 8); /* count */
-	CHECK_EQ(le32(o + 18), 2); /* data pages */
+	CHECK_EQ(le32_load(o + 6), 2);	/* first page */
+	CHECK_EQ(le32_load(o + 10), 0); /* (its high half) */
+	CHECK_EQ(le32_load(o + 14), 8); /* count */
+	CHECK_EQ(le32_load(o + 18), 2); /* data pages */
 	CHECK_EQ(memcmp(o + 22, "\0\1\0\0\1\0\0\0", 8), 0);
 	CHECK_EQ(memcmp(o + 30, fx_ram(0, 3 * 4096), 4096), 0);
 	CHECK_EQ(memcmp(o + 30 + 4096, fx_ram(0, 6 * 4096), 4096), 0);
-	CHECK_EQ(le32(o + 6 + len), crc32_update(0, o + 1, 5 + len)); /* not escaped */
+	CHECK_EQ(le32_load(o + 6 + len), crc32_update(0, o + 1, 5 + len)); /* not escaped */
 	CHECK_EQ(strcmp(out + 10 + len, "ok next=10\n"), 0);
 	CHECK_EQ(out_len, 10 + len + strlen("ok next=10\n"));
 	/* As many pages as the frame holds: 8 data pages, the 9th waits for the next fetch. */
@@ -371,9 +360,9 @@ static void test_frames(void)
 		fx_ram(0, p * 4096 + 7)[0] = (u8)p;
 	}
 	cmd("mem-fetch mig 18+20");
-	CHECK_EQ(le32(o + 14), 10);
-	CHECK_EQ(le32(o + 18), 8);
-	CHECK(strstr(out + 10 + le32(o + 2), "ok next=28\n") != NULL);
+	CHECK_EQ(le32_load(o + 14), 10);
+	CHECK_EQ(le32_load(o + 18), 8);
+	CHECK(strstr(out + 10 + le32_load(o + 2), "ok next=28\n") != NULL);
 	CHECK(strncmp(cmd("mem-fetch mig 512"), "err bad-args", 12) == 0);
 	CHECK_EQ(strcmp(cmd("mem-fetch mig"), "err bad-args usage: mem-fetch NAME P[+N]\n"), 0);
 
@@ -406,7 +395,7 @@ static void test_frames(void)
 	n++;
 	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame: MGMT_ESC (0x10) followed", 44) ==
 	      0);
-	put32(body + 12, 2);
+	le32_store(body + 12, 2);
 	n = make_frame(f, 'w', "mig", body, b, 0);
 	CHECK(strncmp(feed_bytes(f, n, n), "err bad-args frame 'w'", 22) == 0);
 	b = w_body(body, 7, 2, (const u8 *)"\2\0", 1, 0x40);

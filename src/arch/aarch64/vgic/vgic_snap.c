@@ -13,27 +13,14 @@
 #define SNAP_FLAGS   (VGIC_IRQ_ENABLED | VGIC_IRQ_PENDING | VGIC_IRQ_ACTIVE)
 #define WAKER_ASLEEP 0x6U /* GICR_WAKER.ProcessorSleep | ChildrenAsleep */
 
-static void put32(u8 *p, u32 v)
-{
-	for (u32 i = 0; i < 4; i++) {
-		p[i] = (u8)(v >> (8 * i));
-	}
-}
-
-static void put64(u8 *p, u64 v)
-{
-	put32(p, (u32)v);
-	put32(p + 4, (u32)(v >> 32));
-}
-
 void vgic_snap_cpu_put(struct vgic *g, u32 vcpu, u8 *out)
 {
 	const struct vgic_cpu *c = g->cpus[vcpu];
 
 	vgic_lock(g);
 	vgic_drain_sgis(g, vcpu, false); /* posted SGIs into the model */
-	put32(out, c->waker);
-	put32(out + 4, 0);
+	le32_store(out, c->waker);
+	le32_store(out + 4, 0);
 	for (u32 i = 0; i < VGIC_NR_PRIVATE; i++) {
 		const struct vgic_irq *irq = &c->priv[i];
 		u8 *r = out + 8 + 4 * i;
@@ -50,14 +37,14 @@ void vgic_snap_dist_put(struct vgic *g, u8 *out)
 {
 	vgic_lock(g);
 	vgic_drain(g, VGIC_MAX_VCPUS); /* posted doorbells into the model */
-	put32(out, g->ctlr);
-	put32(out + 4, g->vcpu_count);
+	le32_store(out, g->ctlr);
+	le32_store(out + 4, g->vcpu_count);
 	for (u32 n = 0; n < VGIC_MAX_SPIS; n++) {
 		u8 *r = out + 8 + 10 * n;
 
 		r[0] = g->spi[n].flags & (SNAP_FLAGS | VGIC_IRQ_EDGE);
 		r[1] = g->spi[n].prio;
-		put64(r + 2, g->spi_route[n]);
+		le64_store(r + 2, g->spi_route[n]);
 	}
 	vgic_unlock(g);
 }
