@@ -464,6 +464,40 @@ if make -s -j2 B=build/minimal PROFILE=minimal "$MIN_HYP" >"$OUT/minimal_build.l
 else
 	errors+=("the PROFILE=minimal build failed (see $OUT/minimal_build.log)")
 fi
+# Resident bytes per build feature (FEATURES_ALL): the full build minus a build with every
+# feature but that one (make B=build/feat-<f> FEATURES="all but f", kept between runs so only
+# what changed is rebuilt). What the features share (a file built when any of them is on,
+# such as the vCPU switch) is counted in none of them: the "shared" figure is the full build
+# minus the minimal build minus the sum of the features' own figures.
+FEATS=$(make -s --no-print-directory -f Makefile -f - feat-list <<<'feat-list: ; @echo $(FEATURES_ALL)' 2>/dev/null)
+declare -A FEAT_TR
+F_FEAT=missing F_FEAT_JSON=null
+if [ -z "$FEATS" ]; then
+	errors+=("per-feature footprint: no FEATURES_ALL from the Makefile")
+else
+	feat_ok=1
+	for f in $FEATS; do
+		rest=$(tr ' ' '\n' <<<"$FEATS" | grep -vx "$f" | tr '\n' ' ')
+		elf=build/feat-$f/tessera.elf
+		if make -s -j2 B="build/feat-$f" FEATURES="${rest% }" "$elf" >"$OUT/feat_${f}_build.log" 2>&1; then
+			FEAT_TR[$f]=$((F_TR - $(sec .text "$elf") - $(sec .rodata "$elf")))
+		else
+			errors+=("the build without feature $f failed (see $OUT/feat_${f}_build.log)")
+			feat_ok=0
+		fi
+	done
+	if [ "$feat_ok" = 1 ] && [ "$F_TR_MIN" != missing ]; then
+		shared=$((F_TR - F_TR_MIN))
+		F_FEAT="" F_FEAT_JSON="{"
+		for f in $(for f in $FEATS; do echo "${FEAT_TR[$f]} $f"; done | sort -rn | awk '{ print $2 }'); do
+			F_FEAT+="$f ${FEAT_TR[$f]} / "
+			F_FEAT_JSON+="\"$f\": ${FEAT_TR[$f]}, "
+			shared=$((shared - FEAT_TR[$f]))
+		done
+		F_FEAT+="shared by several features $shared / core without features $F_TR_MIN"
+		F_FEAT_JSON+="\"shared\": $shared, \"core\": $F_TR_MIN}"
+	fi
+fi
 # Resident bytes per component: sized text/rodata symbols below __init_start, by the source
 # directory their debug info names (LTO keeps it); the rest is string literals, alignment
 # and assembly without symbol sizes.
@@ -726,6 +760,8 @@ row "footprint: resident text + rodata, verified-boot build (TRUSTED_KEYS; added
 row "footprint: resident text + rodata, PROFILE=minimal build (static partitioning, health, channels, console, management; no debugger, trace, snapshot/migration, virtio links, shared CPUs; vs the full build)" \
 	"$F_TR_MIN" "-" "-$((F_TR - ${F_TR_MIN/missing/0}))" "<= 65,536" "$(verdict "$(ok_le "${F_TR_MIN/missing/}" 65536)")" \
 	footprint_minimal
+row "footprint: resident bytes per build feature (full build minus a build without it; shared: code built when any of several features is on; core: the PROFILE=minimal build)" \
+	"$F_FEAT" "-" "-" "measured" "-" footprint_features
 row "footprint: resident bytes per component (src/core, src/vdev, src/arch, src/lib, src/drivers; unattributed: string literals, alignment, assembly)" \
 	"$F_COMP" "-" "-" "measured" "-" footprint_components
 row "footprint: whole image text + rodata, incl. boot-only .init (bytes)" "$F_IMAGE" "-" "-" \
@@ -799,7 +835,7 @@ jstr() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 	else
 		echo "  \"linux_boot_icount_seconds\": null,"
 	fi
-	echo "  \"footprint\": {\"text\": $F_TEXT, \"rodata\": $F_RODATA, \"init\": $F_INIT, \"data\": $F_DATA, \"bss\": $F_BSS, \"vm_slot\": $VM_SLOT, \"stage2_pages_per_vm\": $(jnum "$S2_PAGES")}"
+	echo "  \"footprint\": {\"text\": $F_TEXT, \"rodata\": $F_RODATA, \"init\": $F_INIT, \"data\": $F_DATA, \"bss\": $F_BSS, \"vm_slot\": $VM_SLOT, \"stage2_pages_per_vm\": $(jnum "$S2_PAGES"), \"features\": $F_FEAT_JSON}"
 	echo "}"
 } >"$JSON"
 
@@ -977,6 +1013,11 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
   or data refers into them, \`scripts/check-init.sh\`); the whole-image row counts them too.
   The minimal-profile row is the same figure for \`make B=build/minimal PROFILE=minimal\`
   (docs/CONFIG.md "Build profiles"); the full build's row is the default build, every feature in.
+  The per-feature row is, for each feature of the Makefile's \`FEATURES_ALL\`, the full build's
+  figure minus that of \`make B=build/feat-<feature> FEATURES="<all the others>"\`; what is built
+  when any of several features is on (the vCPU switch: shared CPUs, snapshots, the debugger) is
+  in none of them but in "shared" (full minus minimal minus the features' figures), and "core"
+  is the minimal build's figure. \`build/bench.json\` has them under \`footprint.features\`.
   Hypervisor RAM per extra VM: the hypervisor reports nothing about it, so
   \`bench/s2pages.c\` runs Tessera's own stage-2 builder (\`src/arch/aarch64/stage2.c\`) on the
   host for a 32 MiB VM; the static \`struct vm\` slot is \`sizeof(vms) / CONFIG_MAX_VMS\` from the

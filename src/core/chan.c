@@ -14,7 +14,7 @@
 #include "lib.h"
 #include "vm.h"
 
-void chan_vm_init(struct vm *vm)
+BOOT_ONLY void chan_vm_init(struct vm *vm)
 {
 	const struct config *cfg = &system_config;
 

@@ -99,7 +99,7 @@ static bool con_escape; /* Ctrl-T seen, next byte is a command */
 static u64 con_ring_end[CONFIG_MAX_VMS];
 static u8 con_ring[CONFIG_MAX_VMS][CONSOLE_RING_SIZE] NOINIT;
 
-void console_init(void)
+BOOT_ONLY void console_init(void)
 {
 	spin_init(&con_lock);
 	memset(con_vms, 0, sizeof(con_vms));

@@ -37,7 +37,7 @@ void vm_wait_users(struct vm *vm)
 	}
 }
 
-void vm_devices_create(struct vm *vm)
+BOOT_ONLY void vm_devices_create(struct vm *vm)
 {
 	irqchip_create(vm);
 	vpl011_create(&vm->uart, vm->id);

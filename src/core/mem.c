@@ -36,7 +36,7 @@ static bool page_ours(const u8 *p)
 	return p >= init_start && p < init_end && IS_ALIGNED((u64)(p - init_start), SZ_4K);
 }
 
-void mem_init(void)
+BOOT_ONLY void mem_init(void)
 {
 	spin_init(&mem_lock);
 	free_list = NULL;

@@ -16,7 +16,7 @@
  * first activation. */
 #define SCHED_NOT_ACTIVATED SCHED_FOREVER
 
-void sched_cpu_init(struct sched_cpu *s, const struct sched_cpu_cfg *cfg, u64 now)
+BOOT_ONLY void sched_cpu_init(struct sched_cpu *s, const struct sched_cpu_cfg *cfg, u64 now)
 {
 	memset(s, 0, sizeof(*s));
 	s->cfg = *cfg;
@@ -27,7 +27,7 @@ void sched_cpu_init(struct sched_cpu *s, const struct sched_cpu_cfg *cfg, u64 no
 	s->quantum_end = now;
 }
 
-int sched_cpu_add(struct sched_cpu *s, u32 vm, u32 vcpu, u32 prio, u64 budget, u64 period)
+BOOT_ONLY int sched_cpu_add(struct sched_cpu *s, u32 vm, u32 vcpu, u32 prio, u64 budget, u64 period)
 {
 	struct sched_ent *e;
 

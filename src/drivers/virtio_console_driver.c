@@ -132,7 +132,7 @@ static void vq_push(struct vq *q, u16 d)
 	dsb(ish); /* the index before the notify write (section 2.7.13.4) */
 }
 
-static int vq_setup(u32 sel, struct vq *q)
+static BOOT_ONLY int vq_setup(u32 sel, struct vq *q)
 {
 	memset(q, 0, sizeof(*q));
 	vio_wr(VMMIO_QUEUE_SEL, sel);
@@ -160,7 +160,7 @@ static void rx_post(u16 d)
 }
 
 /* Device initialization, section 3.1.1. */
-int vcon_start(const struct vcon_dev *dev, const char **why)
+BOOT_ONLY int vcon_start(const struct vcon_dev *dev, const char **why)
 {
 	u32 st;
 

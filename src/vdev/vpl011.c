@@ -81,7 +81,7 @@ static const u8 vpl011_pcell_id[4] = {0x0d, 0xf0, 0x05, 0xb1};
 
 _Static_assert(__builtin_offsetof(struct vpl011, lock) == 0, "vpl011_init skips the lock");
 
-void vpl011_create(struct vpl011 *u, u32 vm_id)
+BOOT_ONLY void vpl011_create(struct vpl011 *u, u32 vm_id)
 {
 	spin_init(&u->lock);
 	vpl011_init(u, vm_id);

@@ -10,6 +10,7 @@
 #include "arch.h"
 #include "config.h"
 #include "layout.h"
+#include "lib.h"
 #include "sysreg.h"
 
 #define GICD_CTLR	0x0000
@@ -80,7 +81,7 @@ static void gicd_wait_rwp(void)
 	}
 }
 
-void gic_init(paddr_t d, paddr_t r, u64 r_size)
+BOOT_ONLY void gic_init(paddr_t d, paddr_t r, u64 r_size)
 {
 	u32 lines;
 

@@ -3,6 +3,7 @@
 #include "stage2.h"
 #include "arch.h"
 #include "mem.h"
+#include "lib.h"
 #ifndef TESSERA_HOST
 #include "sysreg.h"
 #endif
@@ -34,7 +35,7 @@ static u64 leaf_bits(u32 attr, int level)
 	return d;
 }
 
-int stage2_init(struct stage2 *s2)
+BOOT_ONLY int stage2_init(struct stage2 *s2)
 {
 	s2->root = page_alloc();
 	s2->table_pages = s2->root ? 1 : 0;
@@ -84,7 +85,7 @@ static int map_one(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 left, u32 attr,
 	return -1;
 }
 
-int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, u32 attr)
+BOOT_ONLY int stage2_map(struct stage2 *s2, ipa_t ipa, paddr_t pa, u64 size, u32 attr)
 {
 	if (!s2->root || size == 0 || !IS_ALIGNED(ipa | pa | size, SZ_4K) ||
 	    ipa >= (1ULL << STAGE2_IPA_BITS) || size > (1ULL << STAGE2_IPA_BITS) - ipa ||
@@ -114,7 +115,7 @@ _Static_assert(ARCH_MAP_NORMAL == STAGE2_NORMAL && ARCH_MAP_DEVICE == STAGE2_DEV
 		   ARCH_MAP_RO == STAGE2_RO,
 	       "arch.h mapping attributes are stage2.h's");
 
-int arch_vm_init(struct arch_vm *a, u32 vmid)
+BOOT_ONLY int arch_vm_init(struct arch_vm *a, u32 vmid)
 {
 	if (vmid == 0 || vmid > 0xff || stage2_init(&a->s2) != 0) {
 		return -1;
@@ -123,7 +124,7 @@ int arch_vm_init(struct arch_vm *a, u32 vmid)
 	return 0;
 }
 
-int arch_vm_map(struct arch_vm *a, ipa_t ipa, paddr_t pa, u64 size, u32 attr)
+BOOT_ONLY int arch_vm_map(struct arch_vm *a, ipa_t ipa, paddr_t pa, u64 size, u32 attr)
 {
 	return stage2_map(&a->s2, ipa, pa, size, attr);
 }

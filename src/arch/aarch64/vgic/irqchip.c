@@ -9,13 +9,14 @@
 #include "arch_gic.h"
 #include "vgic.h"
 #include "vm.h"
+#include "lib.h"
 
 _Static_assert(GUEST_GICD_BASE == GUEST_IRQCHIP_BASE && GUEST_GICD_SIZE == GUEST_IRQCHIP_SIZE &&
 		   GUEST_GICR_BASE == GUEST_IRQCHIP_CPU_BASE &&
 		   GUEST_GICR_STRIDE == GUEST_IRQCHIP_CPU_STRIDE,
 	       "the board's interrupt-controller windows are the vGIC's");
 
-void irqchip_create(struct vm *vm)
+BOOT_ONLY void irqchip_create(struct vm *vm)
 {
 	vgic_create(&vm->irqchip.vgic, vm->irqchip.cpus, 0, NULL);
 }
