@@ -156,8 +156,10 @@ static void switch_out(struct cpu *c, struct vcpu *vc)
 /* A vCPU turned on (PSCI CPU_ON) or reset since it last ran starts afresh, whether it
  * comes onto the CPU or is still resident (a reset from its own vCPU, PSCI SYSTEM_RESET,
  * leaves it on the CPU): everything its saved or live state held is reset. False if it was
- * not pending (it goes on from where it was). */
-static bool start_pending(struct cpu *c, struct sched_host *h, struct vcpu *vc)
+ * not pending (it goes on from where it was). Inlined at both calls: as a call it cost the
+ * vCPU switch 13 instructions (bench: 896 -> 909). */
+static inline __attribute__((always_inline)) bool start_pending(struct cpu *c, struct sched_host *h,
+								struct vcpu *vc)
 {
 	u32 st = __atomic_load_n(&vc->state, __ATOMIC_ACQUIRE);
 
