@@ -148,8 +148,8 @@ linux_boot()
 # linux_icount hyp|bare N: one Linux boot under -icount (the same files and command line as
 # linux_boot); the raw log in $OUT/linux_icount_<hyp|bare>_N.log. Sets LI_T to the kernel's own
 # clock (its printk time stamp, seconds of the virtual counter: instructions x 16 ns) at "Run
-# /init as init process", or to nothing. QEMU is stopped as soon as that line is out (a Linux
-# VM's poweroff under -icount does not end: docs/PERFORMANCE.md "Method").
+# /init as init process", or to nothing. QEMU is stopped as soon as that line is out
+# (nothing after it is measured; docs/PERFORMANCE.md "Method").
 linux_icount()
 {
 	local log=$OUT/linux_icount_$1_$2.log pid n=0
@@ -991,9 +991,13 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
   The figure is the kernel's own clock in its \`Run /init as init process\` line: its printk time
   stamp counts the virtual counter from the kernel's start, so at one tick per instruction it is
   the instructions both CPUs executed until init starts (x 16 ns), the hypervisor's included. The
-  run is stopped at that line: under icount, a Linux VM's \`poweroff\` does not complete (the CPU
-  the kernel's stop IPI goes to does not run again while the other busy-waits; not seen without
-  icount, nor on bare QEMU; cause not found), so nothing after the marker is measured.
+  run is stopped at that line: nothing after the marker is measured. (Under icount the VM's
+  \`poweroff\` completes now that the hypervisor's wait for a vCPU to leave the guest yields, as
+  its other waits did (\`tests/system/linux_icount_poweroff.sh\`); before, QEMU never ran the
+  other CPU during that wait and the stop gave up. The kernel still reports "SMP: failed to stop
+  secondary CPUs" after its 1 s wait under icount: the CPU its stop IPI goes to takes the
+  hypervisor's kick and does not run again until the sender idles; not seen without icount, nor
+  on bare QEMU; the cause, in QEMU's one-CPU-at-a-time scheduling or ours, is not found.)
 - **Linux boot, wall time** (no icount, so it varies with the host's load; secondary): Debian's kernel
   and the initramfs from \`scripts/fetch-linux.sh\`, command line \`$LINUX_ARGS\`,
   booted $LINUX_RUNS times under Tessera (\`bench/configs/linux.dts\`: one VM, 2 vCPUs on CPUs 0-1,

@@ -14,6 +14,7 @@
 #   console-paste tests/system/console_paste.sh (4 KiB pastes through a real pty)
 #   linux-console tests/system/linux_console.sh (types into the Linux shell via a FIFO)
 #   linux-reboot-share tests/system/linux_reboot_share.sh (2-vCPU Linux reboots on shared CPUs)
+#   linux-icount-poweroff tests/system/linux_icount_poweroff.sh (2-vCPU Linux powers off under icount)
 #   mgmt-console  tests/system/mgmt_console.sh (two `ctl console` clients on one VM)
 #   dashboard     tests/system/dashboard.sh (the web dashboard in headless Chromium)
 #   mgmt-restart-peer tests/system/mgmt_restart_peer.sh (restarts during virtio traffic)
@@ -127,6 +128,7 @@ main()
 	stage_script console-paste tests/system/console_paste.sh
 	stage_script linux-console tests/system/linux_console.sh
 	stage_script linux-reboot-share tests/system/linux_reboot_share.sh
+	stage_script linux-icount-poweroff tests/system/linux_icount_poweroff.sh
 	stage_script mgmt tests/system/mgmt.sh
 	stage_script mgmt-console tests/system/mgmt_console.sh
 	stage_script dashboard tests/system/dashboard.sh

@@ -157,6 +157,9 @@ static bool vm_wait_parked(struct vm *vm)
 					    vm->id, vm->cfg->name, v, vc->pcpu);
 				return false;
 			}
+			/* Without it, QEMU's single-threaded TCG (-icount) never ran the other
+			 * CPU during this wait (tests/system/linux_icount_poweroff.sh). */
+			arch_cpu_relax();
 		}
 	}
 	return true;
