@@ -996,8 +996,9 @@ missed: the number is what the hypervisor does today, not a tuned benchmark.
   its other waits did (\`tests/system/linux_icount_poweroff.sh\`); before, QEMU never ran the
   other CPU during that wait and the stop gave up. The kernel still reports "SMP: failed to stop
   secondary CPUs" after its 1 s wait under icount: the CPU its stop IPI goes to takes the
-  hypervisor's kick and does not run again until the sender idles; not seen without icount, nor
-  on bare QEMU; the cause, in QEMU's one-CPU-at-a-time scheduling or ours, is not found.)
+  hypervisor's kick and then executes not one instruction until the sender idles (QEMU's
+  \`-d int,exec\` log); not seen without icount, nor on bare QEMU; why QEMU's one-CPU-at-a-time
+  scheduling does not run it is not found.)
 - **Linux boot, wall time** (no icount, so it varies with the host's load; secondary): Debian's kernel
   and the initramfs from \`scripts/fetch-linux.sh\`, command line \`$LINUX_ARGS\`,
   booted $LINUX_RUNS times under Tessera (\`bench/configs/linux.dts\`: one VM, 2 vCPUs on CPUs 0-1,
