@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Debian's Linux (2 vCPUs on CPUs 0 and 1) powers off under -icount
-# (tests/system/configs/linux_icount_poweroff.dts):
+# Debian's Linux (2 vCPUs on CPUs 0 and 1) powers off under -icount: bench/configs/linux.dts,
+# the system whose icount boots bench/run.sh measures, run to its end:
 #   linux_icount_poweroff   the VM's PSCI SYSTEM_OFF stops it and, its only VM gone, the
 #                           board: `tessera run` exits 0 before its timeout, and nothing
 #                           says a vCPU did not respond or the VM is stuck.
@@ -28,7 +28,7 @@ fail()
 	exit 1
 }
 
-timeout -k 5 $((RUN_TIMEOUT + 30)) "$TESSERA" run tests/system/configs/linux_icount_poweroff.dts \
+timeout -k 5 $((RUN_TIMEOUT + 30)) "$TESSERA" run bench/configs/linux.dts \
 	--icount --timeout "$RUN_TIMEOUT" --pack "$OUT_DIR/linux_icount_poweroff.img" </dev/null >"$LOG" 2>&1
 rc=$?
 clean_log | grep -a -q -x '\[linux\] TESSERA-LINUX: poweroff' || fail "Linux did not reach its poweroff"
