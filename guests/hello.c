@@ -8,7 +8,11 @@
  * values into its debug registers (DBGBVR0/DBGBCR0, DBGWVR0/DBGWCR0, all disabled, and
  * MDSCR_EL1 0) and checks them on every tick, printing "TEST hello: dbgown ok=<n> bad=<m>"
  * every 10 ticks: the neighbour of a VM under a debugger on the same CPU
- * (tests/system/gdb_share.sh) must never see the debugger's.
+ * (tests/system/gdb_share.sh) must never see the debugger's. With "fpown" it fills its 32
+ * FP/SIMD registers with its own pattern and checks all 512 bytes on every tick, printing
+ * "TEST hello: fpown ok=<n> bad=<m>" every 10 ticks: the VM on the management CPU while the
+ * hypervisor hashes there with the CPU's SHA-256 instructions (tests/system/snapshot.sh),
+ * which use vector registers, must never see theirs.
  */
 #include "kit.h"
 
@@ -22,8 +26,12 @@
 
 static volatile u32 ticks;
 static u64 tick_period, next_deadline, last_tick, max_gap;
-static bool dbgown;
-static u32 dbg_ok, dbg_bad;
+static bool dbgown, fpown;
+static u32 dbg_ok, dbg_bad, fp_ok, fp_bad;
+/* fpown: the registers' pattern (register i, byte j: i * 16 + j + 0x40, truncated), and
+ * where they are stored to be checked. The guest's C never uses FP/SIMD (-mgeneral-regs-only). */
+static u8 fp_want[32 * 16] __attribute__((aligned(16)));
+static u8 fp_seen[32 * 16] __attribute__((aligned(16)));
 
 /* Distinct from anything a debugger would set: the breakpoint and watchpoint disabled (E,
  * bit 0, clear) but every other field of theirs recognisable. */
@@ -58,6 +66,50 @@ static void dbg_own_check(void)
 	}
 }
 
+static void fp_own_set(void)
+{
+	for (u32 i = 0; i < sizeof(fp_want); i++)
+		fp_want[i] = (u8)(i + 0x40);
+	__asm__ volatile("msr cpacr_el1, %0\n isb" : : "r"(3ULL << 20)); /* FPEN: no traps */
+	__asm__ volatile("mov x9, %0\n"
+			 "ld1 {v0.16b, v1.16b, v2.16b, v3.16b}, [x9], #64\n"
+			 "ld1 {v4.16b, v5.16b, v6.16b, v7.16b}, [x9], #64\n"
+			 "ld1 {v8.16b, v9.16b, v10.16b, v11.16b}, [x9], #64\n"
+			 "ld1 {v12.16b, v13.16b, v14.16b, v15.16b}, [x9], #64\n"
+			 "ld1 {v16.16b, v17.16b, v18.16b, v19.16b}, [x9], #64\n"
+			 "ld1 {v20.16b, v21.16b, v22.16b, v23.16b}, [x9], #64\n"
+			 "ld1 {v24.16b, v25.16b, v26.16b, v27.16b}, [x9], #64\n"
+			 "ld1 {v28.16b, v29.16b, v30.16b, v31.16b}, [x9], #64\n"
+			 :
+			 : "r"(fp_want)
+			 : "x9", "memory");
+}
+
+static void fp_own_check(void)
+{
+	__asm__ volatile("mov x9, %0\n"
+			 "st1 {v0.16b, v1.16b, v2.16b, v3.16b}, [x9], #64\n"
+			 "st1 {v4.16b, v5.16b, v6.16b, v7.16b}, [x9], #64\n"
+			 "st1 {v8.16b, v9.16b, v10.16b, v11.16b}, [x9], #64\n"
+			 "st1 {v12.16b, v13.16b, v14.16b, v15.16b}, [x9], #64\n"
+			 "st1 {v16.16b, v17.16b, v18.16b, v19.16b}, [x9], #64\n"
+			 "st1 {v20.16b, v21.16b, v22.16b, v23.16b}, [x9], #64\n"
+			 "st1 {v24.16b, v25.16b, v26.16b, v27.16b}, [x9], #64\n"
+			 "st1 {v28.16b, v29.16b, v30.16b, v31.16b}, [x9], #64\n"
+			 :
+			 : "r"(fp_seen)
+			 : "x9", "memory");
+	for (u32 i = 0; i < sizeof(fp_seen); i++) {
+		if (fp_seen[i] != fp_want[i]) {
+			if (fp_bad++ == 0)
+				test_fact("fpown changed: v%u byte %u is 0x%02x, not 0x%02x",
+					  i / 16, i % 16, fp_seen[i], fp_want[i]);
+			return;
+		}
+	}
+	fp_ok++;
+}
+
 static void tick_irq(u32 intid)
 {
 	u64 now = timer_now();
@@ -83,6 +135,8 @@ static void hello_stay(u64 nticks)
 	u32 seen = 0;
 	if (dbgown)
 		dbg_own_set();
+	if (fpown)
+		fp_own_set();
 	while (seen < nticks) {
 		/* WFI with IRQs masked still wakes on a pending interrupt (ARM ARM D1.16.2), so
 		 * a tick between the check and the WFI is not lost. */
@@ -97,6 +151,11 @@ static void hello_stay(u64 nticks)
 				dbg_own_check();
 				if (seen % 10 == 0)
 					test_fact("dbgown ok=%u bad=%u", dbg_ok, dbg_bad);
+			}
+			if (fpown) {
+				fp_own_check();
+				if (seen % 10 == 0)
+					test_fact("fpown ok=%u bad=%u", fp_ok, fp_bad);
 			}
 			(void)hyp_heartbeat();
 		}
@@ -143,6 +202,7 @@ int main(u64 dtb)
 	fmt_snprintf(args, sizeof(args), "%s %s", dt_bootargs(fdt), HELLO_ARGS);
 	test_fact("bootargs=\"%s\"", dt_bootargs(fdt));
 	dbgown = kit_strstr(args, "dbgown") != 0;
+	fpown = kit_strstr(args, "fpown") != 0;
 	if (kit_strstr(args, "stay"))
 		hello_stay(kit_arg_u64(args, "ticks=", DEFAULT_TICKS));
 	test_done();

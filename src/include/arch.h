@@ -41,6 +41,15 @@ static inline void arch_cpu_relax(void)
 }
 
 /*
+ * SHA-256 by the CPU's own instructions (lib/sha256.c): the compression of nblocks 64-byte
+ * blocks at p into the state h (FIPS 180-4 6.2.2) with the round constants k. false, with h
+ * untouched, when this CPU has no such instructions (the caller runs the portable rounds).
+ * Callable anywhere, a guest's registers live or not: it leaves every register it uses as
+ * it found it.
+ */
+bool arch_sha256_blocks(u32 h[8], const u8 *p, size_t nblocks, const u32 k[64]);
+
+/*
  * A VM's device tree (core/vm_dtb.c writes the rest). arch_vm_dtb_nodes writes, under the
  * root, the nodes that are the architecture's: the VM's CPUs and how they are started,
  * its interrupt controller (phandle VM_DTB_PHANDLE_INTC, vm_dtb.h) and its timer.

@@ -11,6 +11,9 @@
 #   corrupt    one byte flipped in the memory section: refused, "hash of section memory 0
 #              differs"; one in the header: "hash of the header differs"; the VM stays stopped.
 #   truncated  the first half of the file: refused at restore-end, "stream incomplete".
+#   fp_regs_kept  "guard", on CPU 0 where the hypervisor hashes the streams (with the CPU's
+#              SHA-256 instructions, in vector registers), checks its own 32 FP/SIMD registers
+#              on every tick (hello's "fpown"): none ever changed, 50 checks at least.
 # Prints the snapshot's size, rate and pause. "PASS: system/snapshot_<case>" or "FAIL: ...".
 # Environment: OUT_DIR (default build/snapshot), TIMEOUT (whole run, default 120 s).
 set -u
@@ -136,6 +139,22 @@ PY
 		pass restore_again
 	else
 		fail restore_again "rc=$rc: $out"
+	fi
+
+	# "guard" on CPU 0 (hello's "fpown") checked its FP/SIMD registers on every tick while the
+	# hypervisor hashed every stream above there: a verdict after the last restore, no change.
+	local verdict ok end=$((SECONDS + 10))
+	while :; do
+		verdict=$(clean_log | tail -n +"$((mark + 1))" | grep -a -E '^\[guard\] TEST hello: fpown ok=[0-9]+ bad=[0-9]+$' | tail -n 1)
+		[ -n "$verdict" ] || [ $SECONDS -gt $end ] && break
+		sleep 0.2
+	done
+	ok=$(printf '%s\n' "$verdict" | sed -n -E 's/.* ok=([0-9]+) bad=0$/\1/p')
+	if [ -n "$ok" ] && [ "$ok" -ge 50 ] && ! clean_log | grep -a -q -F '[guard] TEST hello: fpown changed'; then
+		pass fp_regs_kept
+		echo "    guard on CPU 0: $ok checks of its 32 FP/SIMD registers, none changed"
+	else
+		fail fp_regs_kept "last verdict '${verdict:-none}'; $(clean_log | grep -a -F 'fpown changed' | head -n 1)"
 	fi
 }
 

@@ -4,7 +4,8 @@
 # the guests, the tests or the lint names an architecture (scripts/check-arch-line.sh).
 
 # The cross compiler (Debian's gcc-aarch64-linux-gnu) and the target flags: no FP/SIMD use by
-# the hypervisor (guest FP state stays in the registers untouched), no unaligned accesses
+# the hypervisor's C (guest FP state stays in the registers untouched; the one assembly routine
+# that uses vector registers, sha256_ce.S, saves and restores each it uses), no unaligned accesses
 # (safe before the MMU is on), no outlined atomics (no libgcc helpers at EL2).
 CROSS ?= aarch64-linux-gnu-
 ARCH_TFLAGS = -march=armv8-a -mno-outline-atomics $(CMODEL) -mgeneral-regs-only -mstrict-align
