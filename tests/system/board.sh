@@ -1,27 +1,34 @@
-# Helpers of the system tests that boot one board under `tessera run --mgmt` in the
-# background and drive it with `tessera ctl` (snapshot.sh, clone.sh, checkpoint.sh,
-# vlink_snap.sh); sourced after lib.sh, never run. Callers set NAME (the prefix of their
-# PASS/FAIL case names), OUT_DIR, TIMEOUT, LOG, SOCK and TESSERA, and end with
-# stop_qemu_pid and `exit $failed`.
+# Helpers of the scripted system tests (tests/system/*.sh) that boot a board under `tessera
+# run` in the background and drive it, mostly with `tessera ctl`; sourced after lib.sh, never
+# run. Callers set NAME (the prefix of their PASS/FAIL case names; empty: the case name
+# alone), OUT_DIR, TIMEOUT, LOG, SOCK and TESSERA (and CTL_TIMEOUT, FAIL_TAIL: below), and
+# end with stop_qemu_pid and `exit $failed`. The EXIT trap stops the board (qemu_pid); a
+# script with more to clean up sets its own trap after sourcing this, calling stop_qemu_pid.
 
 failed=0
 qemu_pid=
 
-pass() { echo "PASS: system/${NAME}_$1"; }
+pass() { echo "PASS: system/${NAME:+${NAME}_}$1"; }
+# fail CASE REASON; with FAIL_TAIL=N the console log's last N lines follow, indented.
 fail()
 {
-	echo "FAIL: system/${NAME}_$1 ($2)"
+	echo "FAIL: system/${NAME:+${NAME}_}$1 ($2)"
+	[ -z "${FAIL_TAIL:-}" ] || clean_log | tail -n "$FAIL_TAIL" | sed 's/^/    | /'
 	failed=1
 }
 
 trap stop_qemu_pid EXIT
 
-# ctl ARGS...: runs `tessera ctl ARGS` on the board; its output in out, its status in rc.
+# ctl ARGS...: runs `tessera ctl ARGS` on the board, giving up after CTL_TIMEOUT seconds
+# (default 60); its output in out, its status in rc.
 ctl()
 {
-	out=$("$TESSERA" ctl --socket "$SOCK" --timeout 60 "$@" 2>&1)
+	out=$("$TESSERA" ctl --socket "$SOCK" --timeout "${CTL_TIMEOUT:-60}" "$@" 2>&1)
 	rc=$?
 }
+
+# has_out REGEX: a line of the last ctl's output matches REGEX (grep -E).
+has_out() { printf '%s\n' "$out" | grep -a -q -E "$1"; }
 
 vm_state() { "$TESSERA" ctl --socket "$SOCK" --lines list 2>/dev/null | grep -a "^vm $1 " | sed -E 's/.* state=([a-z]+) .*/\1/'; }
 

@@ -34,16 +34,8 @@ PORT=${PORT:-$((20000 + $$ % 20000))}
 LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
 TESSERA=build/tools/tessera
-failed=0
-qemu_pid=
+. tests/system/board.sh
 stub_pid=
-
-pass() { echo "PASS: system/${NAME}_$1"; }
-fail()
-{
-	echo "FAIL: system/${NAME}_$1 ($2)"
-	failed=1
-}
 
 cleanup()
 {

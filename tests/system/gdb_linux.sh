@@ -28,16 +28,9 @@ LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
 TESSERA=build/tools/tessera
 VMLINUX=${VMLINUX:-build/linux/vmlinux}
-failed=0
-qemu_pid=
+NAME=gdb_linux
+. tests/system/board.sh
 stub_pid=
-
-pass() { echo "PASS: system/gdb_linux_$1"; }
-fail()
-{
-	echo "FAIL: system/gdb_linux_$1 ($2)"
-	failed=1
-}
 
 cleanup()
 {

@@ -24,30 +24,12 @@ TIMEOUT=${TIMEOUT:-60}
 LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
 TESSERA=build/tools/tessera
-failed=0
-qemu_pid=
-
-pass() { echo "PASS: system/mgmt_$1"; }
-fail()
-{
-	echo "FAIL: system/mgmt_$1 ($2)"
-	failed=1
-}
-
-trap stop_qemu_pid EXIT
-
-# ctl ARGS...: one request; output in $out, exit status in $rc.
-ctl()
-{
-	out=$("$TESSERA" ctl --socket "$SOCK" "$@" 2>&1)
-	rc=$?
-}
+NAME=mgmt
+CTL_TIMEOUT=5 # ctl's default
+. tests/system/board.sh
 
 # count REGEX: console lines matching.
 count() { clean_log | grep -a -c -E "$1"; }
-
-# expect_out CASE REGEX: the last response matched REGEX (multi-line: grep -E per line).
-has_out() { printf '%s\n' "$out" | grep -a -q -E "$1"; }
 
 # json_check PYTHON_EXPR JQ_EXPR: $out parses as JSON and the expression (over d with
 # python3, over . with jq) is true. Status 2 if neither python3 nor jq is installed.

@@ -25,16 +25,10 @@ TIMEOUT=${TIMEOUT:-90}
 LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
 TESSERA=build/tools/tessera
-failed=0
-qemu_pid=
+NAME=mgmt_console
+CTL_TIMEOUT=5 # ctl's default
+. tests/system/board.sh
 pids=()
-
-pass() { echo "PASS: system/mgmt_console_$1"; }
-fail()
-{
-	echo "FAIL: system/mgmt_console_$1 ($2)"
-	failed=1
-}
 
 cleanup()
 {
@@ -45,12 +39,6 @@ cleanup()
 	stop_qemu_pid
 }
 trap cleanup EXIT
-
-ctl()
-{
-	out=$("$TESSERA" ctl --socket "$SOCK" "$@" 2>&1)
-	rc=$?
-}
 
 # in_file FILE REGEX SECONDS: true once FILE (a client's output) has a matching line.
 in_file()

@@ -15,16 +15,8 @@ LOG=$OUT_DIR/net.log
 SOCK=$OUT_DIR/net.sock
 TESSERA=build/tools/tessera
 FRAME=60 # Ethernet bytes of each frame the sender sends (guests/vlink_reset.c NET_FRAME)
-failed=0
-qemu_pid=
-trap stop_qemu_pid EXIT
-
-pass() { echo "PASS: system/mgmt_net_$1"; }
-fail()
-{
-	echo "FAIL: system/mgmt_net_$1 ($2)"
-	failed=1
-}
+NAME=mgmt_net
+. tests/system/board.sh
 
 # field LINE KEY: the value of KEY=... in LINE (empty if absent).
 field() { printf '%s\n' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }

@@ -28,16 +28,10 @@ LOG_B=$OUT_DIR/b.log
 SOCK_A=$OUT_DIR/a.sock
 SOCK_B=$OUT_DIR/b.sock
 TESSERA=build/tools/tessera
-failed=0
+NAME=migrate
+. tests/system/board.sh
 pid_a=
 pid_b=
-
-pass() { echo "PASS: system/migrate_$1"; }
-fail()
-{
-	echo "FAIL: system/migrate_$1 ($2)"
-	failed=1
-}
 
 stop_boards()
 {

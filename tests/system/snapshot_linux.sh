@@ -28,24 +28,10 @@ SOCK=$OUT_DIR/mgmt.sock
 SNAP=$OUT_DIR/linux.snap
 TESSERA=build/tools/tessera
 SAY_TIMEOUT=600 # console-write requests (linux_say, lib.sh) while the VM may be busy restoring
-failed=0
-qemu_pid=
-
-pass() { echo "PASS: system/snapshot_linux_$1"; }
-fail()
-{
-	echo "FAIL: system/snapshot_linux_$1 ($2)"
-	clean_log | tail -n 15 | sed 's/^/    | /'
-	failed=1
-}
-
-trap stop_qemu_pid EXIT
-
-ctl()
-{
-	out=$("$TESSERA" ctl --socket "$SOCK" --timeout 600 "$@" 2>&1)
-	rc=$?
-}
+NAME=snapshot_linux
+CTL_TIMEOUT=600
+FAIL_TAIL=15
+. tests/system/board.sh
 
 # secs_ge A B: A >= B for decimal seconds.
 secs_ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }

@@ -24,24 +24,10 @@ LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
 JSON=$OUT_DIR/trace.json
 TESSERA=build/tools/tessera
-failed=0
-qemu_pid=
+NAME=trace
+CTL_TIMEOUT=5 # ctl's default
+. tests/system/board.sh
 
-pass() { echo "PASS: system/trace_$1"; }
-fail()
-{
-	echo "FAIL: system/trace_$1 ($2)"
-	failed=1
-}
-
-trap stop_qemu_pid EXIT
-
-ctl()
-{
-	out=$("$TESSERA" ctl --socket "$SOCK" "$@" 2>&1)
-	rc=$?
-}
-has_out() { printf '%s\n' "$out" | grep -a -q -E "$1"; }
 # key LINE_REGEX KEY: the value of KEY= in the first line of $out matching LINE_REGEX.
 key()
 {

@@ -25,17 +25,8 @@ DUMP_LIMIT=${DUMP_LIMIT:-20}
 TESSERA=${TESSERA:-build/tools/tessera}
 LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
-failed=0
-qemu_pid=
-
-pass() { echo "PASS: system/trace_busy_$1"; }
-fail()
-{
-	echo "FAIL: system/trace_busy_$1 ($2)"
-	failed=1
-}
-
-trap stop_qemu_pid EXIT
+NAME=trace_busy
+. tests/system/board.sh
 
 # dump FILE: a dump under a deadline; prints the exit status (124: timed out).
 dump()

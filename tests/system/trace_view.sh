@@ -26,17 +26,10 @@ TESSERA=build/tools/tessera
 LOG=$OUT_DIR/console.log
 SOCK=$OUT_DIR/mgmt.sock
 JSON=$(pwd)/$OUT_DIR/trace.json
-failed=0
-qemu_pid=
+NAME=trace_view
+. tests/system/board.sh
 
-pass() { echo "PASS: system/trace_view_$1"; }
-fail()
-{
-	echo "FAIL: system/trace_view_$1 ($2)"
-	failed=1
-}
-trap stop_qemu_pid EXIT
-
+# Its own ctl (not board.sh's): the output goes to stdout, for the callers' pipes.
 ctl() { "$TESSERA" ctl --socket "$SOCK" --timeout 20 "$@"; }
 
 check_format()
