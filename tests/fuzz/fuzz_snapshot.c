@@ -264,6 +264,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	fx_link_count = 2;
 	FUZZ_ASSERT(fx_boot(sys, 2, NULL, 0) == 0);
 	fake_cpu = 3;
+	/* Time moves (1 ms a counter read): a bounded wait for another CPU, which nothing runs
+	 * here, ends as it would with that CPU stuck, instead of spinning for ever. */
+	fake_m.tick = FAKE_MS;
 	vm = &vms[0];
 	vm_stop(vm, STOP_MANAGEMENT);
 	FUZZ_ASSERT(vm->state == VM_STOPPED);
