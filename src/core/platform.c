@@ -13,7 +13,7 @@
 #include "layout.h"
 #include "lib.h"
 
-/* The nodes the board is read from, found in one pass over the DTB (fdt_walk). */
+/* The nodes the board is read from, found in one pass over the DTB (fdt_walk_props). */
 struct plat_scan {
 	const struct fdt *f;
 	struct platform *p;
@@ -21,19 +21,24 @@ struct plat_scan {
 	u32 ac, sc; /* the root's cells */
 };
 
+/* The properties plat_visit reads of every node. */
+enum { PROP_COMPATIBLE, PROP_DEVICE_TYPE, PROP_REG, PROP_INTERRUPTS, PLAT_PROPS };
+static const char *const plat_props[PLAT_PROPS] = {"compatible", "device_type", "reg",
+						   "interrupts"};
+
 /* A /memory node (device_type "memory", child of the root): its banks, in order. */
-static void read_memory(const struct plat_scan *s, int n)
+static void read_memory(const struct plat_scan *s, const void *const *v, const u32 *len)
 {
 	struct platform *p = s->p;
-	const char *type = fdt_prop_str(s->f, n, "device_type");
+	const char *type = v[PROP_DEVICE_TYPE];
 
-	if (!type || strcmp(type, "memory") != 0) {
+	if (!type || len[PROP_DEVICE_TYPE] != sizeof("memory") || strcmp(type, "memory") != 0) {
 		return;
 	}
 	for (u32 i = 0; p->ram_count < CONFIG_MAX_RAM; i++) {
 		u64 base, size;
 
-		if (!fdt_reg(s->f, n, s->ac, s->sc, i, &base, &size)) {
+		if (!fdt_reg_value(v[PROP_REG], len[PROP_REG], s->ac, s->sc, i, &base, &size)) {
 			break;
 		}
 		if (size) {
@@ -53,52 +58,77 @@ static bool plat_name_is(const char *nm, const char *want)
 }
 
 /* A "virtio,mmio" node: its first window (in its parent's cells) and SPI. */
-static void read_virtio(const struct plat_scan *s, int n, int parent)
+static void read_virtio(const struct plat_scan *s, int parent, const void *const *v, const u32 *len)
 {
 	struct platform *p = s->p;
 	/* The root's own cells are at hand; a parentless node (the root) takes the defaults. */
 	u32 ac = parent == s->root ? s->ac : parent >= 0 ? fdt_address_cells(s->f, parent) : 2;
 	u32 sc = parent == s->root ? s->sc : parent >= 0 ? fdt_size_cells(s->f, parent) : 1;
-	u32 i = p->virtio_count, len = 0;
-	const u8 *irq;
+	u32 i = p->virtio_count;
 
-	if (i == PLATFORM_MAX_VIRTIO ||
-	    !fdt_reg(s->f, n, ac, sc, 0, &p->virtio[i].base, &p->virtio[i].size)) {
+	if (i == PLATFORM_MAX_VIRTIO || !fdt_reg_value(v[PROP_REG], len[PROP_REG], ac, sc, 0,
+						       &p->virtio[i].base, &p->virtio[i].size)) {
 		return;
 	}
-	irq = fdt_getprop(s->f, n, "interrupts", &len); /* a shared interrupt, or none */
-	p->virtio[i].intid = arch_platform_irq(irq, len, true, &p->virtio[i].edge);
+	/* A shared interrupt, or none. */
+	p->virtio[i].intid =
+	    arch_platform_irq(v[PROP_INTERRUPTS], len[PROP_INTERRUPTS], true, &p->virtio[i].edge);
 	p->virtio_count++;
 }
 
-/* fdt_walk visitor: records the first of each node the board is read from, in document
- * order from the root itself (as fdt_find_compatible searched). */
-static int plat_visit(void *ctx, int n, int parent)
+/* Which of the compatibles the board is read from a "compatible" list (fdt_compat_has's
+ * match: a whole entry) names, in one pass over it. */
+#define COMPAT_IRQCHIP BIT(0)
+#define COMPAT_PL011   BIT(1)
+#define COMPAT_VIRTIO  BIT(2)
+static u32 plat_compat(const char *v, u32 len)
+{
+	static const char *const want[] = {PLATFORM_IRQCHIP_COMPATIBLE, "arm,pl011", "virtio,mmio"};
+	static const u32 want_len[] = {sizeof(PLATFORM_IRQCHIP_COMPATIBLE) - 1,
+				       sizeof("arm,pl011") - 1, sizeof("virtio,mmio") - 1};
+	u32 has = 0;
+
+	for (u32 pos = 0; v && pos < len;) {
+		u32 n = (u32)str_nlen(v + pos, len - pos);
+
+		for (u32 i = 0; i < ARRAY_SIZE(want); i++) {
+			if (n == want_len[i] && memcmp(v + pos, want[i], n) == 0) {
+				has |= BIT(i);
+			}
+		}
+		pos += n + 1;
+	}
+	return has;
+}
+
+/* fdt_walk_props visitor: records the first of each node the board is read from, in document
+ * order from the root itself (as fdt_find_compatible searched). The walk reads every token
+ * of the DTB once: the boot reads it with the MMU and caches off. */
+static int plat_visit(void *ctx, int n, int parent, const char *nm, const void *const *v,
+		      const u32 *len)
 {
 	struct plat_scan *s = ctx;
-	const char *compat;
-	u32 len = 0;
+	const char *compat = v[PROP_COMPATIBLE];
 
 	if (parent >= 0 && parent == s->root) {
-		const char *nm = fdt_name(s->f, n);
-
-		read_memory(s, n);
+		read_memory(s, v, len);
 		if (s->cpus < 0 && plat_name_is(nm, "cpus")) {
 			s->cpus = n;
 		} else if (s->chosen < 0 && plat_name_is(nm, "chosen")) {
 			s->chosen = n;
 		}
 	}
-	compat = fdt_getprop(s->f, n, "compatible", &len);
-	if (s->irqchip < 0 && fdt_compat_has(compat, len, PLATFORM_IRQCHIP_COMPATIBLE)) {
+	u32 has = plat_compat(compat, len[PROP_COMPATIBLE]);
+
+	if (s->irqchip < 0 && (has & COMPAT_IRQCHIP)) {
 		s->irqchip = n;
 	}
-	if (s->pl011 < 0 && fdt_compat_has(compat, len, "arm,pl011")) {
+	if (s->pl011 < 0 && (has & COMPAT_PL011)) {
 		s->pl011 = n;
 		s->pl011_parent = parent;
 	}
-	if (fdt_compat_has(compat, len, "virtio,mmio")) {
-		read_virtio(s, n, parent);
+	if (has & COMPAT_VIRTIO) {
+		read_virtio(s, parent, v, len);
 	}
 	return 0;
 }
@@ -207,7 +237,8 @@ int platform_from_dtb(const void *dtb, size_t avail, struct platform *p, const c
 	scan.root = fdt_root(&f);
 	scan.ac = fdt_address_cells(&f, scan.root);
 	scan.sc = fdt_size_cells(&f, scan.root);
-	if (fdt_walk(&f, plat_visit, &scan) != 0 || p->ram_count == 0) {
+	if (fdt_walk_props(&f, plat_props, PLAT_PROPS, plat_visit, &scan) != 0 ||
+	    p->ram_count == 0) {
 		*why = "no /memory";
 		return -1;
 	}

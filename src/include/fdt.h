@@ -86,10 +86,23 @@ int fdt_find_compatible(const struct fdt *fdt, int from, const char *compat);
  * the root) in one pass, where fdt_parent would walk from the root for each node. Stops at
  * the first non-zero return of fn and returns it; 0 after the last node, or an error. */
 int fdt_walk(const struct fdt *fdt, int (*fn)(void *ctx, int node, int parent), void *ctx);
+/* The same walk, each node visited with its name (unit address included) and the values of
+ * the properties names[0..n-1] (n <= FDT_WALK_PROPS): vals[i] and lens[i], NULL and 0 where
+ * it has none. Every token is read once (fdt_getprop for each name and node reads the
+ * node's properties again each time); a node is visited when its properties have been
+ * read, before its children. */
+#define FDT_WALK_PROPS 8
+typedef int (*fdt_props_visit)(void *ctx, int node, int parent, const char *name,
+			       const void *const *vals, const u32 *lens);
+int fdt_walk_props(const struct fdt *fdt, const char *const *names, u32 n, fdt_props_visit fn,
+		   void *ctx);
 
 /* Reads the cell-th (address, size) pair from "reg" using the given cell counts (1 or 2). */
 bool fdt_reg(const struct fdt *fdt, int node, u32 addr_cells, u32 size_cells, u32 index, u64 *addr,
 	     u64 *size);
+/* The same for a "reg" value already in hand (fdt_walk_props); false if val is NULL. */
+bool fdt_reg_value(const void *val, u32 len, u32 addr_cells, u32 size_cells, u32 index, u64 *addr,
+		   u64 *size);
 /* #address-cells / #size-cells of a node (defaults 2 / 1 per DTSpec when absent). */
 u32 fdt_address_cells(const struct fdt *fdt, int node);
 u32 fdt_size_cells(const struct fdt *fdt, int node);

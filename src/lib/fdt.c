@@ -692,11 +692,84 @@ int fdt_walk(const struct fdt *fdt, int (*fn)(void *ctx, int node, int parent), 
 	}
 }
 
+/* fdt_walk_props: the node waiting for its visit, its properties gathered as they come. */
+struct fdt_walk_node {
+	int node, parent;
+	const char *name;
+	const void *vals[FDT_WALK_PROPS];
+	u32 lens[FDT_WALK_PROPS];
+};
+
+int fdt_walk_props(const struct fdt *fdt, const char *const *names, u32 n, fdt_props_visit fn,
+		   void *ctx)
+{
+	struct fdt_token t;
+	struct fdt_walk_node w = {.node = -1};
+	int stack[FDT_MAX_DEPTH];
+	int depth = 0, off = 0;
+
+	if (n > FDT_WALK_PROPS)
+		return FDT_ERR_BADSTRUCT;
+	for (;;) {
+		int err = fdt_tok(fdt, off, &t);
+
+		if (err)
+			return err;
+		if (t.tag == FDT_PROP) {
+			for (u32 i = 0; w.node >= 0 && i < n; i++) {
+				/* The first letters differ for most names: no call for those. */
+				if (!w.vals[i] && t.pname[0] == names[i][0] &&
+				    strcmp(t.pname, names[i]) == 0) {
+					w.vals[i] = fdt_sb(fdt) + t.data;
+					w.lens[i] = t.len;
+					break;
+				}
+			}
+		} else if (t.tag != FDT_NOP) {
+			/* Its properties come before its first child and its end: the node waiting
+			 * is complete, and visited before its children (document order). */
+			if (w.node >= 0) {
+				err = fn(ctx, w.node, w.parent, w.name, w.vals, w.lens);
+				if (err)
+					return err;
+				w.node = -1;
+			}
+			if (t.tag == FDT_BEGIN_NODE) {
+				if (depth >= FDT_MAX_DEPTH)
+					return FDT_ERR_DEPTH;
+				w.node = off;
+				w.parent = depth ? stack[depth - 1] : FDT_ERR_NOTFOUND;
+				w.name = (const char *)fdt_sb(fdt) + t.data;
+				for (u32 i = 0; i < n; i++) {
+					w.vals[i] = NULL;
+					w.lens[i] = 0;
+				}
+				stack[depth++] = off;
+			} else if (t.tag == FDT_END_NODE) {
+				if (depth == 0)
+					return FDT_ERR_BADSTRUCT;
+				depth--;
+			} else { /* FDT_END */
+				return 0;
+			}
+		}
+		off = (int)t.next;
+	}
+}
+
 bool fdt_reg(const struct fdt *fdt, int node, u32 addr_cells, u32 size_cells, u32 index, u64 *addr,
 	     u64 *size)
 {
-	u32 len;
+	u32 len = 0;
 	const u8 *v = fdt_getprop(fdt, node, "reg", &len);
+
+	return fdt_reg_value(v, len, addr_cells, size_cells, index, addr, size);
+}
+
+bool fdt_reg_value(const void *val, u32 len, u32 addr_cells, u32 size_cells, u32 index, u64 *addr,
+		   u64 *size)
+{
+	const u8 *v = val;
 	u64 entry, start;
 
 	/* Size cells may be 0 (e.g. cpu nodes); then *size is 0. */

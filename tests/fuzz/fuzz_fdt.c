@@ -139,6 +139,33 @@ static void walk_tree(struct walk *wk)
 	(void)fdt_path(wk->f, "");
 }
 
+/* fdt_walk_props: every value it hands over lies inside the blob, and is what fdt_getprop
+ * finds for that name (the same first match). */
+struct props_walk {
+	const struct fdt *f;
+	const u8 *lo, *hi;
+	u32 nodes;
+};
+static const char *const props_names[] = {"compatible", "reg", "device_type", "interrupts",
+					  "#address-cells"};
+
+static int props_visit(void *ctx, int node, int parent, const char *name, const void *const *vals,
+		       const u32 *lens)
+{
+	struct props_walk *pw = ctx;
+
+	(void)parent;
+	FUZZ_ASSERT((const u8 *)name >= pw->lo && (const u8 *)name < pw->hi);
+	for (u32 i = 0; i < ARRAY_SIZE(props_names); i++) {
+		u32 len = 0;
+		const void *v = fdt_getprop(pw->f, node, props_names[i], &len);
+
+		FUZZ_ASSERT(vals[i] == v && lens[i] == (v ? len : 0));
+		FUZZ_ASSERT(!v || ((const u8 *)v >= pw->lo && (const u8 *)v + len <= pw->hi));
+	}
+	return ++pw->nodes > MAX_NODES; /* bounded like the walk */
+}
+
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	struct fdt f;
@@ -161,6 +188,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			wk.w = &w;
 		}
 		walk_tree(&wk);
+		struct props_walk pw = {&f, blob, blob + size, 0};
+		int pr = fdt_walk_props(&f, props_names, ARRAY_SIZE(props_names), props_visit, &pw);
+		FUZZ_ASSERT(!wk.sound || pr != 0 || pw.nodes == wk.nodes);
 		u32 total = 0;
 		if (wk.sound && wk.nodes <= MAX_NODES && fdtw_finish(&w, &total) == 0) {
 			/* What the writer produced must read back with the same shape. */

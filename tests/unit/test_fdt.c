@@ -514,6 +514,86 @@ static void test_walk(void)
 	CHECK(fdt_walk(&fdt, walk_visit, &l) < 0);
 }
 
+/* fdt_walk_props: the same nodes, order and parents as fdt_walk; each node's name as fdt_name
+ * gives it and the asked properties as fdt_getprop finds them (absent: NULL, 0), whatever
+ * their order among the node's other properties and children; a non-zero return stops it;
+ * too many names and a truncated structure block are errors. */
+struct props_log {
+	const struct fdt *f;
+	const char *const *names;
+	u32 n, count, stop_at;
+	int nodes[8];
+};
+
+static int props_visit(void *ctx, int node, int parent, const char *name, const void *const *vals,
+		       const u32 *lens)
+{
+	struct props_log *l = ctx;
+
+	CHECK(l->count < 8);
+	if (l->count < 8)
+		l->nodes[l->count] = node;
+	l->count++;
+	CHECK_EQ(parent, node == fdt_root(l->f) ? FDT_ERR_NOTFOUND : fdt_parent(l->f, node));
+	CHECK(strcmp(name, fdt_name(l->f, node)) == 0);
+	for (u32 i = 0; i < l->n; i++) {
+		u32 len = 0;
+		const void *v = fdt_getprop(l->f, node, l->names[i], &len);
+
+		CHECK(vals[i] == v);
+		CHECK_EQ(lens[i], v ? len : 0);
+	}
+	return l->count == l->stop_at ? 5 : 0;
+}
+
+static void test_walk_props(void)
+{
+	static u8 buf[4096];
+	static const char *const names[] = {"compatible", "reg", "r", "missing"};
+	static const char *const too_many[FDT_WALK_PROPS + 1] = {"a"};
+	struct fdtw w;
+	struct fdt fdt;
+	struct props_log l = {&fdt, names, ARRAY_SIZE(names), 0, 0, {0}};
+	u32 total;
+
+	fdtw_init(&w, buf, sizeof(buf));
+	fdtw_begin_node(&w, "");
+	fdtw_prop_str(&w, "compatible", "root");
+	fdtw_begin_node(&w, "a@10");
+	fdtw_prop_u32(&w, "rr", 9); /* a name that starts like "r" and "reg" */
+	fdtw_prop_u32(&w, "reg", 0x10);
+	fdtw_prop_str(&w, "compatible", "x,a");
+	fdtw_begin_node(&w, "a1");
+	fdtw_prop_u32(&w, "r", 1);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	fdtw_begin_node(&w, "b"); /* no properties */
+	fdtw_begin_node(&w, "b1");
+	fdtw_prop_u32(&w, "reg", 2);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	fdtw_end_node(&w);
+	CHECK_EQ(fdtw_finish(&w, &total), 0);
+	CHECK_EQ(fdt_init(&fdt, buf, total), 0);
+	CHECK_EQ(fdt_walk_props(&fdt, names, ARRAY_SIZE(names), props_visit, &l), 0);
+	CHECK_EQ(l.count, 5);
+	CHECK_EQ(l.nodes[0], fdt_root(&fdt));
+	CHECK_EQ(l.nodes[1], fdt_path(&fdt, "/a@10"));
+	CHECK_EQ(l.nodes[2], fdt_path(&fdt, "/a@10/a1"));
+	CHECK_EQ(l.nodes[3], fdt_path(&fdt, "/b"));
+	CHECK_EQ(l.nodes[4], fdt_path(&fdt, "/b/b1"));
+	l.count = 0;
+	l.stop_at = 2;
+	CHECK_EQ(fdt_walk_props(&fdt, names, ARRAY_SIZE(names), props_visit, &l), 5);
+	CHECK_EQ(l.count, 2);
+	CHECK(fdt_walk_props(&fdt, too_many, ARRAY_SIZE(too_many), props_visit, &l) < 0);
+	/* Cut inside node "b1": the walk fails when it reaches the cut. */
+	fdt.size_struct = (u32)fdt_path(&fdt, "/b/b1") + 8;
+	l.count = 0;
+	l.stop_at = 0;
+	CHECK(fdt_walk_props(&fdt, names, ARRAY_SIZE(names), props_visit, &l) < 0);
+}
+
 /* More distinct names than the writer's name table holds (FDTW_NAME_SLOTS): past it, names
  * are still stored once and found again (the strings block is scanned). */
 static void test_writer_many_names(void)
@@ -887,6 +967,7 @@ int main(void)
 	RUN(test_roundtrip);
 	RUN(test_writer_errors);
 	RUN(test_walk);
+	RUN(test_walk_props);
 	RUN(test_writer_many_names);
 	RUN(test_bad_headers);
 	RUN(test_bad_structs);
