@@ -76,8 +76,8 @@ static void read_virtio(const struct plat_scan *s, int parent, const void *const
 	p->virtio_count++;
 }
 
-/* Which of the compatibles the board is read from a "compatible" list (fdt_compat_has's
- * match: a whole entry) names, in one pass over it. */
+/* The COMPAT_* bits of the board's compatibles that a node's "compatible" list names (each a
+ * whole entry, as fdt_compat_has matches), in one pass over the list. */
 #define COMPAT_IRQCHIP BIT(0)
 #define COMPAT_PL011   BIT(1)
 #define COMPAT_VIRTIO  BIT(2)
