@@ -82,15 +82,13 @@ bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat);
 bool fdt_compat_has(const char *v, u32 len, const char *compat);
 /* Next node after 'from' in document order (from < 0: start at root) that is compatible. */
 int fdt_find_compatible(const struct fdt *fdt, int from, const char *compat);
-/* Calls fn(ctx, node, parent) for every node in document order (parent: FDT_ERR_NOTFOUND for
- * the root) in one pass, where fdt_parent would walk from the root for each node. Stops at
- * the first non-zero return of fn and returns it; 0 after the last node, or an error. */
-int fdt_walk(const struct fdt *fdt, int (*fn)(void *ctx, int node, int parent), void *ctx);
-/* The same walk, each node visited with its name (unit address included) and the values of
- * the properties names[0..n-1] (n <= FDT_WALK_PROPS): vals[i] and lens[i], NULL and 0 where
- * it has none. Every token is read once (fdt_getprop for each name and node reads the
- * node's properties again each time); a node is visited when its properties have been
- * read, before its children. */
+/* Calls fn for every node in document order (parent: FDT_ERR_NOTFOUND for the root), with its
+ * name (unit address included) and the values of the properties names[0..n-1]
+ * (n <= FDT_WALK_PROPS): vals[i] and lens[i], NULL and 0 where it has none. One pass, every
+ * token read once, where fdt_parent would walk from the root for each node and fdt_getprop
+ * for each name reads the node's properties again. A node is visited when its properties
+ * have been read, before its children. Stops at the first non-zero return of fn and returns
+ * it; 0 after the last node, or an error. */
 #define FDT_WALK_PROPS 8
 typedef int (*fdt_props_visit)(void *ctx, int node, int parent, const char *name,
 			       const void *const *vals, const u32 *lens);

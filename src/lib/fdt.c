@@ -664,34 +664,6 @@ int fdt_find_compatible(const struct fdt *fdt, int from, const char *compat)
 	return off;
 }
 
-int fdt_walk(const struct fdt *fdt, int (*fn)(void *ctx, int node, int parent), void *ctx)
-{
-	struct fdt_token t;
-	int stack[FDT_MAX_DEPTH];
-	int depth = 0, off = 0;
-
-	for (;;) {
-		int err = fdt_tok(fdt, off, &t);
-		if (err)
-			return err;
-		if (t.tag == FDT_BEGIN_NODE) {
-			if (depth >= FDT_MAX_DEPTH)
-				return FDT_ERR_DEPTH;
-			err = fn(ctx, off, depth ? stack[depth - 1] : FDT_ERR_NOTFOUND);
-			if (err)
-				return err;
-			stack[depth++] = off;
-		} else if (t.tag == FDT_END_NODE) {
-			if (depth == 0)
-				return FDT_ERR_BADSTRUCT;
-			depth--;
-		} else if (t.tag == FDT_END) {
-			return 0;
-		}
-		off = (int)t.next;
-	}
-}
-
 /* fdt_walk_props: the node waiting for its visit, its properties gathered as they come. */
 struct fdt_walk_node {
 	int node, parent;

@@ -451,73 +451,10 @@ static void test_roundtrip(void)
 	CHECK(exercise(buf, total) == 0);
 }
 
-struct walk_log {
-	const struct fdt *f;
-	int nodes[16], parents[16];
-	u32 n, stop_at;
-};
-
-static int walk_visit(void *ctx, int node, int parent)
-{
-	struct walk_log *l = ctx;
-
-	if (l->n < 16) {
-		l->nodes[l->n] = node;
-		l->parents[l->n] = parent;
-	}
-	l->n++;
-	return l->n == l->stop_at ? 7 : 0;
-}
-
-/* fdt_walk: every node once, in document order, with the parent fdt_parent reports; a
- * non-zero return stops it; a truncated structure block is an error, not a partial walk. */
-static void test_walk(void)
-{
-	static u8 buf[4096];
-	struct fdtw w;
-	struct fdt fdt;
-	struct walk_log l = {&fdt, {0}, {0}, 0, 0};
-	u32 total;
-
-	fdtw_init(&w, buf, sizeof(buf));
-	fdtw_begin_node(&w, "");
-	fdtw_begin_node(&w, "a");
-	fdtw_begin_node(&w, "a1");
-	fdtw_end_node(&w);
-	fdtw_begin_node(&w, "a2");
-	fdtw_begin_node(&w, "a2x");
-	fdtw_end_node(&w);
-	fdtw_end_node(&w);
-	fdtw_end_node(&w);
-	fdtw_begin_node(&w, "b");
-	fdtw_prop_u32(&w, "p", 1);
-	fdtw_end_node(&w);
-	fdtw_end_node(&w);
-	CHECK_EQ(fdtw_finish(&w, &total), 0);
-	CHECK_EQ(fdt_init(&fdt, buf, total), 0);
-	CHECK_EQ(fdt_walk(&fdt, walk_visit, &l), 0);
-	CHECK_EQ(l.n, 6);
-	CHECK_EQ(l.nodes[0], fdt_root(&fdt));
-	CHECK_EQ(l.parents[0], FDT_ERR_NOTFOUND);
-	CHECK_EQ(l.nodes[4], fdt_path(&fdt, "/a/a2/a2x"));
-	CHECK_EQ(l.nodes[5], fdt_path(&fdt, "/b"));
-	for (u32 i = 1; i < 6; i++)
-		CHECK_EQ(l.parents[i], fdt_parent(&fdt, l.nodes[i]));
-	l.n = 0;
-	l.stop_at = 3;
-	CHECK_EQ(fdt_walk(&fdt, walk_visit, &l), 7);
-	CHECK_EQ(l.n, 3);
-	/* Cut inside node "b": the walk fails when it reaches the cut. */
-	fdt.size_struct = (u32)l.nodes[5] + 8;
-	l.n = 0;
-	l.stop_at = 0;
-	CHECK(fdt_walk(&fdt, walk_visit, &l) < 0);
-}
-
-/* fdt_walk_props: the same nodes, order and parents as fdt_walk; each node's name as fdt_name
- * gives it and the asked properties as fdt_getprop finds them (absent: NULL, 0), whatever
- * their order among the node's other properties and children; a non-zero return stops it;
- * too many names and a truncated structure block are errors. */
+/* fdt_walk_props: every node once, in document order, with the parent fdt_parent reports,
+ * its name as fdt_name gives it and the asked properties as fdt_getprop finds them (absent:
+ * NULL, 0), whatever their order among the node's other properties and children; a non-zero
+ * return stops it; too many names and a truncated structure block are errors. */
 struct props_log {
 	const struct fdt *f;
 	const char *const *names;
@@ -966,7 +903,6 @@ int main(void)
 	RUN(test_dtc_blob);
 	RUN(test_roundtrip);
 	RUN(test_writer_errors);
-	RUN(test_walk);
 	RUN(test_walk_props);
 	RUN(test_writer_many_names);
 	RUN(test_bad_headers);
