@@ -76,30 +76,11 @@ static void read_virtio(const struct plat_scan *s, int parent, const void *const
 	p->virtio_count++;
 }
 
-/* The COMPAT_* bits of the board's compatibles that a node's "compatible" list names (each a
- * whole entry, as fdt_compat_has matches), in one pass over the list. */
+/* The compatibles the board is read from (fdt_compat_mask's bits: COMPAT_*). */
+static const char *const plat_compats[] = {PLATFORM_IRQCHIP_COMPATIBLE, "arm,pl011", "virtio,mmio"};
 #define COMPAT_IRQCHIP BIT(0)
 #define COMPAT_PL011   BIT(1)
 #define COMPAT_VIRTIO  BIT(2)
-static u32 plat_compat(const char *v, u32 len)
-{
-	static const char *const want[] = {PLATFORM_IRQCHIP_COMPATIBLE, "arm,pl011", "virtio,mmio"};
-	static const u32 want_len[] = {sizeof(PLATFORM_IRQCHIP_COMPATIBLE) - 1,
-				       sizeof("arm,pl011") - 1, sizeof("virtio,mmio") - 1};
-	u32 has = 0;
-
-	for (u32 pos = 0; v && pos < len;) {
-		u32 n = (u32)str_nlen(v + pos, len - pos);
-
-		for (u32 i = 0; i < ARRAY_SIZE(want); i++) {
-			if (n == want_len[i] && memcmp(v + pos, want[i], n) == 0) {
-				has |= BIT(i);
-			}
-		}
-		pos += n + 1;
-	}
-	return has;
-}
 
 /* fdt_walk_props visitor: records the first of each node the board is read from, in document
  * order from the root itself (as fdt_find_compatible searched). The walk reads every token
@@ -118,7 +99,8 @@ static int plat_visit(void *ctx, int n, int parent, const char *nm, const void *
 			s->chosen = n;
 		}
 	}
-	u32 has = plat_compat(compat, len[PROP_COMPATIBLE]);
+	u32 has =
+	    fdt_compat_mask(compat, len[PROP_COMPATIBLE], plat_compats, ARRAY_SIZE(plat_compats));
 
 	if (s->irqchip < 0 && (has & COMPAT_IRQCHIP)) {
 		s->irqchip = n;

@@ -80,6 +80,9 @@ const char *fdt_prop_str(const struct fdt *fdt, int node, const char *name);
 bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat);
 /* The same test on a "compatible" value already read (v may be NULL: false). */
 bool fdt_compat_has(const char *v, u32 len, const char *compat);
+/* The same for several at once, in one pass over the list: bit i set if it has compats[i]
+ * (n <= 32). */
+u32 fdt_compat_mask(const char *v, u32 len, const char *const *compats, u32 n);
 /* Next node after 'from' in document order (from < 0: start at root) that is compatible. */
 int fdt_find_compatible(const struct fdt *fdt, int from, const char *compat);
 /* Calls fn for every node in document order (parent: FDT_ERR_NOTFOUND for the root), with its

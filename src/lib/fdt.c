@@ -626,19 +626,29 @@ bool fdt_is_compatible(const struct fdt *fdt, int node, const char *compat)
 
 bool fdt_compat_has(const char *v, u32 len, const char *compat)
 {
-	size_t clen = strlen(compat);
-	u32 pos = 0;
+	const char *const one[1] = {compat};
 
-	if (!v)
-		return false;
+	return fdt_compat_mask(v, len, one, 1) != 0;
+}
+
+u32 fdt_compat_mask(const char *v, u32 len, const char *const *compats, u32 n)
+{
+	u32 has = 0;
+
 	/* DTSpec 2.3.1: a list of NUL-separated strings; the last may lack its NUL if malformed. */
-	while (pos < len) {
-		u32 n = (u32)str_nlen(v + pos, len - pos);
-		if (n == clen && memcmp(v + pos, compat, clen) == 0)
-			return true;
-		pos += n + 1;
+	for (u32 pos = 0; v && pos < len;) {
+		u32 e = (u32)str_nlen(v + pos, len - pos);
+
+		/* The whole entry (strncmp stops at either string's end: no read past
+		 * compats[i]); most differ in their first letter, and need no call. */
+		for (u32 i = 0; i < n && i < 32; i++) {
+			if (v[pos] == compats[i][0] && strncmp(v + pos, compats[i], e) == 0 &&
+			    compats[i][e] == '\0')
+				has |= 1U << i;
+		}
+		pos += e + 1;
 	}
-	return false;
+	return has;
 }
 
 int fdt_find_compatible(const struct fdt *fdt, int from, const char *compat)

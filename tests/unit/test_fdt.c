@@ -451,6 +451,27 @@ static void test_roundtrip(void)
 	CHECK(exercise(buf, total) == 0);
 }
 
+/* fdt_compat_mask: whole entries only, several names in one pass, a last entry without its
+ * NUL, an empty entry, and no value at all. */
+static void test_compat_mask(void)
+{
+	static const char *const want[] = {"arm,gic-v3", "arm,pl011", "virtio,mmio", ""};
+	static const char list[] = "arm,pl011\0arm,primecell\0virtio,mmio";
+	static const char cut[] = {'a', 'r', 'm', ',', 'p', 'l', '0', '1', '1'};
+	static const char empty[] = "x\0\0arm,gic-v3";
+
+	CHECK_EQ(fdt_compat_mask(list, sizeof(list), want, 4), 0x6);
+	CHECK_EQ(fdt_compat_mask(list, sizeof(list) - 1, want, 4), 0x6); /* no final NUL */
+	CHECK_EQ(fdt_compat_mask(cut, sizeof(cut), want, 4), 0x2);
+	CHECK_EQ(fdt_compat_mask(cut, sizeof(cut) - 1, want, 4), 0); /* "arm,pl01" */
+	CHECK_EQ(fdt_compat_mask(empty, sizeof(empty), want, 4), 0x9);
+	CHECK_EQ(fdt_compat_mask("arm,gic-v3-its", 15, want, 4), 0); /* a longer name */
+	CHECK_EQ(fdt_compat_mask("arm,gic", 8, want, 4), 0);	     /* a shorter one */
+	CHECK_EQ(fdt_compat_mask(NULL, 10, want, 4), 0);
+	CHECK(fdt_compat_has(list, sizeof(list), "arm,primecell"));
+	CHECK(!fdt_compat_has(list, sizeof(list), "arm,prime"));
+}
+
 /* fdt_walk_props: every node once, in document order, with the parent fdt_parent reports,
  * its name as fdt_name gives it and the asked properties as fdt_getprop finds them (absent:
  * NULL, 0), whatever their order among the node's other properties and children; a non-zero
@@ -904,6 +925,7 @@ int main(void)
 	RUN(test_roundtrip);
 	RUN(test_writer_errors);
 	RUN(test_walk_props);
+	RUN(test_compat_mask);
 	RUN(test_writer_many_names);
 	RUN(test_bad_headers);
 	RUN(test_bad_structs);
